@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "glimpse", targets: ["glimpse"]),
         .library(name: "GlimpseRuntime", targets: ["GlimpseRuntime"]),
+        .library(name: "GlimpseText", targets: ["GlimpseText"]),
         .library(name: "GlimpseModels", targets: ["GlimpseModels"]),
     ],
     dependencies: [
@@ -14,7 +15,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "GlimpseRuntime"),
-        .target(name: "GlimpseModels", dependencies: ["GlimpseRuntime"]),
+        .target(name: "GlimpseText"),
+        .target(name: "GlimpseModels", dependencies: ["GlimpseRuntime", "GlimpseText"]),
         .executableTarget(
             name: "glimpse",
             dependencies: [
@@ -31,6 +33,11 @@ let package = Package(
         .testTarget(
             name: "GlimpseRuntimeTests",
             dependencies: ["GlimpseRuntime"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "GlimpseTextTests",
+            dependencies: ["GlimpseText"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
