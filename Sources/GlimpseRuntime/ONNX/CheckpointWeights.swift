@@ -1,0 +1,74 @@
+import Foundation
+
+/// Declares checkpoint tensors as graph initializers and lends their memory-mapped bytes to ONNX Runtime.
+///
+/// Each weight is declared as external data pointing into its `.safetensors` file (so a saved model
+/// stays valid next to the checkpoint) and, when the session is created, replaced by the mapped
+/// bytes themselves through `AddInitializer`: nothing is copied or read twice.
+/// Float16 and bfloat16 weights are declared in their stored type and cast to float32 in the graph.
+/// Use one instance per graph: its ``buffers`` are exactly the weights that graph declares.
+public final class CheckpointWeights {
+    public let checkpoint: SafeTensorsCheckpoint
+    public let graph: GraphBuilder
+    private var declared: [String: GraphValue] = [:]
+    public private(set) var buffers: [InitializerBuffer] = []
+
+    public init(checkpoint: SafeTensorsCheckpoint, graph: GraphBuilder) {
+        self.checkpoint = checkpoint
+        self.graph = graph
+    }
+
+    /// The folder external-data declarations are relative to.
+    public var folder: URL { checkpoint.directory }
+
+    /// Declares the checkpoint tensor `name` in the graph and returns it as float32.
+    ///
+    /// - Parameter shape: the shape the architecture expects; a different stored shape is an error
+    ///   naming the tensor (the checkpoint does not match its configuration).
+    public func float(_ name: String, shape: [Int]? = nil) throws -> GraphValue {
+        if let value = declared[name] { return value }
+        let (file, info) = try checkpoint.tensor(name)
+        if let shape, shape != info.shape {
+            throw RuntimeError.invalidGraph("checkpoint tensor '\(name)' has shape \(info.shape), the configuration expects \(shape)")
+        }
+        guard let elementType = TensorElementType(rawValue: info.dtype.onnxElementType) else {
+            throw RuntimeError.invalidGraph("checkpoint tensor '\(name)' has dtype \(info.dtype.rawValue), which Glimpse cannot use as a weight")
+        }
+        let stored = graph.initializer(TensorDeclaration(
+            name: name, elementType: elementType, shape: info.shape,
+            contents: .external(location: file.url.lastPathComponent, offset: info.fileOffset, length: info.byteCount)))
+        buffers.append(InitializerBuffer(name: name, elementType: elementType, shape: info.shape,
+                                         bytes: file.rawBytes(of: info), owner: file))
+        let value: GraphValue
+        switch elementType {
+        case .float: value = stored
+        case .float16, .bfloat16, .double: value = graph.cast(stored, to: .float)
+        default:
+            throw RuntimeError.invalidGraph("checkpoint tensor '\(name)' is \(elementType), not a floating-point weight")
+        }
+        declared[name] = value
+        return value
+    }
+
+    /// Session options that resolve the external declarations against the checkpoint's folder.
+    public func sessionOptions(_ base: SessionOptions = SessionOptions()) -> SessionOptions {
+        var options = base
+        options.externalDataFolder = folder
+        return options
+    }
+
+    /// Tells the kernel the mapped weight pages may be dropped (they are re-read from the file if touched).
+    ///
+    /// Useful after creating a session with pre-packing, which keeps its own packed copy of most weights.
+    public func releaseMappedPages() {
+        for file in checkpoint.files { _ = file.mappedFile.adviseDontNeed() }
+    }
+}
+
+extension InferenceSession {
+    /// Creates a session for the graph `weights` was declared in, lending it the checkpoint weights.
+    public convenience init(runtime: OnnxRuntime, weights: CheckpointWeights, options: SessionOptions = SessionOptions()) throws {
+        try self.init(runtime: runtime, modelBytes: weights.graph.model().serializedBytes(),
+                      options: weights.sessionOptions(options), initializers: weights.buffers)
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// How ONNX Runtime optimises a graph before running it.
+public enum GraphOptimization: Int32, Sendable {
+    case disabled = 0
+    case basic = 1
+    case extended = 2
+    case all = 99
+}
+
+/// Settings for one inference session.
+public struct SessionOptions: Sendable {
+    /// Threads used inside one operator; 0 lets ONNX Runtime use one per physical core.
+    public var intraOpThreads: Int = 0
+    /// Threads used to run independent operators in parallel; 1 runs them sequentially.
+    public var interOpThreads: Int = 1
+    public var optimization: GraphOptimization = .all
+    /// Pre-packing makes matrix products fastest but keeps a second, packed copy of every weight.
+    /// Turn it off to keep resident memory at about the size of the (file-backed) weights, at some speed cost.
+    public var prepacking: Bool = true
+    /// ONNX Runtime's arena allocator for activations.
+    public var memoryArena: Bool = true
+    /// The folder that external-data initializers are resolved against (the model folder).
+    public var externalDataFolder: URL?
+    /// Values for symbolic dimensions known in advance, for example `["batch": 1]`.
+    public var freeDimensions: [String: Int] = [:]
+    /// Extra `AddSessionConfigEntry` keys and values.
+    public var configEntries: [String: String] = [:]
+    /// Where to write the optimised graph, for inspection.
+    public var optimizedModelURL: URL?
+
+    public init(intraOpThreads: Int = 0, optimization: GraphOptimization = .all, prepacking: Bool = true) {
+        self.intraOpThreads = intraOpThreads
+        self.optimization = optimization
+        self.prepacking = prepacking
+    }
+
+    /// Creates the `OrtSessionOptions*`; the caller releases it.
+    func makeHandle(_ api: ORTFunctions) throws -> OpaquePointer {
+        var created: OpaquePointer?
+        try api.check(api.createSessionOptions(&created), "CreateSessionOptions")
+        guard let handle = created else { throw RuntimeError.invalidGraph("ONNX Runtime created no session options") }
+        do {
+            try api.check(api.setIntraOpNumThreads(handle, Int32(clamping: intraOpThreads)), "SetIntraOpNumThreads")
+            try api.check(api.setInterOpNumThreads(handle, Int32(clamping: interOpThreads)), "SetInterOpNumThreads")
+            try api.check(api.setSessionGraphOptimizationLevel(handle, optimization.rawValue), "SetSessionGraphOptimizationLevel")
+            try api.check(api.setSessionLogSeverityLevel(handle, 3), "SetSessionLogSeverityLevel")
+            if !memoryArena { try api.check(api.disableCpuMemArena(handle), "DisableCpuMemArena") }
+            var entries = configEntries
+            if !prepacking { entries["session.disable_prepacking"] = "1" }
+            if let folder = externalDataFolder {
+                entries["session.model_external_initializers_file_folder_path"] = folder.path
+            }
+            for (key, value) in entries.sorted(by: { $0.key < $1.key }) {
+                try api.check(api.addSessionConfigEntry(handle, key, value), "AddSessionConfigEntry(\(key))")
+            }
+            for (name, value) in freeDimensions.sorted(by: { $0.key < $1.key }) {
+                try api.check(api.addFreeDimensionOverrideByName(handle, name, Int64(value)), "AddFreeDimensionOverrideByName(\(name))")
+            }
+            if let optimizedModelURL {
+                try api.check(api.setOptimizedModelFilePath(handle, optimizedModelURL.path), "SetOptimizedModelFilePath")
+            }
+        } catch {
+            api.releaseSessionOptions(handle)
+            throw error
+        }
+        return handle
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import GlimpseModels
+import GlimpseRuntime
+
+/// `glimpse doctor`: checks every run-time requirement and says how to fix what is missing.
+struct DoctorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Check that everything Glimpse needs is installed, and say how to fix what is not."
+    )
+
+    @OptionGroup var runtime: RuntimeOptions
+
+    @Flag(help: "Print the checks as JSON.")
+    var json = false
+
+    func run() async throws {
+        let directories = GlimpseDirectories()
+        var checks = [HealthCheck.onnxRuntime(libraryPath: runtime.ortLibrary)]
+        checks.append(.systemLibrary(sqliteLibraryName, purpose: "the index", debianPackage: "libsqlite3-0"))
+        checks.append(.writableDirectory("cache", directories.cache, environmentVariable: "GLIMPSE_CACHE_DIR"))
+        checks.append(.writableDirectory("data", directories.data, environmentVariable: "GLIMPSE_DATA_DIR"))
+        checks += KnownModel.defaults.map { .model($0, in: directories) }
+
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(checks), as: UTF8.self))
+        } else {
+            print(DoctorReport(checks: checks).text)
+        }
+        if checks.contains(where: { $0.status == .failed }) {
+            throw ExitCode(1)
+        }
+    }
+
+    private var sqliteLibraryName: String {
+        #if os(macOS)
+        "libsqlite3.dylib"
+        #else
+        "libsqlite3.so.0"
+        #endif
+    }
+}
+
+/// The human-readable form of the checks: one line each, the fix indented below what failed.
+struct DoctorReport {
+    let checks: [HealthCheck]
+
+    var text: String {
+        var lines = ["Glimpse \(GlimpseVersion.current)"]
+        for check in checks {
+            let mark = switch check.status {
+            case .ok: "ok  "
+            case .warning: "warn"
+            case .failed: "FAIL"
+            }
+            lines.append("[\(mark)] \(check.name): \(check.detail)")
+            if !check.fix.isEmpty { lines.append("       fix: \(check.fix)") }
+        }
+        let failed = checks.filter { $0.status == .failed }.count
+        let warnings = checks.filter { $0.status == .warning }.count
+        lines.append(failed > 0
+            ? "\(failed) requirement(s) missing: Glimpse cannot run until they are fixed."
+            : warnings > 0 ? "Glimpse can run; \(warnings) optional item(s) missing (see the fixes above)." : "Everything Glimpse needs is in place.")
+        return lines.joined(separator: "\n")
+    }
+}

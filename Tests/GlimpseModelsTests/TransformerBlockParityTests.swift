@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+import GlimpseRuntime
+@testable import GlimpseModels
+
+/// The first proof of the approach: a transformer block written with the graph builder, weights lent
+/// from a safetensors file, run by ONNX Runtime, equal to transformers' `CLIPEncoderLayer`.
+@Suite("Transformer block parity")
+struct TransformerBlockParityTests {
+    private let folder = Bundle.module.url(forResource: "Fixtures/transformer_block", withExtension: nil)!
+
+    private func run(activation: HiddenActivation, options: SessionOptions = SessionOptions(intraOpThreads: 1)) throws -> (output: [Float], expected: SafeTensorsFile) {
+        let reference = try SafeTensorsFile(url: folder.appending(path: "reference.safetensors"))
+        let checkpoint = try SafeTensorsCheckpoint(file: folder.appending(path: "weights.safetensors"))
+        let input = try reference.floats("input")
+        let inputShape = try reference.info("input").shape
+
+        let graph = GraphBuilder(name: "clip_encoder_layer")
+        let weights = CheckpointWeights(checkpoint: checkpoint, graph: graph)
+        let x = graph.input("hidden_states", .float, ["batch", "tokens", 36])
+        let layout = try SequenceLayout(graph: graph, sequence: x, hidden: 36, heads: 3)
+        let layer = PreNormEncoderLayer(hidden: 36, heads: 3, intermediate: 53, activation: activation, layerNormEpsilon: 1e-5)
+        let y = try layer(layout.flatten(x, in: graph), prefix: "", layout: layout, weights: weights)
+        graph.output(layout.unflatten(y, in: graph), name: "output", .float, ["batch", "tokens", 36])
+
+        let session = try InferenceSession(runtime: .shared(), weights: weights, options: options)
+        let output = try session.run(["hidden_states": Tensor(shape: inputShape, floats: input)])["output"]
+        #expect(output?.shape == inputShape)
+        return (try #require(output).floats(), reference)
+    }
+
+    @Test("quick_gelu block equals transformers within 1e-5")
+    func quickGelu() throws {
+        let (output, reference) = try run(activation: .quickGELU)
+        let expected = try reference.floats("output")
+        #expect(maxAbsoluteDifference(output, expected) < 1e-5)
+    }
+
+    @Test("gelu block equals transformers within 1e-5")
+    func gelu() throws {
+        let (output, reference) = try run(activation: .gelu)
+        let expected = try reference.floats("output_gelu")
+        #expect(maxAbsoluteDifference(output, expected) < 1e-5)
+        // The two activations differ enough that the comparison can tell them apart.
+        #expect(maxAbsoluteDifference(output, try reference.floats("output")) > 1e-3)
+    }
+
+    @Test("the result is the same without pre-packing and without graph optimisation")
+    func optionsDoNotChangeResults() throws {
+        var options = SessionOptions(intraOpThreads: 1, optimization: .disabled, prepacking: false)
+        options.memoryArena = false
+        let (output, reference) = try run(activation: .quickGELU, options: options)
+        #expect(maxAbsoluteDifference(output, try reference.floats("output")) < 1e-5)
+    }
+
+    @Test("a checkpoint whose shapes disagree with the configuration is refused by name")
+    func wrongShape() throws {
+        let checkpoint = try SafeTensorsCheckpoint(file: folder.appending(path: "weights.safetensors"))
+        let graph = GraphBuilder(name: "wrong")
+        let weights = CheckpointWeights(checkpoint: checkpoint, graph: graph)
+        let x = graph.input("x", .float, ["rows", 40])
+        #expect {
+            try weights.linear(x, "mlp.fc1", input: 40, output: 53)
+        } throws: { error in
+            "\(error)".contains("mlp.fc1.weight")
+        }
+    }
+}
+
+func maxAbsoluteDifference(_ a: [Float], _ b: [Float]) -> Float {
+    precondition(a.count == b.count, "compared arrays differ in length: \(a.count) vs \(b.count)")
+    return zip(a, b).map { abs($0 - $1) }.max() ?? 0
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+@testable import GlimpseRuntime
+
+@Suite("Inference sessions")
+struct InferenceSessionTests {
+    /// y = x · Wᵀ + b, with W and b declared inline.
+    private func linearModel(weight: [Float], bias: [Float]) -> ONNXModel {
+        let graph = GraphBuilder(name: "linear")
+        let x = graph.input("x", .float, ["batch", 3])
+        let w = graph.initializer(TensorDeclaration(name: "w", shape: [2, 3], floats: weight))
+        let b = graph.initializer(TensorDeclaration(name: "b", shape: [2], floats: bias))
+        graph.output(graph.gemm(x, w, b, transB: true), name: "y", .float, ["batch", 2])
+        return graph.model()
+    }
+
+    @Test("a graph built in Swift runs and computes the right numbers")
+    func runsLinear() throws {
+        let runtime = try OnnxRuntime.shared()
+        let model = linearModel(weight: [1, 2, 3, -1, 0, 0.5], bias: [0.25, -2])
+        let session = try InferenceSession(runtime: runtime, modelBytes: model.serializedBytes(), options: SessionOptions(intraOpThreads: 1))
+        let x = try Tensor(shape: [2, 3], floats: [1, 1, 1, 2, 0, -4])
+        let y = try session.run(["x": x])["y"]
+        #expect(y?.shape == [2, 2])
+        #expect(try y?.floats() == [6.25, -2.5, -9.75, -6])
+    }
+
+    @Test("inputs and outputs are reported with their types and symbolic dimensions")
+    func metadata() throws {
+        let session = try InferenceSession(runtime: .shared(), modelBytes: linearModel(weight: .init(repeating: 0, count: 6), bias: [0, 0]).serializedBytes())
+        #expect(session.inputs == [ValueMetadata(name: "x", elementType: 1, shape: [.symbolic("batch"), .fixed(3)])])
+        #expect(session.outputs.map(\.name) == ["y"])
+    }
+
+    @Test("weights lent from memory replace the declared initializer")
+    func borrowedInitializer() throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "glimpse-borrowed-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // The declared file holds zeros: a result other than zero can only come from the lent buffer.
+        try Data(count: 16).write(to: folder.appending(path: "zeros.bin"))
+        let graph = GraphBuilder(name: "borrowed")
+        let x = graph.input("x", .float, [1, 4])
+        let w = graph.initializer(TensorDeclaration(name: "w", elementType: .float, shape: [4, 1],
+                                                    contents: .external(location: "zeros.bin", offset: 0, length: 16)))
+        graph.output(graph.matMul(x, w), name: "y")
+        let storage = Storage(values: [1, 10, 100, 1000])
+        let buffer = storage.values.withUnsafeBytes { bytes in
+            InitializerBuffer(name: "w", elementType: .float, shape: [4, 1], bytes: bytes, owner: storage)
+        }
+        var options = SessionOptions()
+        options.externalDataFolder = folder
+        let session = try InferenceSession(runtime: .shared(), modelBytes: graph.model().serializedBytes(), options: options, initializers: [buffer])
+        let y = try session.run(["x": Tensor(shape: [1, 4], floats: [1, 2, 3, 4])])["y"]
+        #expect(try y?.floats() == [4321])
+    }
+
+    @Test("external data is read from the model folder")
+    func externalData() throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "glimpse-external-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let header = [UInt8](repeating: 7, count: 8)
+        let floats: [Float] = [2, 3]
+        try Data(header + floats.withUnsafeBytes { Array($0) }).write(to: folder.appending(path: "weights.bin"))
+        let graph = GraphBuilder(name: "external")
+        let x = graph.input("x", .float, [2])
+        let w = graph.initializer(TensorDeclaration(name: "w", elementType: .float, shape: [2],
+                                                    contents: .external(location: "weights.bin", offset: 8, length: 8)))
+        graph.output(graph.mul(x, w), name: "y")
+        var options = SessionOptions()
+        options.externalDataFolder = folder
+        let session = try InferenceSession(runtime: .shared(), modelBytes: graph.model().serializedBytes(), options: options)
+        #expect(try session.run(["x": Tensor(shape: [2], floats: [5, 7])])["y"]?.floats() == [10, 21])
+    }
+
+    @Test("bytes that are not a model give ONNX Runtime's message, not a crash")
+    func invalidModel() throws {
+        #expect {
+            try InferenceSession(runtime: .shared(), modelBytes: Array("not a model".utf8))
+        } throws: { error in
+            guard case RuntimeError.onnxRuntime(let operation, _, let message) = error else { return false }
+            return operation == "CreateSessionFromArray" && !message.isEmpty
+        }
+    }
+
+    @Test("an operator ONNX Runtime does not know is reported when the session is created")
+    func unknownOperator() throws {
+        let graph = GraphBuilder(name: "unknown")
+        let x = graph.input("x", .float, [1])
+        graph.output(graph.op("NoSuchOperator", x), name: "y")
+        #expect(throws: RuntimeError.self) {
+            try InferenceSession(runtime: .shared(), modelBytes: graph.model().serializedBytes())
+        }
+    }
+
+    @Test("wrong input names, shapes and types are errors")
+    func badFeeds() throws {
+        let session = try InferenceSession(runtime: .shared(), modelBytes: linearModel(weight: .init(repeating: 1, count: 6), bias: [0, 0]).serializedBytes())
+        #expect(throws: RuntimeError.unknownName("z", kind: "input", known: ["x"])) {
+            try session.run(["z": Tensor(shape: [1, 3], floats: [1, 2, 3])])
+        }
+        #expect(throws: RuntimeError.self) { try session.run(["x": Tensor(shape: [1, 4], floats: [1, 2, 3, 4])]) }
+        #expect(throws: RuntimeError.self) { try session.run(["x": Tensor(shape: [1, 3], int64s: [1, 2, 3])]) }
+        #expect(throws: RuntimeError.self) { try session.run([:]) }
+        #expect(throws: RuntimeError.self) {
+            try session.run(["x": Tensor(shape: [1, 3], floats: [1, 2, 3])], outputs: ["nope"])
+        }
+    }
+
+    @Test("a tensor's element count must match its shape")
+    func tensorShapeChecked() {
+        #expect(throws: RuntimeError.tensorShapeMismatch(shape: [2, 2], elementCount: 3)) {
+            try Tensor(shape: [2, 2], floats: [1, 2, 3])
+        }
+        #expect(throws: RuntimeError.self) { try Tensor(shape: [-1], floats: []) }
+    }
+
+    @Test("sessions run from several tasks at once")
+    func concurrentRuns() async throws {
+        let session = try InferenceSession(runtime: .shared(), modelBytes: linearModel(weight: [1, 0, 0, 0, 1, 0], bias: [0, 0]).serializedBytes())
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<16 {
+                group.addTask {
+                    let value = Float(index)
+                    let y = try session.run(["x": Tensor(shape: [1, 3], floats: [value, -value, 9])])["y"]
+                    return try y?.floats() == [value, -value]
+                }
+            }
+            for try await ok in group { #expect(ok) }
+        }
+    }
+}
+
+/// Memory that outlives a session it was lent to.
+private final class Storage: @unchecked Sendable {
+    let values: [Float]
+    init(values: [Float]) { self.values = values }
+}
