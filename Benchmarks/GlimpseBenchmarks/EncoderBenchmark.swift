@@ -46,9 +46,9 @@ struct EncoderBenchmark {
         graph.output(layout.unflatten(hidden, in: graph), name: "last_hidden_state")
 
         let options = weights.sessionOptions(SessionOptions(intraOpThreads: threads, prepacking: prepacking))
-        let session = try InferenceSession(
-            runtime: runtime, modelBytes: graph.model().serializedBytes(), options: options,
-            initializers: lendWeights ? weights.buffers : [])
+        let session = lendWeights
+            ? try InferenceSession(runtime: runtime, weights: weights, options: options)
+            : try InferenceSession(runtime: runtime, modelBytes: graph.model().serializedBytes(), options: options)
         let creation = ContinuousClock.now - start
         let residentAfterCreation = residentBytes()
 

@@ -12,7 +12,7 @@ struct ConfigurationQuirksTests {
 
     @Test("CLIP: *_config_dict, completed with defaults, replaces every field of *_config")
     func clipConfigDict() throws {
-        guard case .clip(let clip) = try decode(String(decoding: Fixtures.data("configs", "clip-legacy.input"), as: UTF8.self)) else {
+        guard case .clip(let clip) = try ModelConfiguration(jsonData: Fixtures.data("configs", "clip-legacy.input")) else {
             Issue.record("not CLIP")
             return
         }

@@ -67,8 +67,12 @@ public final class CheckpointWeights {
 
 extension InferenceSession {
     /// Creates a session for the graph `weights` was declared in, lending it the checkpoint weights.
+    ///
+    /// With pre-packing on, ONNX Runtime keeps its own packed copy of the matrix weights, so the mapped
+    /// pages it read while packing are released afterwards: resident memory stays near one copy.
     public convenience init(runtime: OnnxRuntime, weights: CheckpointWeights, options: SessionOptions = SessionOptions()) throws {
         try self.init(runtime: runtime, modelBytes: weights.graph.model().serializedBytes(),
                       options: weights.sessionOptions(options), initializers: weights.buffers)
+        if options.prepacking { weights.releaseMappedPages() }
     }
 }

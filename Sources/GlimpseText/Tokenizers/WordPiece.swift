@@ -1,0 +1,74 @@
+/// WordPiece vocabulary as a trie over Unicode scalars, for transformers' `WordpieceTokenizer`:
+/// greedy longest-match-first, continuation pieces prefixed with `##`, a word longer than
+/// `maxInputCharsPerWord` scalars or with an unmatched rest becomes one `[UNK]`.
+struct WordPieceModel: Sendable {
+    /// `(node << 21) | scalar` → child node.
+    private let children: [UInt64: Int32]
+    /// Token id of the vocabulary entry ending at each node, or -1.
+    private let nodeTokenId: [Int32]
+    /// The node reached by `##`, where continuation pieces start (-1 if the vocabulary has none).
+    private let continuationNode: Int32
+    let unknownId: Int
+    let maxInputCharsPerWord: Int
+
+    /// `vocabulary` in file order; a token listed twice keeps its last id (as transformers' dict).
+    init(vocabulary: [(token: String, id: Int)], unknownId: Int, maxInputCharsPerWord: Int = 100) {
+        var children: [UInt64: Int32] = [:]
+        children.reserveCapacity(vocabulary.count * 3)
+        var nodeTokenId: [Int32] = [-1]
+        nodeTokenId.reserveCapacity(vocabulary.count * 3)
+        func child(_ node: Int32, _ s: Unicode.Scalar, create: Bool) -> Int32 {
+            let key = UInt64(node) << 21 | UInt64(s.value)
+            if let next = children[key] { return next }
+            guard create else { return -1 }
+            let next = Int32(nodeTokenId.count)
+            nodeTokenId.append(-1)
+            children[key] = next
+            return next
+        }
+        for (token, id) in vocabulary {
+            var node: Int32 = 0
+            for s in token.unicodeScalars { node = child(node, s, create: true) }
+            nodeTokenId[Int(node)] = Int32(id)
+        }
+        let hash = child(0, "#", create: false)
+        self.continuationNode = hash < 0 ? -1 : child(hash, "#", create: false)
+        self.children = children
+        self.nodeTokenId = nodeTokenId
+        self.unknownId = unknownId
+        self.maxInputCharsPerWord = maxInputCharsPerWord
+    }
+
+    /// Appends the ids of one word (no whitespace in it) to `ids`.
+    func appendIds(of word: ArraySlice<Unicode.Scalar>, to ids: inout [Int]) {
+        if word.count > maxInputCharsPerWord {
+            ids.append(unknownId)
+            return
+        }
+        let mark = ids.count
+        var start = word.startIndex
+        while start < word.endIndex {
+            var node: Int32 = start == word.startIndex ? 0 : continuationNode
+            var bestEnd = -1
+            var bestId: Int32 = -1
+            var i = start
+            while node >= 0, i < word.endIndex {
+                guard let next = children[UInt64(node) << 21 | UInt64(word[i].value)] else { break }
+                node = next
+                i += 1
+                let id = nodeTokenId[Int(node)]
+                if id >= 0 {
+                    bestEnd = i
+                    bestId = id
+                }
+            }
+            if bestEnd < 0 {
+                ids.removeSubrange(mark...)
+                ids.append(unknownId)
+                return
+            }
+            ids.append(Int(bestId))
+            start = bestEnd
+        }
+    }
+}
