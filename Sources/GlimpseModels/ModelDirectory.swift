@@ -85,14 +85,15 @@ public struct ModelDirectory: Sendable, Hashable {
 
     /// Decodes `config.json`; throws `ModelsError.missingFile` when it is absent.
     public func configuration() throws -> ModelConfiguration {
-        try ModelConfiguration(contentsOf: url.appendingPathComponent(File.config.rawValue))
+        let data = try ConfigurationJSON.read(url.appendingPathComponent(File.config.rawValue), directory: url)
+        return try ModelConfiguration(jsonData: data, file: File.config.rawValue)
     }
 
     /// Decodes `preprocessor_config.json`. When the file names no image processor, the defaults follow
     /// `modelType`, or else the `model_type` of `config.json`.
     public func preprocessorConfiguration(modelType: ModelType? = nil) throws -> PreprocessorConfiguration {
         let fileURL = url.appendingPathComponent(File.preprocessorConfig.rawValue)
-        let data = try ConfigurationJSON.read(fileURL)
+        let data = try ConfigurationJSON.read(fileURL, directory: url)
         let hint = modelType ?? (try? configuration().modelType)
         return try PreprocessorConfiguration(jsonData: data, file: File.preprocessorConfig.rawValue, modelTypeHint: hint)
     }
@@ -129,7 +130,7 @@ public struct ModelDirectory: Sendable, Hashable {
     /// The distinct shard file names in `model.safetensors.index.json`, sorted.
     private func shardNames() throws -> [String] {
         let file = File.weightsIndex.rawValue
-        let data = try ConfigurationJSON.read(url.appendingPathComponent(file))
+        let data = try ConfigurationJSON.read(url.appendingPathComponent(file), directory: url)
         let index = try ConfigurationJSON.decode(SafeTensorsIndex.self, from: data, file: file)
         let names = Set(index.weightMap.values).sorted()
         guard !names.isEmpty else {

@@ -32,10 +32,11 @@ extension CodingUserInfoKey {
 
 /// Reading and decoding of hub JSON files, with errors mapped to `ModelsError`.
 enum ConfigurationJSON {
-    static func read(_ url: URL) throws -> Data {
+    /// Reads `url`; a missing file is reported as missing from `directory` (default: its parent).
+    static func read(_ url: URL, directory: URL? = nil) throws -> Data {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw ModelsError.missingFile(url.lastPathComponent, directory: url.deletingLastPathComponent())
+            throw ModelsError.missingFile(url.lastPathComponent, directory: directory ?? url.deletingLastPathComponent())
         }
         guard !isDirectory.boolValue else {
             throw ModelsError.unreadableFile(url, reason: "it is a directory")
@@ -82,7 +83,9 @@ enum ConfigurationJSON {
             }
             return .invalidConfiguration(file: file, field: fieldPath(path), reason: "the field is required")
         case .dataCorrupted(let context):
-            if context.codingPath.isEmpty, context.underlyingError != nil {
+            // At the top level only the JSON parser reports corrupt data (the types here always have a
+            // field path); Linux Foundation gives no underlying error.
+            if context.codingPath.isEmpty {
                 return .malformedJSON(file: file, reason: context.debugDescription)
             }
             return .invalidConfiguration(

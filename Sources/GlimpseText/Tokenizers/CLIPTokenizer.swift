@@ -65,7 +65,7 @@ public struct CLIPTokenizer: Tokenizer {
         let vocab = directory.appendingPathComponent("vocab.json")
         let merges = directory.appendingPathComponent("merges.txt")
         let json = directory.appendingPathComponent("tokenizer.json")
-        let exists = { FileManager.default.fileExists(atPath: $0.path) }
+        let exists = { (url: URL) in FileManager.default.fileExists(atPath: url.path) }
         if exists(vocab) || !exists(json) {
             try self.init(vocabularyURL: vocab, mergesURL: merges, modelMaxLength: modelMaxLength)
         } else {
@@ -174,8 +174,9 @@ public struct CLIPTokenizer: Tokenizer {
             bytes += token
         }
         bytes = PythonText.replace(bytes, Self.endOfWord, with: [0x20])
-        if cleanUpTokenizationSpaces { bytes = PythonText.cleanUpTokenization(bytes) }
-        return PythonText.strip(String(decoding: bytes, as: UTF8.self))
+        let text = PythonText.strip(String(decoding: bytes, as: UTF8.self))
+        guard cleanUpTokenizationSpaces else { return text }
+        return String(decoding: PythonText.cleanUpTokenization(Array(text.utf8)), as: UTF8.self)
     }
 
     private static let endOfWord: [UInt8] = Array("</w>".utf8)

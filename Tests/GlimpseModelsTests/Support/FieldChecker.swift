@@ -42,9 +42,29 @@ final class FieldChecker {
         return value
     }
 
+    /// `JSONSerialization` gives `NSNumber`s for numbers and booleans alike (and `NSNumber(0)` casts to
+    /// `Bool`); booleans are the ones whose Objective-C type is `c`.
+    private func isBoolean(_ value: Any?) -> Bool {
+        guard let number = value as? NSNumber else { return false }
+        return String(cString: number.objCType) == "c"
+    }
+
     private func number(_ value: Any?) -> Double? {
-        guard let value, !(value is Bool) else { return nil }
+        guard !isBoolean(value) else { return nil }
         return (value as? NSNumber)?.doubleValue
+    }
+
+    /// Equal, or within 2 ulps: Linux Foundation's `JSONSerialization` parses some decimals 1 ulp off
+    /// (`0.00392156862745098`, i.e. 1/255), while `JSONDecoder` rounds them correctly. A wrong default
+    /// is many orders of magnitude further away.
+    private func same(_ expected: Double?, _ actual: Double) -> Bool {
+        guard let expected else { return false }
+        return expected == actual || abs(expected - actual) <= 2 * max(expected.ulp, actual.ulp)
+    }
+
+    private func same(_ expected: [Double?]?, _ actual: [Double]) -> Bool {
+        guard let expected, expected.count == actual.count else { return false }
+        return zip(expected, actual).allSatisfy { same($0, $1) }
     }
 
     func int(_ key: String, _ actual: Int, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -54,14 +74,15 @@ final class FieldChecker {
 
     func double(_ key: String, _ actual: Double, sourceLocation: SourceLocation = #_sourceLocation) {
         let value = expected(key, sourceLocation)
-        #expect(number(value) == actual, "\(context).\(key)", sourceLocation: sourceLocation)
+        #expect(same(number(value), actual), "\(context).\(key): \(String(describing: value)) vs \(actual)",
+                sourceLocation: sourceLocation)
     }
 
     /// `nil` must match JSON `null`.
     func optionalDouble(_ key: String, _ actual: Double?, sourceLocation: SourceLocation = #_sourceLocation) {
         let value = expected(key, sourceLocation)
         if let actual {
-            #expect(number(value) == actual, "\(context).\(key)", sourceLocation: sourceLocation)
+            #expect(same(number(value), actual), "\(context).\(key)", sourceLocation: sourceLocation)
         } else {
             #expect(value is NSNull, "\(context).\(key) should be null", sourceLocation: sourceLocation)
         }
@@ -69,7 +90,7 @@ final class FieldChecker {
 
     func bool(_ key: String, _ actual: Bool, sourceLocation: SourceLocation = #_sourceLocation) {
         let value = expected(key, sourceLocation)
-        #expect((value as? Bool) == actual, "\(context).\(key)", sourceLocation: sourceLocation)
+        #expect(isBoolean(value) && (value as? Bool) == actual, "\(context).\(key)", sourceLocation: sourceLocation)
     }
 
     func string(_ key: String, _ actual: String, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -99,18 +120,18 @@ final class FieldChecker {
 
     func ints(_ key: String, _ actual: [Int], sourceLocation: SourceLocation = #_sourceLocation) {
         let value = expected(key, sourceLocation) as? [Any]
-        #expect(value?.map(number) == actual.map(Double.init), "\(context).\(key)", sourceLocation: sourceLocation)
+        #expect(value?.map { number($0) } == actual.map(Double.init), "\(context).\(key)", sourceLocation: sourceLocation)
     }
 
     func doubles(_ key: String, _ actual: [Double], sourceLocation: SourceLocation = #_sourceLocation) {
         let value = expected(key, sourceLocation) as? [Any]
-        #expect(value?.map(number) == actual, "\(context).\(key)", sourceLocation: sourceLocation)
+        #expect(same(value?.map { number($0) }, actual), "\(context).\(key)", sourceLocation: sourceLocation)
     }
 
     /// A size field, compared as the dictionary transformers writes.
     func size(_ key: String, _ actual: [String: Int], sourceLocation: SourceLocation = #_sourceLocation) {
         let value = expected(key, sourceLocation) as? [String: Any]
-        #expect(value?.mapValues(number) == actual.mapValues(Double.init), "\(context).\(key)",
+        #expect(value?.mapValues { number($0) } == actual.mapValues(Double.init), "\(context).\(key)",
                 sourceLocation: sourceLocation)
     }
 
