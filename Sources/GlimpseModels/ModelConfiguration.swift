@@ -80,7 +80,7 @@ public enum ModelConfiguration: HubConfigurationFile, Hashable {
     /// `ModelsError.missingModelType`.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        guard let name = try c.decodeIfPresent(String.self, forKey: .modelType), !name.isEmpty else {
+        guard let name = try c.optionalValue(String.self, .modelType), !name.isEmpty else {
             throw DecodingError.keyNotFound(
                 CodingKeys.modelType,
                 .init(codingPath: c.codingPath, debugDescription: "model_type is missing, null or empty"))

@@ -56,6 +56,8 @@ struct ConfigurationErrorTests {
         (#"{"model_type": "blip", "vision_config": {"layer_norm_eps": "tiny"}}"#, "vision_config.layer_norm_eps"),
         (#"{"model_type": "sam", "vision_config": {"global_attn_indexes": [2, "x"]}}"#, "vision_config.global_attn_indexes[1]"),
         (#"{"model_type": "sam", "mask_decoder_config": {"iou_head_depth": 1.5}}"#, "mask_decoder_config.iou_head_depth"),
+        (#"{"model_type": "sam", "vision_config": {"mlp_dim": 2.5}}"#, "vision_config.mlp_dim"),
+        (#"{"model_type": "bert", "vocab_size": 1e30}"#, "vocab_size"),
         (#"{"model_type": "bert", "architectures": "BertModel"}"#, "architectures"),
         (#"{"model_type": "bert", "hidden_act": "swiglu"}"#, "hidden_act"),
         (#"{"model_type": "clip", "text_config": {"hidden_act": "gelu_fancy"}}"#, "text_config.hidden_act"),

@@ -121,9 +121,9 @@ public struct BERTConfiguration: HubConfigurationFile, Codable, Hashable {
         padTokenID = try c.value(.padTokenID, or: d.padTokenID)
         positionEmbeddingType = try c.value(.positionEmbeddingType, or: d.positionEmbeddingType)
         useCache = try c.value(.useCache, or: d.useCache)
-        classifierDropout = try c.decodeIfPresent(Double.self, forKey: .classifierDropout)
-        architectures = try c.decodeIfPresent([String].self, forKey: .architectures)
-        torchDtype = try c.decodeIfPresent(String.self, forKey: .torchDtype)
+        classifierDropout = try c.optionalValue(Double.self, .classifierDropout)
+        architectures = try c.optionalValue([String].self, .architectures)
+        torchDtype = try c.optionalValue(String.self, .torchDtype)
     }
 
     /// Writes `model_type` and every modelled field.

@@ -69,8 +69,8 @@ public struct BLIPConfiguration: HubConfigurationFile, Codable, Hashable {
             projectionDim: try c.value(.projectionDim, or: d.projectionDim),
             logitScaleInitValue: try c.value(.logitScaleInitValue, or: d.logitScaleInitValue),
             imageTextHiddenSize: try c.value(.imageTextHiddenSize, or: d.imageTextHiddenSize),
-            architectures: try c.decodeIfPresent([String].self, forKey: .architectures),
-            torchDtype: try c.decodeIfPresent(String.self, forKey: .torchDtype))
+            architectures: try c.optionalValue([String].self, .architectures),
+            torchDtype: try c.optionalValue(String.self, .torchDtype))
     }
 
     /// Writes `model_type` and every modelled field.

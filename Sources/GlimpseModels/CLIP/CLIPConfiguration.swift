@@ -58,15 +58,15 @@ public struct CLIPConfiguration: HubConfigurationFile, Codable, Hashable {
         try c.checkModelType(.modelType, expected: ModelType.clip.rawValue)
         let defaults = CLIPConfiguration()
         textConfig =
-            try c.decodeIfPresent(CLIPTextConfiguration.self, forKey: .textConfigDict)
+            try c.optionalValue(CLIPTextConfiguration.self, .textConfigDict)
             ?? c.value(.textConfig, or: defaults.textConfig)
         visionConfig =
-            try c.decodeIfPresent(CLIPVisionConfiguration.self, forKey: .visionConfigDict)
+            try c.optionalValue(CLIPVisionConfiguration.self, .visionConfigDict)
             ?? c.value(.visionConfig, or: defaults.visionConfig)
         projectionDim = try c.value(.projectionDim, or: defaults.projectionDim)
         logitScaleInitValue = try c.value(.logitScaleInitValue, or: defaults.logitScaleInitValue)
-        architectures = try c.decodeIfPresent([String].self, forKey: .architectures)
-        torchDtype = try c.decodeIfPresent(String.self, forKey: .torchDtype)
+        architectures = try c.optionalValue([String].self, .architectures)
+        torchDtype = try c.optionalValue(String.self, .torchDtype)
     }
 
     /// Writes the modern layout (no `*_config_dict`), with `model_type`.

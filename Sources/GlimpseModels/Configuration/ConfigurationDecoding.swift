@@ -127,7 +127,23 @@ extension KeyedDecodingContainer {
     /// `None` and break it, so Glimpse treats it like a missing key. A value of the wrong JSON type
     /// throws a `DecodingError` whose coding path names the field.
     func value<T: Decodable>(_ key: Key, or fallback: @autoclosure () -> T) throws -> T {
-        try decodeIfPresent(T.self, forKey: key) ?? fallback()
+        try optionalValue(T.self, key) ?? fallback()
+    }
+
+    /// The value stored under `key`, or `nil` when the key is absent or `null`; errors name the field.
+    func optionalValue<T: Decodable>(_ type: T.Type, _ key: Key) throws -> T? {
+        do {
+            return try decodeIfPresent(T.self, forKey: key)
+        } catch let error as DecodingError {
+            throw error
+        } catch let error as ModelsError {
+            throw error
+        } catch {
+            // Foundation's JSONDecoder throws an internal error for a number that does not fit the type
+            // (`1.5` or `1e30` for an Int) and later reports it as corrupt JSON with no coding path.
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: self, debugDescription: "the number does not fit \(T.self)")
+        }
     }
 
     /// Rejects a `model_type` that belongs to another family (decoding a BLIP file as CLIP, say).

@@ -34,40 +34,13 @@ public struct PreNormEncoderLayer {
         let name = { (part: String) in prefix.isEmpty ? part : "\(prefix).\(part)" }
         return try graph.scope(prefix) {
             let normed = try weights.layerNorm(x, name("layer_norm1"), size: hidden, epsilon: layerNormEpsilon)
-            let attention = try SelfAttention(hidden: hidden, heads: heads)(
-                normed, prefix: name("self_attn"), layout: layout, mask: mask, weights: weights)
+            let attention = try MultiHeadAttention(hidden: hidden, heads: heads)(
+                normed, layout: layout, mask: mask, names: .clip(name("self_attn")), weights: weights)
             let afterAttention = graph.add(x, attention)
             let normed2 = try weights.layerNorm(afterAttention, name("layer_norm2"), size: hidden, epsilon: layerNormEpsilon)
             let up = try weights.linear(normed2, name("mlp.fc1"), input: hidden, output: intermediate)
             let down = try weights.linear(try activation.apply(up, in: graph), name("mlp.fc2"), input: intermediate, output: hidden)
             return graph.add(afterAttention, down)
         }
-    }
-}
-
-/// Multi-head scaled dot-product self-attention with `q_proj`, `k_proj`, `v_proj` and `out_proj`.
-public struct SelfAttention {
-    public var hidden: Int
-    public var heads: Int
-
-    public init(hidden: Int, heads: Int) {
-        self.hidden = hidden
-        self.heads = heads
-    }
-
-    /// `[batch·tokens, hidden]` → `[batch·tokens, hidden]`. The query is scaled by `1/√headSize` before
-    /// the product, as transformers' CLIP does.
-    public func callAsFunction(
-        _ x: GraphValue, prefix: String, layout: SequenceLayout, mask: GraphValue?, weights: CheckpointWeights
-    ) throws -> GraphValue {
-        let graph = weights.graph
-        let scale = Float(1 / Double(layout.headSize).squareRoot())
-        let query = graph.mul(try weights.linear(x, "\(prefix).q_proj", input: hidden, output: hidden), graph.scalar(scale))
-        let key = try weights.linear(x, "\(prefix).k_proj", input: hidden, output: hidden)
-        let value = try weights.linear(x, "\(prefix).v_proj", input: hidden, output: hidden)
-        var scores = graph.matMul(layout.splitHeads(query, in: graph), layout.splitHeads(key, transposed: true, in: graph))
-        if let mask { scores = graph.add(scores, mask) }
-        let context = graph.matMul(graph.softmax(scores, axis: -1), layout.splitHeads(value, in: graph))
-        return try weights.linear(layout.mergeHeads(context, in: graph), "\(prefix).out_proj", input: hidden, output: hidden)
     }
 }

@@ -57,8 +57,8 @@ public struct SAMConfiguration: HubConfigurationFile, Codable, Hashable {
         promptEncoderConfig = try c.value(.promptEncoderConfig, or: d.promptEncoderConfig)
         maskDecoderConfig = try c.value(.maskDecoderConfig, or: d.maskDecoderConfig)
         initializerRange = try c.value(.initializerRange, or: d.initializerRange)
-        architectures = try c.decodeIfPresent([String].self, forKey: .architectures)
-        torchDtype = try c.decodeIfPresent(String.self, forKey: .torchDtype)
+        architectures = try c.optionalValue([String].self, .architectures)
+        torchDtype = try c.optionalValue(String.self, .torchDtype)
     }
 
     /// Writes `model_type` and every modelled field.

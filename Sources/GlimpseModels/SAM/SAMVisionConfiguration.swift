@@ -132,6 +132,6 @@ public struct SAMVisionConfiguration: Codable, Sendable, Hashable {
             windowSize: try c.value(.windowSize, or: d.windowSize),
             globalAttnIndexes: try c.value(.globalAttnIndexes, or: d.globalAttnIndexes),
             numPosFeats: try c.value(.numPosFeats, or: d.numPosFeats),
-            mlpDim: try c.decodeIfPresent(Int.self, forKey: .mlpDim))
+            mlpDim: try c.optionalValue(Int.self, .mlpDim))
     }
 }

@@ -91,3 +91,19 @@ extension GraphBuilder {
         mul(x, sigmoid(mul(x, scalar(1.702))))
     }
 }
+
+/// Reductions and element-wise extremes.
+extension GraphBuilder {
+    /// Sum over `axes` (opset 13+: axes as an input).
+    public func reduceSum(_ x: GraphValue, axes: [Int64], keepDims: Bool) -> GraphValue {
+        op("ReduceSum", x, constant(axes), attributes: ["keepdims": .int(keepDims ? 1 : 0)])
+    }
+
+    public func max(_ a: GraphValue, _ b: GraphValue) -> GraphValue { op("Max", a, b) }
+
+    /// `x / max(‖x‖₂, epsilon)` along the last axis, as `torch.nn.functional.normalize`.
+    public func l2Normalize(_ x: GraphValue, epsilon: Float = 1e-12) -> GraphValue {
+        let norm = sqrt(reduceSum(mul(x, x), axes: [-1], keepDims: true))
+        return div(x, max(norm, scalar(epsilon)))
+    }
+}

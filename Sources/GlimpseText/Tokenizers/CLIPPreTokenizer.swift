@@ -6,7 +6,10 @@
 /// At each position the first alternative that matches wins; where none does, one character is
 /// skipped. Found by sweeping every code point through the `regex` module: under IGNORECASE,
 /// U+0345 COMBINING GREEK YPOGEGRAMMENI (category Mn, case-folds to ι) matches neither `\p{L}`
-/// nor the negated class, so it is dropped; no other assigned character behaves unexpectedly.
+/// nor the negated class, so it is dropped; and U+017F LATIN SMALL LETTER LONG S matches `s`
+/// in the contraction (`'ſ` is one piece, though `<|ſtartoftext|>` is not the start token). No other
+/// assigned character
+/// behaves unexpectedly.
 enum CLIPPreTokenizer {
     enum Piece {
         case bos
@@ -89,7 +92,7 @@ enum CLIPPreTokenizer {
             return v >= 0x41 && v <= 0x5A ? v | 0x20 : v
         }
         switch lower(i + 1) {
-        case 0x73, 0x74, 0x6D, 0x64: return 2  // s t m d
+        case 0x73, 0x74, 0x6D, 0x64, 0x17F: return 2  // s t m d ſ
         case 0x72, 0x76: return lower(i + 2) == 0x65 ? 3 : 0  // re ve
         case 0x6C: return lower(i + 2) == 0x6C ? 3 : 0  // ll
         default: return 0

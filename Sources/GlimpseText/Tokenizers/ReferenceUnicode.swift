@@ -16,8 +16,14 @@ enum ReferenceUnicode {
         return age.major < version.major || (age.major == version.major && age.minor <= version.minor)
     }
 
+    /// The general category in Unicode 14.0. Swift's tables (Unicode 16) differ for two scalars
+    /// assigned by 14.0 (found by comparing every code point with Python's `unicodedata`).
     static func category(_ s: Unicode.Scalar) -> Unicode.GeneralCategory {
-        isAssigned(s) ? s.properties.generalCategory : .unassigned
+        switch s.value {
+        case 0x0295: return .lowercaseLetter  // LATIN LETTER PHARYNGEAL VOICED FRICATIVE: Lo since 16.0
+        case 0x1171E: return .nonspacingMark  // AHOM CONSONANT SIGN MEDIAL RA: Mc since 16.0
+        default: return isAssigned(s) ? s.properties.generalCategory : .unassigned
+        }
     }
 
     /// transformers' `_is_control`: categories C* except tab, newline and carriage return.
@@ -126,7 +132,9 @@ enum ReferenceUnicode {
         out.append(contentsOf: props.lowercaseMapping.unicodeScalars)
     }
 
-    private static func isCased(_ s: Unicode.Scalar) -> Bool { isAssigned(s) && s.properties.isCased }
+    private static func isCased(_ s: Unicode.Scalar) -> Bool {
+        s.value == 0x0295 || (isAssigned(s) && s.properties.isCased)
+    }
     private static func isCaseIgnorable(_ s: Unicode.Scalar) -> Bool {
         isAssigned(s) && s.properties.isCaseIgnorable
     }
@@ -159,7 +167,7 @@ enum ReferenceUnicode {
         var view = String.UnicodeScalarView()
         view.append(contentsOf: scalars)
         for s in String(view).decomposedStringWithCanonicalMapping.unicodeScalars
-        where s.properties.generalCategory != .nonspacingMark {
+        where category(s) != .nonspacingMark {
             out.append(s)
         }
     }

@@ -52,12 +52,13 @@ enum Gunzip {
         }
 
         mutating func alignToByte() {
+            position -= Int(count / 8)
             buffer = 0
             count = 0
         }
 
         /// The first byte not consumed (after `alignToByte`).
-        var bytePosition: Int { position - Int(count / 8) }
+        var bytePosition: Int { position }
     }
 
     /// Canonical Huffman code: symbols sorted by code length, and the number of codes per length.

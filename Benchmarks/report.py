@@ -1,0 +1,54 @@
+"""Runs each Glimpse benchmark case in its own process, then the peer script, and prints a markdown
+table with ratios. Called by Benchmarks/run, which prepares everything it needs."""
+import argparse, json, os, platform, subprocess, sys
+
+MIB = 1024 * 1024
+
+
+def run_json(command):
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--glimpse", required=True)
+    parser.add_argument("--model", required=True)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+
+    cases = []
+    for prepacking in ("on", "off"):
+        for weights in ("lend", "external"):
+            cases.append(run_json([args.glimpse, "encoder", args.model, "--prepacking", prepacking,
+                                   "--weights", weights, "--threads", str(args.threads), "--runs", str(args.runs)]))
+    peer = run_json([sys.executable, os.path.join(os.path.dirname(__file__), "peers", "encoder_peer.py"),
+                     args.model, "--threads", str(args.threads), "--runs", str(args.runs)])
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as info:
+            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    print(f"CLIP ViT-B/32 vision encoder (12 layers), input [1, 50, 768], {args.threads} threads, "
+          f"median of {args.runs} runs; {cpu}, {os.cpu_count()} cores\n")
+    print("| engine | weights | pre-packing | session creation ms | RSS after creation MiB (weights MiB) | run median ms | run min ms | ratio to ORT (PyTorch export) |")
+    print("|---|---|---|---|---|---|---|---|")
+    ort = peer["ort_run_median_ms"]
+    for case in cases:
+        growth = (case["residentAfterCreationBytes"] - case["residentBeforeBytes"]) / MIB
+        print(f"| Glimpse | {case['weights']} | {'on' if case['prepacking'] else 'off'} | "
+              f"{case['sessionCreationMilliseconds']:.0f} | +{growth:.0f} ({case['weightBytes'] / MIB:.0f}); "
+              f"after a run +{(case['residentAfterRunBytes'] - case['residentBeforeBytes']) / MIB:.0f} | "
+              f"{case['runMedianMilliseconds']:.1f} | {case['runMinimumMilliseconds']:.1f} | "
+              f"{case['runMedianMilliseconds'] / ort:.2f} |")
+    print(f"| ONNX Runtime, PyTorch's export | embedded | on | {peer['ort_session_creation_ms']:.0f} | "
+          f"+{peer['ort_session_resident_growth_bytes'] / MIB:.0f} | {ort:.1f} | {peer['ort_run_min_ms']:.1f} | 1.00 |")
+    print(f"| PyTorch + transformers | from_pretrained | — | {peer['torch_load_ms']:.0f} (load) | — | "
+          f"{peer['torch_run_median_ms']:.1f} | {peer['torch_run_min_ms']:.1f} | {peer['torch_run_median_ms'] / ort:.2f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+import Foundation
+
+/// Everything that can go wrong while reading, decoding, resizing or encoding an image.
+public enum ImageError: Error, LocalizedError, Equatable {
+    /// The file could not be read (missing, unreadable, a directory).
+    case unreadable(path: String, reason: String)
+    /// The data is empty.
+    case empty
+    /// The data is not in any format GlimpseImage decodes; `detected` names a known but unsupported one.
+    case unsupportedFormat(detected: String?)
+    /// The file is larger than `ImageLimits.maxFileBytes`.
+    case fileTooLarge(bytes: Int, limit: Int)
+    /// The declared size exceeds `ImageLimits.maxPixels` (or is zero); checked before decoding.
+    case tooManyPixels(width: Int, height: Int, limit: Int)
+    /// The data ends before the image does.
+    case truncated(format: ImageFormat)
+    /// The decoder rejected the data; `reason` is the library's message.
+    case corrupt(format: ImageFormat, reason: String)
+    /// The decoder library could not be set up (out of memory).
+    case decoderUnavailable(format: ImageFormat)
+    /// A size, box or parameter is invalid (zero or negative sizes, an empty crop box).
+    case invalidArgument(String)
+    /// The encoder failed.
+    case encodingFailed(reason: String)
+
+    public var errorDescription: String? {
+        switch self {
+        case .unreadable(let path, let reason):
+            return "Cannot read the image file \(path): \(reason). Check that it exists and is readable."
+        case .empty:
+            return "The image file is empty (0 bytes). Remove it or replace it with a valid image."
+        case .unsupportedFormat(let detected):
+            if let detected {
+                return "\(detected) images are not supported. Convert the file to JPEG, PNG or WebP."
+            }
+            return "The file is not a JPEG, PNG, WebP or GIF image. Convert it, or exclude it from the collection."
+        case .fileTooLarge(let bytes, let limit):
+            return "The image file has \(bytes) bytes, more than the limit of \(limit). Raise ImageLimits.maxFileBytes to read it."
+        case .tooManyPixels(let width, let height, let limit):
+            return "The image declares \(width)×\(height) pixels, outside the allowed range (at most \(limit) pixels). Raise ImageLimits.maxPixels if the image is genuine."
+        case .truncated(let format):
+            return "The \(format) file ends before the image does (a partial download or copy?). Replace it with a complete file."
+        case .corrupt(let format, let reason):
+            return "The \(format) data is corrupt: \(reason). Replace the file or re-save it with another program."
+        case .decoderUnavailable(let format):
+            return "The \(format) decoder could not be created (out of memory?)."
+        case .invalidArgument(let reason):
+            return "Invalid image operation: \(reason)."
+        case .encodingFailed(let reason):
+            return "Encoding the image failed: \(reason)."
+        }
+    }
+}
