@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "GlimpseRuntime", targets: ["GlimpseRuntime"]),
         .library(name: "GlimpseText", targets: ["GlimpseText"]),
         .library(name: "GlimpseModels", targets: ["GlimpseModels"]),
+        .library(name: "GlimpseImage", targets: ["GlimpseImage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -16,7 +17,20 @@ let package = Package(
     targets: [
         .target(name: "GlimpseRuntime"),
         .target(name: "GlimpseText"),
-        .target(name: "GlimpseModels", dependencies: ["GlimpseRuntime", "GlimpseText"]),
+        .target(name: "GlimpseModels", dependencies: ["GlimpseRuntime", "GlimpseText", "GlimpseImage"]),
+        .systemLibrary(
+            name: "CJPEG", pkgConfig: "libjpeg",
+            providers: [.apt(["libjpeg62-turbo-dev"]), .brew(["jpeg-turbo"])]
+        ),
+        .systemLibrary(
+            name: "CPNG", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"]), .brew(["libpng"])]
+        ),
+        .systemLibrary(
+            name: "CWebP", pkgConfig: "libwebpdemux",
+            providers: [.apt(["libwebp-dev"]), .brew(["webp"])]
+        ),
+        .target(name: "GlimpseImage", dependencies: ["GlimpseRuntime", "CJPEG", "CPNG", "CWebP"]),
         .executableTarget(
             name: "glimpse",
             dependencies: [
@@ -43,6 +57,11 @@ let package = Package(
         .testTarget(
             name: "GlimpseModelsTests",
             dependencies: ["GlimpseModels"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "GlimpseImageTests",
+            dependencies: ["GlimpseImage", "GlimpseRuntime"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -111,6 +111,7 @@ struct ConfigurationErrorTests {
         (#"{"image_processor_type": "CLIPImageProcessor", "crop_size": "big"}"#, "crop_size"),
         (#"{"image_processor_type": "SamImageProcessor", "size": [1, 2]}"#, "size"),
         (#"{"image_processor_type": "SamImageProcessor", "pad_size": {"height": 4}}"#, "pad_size"),
+        (#"{"image_processor_type": "SamImageProcessor", "mask_size": {"longest_edge": 2.5}}"#, "mask_size"),
         (#"{"image_processor_type": "BlipImageProcessor", "resample": 9}"#, "resample"),
         (#"{"image_processor_type": "BlipImageProcessor", "image_std": ["a"]}"#, "image_std[0]"),
         (#"{"image_processor_type": "ViTImageProcessor"}"#, "image_processor_type"),

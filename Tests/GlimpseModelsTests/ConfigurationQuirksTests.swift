@@ -10,9 +10,14 @@ struct ConfigurationQuirksTests {
         try ModelConfiguration(jsonData: Data(json.utf8))
     }
 
+    private func preprocessor(_ json: String, hint: ModelType? = nil) throws -> PreprocessorConfiguration {
+        try PreprocessorConfiguration(jsonData: Data(json.utf8), modelTypeHint: hint)
+    }
+
     @Test("CLIP: *_config_dict, completed with defaults, replaces every field of *_config")
     func clipConfigDict() throws {
-        guard case .clip(let clip) = try ModelConfiguration(jsonData: Fixtures.data("configs", "clip-legacy.input")) else {
+        let data = try Fixtures.data("configs", "clip-legacy.input")
+        guard case .clip(let clip) = try ModelConfiguration(jsonData: data) else {
             Issue.record("not CLIP")
             return
         }
@@ -39,7 +44,8 @@ struct ConfigurationQuirksTests {
 
     @Test("CLIP: eos_token_id 2 marks the legacy pooling at the highest token id")
     func clipLegacyPooling() throws {
-        guard case .clip(let clip) = try decode(#"{"model_type": "clip", "text_config": {"eos_token_id": 2}}"#) else {
+        let json = #"{"model_type": "clip", "text_config": {"eos_token_id": 2}}"#
+        guard case .clip(let clip) = try decode(json) else {
             Issue.record("not CLIP")
             return
         }
@@ -60,9 +66,11 @@ struct ConfigurationQuirksTests {
         }
         #expect(blip.textConfig.encoderHiddenSize == 1024)
         #expect(blip.textConfig.hiddenSize == 768)
-        #expect(BLIPConfiguration(visionConfig: BLIPVisionConfiguration(hiddenSize: 64)).textConfig.encoderHiddenSize == 64)
+        let built = BLIPConfiguration(visionConfig: BLIPVisionConfiguration(hiddenSize: 64))
+        #expect(built.textConfig.encoderHiddenSize == 64)
         // Standalone, the text config keeps what the file says.
-        let text = try JSONDecoder().decode(BLIPTextConfiguration.self, from: Data(#"{"encoder_hidden_size": 5}"#.utf8))
+        let text = try JSONDecoder().decode(
+            BLIPTextConfiguration.self, from: Data(#"{"encoder_hidden_size": 5}"#.utf8))
         #expect(text.encoderHiddenSize == 5)
     }
 
@@ -98,8 +106,10 @@ struct ConfigurationQuirksTests {
 
     @Test("null and empty nested configs mean defaults")
     func nullNested() throws {
-        #expect(try decode(#"{"model_type": "clip", "text_config": null, "vision_config": {}}"#) == .clip(CLIPConfiguration()))
-        #expect(try decode(#"{"model_type": "blip", "text_config": {}, "vision_config": null}"#) == .blip(BLIPConfiguration()))
+        #expect(try decode(#"{"model_type": "clip", "text_config": null, "vision_config": {}}"#)
+                == .clip(CLIPConfiguration()))
+        #expect(try decode(#"{"model_type": "blip", "text_config": {}, "vision_config": null}"#)
+                == .blip(BLIPConfiguration()))
         #expect(try decode(#"{"model_type": "sam", "mask_decoder_config": null}"#) == .sam(SAMConfiguration()))
         #expect(try decode(#"{"model_type": "bert", "hidden_size": null}"#) == .bert(BERTConfiguration()))
     }
@@ -109,7 +119,8 @@ struct ConfigurationQuirksTests {
         #expect(CLIPTextConfiguration().hiddenAct == .quickGELU)
         #expect(BLIPVisionConfiguration().hiddenAct == .gelu)
         #expect(SAMMaskDecoderConfiguration().hiddenAct == .relu)
-        guard case .bert(let bert) = try decode(#"{"model_type": "bert", "hidden_act": "gelu_pytorch_tanh"}"#) else {
+        let json = #"{"model_type": "bert", "hidden_act": "gelu_pytorch_tanh"}"#
+        guard case .bert(let bert) = try decode(json) else {
             Issue.record("not BERT")
             return
         }
@@ -119,31 +130,31 @@ struct ConfigurationQuirksTests {
 
     @Test("preprocessor sizes: a bare integer means what each processor makes of it")
     func preprocessorIntegers() throws {
-        let clip = try PreprocessorConfiguration(
-            jsonData: Data(#"{"feature_extractor_type": "CLIPFeatureExtractor", "size": 336, "crop_size": 336}"#.utf8))
+        let clip = try preprocessor(
+            #"{"feature_extractor_type": "CLIPFeatureExtractor", "size": 336, "crop_size": 336}"#)
         #expect(clip.kind == .clip)
         #expect(clip.size == .shortestEdge(336))
         #expect(clip.cropSize == .exact(height: 336, width: 336))
-        let blip = try PreprocessorConfiguration(jsonData: Data(#"{"image_processor_type": "BlipImageProcessor", "size": 384}"#.utf8))
+        let blip = try preprocessor(#"{"image_processor_type": "BlipImageProcessor", "size": 384}"#)
         #expect(blip.size == .exact(height: 384, width: 384))
-        let sam = try PreprocessorConfiguration(jsonData: Data(#"{"image_processor_type": "SamImageProcessor", "size": 1024}"#.utf8))
+        let sam = try preprocessor(#"{"image_processor_type": "SamImageProcessor", "size": 1024}"#)
         #expect(sam.size == .longestEdge(1024))
-        let pair = try PreprocessorConfiguration(jsonData: Data(#"{"image_processor_type": "CLIPImageProcessor", "size": [240, 320]}"#.utf8))
+        let pair = try preprocessor(#"{"image_processor_type": "CLIPImageProcessor", "size": [240, 320]}"#)
         #expect(pair.size == .exact(height: 240, width: 320))
-        let scalar = try PreprocessorConfiguration(jsonData: Data(#"{"image_processor_type": "BlipImageProcessor", "image_mean": 0.5}"#.utf8))
+        let scalar = try preprocessor(#"{"image_processor_type": "BlipImageProcessor", "image_mean": 0.5}"#)
         #expect(scalar.imageMean == [0.5, 0.5, 0.5])
-        let bounded = try PreprocessorConfiguration(
-            jsonData: Data(#"{"image_processor_type": "CLIPImageProcessor", "size": {"shortest_edge": 800, "longest_edge": 1333}}"#.utf8))
+        let bounded = try preprocessor(
+            #"{"image_processor_type": "CLIPImageProcessor", "size": {"shortest_edge": 800, "longest_edge": 1333}}"#)
         #expect(bounded.size == .shortestEdgeBounded(shortestEdge: 800, longestEdge: 1333))
     }
 
     @Test("a preprocessor file without a processor type takes the defaults of the model type hint")
     func preprocessorHint() throws {
-        let data = Data(#"{"do_resize": true}"#.utf8)
-        #expect(try PreprocessorConfiguration(jsonData: data, modelTypeHint: .sam) == PreprocessorConfiguration(defaultsFor: .sam))
-        #expect(try PreprocessorConfiguration(jsonData: data, modelTypeHint: .clip) == PreprocessorConfiguration(defaultsFor: .clip))
+        let json = #"{"do_resize": true}"#
+        #expect(try preprocessor(json, hint: .sam) == PreprocessorConfiguration(defaultsFor: .sam))
+        #expect(try preprocessor(json, hint: .clip) == PreprocessorConfiguration(defaultsFor: .clip))
         // BLIP ignores crop fields it does not have.
-        let blip = try PreprocessorConfiguration(jsonData: Data(#"{"do_center_crop": true, "crop_size": 5}"#.utf8), modelTypeHint: .blip)
+        let blip = try preprocessor(#"{"do_center_crop": true, "crop_size": 5}"#, hint: .blip)
         #expect(!blip.doCenterCrop && blip.cropSize == nil)
     }
 

@@ -91,7 +91,7 @@ extension KeyedDecodingContainer {
             return .exact(height: pair[0], width: pair[1])
         }
         // A dictionary, or the wrong type: let the decoder name the problem with the field's path.
-        let dictionary = try decode([String: Int].self, forKey: key)
+        let dictionary = try optionalValue([String: Int].self, key) ?? [:]
         guard let size = ImageSizeSpec(dictionary: dictionary) else {
             throw DecodingError.dataCorruptedError(
                 forKey: key, in: self, debugDescription: ImageSizeSpec.keySetMessage(dictionary))
@@ -108,6 +108,6 @@ extension KeyedDecodingContainer {
         if let value = try? decode(Double.self, forKey: key) {
             return [value, value, value]
         }
-        return try decode([Double].self, forKey: key)
+        return try optionalValue([Double].self, key) ?? fallback
     }
 }

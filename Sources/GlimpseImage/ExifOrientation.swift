@@ -1,0 +1,149 @@
+/// The EXIF orientation tag (0x0112): how the stored pixels must be transformed to show the picture
+/// upright. Raw values are the tag's values; the transforms are the ones Pillow's `exif_transpose`
+/// applies (which transformers' `load_image` calls).
+public enum ExifOrientation: Int, Sendable, CaseIterable {
+    case up = 1
+    case upMirrored = 2
+    case down = 3
+    case downMirrored = 4
+    case leftMirrored = 5
+    case right = 6
+    case rightMirrored = 7
+    case left = 8
+
+    /// Whether applying the orientation swaps width and height.
+    public var swapsDimensions: Bool { rawValue >= 5 }
+
+    /// The orientation stored in a JPEG (APP1 "Exif"), PNG (eXIf chunk) or WebP (EXIF chunk) file;
+    /// nil when absent or unreadable (never an error: a broken EXIF block leaves the image as stored).
+    public static func read(from bytes: UnsafeRawBufferPointer, format: ImageFormat) -> ExifOrientation? {
+        let tiff: Range<Int>?
+        switch format {
+        case .jpeg: tiff = jpegExif(bytes)
+        case .png: tiff = pngExif(bytes)
+        case .webp: tiff = webpExif(bytes)
+        default: tiff = nil
+        }
+        guard let tiff else { return nil }
+        return orientation(inTIFF: UnsafeRawBufferPointer(rebasing: bytes[tiff]))
+    }
+
+    /// The TIFF block of the first APP1 Exif segment before the scan data.
+    static func jpegExif(_ b: UnsafeRawBufferPointer) -> Range<Int>? {
+        var position = 2
+        while position + 4 <= b.count {
+            guard b[position] == 0xFF else { return nil }
+            let marker = b[position + 1]
+            if marker == 0xFF { position += 1; continue }
+            if marker == 0xD8 || marker == 0x01 || (0xD0...0xD7).contains(marker) { position += 2; continue }
+            if marker == 0xDA || marker == 0xD9 { return nil }
+            let length = Int(b[position + 2]) << 8 | Int(b[position + 3])
+            guard length >= 2, position + 2 + length <= b.count else { return nil }
+            let start = position + 4
+            if marker == 0xE1, length >= 8,
+               Array(b[start..<start + 6]) == [0x45, 0x78, 0x69, 0x66, 0, 0] {
+                return start + 6..<position + 2 + length
+            }
+            position += 2 + length
+        }
+        return nil
+    }
+
+    /// The data of the eXIf chunk.
+    static func pngExif(_ b: UnsafeRawBufferPointer) -> Range<Int>? {
+        var position = 8
+        while position + 12 <= b.count {
+            let length = Int(b[position]) << 24 | Int(b[position + 1]) << 16 | Int(b[position + 2]) << 8 | Int(b[position + 3])
+            let type = String(decoding: b[position + 4..<position + 8], as: UTF8.self)
+            let start = position + 8
+            guard length >= 0, start + length + 4 <= b.count else { return nil }
+            if type == "eXIf" { return start..<start + length }
+            if type == "IEND" { return nil }
+            position = start + length + 4
+        }
+        return nil
+    }
+
+    /// The data of the EXIF chunk (an optional "Exif\0\0" prefix skipped).
+    static func webpExif(_ b: UnsafeRawBufferPointer) -> Range<Int>? {
+        var position = 12
+        while position + 8 <= b.count {
+            let type = String(decoding: b[position..<position + 4], as: UTF8.self)
+            let length = Int(b[position + 4]) | Int(b[position + 5]) << 8 | Int(b[position + 6]) << 16 | Int(b[position + 7]) << 24
+            let start = position + 8
+            guard start + length <= b.count else { return nil }
+            if type == "EXIF" {
+                if length >= 6, Array(b[start..<start + 6]) == [0x45, 0x78, 0x69, 0x66, 0, 0] {
+                    return start + 6..<start + length
+                }
+                return start..<start + length
+            }
+            position = start + length + (length & 1)
+        }
+        return nil
+    }
+
+    /// Reads tag 0x0112 from IFD0 of a TIFF block.
+    static func orientation(inTIFF t: UnsafeRawBufferPointer) -> ExifOrientation? {
+        guard t.count >= 8 else { return nil }
+        let little: Bool
+        switch (t[0], t[1]) {
+        case (0x49, 0x49): little = true
+        case (0x4D, 0x4D): little = false
+        default: return nil
+        }
+        func u16(_ at: Int) -> Int? {
+            guard at >= 0, at + 2 <= t.count else { return nil }
+            return little ? Int(t[at]) | Int(t[at + 1]) << 8 : Int(t[at]) << 8 | Int(t[at + 1])
+        }
+        func u32(_ at: Int) -> Int? {
+            guard let high = u16(little ? at + 2 : at), let low = u16(little ? at : at + 2) else { return nil }
+            return high << 16 | low
+        }
+        guard u16(2) == 42, let ifd = u32(4), let count = u16(ifd) else { return nil }
+        for entry in 0..<min(count, 1000) {
+            let at = ifd + 2 + entry * 12
+            guard let tag = u16(at) else { return nil }
+            if tag == 0x0112 {
+                guard u16(at + 2) == 3, let value = u16(at + 8) else { return nil }
+                return ExifOrientation(rawValue: value)
+            }
+        }
+        return nil
+    }
+}
+
+extension RGBImage {
+    /// The image transformed so that it appears upright for the given EXIF orientation.
+    public func applying(_ orientation: ExifOrientation) -> RGBImage {
+        if orientation == .up { return self }
+        let (w, h) = (width, height)
+        let (outWidth, outHeight) = orientation.swapsDimensions ? (h, w) : (w, h)
+        // Source coordinates of output pixel (x, y).
+        let source: (Int, Int) -> (Int, Int)
+        switch orientation {
+        case .up: source = { ($0, $1) }
+        case .upMirrored: source = { (w - 1 - $0, $1) }
+        case .down: source = { (w - 1 - $0, h - 1 - $1) }
+        case .downMirrored: source = { ($0, h - 1 - $1) }
+        case .leftMirrored: source = { ($1, $0) }
+        case .right: source = { ($1, h - 1 - $0) }
+        case .rightMirrored: source = { (w - 1 - $1, h - 1 - $0) }
+        case .left: source = { (w - 1 - $1, $0) }
+        }
+        var rgb = [UInt8](repeating: 0, count: pixels.count)
+        var newAlpha = alpha.map { [UInt8](repeating: 0, count: $0.count) }
+        for y in 0..<outHeight {
+            for x in 0..<outWidth {
+                let (sx, sy) = source(x, y)
+                let from = sy * w + sx
+                let to = y * outWidth + x
+                rgb[to * 3] = pixels[from * 3]
+                rgb[to * 3 + 1] = pixels[from * 3 + 1]
+                rgb[to * 3 + 2] = pixels[from * 3 + 2]
+                if let alpha { newAlpha![to] = alpha[from] }
+            }
+        }
+        return RGBImage(unchecked: outWidth, outHeight, rgb, newAlpha)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// A width and a height in pixels.
+public struct PixelSize: Sendable, Hashable, CustomStringConvertible {
+    public var width: Int
+    public var height: Int
+    public init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+    }
+    public var description: String { "\(width)×\(height)" }
+}
+
+/// How images are decoded.
+public struct DecodingOptions: Sendable {
+    public var limits: ImageLimits
+    /// Apply the EXIF orientation so that photos come out upright (default true).
+    public var appliesOrientation: Bool
+    /// JPEG fast path: when set, libjpeg-turbo scales by 1/2, 1/4 or 1/8 in the DCT domain as long as
+    /// both sides stay at least this large. Faster for big photos; pixels then differ from Pillow's
+    /// full decode followed by resizing (see `ImagePreprocessor.fastJPEGTolerance`). Nil (default): exact.
+    public var jpegMinimumSize: PixelSize?
+
+    public init(limits: ImageLimits = .default, appliesOrientation: Bool = true, jpegMinimumSize: PixelSize? = nil) {
+        self.limits = limits
+        self.appliesOrientation = appliesOrientation
+        self.jpegMinimumSize = jpegMinimumSize
+    }
+}
+
+/// Decodes image files into `RGBImage`s: JPEG, PNG and WebP; the format is taken from the data.
+public enum ImageDecoder {
+    /// Reads and decodes the file at `url`, checking its size against the limits first.
+    public static func decode(contentsOf url: URL, options: DecodingOptions = DecodingOptions()) throws -> RGBImage {
+        let size: Int
+        do {
+            let values = try url.resourceValues(forKeys: [.fileSizeKey, .isDirectoryKey])
+            if values.isDirectory == true { throw ImageError.unreadable(path: url.path, reason: "it is a directory") }
+            size = values.fileSize ?? 0
+        } catch let error as ImageError {
+            throw error
+        } catch {
+            throw ImageError.unreadable(path: url.path, reason: error.localizedDescription)
+        }
+        if size > options.limits.maxFileBytes {
+            throw ImageError.fileTooLarge(bytes: size, limit: options.limits.maxFileBytes)
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: url, options: .mappedIfSafe)
+        } catch {
+            throw ImageError.unreadable(path: url.path, reason: error.localizedDescription)
+        }
+        return try decode(data, options: options)
+    }
+
+    /// Decodes an encoded image held in memory.
+    public static func decode(_ data: Data, options: DecodingOptions = DecodingOptions()) throws -> RGBImage {
+        guard !data.isEmpty else { throw ImageError.empty }
+        guard data.count <= options.limits.maxFileBytes else {
+            throw ImageError.fileTooLarge(bytes: data.count, limit: options.limits.maxFileBytes)
+        }
+        guard let format = ImageFormat.detect(data) else { throw ImageError.unsupportedFormat(detected: nil) }
+        return try data.withUnsafeBytes { bytes in
+            let image: RGBImage
+            switch format {
+            case .jpeg: image = try JPEGDecoder.decode(bytes, options: options)
+            case .png: image = try PNGDecoder.decode(bytes, options: options)
+            case .webp: image = try WebPDecoder.decode(bytes, options: options)
+            default: throw ImageError.unsupportedFormat(detected: format.rawValue)
+            }
+            guard options.appliesOrientation, let orientation = ExifOrientation.read(from: bytes, format: format) else {
+                return image
+            }
+            return image.applying(orientation)
+        }
+    }
+}

@@ -1,0 +1,166 @@
+/// A rectangle of pixels: origin at the top-left, sizes in pixels.
+public struct PixelRect: Sendable, Hashable, CustomStringConvertible {
+    public var x: Int
+    public var y: Int
+    public var width: Int
+    public var height: Int
+
+    public init(x: Int, y: Int, width: Int, height: Int) {
+        self.x = x
+        self.y = y
+        self.width = width
+        self.height = height
+    }
+
+    public var maxX: Int { x + width }
+    public var maxY: Int { y + height }
+    public var description: String { "(\(x), \(y), \(width)×\(height))" }
+
+    /// The overlap of two rectangles, or nil when they do not overlap.
+    public func intersection(_ other: PixelRect) -> PixelRect? {
+        let left = max(x, other.x), top = max(y, other.y)
+        let right = min(maxX, other.maxX), bottom = min(maxY, other.maxY)
+        guard right > left, bottom > top else { return nil }
+        return PixelRect(x: left, y: top, width: right - left, height: bottom - top)
+    }
+}
+
+extension RGBImage {
+    /// The image resized to `size`, bit-exact with Pillow's `Image.resize(size, filter)` on an RGB image:
+    /// a horizontal pass, then a vertical pass, each with 22-bit fixed-point taps and 8-bit rounding.
+    /// Alpha, when present, is resized as its own channel (not premultiplied).
+    public func resized(to size: PixelSize, filter: ResamplingFilter) throws -> RGBImage {
+        try resized(to: size, filter: filter, window: PixelRect(x: 0, y: 0, width: size.width, height: size.height))
+    }
+
+    /// The part `window` of the image resized to `size` — equal to resizing the whole image and then
+    /// cropping, but only the pixels inside `window` are computed (a centre crop of a very long image
+    /// stays cheap). `window` must lie inside `size`.
+    public func resized(to size: PixelSize, filter: ResamplingFilter, window: PixelRect) throws -> RGBImage {
+        guard size.width > 0, size.height > 0 else { throw ImageError.invalidArgument("resize to \(size)") }
+        guard window.width > 0, window.height > 0, window.x >= 0, window.y >= 0,
+              window.maxX <= size.width, window.maxY <= size.height else {
+            throw ImageError.invalidArgument("window \(window) outside \(size)")
+        }
+        let rgb = Resampler.resample(pixels, channels: 3, width: width, height: height,
+                                     to: size, window: window, filter: filter)
+        let resizedAlpha = alpha.map {
+            Resampler.resample($0, channels: 1, width: width, height: height, to: size, window: window, filter: filter)
+        }
+        return RGBImage(unchecked: window.width, window.height, rgb, resizedAlpha)
+    }
+}
+
+/// The two passes of Pillow's separable resampling on interleaved 8-bit channels.
+enum Resampler {
+    static func resample(_ source: [UInt8], channels: Int, width: Int, height: Int,
+                         to size: PixelSize, window: PixelRect, filter: ResamplingFilter) -> [UInt8] {
+        let needsHorizontal = size.width != width
+        let needsVertical = size.height != height
+        let columns = window.x..<window.maxX
+        let rows = window.y..<window.maxY
+
+        let vertical = needsVertical
+            ? ResamplingTaps(inputSize: height, outputSize: size.height, outputs: rows, filter: filter) : nil
+        // Source rows the vertical pass reads.
+        let sourceRows: Range<Int>
+        if let vertical {
+            let last = vertical.first.indices.map { vertical.first[$0] + vertical.count[$0] }.max() ?? 0
+            sourceRows = (vertical.first.min() ?? 0)..<last
+        } else {
+            sourceRows = rows
+        }
+
+        // Horizontal pass (or a plain copy of the needed rows and columns).
+        let rowBytes = window.width * channels
+        var intermediate = [UInt8](repeating: 0, count: sourceRows.count * rowBytes)
+        source.withUnsafeBufferPointer { input in
+            intermediate.withUnsafeMutableBufferPointer { output in
+                if needsHorizontal {
+                    let taps = ResamplingTaps(inputSize: width, outputSize: size.width, outputs: columns, filter: filter)
+                    horizontal(input.baseAddress!, width: width, rows: sourceRows, channels: channels,
+                               taps: taps, into: output.baseAddress!)
+                } else {
+                    for (slot, row) in sourceRows.enumerated() {
+                        let from = input.baseAddress! + (row * width + window.x) * channels
+                        (output.baseAddress! + slot * rowBytes).update(from: from, count: rowBytes)
+                    }
+                }
+            }
+        }
+        guard let vertical else { return intermediate }
+
+        var result = [UInt8](repeating: 0, count: window.height * rowBytes)
+        intermediate.withUnsafeBufferPointer { input in
+            result.withUnsafeMutableBufferPointer { output in
+                verticalPass(input.baseAddress!, firstRow: sourceRows.lowerBound, rowBytes: rowBytes,
+                             taps: vertical, into: output.baseAddress!)
+            }
+        }
+        return result
+    }
+
+    @inline(__always)
+    static func clip(_ sum: Int32) -> UInt8 {
+        let value = sum >> ResamplingTaps.precisionBits
+        return value < 0 ? 0 : value > 255 ? 255 : UInt8(truncatingIfNeeded: value)
+    }
+
+    static func horizontal(_ input: UnsafePointer<UInt8>, width: Int, rows: Range<Int>, channels: Int,
+                           taps: ResamplingTaps, into output: UnsafeMutablePointer<UInt8>) {
+        let half: Int32 = 1 << (ResamplingTaps.precisionBits - 1)
+        let outWidth = taps.first.count
+        taps.weights.withUnsafeBufferPointer { weights in
+            for (slot, row) in rows.enumerated() {
+                let line = input + row * width * channels
+                var out = output + slot * outWidth * channels
+                for column in 0..<outWidth {
+                    let k = weights.baseAddress! + column * taps.kernelSize
+                    var p = line + taps.first[column] * channels
+                    let n = taps.count[column]
+                    if channels == 3 {
+                        var s0 = half, s1 = half, s2 = half
+                        for tap in 0..<n {
+                            let w = k[tap]
+                            s0 &+= Int32(p[0]) &* w
+                            s1 &+= Int32(p[1]) &* w
+                            s2 &+= Int32(p[2]) &* w
+                            p += 3
+                        }
+                        out[0] = clip(s0)
+                        out[1] = clip(s1)
+                        out[2] = clip(s2)
+                    } else {
+                        for channel in 0..<channels {
+                            var s = half
+                            for tap in 0..<n { s &+= Int32(p[tap * channels + channel]) &* k[tap] }
+                            out[channel] = clip(s)
+                        }
+                    }
+                    out += channels
+                }
+            }
+        }
+    }
+
+    static func verticalPass(_ input: UnsafePointer<UInt8>, firstRow: Int, rowBytes: Int,
+                             taps: ResamplingTaps, into output: UnsafeMutablePointer<UInt8>) {
+        let half: Int32 = 1 << (ResamplingTaps.precisionBits - 1)
+        var sums = [Int32](repeating: 0, count: rowBytes)
+        taps.weights.withUnsafeBufferPointer { weights in
+            sums.withUnsafeMutableBufferPointer { acc in
+                for slot in 0..<taps.first.count {
+                    for index in 0..<rowBytes { acc[index] = half }
+                    let k = weights.baseAddress! + slot * taps.kernelSize
+                    for tap in 0..<taps.count[slot] {
+                        let w = k[tap]
+                        let line = input + (taps.first[slot] - firstRow + tap) * rowBytes
+                        for index in 0..<rowBytes { acc[index] &+= Int32(line[index]) &* w }
+                    }
+                    let out = output + slot * rowBytes
+                    for index in 0..<rowBytes { out[index] = clip(acc[index]) }
+                }
+            }
+        }
+    }
+}

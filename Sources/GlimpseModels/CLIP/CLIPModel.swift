@@ -1,0 +1,55 @@
+import Foundation
+import GlimpseRuntime
+
+/// CLIP loaded from a model folder in the hub layout: image and text embeddings in one space.
+///
+/// The two towers are separate sessions over one memory-mapped checkpoint; both run concurrently.
+public final class CLIPModel: Sendable {
+    public let configuration: CLIPConfiguration
+    /// `exp(logit_scale)`: the factor that turns cosine similarities into logits (100 for OpenAI's CLIP).
+    public let logitScale: Float
+    private let vision: InferenceSession
+    private let text: InferenceSession
+
+    public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions()) throws {
+        let folder = try ModelDirectory(url: directory)
+        guard let configURL = folder.configURL else { throw ModelsError.missingFile("config.json", directory: directory) }
+        configuration = try CLIPConfiguration(contentsOf: configURL)
+        let checkpoint = try SafeTensorsCheckpoint(directory: directory)
+        let scale = try checkpoint.floats("logit_scale")
+        guard scale.count == 1 else {
+            throw RuntimeError.invalidGraph("checkpoint tensor 'logit_scale' has \(scale.count) values, expected 1")
+        }
+        logitScale = Foundation.exp(scale[0])
+        vision = try InferenceSession(runtime: runtime, weights: CLIPVisionGraph(configuration: configuration).build(checkpoint: checkpoint), options: options)
+        text = try InferenceSession(runtime: runtime, weights: CLIPTextGraph(configuration: configuration).build(checkpoint: checkpoint), options: options)
+    }
+
+    /// L2-normalised image embeddings `[batch, projectionDim]` for preprocessed pixels `[batch, 3, size, size]`.
+    public func embed(pixelValues: Tensor) throws -> Tensor {
+        try output(vision.run(["pixel_values": pixelValues]), "image_embeds")
+    }
+
+    /// L2-normalised text embeddings `[batch, projectionDim]` for token ids `[batch, tokens]`.
+    public func embed(inputIDs: Tensor) throws -> Tensor {
+        try output(text.run(["input_ids": inputIDs]), "text_embeds")
+    }
+
+    /// `logitScale · image · textᵀ`: `[images, texts]`, as `CLIPModel`'s `logits_per_image`.
+    public func logits(imageEmbeddings: Tensor, textEmbeddings: Tensor) throws -> [[Float]] {
+        let images = try imageEmbeddings.floats(), texts = try textEmbeddings.floats()
+        let width = configuration.projectionDim
+        return (0..<(images.count / width)).map { i in
+            (0..<(texts.count / width)).map { t in
+                var dot: Float = 0
+                for k in 0..<width { dot += images[i * width + k] * texts[t * width + k] }
+                return logitScale * dot
+            }
+        }
+    }
+
+    private func output(_ outputs: [String: Tensor], _ name: String) throws -> Tensor {
+        guard let tensor = outputs[name] else { throw RuntimeError.invalidGraph("the CLIP graph returned no '\(name)'") }
+        return tensor
+    }
+}

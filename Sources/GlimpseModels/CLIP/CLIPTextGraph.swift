@@ -1,0 +1,60 @@
+import GlimpseRuntime
+
+/// CLIP's text tower and projection (`CLIPModel.get_text_features`, then L2 normalisation) as an ONNX graph.
+///
+/// Input `input_ids` `[batch, tokens]` (int64, tokens ≤ `max_position_embeddings`); output `text_embeds`
+/// `[batch, projectionDim]`. Attention is causal, so padding after the end-of-text token cannot change
+/// the pooled state and no attention mask is needed.
+public struct CLIPTextGraph {
+    public let text: CLIPTextConfiguration
+    public let projectionDim: Int
+
+    public init(configuration: CLIPConfiguration) {
+        text = configuration.textConfig
+        projectionDim = configuration.projectionDim
+    }
+
+    public func build(checkpoint: SafeTensorsCheckpoint) throws -> CheckpointWeights {
+        let c = text
+        let graph = GraphBuilder(name: "clip_text")
+        let weights = CheckpointWeights(checkpoint: checkpoint, graph: graph)
+        let ids = graph.input("input_ids", .int64, ["batch", "tokens"])
+        let epsilon = Float(c.layerNormEps)
+        let tokenCount = graph.shape(ids, start: 1, end: 2)
+
+        let words = graph.gather(try weights.float("text_model.embeddings.token_embedding.weight", shape: [c.vocabSize, c.hiddenSize]), indices: ids)
+        let table = try weights.float("text_model.embeddings.position_embedding.weight", shape: [c.maxPositionEmbeddings, c.hiddenSize])
+        let embedded = graph.add(words, graph.op("Slice", table, graph.constant([0]), tokenCount, graph.constant([0])))
+
+        let layout = try SequenceLayout(graph: graph, sequence: ids, hidden: c.hiddenSize, heads: c.numAttentionHeads)
+        let mask = causalMask(tokens: tokenCount, in: graph)
+        var hidden = layout.flatten(embedded, in: graph)
+        let layer = PreNormEncoderLayer(hidden: c.hiddenSize, heads: c.numAttentionHeads, intermediate: c.intermediateSize,
+                                        activation: c.hiddenAct, layerNormEpsilon: epsilon)
+        for index in 0..<c.numHiddenLayers {
+            hidden = try layer(hidden, prefix: "text_model.encoder.layers.\(index)", layout: layout, mask: mask, weights: weights)
+        }
+        let states = layout.unflatten(try weights.layerNorm(hidden, "text_model.final_layer_norm", size: c.hiddenSize, epsilon: epsilon), in: graph)
+
+        // The state of the end-of-text token: the highest id in old checkpoints, else the first eos_token_id.
+        let scores = c.poolsAtHighestTokenID
+            ? graph.cast(ids, to: .int32)
+            : graph.cast(graph.op("Equal", ids, graph.constant([Int64(c.eosTokenID)], shape: [])), to: .int32)
+        let position = graph.op("ArgMax", scores, attributes: ["axis": 1, "keepdims": 1])
+        let pooled = graph.op("GatherND", states, position, attributes: ["batch_dims": 1])
+        let features = try weights.linear(pooled, "text_projection", input: c.hiddenSize, output: projectionDim, bias: false)
+        graph.output(graph.l2Normalize(features), name: "text_embeds", .float, ["batch", .fixed(projectionDim)])
+        return weights
+    }
+
+    /// `[1, 1, tokens, tokens]`: 0 on and below the diagonal, the lowest float above it.
+    private func causalMask(tokens: GraphValue, in graph: GraphBuilder) -> GraphValue {
+        let size = text.maxPositionEmbeddings
+        var values = [Float](repeating: 0, count: size * size)
+        for row in 0..<size {
+            for column in 0..<size where column > row { values[row * size + column] = -Float.greatestFiniteMagnitude }
+        }
+        let full = graph.constant(floats: values, shape: [1, 1, size, size])
+        return graph.op("Slice", full, graph.constant([0, 0]), graph.concat([tokens, tokens], axis: 0), graph.constant([2, 3]))
+    }
+}

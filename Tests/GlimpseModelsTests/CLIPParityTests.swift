@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+import GlimpseRuntime
+@testable import GlimpseModels
+
+@Suite("CLIP parity")
+struct CLIPParityTests {
+    private let folder = Bundle.module.url(forResource: "Fixtures/tiny-clip", withExtension: nil)!
+
+    private func load() throws -> (CLIPModel, SafeTensorsFile) {
+        let model = try CLIPModel(directory: folder, runtime: .shared(), options: SessionOptions(intraOpThreads: 1))
+        return (model, try SafeTensorsFile(url: folder.appending(path: "reference.safetensors")))
+    }
+
+    @Test("image embeddings within 1e-4 of transformers")
+    func imageEmbeddings() throws {
+        let (model, reference) = try load()
+        let pixels = try Tensor(shape: reference.info("pixel_values").shape, floats: reference.floats("pixel_values"))
+        let embeds = try model.embed(pixelValues: pixels)
+        #expect(embeds.shape == [2, 20])
+        #expect(maxAbsoluteDifference(try embeds.floats(), try reference.floats("image_embeds")) < 1e-4)
+    }
+
+    @Test("text embeddings within 1e-4 of transformers, pooled at the first end-of-text token")
+    func textEmbeddings() throws {
+        let (model, reference) = try load()
+        let ids = try Tensor(shape: reference.info("input_ids").shape, int64s: reference.int64s("input_ids"))
+        let embeds = try model.embed(inputIDs: ids)
+        #expect(embeds.shape == [2, 20])
+        #expect(maxAbsoluteDifference(try embeds.floats(), try reference.floats("text_embeds")) < 1e-4)
+    }
+
+    @Test("logits per image within 1e-4 of transformers")
+    func logits() throws {
+        let (model, reference) = try load()
+        let images = try model.embed(pixelValues: Tensor(shape: reference.info("pixel_values").shape, floats: reference.floats("pixel_values")))
+        let texts = try model.embed(inputIDs: Tensor(shape: reference.info("input_ids").shape, int64s: reference.int64s("input_ids")))
+        let logits = try model.logits(imageEmbeddings: images, textEmbeddings: texts).flatMap { $0 }
+        #expect(maxAbsoluteDifference(logits, try reference.floats("logits_per_image")) < 1e-4)
+    }
+}
