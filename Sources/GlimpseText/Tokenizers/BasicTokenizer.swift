@@ -90,12 +90,15 @@ struct AddedTokenSplitter: Sendable {
     }
 
     private let tokens: [(scalars: [Unicode.Scalar], id: Int)]
-    private let firstScalars: Set<Unicode.Scalar>
+    /// The distinct first scalars of the tokens (a handful: `[`, `<`).
+    private let firstScalars: [Unicode.Scalar]
 
     init(_ tokens: [(content: String, id: Int)]) {
         let list = tokens.filter { !$0.content.isEmpty }.map { (Array($0.content.unicodeScalars), $0.id) }
         self.tokens = list.sorted { $0.0.count > $1.0.count }
-        self.firstScalars = Set(list.map { $0.0[0] })
+        var firsts: [Unicode.Scalar] = []
+        for (scalars, _) in list where !firsts.contains(scalars[0]) { firsts.append(scalars[0]) }
+        self.firstScalars = firsts
     }
 
     /// The pieces of `text`: runs of ordinary text (never empty) and added tokens.

@@ -18,10 +18,11 @@ enum ByteLevel {
         return table
     }()
 
-    static let scalarToByte: [Unicode.Scalar: UInt8] = {
-        var map: [Unicode.Scalar: UInt8] = [:]
-        for (b, s) in byteToScalar.enumerated() { map[s] = UInt8(b) }
-        return map
+    /// Byte for each byte-level character (indexed by scalar value below U+0144; -1 if none).
+    static let scalarToByte: [Int16] = {
+        var table = [Int16](repeating: -1, count: 0x144)
+        for (b, s) in byteToScalar.enumerated() { table[Int(s.value)] = Int16(b) }
+        return table
     }()
 
     /// The byte-level string for raw `bytes`, as UTF-8 (the form vocab.json keys have).
@@ -35,8 +36,8 @@ enum ByteLevel {
     static func decodedBytes(_ token: String) -> [UInt8]? {
         var out: [UInt8] = []
         for s in token.unicodeScalars {
-            guard let b = scalarToByte[s] else { return nil }
-            out.append(b)
+            guard s.value < 0x144, case let b = scalarToByte[Int(s.value)], b >= 0 else { return nil }
+            out.append(UInt8(b))
         }
         return out
     }
@@ -53,7 +54,7 @@ final class BytePairModel: Sendable {
     private let byteSymbol: [Int32]
     private let byteEndSymbol: [Int32]
     /// `(left << 32) | right` → `(rank << 32) | merged`.
-    private let merges: [UInt64: UInt64]
+    private let merges: IntegerTable
     /// Vocabulary id of each symbol (the unknown id when the vocabulary lacks it).
     private let symbolIds: [Int32]
     private let cache = BPECache()
@@ -92,7 +93,7 @@ final class BytePairModel: Sendable {
         }
         self.byteSymbol = byteSymbol
         self.byteEndSymbol = byteEndSymbol
-        self.merges = table
+        self.merges = IntegerTable(table.lazy.map { ($0.key, $0.value) }, count: table.count)
         self.symbolIds = symbolIds
     }
 

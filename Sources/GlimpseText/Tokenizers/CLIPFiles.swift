@@ -11,16 +11,19 @@ enum CLIPFiles {
     static func readVocabulary(_ url: URL) throws -> [[UInt8]: Int] {
         let data = try TokenizerFiles.data(at: url)
         try TokenizerFiles.requireUTF8(data, url)
-        let object: Any
+        let entries: [(token: [UInt8], id: Int)]
         do {
-            object = try JSONSerialization.jsonObject(with: data)
-        } catch {
-            throw TextError.malformedVocabulary(url, reason: "it is not JSON (\(error.localizedDescription))")
+            entries = try data.withUnsafeBytes { raw in
+                try VocabularyJSONParser.parse(raw.bindMemory(to: UInt8.self))
+            }
+        } catch let failure as VocabularyJSONParser.Failure {
+            throw TextError.malformedVocabulary(url, reason: failure.reason)
         }
-        guard let dictionary = object as? [String: Any] else {
-            throw TextError.malformedVocabulary(url, reason: "it is not a JSON object of token → id")
-        }
-        return try vocabulary(from: dictionary, url: url, make: TextError.malformedVocabulary)
+        if entries.isEmpty { throw TextError.malformedVocabulary(url, reason: "the vocabulary is empty") }
+        var vocabulary: [[UInt8]: Int] = [:]
+        vocabulary.reserveCapacity(entries.count)
+        for (token, id) in entries { vocabulary[token] = id }
+        return vocabulary
     }
 
     private static func vocabulary(

@@ -7,8 +7,8 @@
 /// skipped. Found by sweeping every code point through the `regex` module: under IGNORECASE,
 /// U+0345 COMBINING GREEK YPOGEGRAMMENI (category Mn, case-folds to ι) matches neither `\p{L}`
 /// nor the negated class, so it is dropped; and U+017F LATIN SMALL LETTER LONG S matches `s`
-/// in the contraction (`'ſ` is one piece, though `<|ſtartoftext|>` is not the start token). No other
-/// assigned character
+/// (`'ſ` is one piece, and so is `<|ſtartoftext|>`, which is not the start token but text). No
+/// other assigned character
 /// behaves unexpectedly.
 enum CLIPPreTokenizer {
     enum Piece {
@@ -38,22 +38,22 @@ enum CLIPPreTokenizer {
 
     private static let startOfText = Array("<|startoftext|>".unicodeScalars)
     private static let endOfText = Array("<|endoftext|>".unicodeScalars)
+    private static let specialLiterals = [(startOfText, Piece.bos), (endOfText, Piece.eos)]
 
     static func forEachPiece(in word: ArraySlice<Unicode.Scalar>, _ body: (Piece) -> Void) {
         var i = word.startIndex
         let end = word.endIndex
-        while i < end {
+        outer: while i < end {
             let s = word[i]
             if s == "<" {
-                if hasPrefix(word, at: i, startOfText) {
-                    body(.bos)
-                    i += startOfText.count
-                    continue
-                }
-                if hasPrefix(word, at: i, endOfText) {
-                    body(.eos)
-                    i += endOfText.count
-                    continue
+                for (literal, piece) in specialLiterals
+                where matchesIgnoringCase(word, at: i, literal) {
+                    let range = i..<(i + literal.count)
+                    // Only the exact spelling is the special token (transformers' bpe cache);
+                    // `<|ſtartoftext|>` matches the pattern but is byte-pair encoded as text.
+                    body(word[range].elementsEqual(literal) ? piece : .text(word[range]))
+                    i = range.upperBound
+                    continue outer
                 }
             } else if s == "'", i + 1 < end {
                 let contraction = contractionLength(word, at: i)
@@ -99,10 +99,19 @@ enum CLIPPreTokenizer {
         }
     }
 
+    /// Whether `literal` (lower-case ASCII) is at `i`, under the `regex` module's IGNORECASE:
+    /// ASCII letters in either case, and ſ for s.
     @inline(__always)
-    private static func hasPrefix(_ word: ArraySlice<Unicode.Scalar>, at i: Int, _ prefix: [Unicode.Scalar]) -> Bool {
-        guard word.endIndex - i >= prefix.count else { return false }
-        for k in 0..<prefix.count where word[i + k] != prefix[k] { return false }
+    private static func matchesIgnoringCase(
+        _ word: ArraySlice<Unicode.Scalar>, at i: Int, _ literal: [Unicode.Scalar]
+    ) -> Bool {
+        guard word.endIndex - i >= literal.count else { return false }
+        for k in 0..<literal.count {
+            let v = word[i + k].value
+            let want = literal[k].value
+            if v == want || (v >= 0x41 && v <= 0x5A && v | 0x20 == want) || (v == 0x17F && want == 0x73) { continue }
+            return false
+        }
         return true
     }
 }

@@ -40,8 +40,11 @@ enum TokenizerFiles {
 
     /// Throws unless `data` is valid UTF-8.
     static func requireUTF8(_ data: Data, _ url: URL) throws {
-        let decoded = String(decoding: data, as: UTF8.self)
-        if !decoded.utf8.elementsEqual(data) {
+        let valid = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Bool in
+            var decoded = String(decoding: raw.bindMemory(to: UInt8.self), as: UTF8.self)
+            return decoded.withUTF8 { $0.count == raw.count && (raw.count == 0 || memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0) }
+        }
+        if !valid {
             throw TextError.unreadableFile(url, reason: "it is not valid UTF-8")
         }
     }

@@ -3,7 +3,7 @@
 /// `maxInputCharsPerWord` scalars or with an unmatched rest becomes one `[UNK]`.
 struct WordPieceModel: Sendable {
     /// `(node << 21) | scalar` → child node.
-    private let children: [UInt64: Int32]
+    private let children: IntegerTable
     /// Token id of the vocabulary entry ending at each node, or -1.
     private let nodeTokenId: [Int32]
     /// The node reached by `##`, where continuation pieces start (-1 if the vocabulary has none).
@@ -33,7 +33,7 @@ struct WordPieceModel: Sendable {
         }
         let hash = child(0, "#", create: false)
         self.continuationNode = hash < 0 ? -1 : child(hash, "#", create: false)
-        self.children = children
+        self.children = IntegerTable(children.lazy.map { ($0.key, UInt64($0.value)) }, count: children.count)
         self.nodeTokenId = nodeTokenId
         self.unknownId = unknownId
         self.maxInputCharsPerWord = maxInputCharsPerWord
@@ -54,7 +54,7 @@ struct WordPieceModel: Sendable {
             var i = start
             while node >= 0, i < word.endIndex {
                 guard let next = children[UInt64(node) << 21 | UInt64(word[i].value)] else { break }
-                node = next
+                node = Int32(truncatingIfNeeded: next)
                 i += 1
                 let id = nodeTokenId[Int(node)]
                 if id >= 0 {

@@ -1,0 +1,83 @@
+import Foundation
+import GlimpseRuntime
+
+/// BLIP for image captioning (`BlipForConditionalGeneration`) loaded from a model folder in the hub layout:
+/// the vision transformer and the text decoder with its key/value cache, as four ONNX Runtime sessions over
+/// one memory-mapped checkpoint. Sessions run concurrently, so one instance may serve many tasks.
+///
+/// ``BLIPCaptioner`` drives these passes to generate captions; they are public for parity checks and for
+/// callers that decode themselves.
+public final class BLIPModel: Sendable {
+    public let configuration: BLIPConfiguration
+    private let vision: InferenceSession
+    private let crossCache: InferenceSession
+    private let prefill: InferenceSession
+    private let step: InferenceSession
+
+    /// Loads `config.json` and the safetensors weights of `directory`.
+    public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions()) throws {
+        let folder = try ModelDirectory(url: directory)
+        guard let configURL = folder.configURL else { throw ModelsError.missingFile("config.json", directory: directory) }
+        let configuration = try BLIPConfiguration(contentsOf: configURL)
+        self.configuration = configuration
+        let checkpoint = try SafeTensorsCheckpoint(directory: directory)
+        let decoder = BLIPTextDecoderGraph(configuration: configuration)
+        vision = try InferenceSession(runtime: runtime, weights: BLIPVisionGraph(configuration: configuration).build(checkpoint: checkpoint),
+                                      options: options)
+        crossCache = try InferenceSession(runtime: runtime, weights: decoder.buildCrossAttentionCache(checkpoint: checkpoint), options: options)
+        prefill = try InferenceSession(runtime: runtime, weights: decoder.buildDecoder(checkpoint: checkpoint, withPast: false), options: options)
+        step = try InferenceSession(runtime: runtime, weights: decoder.buildDecoder(checkpoint: checkpoint, withPast: true), options: options)
+    }
+
+    /// Image embeddings `[batch, 1 + patches, visionHidden]` for preprocessed pixels `[batch, 3, size, size]`.
+    public func imageEmbeddings(pixelValues: Tensor) throws -> Tensor {
+        try output(vision.run(["pixel_values": pixelValues]), "image_embeds")
+    }
+
+    /// Every decoder layer's cross-attention keys and values for image embeddings `[images, positions, visionHidden]`.
+    public func imageKeys(imageEmbeddings: Tensor) throws -> BLIPImageKeys {
+        let layers = configuration.textConfig.numHiddenLayers
+        let outputs = try crossCache.run(["image_embeds": imageEmbeddings])
+        return BLIPImageKeys(
+            keys: try (0..<layers).map { try output(outputs, BLIPTextDecoderGraph.crossKeyName($0)) },
+            values: try (0..<layers).map { try output(outputs, BLIPTextDecoderGraph.crossValueName($0)) })
+    }
+
+    /// One decoder pass.
+    ///
+    /// - Parameters:
+    ///   - inputIDs: new tokens `[rows, tokens]` (int64).
+    ///   - attentionMask: `[rows, cached + tokens]` (int64, 1 = attend); all ones when `nil`.
+    ///   - cache: the rows' cached keys and values, or `nil` for the first pass.
+    ///   - images: the cross-attention keys of `images.count` images; `rows` is a multiple of it and
+    ///     consecutive groups of `rows / images.count` rows belong to one image.
+    /// - Returns: `logits` `[rows, tokens, vocab]` and the cache extended by the new tokens.
+    public func decode(inputIDs: Tensor, attentionMask: Tensor? = nil, cache: BLIPKeyValueCache?,
+                       images: BLIPImageKeys) throws -> (logits: Tensor, cache: BLIPKeyValueCache) {
+        guard inputIDs.shape.count == 2 else {
+            throw RuntimeError.invalidGraph("BLIP decoder input_ids must be [rows, tokens], got \(inputIDs.shape)")
+        }
+        let rows = inputIDs.shape[0], total = (cache?.length ?? 0) + inputIDs.shape[1]
+        guard images.count > 0, rows % images.count == 0 else {
+            throw RuntimeError.invalidGraph("BLIP decoder rows (\(rows)) must be a multiple of the images (\(images.count))")
+        }
+        guard total <= configuration.textConfig.maxPositionEmbeddings else {
+            throw RuntimeError.invalidGraph("BLIP decoder sequences are limited to \(configuration.textConfig.maxPositionEmbeddings) tokens (max_position_embeddings); \(total) were asked for")
+        }
+        var feeds = images.feeds()
+        feeds["input_ids"] = inputIDs
+        feeds["attention_mask"] = try attentionMask ?? Tensor(shape: [rows, total], int64s: .init(repeating: 1, count: rows * total))
+        if let cache { feeds.merge(cache.feeds()) { $1 } }
+        let outputs = try (cache == nil ? prefill : step).run(feeds)
+        let layers = configuration.textConfig.numHiddenLayers
+        let present = BLIPKeyValueCache(
+            keys: try (0..<layers).map { try output(outputs, BLIPTextDecoderGraph.presentKeyName($0)) },
+            values: try (0..<layers).map { try output(outputs, BLIPTextDecoderGraph.presentValueName($0)) })
+        return (try output(outputs, "logits"), present)
+    }
+
+    private func output(_ outputs: [String: Tensor], _ name: String) throws -> Tensor {
+        guard let tensor = outputs[name] else { throw RuntimeError.invalidGraph("the BLIP graph returned no '\(name)'") }
+        return tensor
+    }
+}

@@ -1,0 +1,101 @@
+import GlimpseRuntime
+
+/// SAM's prompt encoder and mask decoder (`SamPromptEncoder` + `SamMaskDecoder`) as one ONNX graph that
+/// takes a precomputed image embedding and a batch of prompts.
+///
+/// Inputs:
+/// - `image_embeddings` `[batch, hidden, grid, grid]`, from ``SAMVisionGraph`` (computed once per image);
+/// - `input_points` `[batch, prompts, points, 2]` (x, y in the `image_size` input frame), boxes as two
+///   corner points labelled 2 and 3 (see ``SAMPromptEncoderGraph``);
+/// - `input_labels` `[batch, prompts, points]` int64.
+///
+/// Outputs (`masks = numMultimaskOutputs`, `lowRes = 4 · grid`):
+/// - `pred_masks` `[batch, prompts, masks, lowRes, lowRes]` and `iou_scores` `[batch, prompts, masks]`
+///   (multimask output);
+/// - `pred_masks_single` `[batch, prompts, 1, lowRes, lowRes]` and `iou_scores_single` `[batch, prompts, 1]`;
+/// - `sparse_prompt_embeddings` `[batch, prompts, points, hidden]`, for checks.
+///
+/// Mask logits are low resolution, before transformers' `post_process_masks`.
+public struct SAMMaskDecoderGraph {
+    public let configuration: SAMConfiguration
+
+    public init(configuration: SAMConfiguration) {
+        self.configuration = configuration
+    }
+
+    public func build(checkpoint: SafeTensorsCheckpoint) throws -> CheckpointWeights {
+        let c = configuration.maskDecoderConfig
+        let grid = configuration.promptEncoderConfig.imageEmbeddingSize
+        let hidden = c.hiddenSize
+        try validate()
+        let graph = GraphBuilder(name: "sam_mask_decoder")
+        let weights = CheckpointWeights(checkpoint: checkpoint, graph: graph)
+        let image = graph.input("image_embeddings", .float, ["batch", .fixed(hidden), .fixed(grid), .fixed(grid)])
+        let points = graph.input("input_points", .float, ["batch", "prompts", "points", 2])
+        let labels = graph.input("input_labels", .int64, ["batch", "prompts", "points"])
+
+        let prompts = SAMPromptEncoderGraph(configuration: configuration)
+        let sparse = try graph.scope("prompt_encoder") { try prompts.sparseEmbeddings(points: points, labels: labels, weights: weights) }
+        let imagePositions = try graph.scope("image_positions") { try prompts.imagePositionalEmbeddings(weights: weights) }
+
+        // Output tokens (IoU, then one per mask) in front of the prompt tokens: [batch, prompts, tokens, hidden].
+        let outputTokens = graph.concat([
+            try weights.float("mask_decoder.iou_token.weight", shape: [1, hidden]),
+            try weights.float("mask_decoder.mask_tokens.weight", shape: [c.numMaskTokens, hidden]),
+        ], axis: 0)
+        let batchAndPrompts = graph.shape(points, start: 0, end: 2)
+        let tokensShape = graph.concat([batchAndPrompts, graph.constant([Int64(c.numMaskTokens + 1), Int64(hidden)])], axis: 0)
+        let tokens4 = graph.concat([graph.op("Expand", outputTokens, tokensShape), sparse], axis: 2)
+        let tokens = graph.reshape(tokens4, shape: graph.concat([graph.constant([-1]), graph.shape(tokens4, start: 2)], axis: 0))
+
+        // The image embedding plus the no-mask dense embedding, repeated for every prompt: [rows, cells, hidden].
+        let dense = graph.add(image, try prompts.noMaskEmbedding(weights: weights))
+        let expandShape = graph.concat([batchAndPrompts, graph.constant([Int64(hidden), Int64(grid), Int64(grid)])], axis: 0)
+        let repeated = graph.op("Expand", graph.unsqueeze(dense, axes: [1]), expandShape)
+        let cells = graph.transpose(graph.reshape(repeated, [-1, Int64(hidden), Int64(grid * grid)]), permutation: [0, 2, 1])
+
+        let state = try SAMTwoWayTransformer(configuration: c)(
+            pointEmbeddings: graph.reshape(tokens, [-1, Int64(hidden)]), tokens: tokens,
+            image: graph.reshape(cells, [-1, Int64(hidden)]), cells: cells, cellCount: grid * grid,
+            imagePositions: imagePositions, weights: weights)
+
+        let heads = SAMMaskHeads(configuration: c, grid: grid)
+        let (masks, scores) = try graph.scope("mask_decoder.heads") {
+            try heads(queries: state.queries, keys: state.keys, tokenCount: tokens, weights: weights)
+        }
+        let lowRes = 4 * grid
+        let maskShape = graph.concat([batchAndPrompts, graph.constant([Int64(c.numMaskTokens), Int64(lowRes), Int64(lowRes)])], axis: 0)
+        let allMasks = graph.reshape(masks, shape: maskShape)
+        let allScores = graph.reshape(scores, shape: graph.concat([batchAndPrompts, graph.constant([Int64(c.numMaskTokens)])], axis: 0))
+        let multi = Int64(c.numMaskTokens)
+        graph.output(graph.slice(allMasks, starts: [1], ends: [multi], axes: [2]), name: "pred_masks", .float,
+                     ["batch", "prompts", .fixed(c.numMultimaskOutputs), .fixed(lowRes), .fixed(lowRes)])
+        graph.output(graph.slice(allScores, starts: [1], ends: [multi], axes: [2]), name: "iou_scores", .float,
+                     ["batch", "prompts", .fixed(c.numMultimaskOutputs)])
+        graph.output(graph.slice(allMasks, starts: [0], ends: [1], axes: [2]), name: "pred_masks_single", .float,
+                     ["batch", "prompts", 1, .fixed(lowRes), .fixed(lowRes)])
+        graph.output(graph.slice(allScores, starts: [0], ends: [1], axes: [2]), name: "iou_scores_single", .float,
+                     ["batch", "prompts", 1])
+        graph.output(sparse, name: "sparse_prompt_embeddings", .float, ["batch", "prompts", "points", .fixed(hidden)])
+        return weights
+    }
+
+    private func validate() throws {
+        let c = configuration.maskDecoderConfig
+        let prompt = configuration.promptEncoderConfig
+        let problems: [(String, Bool, String)] = [
+            ("mask_decoder_config.hidden_size", prompt.hiddenSize == c.hiddenSize,
+             "the prompt encoder's hidden_size \(prompt.hiddenSize) differs from the mask decoder's \(c.hiddenSize)"),
+            ("vision_config.output_channels", configuration.visionConfig.outputChannels == c.hiddenSize,
+             "the image embedding has \(configuration.visionConfig.outputChannels) channels, the mask decoder expects \(c.hiddenSize)"),
+            ("mask_decoder_config.num_attention_heads",
+             c.numAttentionHeads > 0 && c.attentionDownsampleRate > 0 && (c.hiddenSize / c.attentionDownsampleRate) % c.numAttentionHeads == 0,
+             "num_attention_heads must divide hidden_size / attention_downsample_rate"),
+            ("mask_decoder_config.hidden_size", c.hiddenSize % 8 == 0, "hidden_size \(c.hiddenSize) must be a multiple of 8 (upscaling)"),
+            ("mask_decoder_config.iou_head_depth", c.iouHeadDepth >= 2, "iou_head_depth must be at least 2"),
+        ]
+        for (field, ok, reason) in problems where !ok {
+            throw ModelsError.invalidConfiguration(file: "config.json", field: field, reason: reason)
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import GlimpseRuntime
+
+/// Masks and scores that SAM predicted for a batch of prompts on one image.
+public struct SAMMasks: Sendable {
+    /// Low-resolution mask logits `[prompts, masks, 4·grid, 4·grid]` (256² for the released checkpoints),
+    /// in the padded input frame at a quarter of its resolution; positive means inside.
+    public let logits: Tensor
+    /// Predicted IoU `[prompts, masks]`.
+    public let iouScores: Tensor
+
+    /// Masks per prompt (3 with multimask output, else 1).
+    public var masksPerPrompt: Int { logits.shape[1] }
+    /// The side of each low-resolution mask.
+    public var side: Int { logits.shape[3] }
+}
+
+/// SAM (Segment Anything) loaded from a model folder in the hub layout (`SamModel` checkpoints:
+/// facebook/sam-vit-base, -large, -huge, SlimSAM).
+///
+/// The image encoder runs once per image (``imageEmbedding(pixelValues:)``); the prompt encoder and
+/// mask decoder then run for any number of prompts against that embedding (``masks(for:prompts:multimask:)``).
+/// Both graphs are separate sessions over one memory-mapped checkpoint.
+public final class SAMModel: Sendable {
+    public let configuration: SAMConfiguration
+    private let encoder: InferenceSession
+    private let decoder: InferenceSession
+
+    public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions()) throws {
+        let folder = try ModelDirectory(url: directory)
+        guard let configURL = folder.configURL else { throw ModelsError.missingFile("config.json", directory: directory) }
+        configuration = try SAMConfiguration(contentsOf: configURL)
+        let checkpoint = try SafeTensorsCheckpoint(directory: directory)
+        encoder = try InferenceSession(runtime: runtime, weights: SAMVisionGraph(configuration: configuration).build(checkpoint: checkpoint),
+                                       options: options)
+        decoder = try InferenceSession(runtime: runtime, weights: SAMMaskDecoderGraph(configuration: configuration).build(checkpoint: checkpoint),
+                                       options: options)
+    }
+
+    /// Side of the model's square input (`vision_config.image_size`, 1024).
+    public var inputSize: Int { configuration.visionConfig.imageSize }
+
+    /// Image embeddings `[batch, hidden, grid, grid]` for preprocessed pixels `[batch, 3, inputSize, inputSize]`
+    /// (resized so the longest side is `inputSize`, normalised, padded at the bottom and right).
+    public func imageEmbedding(pixelValues: Tensor) throws -> Tensor {
+        try output(encoder.run(["pixel_values": pixelValues]), "image_embeddings")
+    }
+
+    /// Masks for `prompts` on one image.
+    ///
+    /// - Parameters:
+    ///   - embedding: one image's embedding `[1, hidden, grid, grid]` from ``imageEmbedding(pixelValues:)``.
+    ///   - prompts: the prompts; either all have a box or none (see ``SAMPrompt``).
+    ///   - multimask: three masks per prompt (SAM's choice for ambiguous single points) or one.
+    public func masks(for embedding: Tensor, prompts: [SAMPrompt], multimask: Bool = true) throws -> SAMMasks {
+        guard embedding.shape.first == 1 else { throw SAMError.badTensor("image_embeddings", embedding.shape) }
+        let (points, labels) = try SAMPrompt.tensors(for: prompts)
+        let (logits, scores) = try decode(imageEmbeddings: embedding, inputPoints: points, inputLabels: labels, multimask: multimask)
+        return SAMMasks(logits: try drop(logits, leading: 1), iouScores: try drop(scores, leading: 1))
+    }
+
+    /// Masks for point prompts: one prompt per list of points.
+    public func masks(for embedding: Tensor, points: [[SAMPoint]], multimask: Bool = true) throws -> SAMMasks {
+        try masks(for: embedding, prompts: points.map { SAMPrompt(points: $0) }, multimask: multimask)
+    }
+
+    /// Masks for box prompts: one prompt per box.
+    public func masks(for embedding: Tensor, boxes: [SAMBox], multimask: Bool = false) throws -> SAMMasks {
+        try masks(for: embedding, prompts: boxes.map { SAMPrompt(box: $0) }, multimask: multimask)
+    }
+
+    /// The decoder graph on tensors shaped as transformers' `SamModel` takes them, for a batch of images.
+    ///
+    /// - Parameters:
+    ///   - imageEmbeddings: `[batch, hidden, grid, grid]`.
+    ///   - inputPoints: `[batch, prompts, slots, 2]`, `inputLabels` `[batch, prompts, slots]`, with boxes as
+    ///     labelled corners and padding as ``SAMPrompt/decoderInputs(points:labels:boxes:)`` makes them.
+    /// - Returns: mask logits `[batch, prompts, masks, 4·grid, 4·grid]` and IoU scores `[batch, prompts, masks]`.
+    public func decode(imageEmbeddings: Tensor, inputPoints: Tensor, inputLabels: Tensor, multimask: Bool) throws -> (masks: Tensor, iouScores: Tensor) {
+        let masksName = multimask ? "pred_masks" : "pred_masks_single"
+        let scoresName = multimask ? "iou_scores" : "iou_scores_single"
+        let outputs = try decoder.run(
+            ["image_embeddings": imageEmbeddings, "input_points": inputPoints, "input_labels": inputLabels],
+            outputs: [masksName, scoresName])
+        return (try output(outputs, masksName), try output(outputs, scoresName))
+    }
+
+    /// The sparse prompt embeddings `[batch, prompts, slots, hidden]` the decoder graph computes (for checks).
+    func sparseEmbeddings(imageEmbeddings: Tensor, inputPoints: Tensor, inputLabels: Tensor) throws -> Tensor {
+        let name = "sparse_prompt_embeddings"
+        return try output(decoder.run(["image_embeddings": imageEmbeddings, "input_points": inputPoints, "input_labels": inputLabels],
+                                      outputs: [name]), name)
+    }
+
+    private func output(_ outputs: [String: Tensor], _ name: String) throws -> Tensor {
+        guard let tensor = outputs[name] else { throw SAMError.missingOutput(name) }
+        return tensor
+    }
+
+    /// Drops the leading batch dimension of size 1.
+    private func drop(_ tensor: Tensor, leading: Int) throws -> Tensor {
+        try Tensor(shape: Array(tensor.shape.dropFirst()), storage: tensor.storage)
+    }
+}

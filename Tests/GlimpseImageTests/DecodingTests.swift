@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+@testable import GlimpseImage
+
+@Suite("Decoding matches Pillow")
+struct DecodingTests {
+    static let names = Fixtures.imageNames().filter { !$0.hasPrefix("tall_") }
+
+    @Test("every fixture decodes like Pillow (after exif_transpose)", arguments: names)
+    func decodesLikePillow(name: String) throws {
+        let image = try ImageDecoder.decode(contentsOf: Fixtures.url("images/\(name)"))
+        let reference = try Fixtures.reference("decoded/\(name).png")
+        #expect(image.width == reference.width && image.height == reference.height)
+        guard image.width == reference.width, image.height == reference.height else { return }
+        let colour = byteDifferences(image.pixels, reference.pixels)
+        if name.hasSuffix(".jpg") {
+            // Different libjpeg-turbo builds may round the IDCT differently; measured: identical.
+            #expect(colour.max <= 1, "\(name): max difference \(colour.max)")
+            #expect(colour.mean <= 0.01, "\(name): mean difference \(colour.mean)")
+        } else if name.hasPrefix("gray16") {
+            // Pillow clips 16-bit gray to 255; Glimpse keeps the high byte (documented).
+            #expect(image.pixels.prefix(3) == reference.pixels.prefix(3))
+        } else {
+            #expect(colour.max == 0, "\(name): max difference \(colour.max)")
+        }
+        #expect((image.alpha == nil) == (reference.alpha == nil), "\(name): alpha presence")
+        if let alpha = image.alpha, let expected = reference.alpha { #expect(alpha == expected) }
+    }
+
+    @Test("16-bit grayscale keeps the high byte of each sample")
+    func gray16HighByte() throws {
+        let image = try ImageDecoder.decode(contentsOf: Fixtures.url("images/gray16_64x48.png"))
+        // The fixture's samples are index × 21 (16-bit); pixel 1000 is 21000 → high byte 82.
+        #expect(image.rgb(x: 1000 % 64, y: 1000 / 64) == (82, 82, 82))
+    }
+
+    @Test("EXIF orientations 1–8 all give the upright picture")
+    func orientations() throws {
+        let upright = try ImageDecoder.decode(contentsOf: Fixtures.url("images/orient1_24x16.jpg"))
+        for orientation in 1...8 {
+            let image = try ImageDecoder.decode(contentsOf: Fixtures.url("images/orient\(orientation)_24x16.jpg"))
+            #expect(image.width == 24 && image.height == 16, "orientation \(orientation)")
+            let data = try Fixtures.data("images/orient\(orientation)_24x16.jpg")
+            let read = data.withUnsafeBytes { ExifOrientation.read(from: $0, format: .jpeg) }
+            #expect(read?.rawValue == orientation)
+            // The stored pixels differ per file (each was transformed before encoding), so compare loosely.
+            let difference = byteDifferences(image.pixels, upright.pixels)
+            if orientation == 1 { #expect(difference.max == 0) }
+        }
+        let raw = try ImageDecoder.decode(contentsOf: Fixtures.url("images/orient6_24x16.jpg"),
+                                          options: DecodingOptions(appliesOrientation: false))
+        #expect(raw.width == 16 && raw.height == 24)
+    }
+
+    @Test("applying an orientation and its inverse restores the image")
+    func orientationRoundTrip() throws {
+        let image = try RGBImage(width: 3, height: 2, pixels: Array(0..<18).map(UInt8.init), alpha: [1, 2, 3, 4, 5, 6])
+        let pairs: [(ExifOrientation, ExifOrientation)] = [
+            (.up, .up), (.upMirrored, .upMirrored), (.down, .down), (.downMirrored, .downMirrored),
+            (.leftMirrored, .leftMirrored), (.right, .left), (.left, .right), (.rightMirrored, .rightMirrored),
+        ]
+        for (forward, inverse) in pairs {
+            #expect(image.applying(forward).applying(inverse) == image, "\(forward)")
+        }
+        // Orientation 6: the top-left pixel goes to the top-right.
+        let rotated = image.applying(.right)
+        #expect(rotated.width == 2 && rotated.height == 3)
+        #expect(rotated.rgb(x: 1, y: 0) == (0, 1, 2))
+        #expect(rotated.alpha?[1] == 1)
+    }
+
+    @Test("formats are recognised from their leading bytes")
+    func formatDetection() throws {
+        #expect(ImageFormat.detect(try Fixtures.data("images/photo_400x267.jpg")) == .jpeg)
+        #expect(ImageFormat.detect(try Fixtures.data("images/one_1x1.png")) == .png)
+        #expect(ImageFormat.detect(try Fixtures.data("images/one_1x1.webp")) == .webp)
+        #expect(ImageFormat.detect(Array("GIF89a....".utf8)) == .gif)
+        #expect(ImageFormat.detect(Array("\0\0\0\u{18}ftypheic".utf8)) == .heif)
+        #expect(ImageFormat.detect(Array("hello".utf8)) == nil)
+    }
+
+    @Test("the JPEG DCT fast path scales down and stays close to the exact decode")
+    func jpegFastPath() throws {
+        let options = DecodingOptions(jpegMinimumSize: PixelSize(width: 100, height: 60))
+        let fast = try ImageDecoder.decode(contentsOf: Fixtures.url("images/photo_400x267.jpg"), options: options)
+        #expect(fast.width == 200 && fast.height == 134)
+        #expect(JPEGDecoder.scaleDenominator(width: 4000, height: 3000, minimum: PixelSize(width: 224, height: 224)) == 8)
+        #expect(JPEGDecoder.scaleDenominator(width: 4000, height: 3000, minimum: nil) == 1)
+    }
+}
