@@ -52,52 +52,68 @@ extension RGBImage {
 }
 
 /// The two passes of Pillow's separable resampling on interleaved 8-bit channels.
+///
+/// Pass order follows Pillow 13: horizontal first, except when the height shrinks by more than twice
+/// as many pixels as the width (`inH − outH > 2 · (inW − outW)`), where the vertical pass goes first.
+/// The order changes the intermediate 8-bit rounding, so it matters for bit-exactness.
 enum Resampler {
+    static func verticalFirst(from width: Int, _ height: Int, to size: PixelSize) -> Bool {
+        size.height < height && height - size.height > 2 * (width - size.width)
+    }
+
     static func resample(_ source: [UInt8], channels: Int, width: Int, height: Int,
                          to size: PixelSize, window: PixelRect, filter: ResamplingFilter) -> [UInt8] {
-        let needsHorizontal = size.width != width
-        let needsVertical = size.height != height
         let columns = window.x..<window.maxX
         let rows = window.y..<window.maxY
-
-        let vertical = needsVertical
+        let horizontal = size.width != width
+            ? ResamplingTaps(inputSize: width, outputSize: size.width, outputs: columns, filter: filter) : nil
+        let vertical = size.height != height
             ? ResamplingTaps(inputSize: height, outputSize: size.height, outputs: rows, filter: filter) : nil
-        // Source rows the vertical pass reads.
-        let sourceRows: Range<Int>
-        if let vertical {
-            let last = vertical.first.indices.map { vertical.first[$0] + vertical.count[$0] }.max() ?? 0
-            sourceRows = (vertical.first.min() ?? 0)..<last
-        } else {
-            sourceRows = rows
-        }
+        let sourceColumns = horizontal?.sourceRange ?? columns
+        let sourceRows = vertical?.sourceRange ?? rows
+        let stride = width * channels
 
-        // Horizontal pass (or a plain copy of the needed rows and columns).
-        let rowBytes = window.width * channels
-        var intermediate = [UInt8](repeating: 0, count: sourceRows.count * rowBytes)
-        source.withUnsafeBufferPointer { input in
-            intermediate.withUnsafeMutableBufferPointer { output in
-                if needsHorizontal {
-                    let taps = ResamplingTaps(inputSize: width, outputSize: size.width, outputs: columns, filter: filter)
-                    horizontal(input.baseAddress!, width: width, rows: sourceRows, channels: channels,
-                               taps: taps, into: output.baseAddress!)
-                } else {
-                    for (slot, row) in sourceRows.enumerated() {
-                        let from = input.baseAddress! + (row * width + window.x) * channels
-                        (output.baseAddress! + slot * rowBytes).update(from: from, count: rowBytes)
+        return source.withUnsafeBufferPointer { input -> [UInt8] in
+            let base = input.baseAddress!
+            switch (horizontal, vertical) {
+            case (nil, nil):
+                return copy(base, stride: stride, rows: rows, columns: columns, channels: channels)
+            case (let h?, nil):
+                return horizontalPass(base, stride: stride, firstColumn: 0, rows: rows, channels: channels, taps: h)
+            case (nil, let v?):
+                return verticalPass(base + window.x * channels, stride: stride, firstRow: 0,
+                                    rowBytes: window.width * channels, taps: v)
+            case (let h?, let v?):
+                if verticalFirst(from: width, height, to: size) {
+                    let middle = verticalPass(base + sourceColumns.lowerBound * channels, stride: stride, firstRow: 0,
+                                              rowBytes: sourceColumns.count * channels, taps: v)
+                    return middle.withUnsafeBufferPointer {
+                        horizontalPass($0.baseAddress!, stride: sourceColumns.count * channels,
+                                       firstColumn: sourceColumns.lowerBound, rows: 0..<rows.count,
+                                       channels: channels, taps: h)
                     }
+                }
+                let middle = horizontalPass(base, stride: stride, firstColumn: 0, rows: sourceRows,
+                                            channels: channels, taps: h)
+                return middle.withUnsafeBufferPointer {
+                    verticalPass($0.baseAddress!, stride: window.width * channels, firstRow: sourceRows.lowerBound,
+                                 rowBytes: window.width * channels, taps: v)
                 }
             }
         }
-        guard let vertical else { return intermediate }
+    }
 
-        var result = [UInt8](repeating: 0, count: window.height * rowBytes)
-        intermediate.withUnsafeBufferPointer { input in
-            result.withUnsafeMutableBufferPointer { output in
-                verticalPass(input.baseAddress!, firstRow: sourceRows.lowerBound, rowBytes: rowBytes,
-                             taps: vertical, into: output.baseAddress!)
+    static func copy(_ input: UnsafePointer<UInt8>, stride: Int, rows: Range<Int>, columns: Range<Int>,
+                     channels: Int) -> [UInt8] {
+        let rowBytes = columns.count * channels
+        var output = [UInt8](repeating: 0, count: rows.count * rowBytes)
+        output.withUnsafeMutableBufferPointer { out in
+            for (slot, row) in rows.enumerated() {
+                (out.baseAddress! + slot * rowBytes).update(from: input + row * stride + columns.lowerBound * channels,
+                                                            count: rowBytes)
             }
         }
-        return result
+        return output
     }
 
     @inline(__always)
@@ -106,61 +122,73 @@ enum Resampler {
         return value < 0 ? 0 : value > 255 ? 255 : UInt8(truncatingIfNeeded: value)
     }
 
-    static func horizontal(_ input: UnsafePointer<UInt8>, width: Int, rows: Range<Int>, channels: Int,
-                           taps: ResamplingTaps, into output: UnsafeMutablePointer<UInt8>) {
+    /// Resamples `rows` of the input (rows `stride` bytes apart, column 0 being source column
+    /// `firstColumn`) along x; returns `rows.count` rows of `taps` outputs.
+    static func horizontalPass(_ input: UnsafePointer<UInt8>, stride: Int, firstColumn: Int, rows: Range<Int>,
+                               channels: Int, taps: ResamplingTaps) -> [UInt8] {
         let half: Int32 = 1 << (ResamplingTaps.precisionBits - 1)
         let outWidth = taps.first.count
-        taps.weights.withUnsafeBufferPointer { weights in
-            for (slot, row) in rows.enumerated() {
-                let line = input + row * width * channels
-                var out = output + slot * outWidth * channels
-                for column in 0..<outWidth {
-                    let k = weights.baseAddress! + column * taps.kernelSize
-                    var p = line + taps.first[column] * channels
-                    let n = taps.count[column]
-                    if channels == 3 {
-                        var s0 = half, s1 = half, s2 = half
-                        for tap in 0..<n {
-                            let w = k[tap]
-                            s0 &+= Int32(p[0]) &* w
-                            s1 &+= Int32(p[1]) &* w
-                            s2 &+= Int32(p[2]) &* w
-                            p += 3
+        var result = [UInt8](repeating: 0, count: rows.count * outWidth * channels)
+        result.withUnsafeMutableBufferPointer { output in
+            taps.weights.withUnsafeBufferPointer { weights in
+                for (slot, row) in rows.enumerated() {
+                    let line = input + row * stride
+                    var out = output.baseAddress! + slot * outWidth * channels
+                    for column in 0..<outWidth {
+                        let k = weights.baseAddress! + column * taps.kernelSize
+                        var p = line + (taps.first[column] - firstColumn) * channels
+                        let n = taps.count[column]
+                        if channels == 3 {
+                            var s0 = half, s1 = half, s2 = half
+                            for tap in 0..<n {
+                                let w = k[tap]
+                                s0 &+= Int32(p[0]) &* w
+                                s1 &+= Int32(p[1]) &* w
+                                s2 &+= Int32(p[2]) &* w
+                                p += 3
+                            }
+                            out[0] = clip(s0)
+                            out[1] = clip(s1)
+                            out[2] = clip(s2)
+                        } else {
+                            for channel in 0..<channels {
+                                var s = half
+                                for tap in 0..<n { s &+= Int32(p[tap * channels + channel]) &* k[tap] }
+                                out[channel] = clip(s)
+                            }
                         }
-                        out[0] = clip(s0)
-                        out[1] = clip(s1)
-                        out[2] = clip(s2)
-                    } else {
-                        for channel in 0..<channels {
-                            var s = half
-                            for tap in 0..<n { s &+= Int32(p[tap * channels + channel]) &* k[tap] }
-                            out[channel] = clip(s)
-                        }
+                        out += channels
                     }
-                    out += channels
                 }
             }
         }
+        return result
     }
 
-    static func verticalPass(_ input: UnsafePointer<UInt8>, firstRow: Int, rowBytes: Int,
-                             taps: ResamplingTaps, into output: UnsafeMutablePointer<UInt8>) {
+    /// Resamples along y: output row `slot` combines input rows `taps.first[slot] − firstRow …`
+    /// (`stride` bytes apart), each contributing `rowBytes` bytes.
+    static func verticalPass(_ input: UnsafePointer<UInt8>, stride: Int, firstRow: Int, rowBytes: Int,
+                             taps: ResamplingTaps) -> [UInt8] {
         let half: Int32 = 1 << (ResamplingTaps.precisionBits - 1)
+        var result = [UInt8](repeating: 0, count: taps.first.count * rowBytes)
         var sums = [Int32](repeating: 0, count: rowBytes)
-        taps.weights.withUnsafeBufferPointer { weights in
-            sums.withUnsafeMutableBufferPointer { acc in
-                for slot in 0..<taps.first.count {
-                    for index in 0..<rowBytes { acc[index] = half }
-                    let k = weights.baseAddress! + slot * taps.kernelSize
-                    for tap in 0..<taps.count[slot] {
-                        let w = k[tap]
-                        let line = input + (taps.first[slot] - firstRow + tap) * rowBytes
-                        for index in 0..<rowBytes { acc[index] &+= Int32(line[index]) &* w }
+        result.withUnsafeMutableBufferPointer { output in
+            taps.weights.withUnsafeBufferPointer { weights in
+                sums.withUnsafeMutableBufferPointer { acc in
+                    for slot in 0..<taps.first.count {
+                        for index in 0..<rowBytes { acc[index] = half }
+                        let k = weights.baseAddress! + slot * taps.kernelSize
+                        for tap in 0..<taps.count[slot] {
+                            let w = k[tap]
+                            let line = input + (taps.first[slot] - firstRow + tap) * stride
+                            for index in 0..<rowBytes { acc[index] &+= Int32(line[index]) &* w }
+                        }
+                        let out = output.baseAddress! + slot * rowBytes
+                        for index in 0..<rowBytes { out[index] = clip(acc[index]) }
                     }
-                    let out = output + slot * rowBytes
-                    for index in 0..<rowBytes { out[index] = clip(acc[index]) }
                 }
             }
         }
+        return result
     }
 }

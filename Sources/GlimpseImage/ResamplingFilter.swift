@@ -65,6 +65,13 @@ struct ResamplingTaps {
     /// `outputs.count × kernelSize` fixed-point weights.
     let weights: [Int32]
 
+    /// The source indices any output position reads.
+    var sourceRange: Range<Int> {
+        let low = first.min() ?? 0
+        let high = zip(first, count).map { $0 + $1 }.max() ?? low
+        return low..<max(high, low)
+    }
+
     init(inputSize: Int, outputSize: Int, outputs: Range<Int>, filter: ResamplingFilter) {
         let scale = Double(inputSize) / Double(outputSize)
         let filterScale = max(scale, 1)

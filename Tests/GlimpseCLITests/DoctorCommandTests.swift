@@ -103,3 +103,34 @@ struct DoctorCommandTests {
         #expect(run.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
     }
 }
+
+@Suite("glimpse embed sentence")
+struct EmbedSentenceCommandTests {
+    private var modelFolder: String {
+        var folder = URL(filePath: #filePath).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: folder.appending(path: "Package.swift").path) { folder = folder.deletingLastPathComponent() }
+        return folder.appending(path: ".deps/test-data/all-MiniLM-L6-v2").path
+    }
+
+    @Test("prints one JSON document per text with a unit-length 384-dimensional vector")
+    func json() throws {
+        let run = try DoctorCommandTests.run(["embed", "sentence", "a puppy", "a knife", "--model", modelFolder, "--json"])
+        #expect(run.status == 0, "\(run.output)")
+        let lines = run.output.split(separator: "\n")
+        #expect(lines.count == 2)
+        for line in lines {
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let vector = try #require(document["embedding"] as? [Double])
+            #expect(vector.count == 384)
+            #expect(abs(vector.reduce(0) { $0 + $1 * $1 } - 1) < 1e-4)
+        }
+    }
+
+    @Test("a missing model folder is a clear error, not a crash")
+    func missingModel() throws {
+        let run = try DoctorCommandTests.run(["embed", "sentence", "x"], environment: ["GLIMPSE_CACHE_DIR": "/nonexistent-glimpse-cache"])
+        #expect(run.status != 0)
+        #expect(run.output.contains("sentence-transformers/all-MiniLM-L6-v2"))
+        #expect(run.output.contains("--model"))
+    }
+}

@@ -28,3 +28,39 @@ struct MiniLMRealWeightsTests {
         }
     }
 }
+
+@Suite("Sentence embedder, real weights")
+struct SentenceEmbedderTests {
+    @Test("from text: tokenizer and encoder together match sentence-transformers' embeddings")
+    func fromText() throws {
+        let embedder = try SentenceEmbedder(directory: TestData.folder("all-MiniLM-L6-v2"), runtime: .shared())
+        let fixture = try #require(Bundle.module.url(forResource: "Fixtures/minilm/reference", withExtension: "safetensors"))
+        let reference = try SafeTensorsFile(url: fixture)
+        struct Metadata: Decodable { var sentences: [String] }
+        let sentences = try JSONDecoder().decode(Metadata.self, from: Data(reference.metadata["fixture", default: ""].utf8)).sentences
+        let expected = try reference.floats("sentence_embedding")
+        let vectors = try embedder.embed(sentences)
+        #expect(vectors.count == sentences.count)
+        for (row, vector) in vectors.enumerated() {
+            let cosine = zip(vector, expected[(row * 384)..<((row + 1) * 384)]).reduce(Float(0)) { $0 + $1.0 * $1.1 }
+            #expect(cosine >= 0.99999, "\"\(sentences[row])\": cosine \(cosine)")
+        }
+    }
+
+    @Test("meaning: a puppy is closer to a small dog than to a knife on a cutting board")
+    func meaning() throws {
+        let embedder = try SentenceEmbedder(directory: TestData.folder("all-MiniLM-L6-v2"), runtime: .shared())
+        let v = try embedder.embed(["a puppy", "a small dog", "a knife on a cutting board"])
+        let dot = { (a: [Float], b: [Float]) in zip(a, b).reduce(Float(0)) { $0 + $1.0 * $1.1 } }
+        #expect(dot(v[0], v[1]) > dot(v[0], v[2]) + 0.2)
+    }
+
+    @Test("texts longer than max_seq_length are cut, not refused")
+    func longText() throws {
+        let embedder = try SentenceEmbedder(directory: TestData.folder("all-MiniLM-L6-v2"), runtime: .shared())
+        #expect(embedder.maxSequenceLength == 256)
+        let long = Array(repeating: "photograph", count: 600).joined(separator: " ")
+        let vectors = try embedder.embed([long, "short"])
+        #expect(vectors.map(\.count) == [384, 384])
+    }
+}

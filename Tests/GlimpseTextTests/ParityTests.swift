@@ -130,7 +130,7 @@ struct ParityTests {
             let tokenizer = try #require(tokenizers[name])
             let texts = try #require(record["texts"] as? [String])
             let pairs = record["pairs"] as? [String]
-            let truncation: Truncation = (record["maxLength"] as? Int).map { .maxLength($0) } ?? Truncation.none
+            let truncation: Truncation = (record["maxLength"] as? Int).map { .maxLength($0) } ?? .disabled
             let padding: Padding = record.string("padding") == "max_length" ? .maxLength : .longest
             let batch = tokenizer.encodeBatch(texts, pairs: pairs, truncation: truncation, padding: padding)
             let label = "\(name) \(texts.map(escaped)) pairs \(pairs?.map(escaped) ?? []) \(truncation) \(padding)"

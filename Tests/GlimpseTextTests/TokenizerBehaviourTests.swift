@@ -155,3 +155,44 @@ struct BertTokenizerTests {
         #expect(try TestData.bert().encode("[DEC]") == [101, 1031, 11703, 1033, 102], "plain BERT splits [DEC]")
     }
 }
+
+@Suite("Byte-pair merging")
+struct BytePairMergingTests {
+    @Test("the heap-based merge for long pre-tokens gives exactly the scanning loop's result")
+    func heapEqualsScanning() throws {
+        let bpe = try TestData.clip().tables.bpe
+        var generator = SplitMix64(seed: 42)
+        let pools: [[UInt8]] = [Array("abcdefghijklmnopqrstuvwxyz".utf8), Array("aaaaabbbbcccdde".utf8),
+                                Array("!\"#$%&()*+,-./:;<=>?@[]^_{|}~".utf8), Array(0...255)]
+        for round in 0..<400 {
+            let pool = pools[round % pools.count]
+            let length = 1 + Int(generator.next() % 300)
+            let bytes = (0..<length).map { _ in pool[Int(generator.next() % UInt64(pool.count))] }
+            let symbols = bpe.initialSymbols(bytes)
+            #expect(bpe.mergeWithHeap(symbols) == bpe.mergeByScanning(symbols), "bytes \(bytes)")
+        }
+    }
+
+    @Test("long inputs stay fast (no quadratic merging)")
+    func longInput() throws {
+        let clip = try TestData.clip()
+        let word = String(repeating: "pneumonoultramicroscopicsilicovolcanoconiosis", count: 400)
+        let start = Date()
+        let ids = clip.tokenIds(word)
+        #expect(ids.count > 1000)
+        #expect(Date().timeIntervalSince(start) < 5, "18,000 letters in one word took too long")
+    }
+}
+
+/// A small deterministic random number generator for reproducible tests.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

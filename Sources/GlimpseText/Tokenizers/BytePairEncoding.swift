@@ -104,32 +104,54 @@ final class BytePairModel: Sendable {
             return
         }
         let result = encode(bytes)
-        cache[bytes] = result
+        if bytes.count <= Self.cachedLength { cache[bytes] = result }
         for id in result { ids.append(Int(id)) }
     }
 
-    private func encode(_ bytes: [UInt8]) -> [Int32] {
-        guard let lastByte = bytes.last else { return [] }
+    /// Pre-tokens longer than this use the heap-based merge (O(n log n) instead of O(n²)).
+    static let longWord = 48
+    /// Longer pre-tokens are not cached (rare, and they would bloat the cache).
+    static let cachedLength = 128
+
+    func encode(_ bytes: [UInt8]) -> [Int32] {
+        guard !bytes.isEmpty else { return [] }
+        let word = initialSymbols(bytes)
+        let symbols = word.count > Self.longWord ? mergeWithHeap(word) : mergeByScanning(word)
+        return symbols.map { symbolIds[Int($0)] }
+    }
+
+    /// One symbol per byte, the last one with `</w>`.
+    func initialSymbols(_ bytes: [UInt8]) -> [Int32] {
         var word = bytes.dropLast().map { byteSymbol[Int($0)] }
-        word.append(byteEndSymbol[Int(lastByte)])
+        if let last = bytes.last { word.append(byteEndSymbol[Int(last)]) }
+        return word
+    }
+
+    @inline(__always)
+    private func merge(_ left: Int32, _ right: Int32) -> (rank: UInt32, merged: Int32)? {
+        guard let entry = merges[UInt64(UInt32(left)) << 32 | UInt64(UInt32(right))] else { return nil }
+        return (UInt32(truncatingIfNeeded: entry >> 32), Int32(truncatingIfNeeded: entry & 0xFFFF_FFFF))
+    }
+
+    /// transformers' loop: find the lowest-ranked adjacent pair, merge all its occurrences left
+    /// to right, repeat.
+    func mergeByScanning(_ symbols: [Int32]) -> [Int32] {
+        var word = symbols
         var next: [Int32] = []
         next.reserveCapacity(word.count)
         while word.count > 1 {
-            var bestRank = UInt64.max
+            var bestRank = UInt32.max
             var bestLeft: Int32 = 0
             var bestRight: Int32 = 0
             var bestMerged: Int32 = 0
             for i in 0..<(word.count - 1) {
-                guard let entry = merges[UInt64(UInt32(word[i])) << 32 | UInt64(UInt32(word[i + 1]))] else { continue }
-                let rank = entry >> 32
-                if rank < bestRank {
-                    bestRank = rank
-                    bestLeft = word[i]
-                    bestRight = word[i + 1]
-                    bestMerged = Int32(truncatingIfNeeded: entry & 0xFFFF_FFFF)
-                }
+                guard let m = merge(word[i], word[i + 1]), m.rank < bestRank else { continue }
+                bestRank = m.rank
+                bestLeft = word[i]
+                bestRight = word[i + 1]
+                bestMerged = m.merged
             }
-            if bestRank == UInt64.max { break }
+            if bestRank == UInt32.max { break }
             next.removeAll(keepingCapacity: true)
             var i = 0
             while i < word.count {
@@ -143,7 +165,91 @@ final class BytePairModel: Sendable {
             }
             swap(&word, &next)
         }
-        return word.map { symbolIds[Int($0)] }
+        return word
+    }
+
+    /// The same result as ``mergeByScanning(_:)`` in O(n log n): a min-heap of (rank, position)
+    /// over a linked list of symbols. All pairs of the lowest rank are taken out before any is
+    /// merged, so pairs a merge creates wait for the next round, exactly as in the scanning loop.
+    func mergeWithHeap(_ symbols: [Int32]) -> [Int32] {
+        var symbol = symbols
+        let n = symbol.count
+        var next = (0..<n).map { Int32($0 + 1) }
+        next[n - 1] = -1
+        var prev = (0..<n).map { Int32($0 - 1) }
+        var alive = [Bool](repeating: true, count: n)
+        var heap = MinHeap()
+        for i in 0..<(n - 1) {
+            if let m = merge(symbol[i], symbol[i + 1]) { heap.push(UInt64(m.rank) << 32 | UInt64(i)) }
+        }
+        var round: [Int] = []
+        while let top = heap.pop() {
+            let rank = UInt32(top >> 32)
+            round.removeAll(keepingCapacity: true)
+            round.append(Int(top & 0xFFFF_FFFF))
+            while let peek = heap.peek, UInt32(peek >> 32) == rank {
+                round.append(Int(heap.pop()! & 0xFFFF_FFFF))
+            }
+            for p in round {
+                let q = Int(next[p])
+                guard alive[p], q >= 0, let m = merge(symbol[p], symbol[q]), m.rank == rank else { continue }
+                symbol[p] = m.merged
+                alive[q] = false
+                next[p] = next[q]
+                if next[q] >= 0 { prev[Int(next[q])] = Int32(p) }
+                if prev[p] >= 0, let left = merge(symbol[Int(prev[p])], symbol[p]) {
+                    heap.push(UInt64(left.rank) << 32 | UInt64(prev[p]))
+                }
+                if next[p] >= 0, let right = merge(symbol[p], symbol[Int(next[p])]) {
+                    heap.push(UInt64(right.rank) << 32 | UInt64(p))
+                }
+            }
+        }
+        var out: [Int32] = []
+        var i = 0
+        while i >= 0 {
+            out.append(symbol[i])
+            i = Int(next[i])
+        }
+        return out
+    }
+}
+
+/// A binary min-heap of `UInt64`.
+struct MinHeap {
+    private var items: [UInt64] = []
+
+    var peek: UInt64? { items.first }
+
+    mutating func push(_ value: UInt64) {
+        items.append(value)
+        var i = items.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            if items[parent] <= items[i] { break }
+            items.swapAt(parent, i)
+            i = parent
+        }
+    }
+
+    mutating func pop() -> UInt64? {
+        guard let top = items.first else { return nil }
+        let last = items.removeLast()
+        if !items.isEmpty {
+            items[0] = last
+            var i = 0
+            while true {
+                let l = 2 * i + 1
+                let r = l + 1
+                var smallest = i
+                if l < items.count, items[l] < items[smallest] { smallest = l }
+                if r < items.count, items[r] < items[smallest] { smallest = r }
+                if smallest == i { break }
+                items.swapAt(i, smallest)
+                i = smallest
+            }
+        }
+        return top
     }
 }
 

@@ -45,7 +45,7 @@ public struct Encoding: Sendable, Hashable {
 /// `longest_first` strategy, cutting on the right).
 public enum Truncation: Sendable, Hashable {
     /// No cut.
-    case none
+    case disabled
     /// Cut to ``Tokenizer/modelMaxLength`` (77 for CLIP, 512 for BERT).
     case modelMaxLength
     /// Cut to this many tokens.
@@ -72,7 +72,7 @@ extension Tokenizer {
     }
 
     /// One text (or a pair) with special tokens, token types and attention mask, cut per `truncation`.
-    public func encode(_ text: String, pair: String? = nil, truncation: Truncation = .none) -> Encoding {
+    public func encode(_ text: String, pair: String? = nil, truncation: Truncation = .disabled) -> Encoding {
         let first = tokenIds(text)
         let second = pair.map(tokenIds)
         return truncated(first, second, to: maxLength(for: truncation))
@@ -110,7 +110,7 @@ extension Tokenizer {
 
     private func maxLength(for truncation: Truncation) -> Int? {
         switch truncation {
-        case .none: return nil
+        case .disabled: return nil
         case .modelMaxLength: return modelMaxLength
         case .maxLength(let n): return n
         }

@@ -1,0 +1,56 @@
+import Foundation
+import GlimpseRuntime
+import GlimpseText
+
+/// Sentence embeddings as sentence-transformers computes them for all-MiniLM-L6-v2: WordPiece tokens
+/// (cut to `max_seq_length`), a BERT encoder, mean pooling over the tokens, L2 normalisation.
+public final class SentenceEmbedder: Sendable {
+    public let model: BERTModel
+    public let tokenizer: BertTokenizer
+    /// The longest input in tokens, special tokens included (`max_seq_length` of sentence_bert_config.json).
+    public let maxSequenceLength: Int
+    /// Texts per encoder run; larger batches amortise per-run overhead.
+    public var batchSize: Int { 64 }
+
+    /// Loads a sentence-transformers folder: config.json, model.safetensors, vocab.txt, and optionally
+    /// sentence_bert_config.json (else the encoder's `max_position_embeddings` bounds the length).
+    public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions()) throws {
+        let folder = try ModelDirectory(url: directory)
+        guard let vocabulary = folder.vocabTextURL else { throw ModelsError.missingFile("vocab.txt", directory: directory) }
+        model = try BERTModel(directory: directory, runtime: runtime, options: options)
+        tokenizer = try BertTokenizer(vocabularyURL: vocabulary)
+        let limit = try SentenceEmbedder.maxSequenceLength(in: directory)
+        maxSequenceLength = min(limit ?? model.configuration.maxPositionEmbeddings, model.configuration.maxPositionEmbeddings)
+    }
+
+    /// One unit-length vector per text, in order.
+    public func embed(_ texts: [String]) throws -> [[Float]] {
+        var vectors: [[Float]] = []
+        vectors.reserveCapacity(texts.count)
+        var start = 0
+        while start < texts.count {
+            let chunk = Array(texts[start..<min(start + batchSize, texts.count)])
+            let batch = tokenizer.encodeBatch(chunk, truncation: .maxLength(maxSequenceLength), padding: .longest)
+            let output = try model(
+                inputIDs: Tensor(shape: batch.shape, int64s: batch.flatIds),
+                attentionMask: Tensor(shape: batch.shape, int64s: batch.flatAttentionMask),
+                tokenTypeIDs: Tensor(shape: batch.shape, int64s: batch.flatTokenTypeIds))
+            let flat = try output.sentenceEmbedding.floats()
+            let width = model.configuration.hiddenSize
+            for row in 0..<chunk.count { vectors.append(Array(flat[(row * width)..<((row + 1) * width)])) }
+            start += chunk.count
+        }
+        return vectors
+    }
+
+    private static func maxSequenceLength(in directory: URL) throws -> Int? {
+        let url = directory.appending(path: "sentence_bert_config.json")
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        struct Settings: Decodable { var max_seq_length: Int? }
+        do {
+            return try JSONDecoder().decode(Settings.self, from: Data(contentsOf: url)).max_seq_length
+        } catch {
+            throw ModelsError.invalidConfiguration(file: "sentence_bert_config.json", field: "max_seq_length", reason: "\(error)")
+        }
+    }
+}

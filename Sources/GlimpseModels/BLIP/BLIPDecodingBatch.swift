@@ -1,0 +1,88 @@
+import GlimpseRuntime
+
+/// The decoder batch shared by greedy and beam search: the images being decoded, their cross-attention
+/// keys and the rows' key/value cache.
+///
+/// Rows are grouped by image (`rowsPerImage` consecutive rows each: 1 for greedy search, the beams for
+/// beam search). An image whose caption is finished stops being decoded; its keys (`[images, heads, …,
+/// positions]`, large for full-size models) are dropped from the batch once at least half of the batch's
+/// images are finished, so the copying that dropping costs stays below one copy of all keys, and until then
+/// its rows are idle passengers fed `[PAD]` whose outputs are ignored.
+struct BLIPDecodingBatch {
+    let model: BLIPModel
+    let rowsPerImage: Int
+    let padTokenID: Int
+    /// The images in the batch (indices into the caller's images), in row order.
+    private(set) var members: [Int]
+    private var keys: BLIPImageKeys
+    private var cache: BLIPKeyValueCache?
+
+    init(model: BLIPModel, keys: BLIPImageKeys, rowsPerImage: Int, padTokenID: Int) {
+        self.model = model
+        self.rowsPerImage = rowsPerImage
+        self.padTokenID = padTokenID
+        self.members = Array(0..<keys.count)
+        self.keys = keys
+    }
+
+    /// Runs the prompt `[DEC] + prefix` once per image and spreads it to every row of the image.
+    ///
+    /// - Returns: for every image, the next-token logits of its rows, `rowsPerImage × [vocab]`.
+    mutating func prefill(prompt: [Int]) throws -> [Int: [[Float]]] {
+        let ids = try Tensor(shape: [members.count, prompt.count],
+                             int64s: Array(repeating: prompt.map(Int64.init), count: members.count).flatMap { $0 })
+        let (logits, cache) = try model.decode(inputIDs: ids, cache: nil, images: keys)
+        self.cache = try cache.selecting(members.indices.flatMap { Array(repeating: $0, count: rowsPerImage) })
+        let rows = try Self.lastPosition(logits)
+        return Dictionary(uniqueKeysWithValues: members.enumerated().map { position, image in
+            (image, Array(repeating: rows[position], count: rowsPerImage))
+        })
+    }
+
+    /// Decodes one token for every row of the images in `continuing`; the other images are finished.
+    ///
+    /// - Parameter continuing: for each image still decoded, for each of its next rows the row
+    ///   (`0..<rowsPerImage`) whose cache it continues (beams may repeat or move) and its new token.
+    /// - Returns: for each image of `continuing`, the next-token logits of its rows.
+    mutating func step(_ continuing: [Int: (sources: [Int], tokens: [Int])]) throws -> [Int: [[Float]]] {
+        guard let cache else { throw RuntimeError.invalidGraph("BLIP decoding stepped before the prompt was run") }
+        let idle = members.count - members.filter { continuing[$0] != nil }.count
+        let compact = idle > 0 && 2 * idle >= members.count
+        var kept: [Int] = [], sources: [Int] = [], tokens: [Int] = []
+        for (position, image) in members.enumerated() {
+            let base = position * rowsPerImage
+            if let next = continuing[image] {
+                kept.append(position)
+                sources += next.sources.map { base + $0 }
+                tokens += next.tokens
+            } else if !compact {
+                kept.append(position)
+                sources += (0..<rowsPerImage).map { base + $0 }
+                tokens += Array(repeating: padTokenID, count: rowsPerImage)
+            }
+        }
+        if kept.count != members.count {
+            keys = try keys.selecting(kept)
+            members = kept.map { members[$0] }
+        }
+        let ids = try Tensor(shape: [tokens.count, 1], int64s: tokens.map(Int64.init))
+        let (logits, present) = try model.decode(inputIDs: ids, cache: try cache.selecting(sources), images: keys)
+        self.cache = present
+        let rows = try Self.lastPosition(logits)
+        var result: [Int: [[Float]]] = [:]
+        for (position, image) in members.enumerated() where continuing[image] != nil {
+            result[image] = Array(rows[(position * rowsPerImage)..<((position + 1) * rowsPerImage)])
+        }
+        return result
+    }
+
+    /// The logits of each row's last position: `[rows, tokens, vocab]` → `rows × [vocab]`.
+    static func lastPosition(_ logits: Tensor) throws -> [[Float]] {
+        let values = try logits.floats()
+        let (rows, tokens, vocab) = (logits.shape[0], logits.shape[1], logits.shape[2])
+        return (0..<rows).map { row in
+            let start = (row * tokens + tokens - 1) * vocab
+            return Array(values[start..<(start + vocab)])
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+@testable import GlimpseImage
+
+/// Random byte flips of valid files: decoding must finish with an image or a typed error.
+@Suite("Fuzzing")
+struct FuzzTests {
+    /// A small deterministic generator (SplitMix64), so failures reproduce.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let seeds = ["one_1x1.jpg", "small_17x9.png", "orient6_24x16.jpg", "gray_alpha_40x30.png",
+                        "palette_130x95.png", "lossy_alpha_96x64.webp", "one_1x1.webp", "interlaced_150x100.png"]
+
+    @Test("3,000 mutated files decode or fail cleanly (fixed seed)")
+    func byteFlips() throws {
+        var random = SplitMix(state: 20_261_127)
+        let files = try Self.seeds.map { try Fixtures.data("images/\($0)") }
+        let options = DecodingOptions(limits: ImageLimits(maxPixels: 4_000_000))
+        let start = Date()
+        var decoded = 0, failed = 0
+        for iteration in 0..<3000 {
+            var bytes = [UInt8](files[iteration % files.count])
+            let flips = Int.random(in: 1...8, using: &random)
+            for _ in 0..<flips {
+                let index = Int.random(in: 0..<bytes.count, using: &random)
+                // Favour the headers, where most parsing happens.
+                let position = Bool.random(using: &random) ? index % min(bytes.count, 300) : index
+                bytes[position] = UInt8.random(in: 0...255, using: &random)
+            }
+            if Int.random(in: 0..<10, using: &random) == 0 {
+                bytes.removeLast(Int.random(in: 0..<bytes.count, using: &random))
+            }
+            do {
+                let image = try ImageDecoder.decode(Data(bytes), options: options)
+                #expect(image.pixels.count == image.width * image.height * 3)
+                decoded += 1
+            } catch is ImageError {
+                failed += 1
+            }
+        }
+        #expect(decoded + failed == 3000)
+        #expect(decoded > 0 && failed > 0)
+        #expect(Date().timeIntervalSince(start) < 60)
+    }
+}

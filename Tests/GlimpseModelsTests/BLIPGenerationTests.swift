@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+import GlimpseRuntime
+@testable import GlimpseModels
+
+/// A generation case of the fixture: transformers' `generate` options and the matching Swift options.
+struct BLIPGenerationCase: Sendable, CustomTestStringConvertible {
+    let name: String
+    let options: BLIPCaptioner.GenerationOptions
+    var testDescription: String { name }
+
+    static let all: [BLIPGenerationCase] = [
+        .init(name: "greedy", options: .init(maxNewTokens: 12)),
+        .init(name: "beam3", options: .init(numBeams: 3, maxNewTokens: 12)),
+        .init(name: "beam4_lp05_early", options: .init(numBeams: 4, maxNewTokens: 10, lengthPenalty: 0.5, earlyStopping: .whenFull)),
+        .init(name: "beam2_never_lp15", options: .init(numBeams: 2, maxNewTokens: 10, lengthPenalty: 1.5, earlyStopping: .never)),
+        .init(name: "greedy_rep15_min6", options: .init(maxNewTokens: 10, minNewTokens: 6, repetitionPenalty: 1.5)),
+        .init(name: "beam3_rep13", options: .init(numBeams: 3, maxNewTokens: 10, repetitionPenalty: 1.3)),
+        .init(name: "beam3_ngram2", options: .init(numBeams: 3, maxNewTokens: 10, noRepeatNgramSize: 2)),
+        .init(name: "greedy_ngram2", options: .init(maxNewTokens: 10, noRepeatNgramSize: 2)),
+        .init(name: "beam3_maxlen8_minlen5", options: .init(numBeams: 3, maxLength: 8, minLength: 5)),
+        .init(name: "prefix_greedy", options: .init(maxNewTokens: 8, prefix: [109, 117])),
+        .init(name: "prefix_beam3", options: .init(numBeams: 3, maxNewTokens: 8, prefix: [109, 117])),
+    ]
+}
+
+@Suite("BLIP generation")
+struct BLIPGenerationTests {
+    private static let separator = 102
+
+    private func captioner() throws -> BLIPCaptioner {
+        try BLIPCaptioner(directory: BLIPFixture.folder, runtime: .shared(), options: SessionOptions(intraOpThreads: 1))
+    }
+
+    /// transformers' padded rows `[batch, length]` as sequences without the padding after `[SEP]`.
+    private func expectedSequences(_ reference: SafeTensorsFile, _ name: String, promptLength: Int) throws -> [[Int]] {
+        let shape = try reference.info(name).shape
+        let values = try reference.int64s(name).map { Int($0) }
+        return (0..<shape[0]).map { row in
+            let sequence = Array(values[(row * shape[1])..<((row + 1) * shape[1])])
+            guard let end = sequence[promptLength...].firstIndex(of: Self.separator) else { return sequence }
+            return Array(sequence[...end])
+        }
+    }
+
+    @Test("greedy search gives transformers' generated_greedy")
+    func greedyFixture() throws {
+        let reference = try BLIPFixture.reference()
+        let captions = try captioner().generate(pixelValues: BLIPFixture.floats(reference, "pixel_values"), options: .greedy(maxNewTokens: 10))
+        let expected = try expectedSequences(reference, "generated_greedy", promptLength: 1)
+        #expect(captions.map(\.tokenIDs) == expected)
+        #expect(captions.map(\.finished) == expected.map { $0.last == Self.separator })
+    }
+
+    @Test("beam search with 3 beams gives transformers' generated_beam3")
+    func beamFixture() throws {
+        let reference = try BLIPFixture.reference()
+        let captions = try captioner().generate(pixelValues: BLIPFixture.floats(reference, "pixel_values"), options: .beamSearch(3, maxNewTokens: 10))
+        #expect(captions.map(\.tokenIDs) == (try expectedSequences(reference, "generated_beam3", promptLength: 1)))
+    }
+
+    @Test("token ids, transition scores and sequence scores equal transformers'", arguments: BLIPGenerationCase.all)
+    func generationCase(_ testCase: BLIPGenerationCase) throws {
+        let reference = try BLIPFixture.reference()
+        let promptLength = 1 + testCase.options.prefix.count
+        let captions = try captioner().generate(pixelValues: BLIPFixture.floats(reference, "extra_pixel_values"), options: testCase.options)
+        let expected = try expectedSequences(reference, "case_\(testCase.name)_sequences", promptLength: promptLength)
+        #expect(captions.map(\.tokenIDs) == expected)
+
+        let transitionName = "case_\(testCase.name)_transition_scores"
+        let transitionShape = try reference.info(transitionName).shape
+        let transitions = try reference.floats(transitionName)
+        for (row, caption) in captions.enumerated() {
+            #expect(caption.promptLength == promptLength)
+            #expect(caption.logProbabilities.count == caption.tokenIDs.count - promptLength)
+            let want = Array(transitions[(row * transitionShape[1])..<(row * transitionShape[1] + caption.logProbabilities.count)])
+            #expect(maxAbsoluteDifference(caption.logProbabilities, want) < 1e-4, "row \(row)")
+        }
+        if testCase.options.numBeams > 1 {
+            let scores = try reference.floats("case_\(testCase.name)_sequences_scores")
+            #expect(maxAbsoluteDifference(captions.map { Float($0.score) }, scores) < 1e-4)
+        } else {
+            for caption in captions {
+                #expect(abs(caption.score - caption.logProbabilities.reduce(0) { $0 + Double($1) }) < 1e-9)
+            }
+        }
+    }
+
+    @Test("captioning a batch gives each image's caption alone", arguments: [
+        BLIPCaptioner.GenerationOptions.greedy(maxNewTokens: 12), .beamSearch(3, maxNewTokens: 12),
+    ])
+    func batchEqualsSingle(_ options: BLIPCaptioner.GenerationOptions) throws {
+        let captioner = try captioner(), reference = try BLIPFixture.reference()
+        let pixels = try reference.floats("extra_pixel_values"), size = 3 * 32 * 32
+        // A batch with a repeated image, out of order: [2, 0, 1, 0].
+        let order = [2, 0, 1, 0]
+        let batch = try Tensor(shape: [order.count, 3, 32, 32], floats: order.flatMap { pixels[($0 * size)..<(($0 + 1) * size)] })
+        let together = try captioner.generate(pixelValues: batch, options: options)
+        for (position, image) in order.enumerated() {
+            let single = try Tensor(shape: [1, 3, 32, 32], floats: Array(pixels[(image * size)..<((image + 1) * size)]))
+            let alone = try captioner.generate(pixelValues: single, options: options)[0]
+            #expect(together[position].tokenIDs == alone.tokenIDs, "image \(image)")
+            #expect(maxAbsoluteDifference(together[position].logProbabilities, alone.logProbabilities) < 1e-5)
+        }
+        // The captions of this batch do not all have the same length, so finished images left the batch early.
+        #expect(Set(together.map(\.tokenIDs.count)).count > 1)
+    }
+
+    @Test("options generation cannot honour are refused")
+    func invalidOptions() throws {
+        let captioner = try captioner(), reference = try BLIPFixture.reference()
+        let pixels = try BLIPFixture.floats(reference, "pixel_values")
+        // max_position_embeddings is 20: 21 tokens fit (the last is never fed), 22 do not.
+        #expect(throws: ModelsError.self) { try captioner.generate(pixelValues: pixels, options: .init(maxLength: 22)) }
+        #expect(throws: ModelsError.self) { try captioner.generate(pixelValues: pixels, options: .init(numBeams: 0)) }
+        #expect(throws: ModelsError.self) { try captioner.generate(pixelValues: pixels, options: .init(prefix: [120])) }
+        #expect(throws: ModelsError.self) { try captioner.caption(pixelValues: pixels) }
+        #expect(try captioner.generate(pixelValues: pixels, options: .init(maxLength: 21)).count == 2)
+    }
+}

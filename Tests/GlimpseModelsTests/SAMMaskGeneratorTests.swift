@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+import GlimpseRuntime
+@testable import GlimpseModels
+
+/// `reference_amg.json`: transformers' mask-generation pipeline on the tiny model.
+private struct MaskGenerationReference: Decodable {
+    struct Options: Decodable {
+        let points_per_crop: Int
+        let points_per_batch: Int
+        let pred_iou_thresh: Float
+        let stability_score_thresh: Float
+        let stability_score_offset: Float
+        let mask_threshold: Float
+    }
+    struct Mask: Decodable {
+        let predicted_iou: Float
+        let box_xyxy: [Int]
+        let area: Int
+        let rle_counts: [Int]
+        let rle_size: [Int]
+    }
+    struct Run: Decodable {
+        let crops_nms_thresh: Double
+        let masks: [Mask]
+    }
+    let options: Options
+    let runs: [Run]
+}
+
+@Suite("SAM automatic mask generation")
+struct SAMMaskGeneratorTests {
+    @Test("kept boxes, areas, scores and RLE masks equal transformers' mask-generation pipeline")
+    func matchesPipeline() throws {
+        let fixture = try SAMFixture()
+        let folder = try #require(Bundle.module.url(forResource: "Fixtures/tiny-sam", withExtension: nil))
+        let reference = try JSONDecoder().decode(MaskGenerationReference.self, from: Data(contentsOf: folder.appending(path: "reference_amg.json")))
+        let original = try fixture.reference.int64s("processor_original_sizes")
+        let resized = try fixture.reference.int64s("processor_reshaped_input_sizes")
+        let geometry = SAMImageGeometry(originalHeight: Int(original[0]), originalWidth: Int(original[1]), inputSize: 64)
+        #expect(geometry.resizedHeight == Int(resized[0]) && geometry.resizedWidth == Int(resized[1]))
+        let embedding = try fixture.model.imageEmbedding(pixelValues: fixture.floats("processor_pixel_values"))
+        var options = SAMMaskGenerationOptions()
+        options.pointsPerSide = reference.options.points_per_crop
+        options.pointsPerBatch = 7  // not the reference's 12: batching must not change the result
+        options.predictedIoUThreshold = reference.options.pred_iou_thresh
+        options.stabilityScoreThreshold = reference.options.stability_score_thresh
+        options.stabilityScoreOffset = reference.options.stability_score_offset
+        options.maskThreshold = reference.options.mask_threshold
+        #expect(reference.runs.count == 2)
+        for run in reference.runs {
+            options.boxNMSThreshold = run.crops_nms_thresh
+            let masks = try fixture.model.generateMasks(embedding: embedding, geometry: geometry, options: options)
+            try #require(masks.count == run.masks.count, "NMS \(run.crops_nms_thresh)")
+            for (mask, expected) in zip(masks, run.masks) {
+                #expect(abs(mask.predictedIoU - expected.predicted_iou) < 1e-4)
+                #expect([mask.box.x0, mask.box.y0, mask.box.x1, mask.box.y1] == expected.box_xyxy)
+                #expect(mask.area == expected.area)
+                #expect([mask.segmentation.height, mask.segmentation.width] == expected.rle_size)
+                #expect(mask.segmentation.counts == expected.rle_counts)
+                #expect(mask.stabilityScore > options.stabilityScoreThreshold)
+            }
+        }
+    }
+
+    @Test("the point grid is numpy's linspace of cell centres, scaled to the resized image")
+    func grid() {
+        let geometry = SAMImageGeometry(originalHeight: 37, originalWidth: 45, inputSize: 64)
+        #expect(geometry.resizedHeight == 53 && geometry.resizedWidth == 64)
+        let points = SAMModel.gridPoints(pointsPerSide: 2, geometry: geometry)
+        #expect(points.count == 4)
+        #expect(points.map(\.x) == [16, 48, 16, 48])
+        #expect(points.map(\.y) == [13.25, 13.25, 39.75, 39.75])
+    }
+
+    @Test("run-length encoding is column-major, starts with zeros and round-trips")
+    func runLengths() {
+        // 2 × 3, row-major: [1 0 1; 1 1 0] → column-major 1 1 0 1 1 0
+        let logits: [Float] = [1, -1, 1, 1, 1, -1]
+        let rle = logits.withUnsafeBufferPointer { SAMRunLengthMask(logits: $0, height: 2, width: 3, threshold: 0) }
+        #expect(rle.counts == [0, 2, 1, 2, 1])
+        #expect(rle.decoded() == logits.map { $0 > 0 })
+        let empty = [Float](repeating: -1, count: 6).withUnsafeBufferPointer { SAMRunLengthMask(logits: $0, height: 2, width: 3, threshold: 0) }
+        #expect(empty.counts == [6])
+    }
+
+    @Test("box NMS keeps the best of overlapping boxes and distinct ones")
+    func nms() {
+        let boxes = [SAMPixelBox(x0: 0, y0: 0, x1: 10, y1: 10), SAMPixelBox(x0: 1, y0: 1, x1: 10, y1: 10),
+                     SAMPixelBox(x0: 20, y0: 20, x1: 30, y1: 30), SAMPixelBox(x0: 0, y0: 0, x1: 10, y1: 20)]
+        // IoU(1, 0) = 81 / 100 > 0.7; IoU(1, 3) = 81 / 200 = 0.405; box 2 overlaps nothing.
+        #expect(samBoxNMS(boxes: boxes, scores: [0.5, 0.9, 0.7, 0.6], threshold: 0.7) == [1, 2, 3])
+        #expect(samBoxNMS(boxes: boxes, scores: [0.5, 0.9, 0.7, 0.6], threshold: 0.4) == [1, 2])
+    }
+
+    @Test("stability score counts logits above threshold ± offset")
+    func stability() {
+        let logits: [Float] = [2, 0.5, -0.5, -2]
+        #expect(logits.withUnsafeBufferPointer { SAMMaskStatistics.stability($0, threshold: 0, offset: 1) } == Float(1) / Float(3))
+    }
+
+    @Test("bilinear resizing matches PyTorch's align_corners=False on a small case")
+    func resize() {
+        // F.interpolate(torch.tensor([[[[0., 1.], [2., 3.]]]]), (4, 4), mode="bilinear", align_corners=False)
+        let source: [Float] = [0, 1, 2, 3]
+        let out = source.withUnsafeBufferPointer {
+            SAMMaskResize.resize($0, height: 2, width: 2, targetHeight: 4, targetWidth: 4, outputHeight: 4, outputWidth: 4)
+        }
+        #expect(out == [0, 0.25, 0.75, 1, 0.5, 0.75, 1.25, 1.5, 1.5, 1.75, 2.25, 2.5, 2, 2.25, 2.75, 3])
+    }
+}
