@@ -30,7 +30,11 @@ let package = Package(
             name: "CWebP", pkgConfig: "libwebpdemux",
             providers: [.apt(["libwebp-dev"]), .brew(["webp"])]
         ),
-        .target(name: "GlimpseImage", dependencies: ["GlimpseRuntime", "CJPEG", "CPNG", "CWebP"]),
+        .systemLibrary(
+            name: "CGIF",  // giflib ships no pkg-config file
+            providers: [.apt(["libgif-dev"]), .brew(["giflib"])]
+        ),
+        .target(name: "GlimpseImage", dependencies: ["GlimpseRuntime", "CJPEG", "CPNG", "CWebP", "CGIF"]),
         .executableTarget(
             name: "glimpse",
             dependencies: [

@@ -28,7 +28,8 @@ public struct DecodingOptions: Sendable {
     }
 }
 
-/// Decodes image files into `RGBImage`s: JPEG, PNG and WebP; the format is taken from the data.
+/// Decodes image files into `RGBImage`s: JPEG, PNG, WebP and GIF (first frame); the format is taken
+/// from the data, never from the file name.
 public enum ImageDecoder {
     /// Reads and decodes the file at `url`, checking its size against the limits first.
     public static func decode(contentsOf url: URL, options: DecodingOptions = DecodingOptions()) throws -> RGBImage {
@@ -67,6 +68,7 @@ public enum ImageDecoder {
             case .jpeg: image = try JPEGDecoder.decode(bytes, options: options)
             case .png: image = try PNGDecoder.decode(bytes, options: options)
             case .webp: image = try WebPDecoder.decode(bytes, options: options)
+            case .gif: image = try GIFDecoder.decode(bytes, options: options)
             default: throw ImageError.unsupportedFormat(detected: format.rawValue)
             }
             guard options.appliesOrientation, let orientation = ExifOrientation.read(from: bytes, format: format) else {

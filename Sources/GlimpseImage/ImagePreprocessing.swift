@@ -80,6 +80,36 @@ public struct ImagePreprocessing: Sendable, Equatable {
         }
     }
 
+    /// For the JPEG fast path (`DecodingOptions.jpegMinimumSize`): the smallest decoded size that still
+    /// leaves `oversampling` source pixels per output pixel along the resized sides. Nil when the
+    /// description does not resize to a fixed scale.
+    public func minimumDecodeSize(oversampling: Int = 2) -> PixelSize? {
+        switch resize {
+        case .none: return nil
+        case .exact(let size): return PixelSize(width: size.width * oversampling, height: size.height * oversampling)
+        case .shortestEdge(let edge), .longestEdge(let edge):
+            return PixelSize(width: edge * oversampling, height: edge * oversampling)
+        }
+    }
+
+    /// Checks that the description can be applied (positive sizes, 1 or 3 means and non-zero stds).
+    public func validate() throws {
+        func positive(_ size: PixelSize?) -> Bool { size.map { $0.width > 0 && $0.height > 0 } ?? true }
+        switch resize {
+        case .none: break
+        case .exact(let size): guard positive(size) else { throw ImageError.invalidArgument("resize to \(size)") }
+        case .shortestEdge(let edge), .longestEdge(let edge):
+            guard edge > 0 else { throw ImageError.invalidArgument("resize edge \(edge)") }
+        }
+        guard positive(centerCrop), positive(padTo) else { throw ImageError.invalidArgument("crop or pad size") }
+        if mean != nil || std != nil {
+            guard let mean, let std, [1, 3].contains(mean.count), [1, 3].contains(std.count),
+                  !std.contains(0) else {
+                throw ImageError.invalidArgument("normalisation needs 1 or 3 means and non-zero stds")
+            }
+        }
+    }
+
     /// The size of the output tensor's spatial dimensions for an image of `size`.
     public func outputSize(for size: PixelSize) -> PixelSize {
         padTo ?? centerCrop ?? resizedSize(for: size)

@@ -1,3 +1,4 @@
+import Foundation
 import GlimpseRuntime
 
 /// Model input made from a batch of images.
@@ -25,6 +26,7 @@ public struct ImagePreprocessor: Sendable {
     /// - Throws: `ImageError.invalidArgument` for an empty batch, mismatched sizes or a bad description.
     public func callAsFunction(_ images: [RGBImage]) throws -> PreprocessedImages {
         guard let firstImage = images.first else { throw ImageError.invalidArgument("an empty batch") }
+        try preprocessing.validate()
         let size = preprocessing.outputSize(for: PixelSize(width: firstImage.width, height: firstImage.height))
         let plane = size.width * size.height * 3
         var values = [Float](repeating: 0, count: plane * images.count)
@@ -43,6 +45,16 @@ public struct ImagePreprocessor: Sendable {
             pixelValues: try Tensor(shape: [images.count, 3, size.height, size.width], floats: values),
             originalSizes: images.map { PixelSize(width: $0.width, height: $0.height) },
             resizedSizes: resizedSizes)
+    }
+
+    /// Decodes the files at `urls` and preprocesses them as one batch. With `fast`, large JPEGs are
+    /// decoded at 1/2, 1/4 or 1/8 scale in the DCT domain (keeping at least twice the model's
+    /// resolution); values then differ slightly from transformers' (see the benchmark notes).
+    public func callAsFunction(contentsOf urls: [URL], options: DecodingOptions = DecodingOptions(),
+                               fast: Bool = false) throws -> PreprocessedImages {
+        var options = options
+        if fast { options.jpegMinimumSize = preprocessing.minimumDecodeSize() }
+        return try self(urls.map { try ImageDecoder.decode(contentsOf: $0, options: options) })
     }
 
     /// Preprocesses one image: `[1, 3, height, width]`.

@@ -39,9 +39,11 @@ enum JPEGDecoder {
         guard outWidth > 0, outHeight > 0, [1, 3, 4].contains(components) else {
             throw ImageError.corrupt(format: .jpeg, reason: "unexpected output layout")
         }
-        var buffer = [UInt8](repeating: 0, count: outWidth * outHeight * components)
-        let status = buffer.withUnsafeMutableBufferPointer {
-            glimpse_jpeg_read_rows(decoder, $0.baseAddress, outWidth * components)
+        var status: Int32 = 0
+        // Every byte is written by libjpeg (or the buffer is discarded on error): no zero fill.
+        let buffer = [UInt8](unsafeUninitializedCapacity: outWidth * outHeight * components) { storage, count in
+            status = glimpse_jpeg_read_rows(decoder, storage.baseAddress, outWidth * components)
+            count = storage.count
         }
         guard status == 0 else { throw failure(decoder) }
         if decoder.pointee.errors.truncated != 0 { throw ImageError.truncated(format: .jpeg) }

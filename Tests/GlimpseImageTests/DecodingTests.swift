@@ -78,8 +78,18 @@ struct DecodingTests {
         #expect(ImageFormat.detect(try Fixtures.data("images/one_1x1.png")) == .png)
         #expect(ImageFormat.detect(try Fixtures.data("images/one_1x1.webp")) == .webp)
         #expect(ImageFormat.detect(Array("GIF89a....".utf8)) == .gif)
+        #expect(ImageFormat.detect(try Fixtures.data("images/small_12x10.gif")) == .gif)
         #expect(ImageFormat.detect(Array("\0\0\0\u{18}ftypheic".utf8)) == .heif)
         #expect(ImageFormat.detect(Array("hello".utf8)) == nil)
+    }
+
+    @Test("GIF interlacing visits every row once")
+    func gifRowOrder() {
+        for height in [1, 2, 5, 8, 9, 90] {
+            let order = GIFDecoder.rowOrder(height: height, interlaced: true)
+            #expect(order.sorted() == Array(0..<height))
+        }
+        #expect(GIFDecoder.rowOrder(height: 10, interlaced: true).prefix(4) == [0, 8, 4, 2])
     }
 
     @Test("the JPEG DCT fast path scales down and stays close to the exact decode")

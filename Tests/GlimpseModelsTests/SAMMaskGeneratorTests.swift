@@ -109,3 +109,52 @@ struct SAMMaskGeneratorTests {
         #expect(out == [0, 0.25, 0.75, 1, 0.5, 0.75, 1.25, 1.5, 1.5, 1.75, 2.25, 2.5, 2, 2.25, 2.75, 3])
     }
 }
+
+@Suite("SAM mask measurement at low resolution")
+struct SAMMaskMeasurerTests {
+    /// Smooth logits with blobs and steep edges, `side × side`.
+    private func logits(side: Int, seed: Int) -> [Float] {
+        (0..<(side * side)).map { index in
+            let x = Double(index % side) / Double(side), y = Double(index / side) / Double(side)
+            let s = Double(seed)
+            return Float(6 * sin(7 * x + s) * cos(5 * y - s) + 3 * sin(13 * x * y + s) - 1.5)
+        }
+    }
+
+    @Test("stability, area, box and run lengths equal those of the full upscale", arguments: [
+        SAMImageGeometry(originalHeight: 150, originalWidth: 200, inputSize: 256),
+        SAMImageGeometry(originalHeight: 301, originalWidth: 113, inputSize: 256),
+        SAMImageGeometry(originalHeight: 37, originalWidth: 45, inputSize: 64),
+    ])
+    func matchesFullUpscale(geometry: SAMImageGeometry) {
+        let side = geometry.inputSize / 4
+        let measurer = SAMMaskMeasurer(side: side, geometry: geometry)
+        for seed in 0..<4 {
+            let values = logits(side: side, seed: seed)
+            let full = values.withUnsafeBufferPointer { SAMMaskResize.toOriginal($0, side: side, geometry: geometry) }
+            let measured = values.withUnsafeBufferPointer {
+                measurer.measure($0, threshold: 0, offset: 1, accept: { _ in true })
+            }
+            guard let measured else { Issue.record("no measurement"); continue }
+            full.withUnsafeBufferPointer { exact in
+                let statistics = SAMMaskStatistics(logits: exact, height: geometry.originalHeight, width: geometry.originalWidth, threshold: 0)
+                #expect(measured.stabilityScore == SAMMaskStatistics.stability(exact, threshold: 0, offset: 1))
+                #expect(measured.area == statistics.area)
+                #expect(measured.box == statistics.box)
+                #expect(measured.segmentation == SAMRunLengthMask(logits: exact, height: geometry.originalHeight,
+                                                                  width: geometry.originalWidth, threshold: 0))
+            }
+            #expect(measured.area > 0 && measured.area < geometry.originalHeight * geometry.originalWidth)
+        }
+    }
+
+    @Test("a mask refused by the stability check is not measured further")
+    func refused() {
+        let geometry = SAMImageGeometry(originalHeight: 37, originalWidth: 45, inputSize: 64)
+        let values = logits(side: 16, seed: 1)
+        let measured = values.withUnsafeBufferPointer {
+            SAMMaskMeasurer(side: 16, geometry: geometry).measure($0, threshold: 0, offset: 1, accept: { _ in false })
+        }
+        #expect(measured == nil)
+    }
+}

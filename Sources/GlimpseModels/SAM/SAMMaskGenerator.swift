@@ -37,11 +37,15 @@ extension SAMModel {
     ///
     /// This is transformers' `mask-generation` pipeline without crop layers (the original method's
     /// default): for each batch of grid points, three masks per point; masks whose predicted IoU is not
-    /// above the threshold are dropped first (before any upscaling, which changes nothing since the
-    /// filter reads only the score); the others are upscaled to the original image
-    /// (`post_process_masks`), filtered by stability score, measured (box, area) and run-length
-    /// encoded; finally box NMS keeps the best of overlapping masks. Results are ordered by predicted
+    /// above the threshold are dropped first; the others are measured as if upscaled to the original
+    /// image (`post_process_masks`): stability score, then, for the stable ones, box, area and run
+    /// lengths; finally box NMS keeps the best of overlapping masks. Results are ordered by predicted
     /// IoU, best first.
+    ///
+    /// Work stays at the low resolution wherever the result does not change: the IoU filter reads only
+    /// scores, and ``SAMMaskMeasurer`` upscales only the pixels near a mask's edges, where the
+    /// low-resolution logits do not already decide the answer; the counts, boxes and run lengths are
+    /// those of the full upscale.
     ///
     /// - Parameters:
     ///   - pixelValues: the preprocessed image `[1, 3, inputSize, inputSize]`.
@@ -57,10 +61,12 @@ extension SAMModel {
         guard options.pointsPerSide > 0, options.pointsPerBatch > 0 else { throw SAMError.noPrompts }
         let points = Self.gridPoints(pointsPerSide: options.pointsPerSide, geometry: geometry)
         var candidates: [SAMGeneratedMask] = []
+        var measurer: SAMMaskMeasurer?
         for start in stride(from: 0, to: points.count, by: options.pointsPerBatch) {
             let batch = points[start..<min(start + options.pointsPerBatch, points.count)]
             let result = try masks(for: embedding, points: batch.map { [$0] }, multimask: true)
-            candidates += try keptMasks(result, geometry: geometry, options: options)
+            if measurer == nil { measurer = SAMMaskMeasurer(side: result.side, geometry: geometry) }
+            candidates += try keptMasks(result, measurer: measurer!, options: options)
         }
         let kept = samBoxNMS(boxes: candidates.map(\.box), scores: candidates.map(\.predictedIoU), threshold: options.boxNMSThreshold)
         return kept.map { candidates[$0] }
@@ -82,25 +88,22 @@ extension SAMModel {
     }
 
     /// The masks of one decoder run that pass the IoU and stability filters, measured and encoded.
-    private func keptMasks(_ result: SAMMasks, geometry: SAMImageGeometry, options: SAMMaskGenerationOptions) throws -> [SAMGeneratedMask] {
+    private func keptMasks(_ result: SAMMasks, measurer: SAMMaskMeasurer, options: SAMMaskGenerationOptions) throws -> [SAMGeneratedMask] {
         let logits = try result.logits.floats(), scores = try result.iouScores.floats()
-        let side = result.side, plane = side * side
-        let (height, width) = (geometry.originalHeight, geometry.originalWidth)
+        let plane = result.side * result.side
+        let threshold = options.stabilityScoreThreshold
         var kept: [SAMGeneratedMask] = []
         for (index, score) in scores.enumerated() {
             if options.predictedIoUThreshold > 0, !(score > options.predictedIoUThreshold) { continue }
-            let original = logits.withUnsafeBufferPointer {
-                SAMMaskResize.toOriginal(UnsafeBufferPointer(rebasing: $0[(index * plane)..<((index + 1) * plane)]), side: side, geometry: geometry)
+            let measured = logits.withUnsafeBufferPointer {
+                measurer.measure(UnsafeBufferPointer(rebasing: $0[(index * plane)..<((index + 1) * plane)]),
+                                 threshold: options.maskThreshold, offset: options.stabilityScoreOffset,
+                                 accept: { threshold <= 0 || $0 > threshold })
             }
-            let mask: SAMGeneratedMask? = original.withUnsafeBufferPointer { values in
-                let stability = SAMMaskStatistics.stability(values, threshold: options.maskThreshold, offset: options.stabilityScoreOffset)
-                if options.stabilityScoreThreshold > 0, !(stability > options.stabilityScoreThreshold) { return nil }
-                let statistics = SAMMaskStatistics(logits: values, height: height, width: width, threshold: options.maskThreshold)
-                return SAMGeneratedMask(
-                    box: statistics.box, area: statistics.area, predictedIoU: score, stabilityScore: stability,
-                    segmentation: SAMRunLengthMask(logits: values, height: height, width: width, threshold: options.maskThreshold))
+            if let m = measured {
+                kept.append(SAMGeneratedMask(box: m.box, area: m.area, predictedIoU: score, stabilityScore: m.stabilityScore,
+                                             segmentation: m.segmentation))
             }
-            if let mask { kept.append(mask) }
         }
         return kept
     }
