@@ -34,7 +34,11 @@ let package = Package(
             name: "CGIF",  // giflib ships no pkg-config file
             providers: [.apt(["libgif-dev"]), .brew(["giflib"])]
         ),
-        .target(name: "GlimpseImage", dependencies: ["GlimpseRuntime", "CJPEG", "CPNG", "CWebP", "CGIF"]),
+        .systemLibrary(
+            name: "CHEIF", pkgConfig: "libheif",
+            providers: [.apt(["libheif-dev"]), .brew(["libheif"])]
+        ),
+        .target(name: "GlimpseImage", dependencies: ["GlimpseRuntime", "CJPEG", "CPNG", "CWebP", "CGIF", "CHEIF"]),
         .executableTarget(
             name: "glimpse",
             dependencies: [

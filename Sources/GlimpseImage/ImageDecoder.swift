@@ -28,7 +28,7 @@ public struct DecodingOptions: Sendable {
     }
 }
 
-/// Decodes image files into `RGBImage`s: JPEG, PNG, WebP and GIF (first frame); the format is taken
+/// Decodes image files into `RGBImage`s: JPEG, PNG, WebP, GIF (first frame) and HEIC/HEIF; the format is taken
 /// from the data, never from the file name.
 public enum ImageDecoder {
     /// Reads and decodes the file at `url`, checking its size against the limits first.
@@ -69,6 +69,7 @@ public enum ImageDecoder {
             case .png: image = try PNGDecoder.decode(bytes, options: options)
             case .webp: image = try WebPDecoder.decode(bytes, options: options)
             case .gif: image = try GIFDecoder.decode(bytes, options: options)
+            case .heif: image = try HEIFDecoder.decode(bytes, options: options)
             default: throw ImageError.unsupportedFormat(detected: format.rawValue)
             }
             guard options.appliesOrientation, let orientation = ExifOrientation.read(from: bytes, format: format) else {

@@ -7,11 +7,12 @@ public enum ImageFormat: String, Sendable, CaseIterable, CustomStringConvertible
     case bmp = "BMP"
     case tiff = "TIFF"
     case heif = "HEIF"
+    case avif = "AVIF"
 
     public var description: String { rawValue }
 
     /// Formats `ImageDecoder` decodes.
-    public static let decodable: Set<ImageFormat> = [.jpeg, .png, .webp, .gif]
+    public static let decodable: Set<ImageFormat> = [.jpeg, .png, .webp, .gif, .heif]
 
     /// The format whose signature starts `bytes`, or nil.
     public static func detect<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> ImageFormat? {
@@ -27,7 +28,8 @@ public enum ImageFormat: String, Sendable, CaseIterable, CustomStringConvertible
         if starts([0x49, 0x49, 0x2A, 0x00]) || starts([0x4D, 0x4D, 0x00, 0x2A]) { return .tiff }
         if starts(Array("ftyp".utf8), at: 4) {
             let brand = head.count >= 12 ? String(decoding: head[8..<12], as: UTF8.self) : ""
-            if ["heic", "heix", "hevc", "heim", "heis", "mif1", "msf1", "avif"].contains(brand) { return .heif }
+            if ["heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1"].contains(brand) { return .heif }
+            if ["avif", "avis"].contains(brand) { return .avif }
         }
         return nil
     }

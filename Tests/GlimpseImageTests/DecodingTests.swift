@@ -17,6 +17,11 @@ struct DecodingTests {
             // Different libjpeg-turbo builds may round the IDCT differently; measured: identical.
             #expect(colour.max <= 1, "\(name): max difference \(colour.max)")
             #expect(colour.mean <= 0.01, "\(name): mean difference \(colour.mean)")
+        } else if name.hasSuffix(".heic") {
+            // Debian's libheif 1.15 against pillow-heif's 1.23: same HEVC decoder (libde265), and the
+            // YCbCr→RGB conversion may round differently. Measured: identical.
+            #expect(colour.max <= 2, "\(name): max difference \(colour.max)")
+            #expect(colour.mean <= 0.05, "\(name): mean difference \(colour.mean)")
         } else if name.hasPrefix("gray16") {
             // Pillow clips 16-bit gray to 255; Glimpse keeps the high byte (documented).
             #expect(image.pixels.prefix(3) == reference.pixels.prefix(3))
@@ -52,7 +57,13 @@ struct DecodingTests {
                                           options: DecodingOptions(appliesOrientation: false))
         #expect(raw == stored)
         let png = try ImageDecoder.decode(contentsOf: Fixtures.url("images/orient8_24x16.png"))
-        #expect(png.width == 16 && png.height == 24)
+        let storedPNG = try ImageDecoder.decode(contentsOf: Fixtures.url("images/orient8_24x16.png"),
+                                                options: DecodingOptions(appliesOrientation: false))
+        #expect(png == storedPNG.applying(.left))
+        let webp = try ImageDecoder.decode(contentsOf: Fixtures.url("images/orient3_24x16.webp"))
+        #expect(webp.width == 24 && webp.height == 16)
+        let webpData = try Fixtures.data("images/orient3_24x16.webp")
+        #expect(webpData.withUnsafeBytes { ExifOrientation.read(from: $0, format: .webp) } == .down)
     }
 
     @Test("applying an orientation and its inverse restores the image")
@@ -80,6 +91,8 @@ struct DecodingTests {
         #expect(ImageFormat.detect(Array("GIF89a....".utf8)) == .gif)
         #expect(ImageFormat.detect(try Fixtures.data("images/small_12x10.gif")) == .gif)
         #expect(ImageFormat.detect(Array("\0\0\0\u{18}ftypheic".utf8)) == .heif)
+        #expect(ImageFormat.detect(try Fixtures.data("images/photo_160x120.heic")) == .heif)
+        #expect(ImageFormat.detect(Array("\0\0\0\u{18}ftypavif".utf8)) == .avif)
         #expect(ImageFormat.detect(Array("hello".utf8)) == nil)
     }
 

@@ -32,6 +32,12 @@ struct BLIPGenerationTests {
         try BLIPCaptioner(directory: BLIPFixture.folder, runtime: .shared(), options: SessionOptions(intraOpThreads: 1))
     }
 
+    /// `reference_captions.json`: transformers' generated rows decoded by `BertTokenizer.batch_decode(…, skip_special_tokens=True)`.
+    private func expectedTexts(_ name: String) throws -> [String] {
+        let data = try Data(contentsOf: BLIPFixture.folder.appending(path: "reference_captions.json"))
+        return try #require(try JSONDecoder().decode([String: [String]].self, from: data)[name])
+    }
+
     /// transformers' padded rows `[batch, length]` as sequences without the padding after `[SEP]`.
     private func expectedSequences(_ reference: SafeTensorsFile, _ name: String, promptLength: Int) throws -> [[Int]] {
         let shape = try reference.info(name).shape
@@ -50,6 +56,7 @@ struct BLIPGenerationTests {
         let expected = try expectedSequences(reference, "generated_greedy", promptLength: 1)
         #expect(captions.map(\.tokenIDs) == expected)
         #expect(captions.map(\.finished) == expected.map { $0.last == Self.separator })
+        #expect(captions.map(\.text) == (try expectedTexts("generated_greedy")))
     }
 
     @Test("beam search with 3 beams gives transformers' generated_beam3")
@@ -57,6 +64,7 @@ struct BLIPGenerationTests {
         let reference = try BLIPFixture.reference()
         let captions = try captioner().generate(pixelValues: BLIPFixture.floats(reference, "pixel_values"), options: .beamSearch(3, maxNewTokens: 10))
         #expect(captions.map(\.tokenIDs) == (try expectedSequences(reference, "generated_beam3", promptLength: 1)))
+        #expect(captions.map(\.text) == (try expectedTexts("generated_beam3")))
     }
 
     @Test("token ids, transition scores and sequence scores equal transformers'", arguments: BLIPGenerationCase.all)
@@ -66,6 +74,7 @@ struct BLIPGenerationTests {
         let captions = try captioner().generate(pixelValues: BLIPFixture.floats(reference, "extra_pixel_values"), options: testCase.options)
         let expected = try expectedSequences(reference, "case_\(testCase.name)_sequences", promptLength: promptLength)
         #expect(captions.map(\.tokenIDs) == expected)
+        #expect(captions.map(\.text) == (try expectedTexts("case_\(testCase.name)_sequences")))
 
         let transitionName = "case_\(testCase.name)_transition_scores"
         let transitionShape = try reference.info(transitionName).shape
@@ -114,7 +123,24 @@ struct BLIPGenerationTests {
         #expect(throws: ModelsError.self) { try captioner.generate(pixelValues: pixels, options: .init(maxLength: 22)) }
         #expect(throws: ModelsError.self) { try captioner.generate(pixelValues: pixels, options: .init(numBeams: 0)) }
         #expect(throws: ModelsError.self) { try captioner.generate(pixelValues: pixels, options: .init(prefix: [120])) }
-        #expect(throws: ModelsError.self) { try captioner.caption(pixelValues: pixels) }
         #expect(try captioner.generate(pixelValues: pixels, options: .init(maxLength: 21)).count == 2)
+    }
+
+    @Test("caption() returns the texts; without vocab.txt there is no text and caption() explains what is missing")
+    func texts() throws {
+        let reference = try BLIPFixture.reference()
+        let pixels = try BLIPFixture.floats(reference, "pixel_values")
+        #expect(try captioner().caption(pixelValues: pixels, options: .greedy(maxNewTokens: 10)) == (try expectedTexts("generated_greedy")))
+
+        let folder = FileManager.default.temporaryDirectory.appending(path: "glimpse-blip-novocab-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for file in ["config.json", "model.safetensors"] {
+            try FileManager.default.copyItem(at: BLIPFixture.folder.appending(path: file), to: folder.appending(path: file))
+        }
+        let bare = try BLIPCaptioner(directory: folder, runtime: .shared(), options: SessionOptions(intraOpThreads: 1))
+        #expect(bare.tokenizer == nil)
+        #expect(try bare.generate(pixelValues: pixels).allSatisfy { $0.text == nil })
+        #expect(throws: ModelsError.missingFile("vocab.txt", directory: folder)) { try bare.caption(pixelValues: pixels) }
     }
 }

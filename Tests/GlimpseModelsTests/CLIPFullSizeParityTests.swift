@@ -7,7 +7,7 @@ import GlimpseRuntime
 /// in a temporary folder) against transformers run on the same weights.
 @Suite("CLIP full-size parity", .serialized)
 struct CLIPFullSizeParityTests {
-    @Test("ViT-B/32 image and text embeddings within 1e-3 relative of transformers")
+    @Test("ViT-B/32 image and text embeddings (from ids and from text) within 1e-3 relative of transformers")
     func fullSize() throws {
         let fixture = try #require(Bundle.module.url(forResource: "Fixtures/clip-vit-b32-deterministic", withExtension: nil))
         let folder = FileManager.default.temporaryDirectory.appending(path: "glimpse-clip-b32-\(UUID())")
@@ -17,6 +17,10 @@ struct CLIPFullSizeParityTests {
         let specs = try JSONDecoder().decode([DeterministicCheckpoint.TensorSpec].self,
                                              from: Data(contentsOf: fixture.appending(path: "tensors.json")))
         try DeterministicCheckpoint.write(specs, to: folder)
+        let bpe = try TestData.folder("clip-bpe")
+        for file in ["vocab.json", "merges.txt"] {
+            try FileManager.default.copyItem(at: bpe.appending(path: file), to: folder.appending(path: file))
+        }
 
         let model = try CLIPModel(directory: folder, runtime: .shared(), options: SessionOptions(intraOpThreads: 2))
         let reference = try SafeTensorsFile(url: fixture.appending(path: "reference.safetensors"))
@@ -25,10 +29,16 @@ struct CLIPFullSizeParityTests {
 
         let image = try model.embed(pixelValues: pixels).floats()
         let text = try model.embed(inputIDs: ids).floats()
-        for (actual, expected) in [(image, try reference.floats("image_embeds")), (text, try reference.floats("text_embeds"))] {
+        struct Metadata: Decodable { var texts: [String] }
+        let texts = try JSONDecoder().decode(Metadata.self, from: Data(reference.metadata["fixture", default: ""].utf8)).texts
+        let fromText = try model.embed(texts: texts).floats()
+        for (actual, expected) in [(image, try reference.floats("image_embeds")), (text, try reference.floats("text_embeds")),
+                                   (fromText, try reference.floats("text_embeds_from_text"))] {
             let scale = expected.map(abs).max() ?? 1
             #expect(actual.count == expected.count)
             #expect(maxAbsoluteDifference(actual, expected) / scale < 1e-3)
         }
+        let probabilities = try model.zeroShot(imageEmbedding: Tensor(shape: [1, 512], floats: Array(image[0..<512])), texts: texts)
+        #expect(abs(probabilities.reduce(0, +) - 1) < 1e-5)
     }
 }

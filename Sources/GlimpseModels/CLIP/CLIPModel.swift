@@ -1,19 +1,25 @@
 import Foundation
 import GlimpseRuntime
+import GlimpseText
 
 /// CLIP loaded from a model folder in the hub layout: image and text embeddings in one space.
 ///
 /// The two towers are separate sessions over one memory-mapped checkpoint; both run concurrently.
 public final class CLIPModel: Sendable {
     public let configuration: CLIPConfiguration
+    /// The model folder.
+    public let directory: URL
     /// `exp(logit_scale)`: the factor that turns cosine similarities into logits (100 for OpenAI's CLIP).
     public let logitScale: Float
+    /// The BPE tokenizer of the folder (`vocab.json` + `merges.txt`, or `tokenizer.json`), when it has one.
+    public let tokenizer: CLIPTokenizer?
     private let vision: InferenceSession
     private let text: InferenceSession
 
     public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions()) throws {
         let folder = try ModelDirectory(url: directory)
         guard let configURL = folder.configURL else { throw ModelsError.missingFile("config.json", directory: directory) }
+        self.directory = directory
         configuration = try CLIPConfiguration(contentsOf: configURL)
         let checkpoint = try SafeTensorsCheckpoint(directory: directory)
         let scale = try checkpoint.floats("logit_scale")
@@ -21,6 +27,8 @@ public final class CLIPModel: Sendable {
             throw RuntimeError.invalidGraph("checkpoint tensor 'logit_scale' has \(scale.count) values, expected 1")
         }
         logitScale = Foundation.exp(scale[0])
+        let hasTokenizer = (folder.vocabJSONURL != nil && folder.mergesURL != nil) || folder.tokenizerURL != nil
+        tokenizer = hasTokenizer ? try CLIPTokenizer(directory: directory, modelMaxLength: configuration.textConfig.maxPositionEmbeddings) : nil
         vision = try InferenceSession(runtime: runtime, weights: CLIPVisionGraph(configuration: configuration).build(checkpoint: checkpoint), options: options)
         text = try InferenceSession(runtime: runtime, weights: CLIPTextGraph(configuration: configuration).build(checkpoint: checkpoint), options: options)
     }
@@ -33,6 +41,24 @@ public final class CLIPModel: Sendable {
     /// L2-normalised text embeddings `[batch, projectionDim]` for token ids `[batch, tokens]`.
     public func embed(inputIDs: Tensor) throws -> Tensor {
         try output(text.run(["input_ids": inputIDs]), "text_embeds")
+    }
+
+    /// L2-normalised embeddings `[texts, projectionDim]` of `texts`, cut to the context length (77).
+    public func embed(texts: [String]) throws -> Tensor {
+        guard let tokenizer else {
+            throw ModelsError.missingFiles(["vocab.json", "merges.txt"], directory: directory, modelType: "clip")
+        }
+        let batch = tokenizer.encodeBatch(texts, truncation: .modelMaxLength, padding: .longest)
+        return try embed(inputIDs: Tensor(shape: batch.shape, int64s: batch.flatIds))
+    }
+
+    /// The founding document's ranking: softmax over `logitScale · cosine` of one image against `texts`.
+    public func zeroShot(imageEmbedding: Tensor, texts: [String]) throws -> [Float] {
+        let logits = try logits(imageEmbeddings: imageEmbedding, textEmbeddings: embed(texts: texts))[0]
+        let top = logits.max() ?? 0
+        let exps = logits.map { Foundation.exp($0 - top) }
+        let total = exps.reduce(0, +)
+        return exps.map { $0 / total }
     }
 
     /// `logitScale · image · textᵀ`: `[images, texts]`, as `CLIPModel`'s `logits_per_image`.
