@@ -38,7 +38,14 @@ let package = Package(
             name: "CHEIF", pkgConfig: "libheif",
             providers: [.apt(["libheif-dev"]), .brew(["libheif"])]
         ),
-        .target(name: "GlimpseImage", dependencies: ["GlimpseRuntime", "CJPEG", "CPNG", "CWebP", "CGIF", "CHEIF"]),
+        .systemLibrary(
+            name: "CTIFF", pkgConfig: "libtiff-4",
+            providers: [.apt(["libtiff-dev"]), .brew(["libtiff"])]
+        ),
+        .target(
+            name: "GlimpseImage",
+            dependencies: ["GlimpseRuntime", "CJPEG", "CPNG", "CWebP", "CGIF", "CHEIF", "CTIFF"]
+        ),
         .executableTarget(
             name: "glimpse",
             dependencies: [

@@ -16,6 +16,7 @@ def main():
     parser.add_argument("--model", required=True)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--minilm", help="all-MiniLM-L6-v2 folder for the sentence benchmark")
     args = parser.parse_args()
 
     cases = []
@@ -48,6 +49,21 @@ def main():
           f"+{peer['ort_session_resident_growth_bytes'] / MIB:.0f} | {ort:.1f} | {peer['ort_run_min_ms']:.1f} | 1.00 |")
     print(f"| PyTorch + transformers | from_pretrained | — | {peer['torch_load_ms']:.0f} (load) | — | "
           f"{peer['torch_run_median_ms']:.1f} | {peer['torch_run_min_ms']:.1f} | {peer['torch_run_median_ms'] / ort:.2f} |")
+
+    if args.minilm:
+        ours = run_json([args.glimpse, "sentences", args.minilm, "--threads", str(args.threads), "--count", "1000"])
+        peers = run_json([sys.executable, os.path.join(os.path.dirname(__file__), "peers", "sentence_peer.py"),
+                          args.minilm, "--threads", str(args.threads), "--count", "1000"])
+        print(f"\nall-MiniLM-L6-v2 sentence embeddings (tokenize, encode, mean-pool, normalise), 1,000 sentences of "
+              f"{ours['tokensPerSentence']:.1f} tokens on average, batches of 64, {args.threads} threads\n")
+        print("| engine | sentences per second | ratio to Glimpse |")
+        print("|---|---|---|")
+        glimpse = ours["sentencesPerSecond"]
+        print(f"| Glimpse | {glimpse:.0f} | 1.00 |")
+        print(f"| ONNX Runtime, PyTorch's export (+ fast tokenizer) | {peers['ort_sentences_per_second']:.0f} | "
+              f"{peers['ort_sentences_per_second'] / glimpse:.2f} |")
+        print(f"| PyTorch + transformers (+ fast tokenizer) | {peers['torch_sentences_per_second']:.0f} | "
+              f"{peers['torch_sentences_per_second'] / glimpse:.2f} |")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import GlimpseRuntime
 // one JSON object; Benchmarks/run compares them with the peers measured in the same command.
 //
 //   GlimpseBenchmarks encoder MODEL_DIR [--prepacking on|off] [--weights lend|external] [--threads N] [--runs N]
+//   GlimpseBenchmarks sentences MODEL_DIR [--threads N] [--count N]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, default value: String) -> String {
@@ -13,17 +14,29 @@ func option(_ name: String, default value: String) -> String {
     return arguments[index + 1]
 }
 
-guard arguments.first == "encoder", arguments.count >= 2 else {
-    FileHandle.standardError.write(Data("usage: GlimpseBenchmarks encoder MODEL_DIR [--prepacking on|off] [--weights lend|external] [--threads N] [--runs N]\n".utf8))
-    exit(2)
-}
-let result = try EncoderBenchmark(
-    modelDirectory: URL(filePath: arguments[1], directoryHint: .isDirectory),
-    prepacking: option("--prepacking", default: "on") == "on",
-    lendWeights: option("--weights", default: "lend") == "lend",
-    threads: Int(option("--threads", default: "2")) ?? 2,
-    runs: Int(option("--runs", default: "20")) ?? 20
-).run()
 let encoder = JSONEncoder()
 encoder.outputFormatting = [.sortedKeys]
-print(String(decoding: try encoder.encode(result), as: UTF8.self))
+let threads = Int(option("--threads", default: "2")) ?? 2
+switch (arguments.first, arguments.count >= 2 ? arguments[1] : nil) {
+case ("encoder", let model?):
+    let result = try EncoderBenchmark(
+        modelDirectory: URL(filePath: model, directoryHint: .isDirectory),
+        prepacking: option("--prepacking", default: "on") == "on",
+        lendWeights: option("--weights", default: "lend") == "lend",
+        threads: threads, runs: Int(option("--runs", default: "20")) ?? 20
+    ).run()
+    print(String(decoding: try encoder.encode(result), as: UTF8.self))
+case ("sentences", let model?):
+    let result = try SentenceBenchmark(
+        modelDirectory: URL(filePath: model, directoryHint: .isDirectory),
+        threads: threads, count: Int(option("--count", default: "1000")) ?? 1000
+    ).run()
+    print(String(decoding: try encoder.encode(result), as: UTF8.self))
+default:
+    FileHandle.standardError.write(Data("""
+        usage: GlimpseBenchmarks encoder MODEL_DIR [--prepacking on|off] [--weights lend|external] [--threads N] [--runs N]
+               GlimpseBenchmarks sentences MODEL_DIR [--threads N] [--count N]
+
+        """.utf8))
+    exit(2)
+}

@@ -14,7 +14,7 @@ public enum ExifOrientation: Int, Sendable, CaseIterable {
     /// Whether applying the orientation swaps width and height.
     public var swapsDimensions: Bool { rawValue >= 5 }
 
-    /// The orientation stored in a JPEG (APP1 "Exif"), PNG (eXIf chunk) or WebP (EXIF chunk) file;
+    /// The orientation stored in a JPEG (APP1 "Exif"), PNG (eXIf chunk), WebP (EXIF chunk) or TIFF file;
     /// nil when absent or unreadable (never an error: a broken EXIF block leaves the image as stored).
     public static func read(from bytes: UnsafeRawBufferPointer, format: ImageFormat) -> ExifOrientation? {
         let tiff: Range<Int>?
@@ -22,6 +22,7 @@ public enum ExifOrientation: Int, Sendable, CaseIterable {
         case .jpeg: tiff = jpegExif(bytes)
         case .png: tiff = pngExif(bytes)
         case .webp: tiff = webpExif(bytes)
+        case .tiff: tiff = 0..<bytes.count  // the Orientation tag of the first page
         default: tiff = nil
         }
         guard let tiff else { return nil }

@@ -12,6 +12,20 @@ public struct ImagePreprocessing: Sendable, Equatable {
         case shortestEdge(Int)
         /// Longest side to this length, the other side rounded half up (`{"longest_edge": 1024}`, SAM).
         case longestEdge(Int)
+
+        /// The resize a transformers `size` dictionary asks for: `shortest_edge`, `longest_edge`, or
+        /// `height` + `width`; nil for other shapes.
+        public init?(huggingFaceSize size: [String: Int]) {
+            if let edge = size["shortest_edge"] {
+                self = .shortestEdge(edge)
+            } else if let edge = size["longest_edge"] {
+                self = .longestEdge(edge)
+            } else if let height = size["height"], let width = size["width"] {
+                self = .exact(PixelSize(width: width, height: height))
+            } else {
+                return nil
+            }
+        }
     }
 
     public var resize: Resize

@@ -12,6 +12,19 @@ public struct PreprocessedImages: Sendable {
     public let resizedSizes: [PixelSize]
 }
 
+extension PreprocessedImages {
+    /// Maps a box `(x0, y0, x1, y1)` from model-input coordinates of image `index` (the resized picture,
+    /// before padding, as SAM predicts them) back to the original image's pixel coordinates. Only
+    /// meaningful for descriptions without a centre crop.
+    public func originalBox(_ box: (x0: Double, y0: Double, x1: Double, y1: Double), image index: Int)
+        -> (x0: Double, y0: Double, x1: Double, y1: Double) {
+        let original = originalSizes[index], resized = resizedSizes[index]
+        let sx = Double(original.width) / Double(resized.width)
+        let sy = Double(original.height) / Double(resized.height)
+        return (box.x0 * sx, box.y0 * sy, box.x1 * sx, box.y1 * sy)
+    }
+}
+
 /// Turns decoded images into model input exactly as transformers' image processors do
 /// (`CLIPImageProcessor`, `BlipImageProcessor`, `SamImageProcessor`), with Pillow-exact resizing.
 public struct ImagePreprocessor: Sendable {
@@ -49,7 +62,9 @@ public struct ImagePreprocessor: Sendable {
 
     /// Decodes the files at `urls` and preprocesses them as one batch. With `fast`, large JPEGs are
     /// decoded at 1/2, 1/4 or 1/8 scale in the DCT domain (keeping at least twice the model's
-    /// resolution); values then differ slightly from transformers' (see the benchmark notes).
+    /// resolution); values then differ slightly from transformers' (tolerance at
+    /// `DecodingOptions.jpegMinimumSize`), and `originalSizes` are the scaled sizes, so use `fast` for
+    /// whole-image models (CLIP, BLIP), not where boxes must map back to the file (SAM).
     public func callAsFunction(contentsOf urls: [URL], options: DecodingOptions = DecodingOptions(),
                                fast: Bool = false) throws -> PreprocessedImages {
         var options = options

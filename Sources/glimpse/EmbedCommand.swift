@@ -8,8 +8,40 @@ struct EmbedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "embed",
         abstract: "Print embedding vectors.",
-        subcommands: [EmbedSentenceCommand.self]
+        subcommands: [EmbedTextCommand.self, EmbedSentenceCommand.self]
     )
+}
+
+/// `glimpse embed text "…"`: CLIP text embeddings, in the space of the image embeddings.
+struct EmbedTextCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "text",
+        abstract: "Print the CLIP text embedding of each text (unit length, comparable with image embeddings)."
+    )
+
+    @Argument(help: "The texts to embed.")
+    var texts: [String]
+
+    @Option(name: .customLong("clip"), help: ArgumentHelp(
+        "A CLIP model folder (default: openai/clip-vit-base-patch32 in the model cache).", valueName: "dir"))
+    var clip: String?
+
+    @Flag(help: "Print one JSON document per text: {\"text\": …, \"embedding\": […]}.")
+    var json = false
+
+    @OptionGroup var runtime: RuntimeOptions
+
+    func run() async throws {
+        let folder = try ModelLocation.folder(explicit: clip, default: "openai/clip-vit-base-patch32", option: "--clip")
+        let model = try CLIPModel(directory: folder, runtime: OnnxRuntime.load(libraryPath: runtime.ortLibrary))
+        let embeddings = try model.embed(texts: texts)
+        let width = embeddings.shape[1]
+        let values = try embeddings.floats()
+        for (row, text) in texts.enumerated() {
+            let vector = Array(values[(row * width)..<((row + 1) * width)])
+            print(json ? try EmbeddingOutput.json(text: text, vector: vector) : EmbeddingOutput.plain(text: text, vector: vector))
+        }
+    }
 }
 
 /// `glimpse embed sentence "…"`: sentence embeddings (all-MiniLM-L6-v2 by default).
@@ -32,7 +64,7 @@ struct EmbedSentenceCommand: AsyncParsableCommand {
     @OptionGroup var runtime: RuntimeOptions
 
     func run() async throws {
-        let folder = try ModelLocation.folder(explicit: model, default: "sentence-transformers/all-MiniLM-L6-v2")
+        let folder = try ModelLocation.folder(explicit: model, default: "sentence-transformers/all-MiniLM-L6-v2", option: "--model")
         let embedder = try SentenceEmbedder(directory: folder, runtime: OnnxRuntime.load(libraryPath: runtime.ortLibrary))
         let vectors = try embedder.embed(texts)
         for (text, vector) in zip(texts, vectors) {
@@ -58,15 +90,22 @@ enum EmbeddingOutput {
 
 /// Where a command finds a model: the folder given on the command line, else the model cache.
 enum ModelLocation {
-    static func folder(explicit: String?, default repository: String) throws -> URL {
+    struct NotFound: LocalizedError {
+        var repository: String
+        var folder: URL
+        var option: String
+        var errorDescription: String? {
+            "The model \(repository) is not in \(folder.path). Place its files there (config.json, "
+                + "model.safetensors and the tokenizer files from https://huggingface.co/\(repository)), "
+                + "or name a model folder with \(option)."
+        }
+    }
+
+    static func folder(explicit: String?, default repository: String, option: String) throws -> URL {
         if let explicit { return URL(filePath: explicit, directoryHint: .isDirectory) }
         let folder = GlimpseDirectories().modelFolder(repository: repository)
         guard FileManager.default.fileExists(atPath: folder.path) else {
-            throw ValidationError("""
-                The model \(repository) is not in \(folder.path).
-                Place its files there (config.json, model.safetensors and the tokenizer files from \
-                https://huggingface.co/\(repository)), or name a model folder with --model.
-                """)
+            throw NotFound(repository: repository, folder: folder, option: option)
         }
         return folder
     }

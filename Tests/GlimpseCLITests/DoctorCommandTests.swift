@@ -134,3 +134,22 @@ struct EmbedSentenceCommandTests {
         #expect(run.output.contains("--model"))
     }
 }
+
+@Suite("glimpse embed text")
+struct EmbedTextCommandTests {
+    @Test("without the CLIP model: names the model, the folder and the option")
+    func missingModel() throws {
+        let run = try DoctorCommandTests.run(["embed", "text", "a cat"], environment: ["GLIMPSE_CACHE_DIR": "/nonexistent-glimpse-cache"])
+        #expect(run.status != 0)
+        #expect(run.output.contains("openai/clip-vit-base-patch32"))
+        #expect(run.output.contains("/nonexistent-glimpse-cache/models/openai--clip-vit-base-patch32"))
+        #expect(run.output.contains("--clip"))
+    }
+
+    @Test("a folder that is not a CLIP model is a clear error")
+    func notAModel() throws {
+        let run = try DoctorCommandTests.run(["embed", "text", "a cat", "--clip", "/nonexistent-folder"])
+        #expect(run.status != 0)
+        #expect(run.output.contains("/nonexistent-folder"))
+    }
+}

@@ -88,7 +88,7 @@ struct BadInputTests {
     @Test("every truncation of every format gives a typed error", arguments: [
         "photo_400x267.jpg", "progressive_333x250.jpg", "cmyk_180x140.jpg", "portrait_300x451.png",
         "interlaced_150x100.png", "palette_130x95.png", "lossy_200x140.webp", "lossless_alpha_150x150.webp",
-        "interlaced_transparent_120x90.gif", "photo_160x120.heic",
+        "interlaced_transparent_120x90.gif", "photo_160x120.heic", "rgb_lzw_90x60.tif", "jpeg_80x64.tif",
     ])
     func truncated(name: String) throws {
         let data = try Fixtures.data("images/\(name)")

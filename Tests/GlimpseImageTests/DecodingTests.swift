@@ -13,13 +13,17 @@ struct DecodingTests {
         #expect(image.width == reference.width && image.height == reference.height)
         guard image.width == reference.width, image.height == reference.height else { return }
         let colour = byteDifferences(image.pixels, reference.pixels)
-        if name.hasSuffix(".jpg") {
-            // Different libjpeg-turbo builds may round the IDCT differently; measured: identical.
+        if name.hasSuffix(".jpg") || name.hasPrefix("jpeg_") {
+            // Different libjpeg-turbo builds may round the IDCT differently; measured: identical (max 0).
             #expect(colour.max <= 1, "\(name): max difference \(colour.max)")
             #expect(colour.mean <= 0.01, "\(name): mean difference \(colour.mean)")
+        } else if name.hasSuffix(".avif") {
+            // Pillow decodes AVIF with libavif, Glimpse with libheif: same AV1 data, but libheif upsamples
+            // 4:2:0 chroma differently. Measured: max 76 at sharp colour edges, mean 2.0.
+            #expect(colour.mean <= 2.5, "\(name): mean difference \(colour.mean)")
         } else if name.hasSuffix(".heic") {
             // Debian's libheif 1.15 against pillow-heif's 1.23: same HEVC decoder (libde265), and the
-            // YCbCr→RGB conversion may round differently. Measured: identical.
+            // YCbCr→RGB conversion rounds differently. Measured: max 1.
             #expect(colour.max <= 2, "\(name): max difference \(colour.max)")
             #expect(colour.mean <= 0.05, "\(name): mean difference \(colour.mean)")
         } else if name.hasPrefix("gray16") {
@@ -30,6 +34,24 @@ struct DecodingTests {
         }
         #expect((image.alpha == nil) == (reference.alpha == nil), "\(name): alpha presence")
         if let alpha = image.alpha, let expected = reference.alpha { #expect(alpha == expected) }
+    }
+
+    @Test("decoding is thread-safe: concurrent decodes equal serial ones")
+    func concurrent() async throws {
+        let names = Self.names
+        let serial = try names.map { try ImageDecoder.decode(contentsOf: Fixtures.url("images/\($0)")) }
+        let parallel = try await withThrowingTaskGroup(of: (Int, RGBImage).self) { group in
+            for _ in 0..<3 {
+                for (index, name) in names.enumerated() {
+                    group.addTask { (index, try ImageDecoder.decode(contentsOf: Fixtures.url("images/\(name)"))) }
+                }
+            }
+            var results: [(Int, RGBImage)] = []
+            for try await result in group { results.append(result) }
+            return results
+        }
+        #expect(parallel.count == names.count * 3)
+        for (index, image) in parallel { #expect(image == serial[index], "\(names[index])") }
     }
 
     @Test("16-bit grayscale keeps the high byte of each sample")
@@ -92,7 +114,8 @@ struct DecodingTests {
         #expect(ImageFormat.detect(try Fixtures.data("images/small_12x10.gif")) == .gif)
         #expect(ImageFormat.detect(Array("\0\0\0\u{18}ftypheic".utf8)) == .heif)
         #expect(ImageFormat.detect(try Fixtures.data("images/photo_160x120.heic")) == .heif)
-        #expect(ImageFormat.detect(Array("\0\0\0\u{18}ftypavif".utf8)) == .avif)
+        #expect(ImageFormat.detect(try Fixtures.data("images/rgb_lzw_90x60.tif")) == .tiff)
+        #expect(ImageFormat.detect(try Fixtures.data("images/photo_96x64.avif")) == .avif)
         #expect(ImageFormat.detect(Array("hello".utf8)) == nil)
     }
 

@@ -87,6 +87,17 @@ struct PreprocessorParityTests {
         #expect(batch.resizedSizes == [PixelSize(width: 335, height: 224), PixelSize(width: 224, height: 336)])
     }
 
+    @Test("SAM boxes map back to the original image")
+    func boxMapping() throws {
+        let image = try RGBImage(width: 400, height: 267, red: 0, green: 0, blue: 0)
+        let output = try ImagePreprocessor(.sam)(image)
+        #expect(output.pixelValues.shape == [1, 3, 1024, 1024])
+        let box = output.originalBox((x0: 0, y0: 0, x1: 1024, y1: 684), image: 0)
+        #expect(box.x1 == 400 && box.y1 == 267)
+        let crop = try image.cropped(to: PixelRect(covering: box.x0, box.y0, box.x1 / 2, box.y1 / 2), margin: 0.1)
+        #expect(crop.width == 220 && crop.height == 147)
+    }
+
     @Test("sizes follow transformers' rounding")
     func sizes() {
         #expect(ImagePreprocessing.clip.resizedSize(for: PixelSize(width: 640, height: 480)) == PixelSize(width: 298, height: 224))
@@ -94,5 +105,44 @@ struct PreprocessorParityTests {
         #expect(ImagePreprocessing.sam.resizedSize(for: PixelSize(width: 400, height: 267)) == PixelSize(width: 1024, height: 684))
         #expect(ImagePreprocessing.sam.resizedSize(for: PixelSize(width: 1, height: 40000)) == PixelSize(width: 1, height: 1024))
         #expect(ImagePreprocessing.blip.outputSize(for: PixelSize(width: 5, height: 7)) == PixelSize(width: 384, height: 384))
+    }
+
+    @Test("descriptions from transformers' size dictionaries, and validation")
+    func descriptions() throws {
+        typealias Resize = ImagePreprocessing.Resize
+        #expect(Resize(huggingFaceSize: ["shortest_edge": 224]) == .shortestEdge(224))
+        #expect(Resize(huggingFaceSize: ["longest_edge": 1024]) == .longestEdge(1024))
+        #expect(Resize(huggingFaceSize: ["height": 384, "width": 300]) == .exact(PixelSize(width: 300, height: 384)))
+        #expect(Resize(huggingFaceSize: ["height": 384]) == nil)
+        try ImagePreprocessing.clip.validate()
+        var broken = ImagePreprocessing.clip
+        broken.std = [0.5, 0, 0.5]
+        #expect(throws: ImageError.self) { try broken.validate() }
+        let image = try RGBImage(width: 4, height: 4, red: 1, green: 2, blue: 3)
+        #expect(throws: ImageError.self) { try ImagePreprocessor(broken)(image) }
+        var uncropped = ImagePreprocessing.clip
+        uncropped.centerCrop = nil
+        let tall = try RGBImage(width: 4, height: 8, red: 1, green: 2, blue: 3)
+        #expect(throws: ImageError.self) { try ImagePreprocessor(uncropped)([image, tall]) }
+        #expect(ImagePreprocessing.clip.minimumDecodeSize() == PixelSize(width: 448, height: 448))
+    }
+
+    @Test("a crop larger than the resized image pads with zero pixels, as transformers does")
+    func cropPadding() throws {
+        var preprocessing = ImagePreprocessing.clip
+        preprocessing.resize = .exact(PixelSize(width: 3, height: 2))
+        preprocessing.centerCrop = PixelSize(width: 6, height: 5)
+        preprocessing.mean = nil
+        preprocessing.std = nil
+        preprocessing.rescaleFactor = nil
+        let image = try RGBImage(width: 3, height: 2, red: 9, green: 9, blue: 9)
+        let values = try ImagePreprocessor(preprocessing)(image).pixelValues.floats()
+        // top = (2 − 5) // 2 = −2 and left = (3 − 6) // 2 = −2: the image sits at rows 2–3, columns 2–4.
+        let plane = Array(values[0..<30])
+        let expected: [Float] = (0..<30).map { index in
+            let (row, column) = (index / 6, index % 6)
+            return (2...3).contains(row) && (2...4).contains(column) ? 9 : 0
+        }
+        #expect(plane == expected)
     }
 }

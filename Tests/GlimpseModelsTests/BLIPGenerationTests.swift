@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GlimpseImage
 import GlimpseRuntime
 @testable import GlimpseModels
 
@@ -111,6 +112,11 @@ struct BLIPGenerationTests {
             #expect(together[position].tokenIDs == alone.tokenIDs, "image \(image)")
             #expect(maxAbsoluteDifference(together[position].logProbabilities, alone.logProbabilities) < 1e-5)
         }
+        var split = options
+        split.maxBatchSize = 3
+        let chunked = try captioner.generate(pixelValues: batch, options: split)
+        #expect(chunked.map(\.tokenIDs) == together.map(\.tokenIDs))
+        #expect(maxAbsoluteDifference(chunked.flatMap(\.logProbabilities), together.flatMap(\.logProbabilities)) < 1e-5)
         // The captions of this batch do not all have the same length, so finished images left the batch early.
         #expect(Set(together.map(\.tokenIDs.count)).count > 1)
     }
@@ -123,6 +129,7 @@ struct BLIPGenerationTests {
         #expect(throws: ModelsError.self) { try captioner.generate(pixelValues: pixels, options: .init(maxLength: 22)) }
         #expect(throws: ModelsError.self) { try captioner.generate(pixelValues: pixels, options: .init(numBeams: 0)) }
         #expect(throws: ModelsError.self) { try captioner.generate(pixelValues: pixels, options: .init(prefix: [120])) }
+        #expect(throws: ModelsError.self) { try captioner.generate(pixelValues: pixels, options: .init(prefix: [5, 0])) }
         #expect(try captioner.generate(pixelValues: pixels, options: .init(maxLength: 21)).count == 2)
     }
 
@@ -142,5 +149,33 @@ struct BLIPGenerationTests {
         #expect(bare.tokenizer == nil)
         #expect(try bare.generate(pixelValues: pixels).allSatisfy { $0.text == nil })
         #expect(throws: ModelsError.missingFile("vocab.txt", directory: folder)) { try bare.caption(pixelValues: pixels) }
+        #expect(throws: ModelsError.missingFile("vocab.txt", directory: folder)) {
+            try bare.generate(pixelValues: pixels, options: .init(textPrefix: "a cat"))
+        }
+    }
+
+    @Test("a text prefix is tokenized as BlipProcessor does and continued")
+    func textPrefix() throws {
+        let captioner = try captioner(), reference = try BLIPFixture.reference()
+        let pixels = try BLIPFixture.floats(reference, "extra_pixel_values")
+        // BertTokenizer("vocab.txt")("A Cats") is [CLS] 1 4 69 [SEP] ("a", "cat", "##s").
+        let captions = try captioner.generate(pixelValues: pixels, options: .init(maxNewTokens: 5, textPrefix: "A Cats"))
+        #expect(captions.allSatisfy { Array($0.tokenIDs.prefix(4)) == [118, 1, 4, 69] && $0.promptLength == 4 })
+        #expect(captions.map(\.tokenIDs) == (try captioner.generate(pixelValues: pixels, options: .init(maxNewTokens: 5, prefix: [1, 4, 69])).map(\.tokenIDs)))
+        #expect(captions.allSatisfy { $0.text?.hasPrefix("a cats") == true })
+    }
+
+    @Test("pictures are preprocessed as BlipImageProcessor does, then captioned")
+    func pictures() throws {
+        let captioner = try captioner(), reference = try BLIPFixture.reference()
+        #expect(captioner.preprocessing.resize == .exact(PixelSize(width: 32, height: 32)))
+        let image = try ImageDecoder.decode(contentsOf: BLIPFixture.folder.appending(path: "reference_image.png"))
+        let pixels = try ImagePreprocessor(captioner.preprocessing)([image]).pixelValues
+        let difference = maxAbsoluteDifference(try pixels.floats(), try reference.floats("processor_pixel_values"))
+        #expect(difference < 1e-4, "max |Δ| = \(difference)")
+        let fromPicture = try captioner.generate(images: [image], options: .beamSearch(3, maxNewTokens: 6))
+        let fromPixels = try captioner.generate(pixelValues: BLIPFixture.floats(reference, "processor_pixel_values"),
+                                                options: .beamSearch(3, maxNewTokens: 6))
+        #expect(fromPicture.map(\.tokenIDs) == fromPixels.map(\.tokenIDs))
     }
 }

@@ -1,9 +1,11 @@
 import Foundation
+import GlimpseImage
 import GlimpseRuntime
 import GlimpseText
 
 /// Image captioning with BLIP (`BlipForConditionalGeneration.generate`), loaded from a model folder in the
-/// hub layout (`config.json`, `model.safetensors`, and `vocab.txt` for text).
+/// hub layout (`config.json`, `model.safetensors`; `vocab.txt` for text, `preprocessor_config.json` for
+/// pictures).
 ///
 /// ```swift
 /// let captioner = try BLIPCaptioner(directory: folder, runtime: .shared())
@@ -20,6 +22,8 @@ public final class BLIPCaptioner: Sendable {
     public let tokenizer: BertTokenizer?
     /// The model folder.
     public let directory: URL
+    /// How pictures become `pixel_values` for ``generate(images:options:)``.
+    public let preprocessing: ImagePreprocessing
 
     public var configuration: BLIPConfiguration { model.configuration }
 
@@ -28,6 +32,7 @@ public final class BLIPCaptioner: Sendable {
         self.directory = directory
         model = try BLIPModel(directory: directory, runtime: runtime, options: options)
         tokenizer = try ModelDirectory(url: directory).vocabTextURL.map { try BertTokenizer.blip(vocabularyURL: $0) }
+        preprocessing = try Self.preprocessing(directory: directory, imageSize: model.configuration.visionConfig.imageSize)
     }
 
     /// Captions preprocessed images.
@@ -37,15 +42,38 @@ public final class BLIPCaptioner: Sendable {
     ///   - options: the decoding strategy and limits.
     /// - Returns: one caption per image, in order.
     public func generate(pixelValues: Tensor, options: GenerationOptions = GenerationOptions()) throws -> [Caption] {
-        try generate(imageEmbeddings: model.imageEmbeddings(pixelValues: pixelValues), options: options)
+        try inChunks(of: pixelValues, options: options) { part in
+            try captions(imageEmbeddings: model.imageEmbeddings(pixelValues: part), options: options)
+        }
     }
 
     /// Captions images from their vision embeddings `[images, 1 + patches, visionHidden]`.
     public func generate(imageEmbeddings: Tensor, options: GenerationOptions = GenerationOptions()) throws -> [Caption] {
+        try inChunks(of: imageEmbeddings, options: options) { try captions(imageEmbeddings: $0, options: options) }
+    }
+
+    /// Runs `body` on consecutive groups of at most `options.maxBatchSize` images of `batch` `[images, …]`.
+    private func inChunks(of batch: Tensor, options: GenerationOptions, _ body: (Tensor) throws -> [Caption]) throws -> [Caption] {
+        let count = batch.shape.first ?? 0, size = max(1, options.maxBatchSize)
+        guard count > size else { return try body(batch) }
+        let values = try batch.floats(), width = batch.elementCount / count
+        return try stride(from: 0, to: count, by: size).flatMap { start in
+            let end = min(start + size, count)
+            return try body(Tensor(shape: [end - start] + batch.shape.dropFirst(), floats: Array(values[(start * width)..<(end * width)])))
+        }
+    }
+
+    /// One batch: cross-attention keys, then greedy or beam search, then the texts.
+    private func captions(imageEmbeddings: Tensor, options: GenerationOptions) throws -> [Caption] {
         let text = configuration.textConfig
-        let prompt = [text.bosTokenID] + options.prefix
-        let lengths = try options.lengths(promptLength: prompt.count, maxPositions: text.maxPositionEmbeddings,
-                                          vocabularySize: text.vocabSize)
+        var prefix = options.prefix
+        if let textPrefix = options.textPrefix {
+            guard let tokenizer else { throw ModelsError.missingFile("vocab.txt", directory: directory) }
+            prefix = tokenizer.tokenIds(textPrefix)
+        }
+        let prompt = [text.bosTokenID] + prefix
+        let lengths = try options.lengths(prompt: prompt, maxPositions: text.maxPositionEmbeddings,
+                                          vocabularySize: text.vocabSize, padTokenID: text.padTokenID)
         guard imageEmbeddings.shape.first ?? 0 > 0 else { return [] }
         let keys = try model.imageKeys(imageEmbeddings: imageEmbeddings)
         // BLIP's generate ends captions at [SEP] (not at the config's eos_token_id) and pads with [PAD].
@@ -76,5 +104,41 @@ public final class BLIPCaptioner: Sendable {
     public func caption(pixelValues: Tensor, options: GenerationOptions = GenerationOptions()) throws -> [String] {
         guard tokenizer != nil else { throw ModelsError.missingFile("vocab.txt", directory: directory) }
         return try generate(pixelValues: pixelValues, options: options).map { $0.text ?? "" }
+    }
+}
+
+extension BLIPCaptioner {
+    /// Captions decoded pictures: `BlipImageProcessor` (as ``preprocessing`` describes it) then
+    /// ``generate(pixelValues:options:)``. The pictures may have any sizes; all are resized to the model's.
+    public func generate(images: [RGBImage], options: GenerationOptions = GenerationOptions()) throws -> [Caption] {
+        guard !images.isEmpty else { return [] }
+        return try generate(pixelValues: ImagePreprocessor(preprocessing)(images).pixelValues, options: options)
+    }
+
+    /// `BlipImageProcessor`'s steps from `preprocessor_config.json` in `directory`, or its defaults at the
+    /// model's image size when the folder has none: exact resize (bicubic), rescale by 1/255, CLIP normalisation.
+    static func preprocessing(directory: URL, imageSize: Int) throws -> ImagePreprocessing {
+        guard let url = try ModelDirectory(url: directory).preprocessorConfigURL else {
+            return ImagePreprocessing(resize: .exact(PixelSize(width: imageSize, height: imageSize)), resample: .bicubic,
+                                      mean: ImagePreprocessing.openAIMean, std: ImagePreprocessing.openAIStd)
+        }
+        let file = try PreprocessorConfiguration(contentsOf: url)
+        var resize = ImagePreprocessing.Resize.none
+        if file.doResize {
+            guard let size = ImagePreprocessing.Resize(huggingFaceSize: file.size.dictionary) else {
+                throw ModelsError.invalidConfiguration(file: "preprocessor_config.json", field: "size",
+                                                       reason: "\(file.size.dictionary) is not a size BLIP's image processor uses")
+            }
+            resize = size
+        }
+        guard let resample = ResamplingFilter(rawValue: file.resample.rawValue) else {
+            throw ModelsError.invalidConfiguration(file: "preprocessor_config.json", field: "resample",
+                                                   reason: "filter \(file.resample.rawValue) is not supported for resizing")
+        }
+        return ImagePreprocessing(
+            resize: resize, resample: resample,
+            rescaleFactor: file.doRescale ? file.rescaleFactor : nil,
+            mean: file.doNormalize ? file.imageMean.map { Float($0) } : nil,
+            std: file.doNormalize ? file.imageStd.map { Float($0) } : nil)
     }
 }

@@ -41,11 +41,19 @@ extension BLIPCaptioner {
         /// `[DEC]` followed by these ids, as `BlipForConditionalGeneration.generate` makes it from the
         /// processor's `[CLS] … [SEP]`.
         public var prefix: [Int]
+        /// A text prefix ("a picture of"), tokenized with the model's `vocab.txt` as `BlipProcessor` does;
+        /// when set it replaces ``prefix``.
+        public var textPrefix: String?
+        /// Not a transformers option: at most this many images go through the vision pass and the decoder
+        /// together (larger batches are split; the captions do not change). Bounds memory: a base-size
+        /// image's cross-attention keys and values take 42 MiB, its vision activations more.
+        public var maxBatchSize: Int
 
         public init(
             numBeams: Int = 1, maxLength: Int = 20, maxNewTokens: Int? = nil, minLength: Int = 0,
             minNewTokens: Int? = nil, repetitionPenalty: Float = 1.0, noRepeatNgramSize: Int = 0,
-            lengthPenalty: Double = 1.0, earlyStopping: EarlyStopping = .heuristic, prefix: [Int] = []
+            lengthPenalty: Double = 1.0, earlyStopping: EarlyStopping = .heuristic, prefix: [Int] = [],
+            textPrefix: String? = nil, maxBatchSize: Int = 16
         ) {
             self.numBeams = numBeams
             self.maxLength = maxLength
@@ -57,6 +65,8 @@ extension BLIPCaptioner {
             self.lengthPenalty = lengthPenalty
             self.earlyStopping = earlyStopping
             self.prefix = prefix
+            self.textPrefix = textPrefix
+            self.maxBatchSize = maxBatchSize
         }
 
         /// Greedy search with at most `maxNewTokens` generated tokens.
@@ -69,17 +79,22 @@ extension BLIPCaptioner {
             GenerationOptions(numBeams: beams, maxNewTokens: maxNewTokens)
         }
 
-        /// The resolved lengths for a prompt of `promptLength` tokens, as transformers'
+        /// The resolved lengths for `prompt` (`[DEC]` and the prefix ids), as transformers'
         /// `_prepare_generated_length` computes them; throws for values generation cannot use.
-        func lengths(promptLength: Int, maxPositions: Int, vocabularySize: Int) throws -> (max: Int, min: Int) {
+        func lengths(prompt: [Int], maxPositions: Int, vocabularySize: Int, padTokenID: Int) throws -> (max: Int, min: Int) {
+            let promptLength = prompt.count
             func invalid(_ field: String, _ reason: String) -> ModelsError {
                 .invalidConfiguration(file: "BLIP generation options", field: field, reason: reason)
             }
             guard numBeams >= 1 else { throw invalid("num_beams", "must be at least 1, got \(numBeams)") }
             guard repetitionPenalty > 0 else { throw invalid("repetition_penalty", "must be positive, got \(repetitionPenalty)") }
             guard noRepeatNgramSize >= 0 else { throw invalid("no_repeat_ngram_size", "must not be negative") }
-            if let bad = prefix.first(where: { $0 < 0 || $0 >= vocabularySize }) {
+            if let bad = prompt.first(where: { $0 < 0 || $0 >= vocabularySize }) {
                 throw invalid("prefix", "token id \(bad) is outside the vocabulary (0..<\(vocabularySize))")
+            }
+            // transformers would mask a [PAD] in the prompt out of the attention; Glimpse's prompts have none.
+            guard !prompt.contains(padTokenID) else {
+                throw invalid("prefix", "contains the padding token \(padTokenID); give only the prefix's own token ids")
             }
             let maximum = maxNewTokens.map { $0 + promptLength } ?? maxLength
             let minimum = minNewTokens.map { $0 + promptLength } ?? minLength

@@ -2,8 +2,9 @@ import Foundation
 import GlimpseRuntime
 
 /// BLIP for image captioning (`BlipForConditionalGeneration`) loaded from a model folder in the hub layout:
-/// the vision transformer and the text decoder with its key/value cache, as four ONNX Runtime sessions over
-/// one memory-mapped checkpoint. Sessions run concurrently, so one instance may serve many tasks.
+/// the vision transformer, the image's cross-attention keys/values and the text decoder with its key/value
+/// cache, as three ONNX Runtime sessions over one memory-mapped checkpoint. The decoder's first pass runs
+/// the same graph as every later step, with an empty cache, so its weights are loaded (and pre-packed) once. Sessions run concurrently, so one instance may serve many tasks.
 ///
 /// ``BLIPCaptioner`` drives these passes to generate captions; they are public for parity checks and for
 /// callers that decode themselves.
@@ -11,8 +12,7 @@ public final class BLIPModel: Sendable {
     public let configuration: BLIPConfiguration
     private let vision: InferenceSession
     private let crossCache: InferenceSession
-    private let prefill: InferenceSession
-    private let step: InferenceSession
+    private let decoder: InferenceSession
 
     /// Loads `config.json` and the safetensors weights of `directory`.
     public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions()) throws {
@@ -25,8 +25,8 @@ public final class BLIPModel: Sendable {
         vision = try InferenceSession(runtime: runtime, weights: BLIPVisionGraph(configuration: configuration).build(checkpoint: checkpoint),
                                       options: options)
         crossCache = try InferenceSession(runtime: runtime, weights: decoder.buildCrossAttentionCache(checkpoint: checkpoint), options: options)
-        prefill = try InferenceSession(runtime: runtime, weights: decoder.buildDecoder(checkpoint: checkpoint, withPast: false), options: options)
-        step = try InferenceSession(runtime: runtime, weights: decoder.buildDecoder(checkpoint: checkpoint, withPast: true), options: options)
+        self.decoder = try InferenceSession(runtime: runtime, weights: decoder.buildDecoder(checkpoint: checkpoint),
+                                            options: options)
     }
 
     /// Image embeddings `[batch, 1 + patches, visionHidden]` for preprocessed pixels `[batch, 3, size, size]`.
@@ -67,13 +67,20 @@ public final class BLIPModel: Sendable {
         var feeds = images.feeds()
         feeds["input_ids"] = inputIDs
         feeds["attention_mask"] = try attentionMask ?? Tensor(shape: [rows, total], int64s: .init(repeating: 1, count: rows * total))
-        if let cache { feeds.merge(cache.feeds()) { $1 } }
-        let outputs = try (cache == nil ? prefill : step).run(feeds)
         let layers = configuration.textConfig.numHiddenLayers
+        feeds.merge(try (cache ?? emptyCache(rows: rows, layers: layers)).feeds()) { $1 }
+        let outputs = try decoder.run(feeds)
         let present = BLIPKeyValueCache(
             keys: try (0..<layers).map { try output(outputs, BLIPTextDecoderGraph.presentKeyName($0)) },
             values: try (0..<layers).map { try output(outputs, BLIPTextDecoderGraph.presentValueName($0)) })
         return (try output(outputs, "logits"), present)
+    }
+
+    /// A cache of no tokens, `[rows, heads, 0, headSize]` per layer.
+    private func emptyCache(rows: Int, layers: Int) throws -> BLIPKeyValueCache {
+        let text = configuration.textConfig
+        let empty = try Tensor(shape: [rows, text.numAttentionHeads, 0, text.headDim], floats: [])
+        return BLIPKeyValueCache(keys: Array(repeating: empty, count: layers), values: Array(repeating: empty, count: layers))
     }
 
     private func output(_ outputs: [String: Tensor], _ name: String) throws -> Tensor {

@@ -13,6 +13,8 @@ struct SAMVisionLayer {
     let configuration: SAMVisionConfiguration
     /// Side of the attention windows in patches; `0` means global attention over the whole grid.
     let windowSize: Int
+    /// Global attention runs in this many chunks of query rows (memory; the result is the same).
+    var queryChunks: Int = 4
 
     /// - Parameter x: `[batch·grid·grid, hidden]`.
     /// - Returns: `[batch·grid·grid, hidden]`.
@@ -68,6 +70,10 @@ struct SAMVisionLayer {
 
     /// `SamVisionAttention` over square patches of `side × side` tokens.
     ///
+    /// Global attention (one patch: the whole grid) runs in chunks of query rows, so the scores of only
+    /// `1 / queryChunks` of the queries exist at a time (`[batch, heads, 4096, 4096]` is 805 MB for ViT-B);
+    /// each query row's scores and softmax are computed whole, so chunking does not change the result.
+    ///
     /// - Parameter x: `[patches·side·side, hidden]`.
     /// - Returns: `[patches·side·side, hidden]`.
     private func attention(_ x: GraphValue, side: Int, prefix: String, weights: CheckpointWeights) throws -> GraphValue {
@@ -80,11 +86,21 @@ struct SAMVisionLayer {
         let part = { (index: Int64) in graph.gather(split, indices: graph.constant([index], shape: []), axis: 0) }
         let query = part(0), key = part(1), value = part(2)
         let scale = graph.scalar(Float(1 / Double(c.headDim).squareRoot()))
-        var scores = graph.matMul(graph.mul(query, scale), graph.transpose(key, permutation: [0, 1, 3, 2]))
-        if c.useRelPos {
-            scores = try addDecomposedRelativePositions(scores, query: query, side: side, prefix: prefix, weights: weights)
+        let keysTransposed = graph.transpose(key, permutation: [0, 1, 3, 2])
+        let chunks = windowSize > 0 ? 1 : max(1, min(queryChunks, side))
+        let rowsPerChunk = (side + chunks - 1) / chunks
+        var contexts: [GraphValue] = []
+        for first in stride(from: 0, to: side, by: rowsPerChunk) {
+            let rows = first..<min(first + rowsPerChunk, side)
+            let chunk = chunks == 1 ? query
+                : graph.slice(query, starts: [Int64(rows.lowerBound * side)], ends: [Int64(rows.upperBound * side)], axes: [2])
+            var scores = graph.matMul(graph.mul(chunk, scale), keysTransposed)
+            if c.useRelPos {
+                scores = try addDecomposedRelativePositions(scores, query: chunk, rows: rows, side: side, prefix: prefix, weights: weights)
+            }
+            contexts.append(graph.matMul(graph.softmax(scores, axis: -1), value))
         }
-        let context = graph.matMul(graph.softmax(scores, axis: -1), value)
+        let context = contexts.count == 1 ? contexts[0] : graph.concat(contexts, axis: 2)
         let merged = graph.reshape(graph.transpose(context, permutation: [0, 2, 1, 3]), [-1, hidden])
         return try weights.linear(merged, "\(prefix).proj", input: c.hiddenSize, output: c.hiddenSize)
     }
@@ -93,24 +109,25 @@ struct SAMVisionLayer {
     /// relative positions; the unscaled query).
     ///
     /// - Parameters:
-    ///   - scores: `[patches, heads, side², side²]`.
-    ///   - query: `[patches, heads, side², headDim]`.
+    ///   - scores: `[patches, heads, rows·side, side²]` for the query grid rows `rows`.
+    ///   - query: `[patches, heads, rows·side, headDim]`.
     private func addDecomposedRelativePositions(
-        _ scores: GraphValue, query: GraphValue, side: Int, prefix: String, weights: CheckpointWeights
+        _ scores: GraphValue, query: GraphValue, rows: Range<Int>, side: Int, prefix: String, weights: CheckpointWeights
     ) throws -> GraphValue {
         let c = configuration, graph = weights.graph
-        let s = Int64(side), heads = Int64(c.numAttentionHeads), headDim = Int64(c.headDim)
+        let s = Int64(side), n = Int64(rows.count), heads = Int64(c.numAttentionHeads), headDim = Int64(c.headDim)
         // The stored tables have 2·side − 1 rows, so transformers' interpolation is the identity and
         // the lookup is rel_pos[q − k + side − 1].
-        let offsets = (0..<side).flatMap { q in (0..<side).map { k in Int64(q - k + side - 1) } }
-        let indices = graph.constant(offsets, shape: [side, side])
-        let tableH = graph.gather(try weights.float("\(prefix).rel_pos_h", shape: [2 * side - 1, c.headDim]), indices: indices)
-        let tableW = graph.gather(try weights.float("\(prefix).rel_pos_w", shape: [2 * side - 1, c.headDim]), indices: indices)
-        let grid = graph.reshape(query, [-1, s, s, headDim])  // [patches·heads, qy, qx, headDim]
+        let offsets = { (queries: Range<Int>) in queries.flatMap { q in (0..<side).map { k in Int64(q - k + side - 1) } } }
+        let tableH = graph.gather(try weights.float("\(prefix).rel_pos_h", shape: [2 * side - 1, c.headDim]),
+                                  indices: graph.constant(offsets(rows), shape: [rows.count, side]))
+        let tableW = graph.gather(try weights.float("\(prefix).rel_pos_w", shape: [2 * side - 1, c.headDim]),
+                                  indices: graph.constant(offsets(0..<side), shape: [side, side]))
+        let grid = graph.reshape(query, [-1, n, s, headDim])  // [patches·heads, qy, qx, headDim]
         let relH = graph.op("Einsum", grid, tableH, attributes: ["equation": "bhwc,hkc->bhwk"])
         let relW = graph.op("Einsum", grid, tableW, attributes: ["equation": "bhwc,wkc->bhwk"])
-        let expanded = graph.reshape(scores, [-1, s, s, s, s])  // [patches·heads, qy, qx, ky, kx]
+        let expanded = graph.reshape(scores, [-1, n, s, s, s])  // [patches·heads, qy, qx, ky, kx]
         let biased = graph.add(graph.add(expanded, graph.unsqueeze(relH, axes: [4])), graph.unsqueeze(relW, axes: [3]))
-        return graph.reshape(biased, [-1, heads, s * s, s * s])
+        return graph.reshape(biased, [-1, heads, n * s, s * s])
     }
 }
