@@ -8,8 +8,44 @@ struct EmbedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "embed",
         abstract: "Print embedding vectors.",
-        subcommands: [EmbedTextCommand.self, EmbedSentenceCommand.self]
+        subcommands: [EmbedImageCommand.self, EmbedTextCommand.self, EmbedSentenceCommand.self]
     )
+}
+
+/// `glimpse embed image FILE…`: CLIP image embeddings.
+struct EmbedImageCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "image",
+        abstract: "Print the CLIP image embedding of each image file (unit length)."
+    )
+
+    @Argument(help: "Image files (JPEG, PNG, WebP, GIF, HEIC, AVIF, TIFF).")
+    var files: [String]
+
+    @Option(name: .customLong("clip"), help: ArgumentHelp(
+        "A CLIP model folder (default: openai/clip-vit-base-patch32 in the model cache).", valueName: "dir"))
+    var clip: String?
+
+    @Flag(help: "Print one JSON document per file: {\"file\": …, \"embedding\": […]}.")
+    var json = false
+
+    @OptionGroup var runtime: RuntimeOptions
+
+    func run() async throws {
+        let folder = try ModelLocation.folder(explicit: clip, default: "openai/clip-vit-base-patch32", option: "--clip")
+        let model = try CLIPModel(directory: folder, runtime: OnnxRuntime.load(libraryPath: runtime.ortLibrary))
+        var failed = 0
+        for file in files {
+            do {
+                let vector = try model.embed(contentsOf: [URL(filePath: file)]).floats()
+                print(json ? try EmbeddingOutput.json(file: file, vector: vector) : EmbeddingOutput.plain(text: file, vector: vector))
+            } catch {
+                failed += 1
+                FileHandle.standardError.write(Data("glimpse: \(file): \(error.localizedDescription)\n".utf8))
+            }
+        }
+        if failed > 0 { throw ExitCode(1) }
+    }
 }
 
 /// `glimpse embed text "…"`: CLIP text embeddings, in the space of the image embeddings.
@@ -77,9 +113,18 @@ struct EmbedSentenceCommand: AsyncParsableCommand {
 enum EmbeddingOutput {
     static func json(text: String, vector: [Float]) throws -> String {
         struct Document: Encodable { var text: String; var embedding: [Float] }
+        return try encode(Document(text: text, embedding: vector))
+    }
+
+    static func json(file: String, vector: [Float]) throws -> String {
+        struct Document: Encodable { var file: String; var embedding: [Float] }
+        return try encode(Document(file: file, embedding: vector))
+    }
+
+    static func encode(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(Document(text: text, embedding: vector)), as: UTF8.self)
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
     /// The text, then the vector's values separated by spaces.

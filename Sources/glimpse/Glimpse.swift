@@ -7,7 +7,7 @@ struct Glimpse: AsyncParsableCommand {
         commandName: "glimpse",
         abstract: "Find images by detailed descriptions.",
         version: GlimpseVersion.current,
-        subcommands: [DoctorCommand.self, EmbedCommand.self]
+        subcommands: [DoctorCommand.self, EmbedCommand.self, RankCommand.self]
     )
 }
 

@@ -153,3 +153,47 @@ struct EmbedTextCommandTests {
         #expect(run.output.contains("/nonexistent-folder"))
     }
 }
+
+@Suite("glimpse embed image and rank")
+struct EmbedImageCommandTests {
+    private var packageRoot: URL {
+        var folder = URL(filePath: #filePath).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: folder.appending(path: "Package.swift").path) { folder = folder.deletingLastPathComponent() }
+        return folder
+    }
+
+    private var tinyCLIP: URL { packageRoot.appending(path: "Tests/GlimpseModelsTests/Fixtures/tiny-clip") }
+
+    @Test("prints a unit-length vector per image, and reports a broken file without stopping")
+    func embedsAndReportsBrokenFiles() throws {
+        let image = tinyCLIP.appending(path: "reference_image.png").path
+        let broken = tinyCLIP.appending(path: "config.json").path
+        let run = try DoctorCommandTests.run(["embed", "image", image, broken, image, "--clip", tinyCLIP.path, "--json"])
+        #expect(run.status == 1)
+        let documents = run.output.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+        }
+        #expect(documents.count == 2)
+        for document in documents {
+            let vector = try #require(document["embedding"] as? [Double])
+            #expect(vector.count == 20)
+            #expect(abs(vector.reduce(0) { $0 + $1 * $1 } - 1) < 1e-4)
+        }
+        #expect(run.output.contains("config.json"))
+    }
+
+    @Test("rank without the CLIP model names the model and the option")
+    func rankMissingModel() throws {
+        let run = try DoctorCommandTests.run(["rank", "x.jpg", "a cat", "a dog"], environment: ["GLIMPSE_CACHE_DIR": "/nonexistent-glimpse-cache"])
+        #expect(run.status != 0)
+        #expect(run.output.contains("openai/clip-vit-base-patch32"))
+        #expect(run.output.contains("--clip"))
+    }
+
+    @Test("rank with a model that has no tokenizer says which files are missing")
+    func rankWithoutTokenizer() throws {
+        let run = try DoctorCommandTests.run(["rank", tinyCLIP.appending(path: "reference_image.png").path, "a cat", "--clip", tinyCLIP.path])
+        #expect(run.status != 0)
+        #expect(run.output.contains("vocab.json"))
+    }
+}

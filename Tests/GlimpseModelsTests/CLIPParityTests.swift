@@ -30,6 +30,22 @@ struct CLIPParityTests {
         #expect(maxAbsoluteDifference(try embeds.floats(), try reference.floats("text_embeds")) < 1e-4)
     }
 
+    @Test("from the image file: decoding and CLIPImageProcessor's steps give the reference pixels' embedding")
+    func fromFile() throws {
+        let (model, reference) = try load()
+        let pixels = try Tensor(shape: reference.info("processor_pixel_values").shape, floats: reference.floats("processor_pixel_values"))
+        let expected = try model.embed(pixelValues: pixels).floats()
+        let actual = try model.embed(contentsOf: [folder.appending(path: "reference_image.png")])
+        #expect(actual.shape == [1, 20])
+        #expect(maxAbsoluteDifference(try actual.floats(), expected) < 1e-5)
+    }
+
+    @Test("a file that is not an image is an error, not a crash")
+    func notAnImage() throws {
+        let (model, _) = try load()
+        #expect(throws: (any Error).self) { try model.embed(contentsOf: [folder.appending(path: "config.json")]) }
+    }
+
     @Test("logits per image within 1e-4 of transformers")
     func logits() throws {
         let (model, reference) = try load()

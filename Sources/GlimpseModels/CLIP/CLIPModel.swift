@@ -1,4 +1,5 @@
 import Foundation
+import GlimpseImage
 import GlimpseRuntime
 import GlimpseText
 
@@ -13,6 +14,8 @@ public final class CLIPModel: Sendable {
     public let logitScale: Float
     /// The BPE tokenizer of the folder (`vocab.json` + `merges.txt`, or `tokenizer.json`), when it has one.
     public let tokenizer: CLIPTokenizer?
+    /// `CLIPImageProcessor`'s steps from `preprocessor_config.json` (its defaults when the folder has none).
+    public let preprocessing: ImagePreprocessing
     private let vision: InferenceSession
     private let text: InferenceSession
 
@@ -27,6 +30,14 @@ public final class CLIPModel: Sendable {
             throw RuntimeError.invalidGraph("checkpoint tensor 'logit_scale' has \(scale.count) values, expected 1")
         }
         logitScale = Foundation.exp(scale[0])
+        if let url = folder.preprocessorConfigURL {
+            preprocessing = try PreprocessorConfiguration(contentsOf: url).imagePreprocessing()
+        } else {
+            let size = configuration.visionConfig.imageSize
+            preprocessing = ImagePreprocessing(resize: .shortestEdge(size), resample: .bicubic,
+                                               centerCrop: PixelSize(width: size, height: size),
+                                               mean: ImagePreprocessing.openAIMean, std: ImagePreprocessing.openAIStd)
+        }
         let hasTokenizer = (folder.vocabJSONURL != nil && folder.mergesURL != nil) || folder.tokenizerURL != nil
         tokenizer = hasTokenizer ? try CLIPTokenizer(directory: directory, modelMaxLength: configuration.textConfig.maxPositionEmbeddings) : nil
         vision = try InferenceSession(runtime: runtime, weights: CLIPVisionGraph(configuration: configuration).build(checkpoint: checkpoint), options: options)
@@ -36,6 +47,16 @@ public final class CLIPModel: Sendable {
     /// L2-normalised image embeddings `[batch, projectionDim]` for preprocessed pixels `[batch, 3, size, size]`.
     public func embed(pixelValues: Tensor) throws -> Tensor {
         try output(vision.run(["pixel_values": pixelValues]), "image_embeds")
+    }
+
+    /// L2-normalised embeddings `[images, projectionDim]` of decoded pictures of any size.
+    public func embed(images: [RGBImage]) throws -> Tensor {
+        try embed(pixelValues: ImagePreprocessor(preprocessing)(images).pixelValues)
+    }
+
+    /// L2-normalised embeddings `[files, projectionDim]` of image files (decoded, upright, preprocessed).
+    public func embed(contentsOf urls: [URL]) throws -> Tensor {
+        try embed(images: urls.map { try ImageDecoder.decode(contentsOf: $0) })
     }
 
     /// L2-normalised text embeddings `[batch, projectionDim]` for token ids `[batch, tokens]`.
