@@ -56,7 +56,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "GlimpseBenchmarks",
-            dependencies: ["GlimpseRuntime", "GlimpseModels"],
+            dependencies: ["GlimpseRuntime", "GlimpseImage", "GlimpseModels"],
             path: "Benchmarks/GlimpseBenchmarks"
         ),
         .testTarget(

@@ -17,6 +17,7 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--minilm", help="all-MiniLM-L6-v2 folder for the sentence benchmark")
+    parser.add_argument("--photo", help="a large JPEG for the image benchmark (made when missing)")
     args = parser.parse_args()
 
     cases = []
@@ -64,6 +65,22 @@ def main():
               f"{peers['ort_sentences_per_second'] / glimpse:.2f} |")
         print(f"| PyTorch + transformers (+ fast tokenizer) | {peers['torch_sentences_per_second']:.0f} | "
               f"{peers['torch_sentences_per_second'] / glimpse:.2f} |")
+
+    if args.photo:
+        peer_script = os.path.join(os.path.dirname(__file__), "peers", "image_peer.py")
+        if not os.path.exists(args.photo):
+            subprocess.run([sys.executable, peer_script, "make", args.photo], check=True)
+        ours = run_json(["taskset", "-c", "0", args.glimpse, "image", args.photo])
+        pillow = run_json(["taskset", "-c", "0", sys.executable, peer_script, "run", args.photo])
+        print(f"\nDecoding a {ours['megapixels']:.0f}-megapixel JPEG and CLIP preprocessing (to [1, 3, 224, 224]), one core, median of 7\n")
+        print("| work | Glimpse ms | Pillow (+ transformers) ms | ratio Glimpse / Pillow |")
+        print("|---|---|---|---|")
+        print(f"| decode | {ours['decodeMilliseconds']:.0f} | {pillow['pillow_decode_ms']:.0f} | "
+              f"{ours['decodeMilliseconds'] / pillow['pillow_decode_ms']:.2f} |")
+        print(f"| decode + CLIP preprocessing, exact | {ours['decodeAndCLIPMilliseconds']:.0f} | "
+              f"{pillow['pillow_clip_processor_ms']:.0f} | {ours['decodeAndCLIPMilliseconds'] / pillow['pillow_clip_processor_ms']:.2f} |")
+        print(f"| decode + CLIP preprocessing, DCT-scaling fast path | {ours['decodeAndCLIPFastMilliseconds']:.0f} | — | "
+              f"{ours['decodeAndCLIPFastMilliseconds'] / pillow['pillow_clip_processor_ms']:.2f} |")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import GlimpseRuntime
 //
 //   GlimpseBenchmarks encoder MODEL_DIR [--prepacking on|off] [--weights lend|external] [--threads N] [--runs N]
 //   GlimpseBenchmarks sentences MODEL_DIR [--threads N] [--count N]
+//   GlimpseBenchmarks image JPEG_FILE [--runs N]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, default value: String) -> String {
@@ -32,10 +33,14 @@ case ("sentences", let model?):
         threads: threads, count: Int(option("--count", default: "1000")) ?? 1000
     ).run()
     print(String(decoding: try encoder.encode(result), as: UTF8.self))
+case ("image", let file?):
+    let result = try ImageBenchmark(file: URL(filePath: file), runs: Int(option("--runs", default: "7")) ?? 7).run()
+    print(String(decoding: try encoder.encode(result), as: UTF8.self))
 default:
     FileHandle.standardError.write(Data("""
         usage: GlimpseBenchmarks encoder MODEL_DIR [--prepacking on|off] [--weights lend|external] [--threads N] [--runs N]
                GlimpseBenchmarks sentences MODEL_DIR [--threads N] [--count N]
+               GlimpseBenchmarks image JPEG_FILE [--runs N]
 
         """.utf8))
     exit(2)
