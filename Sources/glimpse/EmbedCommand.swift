@@ -22,18 +22,13 @@ struct EmbedImageCommand: AsyncParsableCommand {
     @Argument(help: "Image files (JPEG, PNG, WebP, GIF, HEIC, AVIF, TIFF).")
     var files: [String]
 
-    @Option(name: .customLong("clip"), help: ArgumentHelp(
-        "A CLIP model folder (default: openai/clip-vit-base-patch32 in the model cache).", valueName: "dir"))
-    var clip: String?
-
     @Flag(help: "Print one JSON document per file: {\"file\": …, \"embedding\": […]}.")
     var json = false
 
-    @OptionGroup var runtime: RuntimeOptions
+    @OptionGroup var clip: CLIPOptions
 
     func run() async throws {
-        let folder = try ModelLocation.folder(explicit: clip, default: "openai/clip-vit-base-patch32", option: "--clip")
-        let model = try CLIPModel(directory: folder, runtime: OnnxRuntime.load(libraryPath: runtime.ortLibrary))
+        let model = try clip.load()
         var failed = 0
         for file in files {
             do {
@@ -58,18 +53,13 @@ struct EmbedTextCommand: AsyncParsableCommand {
     @Argument(help: "The texts to embed.")
     var texts: [String]
 
-    @Option(name: .customLong("clip"), help: ArgumentHelp(
-        "A CLIP model folder (default: openai/clip-vit-base-patch32 in the model cache).", valueName: "dir"))
-    var clip: String?
-
     @Flag(help: "Print one JSON document per text: {\"text\": …, \"embedding\": […]}.")
     var json = false
 
-    @OptionGroup var runtime: RuntimeOptions
+    @OptionGroup var clip: CLIPOptions
 
     func run() async throws {
-        let folder = try ModelLocation.folder(explicit: clip, default: "openai/clip-vit-base-patch32", option: "--clip")
-        let model = try CLIPModel(directory: folder, runtime: OnnxRuntime.load(libraryPath: runtime.ortLibrary))
+        let model = try clip.load()
         let embeddings = try model.embed(texts: texts)
         let width = embeddings.shape[1]
         let values = try embeddings.floats()

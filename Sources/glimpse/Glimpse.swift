@@ -1,4 +1,5 @@
 import ArgumentParser
+import GlimpseModels
 import GlimpseRuntime
 
 @main
@@ -17,4 +18,18 @@ struct RuntimeOptions: ParsableArguments {
         "Path of the ONNX Runtime shared library (default: $GLIMPSE_ORT_LIBRARY, then the bootstrap folder, then the system).",
         valueName: "path"))
     var ortLibrary: String?
+}
+
+/// `--clip DIR` and the runtime options, for the commands that run CLIP.
+struct CLIPOptions: ParsableArguments {
+    @Option(name: .customLong("clip"), help: ArgumentHelp(
+        "A CLIP model folder (default: openai/clip-vit-base-patch32 in the model cache).", valueName: "dir"))
+    var folder: String?
+
+    @OptionGroup var runtime: RuntimeOptions
+
+    func load() throws -> CLIPModel {
+        let directory = try ModelLocation.folder(explicit: folder, default: "openai/clip-vit-base-patch32", option: "--clip")
+        return try CLIPModel(directory: directory, runtime: OnnxRuntime.load(libraryPath: runtime.ortLibrary))
+    }
 }

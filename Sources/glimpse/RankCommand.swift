@@ -16,22 +16,17 @@ struct RankCommand: AsyncParsableCommand {
     @Argument(help: "Two or more candidate descriptions.")
     var texts: [String]
 
-    @Option(name: .customLong("clip"), help: ArgumentHelp(
-        "A CLIP model folder (default: openai/clip-vit-base-patch32 in the model cache).", valueName: "dir"))
-    var clip: String?
-
     @Flag(help: "Print JSON: [{\"text\": …, \"probability\": …}], best first.")
     var json = false
 
-    @OptionGroup var runtime: RuntimeOptions
+    @OptionGroup var clip: CLIPOptions
 
     func validate() throws {
         guard !texts.isEmpty else { throw ValidationError("Give at least one text to rank.") }
     }
 
     func run() async throws {
-        let folder = try ModelLocation.folder(explicit: clip, default: "openai/clip-vit-base-patch32", option: "--clip")
-        let model = try CLIPModel(directory: folder, runtime: OnnxRuntime.load(libraryPath: runtime.ortLibrary))
+        let model = try clip.load()
         let embedding = try model.embed(contentsOf: [URL(filePath: image)])
         let ranked = zip(texts, try model.zeroShot(imageEmbedding: embedding, texts: texts))
             .sorted { $0.1 > $1.1 }
