@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+
+/// Runs the real `glimpse` executable, as a user would.
+enum GlimpseProcess {
+    struct Run {
+        var status: Int32
+        var output: String
+    }
+
+    /// The built `glimpse` in the build folder that holds this test binary.
+    static var executable: URL {
+        let testBinary = Bundle.main.executableURL ?? URL(filePath: CommandLine.arguments[0])
+        var folder = testBinary.resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<4 where !FileManager.default.isExecutableFile(atPath: folder.appending(path: "glimpse").path) {
+            folder = folder.deletingLastPathComponent()
+        }
+        return folder.appending(path: "glimpse")
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var merged = ProcessInfo.processInfo.environment
+        for (key, value) in environment { merged[key] = value }
+        process.environment = merged
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    }
+
+    /// The package's root folder (where Package.swift is).
+    static var packageRoot: URL {
+        var folder = URL(filePath: #filePath).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: folder.appending(path: "Package.swift").path) {
+            folder = folder.deletingLastPathComponent()
+        }
+        return folder
+    }
+}
