@@ -50,14 +50,16 @@ public struct SAMMaskDecoderGraph {
 
         // The image embedding plus the no-mask dense embedding, repeated for every prompt: [rows, cells, hidden].
         let dense = graph.add(image, try prompts.noMaskEmbedding(weights: weights))
-        let expandShape = graph.concat([batchAndPrompts, graph.constant([Int64(hidden), Int64(grid), Int64(grid)])], axis: 0)
-        let repeated = graph.op("Expand", graph.unsqueeze(dense, axes: [1]), expandShape)
-        let cells = graph.transpose(graph.reshape(repeated, [-1, Int64(hidden), Int64(grid * grid)]), permutation: [0, 2, 1])
+        let perImage = graph.transpose(graph.reshape(dense, [-1, Int64(hidden), Int64(grid * grid)]), permutation: [0, 2, 1])
+        let expandShape = graph.concat([batchAndPrompts, graph.constant([Int64(grid * grid), Int64(hidden)])], axis: 0)
+        let repeated = graph.op("Expand", graph.unsqueeze(perImage, axes: [1]), expandShape)
+        let cells = graph.reshape(repeated, [-1, Int64(grid * grid), Int64(hidden)])
 
         let state = try SAMTwoWayTransformer(configuration: c)(
             pointEmbeddings: graph.reshape(tokens, [-1, Int64(hidden)]), tokens: tokens,
             image: graph.reshape(cells, [-1, Int64(hidden)]), cells: cells, cellCount: grid * grid,
-            imagePositions: imagePositions, weights: weights)
+            imagePositions: imagePositions, sharedImage: graph.reshape(perImage, [-1, Int64(hidden)]),
+            batchAndPrompts: batchAndPrompts, weights: weights)
 
         let heads = SAMMaskHeads(configuration: c, grid: grid)
         let (masks, scores) = try graph.scope("mask_decoder.heads") {
