@@ -10,14 +10,27 @@ let package = Package(
         .library(name: "GlimpseText", targets: ["GlimpseText"]),
         .library(name: "GlimpseModels", targets: ["GlimpseModels"]),
         .library(name: "GlimpseImage", targets: ["GlimpseImage"]),
+        .library(name: "GlimpseHub", targets: ["GlimpseHub"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(name: "GlimpseRuntime"),
         .target(name: "GlimpseText"),
         .target(name: "GlimpseModels", dependencies: ["GlimpseRuntime", "GlimpseText", "GlimpseImage"]),
+        .target(
+            name: "GlimpseHub",
+            dependencies: [
+                "GlimpseRuntime",
+                "GlimpseModels",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .systemLibrary(
             name: "CJPEG", pkgConfig: "libjpeg",
             providers: [.apt(["libjpeg62-turbo-dev"]), .brew(["jpeg-turbo"])]
@@ -51,6 +64,7 @@ let package = Package(
             dependencies: [
                 "GlimpseRuntime",
                 "GlimpseModels",
+                "GlimpseHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -78,6 +92,16 @@ let package = Package(
             name: "GlimpseImageTests",
             dependencies: ["GlimpseImage", "GlimpseRuntime"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "GlimpseHubTests",
+            dependencies: [
+                "GlimpseHub",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "GlimpseCLITests",

@@ -51,6 +51,14 @@ def main():
     print(f"| PyTorch + transformers | from_pretrained | — | {peer['torch_load_ms']:.0f} (load) | — | "
           f"{peer['torch_run_median_ms']:.1f} | {peer['torch_run_min_ms']:.1f} | {peer['torch_run_median_ms'] / ort:.2f} |")
 
+    clip = run_json([args.glimpse, "clip-image", args.model, "--threads", str(args.threads), "--runs", "10"])
+    print(f"\nCLIP ViT-B/32 image embeddings from preprocessed pixels (vision tower + projection), {args.threads} threads, median\n")
+    print("| batch | Glimpse ms | ONNX Runtime, PyTorch's export ms | PyTorch + transformers ms | Glimpse / ORT | Glimpse / PyTorch | design target |")
+    print("|---|---|---|---|---|---|---|")
+    for batch, target in ((1, "≤ 30"), (8, "≤ 170")):
+        ours, ort_ms, torch_ms = clip[f"batch{batch}Milliseconds"], peer[f"ort_clip_image_b{batch}_ms"], peer[f"torch_clip_image_b{batch}_ms"]
+        print(f"| {batch} | {ours:.1f} | {ort_ms:.1f} | {torch_ms:.1f} | {ours / ort_ms:.2f} | {ours / torch_ms:.2f} | {target} |")
+
     if args.minilm:
         ours = run_json([args.glimpse, "sentences", args.minilm, "--threads", str(args.threads), "--count", "1000"])
         peers = run_json([sys.executable, os.path.join(os.path.dirname(__file__), "peers", "sentence_peer.py"),

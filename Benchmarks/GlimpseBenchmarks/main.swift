@@ -8,6 +8,7 @@ import GlimpseRuntime
 //   GlimpseBenchmarks encoder MODEL_DIR [--prepacking on|off] [--weights lend|external] [--threads N] [--runs N]
 //   GlimpseBenchmarks sentences MODEL_DIR [--threads N] [--count N]
 //   GlimpseBenchmarks image JPEG_FILE [--runs N]
+//   GlimpseBenchmarks clip-image MODEL_DIR [--threads N] [--runs N]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, default value: String) -> String {
@@ -33,6 +34,10 @@ case ("sentences", let model?):
         threads: threads, count: Int(option("--count", default: "1000")) ?? 1000
     ).run()
     print(String(decoding: try encoder.encode(result), as: UTF8.self))
+case ("clip-image", let model?):
+    let result = try CLIPImageBenchmark(modelDirectory: URL(filePath: model, directoryHint: .isDirectory), threads: threads,
+                                        runs: Int(option("--runs", default: "10")) ?? 10).run()
+    print(String(decoding: try encoder.encode(result), as: UTF8.self))
 case ("image", let file?):
     let result = try ImageBenchmark(file: URL(filePath: file), runs: Int(option("--runs", default: "7")) ?? 7).run()
     print(String(decoding: try encoder.encode(result), as: UTF8.self))
@@ -41,6 +46,7 @@ default:
         usage: GlimpseBenchmarks encoder MODEL_DIR [--prepacking on|off] [--weights lend|external] [--threads N] [--runs N]
                GlimpseBenchmarks sentences MODEL_DIR [--threads N] [--count N]
                GlimpseBenchmarks image JPEG_FILE [--runs N]
+               GlimpseBenchmarks clip-image MODEL_DIR [--threads N] [--runs N]
 
         """.utf8))
     exit(2)

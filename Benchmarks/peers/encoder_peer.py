@@ -46,6 +46,34 @@ def main():
     with torch.inference_mode():
         result["torch_run_median_ms"], result["torch_run_min_ms"] = timed(lambda: encoder(inputs_embeds=x), args.runs)
 
+    # The whole image tower and projection at batch 1 and 8, in PyTorch and in ORT on PyTorch's export.
+    clip = CLIPModel.from_pretrained(args.model_dir).eval()
+    pixels = {batch: torch.randn(batch, 3, 224, 224) for batch in (1, 8)}
+    with torch.inference_mode():
+        for batch, tensor in pixels.items():
+            result[f"torch_clip_image_b{batch}_ms"] = timed(lambda: clip.get_image_features(pixel_values=tensor), max(3, args.runs // 2))[0]
+
+    class ImageTower(torch.nn.Module):
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, pixel_values):
+            return self.inner.get_image_features(pixel_values=pixel_values)
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "clip_image.onnx")
+        torch.onnx.export(ImageTower(clip), (pixels[1],), path, input_names=["x"], output_names=["y"],
+                          dynamic_axes={"x": {0: "batch"}}, opset_version=17, dynamo=False)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = args.threads
+        options.inter_op_num_threads = 1
+        session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+        for batch, tensor in pixels.items():
+            feed = {"x": tensor.numpy()}
+            result[f"ort_clip_image_b{batch}_ms"] = timed(lambda: session.run(None, feed), max(3, args.runs // 2))[0]
+    del clip
+
     class Encoder(torch.nn.Module):
         def __init__(self, inner):
             super().__init__()

@@ -1,8 +1,8 @@
 import Foundation
 
 /// A model folder in the Hugging Face hub layout: `config.json`, `model.safetensors` (or a sharded
-/// index), `preprocessor_config.json` and tokenizer files side by side, as
-/// `huggingface-cli download` leaves them (snapshot folders of symbolic links work too).
+/// index), `preprocessor_config.json` and tokenizer files side by side, as `glimpse models pull` or
+/// `huggingface-cli download` leave them (snapshot folders of symbolic links work too).
 ///
 /// The file properties look at the disk on every access, so they see files added later.
 public struct ModelDirectory: Sendable, Hashable {

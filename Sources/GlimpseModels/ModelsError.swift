@@ -29,18 +29,18 @@ extension ModelsError: LocalizedError {
     public var errorDescription: String? {
         switch self {
         case .directoryNotFound(let url):
-            return "The model directory \(url.path) does not exist. Check the path, or place the model's files "
-                + "from its Hugging Face repository there."
+            return "The model directory \(url.path) does not exist. Check the path, or download the model "
+                + "first (`glimpse models pull`)."
         case .notADirectory(let url):
             return "\(url.path) is a file, not a model directory. Pass the folder that holds config.json "
                 + "and model.safetensors."
         case .missingFile(let name, let directory):
-            return "\(name) is missing from the model directory \(directory.path). Copy \(name) from the "
-                + "model's Hugging Face repository."
+            return "\(name) is missing from the model directory \(directory.path). Download the complete "
+                + "model (`glimpse models pull`) or copy \(name) from the model's Hugging Face repository."
         case .missingFiles(let names, let directory, let modelType):
             return "The \(modelType) model directory \(directory.path) lacks "
                 + names.joined(separator: ", ")
-                + ". Add these files from the "
+                + ". Download the complete model (`glimpse models pull`) or add these files from the "
                 + "model's Hugging Face repository."
         case .unreadableFile(let url, let reason):
             return "Could not read \(url.path): \(reason). Check the file's permissions and that it is "

@@ -123,6 +123,13 @@ enum EmbeddingOutput {
     }
 }
 
+/// An error about one input file, with the file's name in front.
+struct FileError: LocalizedError {
+    var file: String
+    var error: any Error
+    var errorDescription: String? { "\(file): \(error.localizedDescription)" }
+}
+
 /// Where a command finds a model: the folder given on the command line, else the model cache.
 enum ModelLocation {
     struct NotFound: LocalizedError {

@@ -27,7 +27,12 @@ struct RankCommand: AsyncParsableCommand {
 
     func run() async throws {
         let model = try clip.load()
-        let embedding = try model.embed(contentsOf: [URL(filePath: image)])
+        let embedding: Tensor
+        do {
+            embedding = try model.embed(contentsOf: [URL(filePath: image)])
+        } catch {
+            throw FileError(file: image, error: error)
+        }
         let ranked = zip(texts, try model.zeroShot(imageEmbedding: embedding, texts: texts))
             .sorted { $0.1 > $1.1 }
         if json {

@@ -31,3 +31,33 @@ struct CaptionCommandTests {
         #expect(bad.output.contains("--beams"))
     }
 }
+
+@Suite("glimpse segment")
+struct SegmentCommandTests {
+    private var tinySAM: URL { GlimpseProcess.packageRoot.appending(path: "Tests/GlimpseModelsTests/Fixtures/tiny-sam") }
+
+    @Test("segments an image, prints JSON per mask and writes an overlay PNG of the image's size")
+    func segment() throws {
+        let overlay = FileManager.default.temporaryDirectory.appending(path: "glimpse-overlay-\(UUID()).png")
+        defer { try? FileManager.default.removeItem(at: overlay) }
+        let image = tinySAM.appending(path: "reference_image.png").path
+        let run = try GlimpseProcess.run(["segment", image, "--sam", tinySAM.path, "--points-per-side", "4", "--json",
+                                          "--overlay", overlay.path])
+        #expect(run.status == 0, "\(run.output)")
+        for line in run.output.split(separator: "\n") {
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect((document["box"] as? [Int])?.count == 4)
+        }
+        let png = try Data(contentsOf: overlay)
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        // Width and height from the IHDR chunk: the reference image is 45×37.
+        #expect(png[16..<24].elementsEqual([0, 0, 0, 45, 0, 0, 0, 37]))
+    }
+
+    @Test("a file that is not an image is a clear error")
+    func notAnImage() throws {
+        let run = try GlimpseProcess.run(["segment", tinySAM.appending(path: "config.json").path, "--sam", tinySAM.path])
+        #expect(run.status != 0)
+        #expect(run.output.contains("config.json"))
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import GlimpseImage
+import GlimpseModels
+import GlimpseRuntime
+
+/// `glimpse segment FILE`: SAM's automatic masks.
+struct SegmentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "segment",
+        abstract: "Segment everything in an image with SAM: boxes, areas and scores of the masks."
+    )
+
+    @Argument(help: "The image file.")
+    var file: String
+
+    @Option(name: .customLong("sam"), help: ArgumentHelp(
+        "A SAM model folder (default: facebook/sam-vit-base in the model cache).", valueName: "dir"))
+    var sam: String?
+
+    @Option(name: .customLong("points-per-side"), help: "The prompt grid is N×N points.")
+    var pointsPerSide = 32
+
+    @Option(help: ArgumentHelp("Write a PNG with the masks and boxes drawn over the image.", valueName: "out.png"))
+    var overlay: String?
+
+    @Flag(help: "Print one JSON document per mask: box [x0, y0, x1, y1], area, predicted IoU, stability, run-length mask.")
+    var json = false
+
+    @OptionGroup var runtime: RuntimeOptions
+
+    func validate() throws {
+        guard pointsPerSide > 0 else { throw ValidationError("--points-per-side must be at least 1.") }
+    }
+
+    func run() async throws {
+        let folder = try ModelLocation.folder(explicit: sam, default: "facebook/sam-vit-base", option: "--sam")
+        let segmenter = try SAMSegmenter(directory: folder, runtime: OnnxRuntime.load(libraryPath: runtime.ortLibrary))
+        let image: RGBImage
+        do {
+            image = try ImageDecoder.decode(contentsOf: URL(filePath: file))
+        } catch {
+            throw FileError(file: file, error: error)
+        }
+        var options = SAMMaskGenerationOptions()
+        options.pointsPerSide = pointsPerSide
+        let masks = try segmenter.segment(image, options: options)
+        for mask in masks {
+            let box = [mask.box.x0, mask.box.y0, mask.box.x1, mask.box.y1]
+            if json {
+                struct Document: Encodable {
+                    var box: [Int]; var area: Int; var predictedIoU: Float; var stabilityScore: Float
+                    var segmentation: [String: [Int]]
+                }
+                print(try EmbeddingOutput.encode(Document(
+                    box: box, area: mask.area, predictedIoU: mask.predictedIoU, stabilityScore: mask.stabilityScore,
+                    segmentation: ["size": [mask.segmentation.height, mask.segmentation.width], "counts": mask.segmentation.counts])))
+            } else {
+                print("box \(box) area \(mask.area) iou \(String(format: "%.3f", mask.predictedIoU)) stability \(String(format: "%.3f", mask.stabilityScore))")
+            }
+        }
+        if let overlay {
+            try PNGEncoder.encode(SAMOverlay.draw(masks, on: image)).write(to: URL(filePath: overlay), options: .atomic)
+        }
+    }
+}
