@@ -18,6 +18,7 @@ def main():
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--minilm", help="all-MiniLM-L6-v2 folder for the sentence benchmark")
     parser.add_argument("--photo", help="a large JPEG for the image benchmark (made when missing)")
+    parser.add_argument("--test-data", help="scripts/fetch-test-data's folder, for the tokenizer benchmark")
     args = parser.parse_args()
 
     cases = []
@@ -89,6 +90,19 @@ def main():
               f"{pillow['pillow_clip_processor_ms']:.0f} | {ours['decodeAndCLIPMilliseconds'] / pillow['pillow_clip_processor_ms']:.2f} |")
         print(f"| decode + CLIP preprocessing, DCT-scaling fast path | {ours['decodeAndCLIPFastMilliseconds']:.0f} | — | "
               f"{ours['decodeAndCLIPFastMilliseconds'] / pillow['pillow_clip_processor_ms']:.2f} |")
+
+    if args.test_data:
+        clip_bpe, bert_vocab = os.path.join(args.test_data, "clip-bpe"), os.path.join(args.test_data, "bert-base-uncased", "vocab.txt")
+        ours = run_json(["taskset", "-c", "0", args.glimpse, "tokenizers", clip_bpe, bert_vocab])
+        peers = run_json(["taskset", "-c", "0", sys.executable, os.path.join(os.path.dirname(__file__), "peers", "tokenizer_peer.py"),
+                          clip_bpe, bert_vocab])
+        print(f"\nTokenizing short captions (about 10 words), one at a time, one core; {ours['captions']:,} captions\n")
+        print("| tokenizer | Glimpse per second | HF tokenizers (Rust, fast) | transformers (Python, slow) | Glimpse / fast |")
+        print("|---|---|---|---|---|")
+        for name, key in (("CLIP BPE", "clip"), ("BERT WordPiece", "bert")):
+            glimpse = ours[f"{key}PerSecond"]
+            print(f"| {name} | {glimpse:,.0f} | {peers[f'{key}_fast_per_second']:,.0f} | {peers[f'{key}_slow_per_second']:,.0f} | "
+                  f"{glimpse / peers[f'{key}_fast_per_second']:.1f} |")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import GlimpseRuntime
 //   GlimpseBenchmarks sentences MODEL_DIR [--threads N] [--count N]
 //   GlimpseBenchmarks image JPEG_FILE [--runs N]
 //   GlimpseBenchmarks clip-image MODEL_DIR [--threads N] [--runs N]
+//   GlimpseBenchmarks tokenizers CLIP_BPE_DIR BERT_VOCAB_TXT [--count N]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, default value: String) -> String {
@@ -38,6 +39,11 @@ case ("clip-image", let model?):
     let result = try CLIPImageBenchmark(modelDirectory: URL(filePath: model, directoryHint: .isDirectory), threads: threads,
                                         runs: Int(option("--runs", default: "10")) ?? 10).run()
     print(String(decoding: try encoder.encode(result), as: UTF8.self))
+case ("tokenizers", let clipFolder?) where arguments.count >= 3:
+    let result = try TokenizerBenchmark(clipDirectory: URL(filePath: clipFolder, directoryHint: .isDirectory),
+                                        bertVocabulary: URL(filePath: arguments[2]),
+                                        count: Int(option("--count", default: "20000")) ?? 20000).run()
+    print(String(decoding: try encoder.encode(result), as: UTF8.self))
 case ("image", let file?):
     let result = try ImageBenchmark(file: URL(filePath: file), runs: Int(option("--runs", default: "7")) ?? 7).run()
     print(String(decoding: try encoder.encode(result), as: UTF8.self))
@@ -47,6 +53,7 @@ default:
                GlimpseBenchmarks sentences MODEL_DIR [--threads N] [--count N]
                GlimpseBenchmarks image JPEG_FILE [--runs N]
                GlimpseBenchmarks clip-image MODEL_DIR [--threads N] [--runs N]
+               GlimpseBenchmarks tokenizers CLIP_BPE_DIR BERT_VOCAB_TXT [--count N]
 
         """.utf8))
     exit(2)

@@ -15,6 +15,6 @@ extension HealthCheck {
         let what = missing.count == model.requiredFiles.count ? "not downloaded" : "missing \(missing.joined(separator: ", "))"
         return HealthCheck(
             name: name, status: .warning, detail: "\(model.role.rawValue): \(what)",
-            fix: "Place the files \(model.requiredFiles.joined(separator: ", ")) of https://huggingface.co/\(model.repository) in \(folder.path).")
+            fix: "Run `glimpse models pull \(model.name)`, or place the files \(model.requiredFiles.joined(separator: ", ")) of https://huggingface.co/\(model.repository) in \(folder.path).")
     }
 }

@@ -137,9 +137,9 @@ enum ModelLocation {
         var folder: URL
         var option: String
         var errorDescription: String? {
-            "The model \(repository) is not in \(folder.path). Place its files there (config.json, "
-                + "model.safetensors and the tokenizer files from https://huggingface.co/\(repository)), "
-                + "or name a model folder with \(option)."
+            "The model \(repository) is not in \(folder.path). Download it with `glimpse models pull \(repository)`, "
+                + "or place its files there (config.json, model.safetensors and the tokenizer files from "
+                + "https://huggingface.co/\(repository)), or name a model folder with \(option)."
         }
     }
 

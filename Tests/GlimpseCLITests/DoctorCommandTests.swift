@@ -19,7 +19,7 @@ struct DoctorCommandTests {
         #expect(run.status == 0, "\(run.output)")
         #expect(run.output.contains("[ok  ] ONNX Runtime: 1."))
         #expect(run.output.contains("model openai/clip-vit-base-patch32"))
-        #expect(run.output.contains("fix: Place the files"))
+        #expect(run.output.contains("fix: Run `glimpse models pull clip-vit-b32`"))
     }
 
     @Test("JSON output lists every check with its status")
