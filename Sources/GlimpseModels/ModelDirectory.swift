@@ -144,3 +144,11 @@ public struct ModelDirectory: Sendable, Hashable {
         return names
     }
 }
+
+extension ModelDirectory {
+    /// `config.json` decoded as one family's configuration; a missing file is ``ModelsError/missingFile(_:directory:)``.
+    public func configuration<Configuration: HubConfigurationFile>(_ type: Configuration.Type) throws -> Configuration {
+        guard let configURL else { throw ModelsError.missingFile("config.json", directory: url) }
+        return try Configuration(contentsOf: configURL)
+    }
+}

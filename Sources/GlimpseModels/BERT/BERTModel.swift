@@ -19,8 +19,7 @@ public final class BERTModel: Sendable {
     /// Loads `config.json` and the safetensors weights of `directory`.
     public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions()) throws {
         let folder = try ModelDirectory(url: directory)
-        guard let configURL = folder.configURL else { throw ModelsError.missingFile("config.json", directory: directory) }
-        configuration = try BERTConfiguration(contentsOf: configURL)
+        configuration = try folder.configuration(BERTConfiguration.self)
         let checkpoint = try SafeTensorsCheckpoint(directory: directory)
         let weights = try BERTGraph(configuration: configuration, checkpoint: checkpoint).build(checkpoint: checkpoint)
         session = try InferenceSession(runtime: runtime, weights: weights, options: options)

@@ -17,8 +17,7 @@ public final class BLIPModel: Sendable {
     /// Loads `config.json` and the safetensors weights of `directory`.
     public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions()) throws {
         let folder = try ModelDirectory(url: directory)
-        guard let configURL = folder.configURL else { throw ModelsError.missingFile("config.json", directory: directory) }
-        let configuration = try BLIPConfiguration(contentsOf: configURL)
+        let configuration = try folder.configuration(BLIPConfiguration.self)
         self.configuration = configuration
         let checkpoint = try SafeTensorsCheckpoint(directory: directory)
         let decoder = BLIPTextDecoderGraph(configuration: configuration)

@@ -21,9 +21,8 @@ public final class CLIPModel: Sendable {
 
     public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions()) throws {
         let folder = try ModelDirectory(url: directory)
-        guard let configURL = folder.configURL else { throw ModelsError.missingFile("config.json", directory: directory) }
         self.directory = directory
-        configuration = try CLIPConfiguration(contentsOf: configURL)
+        configuration = try folder.configuration(CLIPConfiguration.self)
         let checkpoint = try SafeTensorsCheckpoint(directory: directory)
         let scale = try checkpoint.floats("logit_scale")
         guard scale.count == 1 else {

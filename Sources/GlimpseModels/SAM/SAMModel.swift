@@ -28,8 +28,7 @@ public final class SAMModel: Sendable {
 
     public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions()) throws {
         let folder = try ModelDirectory(url: directory)
-        guard let configURL = folder.configURL else { throw ModelsError.missingFile("config.json", directory: directory) }
-        configuration = try SAMConfiguration(contentsOf: configURL)
+        configuration = try folder.configuration(SAMConfiguration.self)
         let checkpoint = try SafeTensorsCheckpoint(directory: directory)
         encoder = try InferenceSession(runtime: runtime, weights: SAMVisionGraph(configuration: configuration).build(checkpoint: checkpoint),
                                        options: options)
