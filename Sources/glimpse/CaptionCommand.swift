@@ -38,7 +38,7 @@ struct CaptionCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let folder = try ModelLocation.folder(explicit: blip, default: "Salesforce/blip-image-captioning-base", option: "--blip")
+        let folder = try await ModelLocation.folder(explicit: blip, default: "Salesforce/blip-image-captioning-base", option: "--blip", runtime: runtime)
         let captioner = try BLIPCaptioner(directory: folder, runtime: OnnxRuntime.load(libraryPath: runtime.ortLibrary))
         var decoded: [(file: String, image: RGBImage)] = []
         var failed = 0

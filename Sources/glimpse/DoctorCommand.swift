@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GlimpseHub
 import GlimpseModels
 import GlimpseRuntime
 
@@ -21,7 +22,15 @@ struct DoctorCommand: AsyncParsableCommand {
         checks.append(.systemLibrary(sqliteLibraryName, purpose: "the index", debianPackage: "libsqlite3-0"))
         checks.append(.writableDirectory("cache", directories.cache, environmentVariable: "GLIMPSE_CACHE_DIR"))
         checks.append(.writableDirectory("data", directories.data, environmentVariable: "GLIMPSE_DATA_DIR"))
-        checks += KnownModel.defaults.map { .model($0, in: directories) }
+        checks += KnownModel.defaults.map { model in
+            var check = HealthCheck.model(model, in: directories)
+            let folder = directories.modelFolder(repository: model.repository)
+            if check.status == .ok, let manifest = ModelManifest.read(in: folder),
+               model.requiredFiles.allSatisfy({ manifest.files[$0] != nil }) {
+                check.detail += ", verified when downloaded (revision \(manifest.revision); `glimpse models verify` re-checks)"
+            }
+            return check
+        }
 
         if json {
             let encoder = JSONEncoder()

@@ -28,7 +28,7 @@ struct EmbedImageCommand: AsyncParsableCommand {
     @OptionGroup var clip: CLIPOptions
 
     func run() async throws {
-        let model = try clip.load()
+        let model = try await clip.load()
         var failed = 0
         for file in files {
             do {
@@ -59,7 +59,7 @@ struct EmbedTextCommand: AsyncParsableCommand {
     @OptionGroup var clip: CLIPOptions
 
     func run() async throws {
-        let model = try clip.load()
+        let model = try await clip.load()
         let embeddings = try model.embed(texts: texts)
         let width = embeddings.shape[1]
         let values = try embeddings.floats()
@@ -90,7 +90,7 @@ struct EmbedSentenceCommand: AsyncParsableCommand {
     @OptionGroup var runtime: RuntimeOptions
 
     func run() async throws {
-        let folder = try ModelLocation.folder(explicit: model, default: "sentence-transformers/all-MiniLM-L6-v2", option: "--model")
+        let folder = try await ModelLocation.folder(explicit: model, default: "sentence-transformers/all-MiniLM-L6-v2", option: "--model", runtime: runtime)
         let embedder = try SentenceEmbedder(directory: folder, runtime: OnnxRuntime.load(libraryPath: runtime.ortLibrary))
         let vectors = try embedder.embed(texts)
         for (text, vector) in zip(texts, vectors) {
@@ -128,27 +128,4 @@ struct FileError: LocalizedError {
     var file: String
     var error: any Error
     var errorDescription: String? { "\(file): \(error.localizedDescription)" }
-}
-
-/// Where a command finds a model: the folder given on the command line, else the model cache.
-enum ModelLocation {
-    struct NotFound: LocalizedError {
-        var repository: String
-        var folder: URL
-        var option: String
-        var errorDescription: String? {
-            "The model \(repository) is not in \(folder.path). Download it with `glimpse models pull \(repository)`, "
-                + "or place its files there (config.json, model.safetensors and the tokenizer files from "
-                + "https://huggingface.co/\(repository)), or name a model folder with \(option)."
-        }
-    }
-
-    static func folder(explicit: String?, default repository: String, option: String) throws -> URL {
-        if let explicit { return URL(filePath: explicit, directoryHint: .isDirectory) }
-        let folder = GlimpseDirectories().modelFolder(repository: repository)
-        guard FileManager.default.fileExists(atPath: folder.path) else {
-            throw NotFound(repository: repository, folder: folder, option: option)
-        }
-        return folder
-    }
 }

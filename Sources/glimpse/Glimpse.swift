@@ -18,6 +18,9 @@ struct RuntimeOptions: ParsableArguments {
         "Path of the ONNX Runtime shared library (default: $GLIMPSE_ORT_LIBRARY, then the bootstrap folder, then the system).",
         valueName: "path"))
     var ortLibrary: String?
+
+    @Flag(name: .shortAndLong, help: "Download a missing default model without asking.")
+    var yes = false
 }
 
 /// `--clip DIR` and the runtime options, for the commands that run CLIP.
@@ -28,8 +31,9 @@ struct CLIPOptions: ParsableArguments {
 
     @OptionGroup var runtime: RuntimeOptions
 
-    func load() throws -> CLIPModel {
-        let directory = try ModelLocation.folder(explicit: folder, default: "openai/clip-vit-base-patch32", option: "--clip")
+    func load() async throws -> CLIPModel {
+        let directory = try await ModelLocation.folder(explicit: folder, default: "openai/clip-vit-base-patch32", option: "--clip",
+                                                       runtime: runtime)
         return try CLIPModel(directory: directory, runtime: OnnxRuntime.load(libraryPath: runtime.ortLibrary))
     }
 }

@@ -26,7 +26,7 @@ struct RankCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let model = try clip.load()
+        let model = try await clip.load()
         let embedding: Tensor
         do {
             embedding = try model.embed(contentsOf: [URL(filePath: image)])

@@ -34,7 +34,7 @@ struct SegmentCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let folder = try ModelLocation.folder(explicit: sam, default: "facebook/sam-vit-base", option: "--sam")
+        let folder = try await ModelLocation.folder(explicit: sam, default: "facebook/sam-vit-base", option: "--sam", runtime: runtime)
         let segmenter = try SAMSegmenter(directory: folder, runtime: OnnxRuntime.load(libraryPath: runtime.ortLibrary))
         let image: RGBImage
         do {

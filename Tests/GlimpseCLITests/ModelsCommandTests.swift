@@ -36,3 +36,25 @@ struct ModelsCommandTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appending(path: "model.safetensors").path))
     }
 }
+
+@Suite("Missing models")
+struct MissingModelTests {
+    @Test("without a terminal the command does not ask: it names the model, the pull command and --yes")
+    func noTerminal() throws {
+        let run = try GlimpseProcess.run(["embed", "sentence", "x"], environment: ["GLIMPSE_CACHE_DIR": "/nonexistent-glimpse-cache"])
+        #expect(run.status != 0)
+        #expect(run.output.contains("glimpse models pull sentence-transformers/all-MiniLM-L6-v2"))
+        #expect(run.output.contains("--yes"))
+    }
+
+    @Test("--yes downloads the missing model first; offline that fails with one clear message")
+    func yesOffline() throws {
+        let cache = FileManager.default.temporaryDirectory.appending(path: "glimpse-missing-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let run = try GlimpseProcess.run(["embed", "sentence", "x", "--yes"],
+                                         environment: ["GLIMPSE_CACHE_DIR": cache.path, "HF_ENDPOINT": "http://127.0.0.1:9"])
+        #expect(run.status != 0)
+        #expect(run.output.contains("http://127.0.0.1:9/sentence-transformers/all-MiniLM-L6-v2/resolve/main/"))
+        #expect(run.output.contains("HF_ENDPOINT"))
+    }
+}
