@@ -58,10 +58,13 @@ struct ModelPullerTests {
         }
         let folder = puller.directories.modelFolder(repository: repository)
         #expect(!FileManager.default.fileExists(atPath: folder.appending(path: "model.safetensors").path))
-        #expect(FileDownloader.size(of: folder.appending(path: "model.safetensors.partial")) == 100_000)
+        // The server sent 100,000 bytes and hung up; how many arrived before the error depends on timing.
+        let kept = try #require(FileDownloader.size(of: folder.appending(path: "model.safetensors.partial")))
+        #expect(kept <= 100_000)
         try await puller.pull(repository: repository, files: ["model.safetensors"])
         #expect(try Data(contentsOf: folder.appending(path: "model.safetensors")) == Data(weights))
-        #expect(server.log.contains("GET /cdn/weights-blob bytes=100000-"))
+        // Whatever arrived is not fetched again (a Range request), unless nothing arrived at all.
+        #expect(server.log.contains(kept > 0 ? "GET /cdn/weights-blob bytes=\(kept)-" : "GET /cdn/weights-blob"))
     }
 
     @Test("a wrong checksum is rejected and the bad bytes are deleted")
