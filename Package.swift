@@ -11,12 +11,16 @@ let package = Package(
         .library(name: "GlimpseModels", targets: ["GlimpseModels"]),
         .library(name: "GlimpseImage", targets: ["GlimpseImage"]),
         .library(name: "GlimpseHub", targets: ["GlimpseHub"]),
+        .library(name: "GlimpseDescribe", targets: ["GlimpseDescribe"]),
+        .library(name: "GlimpseIndex", targets: ["GlimpseIndex"]),
+        .library(name: "GlimpseSearch", targets: ["GlimpseSearch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(name: "GlimpseRuntime"),
@@ -31,6 +35,12 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(name: "GlimpseDescribe", dependencies: ["GlimpseText", "GlimpseImage", "GlimpseModels"]),
+        .target(
+            name: "GlimpseIndex",
+            dependencies: ["GlimpseDescribe", "GlimpseImage", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(name: "GlimpseSearch", dependencies: ["GlimpseIndex", "GlimpseText"]),
         .systemLibrary(
             name: "CJPEG", pkgConfig: "libjpeg",
             providers: [.apt(["libjpeg62-turbo-dev"]), .brew(["jpeg-turbo"])]
@@ -65,12 +75,15 @@ let package = Package(
                 "GlimpseRuntime",
                 "GlimpseModels",
                 "GlimpseHub",
+                "GlimpseDescribe",
+                "GlimpseIndex",
+                "GlimpseSearch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "GlimpseBenchmarks",
-            dependencies: ["GlimpseRuntime", "GlimpseImage", "GlimpseModels"],
+            dependencies: ["GlimpseRuntime", "GlimpseImage", "GlimpseModels", "GlimpseDescribe", "GlimpseIndex", "GlimpseSearch"],
             path: "Benchmarks/GlimpseBenchmarks"
         ),
         .testTarget(
@@ -102,6 +115,18 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
+        ),
+        .testTarget(
+            name: "GlimpseDescribeTests",
+            dependencies: ["GlimpseDescribe"]
+        ),
+        .testTarget(
+            name: "GlimpseIndexTests",
+            dependencies: ["GlimpseIndex"]
+        ),
+        .testTarget(
+            name: "GlimpseSearchTests",
+            dependencies: ["GlimpseSearch"]
         ),
         .testTarget(
             name: "GlimpseCLITests",

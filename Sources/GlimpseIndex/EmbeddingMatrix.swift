@@ -1,0 +1,49 @@
+/// Embeddings of one kind as a row-major `[rows, dimension]` matrix of unit-length Float rows, with the
+/// image (and, for regions, the region's index in its description) that each row belongs to.
+///
+/// Storage is either Swift memory or a read-only memory-mapped file kept alive by `storage`.
+public struct EmbeddingMatrix: Sendable {
+    public let dimension: Int
+    /// `rowImages[r]` is the image of row `r`.
+    public let rowImages: [ImageID]
+    /// `rowRegions[r]` is the region index of row `r` (0 for whole-image and text rows).
+    public let rowRegions: [Int32]
+    private let storage: any EmbeddingStorage
+
+    public var rows: Int { rowImages.count }
+
+    /// A matrix over Swift memory: `values.count == rowImages.count * dimension`.
+    public init(dimension: Int, rowImages: [ImageID], rowRegions: [Int32]? = nil, values: [Float]) {
+        precondition(values.count == rowImages.count * dimension, "values do not match rows × dimension")
+        self.init(dimension: dimension, rowImages: rowImages, rowRegions: rowRegions,
+                  storage: ArrayEmbeddingStorage(values: values))
+    }
+
+    /// A matrix over storage that outlives it (a mapped file).
+    public init(dimension: Int, rowImages: [ImageID], rowRegions: [Int32]?, storage: any EmbeddingStorage) {
+        precondition(storage.count >= rowImages.count * dimension, "storage smaller than rows × dimension")
+        self.dimension = dimension
+        self.rowImages = rowImages
+        self.rowRegions = rowRegions ?? [Int32](repeating: 0, count: rowImages.count)
+        self.storage = storage
+    }
+
+    /// Calls `body` with all values, row after row.
+    public func withValues<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        try storage.withValues { try body(UnsafeBufferPointer(rebasing: $0.prefix(rows * dimension))) }
+    }
+}
+
+/// Contiguous Float storage that an `EmbeddingMatrix` reads.
+public protocol EmbeddingStorage: Sendable {
+    var count: Int { get }
+    func withValues<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R
+}
+
+struct ArrayEmbeddingStorage: EmbeddingStorage {
+    let values: [Float]
+    var count: Int { values.count }
+    func withValues<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        try values.withUnsafeBufferPointer(body)
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import GlimpseDescribe
+
+/// The row id of an image in the index.
+public typealias ImageID = Int64
+
+/// What search reads from an index. `IndexStore` (the SQLite store) conforms; tests use fakes.
+///
+/// The contract between GlimpseIndex and GlimpseSearch: change it only together with both sides.
+public protocol SearchableIndex: Sendable {
+    /// Images whose description text or keywords match `expression` (an FTS5 `MATCH` expression that
+    /// the caller built with `FullTextExpression`, never raw user text), best first, at most `limit`.
+    func fullTextMatches(_ expression: FullTextExpression, limit: Int) throws -> [FullTextMatch]
+
+    /// The stored embeddings of one kind as one contiguous matrix (memory-mapped where the store can).
+    func embeddingMatrix(_ kind: EmbeddingKind) throws -> EmbeddingMatrix
+
+    /// What search needs to explain and filter results, for the given images (missing ids are skipped).
+    func searchDocuments(_ ids: [ImageID]) throws -> [SearchDocument]
+
+    /// How many described images the index holds.
+    func describedImageCount() throws -> Int
+}
+
+/// An FTS5 `MATCH` expression built from escaped terms only. Construct it from terms, never from raw text.
+public struct FullTextExpression: Sendable, Hashable {
+    /// The expression exactly as it is handed to SQLite.
+    public let sql: String
+
+    /// Any of the terms, each quoted as an FTS5 string (embedded quotes doubled), so that operators,
+    /// column filters, `*`, `^` and `NEAR` in user text are plain words. A term with several words is a
+    /// phrase. Empty terms are dropped; nil when none is left.
+    public init?(anyOf terms: [String]) {
+        let quoted = terms
+            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .filter { !$0.isEmpty }
+            .map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        guard !quoted.isEmpty else { return nil }
+        sql = quoted.joined(separator: " OR ")
+    }
+}
+
+/// One full-text hit: the image and its BM25 score (higher is better; SQLite's `bm25()` negated).
+public struct FullTextMatch: Sendable, Hashable {
+    public var image: ImageID
+    public var score: Double
+    public init(image: ImageID, score: Double) {
+        self.image = image
+        self.score = score
+    }
+}
+
+/// The kinds of embeddings an index stores.
+public enum EmbeddingKind: String, Sendable, Hashable, CaseIterable, Codable {
+    /// CLIP embedding of the whole image; one row per image.
+    case image
+    /// CLIP embeddings of kept regions; one row per region.
+    case region
+    /// Sentence embedding (MiniLM) of the description text; one row per image.
+    case text
+}
+
+/// What search shows and filters on for one image.
+public struct SearchDocument: Sendable, Hashable {
+    public var id: ImageID
+    public var path: String
+    public var caption: String
+    public var text: String
+    public var keywords: [String]
+    public var compounds: [String]
+    /// Kept regions, in the order of the description (the `regionIndex` of region embeddings).
+    public var regions: [SearchRegion]
+
+    public init(id: ImageID, path: String, caption: String, text: String, keywords: [String],
+                compounds: [String], regions: [SearchRegion]) {
+        self.id = id
+        self.path = path
+        self.caption = caption
+        self.text = text
+        self.keywords = keywords
+        self.compounds = compounds
+        self.regions = regions
+    }
+}
+
+/// A kept region as search sees it.
+public struct SearchRegion: Sendable, Hashable {
+    public var box: PixelBox
+    public var caption: String
+    public init(box: PixelBox, caption: String) {
+        self.box = box
+        self.caption = caption
+    }
+}
