@@ -1,4 +1,5 @@
 import Foundation
+import GlimpseImage
 
 /// The detailed description of one image: what the describe pipeline writes and the index stores.
 ///
@@ -61,17 +62,6 @@ public enum DescribeMode: String, Sendable, Hashable, Codable, CaseIterable {
     case quick
     /// The whole method: regions, region captions, CLIP selection, keywords.
     case full
-}
-
-/// A width and height in pixels.
-public struct PixelSize: Sendable, Hashable, Codable {
-    public var width: Int
-    public var height: Int
-    public init(width: Int, height: Int) {
-        self.width = width
-        self.height = height
-    }
-    public var area: Int { width * height }
 }
 
 /// An axis-aligned box in image pixels: `x`, `y` of the top-left corner, `width`, `height`.
@@ -188,5 +178,18 @@ public struct StageTiming: Sendable, Hashable, Codable {
     public init(stage: String, seconds: Double) {
         self.stage = stage
         self.seconds = seconds
+    }
+}
+
+extension PixelSize: Codable {
+    enum CodingKeys: String, CodingKey { case width, height }
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(width: try container.decode(Int.self, forKey: .width), height: try container.decode(Int.self, forKey: .height))
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(width, forKey: .width)
+        try container.encode(height, forKey: .height)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GlimpseDescribe
+import GlimpseImage
 
 @Suite("Description JSON")
 struct DescriptionJSONTests {

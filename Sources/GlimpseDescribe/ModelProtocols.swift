@@ -1,0 +1,44 @@
+import GlimpseImage
+
+// The models the describe pipeline and search use, as protocols: the real adapters wrap GlimpseModels'
+// BLIPCaptioner, SAMSegmenter, CLIPModel and SentenceEmbedder; tests use fakes.
+
+/// Writes captions for pictures (BLIP).
+public protocol ImageCaptioning: Sendable {
+    /// One caption per image. `beams == 1` is greedy decoding.
+    func captions(for images: [RGBImage], beams: Int) throws -> [String]
+}
+
+/// Proposes the regions of a picture ("segment everything", SAM).
+public protocol RegionProposing: Sendable {
+    /// Candidate regions of `image`, in no particular order.
+    func regions(of image: RGBImage) throws -> [ProposedRegion]
+}
+
+/// A region proposed by the segmenter: its bounding box, mask area and quality scores.
+public struct ProposedRegion: Sendable, Hashable {
+    public var box: PixelBox
+    /// Pixels in the mask.
+    public var area: Int
+    public var stability: Float
+    public var predictedIoU: Float
+    public init(box: PixelBox, area: Int, stability: Float, predictedIoU: Float) {
+        self.box = box
+        self.area = area
+        self.stability = stability
+        self.predictedIoU = predictedIoU
+    }
+}
+
+/// Embeds pictures and texts in one space (CLIP). Vectors are unit length.
+public protocol ImageTextEmbedding: Sendable {
+    func embed(images: [RGBImage]) throws -> [[Float]]
+    func embed(texts: [String]) throws -> [[Float]]
+    /// The factor that turns cosine similarities into logits (CLIP's `exp(logit_scale)`).
+    var logitScale: Float { get }
+}
+
+/// Embeds sentences for semantic similarity (MiniLM). Vectors are unit length.
+public protocol SentenceEncoding: Sendable {
+    func embed(sentences: [String]) throws -> [[Float]]
+}
