@@ -42,3 +42,9 @@ public protocol ImageTextEmbedding: Sendable {
 public protocol SentenceEncoding: Sendable {
     func embed(sentences: [String]) throws -> [[Float]]
 }
+
+/// Describes one picture: the describe pipeline, as the indexer sees it.
+public protocol ImageDescribing: Sendable {
+    /// The description of `image`, in `mode` (quick: caption and CLIP embedding; full: the whole method).
+    func describe(_ image: RGBImage, mode: DescribeMode) throws -> Description
+}
