@@ -7,6 +7,20 @@ public typealias ImageID = Int64
 /// What search reads from an index. `IndexStore` (the SQLite store) conforms; tests use fakes.
 ///
 /// The contract between GlimpseIndex and GlimpseSearch: change it only together with both sides.
+///
+/// ## Full-text rules (`SQLiteIndexStore`)
+///
+/// - One FTS5 table over three columns: `text` (the description text as written), `keywords` (the
+///   lemmatised keywords, space-separated) and `compounds` (the compound keywords, each one token).
+/// - Tokenizer: `porter unicode61 remove_diacritics 2 tokenchars '_'` — lowercase, diacritics folded,
+///   every character that is not a letter, digit or `_` separates tokens, and English words are
+///   Porter-stemmed on both sides (so `dogs` in a description meets `dog` in a query).
+/// - **Compounds**: a compound keyword such as `cutting-board` is indexed as the single token
+///   `cutting_board` (`FullTextExpression.compoundToken(_:)`). To match it as a unit, pass that form as
+///   a term: `FullTextExpression(anyOf: ["knife"], compounds: ["cutting-board"])`. A term written with a
+///   hyphen or a space (`"cutting-board"`, `"cutting board"`) is a phrase: it matches the two words next
+///   to each other in the text, not the compound token.
+/// - Scores: `bm25()` with equal column weights, negated (higher is better); ties by image id.
 public protocol SearchableIndex: Sendable {
     /// Images whose description text or keywords match `expression` (an FTS5 `MATCH` expression that
     /// the caller built with `FullTextExpression`, never raw user text), best first, at most `limit`.

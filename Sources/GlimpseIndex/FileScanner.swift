@@ -1,0 +1,137 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A regular file found by a scan, with what `stat` says about it.
+public struct ScannedFile: Sendable, Hashable {
+    public var path: String
+    public var size: Int64
+    /// Seconds since 1970, nanosecond precision.
+    public var modified: Double
+}
+
+/// Something the scan could not look into (a folder without permission, a broken link).
+public struct ScanProblem: Sendable, Hashable {
+    public var path: String
+    public var message: String
+}
+
+/// Walks folders recursively.
+///
+/// - Names starting with `.` (hidden files and folders) are skipped.
+/// - Symbolic links are followed, to files and to folders; a folder already visited (same device and
+///   inode, reached through a link loop or twice through different links) is not entered again. Files
+///   are reported under the path the walk reached them by, not resolved through links.
+/// - Folders that cannot be listed and links that lead nowhere are reported as problems; the walk goes on.
+struct FileScanner {
+    var isCancelled: @Sendable () -> Bool = { Task.isCancelled }
+
+    struct Result {
+        var files: [ScannedFile] = []
+        var problems: [ScanProblem] = []
+    }
+
+    /// `roots` must be absolute, standardised paths (see `normalise`).
+    func scan(_ roots: [String]) -> Result {
+        var result = Result()
+        var visited = Set<FileIdentity>()
+        var seenFiles = Set<String>()
+        for root in roots {
+            guard let info = Self.status(root) else {
+                result.problems.append(ScanProblem(path: root, message: Self.errorText()))
+                continue
+            }
+            if info.isDirectory {
+                walk(root, identity: info.identity, visited: &visited, result: &result, seenFiles: &seenFiles)
+            } else if info.isRegular, seenFiles.insert(root).inserted {
+                result.files.append(ScannedFile(path: root, size: info.size, modified: info.modified))
+            }
+        }
+        return result
+    }
+
+    private func walk(_ folder: String, identity: FileIdentity, visited: inout Set<FileIdentity>, result: inout Result,
+                      seenFiles: inout Set<String>) {
+        guard visited.insert(identity).inserted, !isCancelled() else { return }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        } catch {
+            result.problems.append(ScanProblem(path: folder, message: "cannot list the folder (\(Self.reason(error)))"))
+            return
+        }
+        for name in names where !name.hasPrefix(".") {
+            let path = folder == "/" ? "/" + name : folder + "/" + name
+            guard let info = Self.status(path) else {
+                result.problems.append(ScanProblem(path: path, message: Self.errorText()))
+                continue
+            }
+            if info.isDirectory {
+                walk(path, identity: info.identity, visited: &visited, result: &result, seenFiles: &seenFiles)
+            } else if info.isRegular, seenFiles.insert(path).inserted {
+                result.files.append(ScannedFile(path: path, size: info.size, modified: info.modified))
+            }
+        }
+    }
+
+    /// An absolute path without `.`, `..` or a trailing slash (symbolic links are kept).
+    static func normalise(_ path: String, relativeTo base: String = FileManager.default.currentDirectoryPath) -> String {
+        let absolute = path.hasPrefix("/") ? path : base + "/" + path
+        var parts: [Substring] = []
+        for part in absolute.split(separator: "/") {
+            switch part {
+            case ".": continue
+            case "..": _ = parts.popLast()
+            default: parts.append(part)
+            }
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    // MARK: stat
+
+    struct FileIdentity: Hashable {
+        var device: UInt64
+        var inode: UInt64
+    }
+
+    struct Status {
+        var isDirectory: Bool
+        var isRegular: Bool
+        var size: Int64
+        var modified: Double
+        var identity: FileIdentity
+    }
+
+    /// `stat` of `path`, following links; nil (with `errno` set) when it fails.
+    static func status(_ path: String) -> Status? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        let type = info.st_mode & S_IFMT
+        #if canImport(Darwin)
+        let time = info.st_mtimespec
+        #else
+        let time = info.st_mtim
+        #endif
+        return Status(isDirectory: type == S_IFDIR, isRegular: type == S_IFREG, size: Int64(info.st_size),
+                      modified: Double(time.tv_sec) + Double(time.tv_nsec) / 1e9,
+                      identity: FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
+    }
+
+    private static func errorText() -> String {
+        let code = errno
+        if code == ENOENT { return "a symbolic link that leads nowhere, or a file removed during the scan" }
+        return String(cString: strerror(code))
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        return nsError.localizedDescription
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import GRDB
+
+/// The index database: opens (or creates) it and migrates it to the current schema on open.
+///
+/// Schema version 1 (table `grdb_migrations` records applied versions):
+///
+/// - `image`: `id`, `path` (unique), `contentHash`, `size`, `modified` (seconds since 1970), `width`,
+///   `height`, `format`, `status` (pending · quick · full · failed), `error`, `models` (JSON array of
+///   `ModelStamp`), `source` (scan · import), `createdAt`, `updatedAt`.
+/// - `description`: one per described image: `mode`, `caption`, `text`, `json` (the whole `Description`
+///   as JSON, embeddings left out: they live in `embedding`).
+/// - `region`: every region of the description: `ordinal` (index in `Description.regions`), `keptIndex`
+///   (index among kept regions, the `regionIndex` of region embeddings; null when not kept), box,
+///   `area`, `caption`, `score`, `status`.
+/// - `keyword`: `word` and `isCompound` per image (compounds hyphen-joined as `Keywords` writes them).
+/// - `embedding`: `kind` (image · region · text), `regionIndex`, `dimension`, `vector` (little-endian
+///   Float32 blob); triggers bump `embeddingGeneration.generation` of the kind on every insert/delete.
+/// - `descriptionSearch`: FTS5 over `text`, `keywords`, `compounds` (rowid = image id); see
+///   `SearchableIndex` for the tokenizer and the compound rule.
+/// - `metadata`: `key`/`value`; `databaseID` identifies this database (a UUID) for the sidecar files.
+struct IndexDatabase: Sendable {
+    /// The tokenizer of `descriptionSearch`: Porter stemming over unicode61 (diacritics folded), with
+    /// `_` a token character so that an indexed compound `cutting_board` is one token.
+    static let ftsTokenizer = "porter unicode61 remove_diacritics 2 tokenchars '_'"
+
+    let writer: any DatabaseWriter
+    /// The database file; nil in memory.
+    let url: URL?
+
+    /// Opens the database at `url` (a WAL-mode pool), creating the file and its folder if needed.
+    static func open(at url: URL) throws -> IndexDatabase {
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw IndexError.cannotOpen(path: url.path, reason: "its folder cannot be created (\(error.localizedDescription))")
+        }
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: url.path, configuration: configuration())
+        } catch {
+            throw IndexError.cannotOpen(path: url.path, reason: "\(error)")
+        }
+        let database = IndexDatabase(writer: pool, url: url)
+        try database.migrate()
+        return database
+    }
+
+    /// A private in-memory database (tests, evaluation sets).
+    static func inMemory() throws -> IndexDatabase {
+        let queue = try IndexError.wrapping("creating an in-memory index") {
+            try DatabaseQueue(configuration: configuration())
+        }
+        let database = IndexDatabase(writer: queue, url: nil)
+        try database.migrate()
+        return database
+    }
+
+    private static func configuration() -> Configuration {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        // Another process (an index run) may hold the write lock for one image's transaction.
+        configuration.busyMode = .timeout(10)
+        return configuration
+    }
+
+    private func migrate() throws {
+        let migrator = Self.migrator
+        let path = url?.path ?? ":memory:"
+        do {
+            if try writer.read({ try migrator.hasBeenSuperseded($0) }) {
+                throw IndexError.newerSchema(path: path)
+            }
+            try migrator.migrate(writer)
+        } catch let error as IndexError {
+            throw error
+        } catch {
+            throw IndexError.cannotOpen(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Schema migrations, from version 1. Append new ones; never edit a released one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "image") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("path", .text).notNull().unique()
+                t.column("contentHash", .text).indexed()
+                t.column("size", .integer)
+                t.column("modified", .double)
+                t.column("width", .integer)
+                t.column("height", .integer)
+                t.column("format", .text)
+                t.column("status", .text).notNull()
+                    .check { ["pending", "quick", "full", "failed"].contains($0) }
+                t.column("error", .text)
+                t.column("models", .text)
+                t.column("source", .text).notNull().defaults(to: "scan")
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+            try db.create(index: "image_on_status", on: "image", columns: ["status"])
+            try db.create(table: "description") { t in
+                t.primaryKey("imageId", .integer).references("image", onDelete: .cascade)
+                t.column("mode", .text).notNull()
+                t.column("caption", .text).notNull()
+                t.column("text", .text).notNull()
+                t.column("json", .text).notNull()
+            }
+            try db.create(table: "region") { t in
+                t.column("imageId", .integer).notNull().references("image", onDelete: .cascade)
+                t.column("ordinal", .integer).notNull()
+                t.column("keptIndex", .integer)
+                t.column("x", .integer).notNull()
+                t.column("y", .integer).notNull()
+                t.column("width", .integer).notNull()
+                t.column("height", .integer).notNull()
+                t.column("area", .integer).notNull()
+                t.column("caption", .text)
+                t.column("score", .double)
+                t.column("status", .text).notNull()
+                t.primaryKey(["imageId", "ordinal"])
+            }
+            try db.create(table: "keyword") { t in
+                t.column("imageId", .integer).notNull().references("image", onDelete: .cascade)
+                t.column("word", .text).notNull()
+                t.column("isCompound", .boolean).notNull()
+                t.primaryKey(["imageId", "word", "isCompound"])
+            }
+            try db.create(index: "keyword_on_word", on: "keyword", columns: ["word"])
+            try db.create(table: "embedding") { t in
+                t.column("imageId", .integer).notNull().references("image", onDelete: .cascade)
+                t.column("kind", .text).notNull()
+                t.column("regionIndex", .integer).notNull()
+                t.column("dimension", .integer).notNull()
+                t.column("vector", .blob).notNull()
+                t.primaryKey(["imageId", "kind", "regionIndex"])
+            }
+            try db.create(index: "embedding_on_kind", on: "embedding", columns: ["kind"])
+            try db.create(table: "embeddingGeneration") { t in
+                t.primaryKey("kind", .text)
+                t.column("generation", .integer).notNull()
+            }
+            for kind in EmbeddingKind.allCases {
+                try db.execute(sql: "INSERT INTO embeddingGeneration (kind, generation) VALUES (?, 0)", arguments: [kind.rawValue])
+            }
+            try db.execute(sql: """
+                CREATE TRIGGER embedding_after_insert AFTER INSERT ON embedding BEGIN
+                    UPDATE embeddingGeneration SET generation = generation + 1 WHERE kind = new.kind;
+                END;
+                CREATE TRIGGER embedding_after_delete AFTER DELETE ON embedding BEGIN
+                    UPDATE embeddingGeneration SET generation = generation + 1 WHERE kind = old.kind;
+                END;
+                CREATE VIRTUAL TABLE descriptionSearch USING fts5(text, keywords, compounds, tokenize = "\(ftsTokenizer)");
+                CREATE TRIGGER image_after_delete AFTER DELETE ON image BEGIN
+                    DELETE FROM descriptionSearch WHERE rowid = old.id;
+                END;
+                """)
+            try db.create(table: "metadata") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .text).notNull()
+            }
+            try db.execute(sql: "INSERT INTO metadata (key, value) VALUES ('databaseID', ?)", arguments: [UUID().uuidString])
+        }
+        return migrator
+    }
+}

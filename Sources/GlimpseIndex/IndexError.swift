@@ -1,0 +1,51 @@
+import Foundation
+
+/// Everything that can go wrong in GlimpseIndex. Messages say what happened and what to do.
+public enum IndexError: Error, LocalizedError, Equatable {
+    /// The index database could not be opened or created.
+    case cannotOpen(path: String, reason: String)
+    /// The database was written by a newer Glimpse (a migration this build does not know).
+    case newerSchema(path: String)
+    /// A folder given to the indexer does not exist or is not a folder.
+    case notAFolder(path: String)
+    /// A file could not be read.
+    case unreadableFile(path: String, reason: String)
+    /// The import file is missing or unreadable.
+    case unreadableImportFile(path: String, reason: String)
+    /// A database operation failed.
+    case database(operation: String, reason: String)
+    /// The store is asked for an image it does not hold.
+    case unknownImage(ImageID)
+
+    public var errorDescription: String? {
+        switch self {
+        case let .cannotOpen(path, reason):
+            return "Cannot open the index at \(path): \(reason). Check that the folder exists and is writable, or choose another with --index PATH."
+        case let .newerSchema(path):
+            return "The index at \(path) was written by a newer version of Glimpse. Update Glimpse, or choose another index with --index PATH."
+        case let .notAFolder(path):
+            return "\(path) is not a folder. Give folders that contain images."
+        case let .unreadableFile(path, reason):
+            return "Cannot read \(path): \(reason). Check that the file exists and is readable."
+        case let .unreadableImportFile(path, reason):
+            return "Cannot read the import file \(path): \(reason). Give a readable JSON Lines file (one JSON object per line)."
+        case let .database(operation, reason):
+            return "The index database failed while \(operation): \(reason). If this repeats, check free disk space and file permissions."
+        case let .unknownImage(id):
+            return "The index holds no image with id \(id). Run glimpse status to see what the index holds."
+        }
+    }
+}
+
+extension IndexError {
+    /// Runs `body`, turning errors that are not already `IndexError` into `.database(operation:…)`.
+    static func wrapping<T>(_ operation: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as IndexError {
+            throw error
+        } catch {
+            throw IndexError.database(operation: operation, reason: "\(error)")
+        }
+    }
+}

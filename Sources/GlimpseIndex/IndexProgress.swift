@@ -1,0 +1,89 @@
+import Foundation
+import GlimpseDescribe
+
+/// What the indexer is doing to one file.
+public enum IndexStage: String, Sendable, Hashable {
+    case reading, decoding, describing, saving
+}
+
+/// What became of one file.
+public enum FileOutcome: Sendable, Hashable {
+    /// Described by the pipeline in this mode.
+    case described(DescribeMode)
+    /// A quick entry described again in full mode.
+    case enriched
+    /// The same content was indexed at `from`, which no longer exists: the entry was moved.
+    case moved(from: String)
+    /// The same content is indexed at `from`, which still exists: its description was copied.
+    case copied(from: String)
+    /// The content is what is indexed already (only the file's dates changed): the entry was updated.
+    case unchanged
+    /// Reading, decoding or describing failed; the message is stored with the image.
+    case failed(String)
+}
+
+/// The plan of a run, known once the scan is done.
+public struct IndexPlan: Sendable, Hashable {
+    /// Image files found under the roots.
+    public var found: Int
+    /// Files to read (new, changed, pending, or quick entries to enrich in full mode).
+    public var toProcess: Int
+    /// Files left alone: same size and modification time as indexed (and failed ones, unless retried).
+    public var unchanged: Int
+    /// Indexed images whose files are gone (removed at the end unless claimed by a move).
+    public var missing: Int
+}
+
+/// Progress of an index run, reported as it happens.
+public enum IndexEvent: Sendable, Hashable {
+    /// Walking the folders.
+    case scanning
+    /// The scan is done.
+    case planned(IndexPlan)
+    /// File `index` (0-based) of `total` entered `stage`.
+    case stage(path: String, index: Int, total: Int, stage: IndexStage)
+    /// File `index` of `total` is done and committed.
+    case finished(path: String, index: Int, total: Int, outcome: FileOutcome)
+    /// The run ended (completed or stopped).
+    case completed(IndexReport)
+}
+
+/// The summary of an index run.
+public struct IndexReport: Sendable, Hashable {
+    public var plan = IndexPlan(found: 0, toProcess: 0, unchanged: 0, missing: 0)
+    public var described = 0
+    public var enriched = 0
+    public var moved = 0
+    public var copied = 0
+    /// Entries removed because their files are gone.
+    public var removed = 0
+    /// Files that failed, with their messages (also stored in the index).
+    public var failures: [ScanProblem] = []
+    /// Folders and links the scan could not follow.
+    public var problems: [ScanProblem] = []
+    /// True when the run was stopped (Ctrl-C) before it processed every file; what was committed stays.
+    public var cancelled = false
+    /// Seconds the run took.
+    public var seconds: Double = 0
+
+    public init() {}
+
+    /// Files processed (described, enriched, moved, copied or failed).
+    public var processed: Int { described + enriched + moved + copied + failures.count }
+}
+
+/// Options of an index run.
+public struct IndexOptions: Sendable {
+    /// `quick` for the fast first pass; `full` describes new files fully and enriches quick entries.
+    public var mode: DescribeMode
+    /// Retry files that failed before even when they did not change.
+    public var retryFailed: Bool
+    /// Files read and decoded ahead of the one being described (memory: that many decoded images).
+    public var lookahead: Int
+
+    public init(mode: DescribeMode = .full, retryFailed: Bool = false, lookahead: Int = 1) {
+        self.mode = mode
+        self.retryFailed = retryFailed
+        self.lookahead = max(1, lookahead)
+    }
+}

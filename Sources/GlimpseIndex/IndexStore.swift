@@ -1,0 +1,122 @@
+import Foundation
+import GlimpseDescribe
+
+/// Where an image stands in the index.
+public enum ImageStatus: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Found by a scan, not described yet (a run was stopped before it got there).
+    case pending
+    /// Described in quick mode (caption and CLIP embedding); a full pass enriches it.
+    case quick
+    /// Described with the whole method.
+    case full
+    /// Describing failed; `error` says why. Retried when the file changes.
+    case failed
+}
+
+/// What the file system says about one image file. `size` and `modified` are nil for images imported
+/// without a file: those rows are never touched by a scan.
+public struct FileFacts: Sendable, Hashable {
+    /// The path as the scan reached it (not resolved through symlinks).
+    public var path: String
+    public var size: Int64?
+    /// Modification time, seconds since 1970 (nanosecond precision where the system has it).
+    public var modified: Double?
+    /// Non-cryptographic 128-bit fingerprint of the bytes (`ContentHash`), nil until the file was read.
+    public var contentHash: String?
+    /// `ImageFormat.rawValue`, nil when not known.
+    public var format: String?
+
+    public init(path: String, size: Int64? = nil, modified: Double? = nil, contentHash: String? = nil, format: String? = nil) {
+        self.path = path
+        self.size = size
+        self.modified = modified
+        self.contentHash = contentHash
+        self.format = format
+    }
+}
+
+/// One image row as the indexer sees it.
+public struct IndexedImage: Sendable, Hashable {
+    public var id: ImageID
+    public var facts: FileFacts
+    public var status: ImageStatus
+    public var error: String?
+    public init(id: ImageID, facts: FileFacts, status: ImageStatus, error: String? = nil) {
+        self.id = id
+        self.facts = facts
+        self.status = status
+        self.error = error
+    }
+}
+
+/// What `glimpse status` prints: counts, models, errors and the index's size on disk.
+public struct IndexSummary: Sendable, Hashable {
+    /// Images per status (every status present, zero when none).
+    public var counts: [ImageStatus: Int]
+    /// Stored embeddings per kind.
+    public var embeddings: [EmbeddingKind: Int]
+    /// Distinct models that wrote the stored descriptions, with how many images each described.
+    public var models: [ModelUse]
+    /// The most recent failures: path and message.
+    public var recentErrors: [FailedImage]
+    /// Bytes on disk: database, its WAL and the embedding sidecar files (0 for in-memory stores).
+    public var bytesOnDisk: Int64
+    /// Where the index lives; nil in memory.
+    public var location: String?
+
+    public var total: Int { counts.values.reduce(0, +) }
+
+    public struct ModelUse: Sendable, Hashable {
+        public var model: ModelStamp
+        public var images: Int
+    }
+
+    public struct FailedImage: Sendable, Hashable {
+        public var path: String
+        public var message: String
+    }
+}
+
+/// What the indexer, `glimpse status` and `glimpse import` need from an index, on top of what search reads.
+///
+/// Every write is one transaction: a process killed at any point leaves the index as it was before
+/// the write or after it. `SQLiteIndexStore` is the implementation.
+public protocol IndexStore: SearchableIndex {
+    /// Every image whose path is under one of `roots` (a root itself or below it, by path prefix).
+    func images(under roots: [String]) throws -> [IndexedImage]
+
+    /// The image stored at `path`, if any.
+    func image(atPath path: String) throws -> IndexedImage?
+
+    /// Images with this content hash that have a description (status quick or full), full ones first.
+    func describedImages(withContentHash hash: String) throws -> [IndexedImage]
+
+    /// Adds rows with status `pending` for paths the index does not hold yet (existing paths untouched).
+    func addPending(_ files: [FileFacts]) throws
+
+    /// Stores `description` for the file at `facts.path` (inserting or replacing the image row and
+    /// everything derived from it: regions, keywords, full-text row, embeddings) in one transaction.
+    @discardableResult
+    func saveDescription(_ description: Description, for facts: FileFacts) throws -> ImageID
+
+    /// Marks the image at `facts.path` failed with `message` (inserting the row if needed); its old
+    /// description, if any, is removed so that search never shows a stale one.
+    func recordFailure(_ message: String, for facts: FileFacts) throws
+
+    /// Moves image `id` to a new path (a renamed file): its description is kept.
+    /// A pending row at the new path is replaced.
+    func moveImage(_ id: ImageID, to facts: FileFacts) throws
+
+    /// Stores for `facts.path` a copy of image `source`'s description (the same content at another path).
+    @discardableResult
+    func copyDescription(of source: ImageID, to facts: FileFacts) throws -> ImageID
+
+    /// Removes images and everything derived from them.
+    func removeImages(_ ids: [ImageID]) throws
+
+    /// The stored description of `id` with its embeddings, or nil when it has none.
+    func description(of id: ImageID) throws -> Description?
+
+    /// Counts, models, recent errors and size, for `glimpse status`.
+    func summary() throws -> IndexSummary
+}

@@ -1,0 +1,255 @@
+import Foundation
+import GlimpseDescribe
+import GlimpseImage
+
+/// Indexes folders of images: scans them, describes what is new or changed, recognises moved and
+/// duplicated files by content hash, removes entries whose files are gone.
+///
+/// - **Incremental**: a file with the size and modification time of its entry is skipped; a changed
+///   file is read and hashed — same content as indexed: only its dates are updated; else described again.
+/// - **Moves**: a new path whose content hash equals that of an entry whose file is gone takes over
+///   that entry (same id, description kept).
+/// - **Duplicates**: a new path whose content equals a described image that still exists gets its own
+///   entry with a copy of that description (not described again); each path is then independent.
+/// - **Resumable**: every file is committed in its own transaction; files found by the scan are
+///   recorded as `pending` first, so a run killed at any point loses at most the file in flight and the
+///   next run continues with the pending ones.
+/// - **Pipelined**: reading, hashing and decoding of the next files (`IndexOptions.lookahead`) overlap
+///   the description of the current one; at most `lookahead + 1` decoded images are in memory.
+/// - **Errors**: a file that cannot be read, decoded or described is recorded as `failed` with its
+///   message and the run goes on; failed files are retried when they change (or with `retryFailed`).
+/// - **Cancellation**: cancelling the task stops the run after the file in flight is committed; the
+///   report says `cancelled`, and entries of vanished files are removed only by a completed run.
+public struct Indexer: Sendable {
+    public var store: any IndexStore
+    public var describer: any ImageDescribing
+    public var options: IndexOptions
+    public var decoding: DecodingOptions
+
+    public init(store: any IndexStore, describer: any ImageDescribing, options: IndexOptions = IndexOptions(),
+                decoding: DecodingOptions = DecodingOptions()) {
+        self.store = store
+        self.describer = describer
+        self.options = options
+        self.decoding = decoding
+    }
+
+    struct WorkItem: Sendable {
+        var index: Int
+        var file: ScannedFile
+        var known: IndexedImage?
+    }
+
+    struct Prepared: Sendable {
+        var item: WorkItem
+        var facts: FileFacts
+        var data: Data?
+        var image: RGBImage?
+        var failure: String?
+    }
+
+    /// Indexes `roots` (folders or files; relative paths are taken from the current folder).
+    public func run(_ roots: [String], progress: @escaping @Sendable (IndexEvent) -> Void = { _ in }) async throws -> IndexReport {
+        let clock = ContinuousClock.now
+        var report = IndexReport()
+        let roots = roots.map { FileScanner.normalise($0) }
+        for root in roots where FileScanner.status(root) == nil {
+            throw IndexError.notAFolder(path: root)
+        }
+        progress(.scanning)
+        let known = Dictionary(try store.images(under: roots).map { ($0.facts.path, $0) }, uniquingKeysWith: { first, _ in first })
+        let scan = await offload { FileScanner().scan(roots) }
+        report.problems = scan.problems
+
+        var work: [WorkItem] = []
+        var newFiles: [FileFacts] = []
+        var found = 0
+        var unchanged = 0
+        for file in scan.files {
+            if Task.isCancelled { break }
+            let entry = known[file.path]
+            if let entry, entry.facts.size == file.size, entry.facts.modified == file.modified, !needsWork(entry) {
+                found += 1
+                unchanged += 1
+                continue
+            }
+            let format: ImageFormat?
+            switch Self.probe(file.path) {
+            case let .image(detected) where ImageFormat.decodable.contains(detected): format = detected
+            case .image, .notAnImage: continue
+            case .unreadable: format = nil  // recorded as failed with the reason when it is read
+            }
+            found += 1
+            if entry == nil {
+                newFiles.append(FileFacts(path: file.path, size: file.size, modified: file.modified, format: format?.rawValue))
+            }
+            work.append(WorkItem(index: work.count, file: file, known: entry))
+        }
+        let seen = Set(scan.files.map(\.path))
+        let missing = known.values.filter { !seen.contains($0.facts.path) && $0.facts.size != nil }
+        var movable: [String: [IndexedImage]] = [:]
+        for image in missing.sorted(by: { $0.id < $1.id }) where image.status == .quick || image.status == .full {
+            if let hash = image.facts.contentHash { movable[hash, default: []].append(image) }
+        }
+        var claimed = Set<ImageID>()
+        try store.addPending(newFiles)
+        report.plan = IndexPlan(found: found, toProcess: work.count, unchanged: unchanged, missing: missing.count)
+        progress(.planned(report.plan))
+
+        let items = work
+        var inFlight: [Task<Prepared, Never>] = []
+        var next = 0
+        func startPreparing() {
+            while inFlight.count < options.lookahead, next < work.count {
+                let item = items[next]
+                next += 1
+                inFlight.append(Task { await offload { prepare(item, total: items.count, progress: progress) } })
+            }
+        }
+        for _ in work.indices {
+            if Task.isCancelled {
+                report.cancelled = true
+                break
+            }
+            startPreparing()
+            let prepared = await inFlight.removeFirst().value
+            startPreparing()
+            let outcome = await process(prepared, total: work.count, movable: &movable, claimed: &claimed, progress: progress)
+            switch outcome {
+            case .described: report.described += 1
+            case .enriched: report.enriched += 1
+            case .moved: report.moved += 1
+            case .copied: report.copied += 1
+            case .unchanged: report.plan.unchanged += 1
+            case let .failed(message): report.failures.append(ScanProblem(path: prepared.facts.path, message: message))
+            }
+            progress(.finished(path: prepared.facts.path, index: prepared.item.index, total: work.count, outcome: outcome))
+        }
+        for task in inFlight { _ = await task.value }
+        if !report.cancelled && !Task.isCancelled {
+            let gone = missing.map(\.id).filter { !claimed.contains($0) }
+            try store.removeImages(gone)
+            report.removed = gone.count
+        } else {
+            report.cancelled = true
+        }
+        report.seconds = (ContinuousClock.now - clock) / .seconds(1)
+        progress(.completed(report))
+        return report
+    }
+
+    /// Whether an unchanged file's entry still needs work in this run's mode.
+    func needsWork(_ entry: IndexedImage) -> Bool {
+        switch entry.status {
+        case .pending: return true
+        case .quick: return options.mode == .full
+        case .full: return false
+        case .failed: return options.retryFailed
+        }
+    }
+
+    func satisfies(_ status: ImageStatus) -> Bool {
+        status == .full || (status == .quick && options.mode == .quick)
+    }
+
+    /// Reads and hashes the file; decodes it unless an indexed copy of the same content can stand in.
+    func prepare(_ item: WorkItem, total: Int, progress: @Sendable (IndexEvent) -> Void) -> Prepared {
+        let path = item.file.path
+        var facts = FileFacts(path: path, size: item.file.size, modified: item.file.modified)
+        progress(.stage(path: path, index: item.index, total: total, stage: .reading))
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(filePath: path), options: .mappedIfSafe)
+        } catch {
+            return Prepared(item: item, facts: facts, failure: "cannot read the file (\((error as NSError).localizedDescription))")
+        }
+        facts.contentHash = ContentHash.of(data)
+        facts.format = ImageFormat.detect(data.prefix(16))?.rawValue
+        if let hash = facts.contentHash {
+            if item.known?.facts.contentHash == hash, let status = item.known?.status, satisfies(status) {
+                return Prepared(item: item, facts: facts, data: data)
+            }
+            if let copies = try? store.describedImages(withContentHash: hash), copies.contains(where: { satisfies($0.status) }) {
+                return Prepared(item: item, facts: facts, data: data)
+            }
+        }
+        progress(.stage(path: path, index: item.index, total: total, stage: .decoding))
+        do {
+            return Prepared(item: item, facts: facts, image: try ImageDecoder.decode(data, options: decoding))
+        } catch {
+            return Prepared(item: item, facts: facts, failure: error.localizedDescription)
+        }
+    }
+
+    /// Moves, copies or describes one prepared file and commits the result.
+    func process(_ prepared: Prepared, total: Int, movable: inout [String: [IndexedImage]], claimed: inout Set<ImageID>,
+                 progress: @escaping @Sendable (IndexEvent) -> Void) async -> FileOutcome {
+        let facts = prepared.facts
+        let index = prepared.item.index
+        do {
+            if let failure = prepared.failure {
+                try store.recordFailure(failure, for: facts)
+                return .failed(failure)
+            }
+            let hash = facts.contentHash ?? ""
+            if let known = prepared.item.known, known.facts.contentHash == hash, satisfies(known.status) {
+                try store.moveImage(known.id, to: facts)
+                return .unchanged
+            }
+            var outcome: FileOutcome?
+            if var sources = movable[hash], !sources.isEmpty {
+                let source = sources.removeFirst()
+                movable[hash] = sources
+                claimed.insert(source.id)
+                try store.moveImage(source.id, to: facts)
+                if satisfies(source.status) { return .moved(from: source.facts.path) }
+                outcome = .moved(from: source.facts.path)
+            } else if let source = try store.describedImages(withContentHash: hash)
+                .first(where: { $0.facts.path != facts.path && satisfies($0.status) && !claimed.contains($0.id) }) {
+                try store.copyDescription(of: source.id, to: facts)
+                return .copied(from: source.facts.path)
+            }
+            var image = prepared.image
+            if image == nil, let data = prepared.data {
+                progress(.stage(path: facts.path, index: index, total: total, stage: .decoding))
+                image = try ImageDecoder.decode(data, options: decoding)
+            }
+            guard let image else { throw IndexError.unreadableFile(path: facts.path, reason: "nothing was read") }
+            progress(.stage(path: facts.path, index: index, total: total, stage: .describing))
+            let describer = self.describer
+            let mode = options.mode
+            let description = try await offload { try describer.describe(image, mode: mode) }
+            progress(.stage(path: facts.path, index: index, total: total, stage: .saving))
+            try store.saveDescription(description, for: facts)
+            if let outcome { return outcome }
+            return prepared.item.known?.status == .quick && mode == .full ? .enriched : .described(mode)
+        } catch {
+            let message = error.localizedDescription
+            try? store.recordFailure(message, for: facts)
+            return .failed(message)
+        }
+    }
+
+    enum Probe { case image(ImageFormat), notAnImage, unreadable }
+
+    /// The format of the file at `path` from its first bytes.
+    static func probe(_ path: String) -> Probe {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return .unreadable }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 16) else { return .unreadable }
+        return ImageFormat.detect(head).map(Probe.image) ?? .notAnImage
+    }
+}
+
+/// Runs blocking work (decoding, inference) on a dispatch thread, off Swift's cooperative pool.
+func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+    }
+}
+
+func offload<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(returning: work()) }
+    }
+}

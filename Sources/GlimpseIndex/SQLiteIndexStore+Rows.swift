@@ -1,0 +1,125 @@
+import Foundation
+import GlimpseDescribe
+import GlimpseImage
+import GRDB
+
+// The rows derived from one description, written inside the caller's transaction.
+extension SQLiteIndexStore {
+    /// Inserts or updates the image row at `facts.path` and returns its id. `size` (pixels) and
+    /// `models` replace the stored ones; a nil content hash or format keeps the stored one.
+    static func upsertImage(_ db: Database, facts: FileFacts, status: ImageStatus, error: String?, size: PixelSize?,
+                            models: [ModelStamp], source: String) throws -> ImageID {
+        let now = Date()
+        let modelsJSON = models.isEmpty ? nil : String(decoding: try JSONEncoder().encode(models), as: UTF8.self)
+        let id = try Int64.fetchOne(db, sql: """
+            INSERT INTO image (path, contentHash, size, modified, width, height, format, status, error, models, source, createdAt, updatedAt)
+            VALUES (:path, :hash, :size, :modified, :width, :height, :format, :status, :error, :models, :source, :now, :now)
+            ON CONFLICT(path) DO UPDATE SET
+                contentHash = coalesce(excluded.contentHash, contentHash), size = excluded.size,
+                modified = excluded.modified, width = excluded.width, height = excluded.height,
+                format = coalesce(excluded.format, format), status = excluded.status, error = excluded.error,
+                models = excluded.models, source = excluded.source, updatedAt = excluded.updatedAt
+            RETURNING id
+            """, arguments: [
+                "path": facts.path, "hash": facts.contentHash, "size": facts.size, "modified": facts.modified,
+                "width": size?.width, "height": size?.height, "format": facts.format, "status": status.rawValue,
+                "error": error, "models": modelsJSON, "source": source, "now": now,
+            ])
+        guard let id else { throw IndexError.database(operation: "saving \(facts.path)", reason: "no row id returned") }
+        return id
+    }
+
+    /// Deletes everything derived from image `id` (not the image row).
+    static func clearDerived(_ db: Database, _ id: ImageID) throws {
+        try db.execute(sql: """
+            DELETE FROM description WHERE imageId = :id;
+            DELETE FROM region WHERE imageId = :id;
+            DELETE FROM keyword WHERE imageId = :id;
+            DELETE FROM embedding WHERE imageId = :id;
+            DELETE FROM descriptionSearch WHERE rowid = :id;
+            """, arguments: ["id": id])
+    }
+
+    /// Writes the image row and all rows derived from `description`.
+    static func save(_ description: Description, for facts: FileFacts, source: String, in db: Database) throws -> ImageID {
+        let status: ImageStatus = description.mode == .full ? .full : .quick
+        let id = try upsertImage(db, facts: facts, status: status, error: nil, size: description.imageSize,
+                                 models: description.models, source: source)
+        try clearDerived(db, id)
+        try insertDerived(db, id, description)
+        return id
+    }
+
+    static func insertDerived(_ db: Database, _ id: ImageID, _ description: Description) throws {
+        var archived = description
+        archived.embeddings = DescriptionEmbeddings()
+        for index in archived.regions.indices { archived.regions[index].embedding = [] }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try encoder.encode(archived), as: UTF8.self)
+        try db.execute(sql: "INSERT INTO description (imageId, mode, caption, text, json) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [id, description.mode.rawValue, description.caption, description.text, json])
+
+        let regionStatement = try db.cachedStatement(sql: """
+            INSERT INTO region (imageId, ordinal, keptIndex, x, y, width, height, area, caption, score, status)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let embeddingStatement = try db.cachedStatement(sql: """
+            INSERT INTO embedding (imageId, kind, regionIndex, dimension, vector) VALUES (?, ?, ?, ?, ?)
+            """)
+        var keptIndex = 0
+        for (ordinal, region) in description.regions.enumerated() {
+            let kept: Int? = region.status == .kept ? keptIndex : nil
+            try regionStatement.execute(arguments: [
+                id, ordinal, kept, region.box.x, region.box.y, region.box.width, region.box.height, region.area,
+                region.caption, region.score.map { Double($0) }, region.status.rawValue,
+            ])
+            if let kept {
+                if !region.embedding.isEmpty {
+                    try embeddingStatement.execute(arguments: [id, EmbeddingKind.region.rawValue, kept, region.embedding.count,
+                                                               EmbeddingBlob.encode(region.embedding)])
+                }
+                keptIndex += 1
+            }
+        }
+        for (kind, vector) in [(EmbeddingKind.image, description.embeddings.image), (.text, description.embeddings.text)]
+        where !vector.isEmpty {
+            try embeddingStatement.execute(arguments: [id, kind.rawValue, 0, vector.count, EmbeddingBlob.encode(vector)])
+        }
+
+        let keywordStatement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO keyword (imageId, word, isCompound) VALUES (?, ?, ?)")
+        for word in description.keywords { try keywordStatement.execute(arguments: [id, word, false]) }
+        for compound in description.compounds { try keywordStatement.execute(arguments: [id, compound, true]) }
+
+        try db.execute(sql: "INSERT INTO descriptionSearch (rowid, text, keywords, compounds) VALUES (?, ?, ?, ?)", arguments: [
+            id, description.text, description.keywords.joined(separator: " "),
+            description.compounds.map(FullTextExpression.compoundToken).joined(separator: " "),
+        ])
+    }
+}
+
+extension FullTextExpression {
+    /// The single full-text token that an indexed compound keyword is stored as: lowercased, each run
+    /// of characters that are not letters or digits (the hyphen of `cutting-board`, spaces) replaced by
+    /// one `_` — `cutting-board` → `cutting_board`. Pass this form as a term to match the compound as a
+    /// unit: `FullTextExpression(anyOf: ["knife", FullTextExpression.compoundToken("cutting-board")])`.
+    public static func compoundToken(_ compound: String) -> String {
+        var token = ""
+        var pendingSeparator = false
+        for character in compound.lowercased() {
+            if character.isLetter || character.isNumber {
+                if pendingSeparator && !token.isEmpty { token.append("_") }
+                pendingSeparator = false
+                token.append(character)
+            } else {
+                pendingSeparator = true
+            }
+        }
+        return token
+    }
+
+    /// Any of `terms` (words or phrases) or of `compounds` (each matched as one token, see `compoundToken`).
+    public init?(anyOf terms: [String], compounds: [String]) {
+        self.init(anyOf: terms + compounds.map(Self.compoundToken))
+    }
+}

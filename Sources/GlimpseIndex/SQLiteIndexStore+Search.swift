@@ -1,0 +1,154 @@
+import Foundation
+import GlimpseDescribe
+import GRDB
+
+// `SearchableIndex`: what GlimpseSearch reads.
+extension SQLiteIndexStore {
+    public func fullTextMatches(_ expression: FullTextExpression, limit: Int) throws -> [FullTextMatch] {
+        guard limit > 0 else { return [] }
+        return try read("searching the descriptions") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT rowid AS id, bm25(descriptionSearch) AS rank FROM descriptionSearch
+                WHERE descriptionSearch MATCH ? ORDER BY rank, rowid LIMIT ?
+                """, arguments: [expression.sql, limit])
+                .map { FullTextMatch(image: $0["id"], score: -($0["rank"] as Double)) }
+        }
+    }
+
+    public func describedImageCount() throws -> Int {
+        try read("counting images") { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM image WHERE status IN ('quick', 'full')") ?? 0
+        }
+    }
+
+    public func searchDocuments(_ ids: [ImageID]) throws -> [SearchDocument] {
+        try read("reading search documents") { db in
+            var documents: [SearchDocument] = []
+            documents.reserveCapacity(ids.count)
+            let imageStatement = try db.cachedStatement(sql: """
+                SELECT i.path, d.caption, d.text FROM image i JOIN description d ON d.imageId = i.id WHERE i.id = ?
+                """)
+            let keywordStatement = try db.cachedStatement(sql: "SELECT word, isCompound FROM keyword WHERE imageId = ? ORDER BY rowid")
+            let regionStatement = try db.cachedStatement(sql: """
+                SELECT x, y, width, height, caption FROM region WHERE imageId = ? AND keptIndex IS NOT NULL ORDER BY keptIndex
+                """)
+            for id in ids {
+                guard let row = try Row.fetchOne(imageStatement, arguments: [id]) else { continue }
+                var words: [String] = []
+                var compounds: [String] = []
+                for keyword in try Row.fetchAll(keywordStatement, arguments: [id]) {
+                    if keyword["isCompound"] as Bool { compounds.append(keyword["word"]) } else { words.append(keyword["word"]) }
+                }
+                let regions = try Row.fetchAll(regionStatement, arguments: [id]).map {
+                    SearchRegion(box: PixelBox(x: $0["x"], y: $0["y"], width: $0["width"], height: $0["height"]),
+                                 caption: $0["caption"] ?? "")
+                }
+                documents.append(SearchDocument(id: id, path: row["path"], caption: row["caption"], text: row["text"],
+                                                keywords: words, compounds: compounds, regions: regions))
+            }
+            return documents
+        }
+    }
+
+    /// The embeddings of `kind`. Memory-mapped from `<database>.vectors/<kind>.f32` for a file store:
+    /// the file is reused while its generation matches the database's and rebuilt otherwise (after any
+    /// embedding write); built in memory for an in-memory store. The matrix returned stays valid
+    /// (it keeps its mapping) even when a later write replaces the file.
+    ///
+    /// When stored vectors have different dimensions (a model was changed), the matrix holds those of
+    /// the most common dimension.
+    public func embeddingMatrix(_ kind: EmbeddingKind) throws -> EmbeddingMatrix {
+        let generation = try read("reading the embedding generation") { db in
+            try Int64.fetchOne(db, sql: "SELECT generation FROM embeddingGeneration WHERE kind = ?", arguments: [kind.rawValue]) ?? 0
+        }
+        if let cached = matrices.withLock({ $0[kind] }), cached.generation == generation { return cached.matrix }
+        let file = vectorsFolder?.appending(path: "\(kind.rawValue).f32")
+        if let file, let mapped = EmbeddingSidecar.map(file, expected: (generation, databaseID)) {
+            matrices.withLock { $0[kind] = (generation, mapped) }
+            return mapped
+        }
+        let (built, builtGeneration) = try read("reading embeddings") { db in
+            (try Self.buildMatrix(kind, db), try Int64.fetchOne(db, sql: "SELECT generation FROM embeddingGeneration WHERE kind = ?",
+                                                                arguments: [kind.rawValue]) ?? 0)
+        }
+        var matrix = built
+        if let file {
+            do {
+                try EmbeddingSidecar.write(built, generation: builtGeneration, databaseID: databaseID, to: file)
+                if let mapped = EmbeddingSidecar.map(file, expected: (builtGeneration, databaseID)) { matrix = mapped }
+            } catch {
+                // A read-only folder: serve the matrix from memory.
+            }
+        }
+        matrices.withLock { $0[kind] = (builtGeneration, matrix) }
+        return matrix
+    }
+
+    /// All vectors of `kind` in one read transaction, ordered by image and region.
+    static func buildMatrix(_ kind: EmbeddingKind, _ db: Database) throws -> EmbeddingMatrix {
+        let dimension = try Int.fetchOne(db, sql: """
+            SELECT dimension FROM embedding WHERE kind = ? GROUP BY dimension ORDER BY count(*) DESC, dimension DESC LIMIT 1
+            """, arguments: [kind.rawValue]) ?? 0
+        var images: [ImageID] = []
+        var regions: [Int32] = []
+        var values: [Float] = []
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT imageId, regionIndex, vector FROM embedding WHERE kind = ? AND dimension = ? ORDER BY imageId, regionIndex
+            """, arguments: [kind.rawValue, dimension])
+        while let row = try rows.next() {
+            let appended = try row.withUnsafeData(named: "vector") { blob -> Bool in
+                // A damaged row is left out, never read past its end.
+                guard let blob, blob.count == dimension * 4 else { return false }
+                blob.withUnsafeBytes { raw in
+                    for index in 0..<dimension { values.append(raw.loadUnaligned(fromByteOffset: index * 4, as: Float.self)) }
+                }
+                return true
+            }
+            guard appended else { continue }
+            images.append(row["imageId"])
+            regions.append(Int32(truncatingIfNeeded: row["regionIndex"] as Int))
+        }
+        return EmbeddingMatrix(dimension: dimension, rowImages: images, rowRegions: regions, values: values)
+    }
+
+    // MARK: Status
+
+    public func summary() throws -> IndexSummary {
+        var summary = try read("reading the index summary") { db in
+            var counts = Dictionary(uniqueKeysWithValues: ImageStatus.allCases.map { ($0, 0) })
+            for row in try Row.fetchAll(db, sql: "SELECT status, count(*) AS n FROM image GROUP BY status") {
+                if let status = ImageStatus(rawValue: row["status"]) { counts[status] = row["n"] }
+            }
+            var embeddings = Dictionary(uniqueKeysWithValues: EmbeddingKind.allCases.map { ($0, 0) })
+            for row in try Row.fetchAll(db, sql: "SELECT kind, count(*) AS n FROM embedding GROUP BY kind") {
+                if let kind = EmbeddingKind(rawValue: row["kind"]) { embeddings[kind] = row["n"] }
+            }
+            var uses: [ModelStamp: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT models, count(*) AS n FROM image WHERE models IS NOT NULL GROUP BY models") {
+                let json: String = row["models"]
+                for stamp in (try? JSONDecoder().decode([ModelStamp].self, from: Data(json.utf8))) ?? [] {
+                    uses[stamp, default: 0] += row["n"] as Int
+                }
+            }
+            let models = uses.map { IndexSummary.ModelUse(model: $0.key, images: $0.value) }
+                .sorted { ($0.model.role.rawValue, $0.model.identifier) < ($1.model.role.rawValue, $1.model.identifier) }
+            let errors = try Row.fetchAll(db, sql: """
+                SELECT path, error FROM image WHERE status = 'failed' ORDER BY updatedAt DESC, id DESC LIMIT 20
+                """).map { IndexSummary.FailedImage(path: $0["path"], message: $0["error"] ?? "") }
+            return IndexSummary(counts: counts, embeddings: embeddings, models: models, recentErrors: errors,
+                                bytesOnDisk: 0, location: nil)
+        }
+        if let url {
+            summary.location = url.path
+            var files = ["", "-wal", "-shm"].map { URL(filePath: url.path + $0) }
+            if let folder = vectorsFolder {
+                files += ((try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? [])
+            }
+            summary.bytesOnDisk = files.reduce(0) { total, file in
+                let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? NSNumber)?.int64Value ?? 0
+                return total + size
+            }
+        }
+        return summary
+    }
+}

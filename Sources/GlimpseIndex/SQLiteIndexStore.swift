@@ -1,0 +1,215 @@
+import Foundation
+import GlimpseDescribe
+import GlimpseImage
+import GlimpseRuntime
+import GRDB
+
+/// The index on SQLite (GRDB): a WAL-mode database file plus memory-mapped embedding files next to it
+/// (`<database>.vectors/<kind>.f32`), or everything in memory.
+///
+/// Safe to use from several threads and processes at once: writes are serialised by SQLite, readers
+/// see committed snapshots (an index run in one process and a search in another work together).
+public final class SQLiteIndexStore: IndexStore {
+    let database: IndexDatabase
+    /// The database file; nil for an in-memory store.
+    public var url: URL? { database.url }
+    let databaseID: UUID
+    /// Embedding matrices already built or mapped, by kind, with the generation they reflect.
+    let matrices = Locked<[EmbeddingKind: (generation: Int64, matrix: EmbeddingMatrix)]>([:])
+
+    /// Opens (creating and migrating as needed) the index database at `url`.
+    public convenience init(url: URL) throws {
+        try self.init(database: IndexDatabase.open(at: url))
+    }
+
+    /// A private in-memory index (tests, evaluation sets); embedding matrices are built in memory.
+    public static func inMemory() throws -> SQLiteIndexStore {
+        try SQLiteIndexStore(database: IndexDatabase.inMemory())
+    }
+
+    /// The default index: `index.sqlite` in Glimpse's data folder (`$GLIMPSE_DATA_DIR`, else
+    /// `$XDG_DATA_HOME/glimpse`, else `~/.local/share/glimpse`).
+    public static func defaultURL(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        GlimpseDirectories(environment: environment).defaultIndex
+    }
+
+    init(database: IndexDatabase) throws {
+        self.database = database
+        let text = try IndexError.wrapping("reading the database id") {
+            try database.writer.read { try String.fetchOne($0, sql: "SELECT value FROM metadata WHERE key = 'databaseID'") }
+        }
+        databaseID = text.flatMap(UUID.init(uuidString:)) ?? UUID()
+    }
+
+    /// The folder of the memory-mapped embedding files; nil in memory.
+    public var vectorsFolder: URL? {
+        url.map { $0.deletingLastPathComponent().appending(path: $0.lastPathComponent + ".vectors", directoryHint: .isDirectory) }
+    }
+
+    func read<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
+        try IndexError.wrapping(operation) { try database.writer.read(body) }
+    }
+
+    func write<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
+        try IndexError.wrapping(operation) { try database.writer.write(body) }
+    }
+
+    // MARK: Reading rows
+
+    static let imageColumns = "id, path, size, modified, contentHash, format, status, error"
+
+    static func indexedImage(_ row: Row) -> IndexedImage {
+        IndexedImage(
+            id: row["id"],
+            facts: FileFacts(path: row["path"], size: row["size"], modified: row["modified"],
+                             contentHash: row["contentHash"], format: row["format"]),
+            status: ImageStatus(rawValue: row["status"]) ?? .failed,
+            error: row["error"])
+    }
+
+    public func images(under roots: [String]) throws -> [IndexedImage] {
+        try read("listing indexed images") { db in
+            var result: [IndexedImage] = []
+            var seen = Set<ImageID>()
+            for root in roots {
+                let trimmed = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+                let prefix = trimmed.hasSuffix("/") ? trimmed : trimmed + "/"
+                let upper = String(prefix.dropLast()) + "0"  // "0" follows "/" in byte order
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT \(Self.imageColumns) FROM image WHERE path = ? OR (path >= ? AND path < ?)
+                    """, arguments: [trimmed, prefix, upper])
+                for row in rows {
+                    let image = Self.indexedImage(row)
+                    if seen.insert(image.id).inserted { result.append(image) }
+                }
+            }
+            return result
+        }
+    }
+
+    public func image(atPath path: String) throws -> IndexedImage? {
+        try read("looking up \(path)") { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.imageColumns) FROM image WHERE path = ?", arguments: [path])
+                .map(Self.indexedImage)
+        }
+    }
+
+    public func describedImages(withContentHash hash: String) throws -> [IndexedImage] {
+        try read("looking up a content hash") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(Self.imageColumns) FROM image
+                WHERE contentHash = ? AND status IN ('quick', 'full')
+                ORDER BY status = 'full' DESC, id
+                """, arguments: [hash]).map(Self.indexedImage)
+        }
+    }
+
+    public func description(of id: ImageID) throws -> Description? {
+        try read("reading a description") { db in
+            guard let json = try String.fetchOne(db, sql: "SELECT json FROM description WHERE imageId = ?", arguments: [id])
+            else { return nil }
+            var description = try JSONDecoder().decode(Description.self, from: Data(json.utf8))
+            let rows = try Row.fetchAll(db, sql: "SELECT kind, regionIndex, vector FROM embedding WHERE imageId = ?", arguments: [id])
+            let keptOrdinals = description.regions.indices.filter { description.regions[$0].status == .kept }
+            for row in rows {
+                let vector = EmbeddingBlob.decode(row["vector"])
+                switch EmbeddingKind(rawValue: row["kind"]) {
+                case .image: description.embeddings.image = vector
+                case .text: description.embeddings.text = vector
+                case .region:
+                    let index: Int = row["regionIndex"]
+                    if keptOrdinals.indices.contains(index) { description.regions[keptOrdinals[index]].embedding = vector }
+                case nil: break
+                }
+            }
+            return description
+        }
+    }
+
+    // MARK: Writing
+
+    public func addPending(_ files: [FileFacts]) throws {
+        guard !files.isEmpty else { return }
+        try write("recording found files") { db in
+            let now = Date()
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO image (path, size, modified, format, status, createdAt, updatedAt)
+                VALUES (?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT(path) DO NOTHING
+                """)
+            for file in files {
+                try statement.execute(arguments: [file.path, file.size, file.modified, file.format, now, now])
+            }
+        }
+    }
+
+    @discardableResult
+    public func saveDescription(_ description: Description, for facts: FileFacts) throws -> ImageID {
+        try write("saving the description of \(facts.path)") { db in
+            try Self.save(description, for: facts, source: "scan", in: db)
+        }
+    }
+
+    public func recordFailure(_ message: String, for facts: FileFacts) throws {
+        try write("recording the failure of \(facts.path)") { db in
+            let id = try Self.upsertImage(db, facts: facts, status: .failed, error: message, size: nil, models: [], source: "scan")
+            try Self.clearDerived(db, id)
+        }
+    }
+
+    public func moveImage(_ id: ImageID, to facts: FileFacts) throws {
+        try write("moving an image to \(facts.path)") { db in
+            try db.execute(sql: "DELETE FROM image WHERE path = ? AND id <> ?", arguments: [facts.path, id])
+            try db.execute(sql: """
+                UPDATE image SET path = ?, size = ?, modified = ?, contentHash = coalesce(?, contentHash),
+                    format = coalesce(?, format), updatedAt = ? WHERE id = ?
+                """, arguments: [facts.path, facts.size, facts.modified, facts.contentHash, facts.format, Date(), id])
+            guard db.changesCount == 1 else { throw IndexError.unknownImage(id) }
+        }
+    }
+
+    @discardableResult
+    public func copyDescription(of source: ImageID, to facts: FileFacts) throws -> ImageID {
+        try write("copying a description to \(facts.path)") { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT status, width, height, models FROM image WHERE id = ?", arguments: [source])
+            else { throw IndexError.unknownImage(source) }
+            let id = try Self.upsertImage(db, facts: facts, status: ImageStatus(rawValue: row["status"]) ?? .quick, error: nil,
+                                          size: nil, models: [], source: "scan")
+            try db.execute(sql: "UPDATE image SET width = ?, height = ?, models = ? WHERE id = ?",
+                           arguments: [row["width"] as Int?, row["height"] as Int?, row["models"] as String?, id])
+            try Self.clearDerived(db, id)
+            try db.execute(sql: """
+                INSERT INTO description (imageId, mode, caption, text, json)
+                    SELECT :id, mode, caption, text, json FROM description WHERE imageId = :source;
+                INSERT INTO region (imageId, ordinal, keptIndex, x, y, width, height, area, caption, score, status)
+                    SELECT :id, ordinal, keptIndex, x, y, width, height, area, caption, score, status FROM region WHERE imageId = :source;
+                INSERT INTO keyword (imageId, word, isCompound) SELECT :id, word, isCompound FROM keyword WHERE imageId = :source;
+                INSERT INTO embedding (imageId, kind, regionIndex, dimension, vector)
+                    SELECT :id, kind, regionIndex, dimension, vector FROM embedding WHERE imageId = :source;
+                INSERT INTO descriptionSearch (rowid, text, keywords, compounds)
+                    SELECT :id, text, keywords, compounds FROM descriptionSearch WHERE rowid = :source;
+                """, arguments: ["id": id, "source": source])
+            return id
+        }
+    }
+
+    public func removeImages(_ ids: [ImageID]) throws {
+        guard !ids.isEmpty else { return }
+        try write("removing images") { db in
+            let statement = try db.cachedStatement(sql: "DELETE FROM image WHERE id = ?")
+            for id in ids { try statement.execute(arguments: [id]) }
+        }
+    }
+}
+
+/// A value behind a lock.
+final class Locked<Value>: @unchecked Sendable {
+    // Every access to `value` goes through `lock`.
+    private var value: Value
+    private let lock = NSLock()
+    init(_ value: Value) { self.value = value }
+    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import GlimpseDescribe
+import Testing
+@testable import GlimpseIndex
+
+@Suite("Indexer")
+struct IndexerTests {
+    /// Sets file times to a fixed past date so that a rewrite within the same second is still seen as a change.
+    func age(_ path: String, by seconds: Double = 3600) throws {
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -seconds)], ofItemAtPath: path)
+    }
+
+    @Test("add, unchanged, change, rename, delete and duplicate content")
+    func incremental() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let photos = folder.file("photos").path
+        let red = try folder.writePNG("photos/red.png", red: 250, green: 0, blue: 0)
+        try folder.writePNG("photos/sub/green.png", red: 0, green: 250, blue: 0)
+        try Data("not an image".utf8).write(to: folder.file("photos/notes.txt"))
+        let store = try SQLiteIndexStore.inMemory()
+        let describer = FakeDescriber()
+        let indexer = Indexer(store: store, describer: describer)
+
+        // Add.
+        var report = try await indexer.run([photos])
+        #expect(report.described == 2 && report.plan.found == 2 && report.failures.isEmpty)
+        #expect(describer.callCount == 2)
+        #expect(try store.describedImageCount() == 2)
+        let redID = try #require(try store.image(atPath: red)?.id)
+
+        // Unchanged: nothing described.
+        report = try await indexer.run([photos])
+        #expect(report.plan.unchanged == 2 && report.processed == 0)
+        #expect(describer.callCount == 2)
+
+        // Change: same path, new content → described again, same id.
+        try folder.writePNG("photos/red.png", red: 0, green: 0, blue: 250)
+        try age(red)
+        report = try await indexer.run([photos])
+        #expect(report.described == 1 && describer.callCount == 3)
+        #expect(try store.image(atPath: red)?.id == redID)
+        #expect(try store.searchDocuments([redID]).first?.caption == "a photo of a blue square")
+
+        // Touch only: dates differ, content same → not described.
+        try age(red, by: 7200)
+        report = try await indexer.run([photos])
+        #expect(report.plan.unchanged == 2 && describer.callCount == 3)
+
+        // Rename: recognised by content hash, not described; the id is kept.
+        let renamed = folder.file("photos/renamed/blue.png").path
+        try FileManager.default.createDirectory(atPath: folder.file("photos/renamed").path, withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: red, toPath: renamed)
+        report = try await indexer.run([photos])
+        #expect(report.moved == 1 && report.removed == 0 && describer.callCount == 3)
+        #expect(try store.image(atPath: renamed)?.id == redID)
+        #expect(try store.image(atPath: red) == nil)
+
+        // Duplicate content at a second path: its own entry, description copied, not described.
+        let copy = folder.file("photos/copy-of-blue.png").path
+        try FileManager.default.copyItem(atPath: renamed, toPath: copy)
+        report = try await indexer.run([photos])
+        #expect(report.copied == 1 && describer.callCount == 3)
+        let copyID = try #require(try store.image(atPath: copy)?.id)
+        #expect(copyID != redID)
+        #expect(try store.description(of: copyID) == store.description(of: redID))
+        #expect(try store.embeddingMatrix(.image).rows == 3)
+
+        // Delete: the entry goes, the duplicate stays.
+        try FileManager.default.removeItem(atPath: renamed)
+        report = try await indexer.run([photos])
+        #expect(report.removed == 1)
+        #expect(try store.image(atPath: renamed) == nil)
+        #expect(try store.image(atPath: copy)?.status == .full)
+        #expect(try store.describedImageCount() == 2)
+        #expect(try store.embeddingMatrix(.image).rows == 2)
+    }
+
+    @Test("a corrupt file among good ones is recorded as failed; the run goes on and retries it only when it changes")
+    func corruptFile() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.writePNG("a.png", red: 250, green: 0, blue: 0)
+        var corrupt = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        corrupt.append(Data(repeating: 0x13, count: 200))
+        try corrupt.write(to: folder.file("b.png"))
+        try folder.writePNG("c.png", red: 0, green: 250, blue: 0)
+        try folder.writePNG("d.png", red: 250, green: 250, blue: 0)
+        let store = try SQLiteIndexStore.inMemory()
+        let describer = FakeDescriber(failOnColor: "yellow")
+        let report = try await Indexer(store: store, describer: describer).run([folder.path])
+        #expect(report.described == 2)
+        #expect(report.failures.map(\.path).sorted() == [folder.file("b.png").path, folder.file("d.png").path])
+        #expect(report.failures.contains { $0.message.contains("refuses yellow") })
+        let summary = try store.summary()
+        #expect(summary.counts[.failed] == 2 && summary.counts[.full] == 2)
+        #expect(summary.recentErrors.count == 2)
+        #expect(summary.models.map(\.model.identifier) == ["fake/captioner"])
+
+        let again = try await Indexer(store: store, describer: describer).run([folder.path])
+        #expect(again.processed == 0 && again.plan.unchanged == 4)
+        let retried = try await Indexer(store: store, describer: describer, options: IndexOptions(retryFailed: true)).run([folder.path])
+        #expect(retried.failures.count == 2)
+    }
+
+    @Test("quick pass first, then a full pass enriches the quick entries")
+    func quickThenFull() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.writePNG("a.png", red: 250, green: 0, blue: 0)
+        try folder.writePNG("b.png", red: 0, green: 0, blue: 250)
+        let store = try SQLiteIndexStore.inMemory()
+        let describer = FakeDescriber()
+        let quick = try await Indexer(store: store, describer: describer, options: IndexOptions(mode: .quick)).run([folder.path])
+        #expect(quick.described == 2)
+        #expect(try store.summary().counts[.quick] == 2)
+        #expect(try store.embeddingMatrix(.region).rows == 0)
+        let again = try await Indexer(store: store, describer: describer, options: IndexOptions(mode: .quick)).run([folder.path])
+        #expect(again.processed == 0)
+        let full = try await Indexer(store: store, describer: describer).run([folder.path])
+        #expect(full.enriched == 2)
+        #expect(describer.modes == [.quick, .quick, .full, .full])
+        #expect(try store.summary().counts[.full] == 2)
+        #expect(try store.embeddingMatrix(.region).rows == 2)
+        let full2 = try await Indexer(store: store, describer: describer, options: IndexOptions(mode: .quick)).run([folder.path])
+        #expect(full2.processed == 0)
+    }
+
+    @Test("hidden files and folders are skipped; a symlink loop ends; unreadable folders are reported")
+    func scanning() async throws {
+        let folder = try TemporaryFolder()
+        defer {
+            try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.file("locked").path)
+            folder.remove()
+        }
+        try folder.writePNG("a.png", red: 250, green: 0, blue: 0)
+        try folder.writePNG(".hidden/b.png", red: 0, green: 250, blue: 0)
+        try folder.writePNG(".c.png", red: 0, green: 0, blue: 250)
+        try folder.writePNG("locked/d.png", red: 0, green: 0, blue: 250)
+        try FileManager.default.createSymbolicLink(atPath: folder.file("loop").path, withDestinationPath: folder.path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: folder.file("locked").path)
+        let scan = FileScanner().scan([folder.path])
+        #expect(scan.files.map(\.path) == [folder.file("a.png").path])
+        if getuid() != 0 {  // root reads every folder
+            #expect(scan.problems.map(\.path) == [folder.file("locked").path])
+        }
+        let report = try await Indexer(store: SQLiteIndexStore.inMemory(), describer: FakeDescriber()).run([folder.path])
+        #expect(report.described == 1)
+        await #expect(throws: IndexError.notAFolder(path: folder.file("missing").path)) {
+            try await Indexer(store: SQLiteIndexStore.inMemory(), describer: FakeDescriber()).run([folder.file("missing").path])
+        }
+    }
+
+    @Test("search reads consistent results while an index run writes")
+    func searchWhileIndexing() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        for index in 0..<12 {
+            try folder.writePNG("img\(index).png", red: UInt8(200 + index), green: 0, blue: 0)
+        }
+        let store = try SQLiteIndexStore(url: folder.file("db/index.sqlite"))
+        let reader = try SQLiteIndexStore(url: folder.file("db/index.sqlite"))
+        let indexing = Task { try await Indexer(store: store, describer: FakeDescriber(delay: 0.02)).run([folder.path]) }
+        var observed: [Int] = []
+        while observed.last != 12 {
+            let count = try reader.describedImageCount()
+            let matrix = try reader.embeddingMatrix(.image)
+            let matches = try reader.fullTextMatches(try #require(FullTextExpression(anyOf: ["red"])), limit: 100)
+            #expect(matrix.rows >= matches.count || matrix.rows >= count - 1)
+            #expect(Set(matrix.rowImages).count == matrix.rows)
+            #expect(matrix.withValues { values in values.allSatisfy { $0.isFinite } })
+            observed.append(matrix.rows)
+            if observed.count > 2000 { break }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let report = try await indexing.value
+        #expect(report.described == 12)
+        #expect(observed.last == 12)
+        #expect(observed == observed.sorted())
+        #expect(observed.count > 2)
+    }
+
+    @Test("cancelling stops after the file in flight; the next run finishes the rest")
+    func cancellation() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        for index in 0..<8 {
+            try folder.writePNG("img\(index).png", red: 0, green: UInt8(200 + index), blue: 0)
+        }
+        let store = try SQLiteIndexStore.inMemory()
+        let describer = FakeDescriber(delay: 0.05)
+        let task = Task {
+            try await Indexer(store: store, describer: describer).run([folder.path])
+        }
+        try await Task.sleep(for: .milliseconds(180))
+        task.cancel()
+        let stopped = try await task.value
+        #expect(stopped.cancelled)
+        #expect(stopped.described < 8)
+        #expect(try store.summary().counts[.pending] == 8 - stopped.described)
+        let resumed = try await Indexer(store: store, describer: describer).run([folder.path])
+        #expect(resumed.described == 8 - stopped.described)
+        #expect(try store.describedImageCount() == 8)
+        #expect(describer.callCount == 8)  // the file in flight was committed, not lost
+    }
+}
