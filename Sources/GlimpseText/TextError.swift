@@ -12,6 +12,10 @@ public enum TextError: LocalizedError, Equatable, Sendable {
     case malformedMerges(URL, line: Int, reason: String)
     /// A `tokenizer.json` is not a byte-level BPE tokenizer this package reads.
     case malformedTokenizerJSON(URL, reason: String)
+    /// A WordNet file the lexicon needs (`index.noun`, `noun.exc`, ...) does not exist.
+    case lexiconNotFound(URL)
+    /// A WordNet index or exception file has a line this reader does not understand.
+    case malformedLexicon(URL, line: Int, reason: String)
 
     public var errorDescription: String? {
         switch self {
@@ -28,6 +32,13 @@ public enum TextError: LocalizedError, Equatable, Sendable {
         case .malformedTokenizerJSON(let url, let reason):
             return "The tokenizer file \(url.path) cannot be used: \(reason). "
                 + "Use the model's vocab.json and merges.txt instead, or download tokenizer.json again."
+        case .lexiconNotFound(let url):
+            return "WordNet lexicon file not found: \(url.path). Install the Debian package wordnet-base "
+                + "(scripts/bootstrap does), or set GLIMPSE_WORDNET to a folder holding WordNet 3.0's "
+                + "index.{noun,verb,adj,adv} and {noun,verb,adj,adv}.exc."
+        case .malformedLexicon(let url, let line, let reason):
+            return "The WordNet file \(url.path) is malformed at line \(line): \(reason). "
+                + "Reinstall the Debian package wordnet-base (apt-get install --reinstall wordnet-base)."
         }
     }
 }

@@ -1,0 +1,102 @@
+/// An open-addressing hash table from byte strings (lemmas) to `UInt64` values, built once.
+///
+/// All keys live in one byte buffer, so loading WordNet's ~150,000 lemmas allocates a handful of
+/// arrays instead of one `String` per lemma, and a lookup hashes the query's UTF-8 bytes directly.
+struct ByteKeyTable: Sendable {
+    /// The bytes of all keys, back to back.
+    private var keyBytes: [UInt8] = []
+    /// Per slot: `start << 16 | length` of its key in `keyBytes`; `UInt64.max` when empty.
+    private var slotKeys: [UInt64]
+    private var slotValues: [UInt64]
+    private var mask: Int
+    private(set) var count = 0
+
+    private static let empty = UInt64.max
+
+    init(expectedCount: Int = 16, expectedKeyBytes: Int = 0) {
+        var capacity = 16
+        while capacity < expectedCount * 2 { capacity <<= 1 }
+        slotKeys = [UInt64](repeating: Self.empty, count: capacity)
+        slotValues = [UInt64](repeating: 0, count: capacity)
+        mask = capacity - 1
+        keyBytes.reserveCapacity(expectedKeyBytes)
+    }
+
+    /// FNV-1a over the bytes, finished with a multiplicative mix.
+    @inline(__always)
+    private static func hash(_ key: UnsafeBufferPointer<UInt8>) -> Int {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in key { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        return Int(truncatingIfNeeded: (h ^ (h >> 29)) &* 0x9E37_79B9_7F4A_7C15 >> 20)
+    }
+
+    /// The slot holding `key`, or the empty slot where it would go.
+    @inline(__always)
+    private func slot(of key: UnsafeBufferPointer<UInt8>) -> Int {
+        var slot = Self.hash(key) & mask
+        keyBytes.withUnsafeBufferPointer { stored in
+            while true {
+                let ref = slotKeys[slot]
+                if ref == Self.empty { return }
+                let length = Int(ref & 0xFFFF)
+                if length == key.count {
+                    let start = Int(ref >> 16)
+                    if length == 0 || memcmp(stored.baseAddress! + start, key.baseAddress!, length) == 0 { return }
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+        return slot
+    }
+
+    /// The value of `key`, or nil.
+    func value(for key: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        let slot = slot(of: key)
+        return slotKeys[slot] == Self.empty ? nil : slotValues[slot]
+    }
+
+    /// The value of a string key, or nil.
+    func value(for key: String) -> UInt64? {
+        var key = key
+        return key.withUTF8 { value(for: $0) }
+    }
+
+    /// Combines `value` into the key's value with `|` (a new key starts from 0). Keys are at most
+    /// 65,535 bytes.
+    mutating func insert(_ key: UnsafeBufferPointer<UInt8>, orValue value: UInt64) {
+        if (count + 1) * 2 > slotKeys.count { grow() }
+        let slot = slot(of: key)
+        if slotKeys[slot] == Self.empty {
+            slotKeys[slot] = UInt64(keyBytes.count) << 16 | UInt64(min(key.count, 0xFFFF))
+            keyBytes.append(contentsOf: key.prefix(0xFFFF))
+            count += 1
+        }
+        slotValues[slot] |= value
+    }
+
+    private mutating func grow() {
+        let oldKeys = slotKeys
+        let oldValues = slotValues
+        let capacity = oldKeys.count * 2
+        slotKeys = [UInt64](repeating: Self.empty, count: capacity)
+        slotValues = [UInt64](repeating: 0, count: capacity)
+        mask = capacity - 1
+        keyBytes.withUnsafeBufferPointer { stored in
+            for (ref, value) in zip(oldKeys, oldValues) where ref != Self.empty {
+                let key = UnsafeBufferPointer(rebasing: stored[Int(ref >> 16)..<Int(ref >> 16) + Int(ref & 0xFFFF)])
+                var slot = Self.hash(key) & mask
+                while slotKeys[slot] != Self.empty { slot = (slot + 1) & mask }
+                slotKeys[slot] = ref
+                slotValues[slot] = value
+            }
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
