@@ -5,13 +5,16 @@ enum FunctionWord: Sendable, Equatable {
     case determiner
     /// Before a verb (`is`, `are`, `can`, `to`): the next word is a verb or a predicate adjective.
     case auxiliary
-    /// Anything else: prepositions, conjunctions, pronouns, adverbs.
+    /// A preposition (`of`, `on`, `with`): a noun phrase follows.
+    case preposition
+    /// Anything else: conjunctions, pronouns, adverbs.
     case other
 
     /// The role of `word`, or nil for an open-class word.
     static func role(of word: String) -> FunctionWord? {
         if determiners.contains(word) { return .determiner }
         if auxiliaries.contains(word) { return .auxiliary }
+        if prepositions.contains(word) { return .preposition }
         if others.contains(word) { return .other }
         return nil
     }
@@ -30,14 +33,16 @@ enum FunctionWord: Sendable, Equatable {
         "haven", "get", "gets", "getting", "got", "seems", "seem", "appears", "appear",
     ]
 
-    static let others: Set<String> = [
-        // prepositions and particles
+    static let prepositions: Set<String> = [
         "about", "above", "across", "after", "against", "along", "alongside", "amid", "among", "amongst",
         "around", "as", "at", "atop", "before", "behind", "below", "beneath", "beside", "besides", "between",
         "beyond", "by", "despite", "down", "during", "except", "for", "from", "in", "inside", "into", "like",
         "near", "nearby", "of", "off", "on", "onto", "out", "outside", "over", "past", "per", "round",
         "through", "throughout", "toward", "towards", "under", "underneath", "unlike", "until", "up", "upon",
         "via", "with", "within", "without", "upside", "aboard", "ontop",
+    ]
+
+    static let others: Set<String> = [
         // conjunctions
         "and", "or", "but", "nor", "so", "yet", "because", "if", "while", "whereas", "although", "though",
         "than", "when", "where", "whether", "then", "also", "plus", "&",
@@ -79,6 +84,17 @@ enum FunctionWord: Sendable, Equatable {
         "pixel", "vector", "digital", "graphic", "graffiti", "mosaic", "manga", "sticker",
         "emoji", "cgi", "3d", "photography", "screenshot", "collage", "silhouette", "caricature",
         "design", "pattern", "wallpaper", "crayon", "pastel", "acrylic", "woodcut", "engraving", "etching",
+        "vintage", "retro", "polaroid", "film", "stock", "studio", "selfie", "snapshot", "cover", "album",
+    ]
+
+    /// Words in -ing that are nouns first (`a brick building`, `a watercolor painting`): read as verbs
+    /// only before a determiner or pronoun (`a man painting a fence`).
+    static let ingNouns: Set<String> = [
+        "building", "buildings", "ceiling", "clothing", "wedding", "painting", "paintings", "drawing",
+        "drawings", "rendering", "evening", "morning", "railing", "icing", "frosting", "topping", "toppings",
+        "stuffing", "pudding", "dumpling", "dumplings", "sibling", "duckling", "seedling", "earring",
+        "earrings", "engraving", "etching", "carving", "bedding", "awning", "siding", "housing", "seasoning",
+        "wiring", "plumbing", "flooring", "paneling", "shavings",
     ]
 
     /// Spelled-out numbers; digit strings up to twenty are spelled out before lookup.

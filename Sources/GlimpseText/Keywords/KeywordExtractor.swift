@@ -48,13 +48,6 @@ public struct KeywordExtractor: KeywordExtracting {
             addPhrase(tagged, start..<end, words: &words, compounds: &compounds)
             start = end
         }
-        // Collocations keep WordNet's spelling ("sports-car"): their parts are words too. A number
-        // compound's noun is in `words` as its lemma already.
-        for compound in compounds.items {
-            let parts = compound.split(separator: "-").map(String.init)
-            guard let first = parts.first, FunctionWord.numbers[first] == nil, Int(first) == nil else { continue }
-            for part in parts { words.insert(part) }
-        }
         return Keywords(words: words.items, compounds: compounds.items)
     }
 
@@ -75,7 +68,11 @@ public struct KeywordExtractor: KeywordExtracting {
         let headWord = tagged[head]
         // Collocations inside the phrase, up to the head.
         for i in range.lowerBound..<head where tagged[i].startsCollocation && tagged[i].tag != .number {
-            compounds.insert(collocationCompound(tagged[i], tagged[i + 1]))
+            // WordNet's spelling ("sports-car"): its parts are words too.
+            let (first, second) = collocationParts(tagged[i], tagged[i + 1])
+            words.insert(first)
+            words.insert(second)
+            compounds.insert(first + "-" + second)
         }
         // The number counting the head.
         if let number = range.first(where: { tagged[$0].tag == .number && $0 < head }) {
@@ -107,13 +104,13 @@ public struct KeywordExtractor: KeywordExtracting {
         }
     }
 
-    /// `cutting board(s)` → `cutting-board`: the collocation as WordNet spells it, with hyphens.
-    private func collocationCompound(_ first: TaggedToken, _ second: TaggedToken) -> String {
+    /// `cutting board(s)` → (`cutting`, `board`): the collocation's words as WordNet spells them.
+    private func collocationParts(_ first: TaggedToken, _ second: TaggedToken) -> (String, String) {
         let asWritten = first.text + "_" + second.text
         if lexicon.entry(forKey: asWritten) != nil, second.text == second.lemma || second.tag != .noun {
-            return first.text + "-" + second.text
+            return (first.text, second.text)
         }
-        return first.text + "-" + second.lemma
+        return (first.text, second.lemma)
     }
 }
 

@@ -96,6 +96,15 @@ struct KeywordTagger: Sendable {
         let readings: [WordReadings?] = tokens.map { token in
             token.kind == .word ? cache.readings(of: token.text) { WordReadings($0, lemmatizer: lemmatizer) } : nil
         }
+        // A collocation whose second word is an adjective before a noun is not one here ("small
+        // white dog" is no small_white, a butterfly); of two overlapping ones the later wins ("red
+        // fire truck" is a fire_truck, no red_fire).
+        var collocations = [Bool](repeating: false, count: tokens.count + 1)
+        for i in stride(from: tokens.count - 2, through: 0, by: -1)
+        where tokens[i].kind == .word && tokens[i + 1].kind == .word && !collocations[i + 1] {
+            collocations[i] = isCollocation(tokens[i].text, tokens[i + 1].text, readings[i + 1])
+                && !(readings[i + 1]?.canBeAdjective == true && isNounLike(i + 2, tokens, readings))
+        }
         var tagged: [TaggedToken] = []
         tagged.reserveCapacity(tokens.count)
         for (i, token) in tokens.enumerated() {
@@ -103,11 +112,7 @@ struct KeywordTagger: Sendable {
                 tagged.append(TaggedToken(token: token, tag: token.kind == .number ? .number : .other, lemma: token.text))
                 continue
             }
-            // A collocation whose second word is an adjective before a noun is not one here:
-            // "small white dog" is no small_white (a butterfly).
-            let collocation = i + 1 < tokens.count && tokens[i + 1].kind == .word
-                && isCollocation(token.text, tokens[i + 1].text, readings[i + 1])
-                && !(readings[i + 1]?.canBeAdjective == true && isNounLike(i + 2, tokens, readings))
+            let collocation = collocations[i]
             let (tag, isModifier) = chooseTag(i, reading, tokens, readings, tagged, collocation: collocation)
             var lemma: String
             switch tag {
@@ -117,7 +122,7 @@ struct KeywordTagger: Sendable {
             case .number, .other: lemma = token.text
             }
             var item = TaggedToken(token: token, tag: tag, lemma: lemma, startsCollocation: collocation, isModifier: isModifier)
-            if tag != .verb, !collocation, let verb = reading.verb, Self.isParticiple(token.text), verb != lemma {
+            if tag != .verb, !collocation, let verb = reading.verb, isVerbal(i, tokens, reading), verb != lemma {
                 item.verbLemma = verb
             }
             tagged.append(item)
@@ -138,13 +143,30 @@ struct KeywordTagger: Sendable {
         word.utf8.count > 4 && (word.hasSuffix("ing") || word.hasSuffix("ed"))
     }
 
-    /// A word that will read as a noun: it can be one and is not a participle verb.
+    /// Whether word `i` reads as a participle verb: an -ing/-ed form with a verb reading, unless it
+    /// is a noun first (`building`, `painting`) and no determiner or pronoun follows.
+    func isVerbal(_ i: Int, _ tokens: [KeywordToken], _ reading: WordReadings) -> Bool {
+        let word = tokens[i].text
+        guard reading.canBeVerb, Self.isParticiple(word) else { return false }
+        guard FunctionWord.ingNouns.contains(word) else { return true }
+        guard i + 1 < tokens.count else { return false }
+        return tokens[i + 1].kind == .function(.determiner) || tokens[i + 1].kind == .function(.other)
+    }
+
+    /// A word that will read as a noun: it can be one, is not a participle verb ("a dog lying") and
+    /// not a verb in -s before a preposition or determiner after a noun ("a dog runs on", but "black
+    /// pants on").
     private func isNounLike(_ j: Int, _ tokens: [KeywordToken], _ readings: [WordReadings?]) -> Bool {
         guard j < tokens.count, let reading = readings[j], reading.canBeNoun else { return false }
-        if reading.canBeVerb, Self.isParticiple(tokens[j].text) {
-            // "cutting board" stays nominal; "a dog lying" does not.
-            return j + 1 < tokens.count && tokens[j + 1].kind == .word
-                && isCollocation(tokens[j].text, tokens[j + 1].text, readings[j + 1])
+        let next: KeywordToken.Kind = j + 1 < tokens.count ? tokens[j + 1].kind : .boundary
+        if isVerbal(j, tokens, reading) {
+            // "cutting board" stays nominal.
+            return next == .word && isCollocation(tokens[j].text, tokens[j + 1].text, readings[j + 1])
+        }
+        let afterAdjective = j > 0 && readings[j - 1]?.canBeAdjective == true
+        if reading.canBeVerb, !afterAdjective, tokens[j].text.hasSuffix("s"), reading.verbPrior >= reading.nounPrior,
+           next == .function(.preposition) || next == .function(.determiner) || next == .boundary {
+            return false
         }
         return true
     }
@@ -162,7 +184,7 @@ struct KeywordTagger: Sendable {
             || previous?.tag == .adjective || previous?.isModifier == true
         // Before a noun, or first word of a collocation: a modifier (not after a noun when it is a
         // participle: "a man wearing glasses").
-        let participleAfterNoun = v && Self.isParticiple(word) && previous?.tag == .noun && previous?.isModifier != true
+        let participleAfterNoun = isVerbal(i, tokens, reading) && previous?.tag == .noun && previous?.isModifier != true
         // "two dogs play": a plural noun modifies nothing.
         let pluralNoun = !a && reading.noun != nil && reading.noun != word
         if (n || a), collocation || (isNounLike(i + 1, tokens, readings) && !participleAfterNoun && !pluralNoun) {
@@ -186,7 +208,9 @@ struct KeywordTagger: Sendable {
             if v && (Self.isParticiple(word) || previous?.text == "to") { return .verb }
             return a ? .adjective : (n ? .noun : .verb)
         }
-        if !afterNominal, v, Self.isParticiple(word) { return .verb }
+        if !afterNominal, isVerbal(i, tokens, reading) { return .verb }
+        // "a pile of leaves": after a preposition comes a noun phrase.
+        if previous?.token.kind == .function(.preposition), n { return .noun }
         if afterNominal {
             // "a red and white bus": coordinated colours are adjectives.
             if a, !n || nextText == "and" || nextText == "or" || reading.adjectivePrior > reading.nounPrior {

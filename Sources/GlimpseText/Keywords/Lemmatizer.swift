@@ -3,9 +3,11 @@
 /// suffix detachment rules for the part of speech (`dogs` → `dog`, `boxes` → `box`, `bigger` →
 /// `big`), keeping only results that the lexicon lists as that part of speech.
 ///
-/// Because the word itself is checked before the rules, a plural that WordNet lists as a noun of its
-/// own stays as it is: `glasses` → `glasses` (eyewear, what BLIP means by it almost always; `glass`
-/// is the second candidate of `lemmas(of:as:)`), likewise `pants`, `jeans`, `people`, `clothes`.
+/// Unlike morphy, a plural that WordNet also lists as a noun of its own yields to its singular when
+/// the singular has at least as many tagged senses (`eyes` → `eye`, `cows` → `cow`, `windows` →
+/// `window`; but `species` stays), and a short list of nouns used in the plural for one thing stays
+/// as written: `glasses` → `glasses` (eyewear, what BLIP means by it almost always; a query for
+/// "glasses" should not find wine glasses), likewise `pants`, `jeans`, `scissors`, `clothes`.
 /// Beyond morphy, a doubled final consonant is undone (`sitting` → `sit`, `stopped` → `stop`) for
 /// forms the exception list misses, and when several rules give a base form, the one with the most
 /// tagged senses comes first (`swinging` → `swing`, not `swinge`).
@@ -28,33 +30,48 @@ public struct Lemmatizer: Sendable {
         .adverb: [],
     ]
 
+    /// Nouns used in the plural for one thing, kept as they are (`glasses` is eyewear, not two
+    /// drinking glasses; `pants` is no pant).
+    static let pluralOnlyNouns: Set<String> = [
+        "glasses", "sunglasses", "eyeglasses", "spectacles", "goggles", "binoculars", "pants", "trousers",
+        "jeans", "shorts", "tights", "leggings", "pajamas", "pyjamas", "overalls", "suspenders", "scissors",
+        "clothes", "headphones", "earphones", "earbuds", "tongs", "pliers",
+    ]
+
     /// Every base form of `word` as `pos` that the lexicon lists, best first (see the type's
     /// documentation for the order); empty when there is none. `word` is lower-cased first.
     public func lemmas(of word: String, as pos: PartOfSpeech) -> [String] {
         let form = Lexicon.key(word)
         var found: [String] = []
+        func tagged(_ lemma: String) -> Int { lexicon.entry(forKey: lemma)?.taggedSenseCount(pos) ?? 0 }
         func add(_ candidate: String) {
             if !found.contains(candidate), lexicon.entry(forKey: candidate)?.has(pos) == true { found.append(candidate) }
         }
+        if pos == .noun, Self.pluralOnlyNouns.contains(form) { found.append(form) }
         for base in lexicon.exceptionLists[pos.bitIndex][form] ?? [] { add(base) }
-        add(form)
+        var derived: [String] = []
         // Morphy leaves short words and nouns ending in "ss" alone ("glass" is not "glas" + s).
-        guard form.utf8.count > 2, !(pos == .noun && form.hasSuffix("ss")) else { return found }
-        let direct = found.count
-        for (suffix, replacement) in Self.rules[pos] ?? [] where form.hasSuffix(suffix) {
-            let stem = String(form.dropLast(suffix.count))
-            add(stem + replacement)
-            if replacement.isEmpty, pos != .noun, let single = Self.undoubled(stem) { add(single) }
-        }
-        // Several rules may apply ("swinging": swinge, swing): the most used base form first.
-        if found.count - direct > 1 {
-            found[direct...].sort { a, b in
-                let (ea, eb) = (lexicon.entry(forKey: a), lexicon.entry(forKey: b))
-                let pa = (ea?.taggedSenseCount(pos) ?? 0, ea?.senseCount(pos) ?? 0)
-                let pb = (eb?.taggedSenseCount(pos) ?? 0, eb?.senseCount(pos) ?? 0)
-                return pa > pb
+        if form.utf8.count > 2, !(pos == .noun && form.hasSuffix("ss")) {
+            for (suffix, replacement) in Self.rules[pos] ?? [] where form.hasSuffix(suffix) {
+                let stem = String(form.dropLast(suffix.count))
+                for candidate in [stem + replacement] + (replacement.isEmpty && pos != .noun ? [Self.undoubled(stem)].compactMap { $0 } : [])
+                where !derived.contains(candidate) && lexicon.entry(forKey: candidate)?.has(pos) == true {
+                    derived.append(candidate)
+                }
             }
         }
+        // Several rules may apply ("swinging": swinge, swing): the most used base form first.
+        let ranked = derived.map { ($0, tagged($0)) }.sorted { $0.1 > $1.1 }
+        if pos == .noun, lexicon.entry(forKey: form)?.has(.noun) == true {
+            // A plural WordNet also lists ("eyes", "cows", "windows") yields to its singular unless it
+            // is the more used word ("species" is no "specie").
+            let formTagged = tagged(form)
+            for (lemma, count) in ranked where count >= formTagged { add(lemma) }
+            add(form)
+        } else {
+            add(form)
+        }
+        for (lemma, _) in ranked { add(lemma) }
         return found
     }
 
