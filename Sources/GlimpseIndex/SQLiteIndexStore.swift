@@ -54,6 +54,14 @@ public final class SQLiteIndexStore: IndexStore {
         try IndexError.wrapping(operation) { try database.writer.write(body) }
     }
 
+    /// Copies the write-ahead log into the database file and truncates it (for size measurements and
+    /// backups; SQLite does this on its own from time to time).
+    public func checkpoint() throws {
+        try IndexError.wrapping("checkpointing the database") {
+            _ = try database.writer.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        }
+    }
+
     // MARK: Reading rows
 
     static let imageColumns = "id, path, size, modified, contentHash, format, status, error"

@@ -1,0 +1,81 @@
+import Foundation
+import GlimpseDescribe
+import Testing
+@testable import GlimpseIndex
+
+@Suite("Importing descriptions")
+struct ImportTests {
+    @Test("malformed lines are reported with their numbers and the rest is imported")
+    func malformedLines() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.writePNG("photos/a.png", red: 250, green: 0, blue: 0, width: 20, height: 10)
+        let lines = [
+            #"{"path": "photos/a.png", "caption": "a red flag", "regions": [{"caption": "a pole", "box": [1, 2, 3, 4]}]}"#,
+            #"{"path": "/elsewhere/b.jpg", "caption": "a blue-collar worker on a cutting board", "keywords": ["worker", "blue-collar", "cutting board"]}"#,
+            "",
+            #"{"path": "c.jpg"}"#,
+            "not json at all",
+            #"{"path": "d.jpg", "caption": "a dog", "regions": [{"caption": "a ball", "box": [1, 2, 3]}]}"#,
+            #"{"path": "e.jpg", "caption": 42}"#,
+            #"{"path": "", "caption": "nothing"}"#,
+            #"{"path": "f.jpg", "caption": "a cat on a mat"}"#,
+            "   ",
+        ]
+        try Data(lines.joined(separator: "\n").utf8).write(to: folder.file("set.jsonl"))
+        let store = try SQLiteIndexStore.inMemory()
+        let report = try store.importDescriptions(
+            from: folder.file("set.jsonl"),
+            options: ImportOptions(keywords: FakeKeywords(), sentences: FakeSentences(), imageText: FakeImageText(), batchSize: 2))
+        #expect(report.imported == 3)
+        #expect(report.malformed.map(\.line) == [4, 5, 6, 7, 8])
+        #expect(report.malformed[0].message.contains("caption"))
+        #expect(report.malformed[2].message.contains("box"))
+        #expect(report.filesFound == 1 && report.imageEmbeddings == 1 && report.textEmbeddings == 3)
+
+        let flag = try #require(try store.image(atPath: folder.file("photos/a.png").path))
+        #expect(flag.status == .full && flag.facts.contentHash != nil && flag.facts.size != nil)
+        let document = try #require(try store.searchDocuments([flag.id]).first)
+        #expect(document.text == "a red flag. a pole")
+        #expect(document.regions == [SearchRegion(box: PixelBox(x: 1, y: 2, width: 3, height: 4), caption: "a pole")])
+        #expect(document.keywords == ["red", "flag", "pole"])  // from the injected extractor
+
+        let worker = try #require(try store.image(atPath: "/elsewhere/b.jpg"))
+        let workerDocument = try #require(try store.searchDocuments([worker.id]).first)
+        #expect(workerDocument.compounds == ["blue-collar", "cutting-board"])
+        #expect(workerDocument.keywords == ["worker", "blue", "collar", "cutting", "board"])
+        let compound = try #require(FullTextExpression(anyOf: [], compounds: ["blue collar"]))
+        #expect(try store.fullTextMatches(compound, limit: 5).map(\.image) == [worker.id])
+
+        #expect(try store.embeddingMatrix(.text).rows == 3)
+        #expect(try store.embeddingMatrix(.image).rowImages == [flag.id])
+
+        // Importing again replaces, never duplicates.
+        let again = try store.importDescriptions(from: folder.file("set.jsonl"))
+        #expect(again.imported == 3 && again.replaced == 3)
+        #expect(try store.describedImageCount() == 3)
+        #expect(try store.embeddingMatrix(.text).rows == 0)  // this time without a sentence encoder
+    }
+
+    @Test("imported images without a file survive an index run over their folder")
+    func importedWithoutFile() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.writePNG("a.png", red: 250, green: 0, blue: 0)
+        let store = try SQLiteIndexStore.inMemory()
+        let jsonl = #"{"path": "a.png", "caption": "a human caption"}"# + "\n" + #"{"path": "gone.png", "caption": "no file"}"#
+        let report = try store.importDescriptions(jsonLines: Data(jsonl.utf8), options: ImportOptions(baseDirectory: folder.url))
+        #expect(report.imported == 2 && report.filesFound == 1)
+        let describer = FakeDescriber()
+        let run = try await Indexer(store: store, describer: describer).run([folder.path])
+        #expect(run.processed == 0 && run.removed == 0 && describer.callCount == 0)
+        #expect(try store.describedImageCount() == 2)
+    }
+
+    @Test("an unreadable import file is a clear error")
+    func missingFile() throws {
+        let store = try SQLiteIndexStore.inMemory()
+        let error = try #require(throws: IndexError.self) { try store.importDescriptions(from: URL(filePath: "/nonexistent/x.jsonl")) }
+        #expect(error.localizedDescription.contains("JSON Lines"))
+    }
+}
