@@ -1,0 +1,96 @@
+import GlimpseIndex
+
+/// How the rankers' lists become one list.
+public enum FusionMethod: Sendable, Hashable, Codable {
+    /// Σ weight / (k + rank): uses ranks only, robust to scores on different scales. `k` is usually 60.
+    case reciprocalRank(k: Double)
+    /// Σ weight × calibrated score, each ranker's scores min–max scaled to 0…1 within its list for this
+    /// query (an image missing from a list gets 0 from it).
+    case weightedSum
+}
+
+/// The weight of each ranker in the fusion; a ranker with weight 0 still explains but does not rank.
+public struct FusionWeights: Sendable, Hashable, Codable {
+    public var fullText: Double
+    public var clip: Double
+    public var sentence: Double
+
+    public init(fullText: Double = 1, clip: Double = 1, sentence: Double = 1) {
+        self.fullText = fullText
+        self.clip = clip
+        self.sentence = sentence
+    }
+
+    public subscript(kind: RankerKind) -> Double {
+        switch kind {
+        case .fullText: fullText
+        case .clip: clip
+        case .sentence: sentence
+        }
+    }
+}
+
+/// What one ranker said about one image: its raw score, its 1-based rank, and the calibrated score.
+public struct RankerContribution: Sendable, Hashable, Codable {
+    public var ranker: RankerKind
+    public var score: Double
+    public var rank: Int
+    /// The score scaled to 0…1 within this ranker's list (what the weighted sum adds up).
+    public var calibrated: Double
+    public init(ranker: RankerKind, score: Double, rank: Int, calibrated: Double) {
+        self.ranker = ranker
+        self.score = score
+        self.rank = rank
+        self.calibrated = calibrated
+    }
+}
+
+/// One image after fusion, with what each ranker contributed.
+public struct FusedEntry: Sendable, Hashable {
+    public var image: ImageID
+    public var score: Double
+    public var contributions: [RankerContribution]
+    /// The region a ranker matched (CLIP), when one did.
+    public var region: Int?
+}
+
+/// Combines ranked lists into one, deterministically (equal scores by ascending image id).
+public struct Fusion: Sendable, Hashable, Codable {
+    public var method: FusionMethod
+    public var weights: FusionWeights
+
+    /// The default, chosen by the evaluation set (see BENCHMARKS.md, "Search quality").
+    public static let standard = Fusion(method: .reciprocalRank(k: 60), weights: FusionWeights(fullText: 1, clip: 1, sentence: 1))
+
+    public init(method: FusionMethod, weights: FusionWeights = FusionWeights()) {
+        self.method = method
+        self.weights = weights
+    }
+
+    public func fuse(_ lists: [RankerKind: [RankedEntry]]) -> [FusedEntry] {
+        var fused: [ImageID: FusedEntry] = [:]
+        for kind in lists.keys.sorted() {
+            let list = lists[kind]!.sorted(by: RankedEntry.better)
+            guard !list.isEmpty else { continue }
+            let high = list.first!.score
+            let low = list.last!.score
+            let weight = weights[kind]
+            for (position, entry) in list.enumerated() {
+                let rank = position + 1
+                let calibrated = high > low ? (entry.score - low) / (high - low) : 1
+                let contribution = RankerContribution(ranker: kind, score: entry.score, rank: rank, calibrated: calibrated)
+                let part: Double
+                switch method {
+                case let .reciprocalRank(k): part = weight / (k + Double(rank))
+                case .weightedSum: part = weight * calibrated
+                }
+                var current = fused[entry.image] ?? FusedEntry(image: entry.image, score: 0, contributions: [], region: nil)
+                current.score += part
+                current.contributions.append(contribution)
+                if current.region == nil { current.region = entry.region }
+                fused[entry.image] = current
+            }
+        }
+        return fused.values.sorted { $0.score > $1.score || ($0.score == $1.score && $0.image < $1.image) }
+    }
+}

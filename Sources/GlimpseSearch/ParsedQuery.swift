@@ -1,0 +1,72 @@
+import Foundation
+
+/// What Glimpse understood of a query: returned with the results so a user can see it.
+///
+/// `positiveText` is what the embedding rankers see: the query without its negated clauses, so that
+/// "no cartoon" never pulls cartoons closer (CLIP does not understand negation).
+public struct ParsedQuery: Sendable, Hashable, Codable {
+    /// The query as typed.
+    public var original: String
+    /// The query without negated clauses and negation cues, for the CLIP and MiniLM encoders.
+    public var positiveText: String
+    /// Lemmatised content words of the positive part (`dogs` → `dog`).
+    public var terms: [String]
+    /// Compound keywords of the positive part, formed as at indexing (`blue-collar`).
+    public var compounds: [String]
+    /// Quoted phrases, lowercased, as typed between quotes.
+    public var phrases: [String]
+    /// Content words of the positive part as typed (lowercased), for full-text recall of inflections.
+    public var surfaceWords: [String]
+    /// What must not be in the picture.
+    public var negatives: [NegativeConcept]
+
+    public init(original: String, positiveText: String, terms: [String], compounds: [String], phrases: [String],
+                surfaceWords: [String], negatives: [NegativeConcept]) {
+        self.original = original
+        self.positiveText = positiveText
+        self.terms = terms
+        self.compounds = compounds
+        self.phrases = phrases
+        self.surfaceWords = surfaceWords
+        self.negatives = negatives
+    }
+
+    /// The terms handed to full-text search (each becomes a quoted FTS5 string): phrases, compounds,
+    /// lemmas and surface words, without duplicates, in that order.
+    public var fullTextTerms: [String] {
+        var seen = Set<String>()
+        return (phrases + compounds + terms + surfaceWords).filter { seen.insert($0).inserted }
+    }
+
+    /// Whether anything positive is left to search for.
+    public var hasPositiveTerms: Bool { !fullTextTerms.isEmpty }
+
+    /// A one-line human summary: `dog, cat, sofa; compounds: …; phrases: …; not: cartoon`.
+    public var summary: String {
+        var parts: [String] = []
+        if !terms.isEmpty { parts.append("terms: " + terms.joined(separator: ", ")) }
+        if !compounds.isEmpty { parts.append("compounds: " + compounds.joined(separator: ", ")) }
+        if !phrases.isEmpty { parts.append("phrases: " + phrases.map { "\"\($0)\"" }.joined(separator: ", ")) }
+        if !negatives.isEmpty { parts.append("not: " + negatives.map(\.text).joined(separator: ", ")) }
+        return parts.joined(separator: "; ")
+    }
+}
+
+/// One thing the picture must not show, e.g. `cartoon` from "but no cartoon".
+public struct NegativeConcept: Sendable, Hashable, Codable {
+    /// The concept as typed, without the cue and stop words ("cartoons", "red cars").
+    public var text: String
+    /// Its lemmatised content words (`cartoon`, `red`, `car`).
+    public var words: [String]
+    /// Its compound keywords (`red-car`).
+    public var compounds: [String]
+    /// The words that said "not" ("but no", "without", "-").
+    public var cue: String
+
+    public init(text: String, words: [String], compounds: [String], cue: String) {
+        self.text = text
+        self.words = words
+        self.compounds = compounds
+        self.cue = cue
+    }
+}

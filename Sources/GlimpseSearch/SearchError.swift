@@ -1,0 +1,37 @@
+import Foundation
+
+/// Everything that can go wrong while searching or evaluating, with messages that say what to do.
+public enum SearchError: LocalizedError, Sendable, Equatable {
+    /// The query is longer than `limit` characters.
+    case queryTooLong(length: Int, limit: Int)
+    /// Nothing searchable is left once stop words and negated concepts are removed.
+    case noUsableTerms(query: String)
+    /// No ranker could run (no model and no full-text terms).
+    case noRankerAvailable
+    /// A query vector does not have the dimension of the matrix it is compared with.
+    case dimensionMismatch(query: Int, matrix: Int, kind: String)
+    /// A line of an evaluation or descriptions file could not be read.
+    case invalidLine(file: String, line: Int, reason: String)
+    /// A file could not be read at all.
+    case unreadableFile(path: String, reason: String)
+
+    public var errorDescription: String? {
+        switch self {
+        case let .queryTooLong(length, limit):
+            return "The query has \(length) characters; at most \(limit) are allowed. Shorten it to the details that matter."
+        case let .noUsableTerms(query):
+            return "The query \"\(query)\" has no word to search for (only stop words or negated words). "
+                + "Add what the picture should show, e.g. \"a dog on a sofa, but no cartoon\"."
+        case .noRankerAvailable:
+            return "No ranker can answer this query: the index has no full-text match and no embedding model is loaded. "
+                + "Pull the models with `glimpse models pull` or use words that occur in the descriptions."
+        case let .dimensionMismatch(query, matrix, kind):
+            return "The \(kind) query vector has \(query) values but the index stores \(matrix): "
+                + "the index was built with another model. Search with the same model or re-index."
+        case let .invalidLine(file, line, reason):
+            return "\(file):\(line): \(reason). Fix or remove the line."
+        case let .unreadableFile(path, reason):
+            return "Cannot read \(path): \(reason)."
+        }
+    }
+}

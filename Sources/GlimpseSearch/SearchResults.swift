@@ -1,0 +1,107 @@
+import GlimpseDescribe
+import GlimpseIndex
+
+/// Knobs of one search.
+public struct SearchOptions: Sendable, Hashable, Codable {
+    /// Results to return.
+    public var limit: Int
+    /// Candidates each ranker contributes to fusion (before negation); at least `limit`.
+    public var candidates: Int
+    public var fusion: Fusion
+    public var negation: NegationOptions
+    /// The rankers to use; nil for every ranker the searcher has.
+    public var rankers: Set<RankerKind>?
+
+    public init(limit: Int = 20, candidates: Int = 200, fusion: Fusion = .standard, negation: NegationOptions = NegationOptions(),
+                rankers: Set<RankerKind>? = nil) {
+        self.limit = limit
+        self.candidates = candidates
+        self.fusion = fusion
+        self.negation = negation
+        self.rankers = rankers
+    }
+}
+
+/// What a search found, with the query as it was understood.
+public struct SearchResponse: Sendable, Hashable, Codable {
+    public var query: ParsedQuery
+    public var results: [SearchResult]
+    /// The rankers that ran.
+    public var rankers: [RankerKind]
+    /// Images dropped by strict negation.
+    public var excluded: Int
+    /// Things the user should know ("no CLIP model: full text and MiniLM only").
+    public var notes: [String]
+}
+
+/// One image in the results.
+public struct SearchResult: Sendable, Hashable, Codable {
+    public var image: ImageID
+    public var path: String
+    /// 1-based position in the results.
+    public var rank: Int
+    /// The fused score after penalties.
+    public var score: Double
+    public var explanation: Explanation
+}
+
+/// Why an image is where it is.
+public struct Explanation: Sendable, Hashable, Codable {
+    /// Query terms (lemmas and words as typed) found in the description.
+    public var matchedTerms: [String]
+    /// Query compounds found among the description's compounds.
+    public var matchedCompounds: [String]
+    /// Quoted phrases found in the description text.
+    public var matchedPhrases: [String]
+    /// The region that matched best, when one did.
+    public var region: RegionMatch?
+    /// Each ranker's raw score, rank and calibrated score for this image.
+    public var rankers: [RankerContribution]
+    /// Penalties for negated concepts.
+    public var penalties: [Penalty]
+    /// The fused score before penalties.
+    public var fusedScore: Double
+
+    /// One line for people: `terms dog, sofa · compound blue-collar · region 2 (12,40 200×120) · fullText #1 …`.
+    public var summary: String {
+        var parts: [String] = []
+        if !matchedCompounds.isEmpty { parts.append("compounds " + matchedCompounds.joined(separator: ", ")) }
+        if !matchedTerms.isEmpty { parts.append("terms " + matchedTerms.joined(separator: ", ")) }
+        if !matchedPhrases.isEmpty { parts.append("phrases " + matchedPhrases.map { "\"\($0)\"" }.joined(separator: ", ")) }
+        if let region {
+            let box = region.box
+            parts.append("region \(region.index) \"\(region.caption)\" at \(box.x),\(box.y) \(box.width)×\(box.height) (\(region.source.rawValue))")
+        }
+        parts.append(rankers.map { "\($0.ranker.rawValue) #\($0.rank) (\(Self.format($0.score)))" }.joined(separator: ", "))
+        for penalty in penalties {
+            switch penalty.evidence {
+            case let .description(matched):
+                parts.append("penalty ×\(Self.format(penalty.factor)) for \"\(penalty.concept)\": description has \(matched.joined(separator: ", "))")
+            case let .clip(probability):
+                parts.append("penalty ×\(Self.format(penalty.factor)) for \"\(penalty.concept)\": CLIP \(Int((probability * 100).rounded()))% present")
+            }
+        }
+        return parts.joined(separator: " · ")
+    }
+
+    static func format(_ value: Double) -> String {
+        let scaled = (value * 1000).rounded() / 1000
+        return "\(scaled)"
+    }
+}
+
+/// A region of the image that matched the query.
+public struct RegionMatch: Sendable, Hashable, Codable {
+    /// How the region was chosen.
+    public enum Source: String, Sendable, Hashable, Codable {
+        /// Its CLIP embedding was the image's best match.
+        case clip
+        /// Its caption holds the most query terms.
+        case caption
+    }
+    /// Index into the image's kept regions.
+    public var index: Int
+    public var caption: String
+    public var box: PixelBox
+    public var source: Source
+}
