@@ -29,14 +29,18 @@ public struct Description: Sendable, Hashable, Codable {
     public var embeddings: DescriptionEmbeddings
     /// The models that wrote this description.
     public var models: [ModelStamp]
-    /// Seconds spent in each stage, in pipeline order.
+    /// Seconds spent in each stage, in pipeline order (stage names: ``DescribeStage``).
     public var timings: [StageTiming]
+    /// What the full pipeline counted (proposals, small segments, BLIP calls made and saved, pruned
+    /// words); nil in quick mode and in descriptions written before it existed. Added in schema 1
+    /// as an optional field, so older documents still decode.
+    public var statistics: DescribeStatistics?
 
     public init(
         mode: DescribeMode, imageSize: PixelSize, caption: String, regions: [DescribedRegion] = [],
         candidates: [CandidateScore] = [], text: String, keywords: [String] = [], compounds: [String] = [],
         embeddings: DescriptionEmbeddings = DescriptionEmbeddings(), models: [ModelStamp] = [],
-        timings: [StageTiming] = []
+        timings: [StageTiming] = [], statistics: DescribeStatistics? = nil
     ) {
         self.schemaVersion = Self.currentSchemaVersion
         self.mode = mode
@@ -50,10 +54,42 @@ public struct Description: Sendable, Hashable, Codable {
         self.embeddings = embeddings
         self.models = models
         self.timings = timings
+        self.statistics = statistics
     }
 
-    /// The regions whose captions made it into `text`, in the order they appear there.
-    public var keptRegions: [DescribedRegion] { regions.filter { $0.status == .kept } }
+    /// The regions whose captions made it into `text`, in the order they appear there (best CLIP
+    /// score first; ties in region order).
+    public var keptRegions: [DescribedRegion] {
+        regions.enumerated().filter { $0.element.status == .kept }
+            .sorted { a, b in
+                let sa = a.element.score ?? 0, sb = b.element.score ?? 0
+                return sa != sb ? sa > sb : a.offset < b.offset
+            }
+            .map(\.element)
+    }
+}
+
+/// Counts the full pipeline reports about its work.
+public struct DescribeStatistics: Sendable, Hashable, Codable {
+    /// Segments the segmenter proposed.
+    public var proposedRegions: Int
+    /// Proposals below the area threshold (`image area / areaPartition`); not listed in `regions`.
+    public var smallRegions: Int
+    /// Crops captioned by BLIP (one batch).
+    public var regionCaptions: Int
+    /// Crops not captioned because CLIP found them duplicate or adding nothing beyond the whole image.
+    public var blipCallsSaved: Int
+    /// Words deleted by word pruning, in order; empty when pruning is off.
+    public var prunedWords: [String]
+
+    public init(proposedRegions: Int = 0, smallRegions: Int = 0, regionCaptions: Int = 0, blipCallsSaved: Int = 0,
+                prunedWords: [String] = []) {
+        self.proposedRegions = proposedRegions
+        self.smallRegions = smallRegions
+        self.regionCaptions = regionCaptions
+        self.blipCallsSaved = blipCallsSaved
+        self.prunedWords = prunedWords
+    }
 }
 
 /// How much of the pipeline ran.
@@ -121,7 +157,8 @@ public enum RegionStatus: String, Sendable, Hashable, Codable, CaseIterable {
     case nothingBeyondImage
     /// "caption + region caption" did not beat the caption alone.
     case lostToCaption
-    /// Its caption repeats what the main caption already says (sentence similarity).
+    /// Its caption repeats what the main caption (or a region caption kept before it) already says
+    /// (sentence similarity).
     case repeatsCaption
     /// It beat the caption but was not among the best K.
     case beyondTopK

@@ -1,0 +1,141 @@
+import ArgumentParser
+import Foundation
+import GlimpseDescribe
+import GlimpseImage
+import GlimpseModels
+import GlimpseRuntime
+import GlimpseText
+
+/// `glimpse describe FILE`: the detailed description of one image.
+struct DescribeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "describe",
+        abstract: "Describe an image in detail: caption, region captions chosen by CLIP, keywords.",
+        discussion: """
+            Full mode captions the image with BLIP, segments it with SAM, captions the regions that CLIP finds \
+            worth it, and keeps the region captions that CLIP prefers. --quick only captions the image and embeds it.
+            """
+    )
+
+    @Argument(help: "The image file.")
+    var file: String
+
+    @Flag(help: "Print the description as JSON (schema: docs/description-schema.md).")
+    var json = false
+
+    @Flag(help: "Caption and CLIP embedding only; no segmentation.")
+    var quick = false
+
+    @Option(help: ArgumentHelp("Write a PNG with the kept regions' boxes drawn over the image.", valueName: "out.png"))
+    var overlay: String?
+
+    @OptionGroup(title: "Models") var models: DescribeModelOptions
+    @OptionGroup(title: "Method") var method: DescribeMethodOptions
+    @OptionGroup var runtime: RuntimeOptions
+
+    func validate() throws {
+        try method.options().validate()
+        guard method.pointsPerSide >= 1 else { throw ValidationError("--points-per-side must be at least 1.") }
+    }
+
+    func run() async throws {
+        let image: RGBImage
+        do {
+            image = try ImageDecoder.decode(contentsOf: URL(filePath: file))
+        } catch {
+            throw FileError(file: file, error: error)
+        }
+        let pipeline = try await models.load(runtime: runtime, options: method.options(), quick: quick,
+                                             pointsPerSide: method.pointsPerSide)
+        let description = try pipeline.describe(image, mode: quick ? .quick : .full)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(description), as: UTF8.self))
+        } else {
+            print(DescriptionReport(description).text)
+        }
+        if let overlay {
+            try PNGEncoder.encode(RegionOverlay.draw(description, on: image)).write(to: URL(filePath: overlay), options: .atomic)
+        }
+    }
+}
+
+/// The four model folders (`--blip`, `--sam`, `--clip`, `--minilm`), defaulting to the model cache.
+struct DescribeModelOptions: ParsableArguments {
+    @Option(name: .customLong("blip"), help: ArgumentHelp(
+        "A BLIP captioning model folder (default: Salesforce/blip-image-captioning-base in the model cache).", valueName: "dir"))
+    var blip: String?
+
+    @Option(name: .customLong("sam"), help: ArgumentHelp(
+        "A SAM model folder (default: facebook/sam-vit-base in the model cache).", valueName: "dir"))
+    var sam: String?
+
+    @Option(name: .customLong("clip"), help: ArgumentHelp(
+        "A CLIP model folder (default: openai/clip-vit-base-patch32 in the model cache).", valueName: "dir"))
+    var clip: String?
+
+    @Option(name: .customLong("minilm"), help: ArgumentHelp(
+        "A sentence-embedding model folder (default: sentence-transformers/all-MiniLM-L6-v2 in the model cache).", valueName: "dir"))
+    var minilm: String?
+
+    func load(runtime: RuntimeOptions, options: DescribeOptions, quick: Bool, pointsPerSide: Int) async throws -> DescribePipeline {
+        let folders = DescribeModelFolders(
+            captioner: try await ModelLocation.folder(explicit: blip, default: "Salesforce/blip-image-captioning-base", option: "--blip",
+                                                      runtime: runtime),
+            segmenter: quick ? nil : try await ModelLocation.folder(explicit: sam, default: "facebook/sam-vit-base", option: "--sam",
+                                                                    runtime: runtime),
+            imageTextEmbedder: try await ModelLocation.folder(explicit: clip, default: "openai/clip-vit-base-patch32", option: "--clip",
+                                                              runtime: runtime),
+            sentenceEmbedder: try await ModelLocation.folder(explicit: minilm, default: "sentence-transformers/all-MiniLM-L6-v2",
+                                                             option: "--minilm", runtime: runtime))
+        var segmentation = SAMMaskGenerationOptions()
+        segmentation.pointsPerSide = pointsPerSide
+        return try DescribePipeline.load(folders: folders, runtime: OnnxRuntime.load(libraryPath: runtime.ortLibrary),
+                                         keywords: KeywordExtractorChoice.make(), options: options, segmentation: segmentation)
+    }
+}
+
+/// The method's main knobs (the rest keep DescribeOptions' defaults).
+struct DescribeMethodOptions: ParsableArguments {
+    @Flag(name: .customLong("seed-compatible"), help: "The founders' choices: the two best region captions by CLIP score, no repeat check, no crop skipping.")
+    var seedCompatible = false
+
+    @Option(name: .customLong("keep"), help: "The most region captions to keep (K; default 3, 2 with --seed-compatible).")
+    var keep: Int?
+
+    @Option(name: .customLong("max-regions"), help: "The most regions to crop (default 12).")
+    var maxRegions: Int?
+
+    @Option(name: .customLong("area-partition"), help: "Regions smaller than image area / N are ignored (default 64).")
+    var areaPartition: Int?
+
+    @Option(name: .customLong("points-per-side"), help: "SAM's prompt grid is N×N points.")
+    var pointsPerSide = 32
+
+    @Flag(name: .customLong("prune"), help: "Delete words while CLIP prefers the shorter text (never inside a compound keyword).")
+    var prune = false
+
+    func options() -> DescribeOptions {
+        var options = seedCompatible ? DescribeOptions.seedCompatible : DescribeOptions()
+        if let keep { options.maxKeptRegions = keep }
+        if let maxRegions { options.maxRegions = maxRegions }
+        if let areaPartition { options.areaPartition = areaPartition }
+        options.pruneWords = prune
+        return options
+    }
+}
+
+/// The keyword extractor the command uses: WordNet's (lemmas and compounds); when the lexicon cannot be
+/// read, plain words with a warning saying why.
+enum KeywordExtractorChoice {
+    static func make() -> any KeywordExtracting {
+        do {
+            return try KeywordExtractor.standard()
+        } catch {
+            FileHandle.standardError.write(Data(
+                "glimpse: keywords without lemmas or compounds: \(error.localizedDescription)\n".utf8))
+            return PlainKeywords()
+        }
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import Testing
+@testable import GlimpseDescribe
+import GlimpseImage
+import GlimpseModels
+import GlimpseRuntime
+import GlimpseText
+
+/// The tiny randomly initialised models of GlimpseModelsTests' fixtures, in model folders completed with
+/// the tokenizer files the fixtures lack (a letter-level CLIP vocabulary, tiny-blip's WordPiece vocabulary
+/// for the tiny BERT), so that the real adapters and the factory run end to end.
+enum TinyModels {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appending(path: "../GlimpseModelsTests/Fixtures").standardizedFileURL
+
+    /// SAM settings under which the tiny model proposes masks (those of its mask-generation fixture).
+    static var segmentation: SAMMaskGenerationOptions {
+        var options = SAMMaskGenerationOptions()
+        options.pointsPerSide = 6
+        options.pointsPerBatch = 12
+        options.predictedIoUThreshold = 0
+        options.stabilityScoreThreshold = 0.5
+        options.stabilityScoreOffset = 0.05
+        options.boxNMSThreshold = 1
+        return options
+    }
+
+    /// The four folders, prepared once per process in a temporary folder.
+    static let folders: Result<DescribeModelFolders, any Error> = Result { try prepare() }
+
+    static var image: RGBImage {
+        get throws { try ImageDecoder.decode(contentsOf: fixtures.appending(path: "tiny-sam/reference_image.png")) }
+    }
+
+    static func pipeline(_ options: DescribeOptions = DescribeOptions(), keywords: any KeywordExtracting = FakeKeywords()) throws -> DescribePipeline {
+        try DescribePipeline.load(folders: folders.get(), runtime: .shared(), keywords: keywords, options: options,
+                                  session: SessionOptions(intraOpThreads: 1),
+                                  generation: BLIPCaptioner.GenerationOptions(maxNewTokens: 8), segmentation: segmentation)
+    }
+
+    /// Builds the folders in a process-private folder, then moves it into place (once for all test runs).
+    private static func prepare() throws -> DescribeModelFolders {
+        let manager = FileManager.default
+        // Named after the fixtures' weight sizes, so that regenerated fixtures get fresh folders.
+        let sizes = try ["tiny-blip", "tiny-sam", "tiny-clip", "tiny-bert"].map { name in
+            let attributes = try manager.attributesOfItem(atPath: fixtures.appending(path: "\(name)/model.safetensors").path)
+            return "\((attributes[.size] as? NSNumber)?.intValue ?? 0)"
+        }
+        let root = manager.temporaryDirectory.appending(path: "glimpse-describe-tiny-\(sizes.joined(separator: "-"))", directoryHint: .isDirectory)
+        if !manager.fileExists(atPath: root.appending(path: "complete").path) {
+            let staging = manager.temporaryDirectory.appending(path: "glimpse-describe-\(UUID().uuidString)", directoryHint: .isDirectory)
+            try build(in: staging)
+            try Data().write(to: staging.appending(path: "complete"))
+            do { try manager.moveItem(at: staging, to: root) } catch { try? manager.removeItem(at: staging) }
+        }
+        func url(_ name: String) -> URL { root.appending(path: name, directoryHint: .isDirectory) }
+        return DescribeModelFolders(captioner: url("tiny-blip"), segmenter: url("tiny-sam"), imageTextEmbedder: url("tiny-clip"),
+                                    sentenceEmbedder: url("tiny-bert"))
+    }
+
+    private static func build(in root: URL) throws {
+        let manager = FileManager.default
+        func folder(_ name: String, from fixture: String, files: [String]) throws -> URL {
+            let url = root.appending(path: name, directoryHint: .isDirectory)
+            try manager.createDirectory(at: url, withIntermediateDirectories: true)
+            for file in files {
+                try manager.copyItem(at: fixtures.appending(path: "\(fixture)/\(file)"), to: url.appending(path: file))
+            }
+            return url
+        }
+        let blip = try folder("tiny-blip", from: "tiny-blip", files: ["config.json", "model.safetensors", "preprocessor_config.json", "vocab.txt"])
+        _ = try folder("tiny-sam", from: "tiny-sam", files: ["config.json", "model.safetensors", "preprocessor_config.json"])
+        let clip = try folder("tiny-clip", from: "tiny-clip", files: ["config.json", "model.safetensors", "preprocessor_config.json"])
+        let bert = try folder("tiny-bert", from: "tiny-bert", files: ["config.json", "model.safetensors"])
+        try Data(contentsOf: blip.appending(path: "vocab.txt")).write(to: bert.appending(path: "vocab.txt"))
+        // tiny-clip's text tower has 99 tokens: letters, letters ending a word, then <|startoftext|> 97, <|endoftext|> 98.
+        var vocabulary: [String: Int] = [:]
+        for (index, letter) in "abcdefghijklmnopqrstuvwxyz".enumerated() {
+            vocabulary[String(letter)] = index
+            vocabulary["\(letter)</w>"] = 26 + index
+        }
+        vocabulary[".</w>"] = 52
+        vocabulary["at</w>"] = 53
+        vocabulary["<|startoftext|>"] = 97
+        vocabulary["<|endoftext|>"] = 98
+        try JSONEncoder().encode(vocabulary).write(to: clip.appending(path: "vocab.json"))
+        try Data("#version: 0.2\na t</w>\n".utf8).write(to: clip.appending(path: "merges.txt"))
+    }
+}
+
+@Suite("Describe pipeline: end to end with the tiny models")
+struct EndToEndTests {
+    @Test("full mode runs every stage with the real adapters")
+    func full() throws {
+        let description = try TinyModels.pipeline(.seedCompatible).describe(TinyModels.image, mode: .full)
+        #expect(description.mode == .full)
+        #expect(description.imageSize == PixelSize(width: 45, height: 37))
+        #expect(!description.caption.isEmpty)
+        #expect(!description.regions.isEmpty)
+        #expect(description.regions.contains { $0.caption != nil })
+        #expect(description.candidates.count == 1 + description.regions.filter { $0.caption != nil }.count)
+        #expect(abs(description.candidates.map(\.probability).reduce(0, +) - 1) < 1e-4)
+        #expect(description.embeddings.image.count == 20)  // tiny-clip's projection_dim
+        #expect(description.embeddings.text.count == 30)   // tiny-bert's hidden_size
+        #expect(description.keptRegions.allSatisfy { $0.embedding.count == 20 })
+        #expect(description.text.hasPrefix(description.caption))
+        #expect(description.models.map(\.identifier) == ["tiny-blip", "tiny-sam", "tiny-clip", "tiny-bert"])
+        #expect(description.timings.count == 8)
+    }
+
+    @Test("several regions: one BLIP batch for the crops, CLIP ranks them all")
+    func severalRegions() throws {
+        // The tiny SAM finds only whole-image masks; these boxes make BLIP and CLIP work on real crops.
+        let boxes = [PixelBox(x: 0, y: 0, width: 22, height: 18), PixelBox(x: 23, y: 0, width: 22, height: 18),
+                     PixelBox(x: 0, y: 19, width: 45, height: 18), PixelBox(x: 10, y: 5, width: 25, height: 25)]
+        let proposals = boxes.map { ProposedRegion(box: $0, area: $0.area, stability: 0.96, predictedIoU: 0.9) }
+        var pipeline = try TinyModels.pipeline(.seedCompatible)
+        pipeline.segmenter = FakeSegmenter(proposals: proposals)
+        let description = try pipeline.describe(TinyModels.image, mode: .full)
+        #expect(description.regions.count == 4)
+        #expect(description.regions.allSatisfy { $0.caption != nil && $0.score != nil })
+        #expect(description.candidates.count == 5)
+        #expect(description.keptRegions.count == 2)
+        #expect(description.statistics?.regionCaptions == 4)
+        // The batch's captions are those of the crops one by one (BLIP's result does not depend on the batch).
+        let captioner = pipeline.captioner
+        let crops = try boxes.map { try CropScreening.crop(TinyModels.image, box: $0, margin: 0.1) }
+        let single = try crops.map { try captioner.captions(for: [$0], beams: 1)[0] }
+        let byBox = Dictionary(uniqueKeysWithValues: description.regions.map { ($0.box, $0.caption!) })
+        #expect(boxes.map { byBox[$0] } == single)
+    }
+
+    @Test("the same image gives the same description, timings aside")
+    func deterministic() throws {
+        let pipeline = try TinyModels.pipeline()
+        var first = try pipeline.describe(TinyModels.image, mode: .full)
+        var second = try pipeline.describe(TinyModels.image, mode: .full)
+        first.timings = []
+        second.timings = []
+        #expect(first == second)
+    }
+
+    @Test("quick mode with the real adapters")
+    func quick() throws {
+        let description = try TinyModels.pipeline().describe(TinyModels.image, mode: .quick)
+        #expect(description.mode == .quick)
+        #expect(description.text == description.caption)
+        #expect(description.embeddings.image.count == 20)
+        #expect(description.models.map(\.identifier) == ["tiny-blip", "tiny-clip", "tiny-bert"])
+    }
+
+    @Test("the description's JSON round-trips")
+    func json() throws {
+        let description = try TinyModels.pipeline(.seedCompatible).describe(TinyModels.image, mode: .full)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(description)
+        let decoded = try JSONDecoder().decode(Description.self, from: data)
+        #expect(decoded == description)
+        #expect(try encoder.encode(decoded) == data)
+    }
+
+    @Test("a CLIP folder without a tokenizer is reported with what to do")
+    func missingTokenizer() throws {
+        let folders = try TinyModels.folders.get()
+        let bare = FileManager.default.temporaryDirectory.appending(path: "glimpse-describe-bare-\(ProcessInfo.processInfo.processIdentifier)")
+        try FileManager.default.createDirectory(at: bare, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: bare) }
+        for file in ["config.json", "model.safetensors", "preprocessor_config.json"] {
+            try FileManager.default.copyItem(at: folders.imageTextEmbedder.appending(path: file), to: bare.appending(path: file))
+        }
+        var changed = folders
+        changed.imageTextEmbedder = bare
+        let pipeline = try DescribePipeline.load(folders: changed, runtime: .shared(), keywords: FakeKeywords(),
+                                                 segmentation: TinyModels.segmentation)
+        #expect {
+            try pipeline.describe(TinyModels.image, mode: .full)
+        } throws: { error in
+            guard case DescribeError.missingTokenizer(let role, _, let files) = error else { return false }
+            return role == "image-text embedder" && files == ["vocab.json", "merges.txt"]
+        }
+    }
+
+    @Test("model stamps: the manifest's repository and weights hash, else the cache folder's known repository, else the folder name")
+    func stamps() throws {
+        let root = FileManager.default.temporaryDirectory.appending(path: "glimpse-stamps-\(ProcessInfo.processInfo.processIdentifier)")
+        let cached = root.appending(path: "openai--clip-vit-base-patch32"), pulled = root.appending(path: "pulled")
+        try FileManager.default.createDirectory(at: cached, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: pulled, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try Data(#"{"repository":"Salesforce/blip-image-captioning-base","revision":"main","files":{"model.safetensors":{"name":"model.safetensors","size":1,"sha256":"abc"}}}"#.utf8)
+            .write(to: pulled.appending(path: ".glimpse-manifest.json"))
+        #expect(ModelStamp(role: .imageTextEmbedder, folder: cached) == ModelStamp(role: .imageTextEmbedder, identifier: "openai/clip-vit-base-patch32"))
+        #expect(ModelStamp(role: .captioner, folder: pulled)
+                == ModelStamp(role: .captioner, identifier: "Salesforce/blip-image-captioning-base", revision: "sha256:abc"))
+        #expect(ModelStamp(role: .segmenter, folder: root.appending(path: "my-sam")).identifier == "my-sam")
+    }
+}
