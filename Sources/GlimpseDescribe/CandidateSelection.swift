@@ -49,7 +49,7 @@ struct CandidateSelection {
 
         // Repeats of the caption (or of a region caption already kept), then the cap K.
         var sentenceVectors: [Int: [Float]] = [:], captionVector: [Float] = []
-        if let _ = options.repeatSimilarity, !eligible.isEmpty {
+        if options.repeatSimilarity != nil, !eligible.isEmpty {
             let inputs = [caption] + eligible.map { regions[$0].caption ?? "" }
             let encoded = try sentences.embed(sentences: inputs)
             guard encoded.count == inputs.count else {

@@ -34,8 +34,11 @@ struct DescribeCommand: AsyncParsableCommand {
     @OptionGroup var runtime: RuntimeOptions
 
     func validate() throws {
-        try method.options().validate()
+        if let keep = method.keep, keep < 0 { throw ValidationError("--keep must be 0 or more.") }
+        if let maxRegions = method.maxRegions, maxRegions < 0 { throw ValidationError("--max-regions must be 0 or more.") }
+        if let partition = method.areaPartition, partition < 1 { throw ValidationError("--area-partition must be at least 1.") }
         guard method.pointsPerSide >= 1 else { throw ValidationError("--points-per-side must be at least 1.") }
+        try method.options().validate()
     }
 
     func run() async throws {
@@ -50,7 +53,7 @@ struct DescribeCommand: AsyncParsableCommand {
         let description = try pipeline.describe(image, mode: quick ? .quick : .full)
         if json {
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(description), as: UTF8.self))
         } else {
             print(DescriptionReport(description).text)
