@@ -67,12 +67,12 @@ struct EvaluationDataTests {
         let evaluator = Evaluator(searcher: Collection.searcher(), queries: queries)
         let rows = evaluator.run(evaluator.standardConfigurations())
         #expect(rows.map(\.name).prefix(3) == ["fullText", "clip", "sentence"])
-        let fused = try #require(rows.first { $0.name == "fused: reciprocal rank" })
+        let fused = try #require(rows.first { $0.name == "fused: reciprocal rank, equal weights" })
         #expect(fused.queries == 3)
         #expect(fused.negationQueries == 1)
         #expect(fused.negation.recallAt1 == 1)
         #expect(abs(fused.all.recallAt1 - 2.0 / 3) < 1e-12)
         #expect(fused.failures.count == 1)
-        #expect(Evaluator.table(rows).contains("| fused: reciprocal rank | 0.667 |"))
+        #expect(Evaluator.table(rows).contains("| fused: reciprocal rank, equal weights | 0.667 |"))
     }
 }

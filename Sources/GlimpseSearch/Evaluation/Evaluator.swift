@@ -38,8 +38,9 @@ public struct Evaluator: Sendable {
         self.depth = depth
     }
 
-    /// Each ranker the searcher has on its own, then fusion by reciprocal rank and by weighted sum
-    /// (soft negation), and reciprocal rank with negation off and strict.
+    /// Each ranker the searcher has on its own, then fusion by reciprocal rank and by weighted sum, each
+    /// with equal weights and with `fusion`'s weights (soft negation), then `fusion` with negation off
+    /// and strict.
     public func standardConfigurations(fusion: Fusion = .standard) -> [EvaluationConfiguration] {
         let kinds = searcher.rankers.map(\.kind)
         var configurations = kinds.map { kind in
@@ -51,9 +52,14 @@ public struct Evaluator: Sendable {
             return configurations
         }
         let weights = fusion.weights
+        let weightText = "full text \(weights.fullText), CLIP \(weights.clip), sentence \(weights.sentence)"
         configurations += [
-            EvaluationConfiguration(name: "fused: reciprocal rank", options: SearchOptions(fusion: Fusion(method: .reciprocalRank(k: 60), weights: weights))),
-            EvaluationConfiguration(name: "fused: weighted sum", options: SearchOptions(fusion: Fusion(method: .weightedSum, weights: weights))),
+            EvaluationConfiguration(name: "fused: reciprocal rank, equal weights", options: SearchOptions(fusion: Fusion(method: .reciprocalRank(k: 60)))),
+            EvaluationConfiguration(name: "fused: reciprocal rank, \(weightText)",
+                                    options: SearchOptions(fusion: Fusion(method: .reciprocalRank(k: 60), weights: weights))),
+            EvaluationConfiguration(name: "fused: weighted sum, equal weights", options: SearchOptions(fusion: Fusion(method: .weightedSum))),
+            EvaluationConfiguration(name: "fused: weighted sum, \(weightText)",
+                                    options: SearchOptions(fusion: Fusion(method: .weightedSum, weights: weights))),
             EvaluationConfiguration(name: "fused: \(fusion.name), negation off",
                                     options: SearchOptions(fusion: fusion, negation: NegationOptions(mode: .off))),
             EvaluationConfiguration(name: "fused: \(fusion.name), strict negation",
