@@ -97,6 +97,8 @@ struct EndToEndTests {
         #expect(description.imageSize == PixelSize(width: 45, height: 37))
         #expect(!description.caption.isEmpty)
         #expect(!description.regions.isEmpty)
+        // The tiny SAM's masks cover the whole picture: SAM's inclusive corners (0, 0)–(44, 36) are a 45 × 37 box.
+        #expect(description.regions.first?.box == PixelBox(x: 0, y: 0, width: 45, height: 37))
         #expect(description.regions.contains { $0.caption != nil })
         #expect(description.candidates.count == 1 + description.regions.filter { $0.caption != nil }.count)
         #expect(abs(description.candidates.map(\.probability).reduce(0, +) - 1) < 1e-4)
