@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import GlimpseDescribe
+import GlimpseIndex
+import GlimpseModels
+import GlimpseRuntime
+
+/// `glimpse import FILE.jsonl`: add images with descriptions that already exist (human captions, alt text).
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import existing descriptions from a JSON Lines file.",
+        discussion: """
+            One JSON object per line: {"path": "photos/a.jpg", "caption": "...", "regions": [{"caption": "...", \
+            "box": [x, y, width, height]}], "keywords": ["..."]} — regions, box and keywords are optional; relative \
+            paths are taken from the file's folder. Malformed lines are reported with their numbers and the rest is \
+            imported. Text embeddings are computed with MiniLM and image embeddings with CLIP (for files that exist) \
+            when those models are in the model cache or named with --minilm / --clip.
+            """
+    )
+
+    @Argument(help: "The JSON Lines file.")
+    var file: String
+
+    @Flag(name: .customLong("no-embeddings"), help: "Store the descriptions only; compute no embeddings.")
+    var noEmbeddings = false
+
+    @Option(name: .customLong("clip"), help: ArgumentHelp("A CLIP model folder for image embeddings.", valueName: "dir"))
+    var clip: String?
+
+    @Option(name: .customLong("minilm"), help: ArgumentHelp("A sentence-embedding model folder for text embeddings.", valueName: "dir"))
+    var minilm: String?
+
+    @Option(name: .customLong("ort-library"), help: ArgumentHelp("Path of the ONNX Runtime shared library.", valueName: "path"))
+    var ortLibrary: String?
+
+    @OptionGroup var location: IndexLocationOptions
+
+    func run() async throws {
+        let url = URL(filePath: file)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw ValidationError("\(file) does not exist. Give a JSON Lines file (one JSON object per line).")
+        }
+        let store = try location.open()
+        var options = ImportOptions(keywords: try KeywordExtractorChoice.make())
+        if !noEmbeddings { loadModels(into: &options) }
+        let report = try store.importDescriptions(from: url, options: options) { imported in
+            if isatty(STDERR_FILENO) != 0 { FileHandle.standardError.write(Data("\r\u{1B}[2Kimported \(imported)".utf8)) }
+        }
+        if isatty(STDERR_FILENO) != 0 { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+        for line in report.malformed {
+            FileHandle.standardError.write(Data("glimpse: \(file):\(line.line): \(line.message)\n".utf8))
+        }
+        var summary = "Imported \(report.imported) description(s)"
+        if report.replaced > 0 { summary += " (\(report.replaced) replaced)" }
+        summary += "; \(report.filesFound) with an existing file, \(report.textEmbeddings) text and \(report.imageEmbeddings) image embedding(s)"
+        if !report.malformed.isEmpty { summary += "; \(report.malformed.count) malformed line(s) skipped" }
+        print(summary + " — index \(location.url.path)")
+        if !report.malformed.isEmpty { throw ExitCode(1) }
+    }
+
+    /// CLIP and MiniLM when their folders exist (never downloads); says on standard error what is missing.
+    private func loadModels(into options: inout ImportOptions) {
+        let runtime: OnnxRuntime
+        do {
+            runtime = try OnnxRuntime.load(libraryPath: ortLibrary)
+        } catch {
+            note("ONNX Runtime could not be loaded (\(error.localizedDescription)): no embeddings are computed.")
+            return
+        }
+        let directories = GlimpseDirectories()
+        func folder(_ explicit: String?, _ repository: String) -> URL? {
+            if let explicit { return URL(filePath: explicit, directoryHint: .isDirectory) }
+            let folder = directories.modelFolder(repository: repository)
+            return FileManager.default.fileExists(atPath: folder.appending(path: "config.json").path) ? folder : nil
+        }
+        if let url = folder(minilm, "sentence-transformers/all-MiniLM-L6-v2") {
+            do { options.sentences = MiniLMSentenceEncoder(try SentenceEmbedder(directory: url, runtime: runtime)) } catch {
+                note("MiniLM could not be loaded from \(url.path) (\(error.localizedDescription)): no text embeddings.")
+            }
+        } else {
+            note("No MiniLM model (glimpse models pull sentence-transformers/all-MiniLM-L6-v2): no text embeddings.")
+        }
+        if let url = folder(clip, "openai/clip-vit-base-patch32") {
+            do { options.imageText = CLIPImageTextEmbedder(try CLIPModel(directory: url, runtime: runtime)) } catch {
+                note("CLIP could not be loaded from \(url.path) (\(error.localizedDescription)): no image embeddings.")
+            }
+        } else {
+            note("No CLIP model (glimpse models pull openai/clip-vit-base-patch32): no image embeddings.")
+        }
+    }
+
+    private func note(_ text: String) {
+        FileHandle.standardError.write(Data("note: \(text)\n".utf8))
+    }
+}

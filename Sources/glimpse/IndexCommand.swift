@@ -1,0 +1,170 @@
+import ArgumentParser
+import Foundation
+import GlimpseDescribe
+import GlimpseImage
+import GlimpseIndex
+import GlimpseRuntime
+
+/// `glimpse index DIR…`: describe the images of folders into the index, incrementally.
+struct IndexCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Describe and index the images in folders (only new and changed files are described).",
+        discussion: """
+            Files whose size and date did not change are skipped; moved or renamed files are recognised by their \
+            content and keep their descriptions; entries of deleted files are removed. Every image is saved as \
+            soon as it is described, so a stopped run (Ctrl-C) loses nothing and the next run continues. \
+            --quick captions and embeds only; a later run without --quick enriches the quick entries.
+            """
+    )
+
+    @Argument(help: "Folders (or image files) to index.")
+    var folders: [String]
+
+    @Flag(help: "Fast first pass: caption and CLIP embedding only, no segmentation.")
+    var quick = false
+
+    @Flag(name: .customLong("retry-failed"), help: "Describe again the files that failed before, even if they did not change.")
+    var retryFailed = false
+
+    @OptionGroup var location: IndexLocationOptions
+    @OptionGroup(title: "Models") var models: DescribeModelOptions
+    @OptionGroup(title: "Method") var method: DescribeMethodOptions
+    @OptionGroup var runtime: RuntimeOptions
+
+    func validate() throws {
+        try method.options().validate()
+        for folder in folders where !FileManager.default.fileExists(atPath: folder) {
+            throw ValidationError("\(folder) does not exist. Give folders that contain images.")
+        }
+    }
+
+    func run() async throws {
+        let store = try location.open()
+        let describer = try await IndexDescriber.make(models: models, method: method, runtime: runtime, quick: quick)
+        let indexer = Indexer(store: store, describer: describer,
+                              options: IndexOptions(mode: quick ? .quick : .full, retryFailed: retryFailed))
+        let bar = IndexProgressBar()
+        let folders = folders
+        let task = Task { try await indexer.run(folders) { bar.handle($0) } }
+        let interrupt = InterruptHandler {
+            FileHandle.standardError.write(Data("\nStopping after the image in flight… (Ctrl-C again to quit at once)\n".utf8))
+            task.cancel()
+        }
+        defer { interrupt.stop() }
+        let report = try await task.value
+        bar.finish()
+        print(Self.summary(report, index: store.url?.path))
+        if report.cancelled { throw ExitCode(130) }
+        if !report.failures.isEmpty { throw ExitCode(1) }
+    }
+
+    static func summary(_ report: IndexReport, index: String?) -> String {
+        var lines: [String] = []
+        var parts = ["\(report.described) described"]
+        if report.enriched > 0 { parts.append("\(report.enriched) enriched") }
+        if report.moved > 0 { parts.append("\(report.moved) moved") }
+        if report.copied > 0 { parts.append("\(report.copied) duplicate(s)") }
+        parts.append("\(report.plan.unchanged) unchanged")
+        if report.removed > 0 { parts.append("\(report.removed) removed") }
+        parts.append("\(report.failures.count) failed")
+        lines.append(parts.joined(separator: ", ") + String(format: " in %.1f s", report.seconds)
+                     + (index.map { " — index \($0)" } ?? ""))
+        if report.cancelled { lines.append("Stopped before the end; run the same command again to continue.") }
+        if !report.failures.isEmpty {
+            lines.append("Failed files (kept in the index as failed; retried when they change, or with --retry-failed):")
+            for failure in report.failures.prefix(20) { lines.append("  \(failure.path): \(failure.message)") }
+            if report.failures.count > 20 { lines.append("  … and \(report.failures.count - 20) more (glimpse status lists them)") }
+        }
+        if !report.problems.isEmpty {
+            lines.append("Not scanned:")
+            for problem in report.problems.prefix(20) { lines.append("  \(problem.path): \(problem.message)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// `--index PATH`, shared by `index`, `status` and `import`.
+struct IndexLocationOptions: ParsableArguments {
+    @Option(name: .customLong("index"), help: ArgumentHelp(
+        "The index database (default: index.sqlite in Glimpse's data folder, $XDG_DATA_HOME/glimpse).", valueName: "path"))
+    var path: String?
+
+    var url: URL { path.map { URL(filePath: $0) } ?? SQLiteIndexStore.defaultURL() }
+
+    /// Opens the index, creating it when missing.
+    func open() throws -> SQLiteIndexStore { try SQLiteIndexStore(url: url) }
+
+    /// Opens an index that must exist already.
+    func openExisting() throws -> SQLiteIndexStore {
+        guard FileManager.default.fileExists(atPath: url.path) else { throw MissingIndex(path: url.path) }
+        return try open()
+    }
+
+    struct MissingIndex: LocalizedError {
+        var path: String
+        var errorDescription: String? {
+            "No index at \(path). Build one with `glimpse index DIR` or `glimpse import FILE.jsonl`, or name it with --index."
+        }
+    }
+}
+
+/// The one place where `glimpse index` gets its describer: the describe pipeline with the models of
+/// `DescribeModelOptions` (from GlimpseDescribe).
+///
+/// For tests only: `GLIMPSE_TEST_DESCRIBER=colour` (or `colour:MILLISECONDS`, a delay per image) selects a
+/// model-free describer that names the centre pixel's colour. Nothing else sets that variable.
+enum IndexDescriber {
+    static let testVariable = "GLIMPSE_TEST_DESCRIBER"
+
+    static func make(models: DescribeModelOptions, method: DescribeMethodOptions, runtime: RuntimeOptions,
+                     quick: Bool) async throws -> any ImageDescribing {
+        if let test = ProcessInfo.processInfo.environment[testVariable], test.hasPrefix("colour") {
+            let delay = test.split(separator: ":").dropFirst().first.flatMap { Double($0) } ?? 0
+            return ColourDescriber(delay: delay / 1000)
+        }
+        return try await models.load(runtime: runtime, options: method.options(), quick: quick, pointsPerSide: method.pointsPerSide)
+    }
+}
+
+/// A model-free describer for tests of the command: "a photo of a red square" from the centre pixel.
+struct ColourDescriber: ImageDescribing {
+    var delay: Double
+
+    func describe(_ image: RGBImage, mode: DescribeMode) throws -> Description {
+        if delay > 0 { Thread.sleep(forTimeInterval: delay) }
+        let (red, green, blue) = image.rgb(x: image.width / 2, y: image.height / 2)
+        let names = [("red", red), ("green", green), ("blue", blue)]
+        let colour = names.max { $0.1 < $1.1 }?.0 ?? "gray"
+        let caption = "a photo of a \(colour) square"
+        let vector = [Float(red), Float(green), Float(blue), 1]
+        let norm = vector.map { $0 * $0 }.reduce(0, +).squareRoot()
+        return Description(mode: mode, imageSize: PixelSize(width: image.width, height: image.height), caption: caption,
+                           text: caption, keywords: [colour, "square", "photo"], compounds: ["\(colour)-square"],
+                           embeddings: DescriptionEmbeddings(image: vector.map { $0 / norm }),
+                           models: [ModelStamp(role: .captioner, identifier: "test/colour")])
+    }
+}
+
+/// Calls `action` on the first Ctrl-C (SIGINT); a second one exits at once with status 130.
+final class InterruptHandler: @unchecked Sendable {
+    // `source` is set once in init and only cancelled afterwards; `count` is touched on `queue` only.
+    private let source: any DispatchSourceSignal
+    private let queue = DispatchQueue(label: "glimpse.interrupt")
+    private var count = 0
+
+    init(_ action: @escaping @Sendable () -> Void) {
+        signal(SIGINT, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: queue)
+        source.setEventHandler { [unowned self] in
+            count += 1
+            if count == 1 { action() } else { exit(130) }
+        }
+        source.resume()
+    }
+
+    func stop() {
+        source.cancel()
+        signal(SIGINT, SIG_DFL)
+    }
+}

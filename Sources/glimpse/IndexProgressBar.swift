@@ -1,0 +1,132 @@
+import Foundation
+import GlimpseIndex
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Draws an index run's progress on standard error: a one-line bar (count, rate, ETA, stage, file)
+/// redrawn in place on a terminal; plain lines, one per file, otherwise (logs, pipes).
+final class IndexProgressBar: @unchecked Sendable {
+    // Every access to the mutable state below goes through `lock`.
+    private let lock = NSLock()
+    private let isTerminal: Bool
+    private var total = 0
+    private var done = 0
+    private var started: ContinuousClock.Instant?
+    private var lastDraw: ContinuousClock.Instant?
+    private var stage = "scanning"
+    private var path = ""
+    private var drawn = false
+
+    init(isTerminal: Bool = isatty(STDERR_FILENO) != 0) {
+        self.isTerminal = isTerminal
+    }
+
+    func handle(_ event: IndexEvent) {
+        lock.withLock {
+            switch event {
+            case .scanning:
+                if !isTerminal { write("scanning…\n") }
+            case let .planned(plan):
+                total = plan.toProcess
+                started = .now
+                let line = "found \(plan.found) image(s): \(plan.toProcess) to process, \(plan.unchanged) unchanged, \(plan.missing) gone"
+                if isTerminal { clear() }
+                write(line + "\n")
+            case let .stage(path, _, _, stage):
+                guard stage == .describing || stage == .reading else { return }
+                self.stage = stage.rawValue
+                self.path = path
+                if isTerminal { draw(force: false) }
+            case let .finished(path, index, total, outcome):
+                done = index + 1
+                self.total = total
+                if isTerminal {
+                    if case let .failed(message) = outcome {
+                        clear()
+                        write("failed: \(path): \(message)\n")
+                    }
+                    draw(force: done == total)
+                } else {
+                    write("[\(done)/\(total)] \(Self.describe(outcome)) \(path)\(rateText().map { "  (\($0))" } ?? "")\n")
+                }
+            case .completed:
+                if isTerminal && drawn {
+                    clear()
+                }
+            }
+        }
+    }
+
+    /// Leaves the terminal on a fresh line.
+    func finish() {
+        lock.withLock { if isTerminal && drawn { clear() } }
+    }
+
+    static func describe(_ outcome: FileOutcome) -> String {
+        switch outcome {
+        case let .described(mode): return "described (\(mode.rawValue))"
+        case .enriched: return "enriched"
+        case let .moved(from): return "moved from \(from) to"
+        case let .copied(from): return "same as \(from):"
+        case .unchanged: return "unchanged"
+        case let .failed(message): return "failed (\(message))"
+        }
+    }
+
+    // MARK: Drawing (called with the lock held)
+
+    private func rateText() -> String? {
+        guard let started, done > 0 else { return nil }
+        let seconds = (ContinuousClock.now - started) / .seconds(1)
+        guard seconds > 0 else { return nil }
+        let rate = Double(done) / seconds
+        let remaining = Double(total - done) / rate
+        let rateText = rate >= 1 ? String(format: "%.1f img/s", rate) : String(format: "%.1f s/img", 1 / rate)
+        return "\(rateText), ETA \(Self.duration(remaining))"
+    }
+
+    private func draw(force: Bool) {
+        let now = ContinuousClock.now
+        if !force, let lastDraw, now - lastDraw < .milliseconds(100) { return }
+        lastDraw = now
+        let width = Self.terminalWidth()
+        let fraction = total > 0 ? Double(done) / Double(total) : 0
+        let barWidth = 24
+        let filled = Int(fraction * Double(barWidth))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: barWidth - filled)
+        var line = "\(bar) \(done)/\(total)"
+        if let rate = rateText() { line += "  \(rate)" }
+        line += "  \(stage) "
+        let room = width - line.count - 1
+        if room > 8 {
+            line += path.count > room ? "…" + String(path.suffix(room - 1)) : path
+        }
+        write("\r\u{1B}[2K" + line)
+        drawn = true
+    }
+
+    private func clear() {
+        write("\r\u{1B}[2K")
+        drawn = false
+    }
+
+    private func write(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return "?" }
+        let total = Int(seconds.rounded())
+        if total >= 3600 { return String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60) }
+        return String(format: "%d:%02d", total / 60, total % 60)
+    }
+
+    static func terminalWidth() -> Int {
+        var size = winsize()
+        if ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { return Int(size.ws_col) }
+        return 80
+    }
+}
