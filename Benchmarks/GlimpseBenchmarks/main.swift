@@ -10,6 +10,7 @@ import GlimpseRuntime
 //   GlimpseBenchmarks image JPEG_FILE [--runs N]
 //   GlimpseBenchmarks clip-image MODEL_DIR [--threads N] [--runs N]
 //   GlimpseBenchmarks tokenizers CLIP_BPE_DIR BERT_VOCAB_TXT [--count N]
+//   GlimpseBenchmarks vector-search [--rows N] [--dimension N] [--k N] [--threads N] [--runs N]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, default value: String) -> String {
@@ -47,6 +48,12 @@ case ("tokenizers", let clipFolder?) where arguments.count >= 3:
 case ("image", let file?):
     let result = try ImageBenchmark(file: URL(filePath: file), runs: Int(option("--runs", default: "7")) ?? 7).run()
     print(String(decoding: try encoder.encode(result), as: UTF8.self))
+case ("vector-search", _):
+    let result = try VectorSearchBenchmark(rows: Int(option("--rows", default: "1000000")) ?? 1_000_000,
+                                           dimension: Int(option("--dimension", default: "512")) ?? 512,
+                                           k: Int(option("--k", default: "100")) ?? 100, threads: threads,
+                                           runs: Int(option("--runs", default: "20")) ?? 20).run()
+    print(String(decoding: try encoder.encode(result), as: UTF8.self))
 default:
     FileHandle.standardError.write(Data("""
         usage: GlimpseBenchmarks encoder MODEL_DIR [--prepacking on|off] [--weights lend|external] [--threads N] [--runs N]
@@ -54,6 +61,7 @@ default:
                GlimpseBenchmarks image JPEG_FILE [--runs N]
                GlimpseBenchmarks clip-image MODEL_DIR [--threads N] [--runs N]
                GlimpseBenchmarks tokenizers CLIP_BPE_DIR BERT_VOCAB_TXT [--count N]
+               GlimpseBenchmarks vector-search [--rows N] [--dimension N] [--k N] [--threads N] [--runs N]
 
         """.utf8))
     exit(2)

@@ -1,0 +1,151 @@
+import ArgumentParser
+import Foundation
+import GlimpseDescribe
+import GlimpseHub
+import GlimpseIndex
+import GlimpseModels
+import GlimpseRuntime
+import GlimpseSearch
+import GlimpseText
+
+/// `glimpse search "query"`: ranked images with explanations, from the index.
+struct SearchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Find images by a description; say what must not be in them (\"a dog on a sofa, but no cartoon\").",
+        discussion: """
+            Ranks the indexed images by full text (BM25 over descriptions and keywords), CLIP text → image \
+            similarity and MiniLM description similarity, fused. Negated parts ("no X", "without X", "not X", \
+            "excluding X", "-X") demote images that show X, or exclude them with --strict. Without a model the \
+            other rankers still answer, and the output says so.
+            """
+    )
+
+    @Argument(help: "What to look for, in plain English (at most 1,000 characters).")
+    var query: String
+
+    @Option(name: .shortAndLong, help: "How many results to print.")
+    var limit = 10
+
+    @Flag(help: "Print the response as JSON: the parsed query, the results with explanations, notes.")
+    var json = false
+
+    @Flag(help: "Drop images that show a negated concept instead of moving them down.")
+    var strict = false
+
+    @OptionGroup var search: SearchModelOptions
+
+    func validate() throws {
+        guard limit > 0 else { throw ValidationError("--limit must be at least 1.") }
+    }
+
+    func run() async throws {
+        let store = try search.openIndex()
+        let models = search.loadModels()
+        var options = SearchOptions(limit: limit, fusion: search.fusionSetting)
+        options.negation.mode = strict ? .strict : .soft
+        let searcher = Searcher(index: store, keywords: try search.keywords(), clip: models.clip, sentences: models.sentences,
+                                options: options)
+        let response = try searcher.search(query)
+        let notes = models.notes  // the loader's notes name the missing model and how to get it
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+            var response = response
+            response.notes = notes
+            print(String(decoding: try encoder.encode(response), as: UTF8.self))
+            return
+        }
+        for note in notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+        print("query: \(response.query.summary)")
+        if response.results.isEmpty { print("No image matches. Try fewer or other words.") }
+        for result in response.results {
+            print(String(format: "%3d. %.4f  ", result.rank, result.score) + result.path)
+            print("     " + result.explanation.summary)
+        }
+        if response.excluded > 0 { print("\(response.excluded) image(s) excluded by --strict.") }
+    }
+}
+
+/// Options shared by `glimpse search` and `glimpse eval`: the index, the models and the fusion.
+struct SearchModelOptions: ParsableArguments {
+    @Option(name: .customLong("index"), help: ArgumentHelp("The index database (default: index.sqlite in Glimpse's data folder).",
+                                                           valueName: "path"))
+    var indexPath: String?
+
+    @Option(name: .customLong("clip"), help: ArgumentHelp(
+        "A CLIP model folder (default: openai/clip-vit-base-patch32 in the model cache, when present).", valueName: "dir"))
+    var clipFolder: String?
+
+    @Option(name: .customLong("minilm"), help: ArgumentHelp(
+        "A sentence-transformers folder (default: all-MiniLM-L6-v2 in the model cache, when present).", valueName: "dir"))
+    var sentenceFolder: String?
+
+    @Flag(name: .customLong("text-only"), help: "Use the full-text ranker alone (no models are loaded).")
+    var textOnly = false
+
+    @Option(help: ArgumentHelp("How rankers are fused: rrf (reciprocal rank) or weighted (calibrated weighted sum).",
+                               valueName: "method"))
+    var fusion = "rrf"
+
+    @Option(name: .customLong("ort-library"), help: ArgumentHelp("Path of the ONNX Runtime shared library.", valueName: "path"))
+    var ortLibrary: String?
+
+    var fusionSetting: Fusion {
+        fusion == "weighted" ? Fusion(method: .weightedSum, weights: Fusion.standard.weights) : Fusion.standard
+    }
+
+    func validate() throws {
+        guard ["rrf", "weighted"].contains(fusion) else { throw ValidationError("--fusion is rrf or weighted.") }
+    }
+
+    /// The index at --index or the default location; an error that says how to make one when it is missing.
+    func openIndex() throws -> SQLiteIndexStore {
+        let url = indexPath.map { URL(filePath: $0) } ?? SQLiteIndexStore.defaultURL()
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw ValidationError("No index at \(url.path). Build one with `glimpse index DIR` or `glimpse import FILE.jsonl`, "
+                + "or name it with --index.")
+        }
+        return try SQLiteIndexStore(url: url)
+    }
+
+    /// The keyword extractor that indexing uses, so query compounds meet the stored ones.
+    func keywords() throws -> any KeywordExtracting {
+        try SearchKeywords.extractor()
+    }
+
+    /// CLIP and MiniLM where their folders exist; notes for the ones that are missing (never downloads).
+    func loadModels() -> (clip: (any ImageTextEmbedding)?, sentences: (any SentenceEncoding)?, notes: [String]) {
+        guard !textOnly else { return (nil, nil, ["--text-only: full-text ranking only."]) }
+        var notes: [String] = []
+        let runtime: OnnxRuntime
+        do {
+            runtime = try OnnxRuntime.load(libraryPath: ortLibrary)
+        } catch {
+            return (nil, nil, ["ONNX Runtime could not be loaded (\(error.localizedDescription)): full-text ranking only."])
+        }
+        let directories = GlimpseDirectories()
+        func folder(_ explicit: String?, _ repository: String) -> URL? {
+            if let explicit { return URL(filePath: explicit, directoryHint: .isDirectory) }
+            let folder = directories.modelFolder(repository: repository)
+            return FileManager.default.fileExists(atPath: folder.appending(path: "config.json").path) ? folder : nil
+        }
+        var clip: (any ImageTextEmbedding)?
+        if let url = folder(clipFolder, "openai/clip-vit-base-patch32") {
+            do { clip = CLIPImageTextEmbedder(try CLIPModel(directory: url, runtime: runtime)) } catch {
+                notes.append("CLIP could not be loaded from \(url.path) (\(error.localizedDescription)): image similarity is not used.")
+            }
+        } else {
+            notes.append("No CLIP model (glimpse models pull openai/clip-vit-base-patch32): image similarity is not used.")
+        }
+        var sentences: (any SentenceEncoding)?
+        if let url = folder(sentenceFolder, "sentence-transformers/all-MiniLM-L6-v2") {
+            do { sentences = MiniLMSentenceEncoder(try SentenceEmbedder(directory: url, runtime: runtime)) } catch {
+                notes.append("MiniLM could not be loaded from \(url.path) (\(error.localizedDescription)): description similarity is not used.")
+            }
+        } else {
+            notes.append("No sentence model (glimpse models pull sentence-transformers/all-MiniLM-L6-v2): description similarity is not used.")
+        }
+        return (clip, sentences, notes)
+    }
+}
