@@ -177,7 +177,7 @@ struct KeywordTagger: Sendable {
         _ tagged: [TaggedToken], collocation: Bool
     ) -> (KeywordTag, Bool) {
         guard reading.isOpenClass else { return (.other, false) }
-        let (n, v, a) = (reading.canBeNoun, reading.canBeVerb, reading.canBeAdjective)
+        let (n, a) = (reading.canBeNoun, reading.canBeAdjective)
         let word = tokens[i].text
         let previous = tagged.last
         let afterNominal = previous?.token.kind == .function(.determiner) || previous?.tag == .number

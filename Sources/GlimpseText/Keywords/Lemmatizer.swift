@@ -3,9 +3,9 @@
 /// suffix detachment rules for the part of speech (`dogs` → `dog`, `boxes` → `box`, `bigger` →
 /// `big`), keeping only results that the lexicon lists as that part of speech.
 ///
-/// Unlike morphy, a plural that WordNet also lists as a noun of its own yields to its singular when
-/// the singular has at least as many tagged senses (`eyes` → `eye`, `cows` → `cow`, `windows` →
-/// `window`; but `species` stays), and a short list of nouns used in the plural for one thing stays
+/// Unlike morphy, a plural (or comparative) that WordNet also lists as a word of its own yields to
+/// its base form when that has at least as many tagged senses (`eyes` → `eye`, `cows` → `cow`,
+/// `windows` → `window`, `larger` → `large`; but `species` stays), and a short list of nouns used in the plural for one thing stays
 /// as written: `glasses` → `glasses` (eyewear, what BLIP means by it almost always; a query for
 /// "glasses" should not find wine glasses), likewise `pants`, `jeans`, `scissors`, `clothes`.
 /// Beyond morphy, a doubled final consonant is undone (`sitting` → `sit`, `stopped` → `stop`) for
@@ -62,9 +62,9 @@ public struct Lemmatizer: Sendable {
         }
         // Several rules may apply ("swinging": swinge, swing): the most used base form first.
         let ranked = derived.map { ($0, tagged($0)) }.sorted { $0.1 > $1.1 }
-        if pos == .noun, lexicon.entry(forKey: form)?.has(.noun) == true {
-            // A plural WordNet also lists ("eyes", "cows", "windows") yields to its singular unless it
-            // is the more used word ("species" is no "specie").
+        if pos == .noun || pos == .adjective, lexicon.entry(forKey: form)?.has(pos) == true {
+            // A plural or comparative WordNet also lists ("eyes", "cows", "windows", "larger") yields
+            // to its base form unless it is the more used word ("species" is no "specie").
             let formTagged = tagged(form)
             for (lemma, count) in ranked where count >= formTagged { add(lemma) }
             add(form)
