@@ -24,7 +24,7 @@ public struct QueryParser: Sendable {
             throw SearchError.queryTooLong(length: query.count, limit: Self.maximumLength)
         }
         let clauses = Self.split(QueryLexer.tokens(query))
-        let positiveText = clauses.positive.map { $0.joined(separator: " ") }.filter { !$0.isEmpty }.joined(separator: " ")
+        let positiveText = clauses.positiveText
         let found = keywords.keywords(in: positiveText)
         let terms = Self.unique(found.words.filter { !QueryVocabulary.isFiller($0) && !QueryVocabulary.isStopWord($0) })
         let compounds = Self.unique(found.compounds)
@@ -53,8 +53,17 @@ public struct QueryParser: Sendable {
     struct Clauses {
         /// Runs of positive words (phrases as one element), split where a negated clause was removed.
         var positive: [[String]] = []
+        /// What joins each run to the one before: ", " across a clause boundary (so the keyword
+        /// extractor forms no compound across it), else a space.
+        var separators: [String] = []
         var negative: [(words: [String], cue: String)] = []
         var phrases: [String] = []
+
+        var positiveText: String {
+            zip(separators, positive).enumerated().map { position, pair in
+                (position == 0 ? "" : pair.0) + pair.1.joined(separator: " ")
+            }.joined()
+        }
     }
 
     /// Walks the tokens, sorting every word into a positive run or a negated clause.
@@ -63,10 +72,15 @@ public struct QueryParser: Sendable {
         var run: [String] = []
         var negated: (words: [String], cue: String)?
         var previousWord: String?
+        var separator = " "
 
         func closeRun() {
             while let last = run.last, QueryVocabulary.isConnector(last) { run.removeLast() }
-            if !run.isEmpty { clauses.positive.append(run) }
+            if !run.isEmpty {
+                clauses.positive.append(run)
+                clauses.separators.append(separator)
+                separator = " "
+            }
             run = []
         }
         func closeNegation() {
@@ -78,6 +92,8 @@ public struct QueryParser: Sendable {
             switch token {
             case .boundary:
                 closeNegation()
+                closeRun()
+                if !clauses.positive.isEmpty { separator = ", " }
                 previousWord = nil
             case let .phrase(text, dashed):
                 if dashed {

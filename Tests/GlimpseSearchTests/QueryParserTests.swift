@@ -76,6 +76,14 @@ struct QueryParserTests {
         #expect(parsed.phrases.isEmpty)
     }
 
+    @Test("clause boundaries stay in the positive text, so no compound forms across them")
+    func boundaries() throws {
+        let parsed = try parser.parse("a red, car on a street; -cartoon")
+        #expect(parsed.positiveText == "a red, car on a street")
+        #expect(!parsed.compounds.contains("red-car"))
+        #expect(try parser.parse("a red car").compounds == ["red-car"])
+    }
+
     @Test("'not only' is not negation")
     func notOnly() throws {
         let parsed = try parser.parse("not only a dog but also a cat")

@@ -14,12 +14,15 @@ struct FakeKeywords: KeywordExtracting {
                                               "red-car", "brown-nose", "teddy-bear", "parking-lot"]
 
     func keywords(in text: String) -> Keywords {
-        let words = text.lowercased().split { !($0.isLetter || $0.isNumber || $0 == "-") }.map(String.init)
-            .filter { !Self.stopWords.contains($0) }
-        let lemmas = words.map(Self.lemma)
+        var lemmas: [String] = []
         var compounds: [String] = []
-        for index in lemmas.indices.dropLast() where Self.knownCompounds.contains(lemmas[index] + "-" + lemmas[index + 1]) {
-            compounds.append(lemmas[index] + "-" + lemmas[index + 1])
+        for clause in text.lowercased().split(whereSeparator: { ",;.".contains($0) }) {
+            let words = clause.split { !($0.isLetter || $0.isNumber || $0 == "-") }.map(String.init)
+                .filter { !Self.stopWords.contains($0) }.map(Self.lemma)
+            for index in words.indices.dropLast() where Self.knownCompounds.contains(words[index] + "-" + words[index + 1]) {
+                compounds.append(words[index] + "-" + words[index + 1])
+            }
+            lemmas += words
         }
         var seen = Set<String>()
         return Keywords(words: lemmas.filter { seen.insert($0).inserted }, compounds: compounds)
