@@ -144,9 +144,7 @@ extension SQLiteIndexStore {
         let replaced = try write("importing descriptions") { db in
             var replaced = 0
             for item in saved {
-                if try Bool.fetchOne(db, sql: "SELECT 1 FROM image WHERE path = ?", arguments: [item.facts.path]) == true {
-                    replaced += 1
-                }
+                if try Self.imageID(db, path: item.facts.path) != nil { replaced += 1 }
                 _ = try Self.save(item.description, for: item.facts, source: "import", in: db)
             }
             return replaced

@@ -11,7 +11,7 @@ extension SQLiteIndexStore {
                             models: [ModelStamp], source: String) throws -> ImageID {
         let now = Date()
         let modelsJSON = models.isEmpty ? nil : String(decoding: try JSONEncoder().encode(models), as: UTF8.self)
-        let id = try Int64.fetchOne(db, sql: """
+        let statement = try db.cachedStatement(sql: """
             INSERT INTO image (path, contentHash, size, modified, width, height, format, status, error, models, source, createdAt, updatedAt)
             VALUES (:path, :hash, :size, :modified, :width, :height, :format, :status, :error, :models, :source, :now, :now)
             ON CONFLICT(path) DO UPDATE SET
@@ -20,32 +20,37 @@ extension SQLiteIndexStore {
                 format = coalesce(excluded.format, format), status = excluded.status, error = excluded.error,
                 models = excluded.models, source = excluded.source, updatedAt = excluded.updatedAt
             RETURNING id
-            """, arguments: [
-                "path": facts.path, "hash": facts.contentHash, "size": facts.size, "modified": facts.modified,
-                "width": size?.width, "height": size?.height, "format": facts.format, "status": status.rawValue,
-                "error": error, "models": modelsJSON, "source": source, "now": now,
-            ])
+            """)
+        let id = try Int64.fetchOne(statement, arguments: [
+            "path": facts.path, "hash": facts.contentHash, "size": facts.size, "modified": facts.modified,
+            "width": size?.width, "height": size?.height, "format": facts.format, "status": status.rawValue,
+            "error": error, "models": modelsJSON, "source": source, "now": now,
+        ])
         guard let id else { throw IndexError.database(operation: "saving \(facts.path)", reason: "no row id returned") }
         return id
     }
 
     /// Deletes everything derived from image `id` (not the image row).
     static func clearDerived(_ db: Database, _ id: ImageID) throws {
-        try db.execute(sql: """
-            DELETE FROM description WHERE imageId = :id;
-            DELETE FROM region WHERE imageId = :id;
-            DELETE FROM keyword WHERE imageId = :id;
-            DELETE FROM embedding WHERE imageId = :id;
-            DELETE FROM descriptionSearch WHERE rowid = :id;
-            """, arguments: ["id": id])
+        for sql in ["DELETE FROM description WHERE imageId = ?", "DELETE FROM region WHERE imageId = ?",
+                    "DELETE FROM keyword WHERE imageId = ?", "DELETE FROM embedding WHERE imageId = ?",
+                    "DELETE FROM descriptionSearch WHERE rowid = ?"] {
+            try db.cachedStatement(sql: sql).execute(arguments: [id])
+        }
+    }
+
+    /// The id of the image at `path`, if any.
+    static func imageID(_ db: Database, path: String) throws -> ImageID? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM image WHERE path = ?"), arguments: [path])
     }
 
     /// Writes the image row and all rows derived from `description`.
     static func save(_ description: Description, for facts: FileFacts, source: String, in db: Database) throws -> ImageID {
         let status: ImageStatus = description.mode == .full ? .full : .quick
+        let existed = try imageID(db, path: facts.path) != nil
         let id = try upsertImage(db, facts: facts, status: status, error: nil, size: description.imageSize,
                                  models: description.models, source: source)
-        try clearDerived(db, id)
+        if existed { try clearDerived(db, id) }
         try insertDerived(db, id, description)
         return id
     }
@@ -54,11 +59,9 @@ extension SQLiteIndexStore {
         var archived = description
         archived.embeddings = DescriptionEmbeddings()
         for index in archived.regions.indices { archived.regions[index].embedding = [] }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = String(decoding: try encoder.encode(archived), as: UTF8.self)
-        try db.execute(sql: "INSERT INTO description (imageId, mode, caption, text, json) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [id, description.mode.rawValue, description.caption, description.text, json])
+        let json = String(decoding: try JSONEncoder().encode(archived), as: UTF8.self)
+        try db.cachedStatement(sql: "INSERT INTO description (imageId, mode, caption, text, json) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [id, description.mode.rawValue, description.caption, description.text, json])
 
         let regionStatement = try db.cachedStatement(sql: """
             INSERT INTO region (imageId, ordinal, keptIndex, x, y, width, height, area, caption, score, status)
@@ -91,7 +94,7 @@ extension SQLiteIndexStore {
         for word in description.keywords { try keywordStatement.execute(arguments: [id, word, false]) }
         for compound in description.compounds { try keywordStatement.execute(arguments: [id, compound, true]) }
 
-        try db.execute(sql: "INSERT INTO descriptionSearch (rowid, text, keywords, compounds) VALUES (?, ?, ?, ?)", arguments: [
+        try db.cachedStatement(sql: "INSERT INTO descriptionSearch (rowid, text, keywords, compounds) VALUES (?, ?, ?, ?)").execute(arguments: [
             id, description.text, description.keywords.joined(separator: " "),
             description.compounds.map(FullTextExpression.compoundToken).joined(separator: " "),
         ])
