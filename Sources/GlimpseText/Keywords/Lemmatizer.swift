@@ -49,17 +49,7 @@ public struct Lemmatizer: Sendable {
         }
         if pos == .noun, Self.pluralOnlyNouns.contains(form) { found.append(form) }
         for base in lexicon.exceptionLists[pos.bitIndex][form] ?? [] { add(base) }
-        var derived: [String] = []
-        // Morphy leaves short words and nouns ending in "ss" alone ("glass" is not "glas" + s).
-        if form.utf8.count > 2, !(pos == .noun && form.hasSuffix("ss")) {
-            for (suffix, replacement) in Self.rules[pos] ?? [] where form.hasSuffix(suffix) {
-                let stem = String(form.dropLast(suffix.count))
-                for candidate in [stem + replacement] + (replacement.isEmpty && pos != .noun ? [Self.undoubled(stem)].compactMap { $0 } : [])
-                where !derived.contains(candidate) && lexicon.entry(forKey: candidate)?.has(pos) == true {
-                    derived.append(candidate)
-                }
-            }
-        }
+        let derived = derivedForms(form, pos)
         // Several rules may apply ("swinging": swinge, swing): the most used base form first.
         let ranked = derived.map { ($0, tagged($0)) }.sorted { $0.1 > $1.1 }
         if pos == .noun || pos == .adjective, lexicon.entry(forKey: form)?.has(pos) == true {
@@ -73,6 +63,22 @@ public struct Lemmatizer: Sendable {
         }
         for (lemma, _) in ranked { add(lemma) }
         return found
+    }
+
+    /// Base forms by the detachment rules that the lexicon lists as `pos`, in rule order.
+    private func derivedForms(_ form: String, _ pos: PartOfSpeech) -> [String] {
+        // Morphy leaves short words and nouns ending in "ss" alone ("glass" is not "glas" + s).
+        guard form.utf8.count > 2, !(pos == .noun && form.hasSuffix("ss")) else { return [] }
+        var derived: [String] = []
+        func consider(_ candidate: String) {
+            if !derived.contains(candidate), lexicon.entry(forKey: candidate)?.has(pos) == true { derived.append(candidate) }
+        }
+        for (suffix, replacement) in Self.rules[pos] ?? [] where form.hasSuffix(suffix) {
+            let stem = String(form.dropLast(suffix.count))
+            consider(stem + replacement)
+            if replacement.isEmpty, pos != .noun, let single = Self.undoubled(stem) { consider(single) }
+        }
+        return derived
     }
 
     /// The best base form of `word` as `pos`, or nil when WordNet has none.
