@@ -128,17 +128,3 @@ struct DescribeMethodOptions: ParsableArguments {
         return options
     }
 }
-
-/// The keyword extractor the command uses: WordNet's (lemmas and compounds); when the lexicon cannot be
-/// read, plain words with a warning saying why.
-enum KeywordExtractorChoice {
-    static func make() -> any KeywordExtracting {
-        do {
-            return try KeywordExtractor.standard()
-        } catch {
-            FileHandle.standardError.write(Data(
-                "glimpse: keywords without lemmas or compounds: \(error.localizedDescription)\n".utf8))
-            return PlainKeywords()
-        }
-    }
-}

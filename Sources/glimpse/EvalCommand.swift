@@ -69,10 +69,3 @@ struct EvalCommand: AsyncParsableCommand {
         }
     }
 }
-
-/// The keyword extractor of queries: WordNet's, as at indexing.
-enum SearchKeywords {
-    static func extractor() throws -> any KeywordExtracting {
-        try KeywordExtractor.standard()
-    }
-}

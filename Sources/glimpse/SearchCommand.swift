@@ -111,7 +111,7 @@ struct SearchModelOptions: ParsableArguments {
 
     /// The keyword extractor that indexing uses, so query compounds meet the stored ones.
     func keywords() throws -> any KeywordExtracting {
-        try SearchKeywords.extractor()
+        KeywordExtractorChoice.make()
     }
 
     /// CLIP and MiniLM where their folders exist; notes for the ones that are missing (never downloads).

@@ -1,0 +1,18 @@
+import Foundation
+import GlimpseDescribe
+import GlimpseText
+
+/// The one keyword extractor of describe, index, import and search (so that query compounds meet stored
+/// ones): WordNet's, with lemmas and compounds; when the lexicon cannot be
+/// read, plain words with a warning saying why.
+enum KeywordExtractorChoice {
+    static func make() -> any KeywordExtracting {
+        do {
+            return try KeywordExtractor.standard()
+        } catch {
+            FileHandle.standardError.write(Data(
+                "glimpse: keywords without lemmas or compounds: \(error.localizedDescription)\n".utf8))
+            return PlainKeywords()
+        }
+    }
+}
