@@ -68,10 +68,12 @@ struct IndexDatabase: Sendable {
         let migrator = Self.migrator
         let path = url?.path ?? ":memory:"
         do {
-            if try writer.read({ try migrator.hasBeenSuperseded($0) }) {
-                throw IndexError.newerSchema(path: path)
+            let (superseded, complete) = try writer.read { db in
+                (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db))
             }
-            try migrator.migrate(writer)
+            if superseded { throw IndexError.newerSchema(path: path) }
+            // Readers (status, search) of an up-to-date index never take the write lock an index run holds.
+            if !complete { try migrator.migrate(writer) }
         } catch let error as IndexError {
             throw error
         } catch {

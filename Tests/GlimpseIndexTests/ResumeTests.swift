@@ -6,6 +6,12 @@ import Testing
 /// `glimpse index` as a child process, stopped by signals, then run again.
 @Suite("Index runs stopped by a signal")
 struct ResumeTests {
+    /// Standard error of the processes started by `start`, shown when an expectation fails.
+    private var logs: [URL] = []
+    var childErrors: Comment {
+        Comment(rawValue: logs.map { (try? String(contentsOf: $0, encoding: .utf8)) ?? "" }.joined(separator: "\n---\n"))
+    }
+
     /// The built `glimpse` next to this test binary (the build folder holds both).
     static var executable: URL? {
         let testBinary = Bundle.main.executableURL ?? URL(filePath: CommandLine.arguments[0])
@@ -26,7 +32,7 @@ struct ResumeTests {
         return folder
     }
 
-    func start(_ arguments: [String], data: URL, delayMilliseconds: Int) throws -> Process {
+    mutating func start(_ arguments: [String], data: URL, delayMilliseconds: Int) throws -> Process {
         let process = Process()
         process.executableURL = try #require(Self.executable, "build the glimpse executable first (swift build --build-tests)")
         process.arguments = arguments
@@ -35,8 +41,11 @@ struct ResumeTests {
         environment["GLIMPSE_DATA_DIR"] = data.path
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        let log = data.deletingLastPathComponent().appending(path: "glimpse-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: log)
         try process.run()
+        logs.append(log)
         return process
     }
 
@@ -67,7 +76,7 @@ struct ResumeTests {
     }
 
     @Test("a run killed with SIGKILL loses at most the image in flight; the next run finishes without duplicates")
-    func killedThenResumed() throws {
+    mutating func killedThenResumed() throws {
         let folder = try makeFolder(images: 12)
         defer { folder.remove() }
         let database = folder.file("index/index.sqlite")
@@ -76,8 +85,8 @@ struct ResumeTests {
         let before = try waitForDescribed(database, atLeast: 3)
         kill(first.processIdentifier, SIGKILL)
         first.waitUntilExit()
-        #expect(first.terminationReason == .uncaughtSignal)
-        #expect(before >= 3)
+        #expect(first.terminationReason == .uncaughtSignal, childErrors)
+        #expect(before >= 3, childErrors)
         let store = try SQLiteIndexStore(url: database)
         let described = try store.describedImageCount()
         #expect(described >= before && described < 12)
@@ -85,7 +94,7 @@ struct ResumeTests {
 
         let second = try start(arguments, data: folder.file("data"), delayMilliseconds: 0)
         second.waitUntilExit()
-        #expect(second.terminationStatus == 0)
+        #expect(second.terminationStatus == 0, childErrors)
         #expect(try store.describedImageCount() == 12)
         #expect(try store.summary().counts[.pending] == 0)
         let counts = try census(database)
@@ -95,17 +104,17 @@ struct ResumeTests {
     }
 
     @Test("Ctrl-C (SIGINT) stops cleanly with status 130 after committing the image in flight")
-    func interrupted() throws {
+    mutating func interrupted() throws {
         let folder = try makeFolder(images: 10)
         defer { folder.remove() }
         let database = folder.file("index.sqlite")
         let process = try start(["index", folder.file("photos").path, "--index", database.path], data: folder.file("data"),
                                 delayMilliseconds: 200)
-        #expect(try waitForDescribed(database, atLeast: 2) >= 2)
+        #expect(try waitForDescribed(database, atLeast: 2) >= 2, childErrors)
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
         #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 130)
+        #expect(process.terminationStatus == 130, childErrors)
         let store = try SQLiteIndexStore(url: database)
         let summary = try store.summary()
         #expect((summary.counts[.full] ?? 0) + (summary.counts[.pending] ?? 0) == 10)
