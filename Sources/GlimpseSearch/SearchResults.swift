@@ -42,6 +42,8 @@ public struct SearchResult: Sendable, Hashable, Codable {
     public var rank: Int
     /// The fused score after penalties.
     public var score: Double
+    /// The image's description text, as indexed.
+    public var text: String
     public var explanation: Explanation
 }
 
@@ -70,7 +72,8 @@ public struct Explanation: Sendable, Hashable, Codable {
         if !matchedPhrases.isEmpty { parts.append("phrases " + matchedPhrases.map { "\"\($0)\"" }.joined(separator: ", ")) }
         if let region {
             let box = region.box
-            parts.append("region \(region.index) \"\(region.caption)\" at \(box.x),\(box.y) \(box.width)×\(box.height) (\(region.source.rawValue))")
+            let place = box.area > 0 ? " at \(box.x),\(box.y) \(box.width)×\(box.height)" : ""  // imported regions may have no box
+            parts.append("region \(region.index) \"\(region.caption)\"\(place) (\(region.source.rawValue))")
         }
         parts.append(rankers.map { "\($0.ranker.rawValue) #\($0.rank) (\(Self.format($0.score)))" }.joined(separator: ", "))
         for penalty in penalties {

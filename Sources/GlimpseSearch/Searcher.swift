@@ -87,7 +87,7 @@ public struct Searcher: Sendable {
             let explanation = ExplanationBuilder.explain(query: query, document: document, entry: entry,
                                                          penalties: found, fusedScore: before)
             results.append(SearchResult(image: entry.image, path: document.path, rank: results.count + 1,
-                                        score: entry.score, explanation: explanation))
+                                        score: entry.score, text: document.text, explanation: explanation))
         }
         return SearchResponse(query: query, results: results, rankers: active.map(\.kind).sorted(), excluded: excluded,
                               notes: notes)

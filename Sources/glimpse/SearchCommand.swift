@@ -61,9 +61,18 @@ struct SearchCommand: AsyncParsableCommand {
         if response.results.isEmpty { print("No image matches. Try fewer or other words.") }
         for result in response.results {
             print(String(format: "%3d. %.4f  ", result.rank, result.score) + result.path)
+            print("     " + Self.excerpt(result.text))
             print("     " + result.explanation.summary)
         }
         if response.excluded > 0 { print("\(response.excluded) image(s) excluded by --strict.") }
+    }
+
+    /// The description on one line, cut at a word boundary near 160 characters.
+    static func excerpt(_ text: String, limit: Int = 160) -> String {
+        let line = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        guard line.count > limit else { return line }
+        let cut = line.prefix(limit)
+        return (cut.lastIndex(of: " ").map { String(cut[..<$0]) } ?? String(cut)) + " …"
     }
 }
 

@@ -19,15 +19,15 @@ struct FusionTests {
         #expect(two.contributions.map(\.ranker) == [.fullText, .sentence])
     }
 
-    @Test("weighted sum adds weight × min-max calibrated score")
+    @Test("weighted sum adds weight × score divided by the ranker's best")
     func weightedSum() {
         let fused = Fusion(method: .weightedSum, weights: FusionWeights(fullText: 1, clip: 1, sentence: 2)).fuse(lists)
         let scores: [ImageID: Double] = Dictionary(uniqueKeysWithValues: fused.map { ($0.image, $0.score) })
         let expected: [ImageID: Double] = [
             1: 1,  // top of full text, absent from sentences
-            2: 0.5 + 2.0 * (0.4 / 0.6),
-            3: 2,
-            4: 0,
+            2: 5.0 / 9 + 2.0 * (0.6 / 0.8),
+            3: 1.0 / 9 + 2,
+            4: 2.0 * (0.2 / 0.8),  // last of its list, yet not zero
         ]
         for (image, value) in expected {
             let actual: Double = scores[image] ?? -1

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+/// `glimpse import`, `status` and `search` through the real binary, SQLite store and WordNet keywords.
+@Suite("glimpse import, status and search")
+struct ImportSearchCommandTests {
+    static let descriptions = """
+        {"path": "a.jpg", "caption": "cartoon illustration of a dog on a couch"}
+        {"path": "b.jpg", "caption": "a brown dog sleeping on a couch", "regions": [{"caption": "a blue collar", "box": [10, 20, 30, 40]}]}
+        not json at all
+        {"path": "c.jpg", "caption": "a knife on a cutting board"}
+        """
+
+    func withIndex(_ body: (_ index: String) throws -> Void) throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "glimpse-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appending(path: "captions.jsonl")
+        try Data(Self.descriptions.utf8).write(to: file)
+        let index = folder.appending(path: "index.sqlite").path
+        let imported = try GlimpseProcess.run(["import", file.path, "--no-embeddings", "--index", index])
+        #expect(imported.status == 1, "a malformed line makes the exit status 1: \(imported.output)")
+        #expect(imported.output.contains("Imported 3 description(s)"), "\(imported.output)")
+        #expect(imported.output.contains(":3:"), "the malformed line is reported with its number: \(imported.output)")
+        try body(index)
+    }
+
+    @Test("import reports malformed lines; status counts what was imported")
+    func importAndStatus() throws {
+        try withIndex { index in
+            let status = try GlimpseProcess.run(["status", "--index", index])
+            #expect(status.status == 0, "\(status.output)")
+            #expect(status.output.contains("Images: 3"), "\(status.output)")
+        }
+    }
+
+    @Test("search ranks by the description, explains the match, and demotes the negated concept")
+    func search() throws {
+        try withIndex { index in
+            let run = try GlimpseProcess.run(["search", "a dog on a couch but no cartoon", "--text-only", "--index", index])
+            #expect(run.status == 0, "\(run.output)")
+            let lines = run.output.split(separator: "\n").map(String.init)
+            let first = try #require(lines.first { $0.contains(". ") && $0.hasSuffix(".jpg") }, "\(run.output)")
+            #expect(first.hasSuffix("b.jpg"), "the photo outranks the cartoon: \(run.output)")
+            #expect(run.output.contains("not: cartoon"), "\(run.output)")
+            #expect(run.output.contains("penalty"), "the cartoon is penalised, and the output says so: \(run.output)")
+
+            let compound = try GlimpseProcess.run(["search", "blue collar", "--text-only", "--index", index, "--json"])
+            #expect(compound.status == 0, "\(compound.output)")
+            #expect(compound.output.contains("blue-collar"), "\(compound.output)")
+        }
+    }
+
+    @Test("hostile and empty queries: FTS5 syntax is plain words; no usable term is a clear error")
+    func hostileQueries() throws {
+        try withIndex { index in
+            let hostile = try GlimpseProcess.run(["search", #"knife" OR NEAR(a b) text:* ^board"#, "--text-only", "--index", index])
+            #expect(hostile.status == 0, "\(hostile.output)")
+            #expect(hostile.output.contains("c.jpg"), "\(hostile.output)")
+            let empty = try GlimpseProcess.run(["search", "the of and", "--text-only", "--index", index])
+            #expect(empty.status != 0)
+            #expect(empty.output.contains("has no word to search for"), "\(empty.output)")
+        }
+    }
+}
