@@ -93,15 +93,16 @@ struct SearchModelOptions: ParsableArguments {
     @Flag(name: .customLong("text-only"), help: "Use the full-text ranker alone (no models are loaded).")
     var textOnly = false
 
-    @Option(help: ArgumentHelp("How rankers are fused: rrf (reciprocal rank) or weighted (calibrated weighted sum).",
+    @Option(help: ArgumentHelp("How rankers are fused: weighted (calibrated weighted sum, the best on Glimpse's "
+                               + "evaluation set) or rrf (reciprocal rank, k = 60), both with weights full text 1, CLIP 1, MiniLM 3.",
                                valueName: "method"))
-    var fusion = "rrf"
+    var fusion = "weighted"
 
     @Option(name: .customLong("ort-library"), help: ArgumentHelp("Path of the ONNX Runtime shared library.", valueName: "path"))
     var ortLibrary: String?
 
     var fusionSetting: Fusion {
-        fusion == "weighted" ? Fusion(method: .weightedSum, weights: Fusion.standard.weights) : Fusion.standard
+        fusion == "rrf" ? Fusion(method: .reciprocalRank(k: 60), weights: Fusion.standard.weights) : Fusion.standard
     }
 
     func validate() throws {
