@@ -41,6 +41,10 @@ struct SearchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try search.openIndex()
+        if try store.describedImageCount() == 0 {
+            throw CommandError("The index \(store.url?.path ?? "") holds no described image yet: run `glimpse index FOLDER` "
+                                  + "(or `glimpse import FILE.jsonl`) first.")
+        }
         let models = search.loadModels()
         var options = SearchOptions(limit: limit, fusion: search.fusionSetting)
         options.negation.mode = strict ? .strict : .soft
@@ -113,7 +117,7 @@ struct SearchModelOptions: ParsableArguments {
     func openIndex() throws -> SQLiteIndexStore {
         let url = indexPath.map { URL(filePath: $0) } ?? SQLiteIndexStore.defaultURL()
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw ValidationError("No index at \(url.path). Build one with `glimpse index DIR` or `glimpse import FILE.jsonl`, "
+            throw CommandError("No index at \(url.path). Build one with `glimpse index DIR` or `glimpse import FILE.jsonl`, "
                 + "or name it with --index.")
         }
         return try SQLiteIndexStore(url: url)
