@@ -9,7 +9,7 @@ import GlimpseText
 /// SAM ViT-B and CLIP ViT-B/32 and the real all-MiniLM-L6-v2 (issue #9: full ≤ 8 s, quick ≤ 0.8 s on
 /// 2 cores, with about 20 candidate regions).
 ///
-///     GlimpseBenchmarks describe BENCH_MODELS TEST_DATA PHOTO [--threads N] [--runs N] [--regions N]
+///     GlimpseBenchmarks describe BENCH_MODELS TEST_DATA PHOTO [--threads N] [--runs N] [--regions N] [--sam-filters on|off]
 ///
 /// `BENCH_MODELS` holds `blip-base`, `sam-vit-b`, `clip-vit-b32` from Tools/fixtures/make_fullsize.py;
 /// `TEST_DATA` (scripts/fetch-test-data) gives the tokenizers the random checkpoints lack
@@ -41,12 +41,18 @@ struct DescribeBenchmark {
     var threads: Int
     var runs: Int
     var regions: Int
+    /// Keep SAM's default quality filters (predicted IoU > 0.88, stability > 0.95). Off (the default
+    /// here) measures and keeps every one of the 32 × 32 × 3 masks at full resolution, which real SAM
+    /// never does: its IoU filter drops most masks before they are measured.
+    var samFilters = false
 
     func run() throws -> Result {
         let folders = try assembleFolders()
         var segmentation = SAMMaskGenerationOptions()
-        segmentation.predictedIoUThreshold = 0
-        segmentation.stabilityScoreThreshold = 0
+        if !samFilters {
+            segmentation.predictedIoUThreshold = 0
+            segmentation.stabilityScoreThreshold = 0
+        }
         let keywords: any KeywordExtracting = (try? KeywordExtractor.standard()) ?? PlainKeywords()
         let start = ContinuousClock.now
         var pipeline = try DescribePipeline.load(folders: folders, runtime: .shared(), keywords: keywords,
@@ -92,7 +98,12 @@ struct DescribeBenchmark {
             for source in sources {
                 let files = try manager.contentsOfDirectory(at: source, includingPropertiesForKeys: nil)
                 for file in files where !manager.fileExists(atPath: url.appending(path: file.lastPathComponent).path) {
-                    try manager.createSymbolicLink(at: url.appending(path: file.lastPathComponent), withDestinationURL: file)
+                    // A hard link where the file system allows: ONNX Runtime refuses external data whose
+                    // resolved path (through a symbolic link) leaves the model's folder.
+                    let link = url.appending(path: file.lastPathComponent)
+                    do { try manager.linkItem(at: file, to: link) } catch {
+                        try manager.createSymbolicLink(at: link, withDestinationURL: file)
+                    }
                 }
             }
             return url

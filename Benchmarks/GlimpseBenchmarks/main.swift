@@ -11,6 +11,8 @@ import GlimpseRuntime
 //   GlimpseBenchmarks clip-image MODEL_DIR [--threads N] [--runs N]
 //   GlimpseBenchmarks tokenizers CLIP_BPE_DIR BERT_VOCAB_TXT [--count N]
 //   GlimpseBenchmarks vector-search [--rows N] [--dimension N] [--k N] [--threads N] [--runs N]
+//   GlimpseBenchmarks describe BENCH_MODELS TEST_DATA PHOTO [--threads N] [--runs N] [--regions N] [--sam-filters on|off]
+//   GlimpseBenchmarks index-scale [--count N] [--dimension N] [--queries N]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, default value: String) -> String {
@@ -54,6 +56,19 @@ case ("vector-search", _):
                                            k: Int(option("--k", default: "100")) ?? 100, threads: threads,
                                            runs: Int(option("--runs", default: "20")) ?? 20).run()
     print(String(decoding: try encoder.encode(result), as: UTF8.self))
+case ("describe", let models?) where arguments.count >= 4:
+    let result = try DescribeBenchmark(models: URL(filePath: models, directoryHint: .isDirectory),
+                                       testData: URL(filePath: arguments[2], directoryHint: .isDirectory),
+                                       photo: URL(filePath: arguments[3]), threads: threads,
+                                       runs: Int(option("--runs", default: "5")) ?? 5,
+                                       regions: Int(option("--regions", default: "20")) ?? 20,
+                                       samFilters: option("--sam-filters", default: "off") == "on").run()
+    print(String(decoding: try encoder.encode(result), as: UTF8.self))
+case ("index-scale", _):
+    let result = try IndexScaleBenchmark(count: Int(option("--count", default: "100000")) ?? 100_000,
+                                         dimension: Int(option("--dimension", default: "384")) ?? 384,
+                                         queries: Int(option("--queries", default: "500")) ?? 500).run()
+    print(String(decoding: try encoder.encode(result), as: UTF8.self))
 default:
     FileHandle.standardError.write(Data("""
         usage: GlimpseBenchmarks encoder MODEL_DIR [--prepacking on|off] [--weights lend|external] [--threads N] [--runs N]
@@ -62,6 +77,8 @@ default:
                GlimpseBenchmarks clip-image MODEL_DIR [--threads N] [--runs N]
                GlimpseBenchmarks tokenizers CLIP_BPE_DIR BERT_VOCAB_TXT [--count N]
                GlimpseBenchmarks vector-search [--rows N] [--dimension N] [--k N] [--threads N] [--runs N]
+               GlimpseBenchmarks describe BENCH_MODELS TEST_DATA PHOTO [--threads N] [--runs N] [--regions N] [--sam-filters on|off]
+               GlimpseBenchmarks index-scale [--count N] [--dimension N] [--queries N]
 
         """.utf8))
     exit(2)
