@@ -13,13 +13,24 @@ public final class CheckpointWeights {
     private var declared: [String: GraphValue] = [:]
     public private(set) var buffers: [InitializerBuffer] = []
 
+    /// The folder external-data declarations are relative to.
+    ///
+    /// Where the weight files are symbolic links into one other folder (a Hugging Face hub cache:
+    /// `snapshots/REV/model.safetensors` → `blobs/SHA`), that folder: ONNX Runtime refuses external
+    /// data that resolves outside its folder.
+    public let folder: URL
+
     public init(checkpoint: SafeTensorsCheckpoint, graph: GraphBuilder) {
         self.checkpoint = checkpoint
         self.graph = graph
+        let targets = Set(checkpoint.files.map { $0.url.resolvingSymlinksInPath().deletingLastPathComponent().path })
+        folder = targets.count == 1 ? URL(filePath: targets.first!, directoryHint: .isDirectory) : checkpoint.directory
     }
 
-    /// The folder external-data declarations are relative to.
-    public var folder: URL { checkpoint.directory }
+    /// The name an external-data declaration uses for `url`: its target's name when `folder` is the targets' folder.
+    private func location(of url: URL) -> String {
+        folder.path == checkpoint.directory.path ? url.lastPathComponent : url.resolvingSymlinksInPath().lastPathComponent
+    }
 
     /// Declares the checkpoint tensor `name` in the graph and returns it as float32.
     ///
@@ -36,7 +47,7 @@ public final class CheckpointWeights {
         }
         let stored = graph.initializer(TensorDeclaration(
             name: name, elementType: elementType, shape: info.shape,
-            contents: .external(location: file.url.lastPathComponent, offset: info.fileOffset, length: info.byteCount)))
+            contents: .external(location: location(of: file.url), offset: info.fileOffset, length: info.byteCount)))
         buffers.append(InitializerBuffer(name: name, elementType: elementType, shape: info.shape,
                                          bytes: file.rawBytes(of: info), owner: file))
         let value: GraphValue
