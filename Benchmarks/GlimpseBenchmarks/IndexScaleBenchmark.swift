@@ -26,11 +26,15 @@ struct IndexScaleBenchmark {
         var fullTextP50Milliseconds: Double
         var fullTextP99Milliseconds: Double
         var fullTextMeanHits: Double
+        /// `glimpse search`'s work end to end, when a MiniLM folder was given.
+        var search: SearchLatencyBenchmark.Result?
     }
 
     var count: Int
     var dimension: Int
     var queries: Int
+    /// all-MiniLM-L6-v2, for the end-to-end search latency; nil skips it.
+    var minilm: URL? = nil
 
     static let subjects = ["a black cat", "two small dogs", "an old man", "a red bicycle", "a wooden boat", "three children",
                            "a woman in a blue dress", "a brown horse", "a yellow taxi", "a group of people"]
@@ -148,6 +152,10 @@ struct IndexScaleBenchmark {
         }
         latencies.sort()
 
+        let search = try minilm.map {
+            try SearchLatencyBenchmark(store: fresh, minilm: $0, threads: 2, queries: queries)
+                .run(images: count, subjects: Self.subjects, places: Self.places)
+        }
         let sidecar = Self.size(store.vectorsFolder!.appending(path: "text.f32"))
         return Result(
             images: count, dimension: dimension, importSeconds: importSeconds, vectorSeconds: sentences.seconds,
@@ -156,7 +164,7 @@ struct IndexScaleBenchmark {
             matrixBuildSeconds: buildSeconds, matrixMapMilliseconds: mapMilliseconds, matrixWarmMilliseconds: warmMilliseconds,
             fullTextQueries: queries, fullTextP50Milliseconds: latencies[latencies.count / 2],
             fullTextP99Milliseconds: latencies[min(latencies.count - 1, latencies.count * 99 / 100)],
-            fullTextMeanHits: Double(hits) / Double(queries))
+            fullTextMeanHits: Double(hits) / Double(queries), search: search)
     }
 
     static func size(_ url: URL) -> Int64 {

@@ -12,7 +12,7 @@ import GlimpseRuntime
 //   GlimpseBenchmarks tokenizers CLIP_BPE_DIR BERT_VOCAB_TXT [--count N]
 //   GlimpseBenchmarks vector-search [--rows N] [--dimension N] [--k N] [--threads N] [--runs N]
 //   GlimpseBenchmarks describe BENCH_MODELS TEST_DATA PHOTO [--threads N] [--runs N] [--regions N] [--sam-filters on|off]
-//   GlimpseBenchmarks index-scale [--count N] [--dimension N] [--queries N]
+//   GlimpseBenchmarks index-scale [--count N] [--dimension N] [--queries N] [--minilm DIR]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, default value: String) -> String {
@@ -67,7 +67,10 @@ case ("describe", let models?) where arguments.count >= 4:
 case ("index-scale", _):
     let result = try IndexScaleBenchmark(count: Int(option("--count", default: "100000")) ?? 100_000,
                                          dimension: Int(option("--dimension", default: "384")) ?? 384,
-                                         queries: Int(option("--queries", default: "500")) ?? 500).run()
+                                         queries: Int(option("--queries", default: "500")) ?? 500,
+                                         minilm: arguments.firstIndex(of: "--minilm").map { _ in
+                                             URL(filePath: option("--minilm", default: ""), directoryHint: .isDirectory)
+                                         }).run()
     print(String(decoding: try encoder.encode(result), as: UTF8.self))
 default:
     FileHandle.standardError.write(Data("""
@@ -78,7 +81,7 @@ default:
                GlimpseBenchmarks tokenizers CLIP_BPE_DIR BERT_VOCAB_TXT [--count N]
                GlimpseBenchmarks vector-search [--rows N] [--dimension N] [--k N] [--threads N] [--runs N]
                GlimpseBenchmarks describe BENCH_MODELS TEST_DATA PHOTO [--threads N] [--runs N] [--regions N] [--sam-filters on|off]
-               GlimpseBenchmarks index-scale [--count N] [--dimension N] [--queries N]
+               GlimpseBenchmarks index-scale [--count N] [--dimension N] [--queries N] [--minilm DIR]
 
         """.utf8))
     exit(2)

@@ -1,0 +1,61 @@
+import Foundation
+import GlimpseDescribe
+import GlimpseIndex
+import GlimpseModels
+import GlimpseRuntime
+import GlimpseSearch
+import GlimpseText
+
+/// `Searcher.search` end to end over an index: parsing (WordNet keywords), the query's MiniLM
+/// embedding, full text, vector search over the text matrix, fusion, negation and explanations.
+///
+/// The index's text vectors are synthetic (the latency does not depend on what they mean); the query
+/// encoder is the real all-MiniLM-L6-v2. CLIP is not loaded (no real weights here).
+struct SearchLatencyBenchmark {
+    struct Result: Encodable {
+        var images: Int
+        var queries: Int
+        var p50Milliseconds: Double
+        var p99Milliseconds: Double
+        var meanMilliseconds: Double
+        /// The query encoder alone, p50 (part of the above).
+        var encoderP50Milliseconds: Double
+    }
+
+    var store: SQLiteIndexStore
+    var minilm: URL
+    var threads: Int
+    var queries: Int
+
+    static let phrasings = ["%@ on %@", "%@ near %@ but no cartoon", "%@ without people", "a photo of %@ with %@",
+                            "%@ and %@, not at night"]
+
+    func run(images: Int, subjects: [String], places: [String]) throws -> Result {
+        let embedder = try SentenceEmbedder(directory: minilm, runtime: .shared(),
+                                            options: SessionOptions(intraOpThreads: threads))
+        let encoder = MiniLMSentenceEncoder(embedder)
+        let searcher = Searcher(index: store, keywords: try KeywordExtractor.standard(), sentences: encoder,
+                                vectors: ExactVectorSearch(threads: threads))
+        var generator = IndexScaleBenchmark.Generator(state: 11)
+        let texts = (0..<queries).map { _ -> String in
+            let pattern = Self.phrasings.randomElement(using: &generator)!
+            return String(format: pattern, subjects.randomElement(using: &generator)!, places.randomElement(using: &generator)!)
+        }
+        _ = try searcher.search(texts[0])  // warm: sidecar mapped, sessions created, caches filled
+        var total: [Double] = [], encoding: [Double] = []
+        for text in texts {
+            let encodeStart = ContinuousClock.now
+            _ = try encoder.embed(sentences: [text])
+            encoding.append((ContinuousClock.now - encodeStart) / .milliseconds(1))
+            let start = ContinuousClock.now
+            _ = try searcher.search(text)
+            total.append((ContinuousClock.now - start) / .milliseconds(1))
+        }
+        total.sort()
+        encoding.sort()
+        return Result(images: images, queries: queries, p50Milliseconds: total[total.count / 2],
+                      p99Milliseconds: total[min(total.count - 1, total.count * 99 / 100)],
+                      meanMilliseconds: total.reduce(0, +) / Double(total.count),
+                      encoderP50Milliseconds: encoding[encoding.count / 2])
+    }
+}
