@@ -61,33 +61,11 @@ struct ImportCommand: AsyncParsableCommand {
 
     /// CLIP and MiniLM when their folders exist (never downloads); says on standard error what is missing.
     private func loadModels(into options: inout ImportOptions) {
-        let runtime: OnnxRuntime
-        do {
-            runtime = try OnnxRuntime.load(libraryPath: ortLibrary)
-        } catch {
-            note("ONNX Runtime could not be loaded (\(error.localizedDescription)): no embeddings are computed.")
-            return
-        }
-        let directories = GlimpseDirectories()
-        func folder(_ explicit: String?, _ repository: String) -> URL? {
-            if let explicit { return URL(filePath: explicit, directoryHint: .isDirectory) }
-            let folder = directories.modelFolder(repository: repository)
-            return FileManager.default.fileExists(atPath: folder.appending(path: "config.json").path) ? folder : nil
-        }
-        if let url = folder(minilm, "sentence-transformers/all-MiniLM-L6-v2") {
-            do { options.sentences = MiniLMSentenceEncoder(try SentenceEmbedder(directory: url, runtime: runtime)) } catch {
-                note("MiniLM could not be loaded from \(url.path) (\(error.localizedDescription)): no text embeddings.")
-            }
-        } else {
-            note("No MiniLM model (glimpse models pull sentence-transformers/all-MiniLM-L6-v2): no text embeddings.")
-        }
-        if let url = folder(clip, "openai/clip-vit-base-patch32") {
-            do { options.imageText = CLIPImageTextEmbedder(try CLIPModel(directory: url, runtime: runtime)) } catch {
-                note("CLIP could not be loaded from \(url.path) (\(error.localizedDescription)): no image embeddings.")
-            }
-        } else {
-            note("No CLIP model (glimpse models pull openai/clip-vit-base-patch32): no image embeddings.")
-        }
+        let models = OptionalModels(clip: clip, minilm: minilm, ortLibrary: ortLibrary,
+                                    withoutCLIP: "no image embeddings", withoutMiniLM: "no text embeddings")
+        options.imageText = models.clip
+        options.sentences = models.sentences
+        models.notes.forEach(note)
     }
 
     private func note(_ text: String) {

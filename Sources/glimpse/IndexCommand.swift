@@ -84,7 +84,7 @@ struct IndexCommand: AsyncParsableCommand {
     }
 }
 
-/// `--index PATH`, shared by `index`, `status` and `import`.
+/// `--index PATH`, shared by `index`, `status`, `import`, `search` and `eval`.
 struct IndexLocationOptions: ParsableArguments {
     @Option(name: .customLong("index"), help: ArgumentHelp(
         "The index database (default: index.sqlite in Glimpse's data folder, $XDG_DATA_HOME/glimpse).", valueName: "path"))

@@ -82,9 +82,7 @@ struct SearchCommand: AsyncParsableCommand {
 
 /// Options shared by `glimpse search` and `glimpse eval`: the index, the models and the fusion.
 struct SearchModelOptions: ParsableArguments {
-    @Option(name: .customLong("index"), help: ArgumentHelp("The index database (default: index.sqlite in Glimpse's data folder).",
-                                                           valueName: "path"))
-    var indexPath: String?
+    @OptionGroup var location: IndexLocationOptions
 
     @Option(name: .customLong("clip"), help: ArgumentHelp(
         "A CLIP model folder (default: openai/clip-vit-base-patch32 in the model cache, when present).", valueName: "dir"))
@@ -114,14 +112,7 @@ struct SearchModelOptions: ParsableArguments {
     }
 
     /// The index at --index or the default location; an error that says how to make one when it is missing.
-    func openIndex() throws -> SQLiteIndexStore {
-        let url = indexPath.map { URL(filePath: $0) } ?? SQLiteIndexStore.defaultURL()
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw CommandError("No index at \(url.path). Build one with `glimpse index DIR` or `glimpse import FILE.jsonl`, "
-                + "or name it with --index.")
-        }
-        return try SQLiteIndexStore(url: url)
-    }
+    func openIndex() throws -> SQLiteIndexStore { try location.openExisting() }
 
     /// The keyword extractor that indexing uses, so query compounds meet the stored ones.
     func keywords() throws -> any KeywordExtracting {
@@ -131,35 +122,9 @@ struct SearchModelOptions: ParsableArguments {
     /// CLIP and MiniLM where their folders exist; notes for the ones that are missing (never downloads).
     func loadModels() -> (clip: (any ImageTextEmbedding)?, sentences: (any SentenceEncoding)?, notes: [String]) {
         guard !textOnly else { return (nil, nil, ["--text-only: full-text ranking only."]) }
-        var notes: [String] = []
-        let runtime: OnnxRuntime
-        do {
-            runtime = try OnnxRuntime.load(libraryPath: ortLibrary)
-        } catch {
-            return (nil, nil, ["ONNX Runtime could not be loaded (\(error.localizedDescription)): full-text ranking only."])
-        }
-        let directories = GlimpseDirectories()
-        func folder(_ explicit: String?, _ repository: String) -> URL? {
-            if let explicit { return URL(filePath: explicit, directoryHint: .isDirectory) }
-            let folder = directories.modelFolder(repository: repository)
-            return FileManager.default.fileExists(atPath: folder.appending(path: "config.json").path) ? folder : nil
-        }
-        var clip: (any ImageTextEmbedding)?
-        if let url = folder(clipFolder, "openai/clip-vit-base-patch32") {
-            do { clip = CLIPImageTextEmbedder(try CLIPModel(directory: url, runtime: runtime)) } catch {
-                notes.append("CLIP could not be loaded from \(url.path) (\(error.localizedDescription)): image similarity is not used.")
-            }
-        } else {
-            notes.append("No CLIP model (glimpse models pull openai/clip-vit-base-patch32): image similarity is not used.")
-        }
-        var sentences: (any SentenceEncoding)?
-        if let url = folder(sentenceFolder, "sentence-transformers/all-MiniLM-L6-v2") {
-            do { sentences = MiniLMSentenceEncoder(try SentenceEmbedder(directory: url, runtime: runtime)) } catch {
-                notes.append("MiniLM could not be loaded from \(url.path) (\(error.localizedDescription)): description similarity is not used.")
-            }
-        } else {
-            notes.append("No sentence model (glimpse models pull sentence-transformers/all-MiniLM-L6-v2): description similarity is not used.")
-        }
-        return (clip, sentences, notes)
+        let models = OptionalModels(clip: clipFolder, minilm: sentenceFolder, ortLibrary: ortLibrary,
+                                    withoutCLIP: "image similarity is not used",
+                                    withoutMiniLM: "description similarity is not used")
+        return (models.clip, models.sentences, models.notes)
     }
 }

@@ -1,0 +1,45 @@
+import Foundation
+import GlimpseDescribe
+import GlimpseModels
+import GlimpseRuntime
+
+/// CLIP and MiniLM for commands that still work without them (`search`, `import`): each is loaded when
+/// named or present in the model cache (never downloaded), and each one missing or unloadable leaves a
+/// note that names the model, how to get it and what the command does without it.
+struct OptionalModels {
+    var clip: (any ImageTextEmbedding)?
+    var sentences: (any SentenceEncoding)?
+    var notes: [String] = []
+
+    /// - Parameters: `withoutCLIP`, `withoutMiniLM`: what the command gives up without that model.
+    init(clip clipFolder: String?, minilm sentenceFolder: String?, ortLibrary: String?, withoutCLIP: String, withoutMiniLM: String) {
+        let runtime: OnnxRuntime
+        do {
+            runtime = try OnnxRuntime.load(libraryPath: ortLibrary)
+        } catch {
+            notes.append("ONNX Runtime could not be loaded (\(error.localizedDescription)): \(withoutCLIP); \(withoutMiniLM).")
+            return
+        }
+        let directories = GlimpseDirectories()
+        func folder(_ explicit: String?, _ repository: String) -> URL? {
+            if let explicit { return URL(filePath: explicit, directoryHint: .isDirectory) }
+            let folder = directories.modelFolder(repository: repository)
+            return FileManager.default.fileExists(atPath: folder.appending(path: "config.json").path) ? folder : nil
+        }
+        let clipRepository = "openai/clip-vit-base-patch32", sentenceRepository = "sentence-transformers/all-MiniLM-L6-v2"
+        if let url = folder(clipFolder, clipRepository) {
+            do { clip = CLIPImageTextEmbedder(try CLIPModel(directory: url, runtime: runtime)) } catch {
+                notes.append("CLIP could not be loaded from \(url.path) (\(error.localizedDescription)): \(withoutCLIP).")
+            }
+        } else {
+            notes.append("No CLIP model (glimpse models pull \(clipRepository)): \(withoutCLIP).")
+        }
+        if let url = folder(sentenceFolder, sentenceRepository) {
+            do { sentences = MiniLMSentenceEncoder(try SentenceEmbedder(directory: url, runtime: runtime)) } catch {
+                notes.append("MiniLM could not be loaded from \(url.path) (\(error.localizedDescription)): \(withoutMiniLM).")
+            }
+        } else {
+            notes.append("No MiniLM model (glimpse models pull \(sentenceRepository)): \(withoutMiniLM).")
+        }
+    }
+}
