@@ -19,7 +19,13 @@ def main():
     parser.add_argument("--minilm", help="all-MiniLM-L6-v2 folder for the sentence benchmark")
     parser.add_argument("--photo", help="a large JPEG for the image benchmark (made when missing)")
     parser.add_argument("--test-data", help="scripts/fetch-test-data's folder, for the tokenizer benchmark")
+    parser.add_argument("--sam", help="a full-size SAM checkpoint folder (sam-vit-b) for the SAM benchmark")
+    parser.add_argument("--only-sam", action="store_true", help="run only the SAM benchmark (needs --sam)")
     args = parser.parse_args()
+
+    if args.only_sam:
+        sam_report(args)
+        return
 
     cases = []
     for prepacking in ("on", "off"):
@@ -103,6 +109,35 @@ def main():
             glimpse = ours[f"{key}PerSecond"]
             print(f"| {name} | {glimpse:,.0f} | {peers[f'{key}_fast_per_second']:,.0f} | {peers[f'{key}_slow_per_second']:,.0f} | "
                   f"{glimpse / peers[f'{key}_fast_per_second']:.1f} |")
+
+    if args.sam:
+        sam_report(args)
+
+
+def sam_report(args):
+    """SAM ViT-B: image encoder at 1024² and the mask decoder for 64 point prompts (3 masks each, low
+    resolution), Glimpse and its peers in the same command."""
+    ours = run_json([args.glimpse, "sam", args.sam, "--threads", str(args.threads), "--runs", "10", "--encoder-runs", "3"])
+    peer = run_json([sys.executable, os.path.join(os.path.dirname(__file__), "peers", "sam_peer.py"), args.sam,
+                     "--threads", str(args.threads), "--runs", "5", "--encoder-runs", "2"])
+    print(f"\nSAM ViT-B (random weights), {args.threads} threads; encoder: one [1, 3, 1024, 1024] input, median of "
+          f"{ours['encoderRuns']} (Glimpse) / 2 (peers); decoder: 64 single-point prompts, 3 masks each, 256² logits, "
+          f"median of {ours['decoderRuns']} (Glimpse) / 5 (peers)\n")
+    print("| work | Glimpse ms | ONNX Runtime, PyTorch's export ms | PyTorch + transformers ms | Glimpse / ORT | Glimpse / PyTorch | design target |")
+    print("|---|---|---|---|---|---|---|")
+    rows = (("image encoder, 1024²", ours["encoderMedianMilliseconds"], peer.get("ort_encoder_median_ms"),
+             peer["torch_encoder_median_ms"], "≤ 3,000"),
+            ("mask decoder, 64 point prompts", ours["decoderMedianMilliseconds"], peer.get("ort_decoder_median_ms"),
+             peer["torch_decoder_median_ms"], "≤ 150"))
+    for name, glimpse, ort_ms, torch_ms, target in rows:
+        ort_text = f"{ort_ms:,.0f}" if ort_ms else "—"
+        ratio = f"{glimpse / ort_ms:.2f}" if ort_ms else "—"
+        print(f"| {name} | {glimpse:,.0f} | {ort_text} | {torch_ms:,.0f} | {ratio} | {glimpse / torch_ms:.3f} | {target} |")
+    print(f"\nAutomatic mask generation from the embedding (32 × 32 grid, 16 decoder runs, default filters): "
+          f"{ours['generateFromEmbeddingMilliseconds']:,.0f} ms, {ours['generatedMasks']} masks kept; "
+          f"session creation {ours['sessionCreationMilliseconds']:,.0f} ms.")
+    if "ort_decoder_error" in peer:
+        print(f"ONNX Runtime on PyTorch's decoder export: {peer['ort_decoder_error']}")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import GlimpseRuntime
 //   GlimpseBenchmarks vector-search [--rows N] [--dimension N] [--k N] [--threads N] [--runs N]
 //   GlimpseBenchmarks describe BENCH_MODELS TEST_DATA PHOTO [--threads N] [--runs N] [--regions N] [--sam-filters on|off]
 //   GlimpseBenchmarks index-scale [--count N] [--dimension N] [--queries N] [--minilm DIR]
+//   GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--dump DIR]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, default value: String) -> String {
@@ -72,6 +73,14 @@ case ("index-scale", _):
                                              URL(filePath: option("--minilm", default: ""), directoryHint: .isDirectory)
                                          }).run()
     print(String(decoding: try encoder.encode(result), as: UTF8.self))
+case ("sam", let model?):
+    let result = try SAMBenchmark(modelDirectory: URL(filePath: model, directoryHint: .isDirectory), threads: threads,
+                                  runs: Int(option("--runs", default: "10")) ?? 10,
+                                  encoderRuns: Int(option("--encoder-runs", default: "3")) ?? 3,
+                                  dump: arguments.firstIndex(of: "--dump").map { _ in
+                                      URL(filePath: option("--dump", default: ""), directoryHint: .isDirectory)
+                                  }).run()
+    print(String(decoding: try encoder.encode(result), as: UTF8.self))
 default:
     FileHandle.standardError.write(Data("""
         usage: GlimpseBenchmarks encoder MODEL_DIR [--prepacking on|off] [--weights lend|external] [--threads N] [--runs N]
@@ -82,6 +91,7 @@ default:
                GlimpseBenchmarks vector-search [--rows N] [--dimension N] [--k N] [--threads N] [--runs N]
                GlimpseBenchmarks describe BENCH_MODELS TEST_DATA PHOTO [--threads N] [--runs N] [--regions N] [--sam-filters on|off]
                GlimpseBenchmarks index-scale [--count N] [--dimension N] [--queries N] [--minilm DIR]
+               GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--dump DIR]
 
         """.utf8))
     exit(2)
