@@ -10,8 +10,9 @@ import GlimpseRuntime
 ///   multimask_output=True)`);
 /// - automatic mask generation from that embedding (32 × 32 grid, batches of 64, default filters), once.
 ///
-///     GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--dump DIR]
+///     GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--dump DIR]
 ///
+/// With `--encoder-runs 0` the encoder's time is its warm-up run; `--generate off` skips the generation.
 /// `--dump DIR` also writes both graphs (`sam_vision.onnx`, `sam_mask_decoder.onnx`, weights as external
 /// data pointing at `model.safetensors`, linked into DIR) for profiling them outside Swift.
 struct SAMBenchmark {
@@ -34,6 +35,7 @@ struct SAMBenchmark {
     var threads: Int
     var runs: Int
     var encoderRuns: Int
+    var generate = true
     var dump: URL?
     var prompts = 64
 
@@ -47,8 +49,9 @@ struct SAMBenchmark {
         var generator = SplitMix(seed: 7)
         let size = model.inputSize
         let pixels = try Tensor(shape: [1, 3, size, size], floats: (0..<(3 * size * size)).map { _ in generator.normal() })
+        let warmStart = ContinuousClock.now
         var embedding = try model.imageEmbedding(pixelValues: pixels)  // warm-up
-        var encoderTimes: [Double] = []
+        var encoderTimes: [Double] = encoderRuns == 0 ? [milliseconds(ContinuousClock.now - warmStart)] : []
         for _ in 0..<encoderRuns {
             let runStart = ContinuousClock.now
             embedding = try model.imageEmbedding(pixelValues: pixels)
@@ -67,8 +70,8 @@ struct SAMBenchmark {
 
         let generateStart = ContinuousClock.now
         let geometry = SAMImageGeometry(originalHeight: size, originalWidth: size, inputSize: size)
-        let generated = try model.generateMasks(embedding: embedding, geometry: geometry)
-        let generate = milliseconds(ContinuousClock.now - generateStart)
+        let generated = generate ? try model.generateMasks(embedding: embedding, geometry: geometry) : []
+        let generateTime = generate ? milliseconds(ContinuousClock.now - generateStart) : 0
 
         encoderTimes.sort()
         decoderTimes.sort()
@@ -77,7 +80,7 @@ struct SAMBenchmark {
                       encoderMinimumMilliseconds: encoderTimes[0],
                       decoderRuns: runs, decoderMedianMilliseconds: decoderTimes[decoderTimes.count / 2],
                       decoderMinimumMilliseconds: decoderTimes[0],
-                      generateFromEmbeddingMilliseconds: generate, generatedMasks: generated.count,
+                      generateFromEmbeddingMilliseconds: generateTime, generatedMasks: generated.count,
                       residentAfterRunsBytes: residentBytes())
     }
 

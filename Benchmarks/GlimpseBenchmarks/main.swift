@@ -13,7 +13,7 @@ import GlimpseRuntime
 //   GlimpseBenchmarks vector-search [--rows N] [--dimension N] [--k N] [--threads N] [--runs N]
 //   GlimpseBenchmarks describe BENCH_MODELS TEST_DATA PHOTO [--threads N] [--runs N] [--regions N] [--sam-filters on|off]
 //   GlimpseBenchmarks index-scale [--count N] [--dimension N] [--queries N] [--minilm DIR]
-//   GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--dump DIR]
+//   GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--dump DIR]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, default value: String) -> String {
@@ -77,6 +77,7 @@ case ("sam", let model?):
     let result = try SAMBenchmark(modelDirectory: URL(filePath: model, directoryHint: .isDirectory), threads: threads,
                                   runs: Int(option("--runs", default: "10")) ?? 10,
                                   encoderRuns: Int(option("--encoder-runs", default: "3")) ?? 3,
+                                  generate: option("--generate", default: "on") == "on",
                                   dump: arguments.firstIndex(of: "--dump").map { _ in
                                       URL(filePath: option("--dump", default: ""), directoryHint: .isDirectory)
                                   }).run()
@@ -91,7 +92,7 @@ default:
                GlimpseBenchmarks vector-search [--rows N] [--dimension N] [--k N] [--threads N] [--runs N]
                GlimpseBenchmarks describe BENCH_MODELS TEST_DATA PHOTO [--threads N] [--runs N] [--regions N] [--sam-filters on|off]
                GlimpseBenchmarks index-scale [--count N] [--dimension N] [--queries N] [--minilm DIR]
-               GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--dump DIR]
+               GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--dump DIR]
 
         """.utf8))
     exit(2)

@@ -9,13 +9,12 @@ import GlimpseRuntime
 ///   corner points labelled 2 and 3 (see ``SAMPromptEncoderGraph``);
 /// - `input_labels` `[batch, prompts, points]` int64.
 ///
-/// Outputs (`masks = numMultimaskOutputs`, `lowRes = 4 · grid`):
-/// - `pred_masks` `[batch, prompts, masks, lowRes, lowRes]` and `iou_scores` `[batch, prompts, masks]`
-///   (multimask output);
-/// - `pred_masks_single` `[batch, prompts, 1, lowRes, lowRes]` and `iou_scores_single` `[batch, prompts, 1]`;
+/// Outputs (`tokens = numMaskTokens`: the single-mask token first, then the multimask ones):
+/// - `block_masks` `[batch, prompts, 16 · grid², tokens]`: every mask token's low-resolution logits
+///   (`4·grid × 4·grid`, before transformers' `post_process_masks`) with the pixels in the upscaling's
+///   block order; ``SAMMaskLayout`` picks the masks wanted and puts them in image order;
+/// - `iou_scores_all` `[batch, prompts, tokens]`;
 /// - `sparse_prompt_embeddings` `[batch, prompts, points, hidden]`, for checks.
-///
-/// Mask logits are low resolution, before transformers' `post_process_masks`.
 public struct SAMMaskDecoderGraph {
     public let configuration: SAMConfiguration
 
@@ -48,36 +47,26 @@ public struct SAMMaskDecoderGraph {
         let tokens4 = graph.concat([graph.op("Expand", outputTokens, tokensShape), sparse], axis: 2)
         let tokens = graph.reshape(tokens4, shape: graph.concat([graph.constant([-1]), graph.shape(tokens4, start: 2)], axis: 0))
 
-        // The image embedding plus the no-mask dense embedding, repeated for every prompt: [rows, cells, hidden].
+        // The image embedding plus the no-mask dense embedding, channels last, shared by the image's prompts: [batch, cells, hidden].
         let dense = graph.add(image, try prompts.noMaskEmbedding(weights: weights))
         let perImage = graph.transpose(graph.reshape(dense, [-1, Int64(hidden), Int64(grid * grid)]), permutation: [0, 2, 1])
-        let expandShape = graph.concat([batchAndPrompts, graph.constant([Int64(grid * grid), Int64(hidden)])], axis: 0)
-        let repeated = graph.op("Expand", graph.unsqueeze(perImage, axes: [1]), expandShape)
-        let cells = graph.reshape(repeated, [-1, Int64(grid * grid), Int64(hidden)])
+        let dimensions = SAMTwoWayTransformer.Dimensions(batch: graph.shape(points, start: 0, end: 1), prompts: graph.shape(points, start: 1, end: 2),
+                                                         tokens: graph.shape(tokens4, start: 2, end: 3))
 
         let state = try SAMTwoWayTransformer(configuration: c)(
-            pointEmbeddings: graph.reshape(tokens, [-1, Int64(hidden)]), tokens: tokens,
-            image: graph.reshape(cells, [-1, Int64(hidden)]), cells: cells, cellCount: grid * grid,
-            imagePositions: imagePositions, sharedImage: graph.reshape(perImage, [-1, Int64(hidden)]),
-            batchAndPrompts: batchAndPrompts, weights: weights)
+            pointEmbeddings: graph.reshape(tokens, [-1, Int64(hidden)]), tokens: tokens, image: perImage, cellCount: grid * grid,
+            imagePositions: imagePositions, dimensions: dimensions, outputTokens: c.numMaskTokens + 1, weights: weights)
 
         let heads = SAMMaskHeads(configuration: c, grid: grid)
         let (masks, scores) = try graph.scope("mask_decoder.heads") {
-            try heads(queries: state.queries, keys: state.keys, tokenCount: tokens, weights: weights)
+            try heads(queries: state.queries, keys: state.keys, weights: weights)
         }
-        let lowRes = 4 * grid
-        let maskShape = graph.concat([batchAndPrompts, graph.constant([Int64(c.numMaskTokens), Int64(lowRes), Int64(lowRes)])], axis: 0)
-        let allMasks = graph.reshape(masks, shape: maskShape)
+        let cells = grid * grid
+        let maskShape = graph.concat([batchAndPrompts, graph.constant([Int64(16 * cells), Int64(c.numMaskTokens)])], axis: 0)
+        graph.output(graph.reshape(masks, shape: maskShape), name: "block_masks", .float,
+                     ["batch", "prompts", .fixed(16 * cells), .fixed(c.numMaskTokens)])
         let allScores = graph.reshape(scores, shape: graph.concat([batchAndPrompts, graph.constant([Int64(c.numMaskTokens)])], axis: 0))
-        let multi = Int64(c.numMaskTokens)
-        graph.output(graph.slice(allMasks, starts: [1], ends: [multi], axes: [2]), name: "pred_masks", .float,
-                     ["batch", "prompts", .fixed(c.numMultimaskOutputs), .fixed(lowRes), .fixed(lowRes)])
-        graph.output(graph.slice(allScores, starts: [1], ends: [multi], axes: [2]), name: "iou_scores", .float,
-                     ["batch", "prompts", .fixed(c.numMultimaskOutputs)])
-        graph.output(graph.slice(allMasks, starts: [0], ends: [1], axes: [2]), name: "pred_masks_single", .float,
-                     ["batch", "prompts", 1, .fixed(lowRes), .fixed(lowRes)])
-        graph.output(graph.slice(allScores, starts: [0], ends: [1], axes: [2]), name: "iou_scores_single", .float,
-                     ["batch", "prompts", 1])
+        graph.output(allScores, name: "iou_scores_all", .float, ["batch", "prompts", .fixed(c.numMaskTokens)])
         graph.output(sparse, name: "sparse_prompt_embeddings", .float, ["batch", "prompts", "points", .fixed(hidden)])
         return weights
     }

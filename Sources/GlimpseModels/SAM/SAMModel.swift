@@ -76,12 +76,19 @@ public final class SAMModel: Sendable {
     ///     labelled corners and padding as ``SAMPrompt/decoderInputs(points:labels:boxes:)`` makes them.
     /// - Returns: mask logits `[batch, prompts, masks, 4·grid, 4·grid]` and IoU scores `[batch, prompts, masks]`.
     public func decode(imageEmbeddings: Tensor, inputPoints: Tensor, inputLabels: Tensor, multimask: Bool) throws -> (masks: Tensor, iouScores: Tensor) {
-        let masksName = multimask ? "pred_masks" : "pred_masks_single"
-        let scoresName = multimask ? "iou_scores" : "iou_scores_single"
         let outputs = try decoder.run(
             ["image_embeddings": imageEmbeddings, "input_points": inputPoints, "input_labels": inputLabels],
-            outputs: [masksName, scoresName])
-        return (try output(outputs, masksName), try output(outputs, scoresName))
+            outputs: ["block_masks", "iou_scores_all"])
+        let block = try output(outputs, "block_masks"), scores = try output(outputs, "iou_scores_all")
+        guard block.shape.count == 4 else { throw SAMError.badTensor("block_masks", block.shape) }
+        let (batch, prompts, tokens) = (block.shape[0], block.shape[1], block.shape[3])
+        let grid = configuration.promptEncoderConfig.imageEmbeddingSize
+        // Token 0 is the single-mask output; the others are the multimask outputs.
+        let picked = multimask ? 1..<tokens : 0..<1
+        let masks = SAMMaskLayout.imageOrder(try block.floats(), count: batch * prompts, grid: grid, tokens: tokens, picking: picked)
+        let picks = SAMMaskLayout.pick(try scores.floats(), count: batch * prompts, tokens: tokens, picking: picked)
+        return (try Tensor(shape: [batch, prompts, picked.count, 4 * grid, 4 * grid], floats: masks),
+                try Tensor(shape: [batch, prompts, picked.count], floats: picks))
     }
 
     /// The sparse prompt embeddings `[batch, prompts, slots, hidden]` the decoder graph computes (for checks).
