@@ -26,7 +26,7 @@ struct SAMVisionLayer {
             let attended: GraphValue
             if windowSize > 0 {
                 let windows = partition(normed, graph: graph)
-                let context = try attention(windows, side: windowSize, prefix: "\(prefix).attn", weights: weights)
+                let context = try windowAttention(windows, prefix: "\(prefix).attn", weights: weights)
                 attended = unpartition(context, graph: graph)
             } else {
                 attended = try attention(normed, side: c.gridSize, prefix: "\(prefix).attn", weights: weights)
@@ -34,7 +34,7 @@ struct SAMVisionLayer {
             let residual = graph.add(x, attended)
             let normed2 = try weights.layerNorm(residual, "\(prefix).layer_norm2", size: c.hiddenSize, epsilon: epsilon)
             let up = try weights.linear(normed2, "\(prefix).mlp.lin1", input: c.hiddenSize, output: c.mlpDim)
-            let down = try weights.linear(try c.hiddenAct.apply(up, in: graph), "\(prefix).mlp.lin2",
+            let down = try weights.linear(try samActivation(c.hiddenAct, up, in: graph), "\(prefix).mlp.lin2",
                                           input: c.mlpDim, output: c.hiddenSize)
             return graph.add(residual, down)
         }
@@ -105,6 +105,61 @@ struct SAMVisionLayer {
         return try weights.linear(merged, "\(prefix).proj", input: c.hiddenSize, output: c.hiddenSize)
     }
 
+    /// `SamVisionAttention` inside windows, as one fused `com.microsoft.MultiHeadAttention`.
+    ///
+    /// The decomposed relative positions become part of the query·key product: each query gets its
+    /// `relH` row (one value per key row `ky`) and `relW` row (per key column `kx`) appended, each key a
+    /// one-hot of its row and of its column, so `q'·k' = q·k + relH[ky] + relW[kx]`. The appended parts
+    /// are multiplied by √headDim to cancel the attention's scale, which transformers applies to `q·k` only.
+    /// The scores then never exist outside the fused kernel.
+    ///
+    /// - Parameter x: `[windows·side², hidden]`.
+    /// - Returns: `[windows·side², hidden]`.
+    private func windowAttention(_ x: GraphValue, prefix: String, weights: CheckpointWeights) throws -> GraphValue {
+        let c = configuration, graph = weights.graph
+        let heads = Int64(c.numAttentionHeads), headDim = Int64(c.headDim), hidden = Int64(c.hiddenSize)
+        let side = windowSize, s = Int64(side), tokens = Int64(side * side)
+        let qkv = try weights.linear(x, "\(prefix).qkv", input: c.hiddenSize, output: 3 * c.hiddenSize, bias: c.qkvBias)
+        let parts = graph.node("Split", [graph.reshape(qkv, [-1, tokens, 3, heads, headDim])], attributes: ["axis": 2], outputs: 3)  // each [windows, tokens, 1, heads, headDim]
+        let perHead = parts.map { graph.reshape($0, [-1, tokens, heads, headDim]) }
+        var query = perHead[0], key = perHead[1]
+        if c.useRelPos {
+            let offsets = (0..<side).flatMap { q in (0..<side).map { k in Int64(q - k + side - 1) } }
+            let table = { (name: String) throws -> GraphValue in
+                // [side (query row or column), headDim, side (key row or column)]
+                graph.transpose(graph.gather(try weights.float("\(prefix).\(name)", shape: [2 * side - 1, c.headDim]),
+                                             indices: graph.constant(offsets, shape: [side, side])), permutation: [0, 2, 1])
+            }
+            let grid = graph.reshape(query, [-1, s, s, heads, headDim])  // [windows, qy, qx, heads, headDim]
+            // relH[w, qy, qx, h, ky], batched over qy; relW[w, qy, qx, h, kx], batched over qx.
+            let byRow = graph.reshape(graph.transpose(grid, permutation: [1, 0, 2, 3, 4]), [s, -1, headDim])
+            let relH = graph.transpose(graph.reshape(graph.matMul(byRow, try table("rel_pos_h")), [s, -1, s, heads, s]),
+                                       permutation: [1, 0, 2, 3, 4])
+            let byColumn = graph.reshape(graph.transpose(grid, permutation: [2, 0, 1, 3, 4]), [s, -1, headDim])
+            let relW = graph.transpose(graph.reshape(graph.matMul(byColumn, try table("rel_pos_w")), [s, -1, s, heads, s]),
+                                       permutation: [1, 2, 0, 3, 4])
+            let unscale = graph.scalar(Float(Double(c.headDim).squareRoot()))
+            query = graph.concat([query, graph.reshape(graph.mul(relH, unscale), [-1, tokens, heads, s]),
+                                  graph.reshape(graph.mul(relW, unscale), [-1, tokens, heads, s])], axis: 3)
+            var rows: [Float] = [], columns: [Float] = []
+            for token in 0..<(side * side) {
+                rows += (0..<side).map { $0 == token / side ? 1 : 0 }
+                columns += (0..<side).map { $0 == token % side ? 1 : 0 }
+            }
+            let indicatorShape = graph.concat([graph.shape(key, start: 0, end: 3), graph.constant([s])], axis: 0)
+            let indicator = { (values: [Float]) in
+                graph.op("Expand", graph.constant(floats: values, shape: [1, side * side, 1, side]), indicatorShape)
+            }
+            key = graph.concat([key, indicator(rows), indicator(columns)], axis: 3)
+        }
+        let width = c.useRelPos ? headDim + 2 * s : headDim
+        let context = graph.op("MultiHeadAttention", graph.reshape(query, [0, 0, heads * width]), graph.reshape(key, [0, 0, heads * width]),
+                               graph.reshape(perHead[2], [0, 0, hidden]),
+                               attributes: ["num_heads": .int(c.numAttentionHeads), "scale": .float(Float(1 / Double(c.headDim).squareRoot()))],
+                               domain: "com.microsoft")
+        return try weights.linear(graph.reshape(context, [-1, hidden]), "\(prefix).proj", input: c.hiddenSize, output: c.hiddenSize)
+    }
+
     /// Adds `q · R_h[qy − ky]` and `q · R_w[qx − kx]` to the attention scores (MViTv2's decomposed
     /// relative positions; the unscaled query).
     ///
@@ -123,9 +178,16 @@ struct SAMVisionLayer {
                                   indices: graph.constant(offsets(rows), shape: [rows.count, side]))
         let tableW = graph.gather(try weights.float("\(prefix).rel_pos_w", shape: [2 * side - 1, c.headDim]),
                                   indices: graph.constant(offsets(0..<side), shape: [side, side]))
+        // relH[b, qy, qx, ky] = q[b, qy, qx]·tableH[qy, ky]: one product per query row (batched over qy),
+        // relW[b, qy, qx, kx] = q[b, qy, qx]·tableW[qx, kx]: one per query column; the transposes move
+        // only the chunk's queries and these small results, never the scores.
         let grid = graph.reshape(query, [-1, n, s, headDim])  // [patches·heads, qy, qx, headDim]
-        let relH = graph.op("Einsum", grid, tableH, attributes: ["equation": "bhwc,hkc->bhwk"])
-        let relW = graph.op("Einsum", grid, tableW, attributes: ["equation": "bhwc,wkc->bhwk"])
+        let byRow = graph.reshape(graph.transpose(grid, permutation: [1, 0, 2, 3]), [n, -1, headDim])  // [qy, b·qx, c]
+        let relHRows = graph.matMul(byRow, graph.transpose(tableH, permutation: [0, 2, 1]))  // [qy, b·qx, ky]
+        let relH = graph.transpose(graph.reshape(relHRows, [n, -1, s, s]), permutation: [1, 0, 2, 3])  // [b, qy, qx, ky]
+        let byColumn = graph.reshape(graph.transpose(grid, permutation: [2, 0, 1, 3]), [s, -1, headDim])  // [qx, b·qy, c]
+        let relWColumns = graph.matMul(byColumn, graph.transpose(tableW, permutation: [0, 2, 1]))  // [qx, b·qy, kx]
+        let relW = graph.transpose(graph.reshape(relWColumns, [s, -1, n, s]), permutation: [1, 2, 0, 3])  // [b, qy, qx, kx]
         let expanded = graph.reshape(scores, [-1, n, s, s, s])  // [patches·heads, qy, qx, ky, kx]
         let biased = graph.add(graph.add(expanded, graph.unsqueeze(relH, axes: [4])), graph.unsqueeze(relW, axes: [3]))
         return graph.reshape(biased, [-1, heads, n * s, s * s])
