@@ -62,8 +62,7 @@ public struct SAMMaskDecoderGraph {
             try heads(queries: state.queries, keys: state.keys, weights: weights)
         }
         let cells = grid * grid
-        let maskShape = graph.concat([batchAndPrompts, graph.constant([Int64(16 * cells), Int64(c.numMaskTokens)])], axis: 0)
-        graph.output(graph.reshape(masks, shape: maskShape), name: "block_masks", .float,
+        graph.output(masks, name: "block_masks", .float,
                      ["batch", "prompts", .fixed(16 * cells), .fixed(c.numMaskTokens)])
         let allScores = graph.reshape(scores, shape: graph.concat([batchAndPrompts, graph.constant([Int64(c.numMaskTokens)])], axis: 0))
         graph.output(allScores, name: "iou_scores_all", .float, ["batch", "prompts", .fixed(c.numMaskTokens)])

@@ -23,7 +23,7 @@ struct SAMMaskHeads {
     /// - Parameters:
     ///   - queries: the transformer's output tokens, `[rows·(1 + maskTokens), hidden]` (IoU token first, then mask tokens).
     ///   - keys: the transformer's image cells, channels last, `[batch, prompts, grid·grid, hidden]` (rows = batch·prompts).
-    /// - Returns: mask logits `[rows, 16·grid·grid, maskTokens]` in block order (``SAMMaskLayout``) and IoU scores `[rows, maskTokens]`.
+    /// - Returns: mask logits `[batch, prompts, 16·grid·grid, maskTokens]` in block order (``SAMMaskLayout``) and IoU scores `[rows, maskTokens]`.
     func callAsFunction(queries: GraphValue, keys: GraphValue, weights: CheckpointWeights) throws -> (masks: GraphValue, scores: GraphValue) {
         let c = configuration, graph = weights.graph
         let hidden = c.hiddenSize, maskTokens = c.numMaskTokens
@@ -38,7 +38,9 @@ struct SAMMaskHeads {
         let normed = try weights.layerNorm(graph.reshape(up1, [-1, Int64(quarter)]), "\(prefix).upscale_layer_norm", size: quarter, epsilon: 1e-6)
         let up2 = try blockConvolution(graph.op("Gelu", normed, domain: "com.microsoft"), "\(prefix).upscale_conv2",
                                        input: quarter, output: eighth, weights: weights)
-        let upscaled = graph.reshape(graph.op("Gelu", up2, domain: "com.microsoft"), [-1, 16 * g * g, Int64(eighth)])
+        // [batch, prompts, cells·16, hidden / 8], so the masks' product has the graph output's shape.
+        let upscaled = graph.reshape(graph.op("Gelu", up2, domain: "com.microsoft"), shape: graph.concat([
+            graph.shape(keys, start: 0, end: 2), graph.constant([16 * g * g, Int64(eighth)])], axis: 0))
 
         // One hypernetwork per mask token: [rows, maskTokens, hidden / 8].
         var hyper: [GraphValue] = []
@@ -48,8 +50,10 @@ struct SAMMaskHeads {
                                       output: eighth, layers: 3, weights: weights)
             hyper.append(graph.unsqueeze(out, axes: [1]))
         }
-        // [rows, cells·16, maskTokens], pixels in block order (y, x, i, j, i2, j2); see SAMMaskLayout.
-        let masks = graph.op("FusedMatMul", upscaled, graph.concat(hyper, axis: 1), attributes: ["transB": 1], domain: "com.microsoft")
+        // [batch, prompts, cells·16, maskTokens], pixels in block order (y, x, i, j, i2, j2); see SAMMaskLayout.
+        let hyperWeights = graph.reshape(graph.concat(hyper, axis: 1), shape: graph.concat([
+            graph.shape(keys, start: 0, end: 2), graph.constant([Int64(maskTokens), Int64(eighth)])], axis: 0))
+        let masks = graph.op("FusedMatMul", upscaled, hyperWeights, attributes: ["transB": 1], domain: "com.microsoft")
 
         let scores = try feedForward(iouToken, "\(prefix).iou_prediction_head", input: hidden, hiddenDim: c.iouHeadHiddenDim,
                                      output: maskTokens, layers: c.iouHeadDepth, weights: weights)

@@ -103,10 +103,13 @@ struct SAMTwoWayTransformer {
                 }
                 queries = try weights.layerNorm(queries, "\(layer).layer_norm1", size: hidden, epsilon: epsilon)
 
+                // keys + key_pe, read by both cross-attentions of this layer: [B, P or 1, N, C].
+                let keysWithPositions = graph.add(keys, imagePositions)
                 let tokenToImage = "\(layer).cross_attn_token_to_image"
                 let toImage = index == 0
                     ? try cross.tokensToSharedImage(graph.add(queries, pointEmbeddings), image: image, prefix: tokenToImage, weights: weights)
-                    : try cross.tokensToImage(graph.add(queries, pointEmbeddings), keys: keys, tokens: dimensions.tokens,
+                    : try cross.tokensToImage(graph.add(queries, pointEmbeddings), keys: keys, keysWithPositions: keysWithPositions,
+                                              tokens: dimensions.tokens,
                                               prefix: tokenToImage, weights: weights)
                 queries = try weights.layerNorm(graph.add(queries, toImage), "\(layer).layer_norm2", size: hidden, epsilon: epsilon)
 
@@ -114,7 +117,7 @@ struct SAMTwoWayTransformer {
                 let down = try weights.linear(try samActivation(c.hiddenAct, up, in: graph), "\(layer).mlp.lin2", input: c.mlpDim, output: hidden)
                 queries = try weights.layerNorm(graph.add(queries, down), "\(layer).layer_norm3", size: hidden, epsilon: epsilon)
 
-                let update = try cross.imageToTokens(keys: keys, queries: queries,
+                let update = try cross.imageToTokens(keysWithPositions: keysWithPositions, queries: queries,
                                                      keysOfTokens: graph.add(queries, pointEmbeddings),
                                                      prefix: "\(layer).cross_attn_image_to_token", weights: weights)
                 keys = try weights.layerNorm(graph.add(keys, update), "\(layer).layer_norm4", size: hidden, epsilon: epsilon)
@@ -130,7 +133,8 @@ struct SAMTwoWayTransformer {
         let final = c.numHiddenLayers == 0
             ? try cross.tokensToSharedImage(graph.add(outputQueries, outputPositions), image: image, prefix: "\(prefix).final_attn_token_to_image",
                                             weights: weights)
-            : try cross.tokensToImage(graph.add(outputQueries, outputPositions), keys: keys, tokens: outputCount,
+            : try cross.tokensToImage(graph.add(outputQueries, outputPositions), keys: keys,
+                                      keysWithPositions: graph.add(keys, imagePositions), tokens: outputCount,
                                       prefix: "\(prefix).final_attn_token_to_image", weights: weights)
         // nn.LayerNorm(hidden_size) with its default ε, not the configuration's.
         let finalQueries = try weights.layerNorm(graph.add(outputQueries, final), "\(prefix).layer_norm_final_attn", size: hidden, epsilon: 1e-5)
@@ -178,20 +182,20 @@ struct ImageAttention {
         return graph.transpose(split, permutation: [0, 1, 3, 2, 4])
     }
 
-    /// Token→image attention, image state of every prompt `keys` `[B, P, N, C]`.
+    /// Token→image attention, image state of every prompt `keys` `[B, P, N, C]` (and `keysWithPositions`, the same plus positions).
     ///
     /// - Parameters:
     ///   - query: the tokens plus their positions, `[B·P·T, C]`.
     ///   - tokens: `T`.
     /// - Returns: `[B·P·T, C]`.
-    func tokensToImage(_ query: GraphValue, keys: GraphValue, tokens: GraphValue, prefix: String, weights: CheckpointWeights) throws -> GraphValue {
+    func tokensToImage(_ query: GraphValue, keys: GraphValue, keysWithPositions: GraphValue, tokens: GraphValue,
+                       prefix: String, weights: CheckpointWeights) throws -> GraphValue {
         let graph = weights.graph
         let q = graph.mul(try weights.linear(query, "\(prefix).q_proj", input: hidden, output: internalDim), graph.scalar(scale))
         // (W_k,head)ᵀ q per head and token: [B, P, H, T, C] → [B, P, H·T, C].
         let rows = graph.reshape(graph.matMul(tokenHeads(q, tokens: tokens, graph: graph), try headBlocks("\(prefix).k_proj.weight", weights: weights)),
                                  [0, 0, -1, Int64(hidden)])
-        let withPositions = graph.add(keys, imagePositions)
-        let scores = graph.op("FusedMatMul", rows, withPositions, attributes: ["transB": 1], domain: "com.microsoft")  // [B, P, H·T, N]
+        let scores = graph.op("FusedMatMul", rows, keysWithPositions, attributes: ["transB": 1], domain: "com.microsoft")  // [B, P, H·T, N]
         let summed = graph.matMul(graph.softmax(scores, axis: -1), keys)  // Σ p·k: [B, P, H·T, C]
         let perHead = graph.reshape(summed, shape: graph.concat([dimensions.batch, dimensions.prompts, graph.constant([Int64(heads), -1, Int64(hidden)])], axis: 0))
         // W_v,head (Σ p·k) + b_v,head: [B, P, H, T, d].
@@ -226,9 +230,10 @@ struct ImageAttention {
     /// Image→token attention: the update of every prompt's image state, `[B, P, N, C]` (before the residual).
     ///
     /// - Parameters:
-    ///   - keys: `[B, P, N, C]`, or the shared image `[B, 1, N, C]` (layer 0), broadcast over the prompts.
+    ///   - keysWithPositions: image states plus positions, `[B, P, N, C]`, or the shared image's `[B, 1, N, C]`
+    ///     (layer 0), broadcast over the prompts.
     ///   - queries: the tokens (values' source), `[B·P·T, C]`; `keysOfTokens` the tokens plus positions.
-    func imageToTokens(keys: GraphValue, queries: GraphValue, keysOfTokens: GraphValue,
+    func imageToTokens(keysWithPositions: GraphValue, queries: GraphValue, keysOfTokens: GraphValue,
                        prefix: String, weights: CheckpointWeights) throws -> GraphValue {
         let graph = weights.graph
         let b = dimensions.batch, p = dimensions.prompts, t = dimensions.tokens
@@ -239,8 +244,7 @@ struct ImageAttention {
         let rows = graph.reshape(graph.matMul(keyHeads, try headBlocks("\(prefix).q_proj.weight", weights: weights)), [0, 0, -1, c])  // [B, P, H·T, C]
         let queryBias = graph.reshape(try weights.float("\(prefix).q_proj.bias", shape: [internalDim]), [h, d, 1])
         let biasTerm = graph.reshape(graph.matMul(keyHeads, queryBias), [0, 0, 1, -1])  // [B, P, 1, H·T]
-        let withPositions = graph.add(keys, imagePositions)
-        let scores = graph.add(graph.op("FusedMatMul", withPositions, rows, attributes: ["transB": 1], domain: "com.microsoft"), biasTerm)
+        let scores = graph.add(graph.op("FusedMatMul", keysWithPositions, rows, attributes: ["transB": 1], domain: "com.microsoft"), biasTerm)
         let grouped = graph.reshape(scores, shape: graph.concat([b, p, graph.constant([n, h]), t], axis: 0))  // [B, P, N, H, T]
         let probabilities = graph.reshape(graph.softmax(grouped, axis: -1), [0, 0, 0, -1])  // [B, P, N, H·T]
         // W_o,head v_{head,t} + b_o / H, for every head and token: [B, P, H·T, C].
