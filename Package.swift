@@ -40,7 +40,9 @@ let package = Package(
             name: "GlimpseIndex",
             dependencies: ["GlimpseDescribe", "GlimpseImage", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .target(name: "GlimpseSearch", dependencies: ["GlimpseIndex", "GlimpseText"]),
+        .target(name: "GlimpseSearch", dependencies: ["GlimpseIndex", "GlimpseText", "CVectorKernels"]),
+        // int8 dot-product kernels for the first pass of vector search (AVX2 with a portable fallback).
+        .target(name: "CVectorKernels"),
         .systemLibrary(
             name: "CJPEG", pkgConfig: "libjpeg",
             providers: [.apt(["libjpeg62-turbo-dev"]), .brew(["jpeg-turbo"])]

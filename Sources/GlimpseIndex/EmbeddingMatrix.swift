@@ -9,6 +9,9 @@ public struct EmbeddingMatrix: Sendable {
     /// `rowRegions[r]` is the region index of row `r` (0 for whole-image and text rows).
     public let rowRegions: [Int32]
     private let storage: any EmbeddingStorage
+    /// A compact int8 copy of the same rows that exact search may scan first (see `QuantizedEmbeddings`);
+    /// nil for a matrix that has none (search then reads every row in fp32).
+    public let compact: QuantizedEmbeddings?
 
     public var rows: Int { rowImages.count }
 
@@ -26,6 +29,29 @@ public struct EmbeddingMatrix: Sendable {
         self.rowImages = rowImages
         self.rowRegions = rowRegions ?? [Int32](repeating: 0, count: rowImages.count)
         self.storage = storage
+        self.compact = nil
+    }
+
+    private init(_ matrix: EmbeddingMatrix, compact: QuantizedEmbeddings?) {
+        dimension = matrix.dimension
+        rowImages = matrix.rowImages
+        rowRegions = matrix.rowRegions
+        storage = matrix.storage
+        self.compact = compact
+    }
+
+    /// The same matrix carrying `compact`, which must describe exactly these rows (same count and
+    /// dimension; its contents are the caller's promise, see `QuantizedSidecar`).
+    public func withCompact(_ compact: QuantizedEmbeddings?) -> EmbeddingMatrix {
+        if let compact {
+            precondition(compact.rows == rows && compact.dimension == dimension, "compact copy does not match the matrix")
+        }
+        return EmbeddingMatrix(self, compact: compact)
+    }
+
+    /// The same matrix with a compact copy quantized in memory now.
+    public func quantized(threads: Int = 2) -> EmbeddingMatrix {
+        withCompact(QuantizedEmbeddings(quantizing: self, threads: threads))
     }
 
     /// Calls `body` with all values, row after row.

@@ -64,15 +64,22 @@ extension SQLiteIndexStore {
     ///
     /// When stored vectors have different dimensions (a model was changed), the matrix holds those of
     /// the most common dimension.
+    ///
+    /// The matrix carries its compact int8 copy (`QuantizedEmbeddings`), mapped from `<kind>.i8` next to
+    /// the `.f32` file under the same generation and database-id rules (and checked against sampled
+    /// fp32 rows), rebuilt when stale or damaged, kept in memory when the folder cannot be written.
     public func embeddingMatrix(_ kind: EmbeddingKind) throws -> EmbeddingMatrix {
         let generation = try read("reading the embedding generation") { db in
             try Int64.fetchOne(db, sql: "SELECT generation FROM embeddingGeneration WHERE kind = ?", arguments: [kind.rawValue]) ?? 0
         }
         if let cached = matrices.withLock({ $0[kind] }), cached.generation == generation { return cached.matrix }
         let file = vectorsFolder?.appending(path: "\(kind.rawValue).f32")
+        let compactFile = vectorsFolder?.appending(path: "\(kind.rawValue).i8")
         if let file, let mapped = EmbeddingSidecar.map(file, expected: (generation, databaseID)) {
-            matrices.withLock { $0[kind] = (generation, mapped) }
-            return mapped
+            let matrix = mapped.withCompact(QuantizedSidecar.load(for: mapped, url: compactFile, generation: generation,
+                                                                  databaseID: databaseID))
+            matrices.withLock { $0[kind] = (generation, matrix) }
+            return matrix
         }
         let (built, builtGeneration) = try read("reading embeddings") { db in
             (try Self.buildMatrix(kind, db), try Int64.fetchOne(db, sql: "SELECT generation FROM embeddingGeneration WHERE kind = ?",
@@ -87,6 +94,8 @@ extension SQLiteIndexStore {
                 // A read-only folder: serve the matrix from memory.
             }
         }
+        matrix = matrix.withCompact(QuantizedSidecar.load(for: matrix, url: compactFile, generation: builtGeneration,
+                                                          databaseID: databaseID))
         matrices.withLock { $0[kind] = (builtGeneration, matrix) }
         return matrix
     }

@@ -21,24 +21,92 @@ public protocol VectorSearching: Sendable {
 
 /// Exact search: SIMD dot products over the contiguous matrix, rows split across `threads` workers,
 /// each keeping a partial top-k in a heap, merged at the end.
+///
+/// When the matrix carries a compact int8 copy (`EmbeddingMatrix.compact`), a first pass scans that
+/// copy (a quarter of the bytes) and keeps every row whose int8 score, widened by a proven error bound
+/// (`QuantizedQuery`), could still reach the k-th best; only those rows are scored in fp32, best bound
+/// first, with the same dot product as the full scan. The hits and scores are therefore exactly those of
+/// the fp32 scan, not an approximation. When the bound keeps too many rows (masses of ties or
+/// near-duplicates) the search falls back to the fp32 scan.
 public struct ExactVectorSearch: VectorSearching {
+    /// When to use a matrix's compact copy.
+    public enum CompactScan: Sendable, Hashable {
+        /// When the matrix has one, at least `compactMinimumRows` rows and k is small next to the rows.
+        case automatic
+        /// Whenever the matrix has one (tests).
+        case always
+        /// Never: every row in fp32.
+        case never
+    }
+
     /// Workers to split the rows across (the benchmark machine has 2 cores).
     public var threads: Int
     /// Below this many rows one thread does all the work (threads cost more than they save).
     public var rowsPerThreadMinimum: Int
+    public var compactScan: CompactScan
+    /// `.automatic` scans the compact copy only from this many rows on.
+    public var compactMinimumRows: Int
 
-    public init(threads: Int = 2, rowsPerThreadMinimum: Int = 16_384) {
+    public init(threads: Int = 2, rowsPerThreadMinimum: Int = 16_384, compactScan: CompactScan = .automatic,
+                compactMinimumRows: Int = 4_096) {
         self.threads = max(1, threads)
         self.rowsPerThreadMinimum = max(1, rowsPerThreadMinimum)
+        self.compactScan = compactScan
+        self.compactMinimumRows = compactMinimumRows
+    }
+
+    /// How a search went (benchmarks and tests).
+    public struct Statistics: Sendable, Hashable {
+        public enum Path: Sendable, Hashable {
+            /// Every row in fp32.
+            case fp32
+            /// The compact copy, then `rescored` rows in fp32.
+            case compact
+            /// The compact copy kept too many rows; every row was then scanned in fp32.
+            case compactGaveUp
+        }
+        public var path: Path
+        /// Rows whose bound reached the k-th best lower bound after the first pass (0 without one).
+        public var candidates: Int
+        /// Rows scored in fp32.
+        public var rescored: Int
     }
 
     public func nearest(to query: [Float], in matrix: EmbeddingMatrix, k: Int) throws -> [VectorHit] {
+        try nearestWithStatistics(to: query, in: matrix, k: k).hits
+    }
+
+    /// `nearest(to:in:k:)` and how it was answered.
+    public func nearestWithStatistics(to query: [Float], in matrix: EmbeddingMatrix, k: Int) throws
+        -> (hits: [VectorHit], statistics: Statistics) {
         let rows = matrix.rows
-        guard rows > 0, k > 0 else { return [] }
+        guard rows > 0, k > 0 else { return ([], Statistics(path: .fp32, candidates: 0, rescored: 0)) }
         guard query.count == matrix.dimension else {
             throw SearchError.dimensionMismatch(query: query.count, matrix: matrix.dimension, kind: "embedding")
         }
-        let workers = max(1, min(threads, rows / rowsPerThreadMinimum))
+        var gaveUp = false
+        if let compact = matrix.compact, useCompact(rows: rows, k: k) {
+            if let answer = compactSearch(query, matrix: matrix, compact: compact, k: k) { return answer }
+            gaveUp = true
+        }
+        let hits = fullScan(query, matrix: matrix, k: k)
+        return (hits, Statistics(path: gaveUp ? .compactGaveUp : .fp32, candidates: 0, rescored: rows))
+    }
+
+    func useCompact(rows: Int, k: Int) -> Bool {
+        switch compactScan {
+        case .never: return false
+        case .always: return true
+        case .automatic: return rows >= compactMinimumRows && k <= rows / 8
+        }
+    }
+
+    func workers(rows: Int) -> Int { max(1, min(threads, rows / rowsPerThreadMinimum)) }
+
+    /// Every row in fp32.
+    func fullScan(_ query: [Float], matrix: EmbeddingMatrix, k: Int) -> [VectorHit] {
+        let rows = matrix.rows
+        let workers = workers(rows: rows)
         return matrix.withValues { values in
             query.withUnsafeBufferPointer { q in
                 if workers == 1 {
@@ -46,7 +114,7 @@ public struct ExactVectorSearch: VectorSearching {
                     Self.scan(values, query: q, rows: 0..<rows, into: &heap)
                     return heap.sorted()
                 }
-                let partials = PartialHeaps(count: workers)
+                let partials = PartialResults<TopK>(count: workers)
                 let chunk = (rows + workers - 1) / workers
                 // The buffers outlive concurrentPerform, which returns only when every worker is done.
                 let shared = ReadOnlyBuffers(values: values, query: q)
@@ -57,10 +125,67 @@ public struct ExactVectorSearch: VectorSearching {
                     partials.store(heap, at: worker)
                 }
                 var merged = TopK(capacity: k)
-                for heap in partials.heaps { merged.merge(heap) }
+                for heap in partials.values { merged.merge(heap!) }
                 return merged.sorted()
             }
         }
+    }
+
+    /// The int8 first pass, then the fp32 scores of the rows it could not rule out; nil when the query
+    /// cannot be bounded or the first pass gave up.
+    func compactSearch(_ query: [Float], matrix: EmbeddingMatrix, compact: QuantizedEmbeddings, k: Int)
+        -> (hits: [VectorHit], statistics: Statistics)? {
+        let rows = matrix.rows
+        guard compact.rows == rows, compact.dimension == matrix.dimension,
+              let quantized = query.withUnsafeBufferPointer({ QuantizedQuery($0, stride: compact.stride) })
+        else { return nil }
+        let workers = workers(rows: rows)
+        let chunk = (rows + workers - 1) / workers
+        // More kept rows than this and reading them in fp32 would cost about as much as the full scan.
+        let limit = max(4 * k + 1024, chunk / 4)
+        let partials: [FirstPassResult] = compact.withBuffers { buffers in
+            if workers == 1 {
+                return [QuantizedScan.scan(buffers, query: quantized, rows: 0..<rows, k: k, limit: limit)]
+            }
+            let slots = PartialResults<FirstPassResult>(count: workers)
+            let shared = SharedCompact(buffers: buffers)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let range = (worker * chunk)..<min(rows, (worker + 1) * chunk)
+                slots.store(QuantizedScan.scan(shared.buffers, query: quantized, rows: range, k: k, limit: limit), at: worker)
+            }
+            return slots.values.map { $0! }
+        }
+        guard !partials.contains(where: \.gaveUp) else { return nil }
+
+        // The k-th best lower bound over all rows: a row whose upper bound is below it is beaten by k rows.
+        var lowers = TopK(capacity: k)
+        for partial in partials { lowers.merge(partial.lowers) }
+        let lambda = lowers.threshold
+        var candidates: [(row: Int, upper: Float)] = []
+        for partial in partials {
+            for index in partial.rows.indices where !(partial.uppers[index] < lambda) {
+                candidates.append((Int(partial.rows[index]), partial.uppers[index]))
+            }
+        }
+        candidates.sort { $0.upper > $1.upper || ($0.upper == $1.upper && $0.row < $1.row) }
+
+        // Best bound first; once k rows are scored, a bound below the k-th score ends the list.
+        var heap = TopK(capacity: k)
+        var rescored = 0
+        let dimension = matrix.dimension
+        matrix.withValues { values in
+            query.withUnsafeBufferPointer { q in
+                guard let base = values.baseAddress, let qBase = q.baseAddress else { return }
+                for candidate in candidates {
+                    let threshold = heap.threshold
+                    if candidate.upper < threshold { break }
+                    let score = Self.dot(base + candidate.row * dimension, qBase, dimension)
+                    rescored += 1
+                    if score >= threshold { heap.insert(row: candidate.row, score: score) }
+                }
+            }
+        }
+        return (heap.sorted(), Statistics(path: .compact, candidates: candidates.count, rescored: rescored))
     }
 
     /// Dot products of `query` with `rows`, offered to `heap`.
@@ -117,14 +242,19 @@ private struct ReadOnlyBuffers: @unchecked Sendable {
     let query: UnsafeBufferPointer<Float>
 }
 
-/// One slot per worker for its partial heap; each worker writes only its own slot.
-private final class PartialHeaps: @unchecked Sendable {
-    private(set) var heaps: [TopK]
+/// The compact copy's buffers, read (never written) by every worker while the caller waits.
+private struct SharedCompact: @unchecked Sendable {
+    let buffers: QuantizedBuffers
+}
+
+/// One slot per worker for its partial result; each worker writes only its own slot.
+private final class PartialResults<Value>: @unchecked Sendable {
+    private(set) var values: [Value?]
     private let lock = NSLock()
 
-    init(count: Int) { heaps = Array(repeating: TopK(capacity: 0), count: count) }
+    init(count: Int) { values = Array(repeating: nil, count: count) }
 
-    func store(_ heap: TopK, at index: Int) {
-        lock.withLock { heaps[index] = heap }
+    func store(_ value: Value, at index: Int) {
+        lock.withLock { values[index] = value }
     }
 }

@@ -1,0 +1,30 @@
+#ifndef GLIMPSE_CVECTORKERNELS_H
+#define GLIMPSE_CVECTORKERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Integer dot products of `rows` int8 rows with one int16 query, computed exactly in 32-bit integers:
+/// `out[r] = sum_{j < stride} codes[r * stride + j] * query[j]`.
+///
+/// `stride` must be a multiple of 32. The caller keeps every sum inside int32: with |codes| <= 127 it
+/// suffices that 127 * stride * max|query| <= INT32_MAX (then no partial sum can overflow either).
+/// Dispatches at run time: AVX2 where the CPU has it, a portable loop otherwise.
+void glimpse_dot_i8_i16(const int8_t *codes, size_t stride, size_t rows, const int16_t *query, int32_t *out);
+
+/// The portable loop, always available (tests compare it with the dispatched kernel).
+void glimpse_dot_i8_i16_portable(const int8_t *codes, size_t stride, size_t rows, const int16_t *query,
+                                 int32_t *out);
+
+/// 1 when `glimpse_dot_i8_i16` uses the AVX2 kernel on this CPU, 0 otherwise.
+int glimpse_dot_i8_i16_uses_avx2(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
