@@ -20,6 +20,9 @@ struct SearchLatencyBenchmark {
         var meanMilliseconds: Double
         /// The query encoder alone, p50 (part of the above).
         var encoderP50Milliseconds: Double
+        /// Each stage's p50 as `SearchResponse.timings` reports it: ranker names, fusion, negation,
+        /// explanations, and parsing (the total less the stages).
+        var stageP50Milliseconds: [String: Double]
     }
 
     var store: SQLiteIndexStore
@@ -43,19 +46,27 @@ struct SearchLatencyBenchmark {
         }
         _ = try searcher.search(texts[0])  // warm: sidecar mapped, sessions created, caches filled
         var total: [Double] = [], encoding: [Double] = []
+        var stages: [String: [Double]] = [:]
         for text in texts {
             let encodeStart = ContinuousClock.now
             _ = try encoder.embed(sentences: [text])
             encoding.append((ContinuousClock.now - encodeStart) / .milliseconds(1))
             let start = ContinuousClock.now
-            _ = try searcher.search(text)
+            let timings = try searcher.search(text).timings
             total.append((ContinuousClock.now - start) / .milliseconds(1))
+            for (kind, milliseconds) in timings.rankers { stages[kind.rawValue, default: []].append(milliseconds) }
+            stages["fusion", default: []].append(timings.fusion)
+            stages["negation", default: []].append(timings.negation)
+            stages["explanations", default: []].append(timings.explanations)
+            let staged = timings.rankers.values.reduce(0, +) + timings.fusion + timings.negation + timings.explanations
+            stages["parsing", default: []].append(timings.total - staged)
         }
         total.sort()
         encoding.sort()
         return Result(images: images, queries: queries, p50Milliseconds: total[total.count / 2],
                       p99Milliseconds: total[min(total.count - 1, total.count * 99 / 100)],
                       meanMilliseconds: total.reduce(0, +) / Double(total.count),
-                      encoderP50Milliseconds: encoding[encoding.count / 2])
+                      encoderP50Milliseconds: encoding[encoding.count / 2],
+                      stageP50Milliseconds: stages.mapValues { $0.sorted()[$0.count / 2] })
     }
 }

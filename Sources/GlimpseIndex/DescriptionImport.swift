@@ -115,6 +115,7 @@ extension SQLiteIndexStore {
             }
         }
         try importBatch(batch, base: base, options: options, report: &report)
+        try prepareForSearch()
         progress?(report.imported)
         return report
     }

@@ -19,6 +19,10 @@ import GRDB
 /// - `descriptionSearch`: FTS5 over `text`, `keywords`, `compounds` (rowid = image id); see
 ///   `SearchableIndex` for the tokenizer and the compound rule.
 /// - `metadata`: `key`/`value`; `databaseID` identifies this database (a UUID) for the sidecar files.
+///
+/// Version 2 adds `fullTextGeneration` (one row), bumped by triggers on every insert, update and delete
+/// of `description` — every change of `descriptionSearch` goes with one — so that the full-text
+/// postings file knows when it is stale.
 struct IndexDatabase: Sendable {
     /// The tokenizer of `descriptionSearch`: Porter stemming over unicode61 (diacritics folded), with
     /// `_` a token character so that an indexed compound `cutting_board` is one token.
@@ -164,6 +168,21 @@ struct IndexDatabase: Sendable {
                 t.column("value", .text).notNull()
             }
             try db.execute(sql: "INSERT INTO metadata (key, value) VALUES ('databaseID', ?)", arguments: [UUID().uuidString])
+        }
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: """
+                CREATE TABLE fullTextGeneration (generation INTEGER NOT NULL);
+                INSERT INTO fullTextGeneration (generation) VALUES (0);
+                CREATE TRIGGER description_after_insert AFTER INSERT ON description BEGIN
+                    UPDATE fullTextGeneration SET generation = generation + 1;
+                END;
+                CREATE TRIGGER description_after_update AFTER UPDATE ON description BEGIN
+                    UPDATE fullTextGeneration SET generation = generation + 1;
+                END;
+                CREATE TRIGGER description_after_delete AFTER DELETE ON description BEGIN
+                    UPDATE fullTextGeneration SET generation = generation + 1;
+                END;
+                """)
         }
         return migrator
     }

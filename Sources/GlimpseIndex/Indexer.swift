@@ -130,6 +130,8 @@ public struct Indexer: Sendable {
             let gone = missing.map(\.id).filter { !claimed.contains($0) }
             try store.removeImages(gone)
             report.removed = gone.count
+            // Without it search still works (through SQLite's own ranking), so a failure here loses nothing.
+            try? store.prepareForSearch()
         } else {
             report.cancelled = true
         }

@@ -4,17 +4,6 @@ import GRDB
 
 // `SearchableIndex`: what GlimpseSearch reads.
 extension SQLiteIndexStore {
-    public func fullTextMatches(_ expression: FullTextExpression, limit: Int) throws -> [FullTextMatch] {
-        guard limit > 0 else { return [] }
-        return try read("searching the descriptions") { db in
-            try Row.fetchAll(db, sql: """
-                SELECT rowid AS id, bm25(descriptionSearch) AS rank FROM descriptionSearch
-                WHERE descriptionSearch MATCH ? ORDER BY rank, rowid LIMIT ?
-                """, arguments: [expression.sql, limit])
-                .map { FullTextMatch(image: $0["id"], score: -($0["rank"] as Double)) }
-        }
-    }
-
     public func describedImageCount() throws -> Int {
         try read("counting images") { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM image WHERE status IN ('quick', 'full')") ?? 0

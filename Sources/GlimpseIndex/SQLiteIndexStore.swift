@@ -16,6 +16,8 @@ public final class SQLiteIndexStore: IndexStore {
     let databaseID: UUID
     /// Embedding matrices already built or mapped, by kind, with the generation they reflect.
     let matrices = Locked<[EmbeddingKind: (generation: Int64, matrix: EmbeddingMatrix)]>([:])
+    /// The full-text postings last built or mapped (see `prepareFullTextSearch()`).
+    let postings = Locked<FullTextPostings?>(nil)
 
     /// Opens (creating and migrating as needed) the index database at `url`.
     public convenience init(url: URL) throws {

@@ -40,14 +40,17 @@ public protocol SearchableIndex: Sendable {
 public struct FullTextExpression: Sendable, Hashable {
     /// The expression exactly as it is handed to SQLite.
     public let sql: String
+    /// The terms it holds, trimmed, in order; a term with several words is a phrase.
+    public let terms: [String]
 
     /// Any of the terms, each quoted as an FTS5 string (embedded quotes doubled), so that operators,
     /// column filters, `*`, `^` and `NEAR` in user text are plain words. A term with several words is a
     /// phrase. Empty terms are dropped; nil when none is left.
     public init?(anyOf terms: [String]) {
-        let quoted = terms
+        self.terms = terms
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
             .filter { !$0.isEmpty }
+        let quoted = self.terms
             .map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
         guard !quoted.isEmpty else { return nil }
         sql = quoted.joined(separator: " OR ")

@@ -28,10 +28,29 @@ public struct SearchResponse: Sendable, Hashable, Codable {
     public var results: [SearchResult]
     /// The rankers that ran.
     public var rankers: [RankerKind]
-    /// Images dropped by strict negation.
+    /// Images dropped by strict negation, among the candidates judged (candidates are judged best
+    /// first until the results cannot change).
     public var excluded: Int
     /// Things the user should know ("no CLIP model: full text and MiniLM only").
     public var notes: [String]
+    /// Where the time went.
+    public var timings: SearchTimings
+}
+
+/// Milliseconds spent in each stage of one search (query encoding is part of its ranker's time).
+public struct SearchTimings: Sendable, Hashable, Codable {
+    /// Each ranker that ran, its own query encoding included.
+    public var rankers: [RankerKind: Double] = [:]
+    /// Fusing the lists.
+    public var fusion: Double = 0
+    /// Reading the candidates' descriptions and judging negated concepts (zero without negation).
+    public var negation: Double = 0
+    /// Reading the results' descriptions and building the explanations.
+    public var explanations: Double = 0
+    /// The whole search, parsing included.
+    public var total: Double = 0
+
+    public init() {}
 }
 
 /// One image in the results.

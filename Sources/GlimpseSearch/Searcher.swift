@@ -36,12 +36,17 @@ public struct Searcher: Sendable {
 
     /// Parses and answers `query` (options default to the searcher's).
     public func search(_ query: String, options: SearchOptions? = nil) throws -> SearchResponse {
-        try search(parsed: parser.parse(query), options: options)
+        let start = ContinuousClock.now
+        var response = try search(parsed: parser.parse(query), options: options)
+        response.timings.total = start.millisecondsSince
+        return response
     }
 
     /// Answers a query parsed before.
     public func search(parsed query: ParsedQuery, options: SearchOptions? = nil) throws -> SearchResponse {
+        let start = ContinuousClock.now
         let options = options ?? self.options
+        var timings = SearchTimings()
         var notes: [String] = []
         if clip == nil { notes.append("No CLIP model: image similarity is not used and negation relies on the descriptions only.") }
         if sentences == nil { notes.append("No sentence model: description similarity (MiniLM) is not used.") }
@@ -50,8 +55,15 @@ public struct Searcher: Sendable {
 
         let depth = max(options.candidates, options.limit)
         var lists: [RankerKind: [RankedEntry]] = [:]
-        for ranker in active { lists[ranker.kind] = try ranker.rank(query, in: index, limit: depth) }
+        for ranker in active {
+            let rankerStart = ContinuousClock.now
+            lists[ranker.kind] = try ranker.rank(query, in: index, limit: depth)
+            timings.rankers[ranker.kind] = rankerStart.millisecondsSince
+        }
+        var stage = ContinuousClock.now
         var fused = options.fusion.fuse(lists)
+        timings.fusion = stage.millisecondsSince
+        stage = .now
 
         let negating = !query.negatives.isEmpty && options.negation.mode != .off
         var documents: [ImageID: SearchDocument] = [:]
@@ -59,22 +71,37 @@ public struct Searcher: Sendable {
         var beforePenalties: [ImageID: Double] = [:]
         var excluded = 0
         if negating {
-            documents = try fetch(fused.map(\.image))
-            let probabilities = try clipProbabilities(query.negatives, images: fused.map(\.image), options: options.negation)
+            // Penalties only lower scores, so candidates are judged best first, a chunk at a time, until
+            // `limit` kept ones score above every candidate not judged yet: the top is then final.
             let judge = NegationJudge(options: options.negation)
+            let conceptVectors = try clipConceptVectors(query.negatives, options: options.negation)
             var kept: [FusedEntry] = []
-            for var entry in fused {
-                guard let document = documents[entry.image] else { continue }
-                let found = judge.penalties(for: query.negatives, document: document,
-                                            clipProbabilities: probabilities[entry.image] ?? [])
-                if found.isEmpty { kept.append(entry); continue }
-                if options.negation.mode == .strict { excluded += 1; continue }
-                penalties[entry.image] = found
-                beforePenalties[entry.image] = entry.score
-                entry.score *= found.reduce(1) { $0 * $1.factor }
-                kept.append(entry)
+            var next = 0
+            let chunk = max(2 * options.limit, 32)
+            while next < fused.count {
+                if kept.count >= options.limit {
+                    let floor = kept.map(\.score).sorted(by: >)[options.limit - 1]
+                    if floor > fused[next].score { break }
+                }
+                let batch = fused[next..<min(fused.count, next + chunk)]
+                next = batch.endIndex
+                documents.merge(try fetch(batch.map(\.image)), uniquingKeysWith: { first, _ in first })
+                let probabilities = try clipProbabilities(conceptVectors, images: batch.map(\.image))
+                for var entry in batch {
+                    guard let document = documents[entry.image] else { continue }
+                    let found = judge.penalties(for: query.negatives, document: document,
+                                                clipProbabilities: probabilities[entry.image] ?? [])
+                    if found.isEmpty { kept.append(entry); continue }
+                    if options.negation.mode == .strict { excluded += 1; continue }
+                    penalties[entry.image] = found
+                    beforePenalties[entry.image] = entry.score
+                    entry.score *= found.reduce(1) { $0 * $1.factor }
+                    kept.append(entry)
+                }
             }
             fused = kept.sorted { $0.score > $1.score || ($0.score == $1.score && $0.image < $1.image) }
+            timings.negation = stage.millisecondsSince
+            stage = .now
         }
 
         let top = Array(fused.prefix(options.limit))
@@ -89,8 +116,10 @@ public struct Searcher: Sendable {
             results.append(SearchResult(image: entry.image, path: document.path, rank: results.count + 1,
                                         score: entry.score, text: document.text, explanation: explanation))
         }
+        timings.explanations = stage.millisecondsSince
+        timings.total = start.millisecondsSince
         return SearchResponse(query: query, results: results, rankers: active.map(\.kind).sorted(), excluded: excluded,
-                              notes: notes)
+                              notes: notes, timings: timings)
     }
 
     private func fetch(_ ids: [ImageID]) throws -> [ImageID: SearchDocument] {
@@ -98,14 +127,20 @@ public struct Searcher: Sendable {
         return Dictionary(try index.searchDocuments(ids).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// For each candidate image, CLIP's probability that each negated concept is in it (empty without CLIP).
-    func clipProbabilities(_ concepts: [NegativeConcept], images: [ImageID], options: NegationOptions) throws -> [ImageID: [Float?]] {
-        guard options.useCLIP, let clip, !concepts.isEmpty, !images.isEmpty else { return [:] }
-        let matrix = try index.embeddingMatrix(.image)
-        guard matrix.rows > 0 else { return [:] }
+    /// CLIP's embeddings of the negated concepts' prompts and of the neutral prompt (the last), or nil
+    /// without CLIP, image embeddings or negated concepts.
+    func clipConceptVectors(_ concepts: [NegativeConcept], options: NegationOptions) throws -> [[Float]]? {
+        guard options.useCLIP, let clip, !concepts.isEmpty, try index.embeddingMatrix(.image).rows > 0 else { return nil }
         let prompts = concepts.map { options.clipConceptPrompt.replacingOccurrences(of: "{}", with: $0.text) } + [options.clipNeutralPrompt]
-        let vectors = try clip.embed(texts: prompts)
-        guard let neutral = vectors.last, neutral.count == matrix.dimension else { return [:] }
+        return try clip.embed(texts: prompts)
+    }
+
+    /// For each of `images`, CLIP's probability that each concept (of `vectors`, from
+    /// `clipConceptVectors`) is in it; empty without CLIP or vectors.
+    func clipProbabilities(_ vectors: [[Float]]?, images: [ImageID]) throws -> [ImageID: [Float?]] {
+        guard let clip, let vectors, let neutral = vectors.last, !images.isEmpty else { return [:] }
+        let matrix = try index.embeddingMatrix(.image)
+        guard neutral.count == matrix.dimension else { return [:] }
         let wanted = Set(images)
         var rows: [ImageID: Int] = [:]
         for (row, image) in matrix.rowImages.enumerated() where wanted.contains(image) && rows[image] == nil { rows[image] = row }
@@ -114,12 +149,16 @@ public struct Searcher: Sendable {
             var result: [ImageID: [Float?]] = [:]
             for (image, row) in rows {
                 let embedding = UnsafeBufferPointer(rebasing: values[(row * dimension)..<((row + 1) * dimension)])
-                result[image] = concepts.indices.map { position in
-                    NegationJudge.clipProbability(image: embedding, concept: vectors[position], neutral: neutral,
-                                                  logitScale: clip.logitScale)
+                result[image] = vectors.dropLast().map { concept in
+                    NegationJudge.clipProbability(image: embedding, concept: concept, neutral: neutral, logitScale: clip.logitScale)
                 }
             }
             return result
         }
     }
+}
+
+extension ContinuousClock.Instant {
+    /// Milliseconds from this instant to now.
+    var millisecondsSince: Double { (ContinuousClock.now - self) / .milliseconds(1) }
 }

@@ -27,7 +27,7 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "How many results to print.")
     var limit = 10
 
-    @Flag(help: "Print the response as JSON: the parsed query, the results with explanations, notes.")
+    @Flag(help: "Print the response as JSON: the parsed query, the results with explanations, notes, timings.")
     var json = false
 
     @Flag(help: "Drop images that show a negated concept instead of moving them down.")
@@ -41,7 +41,8 @@ struct SearchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try search.openIndex()
-        if try store.describedImageCount() == 0 {
+        let described = try store.describedImageCount()
+        if described == 0 {
             throw CommandError("The index \(store.url?.path ?? "") holds no described image yet: run `glimpse index FOLDER` "
                                   + "(or `glimpse import FILE.jsonl`) first.")
         }
@@ -69,6 +70,8 @@ struct SearchCommand: AsyncParsableCommand {
             print("     " + result.explanation.summary)
         }
         if response.excluded > 0 { print("\(response.excluded) image(s) excluded by --strict.") }
+        print(String(format: "%d of %d described images shown; searched in %.1f ms.", response.results.count, described,
+                     response.timings.total))
     }
 
     /// The description on one line, cut at a word boundary near 160 characters.

@@ -1,0 +1,90 @@
+import Foundation
+import GRDB
+
+/// Full-text search: BM25 from the postings file when it is current, from SQLite's `bm25()` otherwise.
+///
+/// The postings (`<database>.vectors/fulltext.postings`, see `FullTextPostings`) are built by
+/// `prepareFullTextSearch()`, which index and import runs call when they finish; while a run is
+/// writing, searches use SQLite's `bm25()` and rank the same way.
+extension SQLiteIndexStore {
+    static let postingsFileName = "fulltext.postings"
+
+    /// The FTS5 tokenizer of `descriptionSearch`, as GRDB describes it (see `IndexDatabase.ftsTokenizer`).
+    static let tokenizerDescriptor = FTS5TokenizerDescriptor(
+        components: ["porter", "unicode61", "remove_diacritics", "2", "tokenchars", "_"])
+
+    public func fullTextMatches(_ expression: FullTextExpression, limit: Int) throws -> [FullTextMatch] {
+        guard limit > 0 else { return [] }
+        return try read("searching the descriptions") { db in
+            if let postings = try currentPostings(db) {
+                let tokenizer = try db.makeTokenizer(Self.tokenizerDescriptor)
+                let phrases = try expression.terms.map { term in
+                    try tokenizer.tokenize(query: term).filter { !$0.flags.contains(.colocated) }.map(\.token)
+                }
+                return postings.best(phrases: phrases, limit: limit)
+            }
+            return try Self.sqliteMatches(expression, limit: limit, db)
+        }
+    }
+
+    /// The same ranking through SQLite's `bm25()` (no postings needed).
+    static func sqliteMatches(_ expression: FullTextExpression, limit: Int, _ db: Database) throws -> [FullTextMatch] {
+        try Row.fetchAll(db, sql: """
+            SELECT rowid AS id, bm25(descriptionSearch) AS rank FROM descriptionSearch
+            WHERE descriptionSearch MATCH ? ORDER BY rank, rowid LIMIT ?
+            """, arguments: [expression.sql, limit])
+            .map { FullTextMatch(image: $0["id"], score: -($0["rank"] as Double)) }
+    }
+
+    public func prepareForSearch() throws { try prepareFullTextSearch() }
+
+    /// Builds the full-text postings for the descriptions as they are now and writes them next to the
+    /// database (kept in memory for an in-memory store or a read-only folder). Cheap when they are current.
+    public func prepareFullTextSearch() throws {
+        let built: FullTextPostings? = try read("preparing full-text search") { db in
+            if try currentPostings(db) != nil { return nil }
+            let generation = try Self.fullTextGeneration(db)
+            var builder = FullTextPostingsBuilder()
+            let tokenizer = try db.makeTokenizer(Self.tokenizerDescriptor)
+            let rows = try Row.fetchCursor(db, sql: "SELECT rowid, text, keywords, compounds FROM descriptionSearch ORDER BY rowid")
+            while let row = try rows.next() {
+                let columns = try (1...3).map { column in
+                    try tokenizer.tokenize(document: row[column] as String? ?? "")
+                        .filter { !$0.flags.contains(.colocated) }.map(\.token)
+                }
+                builder.add(row: row[0], columns: columns)
+            }
+            return FullTextPostings(bytes: builder.build(generation: generation, databaseID: databaseID))
+        }
+        guard let built else { return }
+        var kept = built
+        if let file = vectorsFolder?.appending(path: Self.postingsFileName) {
+            do {
+                try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try built.bytes.write(to: file, options: .atomic)  // a temporary file renamed over the old one
+                if let data = try? Data(contentsOf: file, options: .alwaysMapped), let mapped = FullTextPostings(bytes: data) {
+                    kept = mapped
+                }
+            } catch {
+                // A read-only folder: serve the postings from memory.
+            }
+        }
+        postings.withLock { $0 = kept }
+    }
+
+    /// The postings when they reflect `db`'s descriptions: cached, or mapped from the file.
+    func currentPostings(_ db: Database) throws -> FullTextPostings? {
+        let generation = try Self.fullTextGeneration(db)
+        let current = { (candidate: FullTextPostings) in candidate.generation == generation && candidate.databaseID == self.databaseID }
+        if let cached = postings.withLock({ $0 }), current(cached) { return cached }
+        guard let file = vectorsFolder?.appending(path: Self.postingsFileName),
+              let data = try? Data(contentsOf: file, options: .alwaysMapped),
+              let mapped = FullTextPostings(bytes: data), current(mapped) else { return nil }
+        postings.withLock { $0 = mapped }
+        return mapped
+    }
+
+    static func fullTextGeneration(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT generation FROM fullTextGeneration") ?? 0
+    }
+}
