@@ -7,7 +7,8 @@ import GlimpseIndex
 ///
 /// Reports import time (and the share spent making the synthetic vectors), database bytes per image
 /// with and without embeddings, the first `embeddingMatrix` (sidecar build), mapping it from a fresh
-/// store, and `fullTextMatches` latency p50/p99 over random one- to three-word queries.
+/// store, and `fullTextMatches` latency p50/p99 over random one- to three-word queries, from the
+/// full-text postings and, for comparison, from SQLite's `bm25()`.
 struct IndexScaleBenchmark {
     struct Result: Encodable {
         var images: Int
@@ -26,6 +27,12 @@ struct IndexScaleBenchmark {
         var fullTextP50Milliseconds: Double
         var fullTextP99Milliseconds: Double
         var fullTextMeanHits: Double
+        /// The same queries ranked by SQLite's `bm25()` (the postings file removed), p50/p99.
+        var sqliteBM25P50Milliseconds: Double
+        var sqliteBM25P99Milliseconds: Double
+        /// Building the full-text postings (`prepareForSearch`) and their file's size.
+        var postingsBuildSeconds: Double
+        var postingsBytes: Int64
         /// `glimpse search`'s work end to end, when a MiniLM folder was given.
         var search: SearchLatencyBenchmark.Result?
     }
@@ -141,16 +148,29 @@ struct IndexScaleBenchmark {
         var generator = Generator(state: 3)
         let vocabulary = Array(Set((Self.subjects + Self.verbs + Self.places + Self.details)
             .flatMap { $0.split(separator: " ").map(String.init) }.filter { $0.count > 3 })).sorted()
-        var latencies: [Double] = []
-        var hits = 0
-        for _ in 0..<queries {
+        let expressions = (0..<queries).map { _ in
             let terms = (0..<Int.random(in: 1...3, using: &generator)).map { _ in vocabulary.randomElement(using: &generator)! }
-            let expression = FullTextExpression(anyOf: terms, compounds: [terms.joined(separator: "-")])!
-            let start = ContinuousClock.now
-            hits += try fresh.fullTextMatches(expression, limit: 100).count
-            latencies.append((ContinuousClock.now - start) / .milliseconds(1))
+            return FullTextExpression(anyOf: terms, compounds: [terms.joined(separator: "-")])!
         }
-        latencies.sort()
+        var hits = 0
+        func measure(_ store: SQLiteIndexStore) throws -> [Double] {
+            try expressions.map { expression in
+                let start = ContinuousClock.now
+                hits += try store.fullTextMatches(expression, limit: 100).count
+                return (ContinuousClock.now - start) / .milliseconds(1)
+            }.sorted()
+        }
+        let latencies = try measure(fresh)
+
+        // Without the postings file a new store ranks with SQLite's bm25(); then it builds the file.
+        let postingsFile = store.vectorsFolder!.appending(path: "fulltext.postings")
+        let postingsBytes = Self.size(postingsFile)
+        try FileManager.default.removeItem(at: postingsFile)
+        let withoutPostings = try SQLiteIndexStore(url: url)
+        let sqliteLatencies = try measure(withoutPostings)
+        let postingsStart = ContinuousClock.now
+        try withoutPostings.prepareForSearch()
+        let postingsSeconds = (ContinuousClock.now - postingsStart) / .seconds(1)
 
         let search = try minilm.map {
             try SearchLatencyBenchmark(store: fresh, minilm: $0, threads: 2, queries: queries)
@@ -164,7 +184,10 @@ struct IndexScaleBenchmark {
             matrixBuildSeconds: buildSeconds, matrixMapMilliseconds: mapMilliseconds, matrixWarmMilliseconds: warmMilliseconds,
             fullTextQueries: queries, fullTextP50Milliseconds: latencies[latencies.count / 2],
             fullTextP99Milliseconds: latencies[min(latencies.count - 1, latencies.count * 99 / 100)],
-            fullTextMeanHits: Double(hits) / Double(queries), search: search)
+            fullTextMeanHits: Double(hits) / Double(2 * queries),
+            sqliteBM25P50Milliseconds: sqliteLatencies[sqliteLatencies.count / 2],
+            sqliteBM25P99Milliseconds: sqliteLatencies[min(sqliteLatencies.count - 1, sqliteLatencies.count * 99 / 100)],
+            postingsBuildSeconds: postingsSeconds, postingsBytes: postingsBytes, search: search)
     }
 
     static func size(_ url: URL) -> Int64 {
