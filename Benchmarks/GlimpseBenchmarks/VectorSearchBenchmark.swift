@@ -3,20 +3,49 @@ import GlimpseIndex
 import GlimpseSearch
 
 /// Exact vector search over a synthetic `[rows, dimension]` matrix of unit vectors (1,000,000 × 512 by
-/// default, the CLIP ViT-B/32 width): SIMD dot products split across `threads`, partial top-k heap.
+/// default, the CLIP ViT-B/32 width), both ways in the same run on the same queries:
+/// - `fp32`: SIMD dot products over every row, split across `threads`, partial top-k heap;
+/// - `compact`: the int8 first pass over the matrix's compact copy, then fp32 scores of the rows the
+///   error bound could not rule out (`ExactVectorSearch` with `.always`).
+/// Queries alternate between the two paths; every query's hits must be identical (rows and scores).
 /// Target (issue #11): ≤ 100 ms on 2 cores.
+///
+/// `--data random` (default): independent random unit rows and queries. `--data clustered`: rows around
+/// 1,000 centres (similarity to their centre about 0.7), queries near a centre. `--data duplicates`: the
+/// same with near-duplicate clusters (similarity about 0.995), so that a thousand rows score almost the
+/// same. Read here from the command line (main.swift passes the other options).
 struct VectorSearchBenchmark {
+    struct PathTimes: Encodable {
+        var medianMilliseconds: Double
+        var minimumMilliseconds: Double
+        var maximumMilliseconds: Double
+        /// Bytes of the scanned representation read per second at the median.
+        var gigabytesPerSecond: Double
+    }
+
     struct Result: Encodable {
         var rows: Int
         var dimension: Int
         var k: Int
         var threads: Int
         var runs: Int
-        var medianMilliseconds: Double
-        var minimumMilliseconds: Double
-        var maximumMilliseconds: Double
-        /// Matrix bytes read per second at the median.
-        var gigabytesPerSecond: Double
+        var data: String
+        var fp32: PathTimes
+        var compact: PathTimes
+        /// fp32 median / compact median.
+        var speedup: Double
+        /// Time to quantize the matrix in memory (what a store does once per generation, then maps).
+        var compactBuildMilliseconds: Double
+        var compactBytes: Int
+        /// Rows left after the first pass and rows scored in fp32, per query.
+        var candidatesMedian: Int
+        var candidatesMaximum: Int
+        var rescoredMedian: Int
+        var rescoredMaximum: Int
+        /// Queries where the first pass gave up and every row was scanned in fp32.
+        var fellBack: Int
+        /// Every query returned the same rows and bit-identical scores on both paths.
+        var identicalHits: Bool
         var targetMilliseconds: Double
     }
 
@@ -25,26 +54,68 @@ struct VectorSearchBenchmark {
     var k: Int
     var threads: Int
     var runs: Int
+    var data: String = VectorSearchBenchmark.dataOption()
+
+    static func dataOption() -> String {
+        let arguments = CommandLine.arguments
+        guard let index = arguments.firstIndex(of: "--data"), index + 1 < arguments.count else { return "random" }
+        return arguments[index + 1]
+    }
 
     func run() throws -> Result {
-        let matrix = EmbeddingMatrix(dimension: dimension, rowImages: (0..<rows).map { ImageID($0) },
-                                     values: Self.unitRows(rows, dimension, seed: 1))
-        let queries = (0..<runs).map { Self.unitRows(1, dimension, seed: UInt64(1000 + $0)) }
-        let search = ExactVectorSearch(threads: threads)
-        _ = try search.nearest(to: queries[0], in: matrix, k: k)  // touch the pages once
-        var times: [Double] = []
-        for query in queries {
-            let start = ContinuousClock.now
-            let hits = try search.nearest(to: query, in: matrix, k: k)
-            times.append(milliseconds(ContinuousClock.now - start))
-            precondition(hits.count == min(k, rows))
+        let clustered = data == "clustered" || data == "duplicates"
+        let values = clustered ? Self.clusteredRows(rows, dimension, centers: 1000, noise: data == "duplicates" ? 0.1 : 1, seed: 1)
+            : Self.unitRows(rows, dimension, seed: 1)
+        let plain = EmbeddingMatrix(dimension: dimension, rowImages: (0..<rows).map { ImageID($0) }, values: values)
+        let buildStart = ContinuousClock.now
+        let matrix = plain.quantized(threads: threads)
+        let buildMilliseconds = milliseconds(ContinuousClock.now - buildStart)
+        let queries = (0..<runs).map { run in
+            clustered ? Self.queryNear(values, center: (run * 7919) % min(rows, 1000), dimension, seed: UInt64(1000 + run))
+                : Self.unitRows(1, dimension, seed: UInt64(1000 + run))
         }
-        times.sort()
+        let fp32 = ExactVectorSearch(threads: threads, compactScan: .never)
+        let compact = ExactVectorSearch(threads: threads, compactScan: .always)
+        _ = try fp32.nearest(to: queries[0], in: matrix, k: k)  // touch the pages once
+        _ = try compact.nearest(to: queries[0], in: matrix, k: k)
+        var fp32Times: [Double] = [], compactTimes: [Double] = []
+        var candidates: [Int] = [], rescored: [Int] = []
+        var fellBack = 0
+        var identical = true
+        for query in queries {
+            var start = ContinuousClock.now
+            let expected = try fp32.nearest(to: query, in: matrix, k: k)
+            fp32Times.append(milliseconds(ContinuousClock.now - start))
+            start = ContinuousClock.now
+            let (hits, statistics) = try compact.nearestWithStatistics(to: query, in: matrix, k: k)
+            compactTimes.append(milliseconds(ContinuousClock.now - start))
+            precondition(expected.count == min(k, rows))
+            if hits.map(\.row) != expected.map(\.row) || hits.map(\.score.bitPattern) != expected.map(\.score.bitPattern) {
+                identical = false
+            }
+            candidates.append(statistics.candidates)
+            rescored.append(statistics.rescored)
+            if statistics.path != .compact { fellBack += 1 }
+        }
+        let compactBytes = matrix.compact.map { $0.rows * ($0.stride + 12) } ?? 0
+        let fp32Path = Self.times(fp32Times, bytes: rows * dimension * 4)
+        let compactPath = Self.times(compactTimes, bytes: compactBytes)
+        candidates.sort()
+        rescored.sort()
+        return Result(rows: rows, dimension: dimension, k: k, threads: threads, runs: runs, data: clustered ? data : "random",
+                      fp32: fp32Path, compact: compactPath,
+                      speedup: fp32Path.medianMilliseconds / compactPath.medianMilliseconds,
+                      compactBuildMilliseconds: buildMilliseconds, compactBytes: compactBytes,
+                      candidatesMedian: candidates[candidates.count / 2], candidatesMaximum: candidates.last!,
+                      rescoredMedian: rescored[rescored.count / 2], rescoredMaximum: rescored.last!,
+                      fellBack: fellBack, identicalHits: identical, targetMilliseconds: 100)
+    }
+
+    static func times(_ unsorted: [Double], bytes: Int) -> PathTimes {
+        let times = unsorted.sorted()
         let median = times[times.count / 2]
-        let bytes = Double(rows * dimension * MemoryLayout<Float>.size)
-        return Result(rows: rows, dimension: dimension, k: k, threads: threads, runs: runs, medianMilliseconds: median,
-                      minimumMilliseconds: times.first!, maximumMilliseconds: times.last!,
-                      gigabytesPerSecond: bytes / (median / 1e3) / 1e9, targetMilliseconds: 100)
+        return PathTimes(medianMilliseconds: median, minimumMilliseconds: times.first!, maximumMilliseconds: times.last!,
+                         gigabytesPerSecond: Double(bytes) / (median / 1e3) / 1e9)
     }
 
     /// `rows` pseudo-random unit vectors, row after row (fast LCG; the values only need to be varied).
@@ -59,5 +130,35 @@ struct VectorSearchBenchmark {
             }
         }
         return values
+    }
+
+    /// Row `r` is centre `r % centers` plus `noise` times a random unit vector, normalised: with noise 1
+    /// similarity to its centre is about 0.7 (0.5 between rows of a cluster), with 0.1 about 0.995.
+    static func clusteredRows(_ rows: Int, _ dimension: Int, centers: Int, noise: Float, seed: UInt64) -> [Float] {
+        let middles = unitRows(centers, dimension, seed: seed + 17)
+        var values = unitRows(rows, dimension, seed: seed)
+        values.withUnsafeMutableBufferPointer { buffer in
+            for row in 0..<rows {
+                let center = row % centers
+                var norm: Float = 0
+                for j in 0..<dimension {
+                    let value = noise * buffer[row * dimension + j] + middles[center * dimension + j]
+                    buffer[row * dimension + j] = value
+                    norm += value * value
+                }
+                let scale = 1 / norm.squareRoot()
+                for j in 0..<dimension { buffer[row * dimension + j] *= scale }
+            }
+        }
+        return values
+    }
+
+    /// A unit query close to row `center`'s cluster: that row plus a little noise.
+    static func queryNear(_ values: [Float], center: Int, _ dimension: Int, seed: UInt64) -> [Float] {
+        let noise = unitRows(1, dimension, seed: seed)
+        var query = (0..<dimension).map { values[center * dimension + $0] + 0.5 * noise[$0] }
+        let norm = query.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        query = query.map { $0 / norm }
+        return query
     }
 }

@@ -108,26 +108,60 @@ public struct QuantizedEmbeddings: Sendable {
     /// norm bound and residual bound.
     static func quantizeRow(_ x: UnsafeBufferPointer<Float>, codes: UnsafeMutableBufferPointer<Int8>)
         -> (scale: Float, norm: Float, residual: Float) {
-        var maxAbs: Float = 0
+        guard let target = codes.baseAddress else { return (0, 0, 0) }
+        target.initialize(repeating: 0, count: codes.count)
+        guard let values = x.baseAddress else { return (0, 0, 0) }
+        let count = x.count
+        // Four independent lanes (index % 4), combined in a fixed order at the end, so the loops are not
+        // one long dependency chain and the same row always gives the same bytes.
+        var widest: (Float, Float, Float, Float) = (0, 0, 0, 0)
         var finite = true
-        for value in x {
-            if !value.isFinite { finite = false }
-            maxAbs = max(maxAbs, abs(value))
+        var index = 0
+        while index + 4 <= count {
+            let (a, b, c, d) = (values[index], values[index + 1], values[index + 2], values[index + 3])
+            finite = finite && a.isFinite && b.isFinite && c.isFinite && d.isFinite
+            widest = (max(widest.0, abs(a)), max(widest.1, abs(b)), max(widest.2, abs(c)), max(widest.3, abs(d)))
+            index += 4
         }
-        for index in codes.indices { codes[index] = 0 }
+        var maxAbs = max(max(widest.0, widest.1), max(widest.2, widest.3))
+        while index < count {
+            finite = finite && values[index].isFinite
+            maxAbs = max(maxAbs, abs(values[index]))
+            index += 1
+        }
         guard finite else { return (0, .infinity, .infinity) }
         let scale = maxAbs / 127
-        var normSquared: Double = 0
-        var residualSquared: Double = 0
-        let usable = scale > 0 && scale.isFinite && scale.isNormal
-        for (index, value) in x.enumerated() {
-            var code: Float = 0
-            if usable { code = min(127, max(-127, (value / scale).rounded(.toNearestOrEven))) }
-            codes[index] = Int8(code)
-            // Double(scale) * code is exact (24 × 8 bits); the residual is x − s·c as the search assumes.
-            let residual = Double(value) - Double(usable ? scale : 0) * Double(code)
-            normSquared += Double(value) * Double(value)
-            residualSquared += residual * residual
+        let usable = scale.isNormal
+        let inverse = usable ? 1 / scale : 0
+        let step = Double(usable ? scale : 0)
+        var norms: (Double, Double, Double, Double) = (0, 0, 0, 0)
+        var residuals: (Double, Double, Double, Double) = (0, 0, 0, 0)
+        /// Stores the code of `value` and returns (value², residual²) in Double.
+        @inline(__always) func code(_ position: Int) -> (Double, Double) {
+            let value = values[position]
+            // Adding and removing 1.5·2²³ rounds |v| < 2²² to the nearest integer, ties to even, in the
+            // default rounding mode (without a call to the C library on baseline x86-64).
+            let rounded = min(127, max(-127, (value * inverse + 0x1.8p23) - 0x1.8p23))
+            target[position] = Int8(rounded)
+            // step * rounded is exact (24 × 8 bits); the residual is x − s·c as the search assumes.
+            let wide = Double(value)
+            let residual = wide - step * Double(rounded)
+            return (wide * wide, residual * residual)
+        }
+        index = 0
+        while index + 4 <= count {
+            let (a, b, c, d) = (code(index), code(index + 1), code(index + 2), code(index + 3))
+            norms = (norms.0 + a.0, norms.1 + b.0, norms.2 + c.0, norms.3 + d.0)
+            residuals = (residuals.0 + a.1, residuals.1 + b.1, residuals.2 + c.1, residuals.3 + d.1)
+            index += 4
+        }
+        var normSquared = (norms.0 + norms.1) + (norms.2 + norms.3)
+        var residualSquared = (residuals.0 + residuals.1) + (residuals.2 + residuals.3)
+        while index < count {
+            let (norm, residual) = code(index)
+            normSquared += norm
+            residualSquared += residual
+            index += 1
         }
         return (usable ? scale : 0, roundedUp(normSquared.squareRoot()), roundedUp(residualSquared.squareRoot()))
     }
