@@ -23,6 +23,12 @@ struct VectorSearchBenchmark {
         var gigabytesPerSecond: Double
     }
 
+    struct CompactFileTimes: Encodable {
+        var path: String
+        var buildAndWriteMilliseconds: Double
+        var mapMilliseconds: Double
+    }
+
     struct Result: Encodable {
         var rows: Int
         var dimension: Int
@@ -37,6 +43,8 @@ struct VectorSearchBenchmark {
         /// Time to quantize the matrix in memory (what a store does once per generation, then maps).
         var compactBuildMilliseconds: Double
         var compactBytes: Int
+        /// With `--compact-file`: writing the sidecar and mapping it again (what a fresh process pays).
+        var compactFile: CompactFileTimes?
         /// Rows left after the first pass and rows scored in fp32, per query.
         var candidatesMedian: Int
         var candidatesMaximum: Int
@@ -56,6 +64,13 @@ struct VectorSearchBenchmark {
     var runs: Int
     var data: String = VectorSearchBenchmark.dataOption()
 
+    /// `--compact-file PATH`: search a compact copy written to and mapped from PATH instead of memory.
+    static func compactFileOption() -> String? {
+        let arguments = CommandLine.arguments
+        guard let index = arguments.firstIndex(of: "--compact-file"), index + 1 < arguments.count else { return nil }
+        return arguments[index + 1]
+    }
+
     static func dataOption() -> String {
         let arguments = CommandLine.arguments
         guard let index = arguments.firstIndex(of: "--data"), index + 1 < arguments.count else { return "random" }
@@ -68,8 +83,24 @@ struct VectorSearchBenchmark {
             : Self.unitRows(rows, dimension, seed: 1)
         let plain = EmbeddingMatrix(dimension: dimension, rowImages: (0..<rows).map { ImageID($0) }, values: values)
         let buildStart = ContinuousClock.now
-        let matrix = plain.quantized(threads: threads)
+        var matrix = plain.quantized(threads: threads)
         let buildMilliseconds = milliseconds(ContinuousClock.now - buildStart)
+        var fileTimes: CompactFileTimes?
+        if let path = Self.compactFileOption() {
+            // As a store does: write the sidecar (quantizing again), then map it as a fresh process would
+            // (header, checksum and sampled-row checks) and search the mapped copy.
+            let url = URL(filePath: path)
+            let id = UUID()
+            try? FileManager.default.removeItem(at: url)
+            var start = ContinuousClock.now
+            _ = QuantizedSidecar.load(for: plain, url: url, generation: 1, databaseID: id)
+            let written = milliseconds(ContinuousClock.now - start)
+            start = ContinuousClock.now
+            let mapped = QuantizedSidecar.load(for: plain, url: url, generation: 1, databaseID: id)
+            let mapMilliseconds = milliseconds(ContinuousClock.now - start)
+            matrix = plain.withCompact(mapped)
+            fileTimes = CompactFileTimes(path: path, buildAndWriteMilliseconds: written, mapMilliseconds: mapMilliseconds)
+        }
         let queries = (0..<runs).map { run in
             clustered ? Self.queryNear(values, center: (run * 7919) % min(rows, 1000), dimension, seed: UInt64(1000 + run))
                 : Self.unitRows(1, dimension, seed: UInt64(1000 + run))
@@ -105,7 +136,7 @@ struct VectorSearchBenchmark {
         return Result(rows: rows, dimension: dimension, k: k, threads: threads, runs: runs, data: clustered ? data : "random",
                       fp32: fp32Path, compact: compactPath,
                       speedup: fp32Path.medianMilliseconds / compactPath.medianMilliseconds,
-                      compactBuildMilliseconds: buildMilliseconds, compactBytes: compactBytes,
+                      compactBuildMilliseconds: buildMilliseconds, compactBytes: compactBytes, compactFile: fileTimes,
                       candidatesMedian: candidates[candidates.count / 2], candidatesMaximum: candidates.last!,
                       rescoredMedian: rescored[rescored.count / 2], rescoredMaximum: rescored.last!,
                       fellBack: fellBack, identicalHits: identical, targetMilliseconds: 100)

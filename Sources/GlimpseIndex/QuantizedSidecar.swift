@@ -17,7 +17,7 @@ import Darwin
 /// match, its length is exactly what the header implies, and sampled rows re-quantized from the fp32
 /// matrix give exactly the stored bytes; otherwise it is rebuilt (temporary file, then rename).
 /// Codes of rows that are not sampled are not checksummed (reading all of them would cost a scan).
-enum QuantizedSidecar {
+public enum QuantizedSidecar {
     static let magic = Array("GLMPSQ8\u{0}".utf8)
     static let version: UInt32 = 1
     static let headerSize = 128
@@ -27,7 +27,7 @@ enum QuantizedSidecar {
     /// The compact copy of `matrix`: mapped from `url` when that file is valid for it, otherwise built
     /// in memory and written to `url` (then mapped). A folder that cannot be written keeps the copy in
     /// memory; `url == nil` (an in-memory store) builds it in memory.
-    static func load(for matrix: EmbeddingMatrix, url: URL?, generation: Int64, databaseID: UUID) -> QuantizedEmbeddings {
+    public static func load(for matrix: EmbeddingMatrix, url: URL?, generation: Int64, databaseID: UUID) -> QuantizedEmbeddings {
         if let url, let mapped = map(url, matrix: matrix, expected: (generation, databaseID)) { return mapped }
         let built = QuantizedEmbeddings(quantizing: matrix)
         guard let url else { return built }
