@@ -29,6 +29,17 @@ struct VectorSearchBenchmark {
         var mapMilliseconds: Double
     }
 
+    /// Ranking every row by `scale · Σ q_j c_j` (int8 rows, fp32 query) without the error bound.
+    struct Int8OnlyRecall: Encodable {
+        var queries: Int
+        /// Mean |int8 top k ∩ exact top k| / k.
+        var meanRecallAtK: Double
+        var minimumRecallAtK: Double
+        /// The shortest int8 shortlist that holds the whole exact top k, per query (median, maximum).
+        var shortlistForFullRecallMedian: Int
+        var shortlistForFullRecallMaximum: Int
+    }
+
     struct Result: Encodable {
         var rows: Int
         var dimension: Int
@@ -54,6 +65,8 @@ struct VectorSearchBenchmark {
         var fellBack: Int
         /// Every query returned the same rows and bit-identical scores on both paths.
         var identicalHits: Bool
+        /// With `--recall-queries N`: what ranking by the int8 score alone would give on the first N queries.
+        var int8Only: Int8OnlyRecall?
         var targetMilliseconds: Double
     }
 
@@ -128,6 +141,9 @@ struct VectorSearchBenchmark {
             rescored.append(statistics.rescored)
             if statistics.path != .compact { fellBack += 1 }
         }
+        let recallQueries = min(queries.count, Int(Self.option("--recall-queries") ?? "0") ?? 0)
+        let int8Only = recallQueries > 0
+            ? try Self.int8OnlyRecall(Array(queries.prefix(recallQueries)), matrix, k: k, exact: fp32) : nil
         let compactBytes = matrix.compact.map { $0.rows * ($0.stride + 12) } ?? 0
         let fp32Path = Self.times(fp32Times, bytes: rows * dimension * 4)
         let compactPath = Self.times(compactTimes, bytes: compactBytes)
@@ -139,7 +155,39 @@ struct VectorSearchBenchmark {
                       compactBuildMilliseconds: buildMilliseconds, compactBytes: compactBytes, compactFile: fileTimes,
                       candidatesMedian: candidates[candidates.count / 2], candidatesMaximum: candidates.last!,
                       rescoredMedian: rescored[rescored.count / 2], rescoredMaximum: rescored.last!,
-                      fellBack: fellBack, identicalHits: identical, targetMilliseconds: 100)
+                      fellBack: fellBack, identicalHits: identical, int8Only: int8Only, targetMilliseconds: 100)
+    }
+
+    static func option(_ name: String) -> String? {
+        let arguments = CommandLine.arguments
+        guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+        return arguments[index + 1]
+    }
+
+    static func int8OnlyRecall(_ queries: [[Float]], _ matrix: EmbeddingMatrix, k: Int, exact: ExactVectorSearch) throws -> Int8OnlyRecall {
+        guard let compact = matrix.compact else { throw CocoaError(.featureUnsupported) }
+        var recalls: [Double] = [], shortlists: [Int] = []
+        for query in queries {
+            let expected = try exact.nearest(to: query, in: matrix, k: k).map(\.row)
+            let scores: [Float] = compact.withBuffers { buffers in
+                (0..<compact.rows).map { row in
+                    var sum: Float = 0
+                    let base = row * compact.stride
+                    for j in 0..<compact.dimension { sum += query[j] * Float(buffers.codes[base + j]) }
+                    return sum * buffers.scales[row]
+                }
+            }
+            let order = scores.indices.sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
+            var rank = [Int](repeating: 0, count: order.count)
+            for (position, row) in order.enumerated() { rank[row] = position }
+            let top = Set(order.prefix(k))
+            recalls.append(Double(expected.filter { top.contains($0) }.count) / Double(max(1, expected.count)))
+            shortlists.append((expected.map { rank[$0] }.max() ?? -1) + 1)
+        }
+        shortlists.sort()
+        return Int8OnlyRecall(queries: queries.count, meanRecallAtK: recalls.reduce(0, +) / Double(recalls.count),
+                              minimumRecallAtK: recalls.min() ?? 0, shortlistForFullRecallMedian: shortlists[shortlists.count / 2],
+                              shortlistForFullRecallMaximum: shortlists.last ?? 0)
     }
 
     static func times(_ unsorted: [Double], bytes: Int) -> PathTimes {
