@@ -66,7 +66,7 @@ public struct QuantizedEmbeddings: Sendable {
             let workers = max(1, min(threads, rows / 4096))
             let chunk = (rows + workers - 1) / max(1, workers)
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                for row in (worker * chunk)..<min(rows, (worker + 1) * chunk) {
+                for row in min(rows, worker * chunk)..<min(rows, (worker + 1) * chunk) {
                     let x = UnsafeBufferPointer(rebasing: source.buffer[(row * dimension)..<((row + 1) * dimension)])
                     Self.quantize(x, stride: stride, row: row, layout: layout, into: target.pointer)
                 }

@@ -119,7 +119,7 @@ public struct ExactVectorSearch: VectorSearching {
                 // The buffers outlive concurrentPerform, which returns only when every worker is done.
                 let shared = ReadOnlyBuffers(values: values, query: q)
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    let range = (worker * chunk)..<min(rows, (worker + 1) * chunk)
+                    let range = min(rows, worker * chunk)..<min(rows, (worker + 1) * chunk)
                     var heap = TopK(capacity: k)
                     Self.scan(shared.values, query: shared.query, rows: range, into: &heap)
                     partials.store(heap, at: worker)
@@ -150,7 +150,7 @@ public struct ExactVectorSearch: VectorSearching {
             let slots = PartialResults<FirstPassResult>(count: workers)
             let shared = SharedCompact(buffers: buffers)
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                let range = (worker * chunk)..<min(rows, (worker + 1) * chunk)
+                let range = min(rows, worker * chunk)..<min(rows, (worker + 1) * chunk)
                 slots.store(QuantizedScan.scan(shared.buffers, query: quantized, rows: range, k: k, limit: limit), at: worker)
             }
             return slots.values.map { $0! }

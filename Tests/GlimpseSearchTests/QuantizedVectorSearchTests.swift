@@ -160,6 +160,19 @@ struct QuantizedVectorSearchTests {
         try Self.expectSameHits(query, Self.matrix([Float](repeating: 0, count: 50 * dimension), dimension: dimension), k: 4)
     }
 
+    @Test("more workers than rows divide evenly: no empty or inverted ranges", arguments: [1, 2, 3, 4, 5, 7, 9])
+    func manyWorkers(rows: Int) throws {
+        let dimension = 6
+        let values = VectorSearchTests.values(rows * dimension, seed: UInt64(rows))
+        let matrix = Self.matrix(values, dimension: dimension)
+        let query = VectorSearchTests.values(dimension, seed: 77)
+        let expected = try Self.fp32.nearest(to: query, in: matrix, k: 3)
+        for scan in [ExactVectorSearch.CompactScan.never, .always] {
+            let search = ExactVectorSearch(threads: 4, rowsPerThreadMinimum: 1, compactScan: scan)
+            #expect(try search.nearest(to: query, in: matrix, k: 3) == expected)
+        }
+    }
+
     @Test("automatic mode: the compact copy for large matrices with small k, fp32 otherwise")
     func automatic() throws {
         let dimension = 32
