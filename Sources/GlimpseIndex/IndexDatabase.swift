@@ -41,13 +41,28 @@ struct IndexDatabase: Sendable {
         }
         let pool: DatabasePool
         do {
-            pool = try DatabasePool(path: url.path, configuration: configuration())
+            pool = try openPool(url.path)
         } catch {
             throw IndexError.cannotOpen(path: url.path, reason: "\(error)")
         }
         let database = IndexDatabase(writer: pool, url: url)
         try database.migrate()
         return database
+    }
+
+    /// A pool on `path`. Turning a new file to WAL mode needs a moment of exclusive access, which
+    /// another process opening it at the same time may hold (SQLite's busy timeout does not cover that
+    /// step): it is tried again for up to about two seconds.
+    private static func openPool(_ path: String) throws -> DatabasePool {
+        var attempt = 0
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration())
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempt < 40 {
+                attempt += 1
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
     }
 
     /// A private in-memory database (tests, evaluation sets).
@@ -68,6 +83,21 @@ struct IndexDatabase: Sendable {
         return configuration
     }
 
+    /// Migrates; when another process opening the same new index migrates at the same moment (GRDB
+    /// reads the applied versions before it takes the write lock, so both may try `v1`), the loser's
+    /// error is dropped once the other's work is seen to be complete, or it tries again.
+    private func migrateRacing(_ migrator: DatabaseMigrator) throws {
+        for attempt in 1...3 {
+            do {
+                try migrator.migrate(writer)
+                return
+            } catch {
+                if try writer.read({ try migrator.hasCompletedMigrations($0) }) { return }
+                if attempt == 3 { throw error }
+            }
+        }
+    }
+
     private func migrate() throws {
         let migrator = Self.migrator
         let path = url?.path ?? ":memory:"
@@ -77,7 +107,7 @@ struct IndexDatabase: Sendable {
             }
             if superseded { throw IndexError.newerSchema(path: path) }
             // Readers (status, search) of an up-to-date index never take the write lock an index run holds.
-            if !complete { try migrator.migrate(writer) }
+            if !complete { try migrateRacing(migrator) }
         } catch let error as IndexError {
             throw error
         } catch {

@@ -28,6 +28,23 @@ struct SQLiteIndexStoreTests {
         #expect(applied == ["v1", "v2"])
     }
 
+    @Test("several processes opening the same new index at once all succeed (one of them migrates it)")
+    func concurrentFirstOpen() throws {
+        for round in 0..<5 {
+            let folder = try TemporaryFolder()
+            defer { folder.remove() }
+            let url = folder.file("index.sqlite")
+            let failures = Locked<[String]>([])
+            // Separate pools are separate connections: to SQLite's locks they are separate processes.
+            DispatchQueue.concurrentPerform(iterations: 6) { _ in
+                do { _ = try SQLiteIndexStore(url: url) } catch { failures.withLock { $0.append("\(error)") } }
+            }
+            #expect(failures.withLock { $0 }.isEmpty, "round \(round)")
+            let applied = try SQLiteIndexStore(url: url).read("test") { try IndexDatabase.migrator.appliedIdentifiers($0) }
+            #expect(applied == ["v1", "v2"])
+        }
+    }
+
     @Test("a database from a newer Glimpse is refused with a clear error")
     func newerSchema() throws {
         let folder = try TemporaryFolder()
