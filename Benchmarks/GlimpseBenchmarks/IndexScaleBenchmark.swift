@@ -42,6 +42,9 @@ struct IndexScaleBenchmark {
     var queries: Int
     /// all-MiniLM-L6-v2, for the end-to-end search latency; nil skips it.
     var minilm: URL? = nil
+    /// A CLIP folder: the search latency then runs on a store with image and region embeddings too
+    /// (`FullIndexBuilder`), with CLIP's text tower in every query.
+    var clip: URL? = nil
 
     static let subjects = ["a black cat", "two small dogs", "an old man", "a red bicycle", "a wooden boat", "three children",
                            "a woman in a blue dress", "a brown horse", "a yellow taxi", "a group of people"]
@@ -172,8 +175,9 @@ struct IndexScaleBenchmark {
         try withoutPostings.prepareForSearch()
         let postingsSeconds = (ContinuousClock.now - postingsStart) / .seconds(1)
 
+        let searchStore = try clip == nil ? fresh : FullIndexBuilder(count: count).build(at: folder.appending(path: "full/index.sqlite"))
         let search = try minilm.map {
-            try SearchLatencyBenchmark(store: fresh, minilm: $0, threads: 2, queries: queries)
+            try SearchLatencyBenchmark(store: searchStore, minilm: $0, clip: clip, threads: 2, queries: queries)
                 .run(images: count, subjects: Self.subjects, places: Self.places)
         }
         let sidecar = Self.size(store.vectorsFolder!.appending(path: "text.f32"))

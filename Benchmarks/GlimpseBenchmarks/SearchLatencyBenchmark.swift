@@ -9,8 +9,10 @@ import GlimpseText
 /// `Searcher.search` end to end over an index: parsing (WordNet keywords), the query's MiniLM
 /// embedding, full text, vector search over the text matrix, fusion, negation and explanations.
 ///
-/// The index's text vectors are synthetic (the latency does not depend on what they mean); the query
-/// encoder is the real all-MiniLM-L6-v2. CLIP is not loaded (no real weights here).
+/// The index's vectors are synthetic (the latency does not depend on what they mean); the query
+/// encoder is the real all-MiniLM-L6-v2. With a CLIP folder (random full-size weights do: only time is
+/// measured) CLIP's text tower encodes the query and the negated concepts, and the image and region
+/// matrices are searched too.
 struct SearchLatencyBenchmark {
     struct Result: Encodable {
         var images: Int
@@ -20,13 +22,16 @@ struct SearchLatencyBenchmark {
         var meanMilliseconds: Double
         /// The query encoder alone, p50 (part of the above).
         var encoderP50Milliseconds: Double
-        /// Each stage's p50 as `SearchResponse.timings` reports it: ranker names, fusion, negation,
+        /// CLIP's text tower alone on the query's prompt, p50 (part of the above), when CLIP is used.
+        var clipEncoderP50Milliseconds: Double?
+        /// Each stage's p50 as `SearchResponse.timings` reports it: clipText, ranker names, fusion, negation,
         /// explanations, and parsing (the total less the stages).
         var stageP50Milliseconds: [String: Double]
     }
 
     var store: SQLiteIndexStore
     var minilm: URL
+    var clip: URL? = nil
     var threads: Int
     var queries: Int
 
@@ -37,7 +42,10 @@ struct SearchLatencyBenchmark {
         let embedder = try SentenceEmbedder(directory: minilm, runtime: .shared(),
                                             options: SessionOptions(intraOpThreads: threads))
         let encoder = MiniLMSentenceEncoder(embedder)
-        let searcher = Searcher(index: store, keywords: try KeywordExtractor.standard(), sentences: encoder,
+        let clipModel = try clip.map {
+            CLIPImageTextEmbedder(try CLIPModel(directory: $0, runtime: .shared(), options: SessionOptions(intraOpThreads: threads)))
+        }
+        let searcher = Searcher(index: store, keywords: try KeywordExtractor.standard(), clip: clipModel, sentences: encoder,
                                 vectors: ExactVectorSearch(threads: threads))
         var generator = IndexScaleBenchmark.Generator(state: 11)
         let texts = (0..<queries).map { _ -> String in
@@ -45,28 +53,36 @@ struct SearchLatencyBenchmark {
             return String(format: pattern, subjects.randomElement(using: &generator)!, places.randomElement(using: &generator)!)
         }
         _ = try searcher.search(texts[0])  // warm: sidecar mapped, sessions created, caches filled
-        var total: [Double] = [], encoding: [Double] = []
+        var total: [Double] = [], encoding: [Double] = [], clipEncoding: [Double] = []
         var stages: [String: [Double]] = [:]
         for text in texts {
             let encodeStart = ContinuousClock.now
             _ = try encoder.embed(sentences: [text])
             encoding.append((ContinuousClock.now - encodeStart) / .milliseconds(1))
+            if let clipModel {
+                let clipStart = ContinuousClock.now
+                _ = try clipModel.embed(texts: ["a photo of " + text])
+                clipEncoding.append((ContinuousClock.now - clipStart) / .milliseconds(1))
+            }
             let start = ContinuousClock.now
             let timings = try searcher.search(text).timings
             total.append((ContinuousClock.now - start) / .milliseconds(1))
             for (kind, milliseconds) in timings.rankers { stages[kind.rawValue, default: []].append(milliseconds) }
+            stages["clipText", default: []].append(timings.clipText)
             stages["fusion", default: []].append(timings.fusion)
             stages["negation", default: []].append(timings.negation)
             stages["explanations", default: []].append(timings.explanations)
-            let staged = timings.rankers.values.reduce(0, +) + timings.fusion + timings.negation + timings.explanations
+            let staged = timings.clipText + timings.rankers.values.reduce(0, +) + timings.fusion + timings.negation + timings.explanations
             stages["parsing", default: []].append(timings.total - staged)
         }
         total.sort()
         encoding.sort()
+        clipEncoding.sort()
         return Result(images: images, queries: queries, p50Milliseconds: total[total.count / 2],
                       p99Milliseconds: total[min(total.count - 1, total.count * 99 / 100)],
                       meanMilliseconds: total.reduce(0, +) / Double(total.count),
                       encoderP50Milliseconds: encoding[encoding.count / 2],
+                      clipEncoderP50Milliseconds: clipEncoding.isEmpty ? nil : clipEncoding[clipEncoding.count / 2],
                       stageP50Milliseconds: stages.mapValues { $0.sorted()[$0.count / 2] })
     }
 }

@@ -12,7 +12,7 @@ import GlimpseRuntime
 //   GlimpseBenchmarks tokenizers CLIP_BPE_DIR BERT_VOCAB_TXT [--count N]
 //   GlimpseBenchmarks vector-search [--rows N] [--dimension N] [--k N] [--threads N] [--runs N]
 //   GlimpseBenchmarks describe BENCH_MODELS TEST_DATA PHOTO [--threads N] [--runs N] [--regions N] [--sam-filters on|off]
-//   GlimpseBenchmarks index-scale [--count N] [--dimension N] [--queries N] [--minilm DIR]
+//   GlimpseBenchmarks index-scale [--count N] [--dimension N] [--queries N] [--minilm DIR [--clip DIR]]
 //   GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--dump DIR]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -71,6 +71,9 @@ case ("index-scale", _):
                                          queries: Int(option("--queries", default: "500")) ?? 500,
                                          minilm: arguments.firstIndex(of: "--minilm").map { _ in
                                              URL(filePath: option("--minilm", default: ""), directoryHint: .isDirectory)
+                                         },
+                                         clip: arguments.firstIndex(of: "--clip").map { _ in
+                                             URL(filePath: option("--clip", default: ""), directoryHint: .isDirectory)
                                          }).run()
     print(String(decoding: try encoder.encode(result), as: UTF8.self))
 case ("sam", let model?):
@@ -91,7 +94,7 @@ default:
                GlimpseBenchmarks tokenizers CLIP_BPE_DIR BERT_VOCAB_TXT [--count N]
                GlimpseBenchmarks vector-search [--rows N] [--dimension N] [--k N] [--threads N] [--runs N]
                GlimpseBenchmarks describe BENCH_MODELS TEST_DATA PHOTO [--threads N] [--runs N] [--regions N] [--sam-filters on|off]
-               GlimpseBenchmarks index-scale [--count N] [--dimension N] [--queries N] [--minilm DIR]
+               GlimpseBenchmarks index-scale [--count N] [--dimension N] [--queries N] [--minilm DIR [--clip DIR]]
                GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--dump DIR]
 
         """.utf8))

@@ -159,6 +159,14 @@ public final class SQLiteIndexStore: IndexStore {
         }
     }
 
+    /// Stores many descriptions in one transaction (bulk loads; all or none are saved). Call
+    /// `prepareForSearch()` when done.
+    public func saveDescriptions(_ items: [(description: Description, facts: FileFacts)]) throws {
+        try write("saving \(items.count) descriptions") { db in
+            for item in items { _ = try Self.save(item.description, for: item.facts, source: "scan", in: db) }
+        }
+    }
+
     public func recordFailure(_ message: String, for facts: FileFacts) throws {
         try write("recording the failure of \(facts.path)") { db in
             let id = try Self.upsertImage(db, facts: facts, status: .failed, error: message, size: nil, models: [], source: "scan")

@@ -37,9 +37,11 @@ public struct SearchResponse: Sendable, Hashable, Codable {
     public var timings: SearchTimings
 }
 
-/// Milliseconds spent in each stage of one search (query encoding is part of its ranker's time).
+/// Milliseconds spent in each stage of one search.
 public struct SearchTimings: Sendable, Hashable, Codable {
-    /// Each ranker that ran, its own query encoding included.
+    /// CLIP's text tower on every prompt the search needs (the query's, the negated concepts'), one batch.
+    public var clipText: Double = 0
+    /// Each ranker that ran; MiniLM's query encoding is part of its ranker's time.
     public var rankers: [RankerKind: Double] = [:]
     /// Fusing the lists.
     public var fusion: Double = 0

@@ -27,7 +27,9 @@ public struct Searcher: Sendable {
     }
 
     /// Every ranker this searcher has a model for.
-    public var rankers: [any Ranker] {
+    public var rankers: [any Ranker] { rankers(clip: clip) }
+
+    private func rankers(clip: (any ImageTextEmbedding)?) -> [any Ranker] {
         var rankers: [any Ranker] = [FullTextRanker()]
         if let clip { rankers.append(CLIPRanker(model: clip, vectors: vectors)) }
         if let sentences { rankers.append(SentenceRanker(model: sentences, vectors: vectors)) }
@@ -50,7 +52,18 @@ public struct Searcher: Sendable {
         var notes: [String] = []
         if clip == nil { notes.append("No CLIP model: image similarity is not used and negation relies on the descriptions only.") }
         if sentences == nil { notes.append("No sentence model: description similarity (MiniLM) is not used.") }
-        let active = rankers.filter { options.rankers?.contains($0.kind) ?? true }
+        let wanted = { (kind: RankerKind) in options.rankers?.contains(kind) ?? true }
+        let negating = !query.negatives.isEmpty && options.negation.mode != .off
+        // Every CLIP text this search needs, in one run of the text tower.
+        let clipStart = ContinuousClock.now
+        let clip = try self.clip.map { model -> any ImageTextEmbedding in
+            var texts: [String] = []
+            if wanted(.clip) { texts.append(CLIPRanker(model: model).promptText(query)) }
+            if negating, options.negation.useCLIP { texts += Self.conceptPrompts(query.negatives, options: options.negation) }
+            return try PrefetchedTextEmbedding(base: model, texts: texts)
+        }
+        timings.clipText = clipStart.millisecondsSince
+        let active = rankers(clip: clip).filter { wanted($0.kind) }
         guard !active.isEmpty else { throw SearchError.noRankerAvailable }
 
         let depth = max(options.candidates, options.limit)
@@ -65,7 +78,6 @@ public struct Searcher: Sendable {
         timings.fusion = stage.millisecondsSince
         stage = .now
 
-        let negating = !query.negatives.isEmpty && options.negation.mode != .off
         var documents: [ImageID: SearchDocument] = [:]
         var penalties: [ImageID: [Penalty]] = [:]
         var beforePenalties: [ImageID: Double] = [:]
@@ -74,7 +86,7 @@ public struct Searcher: Sendable {
             // Penalties only lower scores, so candidates are judged best first, a chunk at a time, until
             // `limit` kept ones score above every candidate not judged yet: the top is then final.
             let judge = NegationJudge(options: options.negation)
-            let conceptVectors = try clipConceptVectors(query.negatives, options: options.negation)
+            let conceptVectors = try clipConceptVectors(query.negatives, clip: clip, options: options.negation)
             var kept: [FusedEntry] = []
             var next = 0
             let chunk = max(2 * options.limit, 32)
@@ -86,7 +98,7 @@ public struct Searcher: Sendable {
                 let batch = fused[next..<min(fused.count, next + chunk)]
                 next = batch.endIndex
                 documents.merge(try fetch(batch.map(\.image)), uniquingKeysWith: { first, _ in first })
-                let probabilities = try clipProbabilities(conceptVectors, images: batch.map(\.image))
+                let probabilities = try clipProbabilities(conceptVectors, clip: clip, images: batch.map(\.image))
                 for var entry in batch {
                     guard let document = documents[entry.image] else { continue }
                     let found = judge.penalties(for: query.negatives, document: document,
@@ -129,15 +141,19 @@ public struct Searcher: Sendable {
 
     /// CLIP's embeddings of the negated concepts' prompts and of the neutral prompt (the last), or nil
     /// without CLIP, image embeddings or negated concepts.
-    func clipConceptVectors(_ concepts: [NegativeConcept], options: NegationOptions) throws -> [[Float]]? {
+    func clipConceptVectors(_ concepts: [NegativeConcept], clip: (any ImageTextEmbedding)?, options: NegationOptions) throws -> [[Float]]? {
         guard options.useCLIP, let clip, !concepts.isEmpty, try index.embeddingMatrix(.image).rows > 0 else { return nil }
-        let prompts = concepts.map { options.clipConceptPrompt.replacingOccurrences(of: "{}", with: $0.text) } + [options.clipNeutralPrompt]
-        return try clip.embed(texts: prompts)
+        return try clip.embed(texts: Self.conceptPrompts(concepts, options: options))
+    }
+
+    /// CLIP's prompts for the negated concepts, then the neutral prompt.
+    static func conceptPrompts(_ concepts: [NegativeConcept], options: NegationOptions) -> [String] {
+        concepts.map { options.clipConceptPrompt.replacingOccurrences(of: "{}", with: $0.text) } + [options.clipNeutralPrompt]
     }
 
     /// For each of `images`, CLIP's probability that each concept (of `vectors`, from
     /// `clipConceptVectors`) is in it; empty without CLIP or vectors.
-    func clipProbabilities(_ vectors: [[Float]]?, images: [ImageID]) throws -> [ImageID: [Float?]] {
+    func clipProbabilities(_ vectors: [[Float]]?, clip: (any ImageTextEmbedding)?, images: [ImageID]) throws -> [ImageID: [Float?]] {
         guard let clip, let vectors, let neutral = vectors.last, !images.isEmpty else { return [:] }
         let matrix = try index.embeddingMatrix(.image)
         guard neutral.count == matrix.dimension else { return [:] }

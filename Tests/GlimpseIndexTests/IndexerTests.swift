@@ -27,6 +27,7 @@ struct IndexerTests {
         #expect(report.described == 2 && report.plan.found == 2 && report.failures.isEmpty)
         #expect(describer.callCount == 2)
         #expect(try store.describedImageCount() == 2)
+        #expect(try store.read("test") { try store.currentPostings($0) } != nil, "a finished run prepares full-text search")
         let redID = try #require(try store.image(atPath: red)?.id)
 
         // Unchanged: nothing described.

@@ -1,5 +1,6 @@
 import Testing
 import GlimpseDescribe
+import GlimpseImage
 import GlimpseIndex
 @testable import GlimpseSearch
 
@@ -49,5 +50,31 @@ struct SplitMix: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+/// FakeCLIP that counts its text-tower runs.
+final class CountingCLIP: ImageTextEmbedding, @unchecked Sendable {
+    // Touched by one search at a time.
+    private(set) var textRuns: [[String]] = []
+    let base = FakeCLIP()
+    var logitScale: Float { base.logitScale }
+    func embed(images: [RGBImage]) throws -> [[Float]] { try base.embed(images: images) }
+    func embed(texts: [String]) throws -> [[Float]] {
+        textRuns.append(texts)
+        return try base.embed(texts: texts)
+    }
+}
+
+@Suite("CLIP's text tower runs once per search")
+struct CLIPTextBatchTests {
+    @Test("the query's prompt, the negated concepts' prompts and the neutral one go in one batch")
+    func oneBatch() throws {
+        let counting = CountingCLIP()
+        let batched = try Searcher(index: Collection.index(), keywords: FakeKeywords(), clip: counting, sentences: FakeSentences())
+            .search("a dog and a cat on a sofa, but no cartoon")
+        #expect(counting.textRuns == [["a photo of a dog and a cat on a sofa", "a photo of cartoon", "a photo"]])
+        #expect(batched.timings.clipText > 0)
+        #expect(batched.results.first?.path == "pets-sofa.jpg")
     }
 }
