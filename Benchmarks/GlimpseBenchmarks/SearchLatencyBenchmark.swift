@@ -59,7 +59,8 @@ struct SearchLatencyBenchmark {
         let encoder = MiniLMSentenceEncoder(embedder)
         lap("loadMiniLM")
         let clipModel = try clip.map {
-            CLIPImageTextEmbedder(try CLIPModel(directory: $0, runtime: .shared(), options: SessionOptions(intraOpThreads: threads)))
+            CLIPImageTextEmbedder(try CLIPModel(directory: $0, runtime: .shared(), options: SessionOptions(intraOpThreads: threads),
+                                                towers: .text))
         }
         if clip != nil { lap("loadCLIP") }
         let searcher = Searcher(index: opened, keywords: keywords, clip: clipModel, sentences: encoder,

@@ -11,8 +11,10 @@ struct OptionalModels {
     var sentences: (any SentenceEncoding)?
     var notes: [String] = []
 
-    /// - Parameters: `withoutCLIP`, `withoutMiniLM`: what the command gives up without that model.
-    init(clip clipFolder: String?, minilm sentenceFolder: String?, ortLibrary: String?, withoutCLIP: String, withoutMiniLM: String) {
+    /// - Parameters: `withoutCLIP`, `withoutMiniLM`: what the command gives up without that model;
+    ///   `clipTowers`: `.text` when the command embeds no image (search).
+    init(clip clipFolder: String?, minilm sentenceFolder: String?, ortLibrary: String?, withoutCLIP: String, withoutMiniLM: String,
+         clipTowers: CLIPModel.Towers = .both) {
         let runtime: OnnxRuntime
         do {
             runtime = try OnnxRuntime.load(libraryPath: ortLibrary)
@@ -28,7 +30,7 @@ struct OptionalModels {
         }
         let clipRepository = "openai/clip-vit-base-patch32", sentenceRepository = "sentence-transformers/all-MiniLM-L6-v2"
         if let url = folder(clipFolder, clipRepository) {
-            do { clip = CLIPImageTextEmbedder(try CLIPModel(directory: url, runtime: runtime)) } catch {
+            do { clip = CLIPImageTextEmbedder(try CLIPModel(directory: url, runtime: runtime, towers: clipTowers)) } catch {
                 notes.append("CLIP could not be loaded from \(url.path) (\(error.localizedDescription)): \(withoutCLIP).")
             }
         } else {

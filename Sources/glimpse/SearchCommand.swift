@@ -127,7 +127,7 @@ struct SearchModelOptions: ParsableArguments {
         guard !textOnly else { return (nil, nil, ["--text-only: full-text ranking only."]) }
         let models = OptionalModels(clip: clipFolder, minilm: sentenceFolder, ortLibrary: ortLibrary,
                                     withoutCLIP: "image similarity is not used",
-                                    withoutMiniLM: "description similarity is not used")
+                                    withoutMiniLM: "description similarity is not used", clipTowers: .text)
         return (models.clip, models.sentences, models.notes)
     }
 }

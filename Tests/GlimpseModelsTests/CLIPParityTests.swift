@@ -30,6 +30,16 @@ struct CLIPParityTests {
         #expect(maxAbsoluteDifference(try embeds.floats(), try reference.floats("text_embeds")) < 1e-4)
     }
 
+    @Test("loaded for text only (search): the same text embeddings, and images are refused with a clear error")
+    func textTowerOnly() throws {
+        let model = try CLIPModel(directory: folder, runtime: .shared(), options: SessionOptions(intraOpThreads: 1), towers: .text)
+        let reference = try SafeTensorsFile(url: folder.appending(path: "reference.safetensors"))
+        let ids = try Tensor(shape: reference.info("input_ids").shape, int64s: reference.int64s("input_ids"))
+        #expect(maxAbsoluteDifference(try model.embed(inputIDs: ids).floats(), try reference.floats("text_embeds")) < 1e-4)
+        let pixels = try Tensor(shape: reference.info("pixel_values").shape, floats: reference.floats("pixel_values"))
+        #expect(throws: CLIPModel.Error.visionTowerNotLoaded) { try model.embed(pixelValues: pixels) }
+    }
+
     @Test("from the image file: decoding and CLIPImageProcessor's steps give the reference pixels' embedding")
     func fromFile() throws {
         let (model, reference) = try load()

@@ -6,7 +6,22 @@ import GlimpseText
 /// CLIP loaded from a model folder in the hub layout: image and text embeddings in one space.
 ///
 /// The two towers are separate sessions over one memory-mapped checkpoint; both run concurrently.
+/// A search needs only the text tower: `towers: .text` loads that one (about half the load time).
 public final class CLIPModel: Sendable {
+    /// Which towers to load.
+    public enum Towers: Sendable {
+        case both
+        /// Text embeddings only; image embeddings throw `CLIPModel.Error.visionTowerNotLoaded`.
+        case text
+    }
+
+    public enum Error: Swift.Error, LocalizedError, Equatable {
+        case visionTowerNotLoaded
+        public var errorDescription: String? {
+            "this CLIP model was loaded for text only (towers: .text): it cannot embed images"
+        }
+    }
+
     public let configuration: CLIPConfiguration
     /// The model folder.
     public let directory: URL
@@ -16,10 +31,10 @@ public final class CLIPModel: Sendable {
     public let tokenizer: CLIPTokenizer?
     /// `CLIPImageProcessor`'s steps from `preprocessor_config.json` (its defaults when the folder has none).
     public let preprocessing: ImagePreprocessing
-    private let vision: InferenceSession
+    private let vision: InferenceSession?
     private let text: InferenceSession
 
-    public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions()) throws {
+    public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions(), towers: Towers = .both) throws {
         let folder = try ModelDirectory(url: directory)
         self.directory = directory
         configuration = try folder.configuration(CLIPConfiguration.self)
@@ -39,13 +54,17 @@ public final class CLIPModel: Sendable {
         }
         let hasTokenizer = (folder.vocabJSONURL != nil && folder.mergesURL != nil) || folder.tokenizerURL != nil
         tokenizer = hasTokenizer ? try CLIPTokenizer(directory: directory, modelMaxLength: configuration.textConfig.maxPositionEmbeddings) : nil
-        vision = try InferenceSession(runtime: runtime, weights: CLIPVisionGraph(configuration: configuration).build(checkpoint: checkpoint), options: options)
+        vision = towers == .both
+            ? try InferenceSession(runtime: runtime, weights: CLIPVisionGraph(configuration: configuration).build(checkpoint: checkpoint),
+                                   options: options)
+            : nil
         text = try InferenceSession(runtime: runtime, weights: CLIPTextGraph(configuration: configuration).build(checkpoint: checkpoint), options: options)
     }
 
     /// L2-normalised image embeddings `[batch, projectionDim]` for preprocessed pixels `[batch, 3, size, size]`.
     public func embed(pixelValues: Tensor) throws -> Tensor {
-        try output(vision.run(["pixel_values": pixelValues]), "image_embeds")
+        guard let vision else { throw Error.visionTowerNotLoaded }
+        return try output(vision.run(["pixel_values": pixelValues]), "image_embeds")
     }
 
     /// L2-normalised embeddings `[images, projectionDim]` of decoded pictures of any size.
