@@ -120,8 +120,8 @@ public protocol IndexStore: SearchableIndex {
     /// Counts, models, recent errors and size, for `glimpse status`.
     func summary() throws -> IndexSummary
 
-    /// Builds what makes search fast for the index as it is now (the full-text postings); index and
-    /// import runs call it when they finish. Search works without it, more slowly.
+    /// Builds what makes search fast for the index as it is now (the full-text postings, the embedding
+    /// files); index and import runs call it when they finish. Search works without it, more slowly.
     func prepareForSearch() throws
 }
 

@@ -36,7 +36,12 @@ extension SQLiteIndexStore {
             .map { FullTextMatch(image: $0["id"], score: -($0["rank"] as Double)) }
     }
 
-    public func prepareForSearch() throws { try prepareFullTextSearch() }
+    /// Builds the full-text postings and the embedding files (fp32 and the int8 copy) now, so that the
+    /// first search after an index or import run does not wait for them.
+    public func prepareForSearch() throws {
+        try prepareFullTextSearch()
+        for kind in EmbeddingKind.allCases { _ = try embeddingMatrix(kind) }
+    }
 
     /// Builds the full-text postings for the descriptions as they are now and writes them next to the
     /// database (kept in memory for an in-memory store or a read-only folder). Cheap when they are current.

@@ -103,6 +103,9 @@ struct FullTextPostingsTests {
         let built = try Self.randomStore(count: 80, seed: 4, folder: folder.url)
         let file = try #require(built.vectorsFolder?.appending(path: SQLiteIndexStore.postingsFileName))
         #expect(FileManager.default.fileExists(atPath: file.path))
+        for name in ["image.f32", "region.f32", "text.f32"] {  // prepared too, so the first search does not build them
+            #expect(FileManager.default.fileExists(atPath: file.deletingLastPathComponent().appending(path: name).path), "\(name)")
+        }
         let expression = try #require(FullTextExpression(anyOf: ["red", "car"]))
         let expected = try Self.sqliteRanking(built, expression, limit: 20)
 
