@@ -61,15 +61,7 @@ struct EmbeddingSidecar {
         matrix.rowRegions.withUnsafeBufferPointer { ids.append($0) }
         let padding = Data(count: valuesOffset(rows: matrix.rows) - headerSize - ids.count)
 
-        let folder = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let temporary = folder.appending(path: ".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            throw IndexError.unreadableFile(path: temporary.path, reason: "the embedding file cannot be created")
-        }
-        do {
-            let handle = try FileHandle(forWritingTo: temporary)
-            defer { try? handle.close() }
+        try SidecarFile.replace(url, what: "the embedding file") { handle in
             try handle.write(contentsOf: head)
             try handle.write(contentsOf: ids)
             try handle.write(contentsOf: padding)
@@ -82,15 +74,6 @@ struct EmbeddingSidecar {
                     start = end
                 }
             }
-            try handle.synchronize()
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        }
-        if rename(temporary.path, url.path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw IndexError.unreadableFile(path: url.path, reason: "the embedding file cannot be replaced (\(reason))")
         }
     }
 

@@ -61,15 +61,7 @@ public enum QuantizedSidecar {
     /// Writes `compact` to `url` atomically.
     static func write(_ compact: QuantizedEmbeddings, generation: Int64, databaseID: UUID, to url: URL) throws {
         let layout = QuantizedEmbeddings.Layout(rows: compact.rows, stride: compact.stride)
-        let folder = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let temporary = folder.appending(path: ".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            throw IndexError.unreadableFile(path: temporary.path, reason: "the compact embedding file cannot be created")
-        }
-        do {
-            let handle = try FileHandle(forWritingTo: temporary)
-            defer { try? handle.close() }
+        try SidecarFile.replace(url, what: "the compact embedding file") { handle in
             try compact.storage.withBody { body in
                 let metadata = UnsafeRawBufferPointer(rebasing: body[0..<(compact.rows * 12)])
                 try handle.write(contentsOf: header(compact, generation: generation, databaseID: databaseID,
@@ -82,15 +74,6 @@ public enum QuantizedSidecar {
                     start = end
                 }
             }
-            try handle.synchronize()
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        }
-        if rename(temporary.path, url.path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw IndexError.unreadableFile(path: url.path, reason: "the compact embedding file cannot be replaced (\(reason))")
         }
     }
 

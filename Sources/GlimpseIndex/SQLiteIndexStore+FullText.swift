@@ -65,8 +65,7 @@ extension SQLiteIndexStore {
         var kept = built
         if let file = vectorsFolder?.appending(path: Self.postingsFileName) {
             do {
-                try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try built.bytes.write(to: file, options: .atomic)  // a temporary file renamed over the old one
+                try SidecarFile.replace(file, what: "the full-text postings file") { try $0.write(contentsOf: built.bytes) }
                 if let data = try? Data(contentsOf: file, options: .alwaysMapped), let mapped = FullTextPostings(bytes: data) {
                     kept = mapped
                 }
