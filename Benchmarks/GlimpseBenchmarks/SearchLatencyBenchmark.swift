@@ -54,13 +54,12 @@ struct SearchLatencyBenchmark {
         lap("openIndex")
         let keywords = try KeywordExtractor.standard()
         lap("loadWordNet")
-        let embedder = try SentenceEmbedder(directory: minilm, runtime: .shared(),
-                                            options: SessionOptions(intraOpThreads: threads))
+        // Models on the runtime's shared thread pool, as `glimpse search` loads them.
+        let embedder = try SentenceEmbedder(directory: minilm, runtime: .shared(), options: SessionOptions())
         let encoder = MiniLMSentenceEncoder(embedder)
         lap("loadMiniLM")
         let clipModel = try clip.map {
-            CLIPImageTextEmbedder(try CLIPModel(directory: $0, runtime: .shared(), options: SessionOptions(intraOpThreads: threads),
-                                                towers: .text))
+            CLIPImageTextEmbedder(try CLIPModel(directory: $0, runtime: .shared(), options: SessionOptions(), towers: .text))
         }
         if clip != nil { lap("loadCLIP") }
         let searcher = Searcher(index: opened, keywords: keywords, clip: clipModel, sentences: encoder,

@@ -116,6 +116,25 @@ struct InferenceSessionTests {
         #expect(throws: RuntimeError.self) { try Tensor(shape: [-1], floats: []) }
     }
 
+    @Test("sessions share the runtime's thread pool by default, or get their own, with the same results")
+    func sharedThreadPool() async throws {
+        #expect(SessionOptions().usesSharedThreadPool)
+        #expect(!SessionOptions(intraOpThreads: 2).usesSharedThreadPool)
+        let model = try linearModel(weight: [1, 2, 3, -1, 0, 0.5], bias: [0.25, -2]).serializedBytes()
+        // Several sessions on the one pool, run from several tasks at once: creating them fails if the
+        // environment has no shared pool (DisablePerSessionThreads needs one).
+        let shared = try (0..<3).map { _ in try InferenceSession(runtime: .shared(), modelBytes: model, options: SessionOptions()) }
+        let own = try InferenceSession(runtime: .shared(), modelBytes: model, options: SessionOptions(intraOpThreads: 2))
+        let x = try Tensor(shape: [2, 3], floats: [1, 1, 1, 2, 0, -4])
+        #expect(try own.run(["x": x])["y"]?.floats() == [6.25, -2.5, -9.75, -6])
+        try await withThrowingTaskGroup(of: [Float]?.self) { group in
+            for index in 0..<12 {
+                group.addTask { try shared[index % shared.count].run(["x": x])["y"]?.floats() }
+            }
+            for try await y in group { #expect(y == [6.25, -2.5, -9.75, -6]) }
+        }
+    }
+
     @Test("sessions run from several tasks at once")
     func concurrentRuns() async throws {
         let session = try InferenceSession(runtime: .shared(), modelBytes: linearModel(weight: [1, 0, 0, 0, 1, 0], bias: [0, 0]).serializedBytes())

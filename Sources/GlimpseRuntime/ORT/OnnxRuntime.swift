@@ -47,18 +47,46 @@ public final class OnnxRuntime: @unchecked Sendable {
         }
         let api = ORTFunctions(table: table.assumingMemoryBound(to: UnsafeRawPointer?.self))
 
-        var env: OpaquePointer?
-        try api.check(api.createEnv(3 /* ORT_LOGGING_LEVEL_ERROR */, "glimpse", &env), "CreateEnv")
+        let env = try Self.makeEnvironment(api)
         var memoryInfo: OpaquePointer?
         try api.check(api.createCpuMemoryInfo(0 /* OrtDeviceAllocator */, 0 /* OrtMemTypeDefault */, &memoryInfo), "CreateCpuMemoryInfo")
-        guard let env, let memoryInfo else {
-            throw RuntimeError.onnxRuntimeUnloadable(path: path, reason: "it returned no environment")
+        guard let memoryInfo else {
+            throw RuntimeError.onnxRuntimeUnloadable(path: path, reason: "it returned no memory description")
         }
         self.version = version
         self.libraryPath = path
         self.api = api
         self.environment = env
         self.cpuMemoryInfo = memoryInfo
+    }
+
+    /// Set to `1` to let the shared pool's threads spin while they wait for work (ONNX Runtime's default
+    /// for a session's own pool): a few per cent faster for one large model run after run (BLIP captions
+    /// 3–10 %), slower for everything else that runs between (search's vector scans, other models).
+    public static let spinningEnvironmentVariable = "GLIMPSE_ORT_SPINNING"
+
+    /// The process-wide environment, with the thread pool that sessions share (``SessionOptions/intraOpThreads`` 0):
+    /// one thread per physical core, which sleep rather than spin when they have no work (see
+    /// ``spinningEnvironmentVariable``).
+    ///
+    /// One pool matters because Glimpse runs several models one after another (search: CLIP's text tower,
+    /// then MiniLM; describe: SAM, BLIP, CLIP, MiniLM). With a pool per session, the pool that just finished
+    /// keeps spinning on the cores the next session and Glimpse's own threads need: on 2 cores CLIP's text
+    /// tower took 23.7 ms instead of 13.9 ms when MiniLM ran between its runs (BENCHMARKS.md, 2026-12-02).
+    private static func makeEnvironment(_ api: ORTFunctions) throws -> OpaquePointer {
+        var created: OpaquePointer?
+        try api.check(api.createThreadingOptions(&created), "CreateThreadingOptions")
+        guard let threading = created else { throw RuntimeError.invalidGraph("ONNX Runtime created no threading options") }
+        defer { api.releaseThreadingOptions(threading) }
+        try api.check(api.setGlobalIntraOpNumThreads(threading, 0), "SetGlobalIntraOpNumThreads")
+        try api.check(api.setGlobalInterOpNumThreads(threading, 1), "SetGlobalInterOpNumThreads")
+        let spinning = ProcessInfo.processInfo.environment[spinningEnvironmentVariable] == "1"
+        try api.check(api.setGlobalSpinControl(threading, spinning ? 1 : 0), "SetGlobalSpinControl")
+        var env: OpaquePointer?
+        try api.check(api.createEnvWithGlobalThreadPools(3 /* ORT_LOGGING_LEVEL_ERROR */, "glimpse", threading, &env),
+                      "CreateEnvWithGlobalThreadPools")
+        guard let env else { throw RuntimeError.invalidGraph("ONNX Runtime returned no environment") }
+        return env
     }
 
     private static let cache = RuntimeCache()

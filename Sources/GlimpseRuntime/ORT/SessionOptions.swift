@@ -10,9 +10,12 @@ public enum GraphOptimization: Int32, Sendable {
 
 /// Settings for one inference session.
 public struct SessionOptions: Sendable {
-    /// Threads used inside one operator; 0 lets ONNX Runtime use one per physical core.
+    /// Threads used inside one operator. 0 (the default): the runtime's pool, one thread per physical
+    /// core, shared by every session that asks for it, so models run one after another never compete
+    /// for the cores. A positive count gives the session its own pool of that many threads.
     public var intraOpThreads: Int = 0
-    /// Threads used to run independent operators in parallel; 1 runs them sequentially.
+    /// Threads used to run independent operators in parallel in a session's own pool; 1 runs them
+    /// sequentially. The shared pool runs them sequentially.
     public var interOpThreads: Int = 1
     public var optimization: GraphOptimization = .all
     /// Pre-packing makes matrix products fastest but keeps a second, packed copy of every weight.
@@ -35,14 +38,21 @@ public struct SessionOptions: Sendable {
         self.prepacking = prepacking
     }
 
+    /// Whether the session runs on the runtime's shared pool (``intraOpThreads`` 0).
+    public var usesSharedThreadPool: Bool { intraOpThreads <= 0 }
+
     /// Creates the `OrtSessionOptions*`; the caller releases it.
     func makeHandle(_ api: ORTFunctions) throws -> OpaquePointer {
         var created: OpaquePointer?
         try api.check(api.createSessionOptions(&created), "CreateSessionOptions")
         guard let handle = created else { throw RuntimeError.invalidGraph("ONNX Runtime created no session options") }
         do {
-            try api.check(api.setIntraOpNumThreads(handle, Int32(clamping: intraOpThreads)), "SetIntraOpNumThreads")
-            try api.check(api.setInterOpNumThreads(handle, Int32(clamping: interOpThreads)), "SetInterOpNumThreads")
+            if usesSharedThreadPool {
+                try api.check(api.disablePerSessionThreads(handle), "DisablePerSessionThreads")
+            } else {
+                try api.check(api.setIntraOpNumThreads(handle, Int32(clamping: intraOpThreads)), "SetIntraOpNumThreads")
+                try api.check(api.setInterOpNumThreads(handle, Int32(clamping: interOpThreads)), "SetInterOpNumThreads")
+            }
             try api.check(api.setSessionGraphOptimizationLevel(handle, optimization.rawValue), "SetSessionGraphOptimizationLevel")
             try api.check(api.setSessionLogSeverityLevel(handle, 3), "SetSessionLogSeverityLevel")
             if !memoryArena { try api.check(api.disableCpuMemArena(handle), "DisableCpuMemArena") }
