@@ -8,7 +8,8 @@ import GlimpseRuntime
 //   GlimpseBenchmarks encoder MODEL_DIR [--prepacking on|off] [--weights lend|external] [--threads N] [--runs N]
 //   GlimpseBenchmarks sentences MODEL_DIR [--threads N] [--count N]
 //   GlimpseBenchmarks image JPEG_FILE [--runs N]
-//   GlimpseBenchmarks clip-image MODEL_DIR [--threads N] [--runs N]
+//   GlimpseBenchmarks clip MODEL_DIR [--threads N] [--runs N]
+//   GlimpseBenchmarks blip MODEL_DIR [--threads N] [--runs N]
 //   GlimpseBenchmarks tokenizers CLIP_BPE_DIR BERT_VOCAB_TXT [--count N]
 //   GlimpseBenchmarks vector-search [--rows N] [--dimension N] [--k N] [--threads N] [--runs N]
 //   GlimpseBenchmarks describe BENCH_MODELS TEST_DATA PHOTO [--threads N] [--runs N] [--regions N] [--sam-filters on|off]
@@ -39,9 +40,13 @@ case ("sentences", let model?):
         threads: threads, count: Int(option("--count", default: "1000")) ?? 1000
     ).run()
     print(String(decoding: try encoder.encode(result), as: UTF8.self))
-case ("clip-image", let model?):
-    let result = try CLIPImageBenchmark(modelDirectory: URL(filePath: model, directoryHint: .isDirectory), threads: threads,
-                                        runs: Int(option("--runs", default: "10")) ?? 10).run()
+case ("clip", let model?):
+    let result = try CLIPBenchmark(modelDirectory: URL(filePath: model, directoryHint: .isDirectory), threads: threads,
+                                   runs: Int(option("--runs", default: "10")) ?? 10).run()
+    print(String(decoding: try encoder.encode(result), as: UTF8.self))
+case ("blip", let model?):
+    let result = try BLIPBenchmark(modelDirectory: URL(filePath: model, directoryHint: .isDirectory), threads: threads,
+                                   runs: Int(option("--runs", default: "3")) ?? 3).run()
     print(String(decoding: try encoder.encode(result), as: UTF8.self))
 case ("tokenizers", let clipFolder?) where arguments.count >= 3:
     let result = try TokenizerBenchmark(clipDirectory: URL(filePath: clipFolder, directoryHint: .isDirectory),
@@ -90,7 +95,8 @@ default:
         usage: GlimpseBenchmarks encoder MODEL_DIR [--prepacking on|off] [--weights lend|external] [--threads N] [--runs N]
                GlimpseBenchmarks sentences MODEL_DIR [--threads N] [--count N]
                GlimpseBenchmarks image JPEG_FILE [--runs N]
-               GlimpseBenchmarks clip-image MODEL_DIR [--threads N] [--runs N]
+               GlimpseBenchmarks clip MODEL_DIR [--threads N] [--runs N]
+               GlimpseBenchmarks blip MODEL_DIR [--threads N] [--runs N]
                GlimpseBenchmarks tokenizers CLIP_BPE_DIR BERT_VOCAB_TXT [--count N]
                GlimpseBenchmarks vector-search [--rows N] [--dimension N] [--k N] [--threads N] [--runs N]
                GlimpseBenchmarks describe BENCH_MODELS TEST_DATA PHOTO [--threads N] [--runs N] [--regions N] [--sam-filters on|off]

@@ -49,9 +49,11 @@ def main():
     # The whole image tower and projection at batch 1 and 8, in PyTorch and in ORT on PyTorch's export.
     clip = CLIPModel.from_pretrained(args.model_dir).eval()
     pixels = {batch: torch.randn(batch, 3, 224, 224) for batch in (1, 8)}
+    ids = torch.randint(0, clip.config.text_config.vocab_size, (8, 16))
     with torch.inference_mode():
         for batch, tensor in pixels.items():
             result[f"torch_clip_image_b{batch}_ms"] = timed(lambda: clip.get_image_features(pixel_values=tensor), max(3, args.runs // 2))[0]
+        result["torch_clip_text_b8_ms"] = timed(lambda: clip.get_text_features(input_ids=ids), max(3, args.runs // 2))[0]
 
     class ImageTower(torch.nn.Module):
         def __init__(self, inner):
@@ -60,6 +62,25 @@ def main():
 
         def forward(self, pixel_values):
             return self.inner.get_image_features(pixel_values=pixel_values)
+
+    class TextTower(torch.nn.Module):
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids):
+            return self.inner.get_text_features(input_ids=input_ids)
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "clip_text.onnx")
+        torch.onnx.export(TextTower(clip), (ids,), path, input_names=["ids"], output_names=["y"],
+                          dynamic_axes={"ids": {0: "batch", 1: "tokens"}}, opset_version=17, dynamo=False)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = args.threads
+        options.inter_op_num_threads = 1
+        session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+        feed = {"ids": ids.numpy()}
+        result["ort_clip_text_b8_ms"] = timed(lambda: session.run(None, feed), max(3, args.runs // 2))[0]
 
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "clip_image.onnx")
