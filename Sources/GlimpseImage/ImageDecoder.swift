@@ -29,8 +29,8 @@ public struct DecodingOptions: Sendable {
     }
 }
 
-/// Decodes image files into `RGBImage`s: JPEG, PNG, WebP, GIF (first frame), HEIC/HEIF, AVIF and TIFF
-/// (first page). The format is taken from the data, never from the file name.
+/// Decodes image files into `RGBImage`s: JPEG, PNG, WebP, GIF (first frame), BMP, HEIC/HEIF, AVIF and
+/// TIFF (first page). The format is taken from the data, never from the file name.
 public enum ImageDecoder {
     /// Reads and decodes the file at `url`, checking its size against the limits first.
     public static func decode(contentsOf url: URL, options: DecodingOptions = DecodingOptions()) throws -> RGBImage {
@@ -71,6 +71,7 @@ public enum ImageDecoder {
             case .png: image = try PNGDecoder.decode(bytes, options: options)
             case .webp: image = try WebPDecoder.decode(bytes, options: options)
             case .gif: image = try GIFDecoder.decode(bytes, options: options)
+            case .bmp: image = try BMPDecoder.decode(bytes, options: options)
             case .heif, .avif: image = try HEIFDecoder.decode(bytes, options: options, format: format)
             case .tiff: image = try TIFFDecoder.decode(bytes, options: options)
             default: throw ImageError.unsupportedFormat(detected: format.rawValue)

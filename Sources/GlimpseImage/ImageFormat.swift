@@ -12,7 +12,7 @@ public enum ImageFormat: String, Sendable, CaseIterable, CustomStringConvertible
     public var description: String { rawValue }
 
     /// Formats `ImageDecoder` decodes.
-    public static let decodable: Set<ImageFormat> = [.jpeg, .png, .webp, .gif, .heif, .avif, .tiff]
+    public static let decodable: Set<ImageFormat> = [.jpeg, .png, .webp, .gif, .bmp, .heif, .avif, .tiff]
 
     /// The format whose signature starts `bytes`, or nil.
     public static func detect<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> ImageFormat? {

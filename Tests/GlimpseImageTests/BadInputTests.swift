@@ -46,7 +46,25 @@ struct BadInputTests {
     @Test("a text file named .jpg is an unsupported format")
     func textFile() throws {
         #expect(Self.outcome(try Fixtures.data("bad/text.jpg")) == .unsupportedFormat(detected: nil))
-        #expect(Self.outcome(Data("BM\u{1}\u{0}\u{1}\u{0}".utf8)) == .unsupportedFormat(detected: "BMP"))
+    }
+
+    @Test("bitmaps: a header cut short is truncated; a huge or zero size, an unknown layout or too little pixel data is refused")
+    func badBitmaps() throws {
+        #expect(Self.outcome(Data("BM\u{1}\u{0}\u{1}\u{0}".utf8)) == .truncated(format: .bmp))
+        let valid = try Fixtures.data("images/rgb24_37x23.bmp")
+        func patched(_ offset: Int, _ value: UInt32) -> Data {
+            var data = valid
+            withUnsafeBytes(of: value.littleEndian) { data.replaceSubrange(offset..<offset + 4, with: $0) }
+            return data
+        }
+        guard case .tooManyPixels? = Self.outcome(patched(18, 20_000_000)) else { Issue.record("huge width accepted"); return }
+        guard case .tooManyPixels? = Self.outcome(patched(22, 0)) else { Issue.record("zero height accepted"); return }
+        guard case .corrupt? = Self.outcome(patched(14, 77)) else { Issue.record("unknown header size accepted"); return }
+        guard case .corrupt? = Self.outcome(patched(30, 9)) else { Issue.record("unknown compression accepted"); return }
+        #expect(Self.outcome(valid.prefix(valid.count - 1)) == .truncated(format: .bmp))
+        #expect(Self.outcome(patched(10, UInt32(valid.count))) == .truncated(format: .bmp))
+        let rle = try Fixtures.data("images/rle8_12x6.bmp")
+        #expect(Self.outcome(rle.prefix(rle.count - 6)) == .truncated(format: .bmp))
     }
 
     @Test("huge declared sizes are refused from the header", arguments: ["bad/huge_dimensions.png", "bad/huge_dimensions.jpg"])
@@ -89,6 +107,7 @@ struct BadInputTests {
         "photo_400x267.jpg", "progressive_333x250.jpg", "cmyk_180x140.jpg", "portrait_300x451.png",
         "interlaced_150x100.png", "palette_130x95.png", "lossy_200x140.webp", "lossless_alpha_150x150.webp",
         "interlaced_transparent_120x90.gif", "photo_160x120.heic", "rgb_lzw_90x60.tif", "jpeg_80x64.tif",
+        "palette8_45x30.bmp", "bgra_v5_17x11.bmp", "rle8_12x6.bmp", "rle4_12x4.bmp",
     ])
     func truncated(name: String) throws {
         let data = try Fixtures.data("images/\(name)")

@@ -20,7 +20,8 @@ struct FuzzTests {
     static let seeds = ["one_1x1.jpg", "small_17x9.png", "orient6_24x16.jpg", "gray_alpha_40x30.png",
                         "palette_130x95.png", "lossy_alpha_96x64.webp", "one_1x1.webp", "interlaced_150x100.png",
                         "small_12x10.gif", "animated_60x40.gif", "alpha_64x48.heic",
-                        "rgba_deflate_50x40.tif", "orient6_24x16.tif"]
+                        "rgba_deflate_50x40.tif", "orient6_24x16.tif", "palette4_21x19.bmp", "bgra_v5_17x11.bmp",
+                        "rle8_12x6.bmp", "rgb565_27x13.bmp"]
 
     @Test("3,000 mutated files decode or fail cleanly (fixed seed)")
     func byteFlips() throws {
