@@ -47,6 +47,20 @@ struct SentenceEmbedderTests {
         }
     }
 
+    @Test("more texts than one batch, of mixed lengths: batched longest first, returned in input order")
+    func batchesInInputOrder() throws {
+        let embedder = try SentenceEmbedder(directory: TestData.folder("all-MiniLM-L6-v2"), runtime: .shared())
+        let words = ["a", "dog", "on", "the", "red", "sofa", "near", "an", "open", "window", "at", "night"]
+        let texts = (0..<150).map { index in (0...(index * 7 % 23)).map { words[($0 + index) % words.count] }.joined(separator: " ") }
+        let batched = try embedder.embed(texts)
+        #expect(batched.count == texts.count)
+        for index in [0, 1, 22, 63, 64, 100, 149] {
+            let alone = try embedder.embed([texts[index]])[0]
+            let cosine = zip(batched[index], alone).reduce(Float(0)) { $0 + $1.0 * $1.1 }
+            #expect(cosine >= 0.99999, "text \(index): cosine \(cosine)")
+        }
+    }
+
     @Test("meaning: a puppy is closer to a small dog than to a knife on a cutting board")
     func meaning() throws {
         let embedder = try SentenceEmbedder(directory: TestData.folder("all-MiniLM-L6-v2"), runtime: .shared())

@@ -24,21 +24,23 @@ public final class SentenceEmbedder: Sendable {
     }
 
     /// One unit-length vector per text, in order.
+    ///
+    /// Texts are batched longest first, as sentence-transformers' `encode` does, so that a batch pads
+    /// its texts to similar lengths; padding is masked, so the order does not change the vectors.
     public func embed(_ texts: [String]) throws -> [[Float]] {
-        var vectors: [[Float]] = []
-        vectors.reserveCapacity(texts.count)
-        var start = 0
-        while start < texts.count {
-            let chunk = Array(texts[start..<min(start + batchSize, texts.count)])
-            let batch = tokenizer.encodeBatch(chunk, truncation: .maxLength(maxSequenceLength), padding: .longest)
+        let order = texts.count <= 1 ? Array(texts.indices)
+            : texts.indices.map { ($0, tokenizer.encode(texts[$0]).count) }.sorted { $0.1 > $1.1 }.map(\.0)
+        var vectors = [[Float]](repeating: [], count: texts.count)
+        let width = model.configuration.hiddenSize
+        for start in stride(from: 0, to: order.count, by: batchSize) {
+            let rows = order[start..<min(start + batchSize, order.count)]
+            let batch = tokenizer.encodeBatch(rows.map { texts[$0] }, truncation: .maxLength(maxSequenceLength), padding: .longest)
             let output = try model(
                 inputIDs: Tensor(shape: batch.shape, int64s: batch.flatIds),
                 attentionMask: Tensor(shape: batch.shape, int64s: batch.flatAttentionMask),
                 tokenTypeIDs: Tensor(shape: batch.shape, int64s: batch.flatTokenTypeIds))
             let flat = try output.sentenceEmbedding.floats()
-            let width = model.configuration.hiddenSize
-            for row in 0..<chunk.count { vectors.append(Array(flat[(row * width)..<((row + 1) * width)])) }
-            start += chunk.count
+            for (row, index) in rows.enumerated() { vectors[index] = Array(flat[(row * width)..<((row + 1) * width)]) }
         }
         return vectors
     }
