@@ -22,8 +22,9 @@ struct SentenceBenchmark {
         let verbs = ["sitting on", "running across", "leaning against", "lying next to", "looking at"]
         let places = ["a sunny beach near the sea", "a crowded street at night", "a green field with flowers",
                       "the kitchen table in the morning", "a snowy mountain road"]
+        let times = ["in the late afternoon", "under a cloudy grey sky", "on a cold winter day", "at dawn"]
         return (0..<count).map { i in
-            "\(subjects[i % subjects.count]) \(verbs[(i / 6) % verbs.count]) \(places[(i / 30) % places.count])"
+            "\(subjects[i % subjects.count]) \(verbs[(i / 6) % verbs.count]) \(places[(i / 30) % places.count]) \(times[i % times.count])"
         }
     }
 
