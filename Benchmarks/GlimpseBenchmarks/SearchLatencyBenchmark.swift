@@ -54,19 +54,27 @@ struct SearchLatencyBenchmark {
         lap("openIndex")
         let keywords = try KeywordExtractor.standard()
         lap("loadWordNet")
-        // Models on the runtime's shared thread pool, as `glimpse search` loads them.
-        let embedder = try SentenceEmbedder(directory: minilm, runtime: .shared(), options: SessionOptions())
-        let encoder = MiniLMSentenceEncoder(embedder)
-        lap("loadMiniLM")
-        let clipModel = try clip.map {
-            CLIPImageTextEmbedder(try CLIPModel(directory: $0, runtime: .shared(), options: SessionOptions(), towers: .text))
+        // Models on the runtime's shared thread pool and without pre-packing, as `glimpse search` loads them.
+        func models(_ options: SessionOptions) throws -> (MiniLMSentenceEncoder, CLIPImageTextEmbedder?) {
+            let encoder = MiniLMSentenceEncoder(try SentenceEmbedder(directory: minilm, runtime: .shared(), options: options))
+            lap("loadMiniLM")
+            let clipModel = try clip.map {
+                CLIPImageTextEmbedder(try CLIPModel(directory: $0, runtime: .shared(), options: options, towers: .text))
+            }
+            if clip != nil { lap("loadCLIP") }
+            return (encoder, clipModel)
         }
-        if clip != nil { lap("loadCLIP") }
-        let searcher = Searcher(index: opened, keywords: keywords, clip: clipModel, sentences: encoder,
-                                vectors: ExactVectorSearch(threads: threads))
-        _ = try searcher.search("a black cat near a sunny beach but no cartoon")
+        let (coldEncoder, coldCLIP) = try models(SessionOptions(prepacking: false))
+        _ = try Searcher(index: opened, keywords: keywords, clip: coldCLIP, sentences: coldEncoder, vectors: ExactVectorSearch(threads: threads))
+            .search("a black cat near a sunny beach but no cartoon")
         lap("firstSearch")
         cold["total"] = (ContinuousClock.now - coldStart) / .milliseconds(1)
+        let coldSteps = cold
+        // The warm figures: models with pre-packed weights, as a long-running process (eval, a server) loads them.
+        let (encoder, clipModel) = try models(SessionOptions())
+        cold = coldSteps
+        let searcher = Searcher(index: opened, keywords: keywords, clip: clipModel, sentences: encoder,
+                                vectors: ExactVectorSearch(threads: threads))
         var generator = IndexScaleBenchmark.Generator(state: 11)
         let texts = (0..<queries).map { _ -> String in
             let pattern = Self.phrasings.randomElement(using: &generator)!

@@ -12,9 +12,11 @@ struct OptionalModels {
     var notes: [String] = []
 
     /// - Parameters: `withoutCLIP`, `withoutMiniLM`: what the command gives up without that model;
-    ///   `clipTowers`: `.text` when the command embeds no image (search).
+    ///   `clipTowers`: `.text` when the command embeds no image (search); `prepacking`: false when the
+    ///   process runs the models only once or twice (packing the weights costs more than it saves then).
     init(clip clipFolder: String?, minilm sentenceFolder: String?, ortLibrary: String?, withoutCLIP: String, withoutMiniLM: String,
-         clipTowers: CLIPModel.Towers = .both) {
+         clipTowers: CLIPModel.Towers = .both, prepacking: Bool = true) {
+        let options = SessionOptions(prepacking: prepacking)
         let runtime: OnnxRuntime
         do {
             runtime = try OnnxRuntime.load(libraryPath: ortLibrary)
@@ -30,14 +32,14 @@ struct OptionalModels {
         }
         let clipRepository = "openai/clip-vit-base-patch32", sentenceRepository = "sentence-transformers/all-MiniLM-L6-v2"
         if let url = folder(clipFolder, clipRepository) {
-            do { clip = CLIPImageTextEmbedder(try CLIPModel(directory: url, runtime: runtime, towers: clipTowers)) } catch {
+            do { clip = CLIPImageTextEmbedder(try CLIPModel(directory: url, runtime: runtime, options: options, towers: clipTowers)) } catch {
                 notes.append("CLIP could not be loaded from \(url.path) (\(error.localizedDescription)): \(withoutCLIP).")
             }
         } else {
             notes.append("No CLIP model (glimpse models pull \(clipRepository)): \(withoutCLIP).")
         }
         if let url = folder(sentenceFolder, sentenceRepository) {
-            do { sentences = MiniLMSentenceEncoder(try SentenceEmbedder(directory: url, runtime: runtime)) } catch {
+            do { sentences = MiniLMSentenceEncoder(try SentenceEmbedder(directory: url, runtime: runtime, options: options)) } catch {
                 notes.append("MiniLM could not be loaded from \(url.path) (\(error.localizedDescription)): \(withoutMiniLM).")
             }
         } else {
