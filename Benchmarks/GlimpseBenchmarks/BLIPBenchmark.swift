@@ -38,23 +38,13 @@ struct BLIPBenchmark {
             options.maxBatchSize = 16
             return options
         }
-        func median(runs: Int, _ work: () throws -> Void) rethrows -> Double {
-            try work()
-            var times: [Double] = []
-            for _ in 0..<runs {
-                let begin = ContinuousClock.now
-                try work()
-                times.append(milliseconds(ContinuousClock.now - begin))
-            }
-            return times.sorted()[times.count / 2]
-        }
-        let vision = try median(runs: runs) { _ = try captioner.model.imageEmbeddings(pixelValues: one) }
-        let greedy = try median(runs: runs) {
+        let vision = try medianMilliseconds(runs: runs) { _ = try captioner.model.imageEmbeddings(pixelValues: one) }
+        let greedy = try medianMilliseconds(runs: runs) {
             let captions = try captioner.generate(pixelValues: one, options: exactly20(beams: 1))
             precondition(captions[0].generatedTokenIDs.count == 20, "the benchmark must decode exactly 20 tokens")
         }
-        let beam = try median(runs: runs) { _ = try captioner.generate(pixelValues: one, options: exactly20(beams: 3)) }
-        let batch = try median(runs: max(1, runs / 3)) { _ = try captioner.generate(pixelValues: sixteen, options: exactly20(beams: 1)) }
+        let beam = try medianMilliseconds(runs: runs) { _ = try captioner.generate(pixelValues: one, options: exactly20(beams: 3)) }
+        let batch = try medianMilliseconds(runs: max(1, runs / 3)) { _ = try captioner.generate(pixelValues: sixteen, options: exactly20(beams: 1)) }
         return Result(threads: threads, runs: runs, sessionCreationMilliseconds: creation, visionBatch1Milliseconds: vision,
                       greedy20Milliseconds: greedy, beam3Tokens20Milliseconds: beam, greedy20Batch16Milliseconds: batch,
                       residentAfterRunsBytes: residentBytes())

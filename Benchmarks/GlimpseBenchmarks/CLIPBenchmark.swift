@@ -20,24 +20,14 @@ struct CLIPBenchmark {
     func run() throws -> Result {
         let model = try CLIPModel(directory: modelDirectory, runtime: .shared(), options: SessionOptions(intraOpThreads: threads))
         var generator = SystemRandomNumberGenerator()
-        func median(_ work: () throws -> Void) rethrows -> Double {
-            try work()
-            var times: [Double] = []
-            for _ in 0..<runs {
-                let start = ContinuousClock.now
-                try work()
-                times.append(milliseconds(ContinuousClock.now - start))
-            }
-            return times.sorted()[times.count / 2]
-        }
         func image(batch: Int) throws -> Double {
             let pixels = try Tensor(shape: [batch, 3, 224, 224],
                                     floats: (0..<(batch * 3 * 224 * 224)).map { _ in Float.random(in: -2...2, using: &generator) })
-            return try median { _ = try model.embed(pixelValues: pixels) }
+            return try medianMilliseconds(runs: runs) { _ = try model.embed(pixelValues: pixels) }
         }
         let vocabulary = Int64(model.configuration.textConfig.vocabSize)
         let ids = try Tensor(shape: [8, 16], int64s: (0..<(8 * 16)).map { _ in Int64.random(in: 0..<vocabulary, using: &generator) })
         return Result(threads: threads, batch1Milliseconds: try image(batch: 1), batch8Milliseconds: try image(batch: 8),
-                      textBatch8Milliseconds: try median { _ = try model.embed(inputIDs: ids) })
+                      textBatch8Milliseconds: try medianMilliseconds(runs: runs) { _ = try model.embed(inputIDs: ids) })
     }
 }

@@ -76,6 +76,18 @@ func milliseconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) * 1e-15
 }
 
+/// The median of `runs` timed calls of `work`, in milliseconds, after one untimed call.
+func medianMilliseconds(runs: Int, _ work: () throws -> Void) rethrows -> Double {
+    try work()
+    var times: [Double] = []
+    for _ in 0..<max(1, runs) {
+        let start = ContinuousClock.now
+        try work()
+        times.append(milliseconds(ContinuousClock.now - start))
+    }
+    return times.sorted()[times.count / 2]
+}
+
 /// This process's resident set size (`VmRSS` in /proc/self/status), 0 where that is unavailable.
 func residentBytes() -> Int {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }

@@ -10,21 +10,13 @@ Prints one JSON object (milliseconds).
 
     python blip_peer.py MODEL_DIR [--threads 2] [--runs 3]
 """
-import argparse, json, os, statistics, tempfile, time
+import argparse, json, os, tempfile
 
 import onnxruntime as ort
 import torch
 from transformers import BlipForConditionalGeneration
 
-
-def timed(function, runs):
-    function()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times)
+from timing import timed
 
 
 class Vision(torch.nn.Module):
@@ -55,10 +47,10 @@ def main():
         assert tokens.shape[1] >= 20, tokens.shape
 
     with torch.inference_mode():
-        result["torch_vision_b1_ms"] = timed(lambda: blip.vision_model(pixel_values=one), args.runs)
-        result["torch_greedy20_ms"] = timed(lambda: caption(one, 1), args.runs)
-        result["torch_beam3_20_ms"] = timed(lambda: caption(one, 3), args.runs)
-        result["torch_greedy20_b16_ms"] = timed(lambda: caption(sixteen, 1), max(1, args.runs // 3))
+        result["torch_vision_b1_ms"] = timed(lambda: blip.vision_model(pixel_values=one), args.runs)[0]
+        result["torch_greedy20_ms"] = timed(lambda: caption(one, 1), args.runs)[0]
+        result["torch_beam3_20_ms"] = timed(lambda: caption(one, 3), args.runs)[0]
+        result["torch_greedy20_b16_ms"] = timed(lambda: caption(sixteen, 1), max(1, args.runs // 3))[0]
 
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "blip_vision.onnx")
@@ -70,7 +62,7 @@ def main():
         options.inter_op_num_threads = 1
         session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
         feed = {"pixel_values": one.numpy()}
-        result["ort_vision_b1_ms"] = timed(lambda: session.run(None, feed), args.runs)
+        result["ort_vision_b1_ms"] = timed(lambda: session.run(None, feed), args.runs)[0]
     print(json.dumps(result, sort_keys=True))
 
 

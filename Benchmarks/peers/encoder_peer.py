@@ -4,12 +4,14 @@ ONNX Runtime running the graph PyTorch exports. Prints one JSON object (millisec
 
     python encoder_peer.py MODEL_DIR [--threads 2] [--runs 20]
 """
-import argparse, json, os, statistics, tempfile, time
+import argparse, json, os, tempfile, time
 
 import numpy as np
 import onnxruntime as ort
 import torch
 from transformers import CLIPModel
+
+from timing import timed
 
 
 def rss_bytes():
@@ -18,16 +20,6 @@ def rss_bytes():
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) * 1024
     return 0
-
-
-def timed(function, runs):
-    function()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times), min(times)
 
 
 def main():

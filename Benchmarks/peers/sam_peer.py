@@ -11,21 +11,13 @@ Prints one JSON object (milliseconds).
 
     python sam_peer.py MODEL_DIR [--threads 2] [--runs 5] [--encoder-runs 2] [--skip-ort-encoder]
 """
-import argparse, json, os, statistics, tempfile, time
+import argparse, json, os, tempfile
 
 import onnxruntime as ort
 import torch
 from transformers import SamModel
 
-
-def timed(function, runs):
-    function()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times), min(times)
+from timing import timed
 
 
 def session(path, threads):
