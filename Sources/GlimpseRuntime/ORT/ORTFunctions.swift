@@ -14,7 +14,6 @@ struct ORTFunctions: @unchecked Sendable {
     let releaseStatus: @convention(c) (OpaquePointer?) -> Void
 
     // Environment and its shared thread pool
-    let createEnv: @convention(c) (Int32, CString, Out) -> Status
     let createEnvWithGlobalThreadPools: @convention(c) (Int32, CString, OpaquePointer, Out) -> Status
     let releaseEnv: @convention(c) (OpaquePointer?) -> Void
     let createThreadingOptions: @convention(c) (Out) -> Status
@@ -90,7 +89,6 @@ struct ORTFunctions: @unchecked Sendable {
         }
         getErrorCode = slot(1)
         getErrorMessage = slot(2)
-        createEnv = slot(3)
         createSession = slot(7)
         createSessionFromArray = slot(8)
         run = slot(9)
