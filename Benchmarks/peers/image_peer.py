@@ -4,10 +4,12 @@ CLIPImageProcessor doing CLIP's preprocessing, on one core. Also writes the test
     python image_peer.py make PATH           # a 4000x3000 JPEG (quality 90) with smooth content and texture
     python image_peer.py run PATH [--runs 7]
 """
-import argparse, json, statistics, time
+import argparse, json
 
 import numpy as np
 from PIL import Image
+
+from timing import timed
 
 
 def make(path):
@@ -16,16 +18,6 @@ def make(path):
     base = np.stack([128 + 100 * np.sin(x / 300), 128 + 100 * np.cos(y / 250), 128 + 80 * np.sin((x + y) / 400)], axis=-1)
     pixels = np.clip(base + rng.normal(0, 12, base.shape), 0, 255).astype(np.uint8)
     Image.fromarray(pixels).save(path, quality=90)
-
-
-def median_ms(function, runs):
-    function()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times)
 
 
 def run(path, runs):
@@ -39,8 +31,8 @@ def run(path, runs):
             return image.convert("RGB")
 
     result = {
-        "pillow_decode_ms": median_ms(decode, runs),
-        "pillow_clip_processor_ms": median_ms(lambda: processor(images=decode(), return_tensors="np"), runs),
+        "pillow_decode_ms": timed(decode, runs)[0],
+        "pillow_clip_processor_ms": timed(lambda: processor(images=decode(), return_tensors="np"), runs)[0],
     }
     print(json.dumps(result, sort_keys=True))
 
