@@ -21,6 +21,15 @@ struct SegmentCommand: AsyncParsableCommand {
     @Option(name: .customLong("points-per-side"), help: "The prompt grid is N×N points.")
     var pointsPerSide = 32
 
+    @Option(name: .customLong("crop-layers"), help: ArgumentHelp(
+        "Also segment crops: layer i cuts the image into 2^i × 2^i overlapping crops. Finds smaller objects; each crop costs one more image encoding (1 layer: 4 more).",
+        valueName: "n"))
+    var cropLayers = 0
+
+    @Option(name: .customLong("min-region-area"), help: ArgumentHelp(
+        "Fill holes and remove islands smaller than this many pixels in every mask (0: keep them).", valueName: "pixels"))
+    var minRegionArea = 0
+
     @Option(help: ArgumentHelp("Write a PNG with the masks and boxes drawn over the image.", valueName: "out.png"))
     var overlay: String?
 
@@ -31,6 +40,10 @@ struct SegmentCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard pointsPerSide > 0 else { throw ValidationError("--points-per-side must be at least 1.") }
+        guard (0...3).contains(cropLayers) else {
+            throw ValidationError("--crop-layers must be 0 to 3 (3 layers already encode 85 crops).")
+        }
+        guard minRegionArea >= 0 else { throw ValidationError("--min-region-area must be 0 or more pixels.") }
     }
 
     func run() async throws {
@@ -44,6 +57,8 @@ struct SegmentCommand: AsyncParsableCommand {
         }
         var options = SAMMaskGenerationOptions()
         options.pointsPerSide = pointsPerSide
+        options.cropLayers = cropLayers
+        options.minRegionArea = minRegionArea
         let masks = try segmenter.segment(image, options: options)
         for mask in masks {
             let box = [mask.box.x0, mask.box.y0, mask.box.x1, mask.box.y1]

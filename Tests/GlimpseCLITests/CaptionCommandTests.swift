@@ -54,6 +54,20 @@ struct SegmentCommandTests {
         #expect(png[16..<24].elementsEqual([0, 0, 0, 45, 0, 0, 0, 37]))
     }
 
+    @Test("crop layers and small-region removal are options; values out of range are refused")
+    func cropsAndRegions() throws {
+        let image = tinySAM.appending(path: "reference_crops_image.png").path
+        let run = try GlimpseProcess.run(["segment", image, "--sam", tinySAM.path, "--points-per-side", "4",
+                                          "--crop-layers", "1", "--min-region-area", "12", "--json"])
+        #expect(run.status == 0, "\(run.output)")
+        for (arguments, option) in [(["--crop-layers", "4"], "--crop-layers"), (["--crop-layers", "-1"], "--crop-layers"),
+                                    (["--min-region-area", "-5"], "--min-region-area")] {
+            let bad = try GlimpseProcess.run(["segment", image, "--sam", tinySAM.path] + arguments)
+            #expect(bad.status != 0)
+            #expect(bad.output.contains(option), "\(bad.output)")
+        }
+    }
+
     @Test("a file that is not an image is a clear error")
     func notAnImage() throws {
         let run = try GlimpseProcess.run(["segment", tinySAM.appending(path: "config.json").path, "--sam", tinySAM.path])

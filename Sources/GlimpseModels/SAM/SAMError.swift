@@ -12,6 +12,8 @@ public enum SAMError: Error, Sendable, Equatable, LocalizedError {
     case badTensor(String, [Int])
     /// The graph returned no output called this.
     case missingOutput(String)
+    /// Crop layers were asked of mask generation from an image embedding, which cannot crop.
+    case cropsNeedPicture
 
     public var errorDescription: String? {
         switch self {
@@ -25,6 +27,8 @@ public enum SAMError: Error, Sendable, Equatable, LocalizedError {
             "The SAM input '\(name)' has shape \(shape), which does not fit the other inputs; see SAMModel's documentation for the shapes."
         case .missingOutput(let name):
             "The SAM graph returned no '\(name)' output."
+        case .cropsNeedPicture:
+            "Crop layers embed crops of the picture, so they need the picture itself: segment it with SAMSegmenter, or set cropLayers to 0."
         }
     }
 }

@@ -14,8 +14,21 @@ public struct SAMMaskGenerationOptions: Sendable, Hashable {
     public var stabilityScoreOffset: Float = 1
     /// Logits above this are inside the mask.
     public var maskThreshold: Float = 0
-    /// Box IoU above which the lower-scored of two masks is suppressed.
+    /// Box IoU above which the lower-scored of two masks of one crop is suppressed.
     public var boxNMSThreshold: Double = 0.7
+    /// Layers of crops segmented besides the whole image (`crop_n_layers`): layer `i` cuts the image
+    /// into `2^i × 2^i` overlapping crops, each embedded and prompted on its own, which finds smaller
+    /// objects at the cost of one image encoding per crop. Needs the picture (``SAMSegmenter``).
+    public var cropLayers: Int = 0
+    /// How much neighbouring crops of layer 1 overlap, as a fraction of the image's short side.
+    public var cropOverlapRatio: Double = 512.0 / 1500.0
+    /// Layer `i` is prompted with `pointsPerSide / factor^i` points per side.
+    public var cropPointsDownscaleFactor: Int = 1
+    /// Box IoU above which, of two masks from different crops, the one from the larger crop is suppressed.
+    public var cropNMSThreshold: Double = 0.7
+    /// Holes and islands smaller than this many pixels are removed from every mask, then box NMS runs
+    /// again (`min_mask_region_area`; 0: off).
+    public var minRegionArea: Int = 0
 
     public init() {}
 }
@@ -33,14 +46,15 @@ public struct SAMGeneratedMask: Sendable, Hashable {
 }
 
 extension SAMModel {
-    /// "Segment everything": prompts the model with a grid of points and keeps the good, distinct masks.
+    /// "Segment everything" on the whole image: prompts the model with a grid of points and keeps the
+    /// good, distinct masks. Crop layers need the picture itself: ``SAMSegmenter/segment(_:options:)``.
     ///
-    /// This is transformers' `mask-generation` pipeline without crop layers (the original method's
-    /// default): for each batch of grid points, three masks per point; masks whose predicted IoU is not
-    /// above the threshold are dropped first; the others are measured as if upscaled to the original
-    /// image (`post_process_masks`): stability score, then, for the stable ones, box, area and run
-    /// lengths; finally box NMS keeps the best of overlapping masks. Results are ordered by predicted
-    /// IoU, best first.
+    /// Without crop layers this is transformers' `mask-generation` pipeline, and the original method:
+    /// for each batch of grid points, three masks per point; masks whose predicted IoU is not above the
+    /// threshold are dropped first; the others are measured as if upscaled to the original image
+    /// (`post_process_masks`): stability score, then, for the stable ones, box, area and run lengths;
+    /// finally box NMS keeps the best of overlapping masks, ordered by predicted IoU, best first. With
+    /// `minRegionArea`, small holes and islands are then removed as segment-anything does.
     ///
     /// Work stays at the low resolution wherever the result does not change: the IoU filter reads only
     /// scores, and ``SAMMaskMeasurer`` upscales only the pixels near a mask's edges, where the
@@ -50,6 +64,7 @@ extension SAMModel {
     /// - Parameters:
     ///   - pixelValues: the preprocessed image `[1, 3, inputSize, inputSize]`.
     ///   - geometry: the original and resized sizes of that image.
+    /// - Throws: ``SAMError/cropsNeedPicture`` when `options.cropLayers` is not 0.
     public func generateMasks(pixelValues: Tensor, geometry: SAMImageGeometry,
                               options: SAMMaskGenerationOptions = SAMMaskGenerationOptions()) throws -> [SAMGeneratedMask] {
         try generateMasks(embedding: imageEmbedding(pixelValues: pixelValues), geometry: geometry, options: options)
@@ -58,18 +73,61 @@ extension SAMModel {
     /// ``generateMasks(pixelValues:geometry:options:)`` from an image embedding `[1, hidden, grid, grid]`.
     public func generateMasks(embedding: Tensor, geometry: SAMImageGeometry,
                               options: SAMMaskGenerationOptions = SAMMaskGenerationOptions()) throws -> [SAMGeneratedMask] {
-        guard options.pointsPerSide > 0, options.pointsPerBatch > 0 else { throw SAMError.noPrompts }
-        let points = Self.gridPoints(pointsPerSide: options.pointsPerSide, geometry: geometry)
+        guard options.cropLayers == 0 else { throw SAMError.cropsNeedPicture }
+        let whole = SAMCropBox(x0: 0, y0: 0, x1: geometry.originalWidth, y1: geometry.originalHeight, layer: 0)
+        let masks = try cropMasks(embedding: embedding, geometry: geometry, crop: whole,
+                                  imageWidth: whole.width, imageHeight: whole.height, options: options)
+        return removingSmallRegions(masks, options: options)
+    }
+
+    /// The masks of one crop, in the whole image's pixels (segment-anything's `_process_crop`): the
+    /// crop's grid of prompts, the IoU and stability filters, masks near an inner edge of the crop
+    /// dropped, box NMS within the crop, then boxes and masks moved into the image.
+    ///
+    /// - Parameters:
+    ///   - embedding: the crop's image embedding; `geometry`: the crop's sizes through preprocessing.
+    func cropMasks(embedding: Tensor, geometry: SAMImageGeometry, crop: SAMCropBox, imageWidth: Int, imageHeight: Int,
+                   options: SAMMaskGenerationOptions) throws -> [SAMGeneratedMask] {
+        guard options.pointsPerSide > 0, options.pointsPerBatch > 0, options.cropPointsDownscaleFactor > 0 else {
+            throw SAMError.noPrompts
+        }
+        let factor = (0..<crop.layer).reduce(1) { product, _ in product * options.cropPointsDownscaleFactor }
+        let points = Self.gridPoints(pointsPerSide: Int(Double(options.pointsPerSide) / Double(factor)), geometry: geometry)
         var candidates: [SAMGeneratedMask] = []
         var measurer: SAMMaskMeasurer?
         for start in stride(from: 0, to: points.count, by: options.pointsPerBatch) {
             let batch = points[start..<min(start + options.pointsPerBatch, points.count)]
             let result = try masks(for: embedding, points: batch.map { [$0] }, multimask: true)
             if measurer == nil { measurer = SAMMaskMeasurer(side: result.side, geometry: geometry) }
-            candidates += try keptMasks(result, measurer: measurer!, options: options)
+            candidates += try keptMasks(result, measurer: measurer!, options: options).filter {
+                !crop.touchesInnerEdge($0.box, imageWidth: imageWidth, imageHeight: imageHeight)
+            }
         }
         let kept = samBoxNMS(boxes: candidates.map(\.box), scores: candidates.map(\.predictedIoU), threshold: options.boxNMSThreshold)
-        return kept.map { candidates[$0] }
+        return kept.map { index in
+            var mask = candidates[index]
+            mask.box = SAMPixelBox(x0: mask.box.x0 + crop.x0, y0: mask.box.y0 + crop.y0,
+                                   x1: mask.box.x1 + crop.x0, y1: mask.box.y1 + crop.y0)
+            mask.segmentation = mask.segmentation.padded(left: crop.x0, top: crop.y0, height: imageHeight, width: imageWidth)
+            return mask
+        }
+    }
+
+    /// The masks of several crops of one image: NMS across crops prefers masks from smaller crops
+    /// (`_generate_masks`), then small regions are removed when the options ask for it.
+    func mergedCropMasks(_ crops: [(crop: SAMCropBox, masks: [SAMGeneratedMask])], options: SAMMaskGenerationOptions) -> [SAMGeneratedMask] {
+        var masks = crops.flatMap(\.masks)
+        if crops.count > 1 {
+            let scores = crops.flatMap { entry in entry.masks.map { _ in 1 / Float(entry.crop.width * entry.crop.height) } }
+            masks = samBoxNMS(boxes: masks.map(\.box), scores: scores, threshold: options.cropNMSThreshold).map { masks[$0] }
+        }
+        return removingSmallRegions(masks, options: options)
+    }
+
+    private func removingSmallRegions(_ masks: [SAMGeneratedMask], options: SAMMaskGenerationOptions) -> [SAMGeneratedMask] {
+        guard options.minRegionArea > 0 else { return masks }
+        return SAMSmallRegions.postprocess(masks, minArea: options.minRegionArea,
+                                           nmsThreshold: max(options.boxNMSThreshold, options.cropNMSThreshold))
     }
 
     /// The grid of prompts in the model's input frame (`_build_point_grid` scaled to the original image,

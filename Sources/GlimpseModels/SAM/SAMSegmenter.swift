@@ -20,13 +20,26 @@ public final class SAMSegmenter: Sendable {
         }
     }
 
-    /// The masks of `image`, best first, with boxes in the image's own pixels.
+    /// The masks of `image`, with boxes in the image's own pixels: best first without crop layers; with
+    /// them, masks from smaller crops first (the order of the NMS across crops).
+    ///
+    /// Each crop (the whole image, then those of `options.cropLayers`) is cut from the picture,
+    /// preprocessed and embedded on its own, as segment-anything's automatic mask generator does.
     public func segment(_ image: RGBImage, options: SAMMaskGenerationOptions = SAMMaskGenerationOptions()) throws -> [SAMGeneratedMask] {
-        let prepared = try ImagePreprocessor(preprocessing)(image)
-        let original = prepared.originalSizes[0], resized = prepared.resizedSizes[0]
-        let geometry = SAMImageGeometry(originalHeight: original.height, originalWidth: original.width,
-                                        resizedHeight: resized.height, resizedWidth: resized.width, inputSize: model.inputSize)
-        return try model.generateMasks(pixelValues: prepared.pixelValues, geometry: geometry, options: options)
+        let crops = SAMCropBox.boxes(height: image.height, width: image.width, layers: max(0, options.cropLayers),
+                                     overlapRatio: options.cropOverlapRatio)
+        var found: [(crop: SAMCropBox, masks: [SAMGeneratedMask])] = []
+        for crop in crops {
+            let picture = try image.cropped(to: PixelRect(x: crop.x0, y: crop.y0, width: crop.width, height: crop.height))
+            let prepared = try ImagePreprocessor(preprocessing)(picture)
+            let original = prepared.originalSizes[0], resized = prepared.resizedSizes[0]
+            let geometry = SAMImageGeometry(originalHeight: original.height, originalWidth: original.width,
+                                            resizedHeight: resized.height, resizedWidth: resized.width, inputSize: model.inputSize)
+            let embedding = try model.imageEmbedding(pixelValues: prepared.pixelValues)
+            found.append((crop, try model.cropMasks(embedding: embedding, geometry: geometry, crop: crop,
+                                                    imageWidth: image.width, imageHeight: image.height, options: options)))
+        }
+        return model.mergedCropMasks(found, options: options)
     }
 }
 
