@@ -10,6 +10,7 @@ import GlimpseText
 /// 2 cores, with about 20 candidate regions).
 ///
 ///     GlimpseBenchmarks describe BENCH_MODELS TEST_DATA PHOTO [--threads N] [--runs N] [--regions N] [--sam-filters on|off]
+///                                [--points-per-side N]
 ///
 /// `BENCH_MODELS` holds `blip-base`, `sam-vit-b`, `clip-vit-b32` from Tools/fixtures/make_fullsize.py;
 /// `TEST_DATA` (scripts/fetch-test-data) gives the tokenizers the random checkpoints lack
@@ -23,6 +24,7 @@ struct DescribeBenchmark {
     struct Result: Encodable {
         var threads: Int
         var runs: Int
+        var pointsPerSide: Int
         var imageSize: [Int]
         var proposedRegions: Int
         var regionCaptions: Int
@@ -45,10 +47,13 @@ struct DescribeBenchmark {
     /// here) measures and keeps every one of the 32 × 32 × 3 masks at full resolution, which real SAM
     /// never does: its IoU filter drops most masks before they are measured.
     var samFilters = false
+    /// SAM's prompt grid (default: the pipeline's region grid, ``DescribeOptions/regionPointsPerSide``).
+    var pointsPerSide = DescribeOptions().regionPointsPerSide
 
     func run() throws -> Result {
         let folders = try assembleFolders()
         var segmentation = SAMMaskGenerationOptions()
+        segmentation.pointsPerSide = pointsPerSide
         if !samFilters {
             segmentation.predictedIoUThreshold = 0
             segmentation.stabilityScoreThreshold = 0
@@ -82,7 +87,7 @@ struct DescribeBenchmark {
             if !times.isEmpty { stages[stage.rawValue] = times[times.count / 2] }
         }
         let statistics = full.last.statistics ?? DescribeStatistics()
-        return Result(threads: threads, runs: runs, imageSize: [image.width, image.height],
+        return Result(threads: threads, runs: runs, pointsPerSide: pointsPerSide, imageSize: [image.width, image.height],
                       proposedRegions: statistics.proposedRegions, regionCaptions: statistics.regionCaptions,
                       blipCallsSaved: statistics.blipCallsSaved, fullSeconds: full.seconds, fullWithoutSkippingSeconds: worst.seconds,
                       quickSeconds: quick.seconds, stages: stages, loadSeconds: loadSeconds)

@@ -14,6 +14,7 @@ import GlimpseRuntime
 //   GlimpseBenchmarks vector-search [--rows N] [--dimension N] [--k N] [--threads N] [--runs N]
 //                                   [--data random|clustered|duplicates] [--compact-file PATH] [--recall-queries N]
 //   GlimpseBenchmarks describe BENCH_MODELS TEST_DATA PHOTO [--threads N] [--runs N] [--regions N] [--sam-filters on|off]
+//                              [--points-per-side N]
 //   GlimpseBenchmarks index-scale [--count N] [--dimension N] [--queries N] [--minilm DIR [--clip DIR]]
 //   GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--dump DIR]
 
@@ -64,12 +65,14 @@ case ("vector-search", _):
                                            runs: Int(option("--runs", default: "20")) ?? 20).run()
     print(String(decoding: try encoder.encode(result), as: UTF8.self))
 case ("describe", let models?) where arguments.count >= 4:
-    let result = try DescribeBenchmark(models: URL(filePath: models, directoryHint: .isDirectory),
-                                       testData: URL(filePath: arguments[2], directoryHint: .isDirectory),
-                                       photo: URL(filePath: arguments[3]), threads: threads,
-                                       runs: Int(option("--runs", default: "5")) ?? 5,
-                                       regions: Int(option("--regions", default: "20")) ?? 20,
-                                       samFilters: option("--sam-filters", default: "off") == "on").run()
+    var benchmark = DescribeBenchmark(models: URL(filePath: models, directoryHint: .isDirectory),
+                                      testData: URL(filePath: arguments[2], directoryHint: .isDirectory),
+                                      photo: URL(filePath: arguments[3]), threads: threads,
+                                      runs: Int(option("--runs", default: "5")) ?? 5,
+                                      regions: Int(option("--regions", default: "20")) ?? 20,
+                                      samFilters: option("--sam-filters", default: "off") == "on")
+    if let points = Int(option("--points-per-side", default: "")) { benchmark.pointsPerSide = points }
+    let result = try benchmark.run()
     print(String(decoding: try encoder.encode(result), as: UTF8.self))
 case ("index-scale", _):
     let result = try IndexScaleBenchmark(count: Int(option("--count", default: "100000")) ?? 100_000,
@@ -101,7 +104,7 @@ default:
                GlimpseBenchmarks tokenizers CLIP_BPE_DIR BERT_VOCAB_TXT [--count N]
                GlimpseBenchmarks vector-search [--rows N] [--dimension N] [--k N] [--threads N] [--runs N]
                                                [--data random|clustered|duplicates] [--compact-file PATH] [--recall-queries N]
-               GlimpseBenchmarks describe BENCH_MODELS TEST_DATA PHOTO [--threads N] [--runs N] [--regions N] [--sam-filters on|off]
+               GlimpseBenchmarks describe BENCH_MODELS TEST_DATA PHOTO [--threads N] [--runs N] [--regions N] [--sam-filters on|off] [--points-per-side N]
                GlimpseBenchmarks index-scale [--count N] [--dimension N] [--queries N] [--minilm DIR [--clip DIR]]
                GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--dump DIR]
 

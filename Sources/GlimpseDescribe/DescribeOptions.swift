@@ -70,6 +70,11 @@ public struct DescribeOptions: Sendable, Hashable, Codable {
 
     /// The founders' choices: the two best region captions by CLIP probability, no repeat check, no
     /// crop skipping, captions joined by a space. Everything else as ``init()``.
+    /// SAM's prompt grid for finding this pipeline's regions: `⌈2·√areaPartition⌉` points per side (16
+    /// at the default 64), so that a square region just large enough to keep holds 2 × 2 prompts. SAM's
+    /// own default, 32, also finds the smaller segments the pipeline discards, at 4 times the decoder work.
+    public var regionPointsPerSide: Int { Int((2 * Double(max(areaPartition, 1)).squareRoot()).rounded(.up)) }
+
     public static var seedCompatible: DescribeOptions {
         var options = DescribeOptions()
         options.selection = .topByScore

@@ -37,7 +37,6 @@ struct DescribeCommand: AsyncParsableCommand {
         if let keep = method.keep, keep < 0 { throw ValidationError("--keep must be 0 or more.") }
         if let maxRegions = method.maxRegions, maxRegions < 0 { throw ValidationError("--max-regions must be 0 or more.") }
         if let partition = method.areaPartition, partition < 1 { throw ValidationError("--area-partition must be at least 1.") }
-        guard method.pointsPerSide >= 1 else { throw ValidationError("--points-per-side must be at least 1.") }
         try method.options().validate()
     }
 
@@ -49,7 +48,7 @@ struct DescribeCommand: AsyncParsableCommand {
             throw FileError(file: file, error: error)
         }
         let pipeline = try await models.load(runtime: runtime, options: method.options(), quick: quick,
-                                             pointsPerSide: method.pointsPerSide)
+                                             pointsPerSide: method.resolvedPointsPerSide)
         let description = try pipeline.describe(image, mode: quick ? .quick : .full)
         if json {
             let encoder = JSONEncoder()
@@ -113,11 +112,20 @@ struct DescribeMethodOptions: ParsableArguments {
     @Option(name: .customLong("area-partition"), help: "Regions smaller than image area / N are ignored (default 64).")
     var areaPartition: Int?
 
-    @Option(name: .customLong("points-per-side"), help: "SAM's prompt grid is N×N points.")
-    var pointsPerSide = 32
+    @Option(name: .customLong("points-per-side"), help: ArgumentHelp(
+        "SAM's prompt grid is N×N points (default: 2·√area-partition, 16, enough for regions the pipeline keeps; 32, SAM's own default, with --seed-compatible).",
+        valueName: "n"))
+    var pointsPerSide: Int?
 
     @Flag(name: .customLong("prune"), help: "Delete words while CLIP prefers the shorter text (never inside a compound keyword).")
     var prune = false
+
+    func validate() throws {
+        if let points = pointsPerSide, points < 1 { throw ValidationError("--points-per-side must be at least 1.") }
+    }
+
+    /// The grid asked for, else the founders' 32 (SAM's default) or the pipeline's region grid.
+    var resolvedPointsPerSide: Int { pointsPerSide ?? (seedCompatible ? 32 : options().regionPointsPerSide) }
 
     func options() -> DescribeOptions {
         var options = seedCompatible ? DescribeOptions.seedCompatible : DescribeOptions()

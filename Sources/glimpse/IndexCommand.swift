@@ -123,7 +123,7 @@ enum IndexDescriber {
             let delay = test.split(separator: ":").dropFirst().first.flatMap { Double($0) } ?? 0
             return ColourDescriber(delay: delay / 1000)
         }
-        return try await models.load(runtime: runtime, options: method.options(), quick: quick, pointsPerSide: method.pointsPerSide)
+        return try await models.load(runtime: runtime, options: method.options(), quick: quick, pointsPerSide: method.resolvedPointsPerSide)
     }
 }
 

@@ -24,6 +24,26 @@ struct RegionPlanningTests {
         #expect(finer.smallCount == 0)
     }
 
+    @Test("SAM's region grid puts at least 2 × 2 prompts in any square region large enough to keep")
+    func regionGrid() {
+        #expect(DescribeOptions().regionPointsPerSide == 16)
+        var options = DescribeOptions()
+        for partition in [1, 2, 10, 64, 100, 333, 1_000] {
+            options.areaPartition = partition
+            let n = options.regionPointsPerSide
+            let side = 1 / Double(partition).squareRoot()  // the smallest square kept, as a fraction of the image
+            // Grid points sit at (i + ½) / n; any interval of length `side` holds at least ⌊side·n⌋ of them.
+            for step in 0...50 {
+                let start = (1 - side) * Double(step) / 50
+                let inside = (0..<n).filter { i in
+                    let point = (Double(i) + 0.5) / Double(n)
+                    return point >= start && point <= start + side
+                }
+                #expect(inside.count >= 2, "partition \(partition), grid \(n), start \(start)")
+            }
+        }
+    }
+
     @Test("the threshold uses the mask area, not the box area")
     func maskArea() {
         let plan = RegionPlan(proposals: [proposal(0, 0, 100, 100, area: 500)], imageSize: size, options: DescribeOptions())
