@@ -102,8 +102,9 @@ struct BLIPGenerationTests {
     func batchEqualsSingle(_ options: BLIPCaptioner.GenerationOptions) throws {
         let captioner = try captioner(), reference = try BLIPFixture.reference()
         let pixels = try reference.floats("extra_pixel_values"), size = 3 * 32 * 32
-        // A batch with a repeated image, out of order: [2, 0, 1, 0].
-        let order = [2, 0, 1, 0]
+        // A batch with repeated images, out of order, more than one run of the vision transformer takes.
+        let order = [2, 0, 1, 0, 2, 1]
+        #expect(order.count > BLIPModel.visionBatchSize)
         let batch = try Tensor(shape: [order.count, 3, 32, 32], floats: order.flatMap { pixels[($0 * size)..<(($0 + 1) * size)] })
         let together = try captioner.generate(pixelValues: batch, options: options)
         for (position, image) in order.enumerated() {
