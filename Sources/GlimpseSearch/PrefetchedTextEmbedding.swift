@@ -8,13 +8,13 @@ struct PrefetchedTextEmbedding: ImageTextEmbedding {
     let base: any ImageTextEmbedding
     let vectors: [String: [Float]]
 
-    /// Embeds `texts` (duplicates once) with `base` now.
-    init(base: any ImageTextEmbedding, texts: [String]) throws {
+    /// Embeds `texts` (duplicates once) with `base` now, except those `known` already holds.
+    init(base: any ImageTextEmbedding, texts: [String], known: [String: [Float]] = [:]) throws {
         self.base = base
         var unique: [String] = []
-        for text in texts where !unique.contains(text) { unique.append(text) }
+        for text in texts where known[text] == nil && !unique.contains(text) { unique.append(text) }
         let embedded = unique.isEmpty ? [] : try base.embed(texts: unique)
-        vectors = Dictionary(zip(unique, embedded), uniquingKeysWith: { first, _ in first })
+        vectors = known.merging(zip(unique, embedded), uniquingKeysWith: { first, _ in first })
     }
 
     var logitScale: Float { base.logitScale }

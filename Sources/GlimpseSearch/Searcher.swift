@@ -14,6 +14,8 @@ public struct Searcher: Sendable {
     public let sentences: (any SentenceEncoding)?
     public let vectors: any VectorSearching
     public var options: SearchOptions
+    /// The neutral prompt's CLIP embedding, once computed.
+    private let fixedPrompts = FixedPromptEmbeddings()
 
     public init(index: any SearchableIndex, keywords: any KeywordExtracting, clip: (any ImageTextEmbedding)? = nil,
                 sentences: (any SentenceEncoding)? = nil, vectors: any VectorSearching = ExactVectorSearch(),
@@ -60,7 +62,11 @@ public struct Searcher: Sendable {
             var texts: [String] = []
             if wanted(.clip) { texts.append(CLIPRanker(model: model).promptText(query)) }
             if negating, options.negation.useCLIP { texts += Self.conceptPrompts(query.negatives, options: options.negation) }
-            return try PrefetchedTextEmbedding(base: model, texts: texts)
+            let neutral = options.negation.clipNeutralPrompt
+            let known = fixedPrompts.vector(for: neutral).map { [neutral: $0] } ?? [:]
+            let prefetched = try PrefetchedTextEmbedding(base: model, texts: texts, known: known)
+            if known.isEmpty, let vector = prefetched.vectors[neutral] { fixedPrompts.remember(vector, for: neutral) }
+            return prefetched
         }
         timings.clipText = clipStart.millisecondsSince
         let active = rankers(clip: clip).filter { wanted($0.kind) }
