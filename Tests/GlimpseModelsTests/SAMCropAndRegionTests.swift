@@ -123,6 +123,24 @@ struct SAMCropAndRegionTests {
         ])
         #expect(SAMCropBox.boxes(height: 200, width: 320, layers: 0, overlapRatio: 0.3).count == 1)
         #expect(SAMCropBox.boxes(height: 200, width: 320, layers: 2, overlapRatio: 0.3).count == 1 + 4 + 16)
+        // A 1 × 3 image: crops of layer 1 one pixel wide; the ones past the last column are left out.
+        let thin = SAMCropBox.boxes(height: 3, width: 1, layers: 1, overlapRatio: 512.0 / 1500.0)
+        #expect(thin.allSatisfy { $0.width > 0 && $0.height > 0 && $0.x1 <= 1 && $0.y1 <= 3 })
+        #expect(thin.count == 3)
+    }
+
+    @Test("a picture a few pixels wide is segmented with crop layers without an error")
+    func tinyPicture() throws {
+        let folder = try #require(SegmentAnythingReference.folder)
+        let segmenter = try SAMSegmenter(directory: folder, runtime: .shared(), options: SessionOptions(intraOpThreads: 1))
+        var options = SAMMaskGenerationOptions()
+        options.cropLayers = 1
+        options.pointsPerSide = 2
+        options.minRegionArea = 2
+        let picture = try RGBImage(width: 1, height: 3, pixels: [UInt8](repeating: 128, count: 9))
+        for mask in try segmenter.segment(picture, options: options) {
+            #expect(mask.segmentation.width == 1 && mask.segmentation.height == 3)
+        }
     }
 
     @Test("a box near an inner edge of its crop is dropped; near an edge of the image it is not")

@@ -13,7 +13,8 @@ public struct SAMCropBox: Sendable, Hashable {
 
     /// The whole image followed by the crops of layers 1…`layers`, as segment-anything's
     /// `generate_crop_boxes`: layer `i` has `2^i × 2^i` crops of equal size that overlap by
-    /// `overlapRatio` of the image's short side (scaled down by `2 / 2^i`), columns outermost.
+    /// `overlapRatio` of the image's short side (scaled down by `2 / 2^i`), columns outermost. Crops
+    /// that would be empty (images a few pixels wide) are left out.
     public static func boxes(height: Int, width: Int, layers: Int, overlapRatio: Double) -> [SAMCropBox] {
         var boxes = [SAMCropBox(x0: 0, y0: 0, x1: width, y1: height, layer: 0)]
         guard layers > 0 else { return boxes }
@@ -26,7 +27,8 @@ public struct SAMCropBox: Sendable, Hashable {
             for column in 0..<perSide {
                 for row in 0..<perSide {
                     let x0 = (cropWidth - overlap) * column, y0 = (cropHeight - overlap) * row
-                    boxes.append(SAMCropBox(x0: x0, y0: y0, x1: min(x0 + cropWidth, width), y1: min(y0 + cropHeight, height), layer: layer))
+                    let box = SAMCropBox(x0: x0, y0: y0, x1: min(x0 + cropWidth, width), y1: min(y0 + cropHeight, height), layer: layer)
+                    if box.width > 0, box.height > 0 { boxes.append(box) }
                 }
             }
         }
