@@ -63,6 +63,30 @@ struct SAMMaskGeneratorTests {
         }
     }
 
+    @Test("mask generation upscales only prompts with a mask above the IoU threshold, and those exactly as the whole decoder")
+    func upscalesPassingPromptsOnly() throws {
+        let fixture = try SAMFixture()
+        let embedding = try fixture.model.imageEmbedding(pixelValues: fixture.floats("processor_pixel_values"))
+        let geometry = SAMImageGeometry(originalHeight: 37, originalWidth: 45, inputSize: 64)
+        let points = SAMModel.gridPoints(pointsPerSide: 5, geometry: geometry)
+        let whole = try fixture.model.masks(for: embedding, points: points.map { [$0] }, multimask: true)
+        let scores = try whole.iouScores.floats(), logits = try whole.logits.floats()
+        let best = (0..<points.count).map { scores[(3 * $0)..<(3 * $0 + 3)].max()! }
+        let threshold = best.sorted()[points.count / 2]  // about half the prompts pass
+        let (passing, prompts) = try fixture.model.multimaskPassing(iouThreshold: threshold, for: embedding, points: points)
+        #expect(prompts == (0..<points.count).filter { best[$0] > threshold })
+        #expect(!prompts.isEmpty && prompts.count < points.count)
+        let plane = 3 * whole.side * whole.side
+        let expected = prompts.flatMap { logits[($0 * plane)..<(($0 + 1) * plane)] }
+        #expect(passing.logits.shape == [prompts.count, 3, whole.side, whole.side])
+        #expect(maxAbsoluteDifference(try passing.logits.floats(), expected) < 1e-5)
+        #expect(try passing.iouScores.floats() == prompts.flatMap { scores[(3 * $0)..<(3 * $0 + 3)] })
+        // No threshold: every prompt; a threshold no mask reaches: none, and no upscaling to run.
+        #expect(try fixture.model.multimaskPassing(iouThreshold: 0, for: embedding, points: points).prompts == Array(points.indices))
+        let none = try fixture.model.multimaskPassing(iouThreshold: best.max()! + 1, for: embedding, points: points)
+        #expect(none.prompts.isEmpty && none.masks.logits.shape == [0, 3, whole.side, whole.side])
+    }
+
     @Test("the point grid is numpy's linspace of cell centres, scaled to the resized image")
     func grid() {
         let geometry = SAMImageGeometry(originalHeight: 37, originalWidth: 45, inputSize: 64)

@@ -15,14 +15,30 @@ import GlimpseRuntime
 ///   block order; ``SAMMaskLayout`` picks the masks wanted and puts them in image order;
 /// - `iou_scores_all` `[batch, prompts, tokens]`;
 /// - `sparse_prompt_embeddings` `[batch, prompts, points, hidden]`, for checks.
+///
+/// Automatic mask generation drops most masks by their predicted IoU before looking at them, so it runs
+/// the decoder in two graphs instead and upscales only the prompts that have a mask worth measuring:
+/// ``Part/tokens`` stops before the upscaling, and ``buildUpscaling(checkpoint:)`` upscales the prompts
+/// it is given.
 public struct SAMMaskDecoderGraph {
+    /// How much of the decoder a graph holds.
+    public enum Part: Sendable {
+        /// Prompts in, masks and scores out (the outputs above).
+        case whole
+        /// Prompts in; out `iou_scores_all`, each prompt's transformed image cells `image_state`
+        /// `[batch·prompts, grid², hidden]` and hypernetwork weights `hyper_weights`
+        /// `[batch·prompts, tokens, hidden / 8]`, the inputs of ``SAMMaskDecoderGraph/buildUpscaling(checkpoint:)``.
+        case tokens
+    }
+
+
     public let configuration: SAMConfiguration
 
     public init(configuration: SAMConfiguration) {
         self.configuration = configuration
     }
 
-    public func build(checkpoint: SafeTensorsCheckpoint) throws -> CheckpointWeights {
+    public func build(checkpoint: SafeTensorsCheckpoint, part: Part = .whole) throws -> CheckpointWeights {
         let c = configuration.maskDecoderConfig
         let grid = configuration.promptEncoderConfig.imageEmbeddingSize
         let hidden = c.hiddenSize
@@ -58,15 +74,47 @@ public struct SAMMaskDecoderGraph {
             imagePositions: imagePositions, dimensions: dimensions, outputTokens: c.numMaskTokens + 1, weights: weights)
 
         let heads = SAMMaskHeads(configuration: c, grid: grid)
-        let (masks, scores) = try graph.scope("mask_decoder.heads") {
-            try heads(queries: state.queries, keys: state.keys, weights: weights)
-        }
         let cells = grid * grid
-        graph.output(masks, name: "block_masks", .float,
-                     ["batch", "prompts", .fixed(16 * cells), .fixed(c.numMaskTokens)])
+        let scores: GraphValue
+        switch part {
+        case .whole:
+            let (masks, allScores) = try graph.scope("mask_decoder.heads") {
+                try heads(queries: state.queries, keys: state.keys, weights: weights)
+            }
+            scores = allScores
+            graph.output(masks, name: "block_masks", .float,
+                         ["batch", "prompts", .fixed(16 * cells), .fixed(c.numMaskTokens)])
+        case .tokens:
+            let (hyper, allScores) = try graph.scope("mask_decoder.heads") { try heads.tokenHeads(queries: state.queries, weights: weights) }
+            scores = allScores
+            graph.output(graph.reshape(state.keys, [-1, Int64(cells), Int64(hidden)]), name: "image_state", .float,
+                         ["rows", .fixed(cells), .fixed(hidden)])
+            graph.output(hyper, name: "hyper_weights", .float, ["rows", .fixed(c.numMaskTokens), .fixed(hidden / 8)])
+        }
         let allScores = graph.reshape(scores, shape: graph.concat([batchAndPrompts, graph.constant([Int64(c.numMaskTokens)])], axis: 0))
         graph.output(allScores, name: "iou_scores_all", .float, ["batch", "prompts", .fixed(c.numMaskTokens)])
         graph.output(sparse, name: "sparse_prompt_embeddings", .float, ["batch", "prompts", "points", .fixed(hidden)])
+        return weights
+    }
+
+    /// The upscaling and mask product for some prompts of a ``Part/tokens`` run: inputs `image_state`
+    /// and `hyper_weights` as that graph returns them and `prompts` `[picked]` (int64, rows to upscale);
+    /// output `block_masks` `[1, picked, 16 · grid², tokens]` as the whole graph has them.
+    public func buildUpscaling(checkpoint: SafeTensorsCheckpoint) throws -> CheckpointWeights {
+        let c = configuration.maskDecoderConfig
+        let grid = configuration.promptEncoderConfig.imageEmbeddingSize, cells = grid * grid
+        try validate()
+        let graph = GraphBuilder(name: "sam_mask_upscaling")
+        let weights = CheckpointWeights(checkpoint: checkpoint, graph: graph)
+        let state = graph.input("image_state", .float, ["rows", .fixed(cells), .fixed(c.hiddenSize)])
+        let hyper = graph.input("hyper_weights", .float, ["rows", .fixed(c.numMaskTokens), .fixed(c.hiddenSize / 8)])
+        let prompts = graph.input("prompts", .int64, ["picked"])
+        let keys = graph.unsqueeze(graph.gather(state, indices: prompts), axes: [0])
+        let picked = graph.unsqueeze(graph.gather(hyper, indices: prompts), axes: [0])
+        let masks = try graph.scope("mask_decoder.heads") {
+            try SAMMaskHeads(configuration: c, grid: grid).masks(keys: keys, hyperWeights: picked, weights: weights)
+        }
+        graph.output(masks, name: "block_masks", .float, [1, "picked", .fixed(16 * cells), .fixed(c.numMaskTokens)])
         return weights
     }
 

@@ -57,7 +57,8 @@ extension SAMModel {
     /// `minRegionArea`, small holes and islands are then removed as segment-anything does.
     ///
     /// Work stays at the low resolution wherever the result does not change: the IoU filter reads only
-    /// scores, and ``SAMMaskMeasurer`` upscales only the pixels near a mask's edges, where the
+    /// scores, computed before the decoder's upscaling, which then runs only for prompts with a mask
+    /// that passes it; ``SAMMaskMeasurer`` upscales only the pixels near a mask's edges, where the
     /// low-resolution logits do not already decide the answer; the counts, boxes and run lengths are
     /// those of the full upscale.
     ///
@@ -97,7 +98,7 @@ extension SAMModel {
         var measurer: SAMMaskMeasurer?
         for start in stride(from: 0, to: points.count, by: options.pointsPerBatch) {
             let batch = points[start..<min(start + options.pointsPerBatch, points.count)]
-            let result = try masks(for: embedding, points: batch.map { [$0] }, multimask: true)
+            let result = try multimaskPassing(iouThreshold: options.predictedIoUThreshold, for: embedding, points: Array(batch)).masks
             if measurer == nil { measurer = SAMMaskMeasurer(side: result.side, geometry: geometry) }
             candidates += try keptMasks(result, measurer: measurer!, options: options).filter {
                 !crop.touchesInnerEdge($0.box, imageWidth: imageWidth, imageHeight: imageHeight)

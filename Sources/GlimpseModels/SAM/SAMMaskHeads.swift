@@ -25,12 +25,42 @@ struct SAMMaskHeads {
     ///   - keys: the transformer's image cells, channels last, `[batch, prompts, grid·grid, hidden]` (rows = batch·prompts).
     /// - Returns: mask logits `[batch, prompts, 16·grid·grid, maskTokens]` in block order (``SAMMaskLayout``) and IoU scores `[rows, maskTokens]`.
     func callAsFunction(queries: GraphValue, keys: GraphValue, weights: CheckpointWeights) throws -> (masks: GraphValue, scores: GraphValue) {
+        let (hyper, scores) = try tokenHeads(queries: queries, weights: weights)
+        let graph = weights.graph
+        let hyperWeights = graph.reshape(hyper, shape: graph.concat([
+            graph.shape(keys, start: 0, end: 2), graph.constant([Int64(configuration.numMaskTokens), Int64(configuration.hiddenSize / 8)])], axis: 0))
+        return (try masks(keys: keys, hyperWeights: hyperWeights, weights: weights), scores)
+    }
+
+    /// The heads on the output tokens alone: each mask token's hypernetwork weights `[rows, maskTokens, hidden / 8]`
+    /// and the IoU scores `[rows, maskTokens]`.
+    func tokenHeads(queries: GraphValue, weights: CheckpointWeights) throws -> (hyper: GraphValue, scores: GraphValue) {
         let c = configuration, graph = weights.graph
-        let hidden = c.hiddenSize, maskTokens = c.numMaskTokens
+        let hidden = c.hiddenSize, maskTokens = c.numMaskTokens, eighth = hidden / 8
         let prefix = "mask_decoder"
         let sequence = graph.reshape(queries, [-1, Int64(1 + maskTokens), Int64(hidden)])  // [rows, tokens, hidden]
         let iouToken = graph.reshape(graph.slice(sequence, starts: [0], ends: [1], axes: [1]), [-1, Int64(hidden)])
+        var hyper: [GraphValue] = []
+        for index in 0..<maskTokens {
+            let token = graph.reshape(graph.slice(sequence, starts: [Int64(1 + index)], ends: [Int64(2 + index)], axes: [1]), [-1, Int64(hidden)])
+            let out = try feedForward(token, "\(prefix).output_hypernetworks_mlps.\(index)", input: hidden, hiddenDim: hidden,
+                                      output: eighth, layers: 3, weights: weights)
+            hyper.append(graph.unsqueeze(out, axes: [1]))
+        }
+        let scores = try feedForward(iouToken, "\(prefix).iou_prediction_head", input: hidden, hiddenDim: c.iouHeadHiddenDim,
+                                     output: maskTokens, layers: c.iouHeadDepth, weights: weights)
+        return (graph.concat(hyper, axis: 1), scores)
+    }
 
+    /// The image cells upscaled and multiplied by the hypernetwork weights.
+    ///
+    /// - Parameters:
+    ///   - keys: image cells `[batch, prompts, grid·grid, hidden]`.
+    ///   - hyperWeights: `[batch, prompts, maskTokens, hidden / 8]`.
+    /// - Returns: mask logits `[batch, prompts, 16·grid·grid, maskTokens]`, pixels in block order (y, x, i, j, i2, j2).
+    func masks(keys: GraphValue, hyperWeights: GraphValue, weights: CheckpointWeights) throws -> GraphValue {
+        let graph = weights.graph, hidden = configuration.hiddenSize
+        let prefix = "mask_decoder"
         // Upscaling: [rows·cells, hidden] → [rows·cells·16, hidden / 8], rows of each cell ordered (i, j, i2, j2).
         let g = Int64(grid), quarter = hidden / 4, eighth = hidden / 8
         let cells = graph.reshape(keys, [-1, Int64(hidden)])
@@ -41,23 +71,7 @@ struct SAMMaskHeads {
         // [batch, prompts, cells·16, hidden / 8], so the masks' product has the graph output's shape.
         let upscaled = graph.reshape(graph.op("Gelu", up2, domain: "com.microsoft"), shape: graph.concat([
             graph.shape(keys, start: 0, end: 2), graph.constant([16 * g * g, Int64(eighth)])], axis: 0))
-
-        // One hypernetwork per mask token: [rows, maskTokens, hidden / 8].
-        var hyper: [GraphValue] = []
-        for index in 0..<maskTokens {
-            let token = graph.reshape(graph.slice(sequence, starts: [Int64(1 + index)], ends: [Int64(2 + index)], axes: [1]), [-1, Int64(hidden)])
-            let out = try feedForward(token, "\(prefix).output_hypernetworks_mlps.\(index)", input: hidden, hiddenDim: hidden,
-                                      output: eighth, layers: 3, weights: weights)
-            hyper.append(graph.unsqueeze(out, axes: [1]))
-        }
-        // [batch, prompts, cells·16, maskTokens], pixels in block order (y, x, i, j, i2, j2); see SAMMaskLayout.
-        let hyperWeights = graph.reshape(graph.concat(hyper, axis: 1), shape: graph.concat([
-            graph.shape(keys, start: 0, end: 2), graph.constant([Int64(maskTokens), Int64(eighth)])], axis: 0))
-        let masks = graph.op("FusedMatMul", upscaled, hyperWeights, attributes: ["transB": 1], domain: "com.microsoft")
-
-        let scores = try feedForward(iouToken, "\(prefix).iou_prediction_head", input: hidden, hiddenDim: c.iouHeadHiddenDim,
-                                     output: maskTokens, layers: c.iouHeadDepth, weights: weights)
-        return (masks, scores)
+        return graph.op("FusedMatMul", upscaled, hyperWeights, attributes: ["transB": 1], domain: "com.microsoft")
     }
 
     /// `nn.ConvTranspose2d(input, output, kernel_size=2, stride=2)` with bias (weight `[input, output, 2, 2]`)

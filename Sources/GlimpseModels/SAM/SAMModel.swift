@@ -20,11 +20,14 @@ public struct SAMMasks: Sendable {
 ///
 /// The image encoder runs once per image (``imageEmbedding(pixelValues:)``); the prompt encoder and
 /// mask decoder then run for any number of prompts against that embedding (``masks(for:prompts:multimask:)``).
-/// Both graphs are separate sessions over one memory-mapped checkpoint.
+/// The graphs are separate sessions over one memory-mapped checkpoint; mask generation runs the decoder
+/// as two (``SAMMaskDecoderGraph/Part/tokens`` and the upscaling) to skip prompts without a good mask.
 public final class SAMModel: Sendable {
     public let configuration: SAMConfiguration
     private let encoder: InferenceSession
     private let decoder: InferenceSession
+    private let tokenDecoder: InferenceSession
+    private let upscaler: InferenceSession
 
     public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions()) throws {
         let folder = try ModelDirectory(url: directory)
@@ -32,8 +35,10 @@ public final class SAMModel: Sendable {
         let checkpoint = try SafeTensorsCheckpoint(directory: directory)
         encoder = try InferenceSession(runtime: runtime, weights: SAMVisionGraph(configuration: configuration).build(checkpoint: checkpoint),
                                        options: options)
-        decoder = try InferenceSession(runtime: runtime, weights: SAMMaskDecoderGraph(configuration: configuration).build(checkpoint: checkpoint),
-                                       options: options)
+        let graphs = SAMMaskDecoderGraph(configuration: configuration)
+        decoder = try InferenceSession(runtime: runtime, weights: graphs.build(checkpoint: checkpoint), options: options)
+        tokenDecoder = try InferenceSession(runtime: runtime, weights: graphs.build(checkpoint: checkpoint, part: .tokens), options: options)
+        upscaler = try InferenceSession(runtime: runtime, weights: graphs.buildUpscaling(checkpoint: checkpoint), options: options)
     }
 
     /// Side of the model's square input (`vision_config.image_size`, 1024).
@@ -89,6 +94,36 @@ public final class SAMModel: Sendable {
         let picks = SAMMaskLayout.pick(try scores.floats(), count: batch * prompts, tokens: tokens, picking: picked)
         return (try Tensor(shape: [batch, prompts, picked.count, 4 * grid, 4 * grid], floats: masks),
                 try Tensor(shape: [batch, prompts, picked.count], floats: picks))
+    }
+
+    /// The three masks of single-point prompts, upscaled only for the prompts that have a mask whose
+    /// predicted IoU is above `iouThreshold` (every prompt when it is 0 or less): the others would be
+    /// dropped unseen by mask generation, and the upscaling is about half of the decoder's work.
+    ///
+    /// - Returns: the masks and scores of those prompts, in order, and their indices in `points`.
+    func multimaskPassing(iouThreshold: Float, for embedding: Tensor, points: [SAMPoint]) throws -> (masks: SAMMasks, prompts: [Int]) {
+        guard embedding.shape.first == 1 else { throw SAMError.badTensor("image_embeddings", embedding.shape) }
+        let (inputPoints, labels) = try SAMPrompt.tensors(for: points.map { SAMPrompt(points: [$0]) })
+        let outputs = try tokenDecoder.run(["image_embeddings": embedding, "input_points": inputPoints, "input_labels": labels],
+                                           outputs: ["iou_scores_all", "image_state", "hyper_weights"])
+        let scores = try output(outputs, "iou_scores_all")
+        guard scores.shape.count == 3, scores.shape[1] == points.count else { throw SAMError.badTensor("iou_scores_all", scores.shape) }
+        let tokens = scores.shape[2], all = try scores.floats(), picked = 1..<tokens
+        let passing = (0..<points.count).filter { prompt in
+            iouThreshold <= 0 || picked.contains { all[prompt * tokens + $0] > iouThreshold }
+        }
+        let grid = configuration.promptEncoderConfig.imageEmbeddingSize, side = 4 * grid
+        var logits: [Float] = []
+        if !passing.isEmpty {
+            let block = try output(upscaler.run(["image_state": output(outputs, "image_state"), "hyper_weights": output(outputs, "hyper_weights"),
+                                                 "prompts": Tensor(shape: [passing.count], int64s: passing.map(Int64.init))],
+                                                outputs: ["block_masks"]), "block_masks")
+            logits = SAMMaskLayout.imageOrder(try block.floats(), count: passing.count, grid: grid, tokens: tokens, picking: picked)
+        }
+        let masks = SAMMasks(logits: try Tensor(shape: [passing.count, picked.count, side, side], floats: logits),
+                             iouScores: try Tensor(shape: [passing.count, picked.count],
+                                                   floats: passing.flatMap { prompt in picked.map { all[prompt * tokens + $0] } }))
+        return (masks, passing)
     }
 
     /// The sparse prompt embeddings `[batch, prompts, slots, hidden]` the decoder graph computes (for checks).
