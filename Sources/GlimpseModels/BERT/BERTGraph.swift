@@ -33,11 +33,11 @@ public struct BERTGraph {
         let layout = try SequenceLayout(graph: graph, sequence: ids, hidden: c.hiddenSize, heads: c.numAttentionHeads)
         var hidden = try embeddings(ids: ids, types: types, weights: weights, epsilon: epsilon)
         hidden = layout.flatten(hidden, in: graph)
-        let additiveMask = BERTGraph.additiveMask(mask, in: graph)
+        let keys = AttentionMask.keyPadding(graph.cast(mask, to: .int32))
         let layer = PostNormEncoderLayer(hidden: c.hiddenSize, heads: c.numAttentionHeads, intermediate: c.intermediateSize,
                                          activation: c.hiddenAct, layerNormEpsilon: epsilon)
         for index in 0..<c.numHiddenLayers {
-            hidden = try layer(hidden, prefix: "\(prefix)encoder.layer.\(index)", layout: layout, mask: additiveMask, weights: weights)
+            hidden = try layer(hidden, prefix: "\(prefix)encoder.layer.\(index)", layout: layout, mask: keys, weights: weights)
         }
         let states = layout.unflatten(hidden, in: graph)
         graph.output(states, name: "last_hidden_state", .float, ["batch", "tokens", .fixed(c.hiddenSize)])
@@ -57,12 +57,6 @@ public struct BERTGraph {
         let positions = graph.op("Slice", table, graph.constant([0]), tokens, graph.constant([0]))
         let sum = graph.add(graph.add(words, tokenTypes), positions)
         return try weights.layerNorm(sum, "\(name).LayerNorm", size: c.hiddenSize, epsilon: epsilon)
-    }
-
-    /// `(1 - mask) · float.min`, shaped `[batch, 1, 1, tokens]`, as transformers extends BERT's mask.
-    static func additiveMask(_ mask: GraphValue, in graph: GraphBuilder) -> GraphValue {
-        let inverted = graph.sub(graph.scalar(1), graph.cast(mask, to: .float))
-        return graph.unsqueeze(graph.mul(inverted, graph.scalar(-Float.greatestFiniteMagnitude)), axes: [1, 2])
     }
 
     /// Mean of the states where `mask` is 1, L2-normalised: `[batch, hidden]`.

@@ -27,12 +27,11 @@ public struct CLIPTextGraph {
         let embedded = graph.add(words, graph.op("Slice", table, graph.constant([0]), tokenCount, graph.constant([0])))
 
         let layout = try SequenceLayout(graph: graph, sequence: ids, hidden: c.hiddenSize, heads: c.numAttentionHeads)
-        let mask = causalMask(tokens: tokenCount, in: graph)
         var hidden = layout.flatten(embedded, in: graph)
         let layer = PreNormEncoderLayer(hidden: c.hiddenSize, heads: c.numAttentionHeads, intermediate: c.intermediateSize,
                                         activation: c.hiddenAct, layerNormEpsilon: epsilon)
         for index in 0..<c.numHiddenLayers {
-            hidden = try layer(hidden, prefix: "text_model.encoder.layers.\(index)", layout: layout, mask: mask, weights: weights)
+            hidden = try layer(hidden, prefix: "text_model.encoder.layers.\(index)", layout: layout, mask: .causal, weights: weights)
         }
         let states = layout.unflatten(try weights.layerNorm(hidden, "text_model.final_layer_norm", size: c.hiddenSize, epsilon: epsilon), in: graph)
 
@@ -45,16 +44,5 @@ public struct CLIPTextGraph {
         let features = try weights.linear(pooled, "text_projection", input: c.hiddenSize, output: projectionDim, bias: false)
         graph.output(graph.l2Normalize(features), name: "text_embeds", .float, ["batch", .fixed(projectionDim)])
         return weights
-    }
-
-    /// `[1, 1, tokens, tokens]`: 0 on and below the diagonal, the lowest float above it.
-    private func causalMask(tokens: GraphValue, in graph: GraphBuilder) -> GraphValue {
-        let size = text.maxPositionEmbeddings
-        var values = [Float](repeating: 0, count: size * size)
-        for row in 0..<size {
-            for column in 0..<size where column > row { values[row * size + column] = -Float.greatestFiniteMagnitude }
-        }
-        let full = graph.constant(floats: values, shape: [1, 1, size, size])
-        return graph.op("Slice", full, graph.constant([0, 0]), graph.concat([tokens, tokens], axis: 0), graph.constant([2, 3]))
     }
 }

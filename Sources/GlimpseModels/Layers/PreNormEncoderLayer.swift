@@ -25,10 +25,10 @@ public struct PreNormEncoderLayer {
     ///
     /// - Parameters:
     ///   - x: flat activations `[batch·tokens, hidden]`.
-    ///   - mask: an additive mask broadcastable to `[batch, heads, tokens, tokens]`, or `nil`.
+    ///   - mask: the keys each token attends to (CLIP's text tower is causal).
     /// - Returns: `[batch·tokens, hidden]`.
     public func callAsFunction(
-        _ x: GraphValue, prefix: String, layout: SequenceLayout, mask: GraphValue? = nil, weights: CheckpointWeights
+        _ x: GraphValue, prefix: String, layout: SequenceLayout, mask: AttentionMask = .none, weights: CheckpointWeights
     ) throws -> GraphValue {
         let graph = weights.graph
         let name = { (part: String) in prefix.isEmpty ? part : "\(prefix).\(part)" }
