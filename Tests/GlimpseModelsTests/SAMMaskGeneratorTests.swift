@@ -81,8 +81,11 @@ struct SAMMaskGeneratorTests {
         #expect(passing.logits.shape == [prompts.count, 3, whole.side, whole.side])
         #expect(maxAbsoluteDifference(try passing.logits.floats(), expected) < 1e-5)
         #expect(try passing.iouScores.floats() == prompts.flatMap { scores[(3 * $0)..<(3 * $0 + 3)] })
-        // No threshold: every prompt; a threshold no mask reaches: none, and no upscaling to run.
-        #expect(try fixture.model.multimaskPassing(iouThreshold: 0, for: embedding, points: points).prompts == Array(points.indices))
+        // No threshold: every prompt, upscaled in more than one run; a threshold no mask reaches: none,
+        // and no upscaling to run.
+        let all = try fixture.model.multimaskPassing(iouThreshold: 0, for: embedding, points: points)
+        #expect(all.prompts == Array(points.indices) && points.count > SAMModel.upscalingRunSize)
+        #expect(maxAbsoluteDifference(try all.masks.logits.floats(), logits) < 1e-5)
         let none = try fixture.model.multimaskPassing(iouThreshold: best.max()! + 1, for: embedding, points: points)
         #expect(none.prompts.isEmpty && none.masks.logits.shape == [0, 3, whole.side, whole.side])
     }
@@ -145,6 +148,17 @@ struct SAMMaskMeasurerTests {
         }
     }
 
+    /// Noise, as random weights give: nearly every block straddles the thresholds and is upscaled.
+    private func noisyLogits(side: Int, seed: UInt64) -> [Float] {
+        var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
+        return (0..<(side * side)).map { _ in
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return Float(state >> 40) / Float(1 << 24) * 6 - 3
+        }
+    }
+
     @Test("stability, area, box and run lengths equal those of the full upscale", arguments: [
         SAMImageGeometry(originalHeight: 150, originalWidth: 200, inputSize: 256),
         SAMImageGeometry(originalHeight: 301, originalWidth: 113, inputSize: 256),
@@ -153,8 +167,9 @@ struct SAMMaskMeasurerTests {
     func matchesFullUpscale(geometry: SAMImageGeometry) {
         let side = geometry.inputSize / 4
         let measurer = SAMMaskMeasurer(side: side, geometry: geometry)
-        for seed in 0..<4 {
-            let values = logits(side: side, seed: seed)
+        // Noise first: a smooth mask measured after it must not read the noise's leftover values.
+        let cases = (1...2).map { noisyLogits(side: side, seed: $0) } + (0..<4).map { logits(side: side, seed: $0) }
+        for values in cases {
             let full = values.withUnsafeBufferPointer { SAMMaskResize.toOriginal($0, side: side, geometry: geometry) }
             let measured = values.withUnsafeBufferPointer {
                 measurer.measure($0, threshold: 0, offset: 1, accept: { _ in true })

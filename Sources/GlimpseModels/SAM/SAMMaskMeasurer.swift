@@ -7,7 +7,10 @@
 /// side of a threshold, every pixel of the block does too and is counted without computing it. Only
 /// blocks that straddle a threshold (the mask's edge) are upscaled, with exactly the arithmetic of the
 /// full upscale (``SAMMaskResize``), so the counts, box and run lengths are the same.
-struct SAMMaskMeasurer {
+///
+/// One measurer serves one mask at a time: it keeps its working planes from mask to mask, so measuring
+/// hundreds of masks does not fault in fresh memory for each.
+final class SAMMaskMeasurer {
     let side: Int
     let height: Int
     let width: Int
@@ -16,6 +19,9 @@ struct SAMMaskMeasurer {
     /// Original rows (columns) of each block, and the low-resolution rows (columns) the block reads.
     private let rowBlocks: [(pixels: Range<Int>, cells: ClosedRange<Int>)]
     private let columnBlocks: [(pixels: Range<Int>, cells: ClosedRange<Int>)]
+    /// Upscaled values at the original size, written only for blocks some threshold leaves undecided.
+    private var values: [Float]
+    private let blockScratch: BlockScratch
 
     /// What a mask looks like at the original resolution.
     struct Measurement {
@@ -29,13 +35,20 @@ struct SAMMaskMeasurer {
         self.side = side
         height = g.originalHeight
         width = g.originalWidth
-        rows1 = SAMMaskResize.Taps(input: side, output: g.inputSize)
-        columns1 = SAMMaskResize.Taps(input: side, output: g.inputSize)
-        rows2 = SAMMaskResize.Taps(input: g.resizedHeight, output: g.originalHeight)
-        columns2 = SAMMaskResize.Taps(input: g.resizedWidth, output: g.originalWidth)
-        rowBlocks = Self.blocks(first: rows1, second: rows2, count: g.originalHeight, cellsPerBlock: cellsPerBlock)
-        columnBlocks = Self.blocks(first: columns1, second: columns2, count: g.originalWidth, cellsPerBlock: cellsPerBlock)
+        let rows1 = SAMMaskResize.Taps(input: side, output: g.inputSize)
+        let columns1 = SAMMaskResize.Taps(input: side, output: g.inputSize)
+        let rows2 = SAMMaskResize.Taps(input: g.resizedHeight, output: g.originalHeight)
+        let columns2 = SAMMaskResize.Taps(input: g.resizedWidth, output: g.originalWidth)
+        (self.rows1, self.columns1, self.rows2, self.columns2) = (rows1, columns1, rows2, columns2)
+        let rowBlocks = Self.blocks(first: rows1, second: rows2, count: g.originalHeight, cellsPerBlock: cellsPerBlock)
+        let columnBlocks = Self.blocks(first: columns1, second: columns2, count: g.originalWidth, cellsPerBlock: cellsPerBlock)
+        (self.rowBlocks, self.columnBlocks) = (rowBlocks, columnBlocks)
+        values = [Float](repeating: 0, count: g.originalHeight * g.originalWidth)
+        blockScratch = BlockScratch(rowBlocks: rowBlocks.map { Self.reads($0.pixels, first: rows1, second: rows2) },
+                                    columnBlocks: columnBlocks.map { (Self.reads($0.pixels, first: columns1, second: columns2), $0.pixels) })
     }
+
+    deinit { blockScratch.deallocate() }
 
     /// Groups consecutive output indices whose first low-resolution cell falls in the same run of
     /// `cellsPerBlock` cells; each group reads the cells from its first lower tap to its last upper tap.
@@ -82,43 +95,75 @@ struct SAMMaskMeasurer {
         return states
     }
 
+    /// The input-frame rows (columns) a block of original rows (columns) reads, and the low-resolution
+    /// rows (columns) those read.
+    private static func reads(_ pixels: Range<Int>, first: SAMMaskResize.Taps, second: SAMMaskResize.Taps)
+        -> (frame: ClosedRange<Int>, cells: ClosedRange<Int>) {
+        let frame = second.lower[pixels.lowerBound]...second.upper[pixels.upperBound - 1]
+        return (frame, first.lower[frame.lowerBound]...first.upper[frame.upperBound])
+    }
+
+    /// The intermediate planes of one block's upscale, large enough for any block.
+    private struct BlockScratch {
+        let horizontal1: UnsafeMutablePointer<Float>
+        let stage1: UnsafeMutablePointer<Float>
+        let horizontal2: UnsafeMutablePointer<Float>
+
+        init(rowBlocks: [(frame: ClosedRange<Int>, cells: ClosedRange<Int>)],
+             columnBlocks: [(reads: (frame: ClosedRange<Int>, cells: ClosedRange<Int>), pixels: Range<Int>)]) {
+            let cells = rowBlocks.map(\.cells.count).max() ?? 0, rows = rowBlocks.map(\.frame.count).max() ?? 0
+            let columns = columnBlocks.map(\.reads.frame.count).max() ?? 0, pixels = columnBlocks.map(\.pixels.count).max() ?? 0
+            let sizes = [cells * columns, rows * columns, rows * pixels]
+            horizontal1 = .allocate(capacity: sizes.reduce(0, +))
+            stage1 = horizontal1 + sizes[0]
+            horizontal2 = stage1 + sizes[1]
+        }
+
+        func deallocate() { horizontal1.deallocate() }
+    }
+
     /// Upscales the pixels of block (`i`, `j`) into `out` (row-major, original size), separably and with
     /// the same arithmetic as the full upscale.
-    private func upscaleBlock(_ logits: UnsafeBufferPointer<Float>, _ i: Int, _ j: Int, into out: UnsafeMutableBufferPointer<Float>) {
+    private func upscaleBlock(_ logits: UnsafeBufferPointer<Float>, _ i: Int, _ j: Int, scratch: BlockScratch,
+                              into out: UnsafeMutableBufferPointer<Float>) {
         let ys = rowBlocks[i].pixels, xs = columnBlocks[j].pixels
-        let rs = rows2.lower[ys.lowerBound]...rows2.upper[ys.upperBound - 1]  // input-frame rows read
-        let cs = columns2.lower[xs.lowerBound]...columns2.upper[xs.upperBound - 1]  // input-frame columns read
-        let lows = rows1.lower[rs.lowerBound]...rows1.upper[rs.upperBound]  // low-resolution rows read
+        let (rs, lows) = Self.reads(ys, first: rows1, second: rows2)  // input-frame and low-resolution rows read
+        let cs = Self.reads(xs, first: columns1, second: columns2).frame  // input-frame columns read
+        let width1 = cs.count, width2 = xs.count
         // Stage 1, width pass: low-resolution rows × input-frame columns.
-        var horizontal1 = [Float](repeating: 0, count: lows.count * cs.count)
+        let horizontal1 = scratch.horizontal1
         for (a, low) in lows.enumerated() {
+            let row = low * side, line = a * width1
             for (b, c) in cs.enumerated() {
-                horizontal1[a * cs.count + b] = logits[low * side + columns1.lower[c]] * columns1.lowerWeight[c]
-                    + logits[low * side + columns1.upper[c]] * columns1.upperWeight[c]
+                horizontal1[line + b] = logits[row + columns1.lower[c]] * columns1.lowerWeight[c]
+                    + logits[row + columns1.upper[c]] * columns1.upperWeight[c]
             }
         }
         // Stage 1, height pass: input-frame rows × columns.
-        var stage1 = [Float](repeating: 0, count: rs.count * cs.count)
+        let stage1 = scratch.stage1
         for (a, r) in rs.enumerated() {
-            let top = (rows1.lower[r] - lows.lowerBound) * cs.count, bottom = (rows1.upper[r] - lows.lowerBound) * cs.count
-            for b in 0..<cs.count {
-                stage1[a * cs.count + b] = horizontal1[top + b] * rows1.lowerWeight[r] + horizontal1[bottom + b] * rows1.upperWeight[r]
-            }
+            let top = horizontal1 + (rows1.lower[r] - lows.lowerBound) * width1
+            let bottom = horizontal1 + (rows1.upper[r] - lows.lowerBound) * width1
+            let (upperWeight, lowerWeight) = (rows1.upperWeight[r], rows1.lowerWeight[r])
+            let line = stage1 + a * width1
+            for b in 0..<width1 { line[b] = top[b] * lowerWeight + bottom[b] * upperWeight }
         }
         // Stage 2, width pass: input-frame rows × original columns.
-        var horizontal2 = [Float](repeating: 0, count: rs.count * xs.count)
+        let horizontal2 = scratch.horizontal2
         for a in 0..<rs.count {
+            let source = a * width1 - cs.lowerBound, line = horizontal2 + a * width2
             for (b, x) in xs.enumerated() {
-                horizontal2[a * xs.count + b] = stage1[a * cs.count + columns2.lower[x] - cs.lowerBound] * columns2.lowerWeight[x]
-                    + stage1[a * cs.count + columns2.upper[x] - cs.lowerBound] * columns2.upperWeight[x]
+                line[b] = stage1[source + columns2.lower[x]] * columns2.lowerWeight[x]
+                    + stage1[source + columns2.upper[x]] * columns2.upperWeight[x]
             }
         }
         // Stage 2, height pass.
         for y in ys {
-            let top = (rows2.lower[y] - rs.lowerBound) * xs.count, bottom = (rows2.upper[y] - rs.lowerBound) * xs.count
-            for (b, x) in xs.enumerated() {
-                out[y * width + x] = horizontal2[top + b] * rows2.lowerWeight[y] + horizontal2[bottom + b] * rows2.upperWeight[y]
-            }
+            let top = horizontal2 + (rows2.lower[y] - rs.lowerBound) * width2
+            let bottom = horizontal2 + (rows2.upper[y] - rs.lowerBound) * width2
+            let (upperWeight, lowerWeight) = (rows2.upperWeight[y], rows2.lowerWeight[y])
+            let line = out.baseAddress! + y * width + xs.lowerBound
+            for b in 0..<width2 { line[b] = top[b] * lowerWeight + bottom[b] * upperWeight }
         }
     }
 
@@ -144,12 +189,10 @@ struct SAMMaskMeasurer {
     /// of the mask `logit > threshold` at the original resolution.
     func measure(_ logits: UnsafeBufferPointer<Float>, threshold: Float, offset: Float, accept: (Float) -> Bool) -> Measurement? {
         let states = classify(logits, thresholds: [threshold - offset, threshold, threshold + offset])
-        // Upscaled values, written only for blocks that some threshold leaves undecided.
-        var scratch = [Float](unsafeUninitializedCapacity: height * width) { _, count in count = height * width }
-        return scratch.withUnsafeMutableBufferPointer { values -> Measurement? in
+        return values.withUnsafeMutableBufferPointer { values -> Measurement? in
             for i in rowBlocks.indices {
                 for j in columnBlocks.indices where states.contains(where: { $0[i * columnBlocks.count + j] == 2 }) {
-                    upscaleBlock(logits, i, j, into: values)
+                    upscaleBlock(logits, i, j, scratch: blockScratch, into: values)
                 }
             }
             let outer = count(values, states: states[0], threshold: threshold - offset)
