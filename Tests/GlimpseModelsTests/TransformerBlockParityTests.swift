@@ -45,10 +45,11 @@ struct TransformerBlockParityTests {
         #expect(maxAbsoluteDifference(output, try reference.floats("output")) > 1e-3)
     }
 
-    @Test("the result is the same without pre-packing and without graph optimisation")
+    @Test("the result is the same without pre-packing, graph optimisation, arena and memory patterns")
     func optionsDoNotChangeResults() throws {
         var options = SessionOptions(intraOpThreads: 1, optimization: .disabled, prepacking: false)
         options.memoryArena = false
+        options.memoryPattern = false
         let (output, reference) = try run(activation: .quickGELU, options: options)
         #expect(maxAbsoluteDifference(output, try reference.floats("output")) < 1e-5)
     }

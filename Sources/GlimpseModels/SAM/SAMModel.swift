@@ -29,7 +29,12 @@ public final class SAMModel: Sendable {
     private let tokenDecoder: InferenceSession
     private let upscaler: InferenceSession
 
+    /// Memory patterns are off in SAM's sessions: the decoders see a different number of prompts in
+    /// most runs, and a planned block per shape made the first runs of a process fault in gigabytes of
+    /// fresh memory (see BENCHMARKS.md).
     public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions()) throws {
+        var options = options
+        options.memoryPattern = false
         let folder = try ModelDirectory(url: directory)
         configuration = try folder.configuration(SAMConfiguration.self)
         let checkpoint = try SafeTensorsCheckpoint(directory: directory)
@@ -40,6 +45,10 @@ public final class SAMModel: Sendable {
         tokenDecoder = try InferenceSession(runtime: runtime, weights: graphs.build(checkpoint: checkpoint, part: .tokens), options: options)
         upscaler = try InferenceSession(runtime: runtime, weights: graphs.buildUpscaling(checkpoint: checkpoint), options: options)
     }
+
+    /// The most prompts one run of the upscaling takes: its activations are tens of megabytes per
+    /// prompt at full size (`[prompts, 32, 256, 256]` alone is 8 MB each).
+    static let upscalingRunSize = 16
 
     /// Side of the model's square input (`vision_config.image_size`, 1024).
     public var inputSize: Int { configuration.visionConfig.imageSize }
@@ -100,6 +109,8 @@ public final class SAMModel: Sendable {
     /// predicted IoU is above `iouThreshold` (every prompt when it is 0 or less): the others would be
     /// dropped unseen by mask generation, and the upscaling is about half of the decoder's work.
     ///
+    /// The upscaling runs on at most ``upscalingRunSize`` prompts at a time.
+    ///
     /// - Returns: the masks and scores of those prompts, in order, and their indices in `points`.
     func multimaskPassing(iouThreshold: Float, for embedding: Tensor, points: [SAMPoint]) throws -> (masks: SAMMasks, prompts: [Int]) {
         guard embedding.shape.first == 1 else { throw SAMError.badTensor("image_embeddings", embedding.shape) }
@@ -114,11 +125,12 @@ public final class SAMModel: Sendable {
         }
         let grid = configuration.promptEncoderConfig.imageEmbeddingSize, side = 4 * grid
         var logits: [Float] = []
-        if !passing.isEmpty {
+        for start in stride(from: 0, to: passing.count, by: Self.upscalingRunSize) {
+            let run = Array(passing[start..<min(start + Self.upscalingRunSize, passing.count)])
             let block = try output(upscaler.run(["image_state": output(outputs, "image_state"), "hyper_weights": output(outputs, "hyper_weights"),
-                                                 "prompts": Tensor(shape: [passing.count], int64s: passing.map(Int64.init))],
+                                                 "prompts": Tensor(shape: [run.count], int64s: run.map(Int64.init))],
                                                 outputs: ["block_masks"]), "block_masks")
-            logits = SAMMaskLayout.imageOrder(try block.floats(), count: passing.count, grid: grid, tokens: tokens, picking: picked)
+            logits += SAMMaskLayout.imageOrder(try block.floats(), count: run.count, grid: grid, tokens: tokens, picking: picked)
         }
         let masks = SAMMasks(logits: try Tensor(shape: [passing.count, picked.count, side, side], floats: logits),
                              iouScores: try Tensor(shape: [passing.count, picked.count],

@@ -23,6 +23,10 @@ public struct SessionOptions: Sendable {
     public var prepacking: Bool = true
     /// ONNX Runtime's arena allocator for activations.
     public var memoryArena: Bool = true
+    /// ONNX Runtime's memory patterns: after the first run with a set of input shapes, later runs with
+    /// those shapes take all their activations as one planned block. Each new set of shapes plans and
+    /// allocates a new block, so graphs whose shapes change from run to run are better off without.
+    public var memoryPattern: Bool = true
     /// The folder that external-data initializers are resolved against (the model folder).
     public var externalDataFolder: URL?
     /// Values for symbolic dimensions known in advance, for example `["batch": 1]`.
@@ -56,6 +60,7 @@ public struct SessionOptions: Sendable {
             try api.check(api.setSessionGraphOptimizationLevel(handle, optimization.rawValue), "SetSessionGraphOptimizationLevel")
             try api.check(api.setSessionLogSeverityLevel(handle, 3), "SetSessionLogSeverityLevel")
             if !memoryArena { try api.check(api.disableCpuMemArena(handle), "DisableCpuMemArena") }
+            if !memoryPattern { try api.check(api.disableMemPattern(handle), "DisableMemPattern") }
             var entries = configEntries
             if !prepacking { entries["session.disable_prepacking"] = "1" }
             if let folder = externalDataFolder {
