@@ -36,6 +36,10 @@ struct SAMBenchmark {
     var runs: Int
     var encoderRuns: Int
     var generate = true
+    /// Keep the generator's IoU and stability filters. Off, every mask of every prompt is measured at
+    /// full resolution (what random weights' noisy logits cost at most; real SAM's IoU filter drops most).
+    var filters = true
+    var pointsPerSide = 32
     var dump: URL?
     var prompts = 64
 
@@ -70,7 +74,13 @@ struct SAMBenchmark {
 
         let generateStart = ContinuousClock.now
         let geometry = SAMImageGeometry(originalHeight: size, originalWidth: size, inputSize: size)
-        let generated = generate ? try model.generateMasks(embedding: embedding, geometry: geometry) : []
+        var options = SAMMaskGenerationOptions()
+        options.pointsPerSide = pointsPerSide
+        if !filters {
+            options.predictedIoUThreshold = 0
+            options.stabilityScoreThreshold = 0
+        }
+        let generated = generate ? try model.generateMasks(embedding: embedding, geometry: geometry, options: options) : []
         let generateTime = generate ? milliseconds(ContinuousClock.now - generateStart) : 0
 
         encoderTimes.sort()

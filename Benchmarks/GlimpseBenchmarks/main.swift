@@ -16,7 +16,8 @@ import GlimpseRuntime
 //   GlimpseBenchmarks describe BENCH_MODELS TEST_DATA PHOTO [--threads N] [--runs N] [--regions N] [--sam-filters on|off]
 //                              [--points-per-side N]
 //   GlimpseBenchmarks index-scale [--count N] [--dimension N] [--queries N] [--minilm DIR [--clip DIR]]
-//   GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--dump DIR]
+//   GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--filters on|off]
+//                         [--points-per-side N] [--dump DIR]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, default value: String) -> String {
@@ -90,6 +91,8 @@ case ("sam", let model?):
                                   runs: Int(option("--runs", default: "10")) ?? 10,
                                   encoderRuns: Int(option("--encoder-runs", default: "3")) ?? 3,
                                   generate: option("--generate", default: "on") == "on",
+                                  filters: option("--filters", default: "on") == "on",
+                                  pointsPerSide: Int(option("--points-per-side", default: "32")) ?? 32,
                                   dump: arguments.firstIndex(of: "--dump").map { _ in
                                       URL(filePath: option("--dump", default: ""), directoryHint: .isDirectory)
                                   }).run()
@@ -106,7 +109,8 @@ default:
                                                [--data random|clustered|duplicates] [--compact-file PATH] [--recall-queries N]
                GlimpseBenchmarks describe BENCH_MODELS TEST_DATA PHOTO [--threads N] [--runs N] [--regions N] [--sam-filters on|off] [--points-per-side N]
                GlimpseBenchmarks index-scale [--count N] [--dimension N] [--queries N] [--minilm DIR [--clip DIR]]
-               GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--dump DIR]
+               GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--filters on|off]
+                                     [--points-per-side N] [--dump DIR]
 
         """.utf8))
     exit(2)
