@@ -125,6 +125,7 @@ public final class SAMModel: Sendable {
         }
         let grid = configuration.promptEncoderConfig.imageEmbeddingSize, side = 4 * grid
         var logits: [Float] = []
+        logits.reserveCapacity(passing.count * picked.count * side * side)
         for start in stride(from: 0, to: passing.count, by: Self.upscalingRunSize) {
             let run = Array(passing[start..<min(start + Self.upscalingRunSize, passing.count)])
             let block = try output(upscaler.run(["image_state": output(outputs, "image_state"), "hyper_weights": output(outputs, "hyper_weights"),
