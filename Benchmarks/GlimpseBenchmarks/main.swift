@@ -8,7 +8,7 @@ import GlimpseRuntime
 //   GlimpseBenchmarks encoder MODEL_DIR [--prepacking on|off] [--weights lend|external] [--threads N] [--runs N]
 //   GlimpseBenchmarks sentences MODEL_DIR [--threads N] [--count N]
 //   GlimpseBenchmarks image JPEG_FILE [--runs N]
-//   GlimpseBenchmarks clip MODEL_DIR [--threads N] [--runs N]
+//   GlimpseBenchmarks clip MODEL_DIR [--threads N] [--runs N] [--sweep]
 //   GlimpseBenchmarks blip MODEL_DIR [--threads N] [--runs N]
 //   GlimpseBenchmarks tokenizers CLIP_BPE_DIR BERT_VOCAB_TXT [--count N]
 //   GlimpseBenchmarks vector-search [--rows N] [--dimension N] [--k N] [--threads N] [--runs N]
@@ -42,6 +42,10 @@ case ("sentences", let model?):
         modelDirectory: URL(filePath: model, directoryHint: .isDirectory),
         threads: threads, count: Int(option("--count", default: "1000")) ?? 1000
     ).run()
+    print(String(decoding: try encoder.encode(result), as: UTF8.self))
+case ("clip", let model?) where arguments.contains("--sweep"):
+    let result = try CLIPBatchSweep(modelDirectory: URL(filePath: model, directoryHint: .isDirectory), threads: threads,
+                                    rounds: Int(option("--runs", default: "5")) ?? 5).run()
     print(String(decoding: try encoder.encode(result), as: UTF8.self))
 case ("clip", let model?):
     let result = try CLIPBenchmark(modelDirectory: URL(filePath: model, directoryHint: .isDirectory), threads: threads,
@@ -102,7 +106,7 @@ default:
         usage: GlimpseBenchmarks encoder MODEL_DIR [--prepacking on|off] [--weights lend|external] [--threads N] [--runs N]
                GlimpseBenchmarks sentences MODEL_DIR [--threads N] [--count N]
                GlimpseBenchmarks image JPEG_FILE [--runs N]
-               GlimpseBenchmarks clip MODEL_DIR [--threads N] [--runs N]
+               GlimpseBenchmarks clip MODEL_DIR [--threads N] [--runs N] [--sweep]
                GlimpseBenchmarks blip MODEL_DIR [--threads N] [--runs N]
                GlimpseBenchmarks tokenizers CLIP_BPE_DIR BERT_VOCAB_TXT [--count N]
                GlimpseBenchmarks vector-search [--rows N] [--dimension N] [--k N] [--threads N] [--runs N]

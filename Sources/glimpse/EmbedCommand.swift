@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GlimpseImage
 import GlimpseModels
 import GlimpseRuntime
 
@@ -30,13 +31,24 @@ struct EmbedImageCommand: AsyncParsableCommand {
     func run() async throws {
         let model = try await clip.load()
         var failed = 0
-        for file in files {
-            do {
-                let vector = try model.embed(contentsOf: [URL(filePath: file)]).floats()
-                print(json ? try EmbeddingOutput.json(file: file, vector: vector) : EmbeddingOutput.plain(text: file, vector: vector))
-            } catch {
-                failed += 1
-                FileHandle.standardError.write(Data("glimpse: \(file): \(error.localizedDescription)\n".utf8))
+        // Files are decoded one by one (a broken file is reported and skipped) and embedded a run of
+        // `batching.images` at a time; the vectors are printed in the order of the files.
+        for start in stride(from: 0, to: files.count, by: model.batching.images) {
+            var decoded: [(file: String, image: RGBImage)] = []
+            for file in files[start..<min(start + model.batching.images, files.count)] {
+                do {
+                    decoded.append((file, try ImageDecoder.decode(contentsOf: URL(filePath: file))))
+                } catch {
+                    failed += 1
+                    FileHandle.standardError.write(Data("glimpse: \(file): \(error.localizedDescription)\n".utf8))
+                }
+            }
+            guard !decoded.isEmpty else { continue }
+            let embeddings = try model.embed(images: decoded.map(\.image))
+            let width = embeddings.shape[1], values = try embeddings.floats()
+            for (row, item) in decoded.enumerated() {
+                let vector = Array(values[(row * width)..<((row + 1) * width)])
+                print(json ? try EmbeddingOutput.json(file: item.file, vector: vector) : EmbeddingOutput.plain(text: item.file, vector: vector))
             }
         }
         if failed > 0 { throw ExitCode(1) }

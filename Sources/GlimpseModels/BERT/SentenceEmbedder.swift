@@ -28,21 +28,18 @@ public final class SentenceEmbedder: Sendable {
     /// Texts are batched longest first, as sentence-transformers' `encode` does, so that a batch pads
     /// its texts to similar lengths; padding is masked, so the order does not change the vectors.
     public func embed(_ texts: [String]) throws -> [[Float]] {
-        let order = texts.count <= 1 ? Array(texts.indices)
-            : texts.indices.map { ($0, tokenizer.encode(texts[$0]).count) }.sorted { $0.1 > $1.1 }.map(\.0)
-        var vectors = [[Float]](repeating: [], count: texts.count)
         let width = model.configuration.hiddenSize
-        for start in stride(from: 0, to: order.count, by: batchSize) {
-            let rows = order[start..<min(start + batchSize, order.count)]
-            let batch = tokenizer.encodeBatch(rows.map { texts[$0] }, truncation: .maxLength(maxSequenceLength), padding: .longest)
+        var rows = RowsInInputOrder(count: texts.count, width: width)
+        let batches = LengthSortedBatches(texts, tokenizer: tokenizer, truncation: .maxLength(maxSequenceLength), size: batchSize)
+        for batch in batches.batches {
+            let tokens = batch.tokens
             let output = try model(
-                inputIDs: Tensor(shape: batch.shape, int64s: batch.flatIds),
-                attentionMask: Tensor(shape: batch.shape, int64s: batch.flatAttentionMask),
-                tokenTypeIDs: Tensor(shape: batch.shape, int64s: batch.flatTokenTypeIds))
-            let flat = try output.sentenceEmbedding.floats()
-            for (row, index) in rows.enumerated() { vectors[index] = Array(flat[(row * width)..<((row + 1) * width)]) }
+                inputIDs: Tensor(shape: tokens.shape, int64s: tokens.flatIds),
+                attentionMask: Tensor(shape: tokens.shape, int64s: tokens.flatAttentionMask),
+                tokenTypeIDs: Tensor(shape: tokens.shape, int64s: tokens.flatTokenTypeIds))
+            rows.place(try output.sentenceEmbedding.floats(), at: batch.indices)
         }
-        return vectors
+        return (0..<texts.count).map { Array(rows.values[($0 * width)..<(($0 + 1) * width)]) }
     }
 
     private static func maxSequenceLength(in directory: URL) throws -> Int? {

@@ -15,6 +15,24 @@ public final class CLIPModel: Sendable {
         case text
     }
 
+    /// How many images or texts one run of a tower takes when a list is embedded.
+    ///
+    /// Lists are cut into runs of at most these sizes: a long list never becomes one huge batch (all its
+    /// decoded pictures and activations in memory at once), and a short one still runs as one batch.
+    /// Texts are grouped longest first, so each run pads little. The defaults come from
+    /// `GlimpseBenchmarks clip MODEL --sweep` (BENCHMARKS.md): on 2 cores ViT-B/32 costs about the same
+    /// per image from 4 images up, and the text tower per text from 16 texts up.
+    public struct Batching: Sendable, Equatable {
+        public var images: Int
+        public var texts: Int
+
+        public init(images: Int = 8, texts: Int = 64) {
+            precondition(images > 0 && texts > 0, "a run holds at least one input")
+            self.images = images
+            self.texts = texts
+        }
+    }
+
     public enum Error: Swift.Error, LocalizedError, Equatable {
         case visionTowerNotLoaded
         public var errorDescription: String? {
@@ -31,12 +49,16 @@ public final class CLIPModel: Sendable {
     public let tokenizer: CLIPTokenizer?
     /// `CLIPImageProcessor`'s steps from `preprocessor_config.json` (its defaults when the folder has none).
     public let preprocessing: ImagePreprocessing
+    /// The run sizes of ``embed(images:)``, ``embed(contentsOf:)`` and ``embed(texts:)``.
+    public let batching: Batching
     private let vision: InferenceSession?
     private let text: InferenceSession
 
-    public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions(), towers: Towers = .both) throws {
+    public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions(), towers: Towers = .both,
+                batching: Batching = Batching()) throws {
         let folder = try ModelDirectory(url: directory)
         self.directory = directory
+        self.batching = batching
         configuration = try folder.configuration(CLIPConfiguration.self)
         let checkpoint = try SafeTensorsCheckpoint(directory: directory)
         let scale = try checkpoint.floats("logit_scale")
@@ -61,34 +83,55 @@ public final class CLIPModel: Sendable {
         text = try InferenceSession(runtime: runtime, weights: CLIPTextGraph(configuration: configuration).build(checkpoint: checkpoint), options: options)
     }
 
-    /// L2-normalised image embeddings `[batch, projectionDim]` for preprocessed pixels `[batch, 3, size, size]`.
+    /// L2-normalised image embeddings `[batch, projectionDim]` for preprocessed pixels `[batch, 3, size, size]`,
+    /// in one run of the vision tower.
     public func embed(pixelValues: Tensor) throws -> Tensor {
         guard let vision else { throw Error.visionTowerNotLoaded }
         return try output(vision.run(["pixel_values": pixelValues]), "image_embeds")
     }
 
-    /// L2-normalised embeddings `[images, projectionDim]` of decoded pictures of any size.
+    /// L2-normalised embeddings `[images, projectionDim]` of decoded pictures of any size, in runs of
+    /// at most `batching.images`.
     public func embed(images: [RGBImage]) throws -> Tensor {
-        try embed(pixelValues: ImagePreprocessor(preprocessing)(images).pixelValues)
+        try embedInRuns(count: images.count) { range in Array(images[range]) }
     }
 
-    /// L2-normalised embeddings `[files, projectionDim]` of image files (decoded, upright, preprocessed).
+    /// L2-normalised embeddings `[files, projectionDim]` of image files (decoded, upright, preprocessed),
+    /// decoded one run of `batching.images` at a time so that a long list never sits in memory whole.
     public func embed(contentsOf urls: [URL]) throws -> Tensor {
-        try embed(images: urls.map { try ImageDecoder.decode(contentsOf: $0) })
+        try embedInRuns(count: urls.count) { range in try urls[range].map { try ImageDecoder.decode(contentsOf: $0) } }
     }
 
-    /// L2-normalised text embeddings `[batch, projectionDim]` for token ids `[batch, tokens]`.
+    /// L2-normalised text embeddings `[batch, projectionDim]` for token ids `[batch, tokens]`, in one run.
     public func embed(inputIDs: Tensor) throws -> Tensor {
         try output(text.run(["input_ids": inputIDs]), "text_embeds")
     }
 
-    /// L2-normalised embeddings `[texts, projectionDim]` of `texts`, cut to the context length (77).
+    /// L2-normalised embeddings `[texts, projectionDim]` of `texts`, cut to the context length (77), in
+    /// runs of at most `batching.texts` grouped by length (the order of the rows is that of `texts`).
     public func embed(texts: [String]) throws -> Tensor {
         guard let tokenizer else {
             throw ModelsError.missingFiles(["vocab.json", "merges.txt"], directory: directory, modelType: "clip")
         }
-        let batch = tokenizer.encodeBatch(texts, truncation: .modelMaxLength, padding: .longest)
-        return try embed(inputIDs: Tensor(shape: batch.shape, int64s: batch.flatIds))
+        var rows = RowsInInputOrder(count: texts.count, width: configuration.projectionDim)
+        for batch in LengthSortedBatches(texts, tokenizer: tokenizer, truncation: .modelMaxLength, size: batching.texts).batches {
+            let tokens = batch.tokens
+            rows.place(try embed(inputIDs: Tensor(shape: tokens.shape, int64s: tokens.flatIds)).floats(), at: batch.indices)
+        }
+        return try Tensor(shape: [texts.count, configuration.projectionDim], floats: rows.values)
+    }
+
+    /// Embeds `count` images in runs of at most `batching.images`; `images(range)` supplies each run's pictures.
+    private func embedInRuns(count: Int, _ images: (Range<Int>) throws -> [RGBImage]) throws -> Tensor {
+        guard vision != nil else { throw Error.visionTowerNotLoaded }
+        var rows = RowsInInputOrder(count: count, width: configuration.projectionDim)
+        let preprocessor = ImagePreprocessor(preprocessing)
+        for start in stride(from: 0, to: count, by: batching.images) {
+            let range = start..<min(start + batching.images, count)
+            let pixels = try preprocessor(images(range)).pixelValues
+            rows.place(try embed(pixelValues: pixels).floats(), at: Array(range))
+        }
+        return try Tensor(shape: [count, configuration.projectionDim], floats: rows.values)
     }
 
     /// The founding document's ranking: softmax over `logitScale · cosine` of one image against `texts`.
