@@ -33,9 +33,10 @@ struct SAMParityTests {
         #expect(maxAbsoluteDifference(try embeddings.floats(), try fixture.reference.floats("image_embeddings")) < 1e-4)
     }
 
-    @Test("image embeddings within 1e-4 with windows that need padding and no qkv bias")
-    func paddedWindows() throws {
-        let fixture = try SAMFixture("tiny-sam-padded")
+    @Test("image embeddings within 1e-4 with windows that need padding, without and with a qkv bias",
+          arguments: ["tiny-sam-padded", "tiny-sam-padded-bias"])
+    func paddedWindows(fixtureName: String) throws {
+        let fixture = try SAMFixture(fixtureName)
         #expect(fixture.model.configuration.visionConfig.windowSize == 3)
         let embeddings = try fixture.model.imageEmbedding(pixelValues: fixture.floats("pixel_values"))
         #expect(embeddings.shape == [1, 16, 8, 8])
