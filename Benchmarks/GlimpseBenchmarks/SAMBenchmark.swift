@@ -14,7 +14,7 @@ import GlimpseRuntime
 ///
 /// With `--encoder-runs 0` the encoder's time is its warm-up run; `--generate off` skips the generation.
 /// `--dump DIR` also writes both graphs (`sam_vision.onnx`, `sam_mask_decoder.onnx`, weights as external
-/// data pointing at `model.safetensors`, linked into DIR) for profiling them outside Swift.
+/// data pointing at `model.safetensors`, hard-linked or copied into DIR) for profiling them outside Swift.
 struct SAMBenchmark {
     struct Result: Encodable {
         var threads: Int
@@ -96,12 +96,7 @@ struct SAMBenchmark {
 
     /// Writes both graphs with external-data weights next to a link to the checkpoint.
     private func dumpGraphs(to folder: URL) throws {
-        let files = FileManager.default
-        try files.createDirectory(at: folder, withIntermediateDirectories: true)
-        let link = folder.appending(path: "model.safetensors")
-        if !files.fileExists(atPath: link.path) {
-            try files.createSymbolicLink(at: link, withDestinationURL: modelDirectory.appending(path: "model.safetensors").standardizedFileURL)
-        }
+        try placeWeights(of: modelDirectory, in: folder)
         let configuration = try ModelDirectory(url: modelDirectory).configuration(SAMConfiguration.self)
         let checkpoint = try SafeTensorsCheckpoint(directory: modelDirectory)
         let vision = try SAMVisionGraph(configuration: configuration).build(checkpoint: checkpoint)

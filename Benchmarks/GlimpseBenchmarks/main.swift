@@ -9,7 +9,7 @@ import GlimpseRuntime
 //   GlimpseBenchmarks sentences MODEL_DIR [--threads N] [--count N]
 //   GlimpseBenchmarks image JPEG_FILE [--runs N]
 //   GlimpseBenchmarks clip MODEL_DIR [--threads N] [--runs N] [--sweep]
-//   GlimpseBenchmarks blip MODEL_DIR [--threads N] [--runs N]
+//   GlimpseBenchmarks blip MODEL_DIR [--threads N] [--runs N] [--phases [--images N] [--dump DIR]]
 //   GlimpseBenchmarks tokenizers CLIP_BPE_DIR BERT_VOCAB_TXT [--count N]
 //   GlimpseBenchmarks vector-search [--rows N] [--dimension N] [--k N] [--threads N] [--runs N]
 //                                   [--data random|clustered|duplicates] [--compact-file PATH] [--recall-queries N]
@@ -50,6 +50,13 @@ case ("clip", let model?) where arguments.contains("--sweep"):
 case ("clip", let model?):
     let result = try CLIPBenchmark(modelDirectory: URL(filePath: model, directoryHint: .isDirectory), threads: threads,
                                    runs: Int(option("--runs", default: "10")) ?? 10).run()
+    print(String(decoding: try encoder.encode(result), as: UTF8.self))
+case ("blip", let model?) where arguments.contains("--phases"):
+    if arguments.contains("--dump") {
+        try BLIPPhases.dump(URL(filePath: model, directoryHint: .isDirectory), to: URL(filePath: option("--dump", default: "."), directoryHint: .isDirectory))
+    }
+    let result = try BLIPPhases(modelDirectory: URL(filePath: model, directoryHint: .isDirectory), threads: threads,
+                                images: Int(option("--images", default: "16")) ?? 16).run()
     print(String(decoding: try encoder.encode(result), as: UTF8.self))
 case ("blip", let model?):
     let result = try BLIPBenchmark(modelDirectory: URL(filePath: model, directoryHint: .isDirectory), threads: threads,
@@ -107,7 +114,7 @@ default:
                GlimpseBenchmarks sentences MODEL_DIR [--threads N] [--count N]
                GlimpseBenchmarks image JPEG_FILE [--runs N]
                GlimpseBenchmarks clip MODEL_DIR [--threads N] [--runs N] [--sweep]
-               GlimpseBenchmarks blip MODEL_DIR [--threads N] [--runs N]
+               GlimpseBenchmarks blip MODEL_DIR [--threads N] [--runs N] [--phases [--images N] [--dump DIR]]
                GlimpseBenchmarks tokenizers CLIP_BPE_DIR BERT_VOCAB_TXT [--count N]
                GlimpseBenchmarks vector-search [--rows N] [--dimension N] [--k N] [--threads N] [--runs N]
                                                [--data random|clustered|duplicates] [--compact-file PATH] [--recall-queries N]
