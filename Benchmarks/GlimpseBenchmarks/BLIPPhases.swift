@@ -2,12 +2,12 @@ import Foundation
 import GlimpseModels
 import GlimpseRuntime
 
-/// Where the time of greedy captioning of a batch goes: the vision transformer, the cross-attention
-/// keys and values, the prompt, and each decoding step, for `images` random base-size images
-/// (20 steps, every row decoding to the end, argmax tokens). Everything runs twice and the second pass is
-/// reported, so no phase pays for a session's first run. `--dump DIR` also writes the cross-attention and
-/// decoder graphs (weights as external data pointing at `model.safetensors`, hard-linked or copied into
-/// DIR) for profiling them outside Swift.
+/// Where the time of greedy captioning of a batch goes: the vision transformer, what the cross-attention
+/// reads of the images (`BLIPModel.imageKeys`), the prompt, and each decoding step, for `images` random
+/// base-size images (20 steps, every row decoding to the end, argmax tokens). Everything runs twice and the
+/// second pass is reported, so no phase pays for a session's first run. `--dump DIR` also writes the
+/// decoder graph (weights as external data pointing at `model.safetensors`, hard-linked or copied into
+/// DIR) for profiling it outside Swift.
 ///
 ///     GlimpseBenchmarks blip MODEL_DIR --phases [--images N] [--threads N] [--dump DIR]
 struct BLIPPhases {
@@ -68,13 +68,12 @@ struct BLIPPhases {
 }
 
 extension BLIPPhases {
-    /// Writes `cross.onnx` and `decoder.onnx` into `folder`, next to a link to (or copy of) the weights.
+    /// Writes `decoder.onnx` into `folder`, next to a link to (or copy of) the weights.
     static func dump(_ modelDirectory: URL, to folder: URL) throws {
         try placeWeights(of: modelDirectory, in: folder)
         let configuration = try ModelDirectory(url: modelDirectory).configuration(BLIPConfiguration.self)
         let checkpoint = try SafeTensorsCheckpoint(directory: modelDirectory)
         let graph = BLIPTextDecoderGraph(configuration: configuration)
-        try Data(graph.buildCrossAttentionCache(checkpoint: checkpoint).graph.model().serializedBytes()).write(to: folder.appending(path: "cross.onnx"))
         try Data(graph.buildDecoder(checkpoint: checkpoint).graph.model().serializedBytes()).write(to: folder.appending(path: "decoder.onnx"))
     }
 }

@@ -63,7 +63,7 @@ public final class BLIPCaptioner: Sendable {
         }
     }
 
-    /// One batch: cross-attention keys, then greedy or beam search, then the texts.
+    /// One batch: greedy or beam search over the images' embeddings, then the texts.
     private func captions(imageEmbeddings: Tensor, options: GenerationOptions) throws -> [Caption] {
         let text = configuration.textConfig
         var prefix = options.prefix

@@ -1,13 +1,13 @@
 import GlimpseRuntime
 
-/// The decoder batch shared by greedy and beam search: the images being decoded, their cross-attention
-/// keys and the rows' key/value cache.
+/// The decoder batch shared by greedy and beam search: the images being decoded, their embeddings (what
+/// the cross-attention reads) and the rows' key/value cache.
 ///
 /// Rows are grouped by image (`rowsPerImage` consecutive rows each: 1 for greedy search, the beams for
-/// beam search). An image whose caption is finished stops being decoded; its keys (`[images, heads, …,
-/// positions]`, large for full-size models) are dropped from the batch once at least half of the batch's
-/// images are finished, so the copying that dropping costs stays below one copy of all keys, and until then
-/// its rows are idle passengers fed `[PAD]` whose outputs are ignored.
+/// beam search). An image whose caption is finished stops being decoded; its embeddings are dropped from
+/// the batch once at least half of the batch's images are finished, so the copying that dropping costs
+/// stays below one copy of all embeddings, and until then its rows are idle passengers fed `[PAD]` whose
+/// outputs are ignored.
 struct BLIPDecodingBatch {
     let model: BLIPModel
     let rowsPerImage: Int
@@ -87,31 +87,24 @@ struct BLIPDecodingBatch {
     }
 }
 
-/// Every decoder layer's cross-attention keys and values for a set of images, computed once per image.
-///
-/// Keys `[images, heads, headSize, positions]`, values `[images, heads, positions, headSize]`.
+/// What the decoder's cross-attention reads for a set of images: their embeddings,
+/// `[images, positions, encoderHidden]`. Every layer attends to these directly (``BLIPTextDecoderGraph``),
+/// so they are the keys and values of all layers at once.
 public struct BLIPImageKeys: Sendable {
-    public var keys: [Tensor]
-    public var values: [Tensor]
+    public var embeddings: Tensor
 
     /// Number of images.
-    public var count: Int { keys.first?.shape.first ?? 0 }
+    public var count: Int { embeddings.shape.first ?? 0 }
 
-    /// The keys and values of the images at `indices`, in that order (a copy unless it is all of them in order).
+    /// The embeddings of the images at `indices`, in that order (a copy unless it is all of them in order).
     public func selecting(_ indices: [Int]) throws -> BLIPImageKeys {
         if indices == Array(0..<count) { return self }
-        return BLIPImageKeys(keys: try keys.map { try $0.selectingRows(indices) },
-                             values: try values.map { try $0.selectingRows(indices) })
+        return BLIPImageKeys(embeddings: try embeddings.selectingRows(indices))
     }
 
     /// Feeds for a decoder graph.
     func feeds() -> [String: Tensor] {
-        var feeds: [String: Tensor] = [:]
-        for (layer, (key, value)) in zip(keys, values).enumerated() {
-            feeds[BLIPTextDecoderGraph.crossKeyName(layer)] = key
-            feeds[BLIPTextDecoderGraph.crossValueName(layer)] = value
-        }
-        return feeds
+        [BLIPTextDecoderGraph.imageEmbeddingsName: embeddings]
     }
 }
 

@@ -46,7 +46,7 @@ extension BLIPCaptioner {
         public var textPrefix: String?
         /// Not a transformers option: at most this many images go through the vision pass and the decoder
         /// together (larger batches are split; the captions do not change). Bounds memory: a base-size
-        /// image's cross-attention keys and values take 42 MiB, its vision activations more.
+        /// image's embeddings (what the decoder attends to) take 1.7 MiB, its vision activations far more.
         public var maxBatchSize: Int
 
         public init(

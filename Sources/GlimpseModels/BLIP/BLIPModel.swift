@@ -2,8 +2,8 @@ import Foundation
 import GlimpseRuntime
 
 /// BLIP for image captioning (`BlipForConditionalGeneration`) loaded from a model folder in the hub layout:
-/// the vision transformer, the image's cross-attention keys/values and the text decoder with its key/value
-/// cache, as three ONNX Runtime sessions over one memory-mapped checkpoint. The decoder's first pass runs
+/// the vision transformer and the text decoder with its key/value cache, as two ONNX Runtime sessions over
+/// one memory-mapped checkpoint. The decoder's first pass runs
 /// the same graph as every later step, with an empty cache, so its weights are loaded (and pre-packed) once. Sessions run concurrently, so one instance may serve many tasks.
 ///
 /// ``BLIPCaptioner`` drives these passes to generate captions; they are public for parity checks and for
@@ -11,7 +11,6 @@ import GlimpseRuntime
 public final class BLIPModel: Sendable {
     public let configuration: BLIPConfiguration
     private let vision: InferenceSession
-    private let crossCache: InferenceSession
     private let decoder: InferenceSession
 
     /// Loads `config.json` and the safetensors weights of `directory`.
@@ -23,7 +22,6 @@ public final class BLIPModel: Sendable {
         let decoder = BLIPTextDecoderGraph(configuration: configuration)
         vision = try InferenceSession(runtime: runtime, weights: BLIPVisionGraph(configuration: configuration).build(checkpoint: checkpoint),
                                       options: options)
-        crossCache = try InferenceSession(runtime: runtime, weights: decoder.buildCrossAttentionCache(checkpoint: checkpoint), options: options)
         self.decoder = try InferenceSession(runtime: runtime, weights: decoder.buildDecoder(checkpoint: checkpoint),
                                             options: options)
     }
@@ -52,13 +50,14 @@ public final class BLIPModel: Sendable {
     /// The most images one run of the vision transformer takes by default (``imageEmbeddings(pixelValues:runSize:)``).
     public static let visionBatchSize = 4
 
-    /// Every decoder layer's cross-attention keys and values for image embeddings `[images, positions, visionHidden]`.
+    /// What the decoder's cross-attention reads for image embeddings `[images, positions, visionHidden]`:
+    /// the embeddings themselves (no projection runs per image; see ``BLIPTextDecoderGraph``).
     public func imageKeys(imageEmbeddings: Tensor) throws -> BLIPImageKeys {
-        let layers = configuration.textConfig.numHiddenLayers
-        let outputs = try crossCache.run(["image_embeds": imageEmbeddings])
-        return BLIPImageKeys(
-            keys: try (0..<layers).map { try output(outputs, BLIPTextDecoderGraph.crossKeyName($0)) },
-            values: try (0..<layers).map { try output(outputs, BLIPTextDecoderGraph.crossValueName($0)) })
+        let width = configuration.textConfig.encoderHiddenSize
+        guard imageEmbeddings.shape.count == 3, imageEmbeddings.shape[2] == width else {
+            throw RuntimeError.invalidGraph("BLIP image embeddings must be [images, positions, \(width)], got \(imageEmbeddings.shape)")
+        }
+        return BLIPImageKeys(embeddings: imageEmbeddings)
     }
 
     /// One decoder pass.
@@ -67,7 +66,7 @@ public final class BLIPModel: Sendable {
     ///   - inputIDs: new tokens `[rows, tokens]` (int64).
     ///   - attentionMask: `[rows, cached + tokens]` (int64, 1 = attend); all ones when `nil`.
     ///   - cache: the rows' cached keys and values, or `nil` for the first pass.
-    ///   - images: the cross-attention keys of `images.count` images; `rows` is a multiple of it and
+    ///   - images: what the cross-attention reads of `images.count` images; `rows` is a multiple of it and
     ///     consecutive groups of `rows / images.count` rows belong to one image.
     /// - Returns: `logits` `[rows, tokens, vocab]` and the cache extended by the new tokens.
     public func decode(inputIDs: Tensor, attentionMask: Tensor? = nil, cache: BLIPKeyValueCache?,

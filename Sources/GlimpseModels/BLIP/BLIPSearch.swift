@@ -9,7 +9,7 @@ struct BLIPGreedySearch {
     let padTokenID: Int
     let maxLength: Int
 
-    /// Captions the images whose cross-attention keys are `keys`, each starting from `prompt`.
+    /// Captions the images whose embeddings are `keys`, each starting from `prompt`.
     func run(keys: BLIPImageKeys, prompt: [Int]) throws -> [BLIPCaptioner.Caption] {
         let count = keys.count
         var sequences = Array(repeating: prompt, count: count)

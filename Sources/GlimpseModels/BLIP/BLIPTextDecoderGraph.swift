@@ -1,23 +1,23 @@
 import GlimpseRuntime
 
 /// BLIP's captioning text decoder (`BlipTextLMHeadModel`: a BERT decoder with causal self-attention,
-/// cross-attention to the image in every layer and a language-model head) as ONNX graphs with a
-/// key/value cache.
+/// cross-attention to the image in every layer and a language-model head) as one ONNX graph with a
+/// self-attention key/value cache.
 ///
-/// Two graphs share the checkpoint:
-/// - **cross keys/values** (``buildCrossAttentionCache(checkpoint:)``): `image_embeds`
-///   `[images, positions, encoderHidden]` → for every layer `cross_key_<l>` `[images, heads, headSize,
-///   positions]` (already transposed for the score product) and `cross_value_<l>` `[images, heads,
-///   positions, headSize]`. Run once per image; every decoding step reuses them.
-/// - **decoder** (``buildDecoder(checkpoint:)``): `input_ids` `[rows, tokens]` (int64) after `past` cached
-///   tokens, `attention_mask` `[rows, past + tokens]` (int64, 1 = attend), `past_key_<l>` /
-///   `past_value_<l>` `[rows, heads, past, headSize]` (`past` may be 0: the prompt pass) and the cross
-///   keys/values → `logits` `[rows, tokens, vocab]` and `present_key_<l>` / `present_value_<l>`
-///   `[rows, heads, past + tokens, headSize]` (the next step's past).
+/// ``buildDecoder(checkpoint:)``: `input_ids` `[rows, tokens]` (int64) after `past` cached tokens,
+/// `attention_mask` `[rows, past + tokens]` (int64, 1 = attend), `past_key_<l>` / `past_value_<l>`
+/// `[rows, heads, past, headSize]` (`past` may be 0: the prompt pass), and the image embeddings
+/// `image_embeds` `[images, positions, encoderHidden]` → `logits` `[rows, tokens, vocab]` and `present_key_<l>` / `present_value_<l>`
+/// `[rows, heads, past + tokens, headSize]` (the next step's past).
 ///
-/// Rows are grouped by image: with `images` images in the cross keys/values, `rows` must be a multiple of
-/// `images` and rows `i·k ..< (i+1)·k` attend to image `i` (`k` beams per image). The image keys are
-/// therefore never copied per beam.
+/// The cross-attention keys and values are never computed: each layer's key projection is moved onto its
+/// queries and its value projection after the attention (see ``BLIPDecoderLayer``), so every layer attends
+/// to the image embeddings themselves. Nothing is computed per image before decoding, and a step reads
+/// `positions × encoderHidden` floats per image instead of 24 projected copies of them.
+///
+/// Rows are grouped by image: with `images` images, `rows` must be a multiple of `images` and rows
+/// `i·k ..< (i+1)·k` attend to image `i` (`k` beams per image). The image embeddings are therefore never
+/// copied per beam.
 public struct BLIPTextDecoderGraph {
     public let text: BLIPTextConfiguration
     /// Checkpoint prefix of the decoder's weights.
@@ -27,39 +27,13 @@ public struct BLIPTextDecoderGraph {
         text = configuration.textConfig
     }
 
-    public static func crossKeyName(_ layer: Int) -> String { "cross_key_\(layer)" }
-    public static func crossValueName(_ layer: Int) -> String { "cross_value_\(layer)" }
+    public static let imageEmbeddingsName = "image_embeds"
     public static func pastKeyName(_ layer: Int) -> String { "past_key_\(layer)" }
     public static func pastValueName(_ layer: Int) -> String { "past_value_\(layer)" }
     public static func presentKeyName(_ layer: Int) -> String { "present_key_\(layer)" }
     public static func presentValueName(_ layer: Int) -> String { "present_value_\(layer)" }
 
     private var layerPrefix: (Int) -> String { { "\(prefix).bert.encoder.layer.\($0)" } }
-
-    /// The graph that projects image embeddings to every layer's cross-attention keys and values.
-    public func buildCrossAttentionCache(checkpoint: SafeTensorsCheckpoint) throws -> CheckpointWeights {
-        let c = text
-        let graph = GraphBuilder(name: "blip_cross_attention_cache")
-        let weights = CheckpointWeights(checkpoint: checkpoint, graph: graph)
-        let embeds = graph.input("image_embeds", .float, ["images", "positions", .fixed(c.encoderHiddenSize)])
-        let flat = graph.reshape(embeds, [-1, Int64(c.encoderHiddenSize)])
-        let split = graph.concat([graph.shape(embeds, start: 0, end: 2),
-                                  graph.constant([Int64(c.numAttentionHeads), Int64(c.headDim)])], axis: 0)
-        for layer in 0..<c.numHiddenLayers {
-            let name = "\(layerPrefix(layer)).crossattention.self"
-            try graph.scope("layer.\(layer)") {
-                let key = try weights.linear(flat, "\(name).key", input: c.encoderHiddenSize, output: c.hiddenSize)
-                let value = try weights.linear(flat, "\(name).value", input: c.encoderHiddenSize, output: c.hiddenSize)
-                graph.output(graph.transpose(graph.reshape(key, shape: split), permutation: [0, 2, 3, 1]),
-                             name: Self.crossKeyName(layer), .float,
-                             ["images", .fixed(c.numAttentionHeads), .fixed(c.headDim), "positions"])
-                graph.output(graph.transpose(graph.reshape(value, shape: split), permutation: [0, 2, 1, 3]),
-                             name: Self.crossValueName(layer), .float,
-                             ["images", .fixed(c.numAttentionHeads), "positions", .fixed(c.headDim)])
-            }
-        }
-        return weights
-    }
 
     /// The decoder over `tokens` new tokens after the cached keys and values of `past` earlier ones.
     public func buildDecoder(checkpoint: SafeTensorsCheckpoint) throws -> CheckpointWeights {
@@ -69,14 +43,11 @@ public struct BLIPTextDecoderGraph {
         let heads = TensorDimension.fixed(c.numAttentionHeads), headSize = TensorDimension.fixed(c.headDim)
         let ids = graph.input("input_ids", .int64, ["rows", "tokens"])
         let mask = graph.input("attention_mask", .int64, ["rows", "total"])
-        var pasts: [(GraphValue, GraphValue)] = []
-        var crosses: [(GraphValue, GraphValue)] = []
-        for layer in 0..<c.numHiddenLayers {
-            pasts.append((graph.input(Self.pastKeyName(layer), .float, ["rows", heads, "past", headSize]),
-                          graph.input(Self.pastValueName(layer), .float, ["rows", heads, "past", headSize])))
-            crosses.append((graph.input(Self.crossKeyName(layer), .float, ["images", heads, headSize, "positions"]),
-                            graph.input(Self.crossValueName(layer), .float, ["images", heads, "positions", headSize])))
+        let pasts = (0..<c.numHiddenLayers).map { layer in
+            (graph.input(Self.pastKeyName(layer), .float, ["rows", heads, "past", headSize]),
+             graph.input(Self.pastValueName(layer), .float, ["rows", heads, "past", headSize]))
         }
+        let image = graph.input(Self.imageEmbeddingsName, .float, ["images", "positions", .fixed(c.encoderHiddenSize)])
         let epsilon = Float(c.layerNormEps)
         let total = graph.shape(mask, start: 1, end: 2)
         let past = graph.sub(total, graph.shape(ids, start: 1, end: 2))
@@ -95,7 +66,7 @@ public struct BLIPTextDecoderGraph {
         for index in 0..<c.numHiddenLayers {
             let (output, presentKey, presentValue) = try layer(
                 hidden, prefix: layerPrefix(index), layout: layout, mask: additiveMask,
-                past: pasts[index], cross: crosses[index], weights: weights)
+                past: pasts[index], image: image, weights: weights)
             hidden = output
             graph.output(presentKey, name: Self.presentKeyName(index), .float, ["rows", heads, "total", headSize])
             graph.output(presentValue, name: Self.presentValueName(index), .float, ["rows", heads, "total", headSize])
@@ -149,8 +120,8 @@ public struct BLIPTextDecoderGraph {
 ///     x = LayerNorm(x + output.dense(act(intermediate.dense(x))))   output.LayerNorm
 ///
 /// The same computation as ``PostNormEncoderLayer`` with cross-attention, except that the self-attention
-/// keys and values are appended to cached ones and returned, and the image keys/values arrive
-/// precomputed (see ``BLIPTextDecoderGraph``).
+/// keys and values are appended to cached ones and returned, and the cross-attention's key and value
+/// projections are absorbed into its queries and outputs (``crossAttention(_:prefix:image:weights:)``).
 struct BLIPDecoderLayer {
     let configuration: BLIPTextConfiguration
 
@@ -162,11 +133,11 @@ struct BLIPDecoderLayer {
     ///   - x: flat activations `[rows·tokens, hidden]` with their `layout`.
     ///   - mask: additive self-attention mask `[rows, 1, tokens, past + tokens]`.
     ///   - past: cached keys and values `[rows, heads, past, headSize]`, or `nil` when there are none.
-    ///   - cross: the image's keys `[images, heads, headSize, positions]` and values `[images, heads, positions, headSize]`.
+    ///   - image: the embeddings of the rows' images, `[images, positions, encoderHidden]`.
     /// - Returns: `[rows·tokens, hidden]` and the keys and values `[rows, heads, past + tokens, headSize]`.
     func callAsFunction(
         _ x: GraphValue, prefix: String, layout: SequenceLayout, mask: GraphValue,
-        past: (GraphValue, GraphValue)?, cross: (GraphValue, GraphValue), weights: CheckpointWeights
+        past: (GraphValue, GraphValue)?, image: GraphValue, weights: CheckpointWeights
     ) throws -> (GraphValue, GraphValue, GraphValue) {
         let c = configuration
         let graph = weights.graph
@@ -176,8 +147,8 @@ struct BLIPDecoderLayer {
                                                            mask: mask, past: past, weights: weights)
             var h = try weights.layerNorm(graph.add(x, attended), "\(prefix).attention.output.LayerNorm",
                                           size: c.hiddenSize, epsilon: epsilon)
-            let image = try crossAttention(h, prefix: "\(prefix).crossattention", cross: cross, weights: weights)
-            h = try weights.layerNorm(graph.add(h, image), "\(prefix).crossattention.output.LayerNorm",
+            let attendedImage = try crossAttention(h, prefix: "\(prefix).crossattention", image: image, weights: weights)
+            h = try weights.layerNorm(graph.add(h, attendedImage), "\(prefix).crossattention.output.LayerNorm",
                                       size: c.hiddenSize, epsilon: epsilon)
             let up = try weights.linear(h, "\(prefix).intermediate.dense", input: c.hiddenSize, output: c.intermediateSize)
             let down = try weights.linear(try c.hiddenAct.apply(up, in: graph), "\(prefix).output.dense",
@@ -212,22 +183,41 @@ struct BLIPDecoderLayer {
         return (output, key, value)
     }
 
-    /// Attention from every row's tokens to its image: the queries of the `rows / images` rows of one
-    /// image are stacked, `[images, heads, (rows / images)·tokens, headSize]`, so the image keys are shared.
-    private func crossAttention(
-        _ x: GraphValue, prefix: String, cross: (GraphValue, GraphValue), weights: CheckpointWeights
-    ) throws -> GraphValue {
+    /// Attention from every row's tokens to its image, with the key and value projections absorbed.
+    ///
+    /// Per head `h`, with the key `W_h·e + b_h` of an image position `e`, the score is
+    /// `q_h·(W_h·e + b_h) = (q_h·W_h)·e + q_h·b_h`; the last term is the same for every position and
+    /// cancels in the softmax. Likewise the values' weighted sum is `V_h·(Σ p·e) + c_h`, the probabilities
+    /// summing to 1. So each head's query is mapped to `q_h·W_h` (`encoderHidden` wide), attends to the
+    /// embeddings directly, and the value projection is applied to the weighted sum. The `heads ×
+    /// (rows / images)·tokens` queries of one image are stacked into one matrix product with its embeddings.
+    private func crossAttention(_ x: GraphValue, prefix: String, image: GraphValue, weights: CheckpointWeights) throws -> GraphValue {
         let c = configuration
         let graph = weights.graph
-        let (key, value) = cross
+        let heads = Int64(c.numAttentionHeads), headSize = Int64(c.headDim), width = Int64(c.encoderHiddenSize)
         let query = graph.mul(try weights.linear(x, "\(prefix).self.query", input: c.hiddenSize, output: c.hiddenSize),
                               graph.scalar(scale))
-        let grouped = graph.concat([graph.shape(key, start: 0, end: 1),
-                                    graph.constant([-1, Int64(c.numAttentionHeads), Int64(c.headDim)])], axis: 0)
-        let queries = graph.transpose(graph.reshape(query, shape: grouped), permutation: [0, 2, 1, 3])
-        let probabilities = graph.softmax(graph.matMul(queries, key), axis: -1)
-        let context = graph.transpose(graph.matMul(probabilities, value), permutation: [0, 2, 1, 3])
-        let merged = graph.reshape(context, [-1, Int64(c.hiddenSize)])
+        let perHead = { (name: String) throws -> GraphValue in  // [heads, headSize, encoderHidden]
+            graph.reshape(try weights.float("\(prefix).self.\(name).weight", shape: [c.hiddenSize, c.encoderHiddenSize]),
+                          [heads, headSize, width])
+        }
+        // [rows·tokens, hidden] → [heads, rows·tokens, headSize] → [heads, rows·tokens, encoderHidden]
+        let queries = graph.matMul(graph.transpose(graph.reshape(query, [-1, heads, headSize]), permutation: [1, 0, 2]),
+                                   try perHead("key"))
+        // Rows grouped by image: [heads, images, m, encoderHidden] ↔ [images, heads·m, encoderHidden].
+        let images = graph.shape(image, start: 0, end: 1)
+        let byHead = graph.concat([graph.constant([heads]), images, graph.constant([-1, width])], axis: 0)
+        let byImage = graph.concat([images, graph.constant([-1, width])], axis: 0)
+        let stacked = graph.reshape(graph.transpose(graph.reshape(queries, shape: byHead), permutation: [1, 0, 2, 3]), shape: byImage)
+        let scores = graph.matMul(stacked, graph.transpose(image, permutation: [0, 2, 1]))  // ONNX Runtime fuses the transpose
+        let probabilities = graph.softmax(scores, axis: -1)  // [images, heads·m, positions]
+        let mixed = graph.matMul(probabilities, image)  // [images, heads·m, encoderHidden]
+        let imageHeads = graph.concat([images, graph.constant([heads, -1, width])], axis: 0)
+        let mixedByHead = graph.reshape(graph.transpose(graph.reshape(mixed, shape: imageHeads), permutation: [1, 0, 2, 3]),
+                                        [heads, -1, width])  // [heads, rows·tokens, encoderHidden]
+        let valueBias = graph.reshape(try weights.float("\(prefix).self.value.bias", shape: [c.hiddenSize]), [heads, 1, headSize])
+        let context = graph.add(graph.matMul(mixedByHead, graph.transpose(try perHead("value"), permutation: [0, 2, 1])), valueBias)
+        let merged = graph.reshape(graph.transpose(context, permutation: [1, 0, 2]), [-1, Int64(c.hiddenSize)])
         return try weights.linear(merged, "\(prefix).output.dense", input: c.hiddenSize, output: c.hiddenSize)
     }
 }
