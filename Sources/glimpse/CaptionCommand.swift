@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GlimpseImage
 import GlimpseModels
 import GlimpseRuntime
 
@@ -40,27 +39,21 @@ struct CaptionCommand: AsyncParsableCommand {
     func run() async throws {
         let folder = try await ModelLocation.folder(explicit: blip, default: "Salesforce/blip-image-captioning-base", option: "--blip", runtime: runtime)
         let captioner = try BLIPCaptioner(directory: folder, runtime: OnnxRuntime.load(libraryPath: runtime.ortLibrary))
-        var decoded: [(file: String, image: RGBImage)] = []
-        var failed = 0
-        for file in files {
-            do {
-                decoded.append((file, try ImageDecoder.decode(contentsOf: URL(filePath: file))))
-            } catch {
-                failed += 1
-                FileHandle.standardError.write(Data("glimpse: \(file): \(error.localizedDescription)\n".utf8))
-            }
-        }
         let options = BLIPCaptioner.GenerationOptions(numBeams: beams, maxNewTokens: maxTokens, textPrefix: prefix)
-        let captions = try captioner.generate(images: decoded.map(\.image), options: options)
-        for ((file, _), caption) in zip(decoded, captions) {
-            let text = caption.text ?? caption.generatedTokenIDs.map(String.init).joined(separator: " ")
-            if json {
-                struct Document: Encodable { var file: String; var caption: String; var score: Double; var tokens: [Int] }
-                print(try EmbeddingOutput.encode(Document(file: file, caption: text, score: caption.score, tokens: caption.tokenIDs)))
-            } else {
-                print("\(file)\t\(text)")
+        // Captions are printed run by run, so a long list shows progress and never sits in memory whole.
+        var runs = DecodedImageRuns(files: files, size: options.maxBatchSize)
+        try runs.forEachRun { decoded in
+            let captions = try captioner.generate(images: decoded.map(\.image), options: options)
+            for ((file, _), caption) in zip(decoded, captions) {
+                let text = caption.text ?? caption.generatedTokenIDs.map(String.init).joined(separator: " ")
+                if json {
+                    struct Document: Encodable { var file: String; var caption: String; var score: Double; var tokens: [Int] }
+                    print(try EmbeddingOutput.encode(Document(file: file, caption: text, score: caption.score, tokens: caption.tokenIDs)))
+                } else {
+                    print("\(file)\t\(text)")
+                }
             }
         }
-        if failed > 0 { throw ExitCode(1) }
+        if runs.failures > 0 { throw ExitCode(1) }
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GlimpseImage
 import GlimpseModels
 import GlimpseRuntime
 
@@ -30,20 +29,8 @@ struct EmbedImageCommand: AsyncParsableCommand {
 
     func run() async throws {
         let model = try await clip.load()
-        var failed = 0
-        // Files are decoded one by one (a broken file is reported and skipped) and embedded a run of
-        // `batching.images` at a time; the vectors are printed in the order of the files.
-        for start in stride(from: 0, to: files.count, by: model.batching.images) {
-            var decoded: [(file: String, image: RGBImage)] = []
-            for file in files[start..<min(start + model.batching.images, files.count)] {
-                do {
-                    decoded.append((file, try ImageDecoder.decode(contentsOf: URL(filePath: file))))
-                } catch {
-                    failed += 1
-                    FileHandle.standardError.write(Data("glimpse: \(file): \(error.localizedDescription)\n".utf8))
-                }
-            }
-            guard !decoded.isEmpty else { continue }
+        var runs = DecodedImageRuns(files: files, size: model.batching.images)
+        try runs.forEachRun { decoded in
             let embeddings = try model.embed(images: decoded.map(\.image))
             let width = embeddings.shape[1], values = try embeddings.floats()
             for (row, item) in decoded.enumerated() {
@@ -51,7 +38,7 @@ struct EmbedImageCommand: AsyncParsableCommand {
                 print(json ? try EmbeddingOutput.json(file: item.file, vector: vector) : EmbeddingOutput.plain(text: item.file, vector: vector))
             }
         }
-        if failed > 0 { throw ExitCode(1) }
+        if runs.failures > 0 { throw ExitCode(1) }
     }
 }
 
