@@ -185,12 +185,13 @@ struct BLIPDecoderLayer {
 
     /// Attention from every row's tokens to its image, with the key and value projections absorbed.
     ///
-    /// Per head `h`, with the key `W_h·e + b_h` of an image position `e`, the score is
-    /// `q_h·(W_h·e + b_h) = (q_h·W_h)·e + q_h·b_h`; the last term is the same for every position and
-    /// cancels in the softmax. Likewise the values' weighted sum is `V_h·(Σ p·e) + c_h`, the probabilities
-    /// summing to 1. So each head's query is mapped to `q_h·W_h` (`encoderHidden` wide), attends to the
-    /// embeddings directly, and the value projection is applied to the weighted sum. The `heads ×
-    /// (rows / images)·tokens` queries of one image are stacked into one matrix product with its embeddings.
+    /// Per head `h`, with the key `K_h·e + k_h` of an image position `e`, the score is
+    /// `q_h·(K_h·e + k_h) = (q_h·K_h)·e + q_h·k_h`; the last term is the same for every position and
+    /// cancels in the softmax (so the key bias is never read). Likewise the weighted sum of the values
+    /// `V_h·e + v_h` is `V_h·(Σ p·e) + v_h`, the probabilities summing to 1. So each head's query is mapped
+    /// to `q_h·K_h` (`encoderHidden` wide), attends to the embeddings directly, and the value projection is
+    /// applied to the weighted sum. The `heads × (rows / images)·tokens` queries of one image are stacked
+    /// into one matrix product with its embeddings.
     private func crossAttention(_ x: GraphValue, prefix: String, image: GraphValue, weights: CheckpointWeights) throws -> GraphValue {
         let c = configuration
         let graph = weights.graph
