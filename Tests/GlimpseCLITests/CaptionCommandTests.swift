@@ -22,25 +22,11 @@ struct CaptionCommandTests {
 
     @Test("more files than one run of 16: every good file captioned once, in the order given")
     func manyFilesInOrder() throws {
-        let folder = FileManager.default.temporaryDirectory.appending(path: "glimpse-caption-many-\(UUID())", directoryHint: .isDirectory)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        var files: [String] = []
-        for index in 0..<19 {
-            let file = folder.appending(path: index == 5 ? "broken-\(index).png" : "image-\(index).png")
-            if index == 5 {
-                try Data("not a PNG".utf8).write(to: file)
-            } else {
-                try FileManager.default.copyItem(at: tinyBLIP.appending(path: "reference_image.png"), to: file)
-            }
-            files.append(file.path)
-        }
-        let run = try GlimpseProcess.run(["caption"] + files + ["--blip", tinyBLIP.path, "--beams", "1", "--max-tokens", "4", "--json"])
+        let list = try ImageFileList(copiesOf: tinyBLIP.appending(path: "reference_image.png"), count: 19, broken: [5])
+        defer { list.remove() }
+        let run = try GlimpseProcess.run(["caption"] + list.files + ["--blip", tinyBLIP.path, "--beams", "1", "--max-tokens", "4", "--json"])
         #expect(run.status == 1)
-        let printed = run.output.split(separator: "\n").compactMap { line in
-            ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any])?["file"] as? String
-        }
-        #expect(printed == files.filter { !$0.contains("broken") })
+        #expect(ImageFileList.printedFiles(run.output) == list.goodFiles)
         #expect(run.output.contains("broken-5.png"))
     }
 

@@ -71,25 +71,12 @@ struct EmbedImageCommandTests {
 
     @Test("more files than one run: every good file printed once, in the order given")
     func manyFilesInOrder() throws {
-        let folder = FileManager.default.temporaryDirectory.appending(path: "glimpse-embed-many-\(UUID())", directoryHint: .isDirectory)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        var files: [String] = []
-        for index in 0..<11 {  // more than a run of 8 images, with a broken file inside the first run
-            let file = folder.appending(path: index == 3 ? "broken-\(index).png" : "image-\(index).png")
-            if index == 3 {
-                try Data("not a PNG".utf8).write(to: file)
-            } else {
-                try FileManager.default.copyItem(at: tinyCLIP.appending(path: "reference_image.png"), to: file)
-            }
-            files.append(file.path)
-        }
-        let run = try GlimpseProcess.run(["embed", "image"] + files + ["--clip", tinyCLIP.path, "--json"])
+        // More than a run of 8 images, with a broken file inside the first run.
+        let list = try ImageFileList(copiesOf: tinyCLIP.appending(path: "reference_image.png"), count: 11, broken: [3])
+        defer { list.remove() }
+        let run = try GlimpseProcess.run(["embed", "image"] + list.files + ["--clip", tinyCLIP.path, "--json"])
         #expect(run.status == 1)
-        let printed = run.output.split(separator: "\n").compactMap { line in
-            ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any])?["file"] as? String
-        }
-        #expect(printed == files.filter { !$0.contains("broken") })
+        #expect(ImageFileList.printedFiles(run.output) == list.goodFiles)
         #expect(run.output.contains("broken-3.png"))
     }
 
