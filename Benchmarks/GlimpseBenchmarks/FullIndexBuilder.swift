@@ -11,6 +11,17 @@ struct FullIndexBuilder {
     var clipDimension = 512
     var textDimension = 384
 
+    /// The store in `folder` when an earlier run built one there with as many images, else a new one.
+    func open(at folder: URL) throws -> SQLiteIndexStore {
+        let url = folder.appending(path: "index.sqlite")
+        if FileManager.default.fileExists(atPath: url.path) {
+            let store = try SQLiteIndexStore(url: url)
+            if try store.embeddingMatrix(.image).rows == count { return store }
+            try FileManager.default.removeItem(at: folder)
+        }
+        return try build(at: url)
+    }
+
     func build(at url: URL) throws -> SQLiteIndexStore {
         let store = try SQLiteIndexStore(url: url)
         var generator = IndexScaleBenchmark.Generator(state: 1)

@@ -16,6 +16,7 @@ import GlimpseRuntime
 //   GlimpseBenchmarks describe BENCH_MODELS TEST_DATA PHOTO [--threads N] [--runs N] [--regions N] [--sam-filters on|off]
 //                              [--points-per-side N]
 //   GlimpseBenchmarks index-scale [--count N] [--dimension N] [--queries N] [--minilm DIR [--clip DIR]]
+//   GlimpseBenchmarks search-scale --minilm DIR [--clip DIR] [--count N] [--queries N] [--store FOLDER]
 //   GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--filters on|off]
 //                         [--points-per-side N] [--dump DIR]
 
@@ -97,6 +98,19 @@ case ("index-scale", _):
                                              URL(filePath: option("--clip", default: ""), directoryHint: .isDirectory)
                                          }).run()
     print(String(decoding: try encoder.encode(result), as: UTF8.self))
+case ("search-scale", _):
+    // The search latency alone, on the store `FullIndexBuilder` leaves; with --store it is built there once
+    // and reused by later runs (building 100,000 images takes minutes).
+    let count = Int(option("--count", default: "100000")) ?? 100_000
+    let store = try FullIndexBuilder(count: count).open(
+        at: URL(filePath: option("--store", default: FileManager.default.temporaryDirectory
+            .appending(path: "glimpse-search-bench-\(UUID().uuidString)").path), directoryHint: .isDirectory))
+    let result = try SearchLatencyBenchmark(
+        store: store, minilm: URL(filePath: option("--minilm", default: ""), directoryHint: .isDirectory),
+        clip: arguments.firstIndex(of: "--clip").map { _ in URL(filePath: option("--clip", default: ""), directoryHint: .isDirectory) },
+        threads: 2, queries: Int(option("--queries", default: "300")) ?? 300
+    ).run(images: count, subjects: IndexScaleBenchmark.subjects, places: IndexScaleBenchmark.places)
+    print(String(decoding: try encoder.encode(result), as: UTF8.self))
 case ("sam", let model?):
     let result = try SAMBenchmark(modelDirectory: URL(filePath: model, directoryHint: .isDirectory), threads: threads,
                                   runs: Int(option("--runs", default: "10")) ?? 10,
@@ -120,6 +134,7 @@ default:
                                                [--data random|clustered|duplicates] [--compact-file PATH] [--recall-queries N]
                GlimpseBenchmarks describe BENCH_MODELS TEST_DATA PHOTO [--threads N] [--runs N] [--regions N] [--sam-filters on|off] [--points-per-side N]
                GlimpseBenchmarks index-scale [--count N] [--dimension N] [--queries N] [--minilm DIR [--clip DIR]]
+               GlimpseBenchmarks search-scale --minilm DIR [--clip DIR] [--count N] [--queries N] [--store FOLDER]
                GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--filters on|off]
                                      [--points-per-side N] [--dump DIR]
 
