@@ -16,12 +16,21 @@ void glimpse_dot_i8_i16_portable(const int8_t *codes, size_t stride, size_t rows
 }
 
 #ifdef GLIMPSE_X86
+/// Rows ahead of the current one whose cache lines the AVX2 kernel requests. One core alone does not keep
+/// enough reads in flight to stream the matrix at the memory's speed; with these requests the scan of
+/// 300,000 rows of 512 codes on 2 cores went from about 38 to 30 ns per row (AMD EPYC, Zen 4).
+#define GLIMPSE_PREFETCH_ROWS 8
+
 /// 32 values per step: two 16-byte loads sign-extended to int16, multiplied with the query's int16 and
 /// summed in pairs into int32 lanes (vpmaddwd), two accumulators, one horizontal sum per row.
 __attribute__((target("avx2")))
 static void dot_avx2(const int8_t *codes, size_t stride, size_t rows, const int16_t *query, int32_t *out) {
     for (size_t r = 0; r < rows; r++) {
         const int8_t *row = codes + r * stride;
+        // A prefetch is only a hint and never faults, so rows past the block's end need no check; the
+        // address is formed as an integer, since pointer arithmetic past the buffer is undefined in C.
+        const char *ahead = (const char *)((uintptr_t)row + GLIMPSE_PREFETCH_ROWS * stride);
+        for (size_t offset = 0; offset < stride; offset += 64) _mm_prefetch(ahead + offset, _MM_HINT_T0);
         __m256i acc0 = _mm256_setzero_si256();
         __m256i acc1 = _mm256_setzero_si256();
         for (size_t j = 0; j < stride; j += 32) {
