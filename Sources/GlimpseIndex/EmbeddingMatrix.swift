@@ -1,3 +1,5 @@
+import Foundation
+
 /// Embeddings of one kind as a row-major `[rows, dimension]` matrix of unit-length Float rows, with the
 /// image (and, for regions, the region's index in its description) that each row belongs to.
 ///
@@ -12,8 +14,16 @@ public struct EmbeddingMatrix: Sendable {
     /// A compact int8 copy of the same rows that exact search may scan first (see `QuantizedEmbeddings`);
     /// nil for a matrix that has none (search then reads every row in fp32).
     public let compact: QuantizedEmbeddings?
+    /// Each image's first row, built on first use and shared by the copies of this matrix.
+    private let firstRows: FirstRowIndex
 
     public var rows: Int { rowImages.count }
+
+    /// The first row that belongs to `image`, or nil when none does. The first call builds an index of
+    /// all rows (one pass); later calls are hash lookups.
+    public func firstRow(of image: ImageID) -> Int? {
+        firstRows.row(of: image, in: rowImages)
+    }
 
     /// A matrix over Swift memory: `values.count == rowImages.count * dimension`.
     public init(dimension: Int, rowImages: [ImageID], rowRegions: [Int32]? = nil, values: [Float]) {
@@ -29,6 +39,7 @@ public struct EmbeddingMatrix: Sendable {
         self.rowImages = rowImages
         self.rowRegions = rowRegions ?? [Int32](repeating: 0, count: rowImages.count)
         self.storage = storage
+        self.firstRows = FirstRowIndex()
         self.compact = nil
     }
 
@@ -37,6 +48,7 @@ public struct EmbeddingMatrix: Sendable {
         rowImages = matrix.rowImages
         rowRegions = matrix.rowRegions
         storage = matrix.storage
+        firstRows = matrix.firstRows
         self.compact = compact
     }
 
@@ -61,6 +73,24 @@ public struct EmbeddingMatrix: Sendable {
 }
 
 /// Contiguous Float storage that an `EmbeddingMatrix` reads.
+/// The lazily built map from image to first row behind `EmbeddingMatrix.firstRow(of:)`.
+private final class FirstRowIndex: @unchecked Sendable {
+    // Guarded by `lock`.
+    private var rows: [ImageID: Int]?
+    private let lock = NSLock()
+
+    func row(of image: ImageID, in rowImages: [ImageID]) -> Int? {
+        lock.withLock {
+            if rows == nil {
+                var built = [ImageID: Int](minimumCapacity: rowImages.count)
+                for (row, id) in rowImages.enumerated().reversed() { built[id] = row }
+                rows = built
+            }
+            return rows?[image]
+        }
+    }
+}
+
 public protocol EmbeddingStorage: Sendable {
     var count: Int { get }
     func withValues<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R

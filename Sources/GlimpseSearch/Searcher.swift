@@ -163,9 +163,8 @@ public struct Searcher: Sendable {
         guard let clip, let vectors, let neutral = vectors.last, !images.isEmpty else { return [:] }
         let matrix = try index.embeddingMatrix(.image)
         guard neutral.count == matrix.dimension else { return [:] }
-        let wanted = Set(images)
         var rows: [ImageID: Int] = [:]
-        for (row, image) in matrix.rowImages.enumerated() where wanted.contains(image) && rows[image] == nil { rows[image] = row }
+        for image in images { rows[image] = matrix.firstRow(of: image) }
         let dimension = matrix.dimension
         return matrix.withValues { values in
             var result: [ImageID: [Float?]] = [:]

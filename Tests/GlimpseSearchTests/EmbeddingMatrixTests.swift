@@ -10,4 +10,18 @@ struct EmbeddingMatrixTests {
         #expect(matrix.rowRegions == [0, 0])
         #expect(matrix.withValues { Array($0[2..<4]) } == [0, 1])
     }
+
+    @Test("an image's first row is found; images without rows have none")
+    func firstRow() {
+        // Region matrices hold several rows per image, in no particular order of images.
+        let matrix = EmbeddingMatrix(dimension: 1, rowImages: [5, 3, 5, 8, 3], rowRegions: [0, 0, 1, 0, 1],
+                                     values: [1, 1, 1, 1, 1])
+        #expect(matrix.firstRow(of: 5) == 0)
+        #expect(matrix.firstRow(of: 3) == 1)
+        #expect(matrix.firstRow(of: 8) == 3)
+        #expect(matrix.firstRow(of: 4) == nil)
+        // A copy with a compact int8 copy answers the same.
+        #expect(matrix.quantized(threads: 1).firstRow(of: 3) == 1)
+        #expect(EmbeddingMatrix(dimension: 1, rowImages: [], values: []).firstRow(of: 1) == nil)
+    }
 }
