@@ -39,12 +39,34 @@ public struct DescribePipeline: ImageDescribing {
     }
 
     public func describe(_ image: RGBImage, mode: DescribeMode) throws -> Description {
+        try describe(image, mode: mode, reusing: nil)
+    }
+
+    /// Describes `image`; in full mode the main caption is taken from `previous` (an earlier description
+    /// of the same picture, such as the quick pass a full pass enriches) when it would come out the same:
+    /// same captioner stamp, same decoding settings (`ImageCaptioning.captionSettings(beams:)`, never
+    /// nil), same image size. `statistics.captionReused` then says so. Everything else is computed again.
+    public func describe(_ image: RGBImage, mode: DescribeMode, reusing previous: Description?) throws -> Description {
         try options.validate()
         guard image.width > 0, image.height > 0 else { throw DescribeError.emptyImage }
         switch mode {
         case .quick: return try describeQuickly(image)
-        case .full: return try describeFully(image)
+        case .full: return try describeFully(image, reusableCaption: previous.flatMap { reusableCaption(from: $0, for: image) })
         }
+    }
+
+    /// The captioner's settings for the main caption.
+    private var mainCaptionSettings: String? { captioner.captionSettings(beams: options.captionBeams) }
+
+    /// `previous.caption` when this pipeline would write the same caption for `image`, else nil.
+    func reusableCaption(from previous: Description, for image: RGBImage) -> String? {
+        guard let settings = mainCaptionSettings, previous.captionSettings == settings,
+              previous.imageSize == PixelSize(width: image.width, height: image.height),
+              let stamp = models.first(where: { $0.role == .captioner }),
+              previous.models.first(where: { $0.role == .captioner }) == stamp,
+              !previous.caption.isEmpty
+        else { return nil }
+        return previous.caption
     }
 
     // MARK: Quick mode
@@ -63,16 +85,16 @@ public struct DescribePipeline: ImageDescribing {
             mode: .quick, imageSize: PixelSize(width: image.width, height: image.height), caption: caption, text: caption,
             keywords: found.words, compounds: found.compounds,
             embeddings: DescriptionEmbeddings(image: imageEmbedding, text: textEmbedding),
-            models: models.filter { $0.role != .segmenter }, timings: clock.timings)
+            models: models.filter { $0.role != .segmenter }, timings: clock.timings, captionSettings: mainCaptionSettings)
     }
 
     // MARK: Full mode
 
-    private func describeFully(_ image: RGBImage) throws -> Description {
+    private func describeFully(_ image: RGBImage, reusableCaption: String?) throws -> Description {
         guard let segmenter else { throw DescribeError.noSegmenter }
         let size = PixelSize(width: image.width, height: image.height)
         var clock = StageClock()
-        let caption = try clock.measure(.caption) { try mainCaption(image) }
+        let caption = try clock.measure(.caption) { try reusableCaption ?? mainCaption(image) }
         let proposals = try clock.measure(.segmentation) { try segmenter.regions(of: image) }
         let plan = clock.measure(.regions) { RegionPlan(proposals: proposals, imageSize: size, options: options) }
         var regions = plan.regions
@@ -108,12 +130,12 @@ public struct DescribePipeline: ImageDescribing {
         let textEmbedding = try clock.measure(.textEmbedding) { try sentenceEmbedding(text) }
         let statistics = DescribeStatistics(
             proposedRegions: proposals.count, smallRegions: plan.smallCount, regionCaptions: screening.toCaption.count,
-            blipCallsSaved: screening.skipped, prunedWords: pruned)
+            blipCallsSaved: screening.skipped, prunedWords: pruned, captionReused: reusableCaption == nil ? nil : true)
         return Description(
             mode: .full, imageSize: size, caption: caption, regions: regions, candidates: selection.candidates, text: text,
             keywords: found.words, compounds: found.compounds,
             embeddings: DescriptionEmbeddings(image: screening.imageEmbedding, text: textEmbedding),
-            models: models, timings: clock.timings, statistics: statistics)
+            models: models, timings: clock.timings, statistics: statistics, captionSettings: mainCaptionSettings)
     }
 
     // MARK: Steps shared by both modes

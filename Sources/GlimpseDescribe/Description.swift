@@ -35,12 +35,16 @@ public struct Description: Sendable, Hashable, Codable {
     /// words); nil in quick mode and in descriptions written before it existed. Added in schema 1
     /// as an optional field, so older documents still decode.
     public var statistics: DescribeStatistics?
+    /// The captioner's decoding settings for `caption` (`ImageCaptioning.captionSettings(beams:)`), so that a
+    /// later full pass can tell whether it would write the same caption; nil when the captioner cannot
+    /// say and in descriptions written before it existed (optional field of schema 1).
+    public var captionSettings: String?
 
     public init(
         mode: DescribeMode, imageSize: PixelSize, caption: String, regions: [DescribedRegion] = [],
         candidates: [CandidateScore] = [], text: String, keywords: [String] = [], compounds: [String] = [],
         embeddings: DescriptionEmbeddings = DescriptionEmbeddings(), models: [ModelStamp] = [],
-        timings: [StageTiming] = [], statistics: DescribeStatistics? = nil
+        timings: [StageTiming] = [], statistics: DescribeStatistics? = nil, captionSettings: String? = nil
     ) {
         self.schemaVersion = Self.currentSchemaVersion
         self.mode = mode
@@ -55,6 +59,7 @@ public struct Description: Sendable, Hashable, Codable {
         self.models = models
         self.timings = timings
         self.statistics = statistics
+        self.captionSettings = captionSettings
     }
 
     /// The regions whose captions made it into `text`, in the order they appear there (best CLIP
@@ -81,14 +86,18 @@ public struct DescribeStatistics: Sendable, Hashable, Codable {
     public var blipCallsSaved: Int
     /// Words deleted by word pruning, in order; empty when pruning is off.
     public var prunedWords: [String]
+    /// True when the main caption was taken from an earlier description of the picture (a quick pass
+    /// made with the same captioner and settings) instead of being computed again; nil otherwise.
+    public var captionReused: Bool?
 
     public init(proposedRegions: Int = 0, smallRegions: Int = 0, regionCaptions: Int = 0, blipCallsSaved: Int = 0,
-                prunedWords: [String] = []) {
+                prunedWords: [String] = [], captionReused: Bool? = nil) {
         self.proposedRegions = proposedRegions
         self.smallRegions = smallRegions
         self.regionCaptions = regionCaptions
         self.blipCallsSaved = blipCallsSaved
         self.prunedWords = prunedWords
+        self.captionReused = captionReused
     }
 }
 

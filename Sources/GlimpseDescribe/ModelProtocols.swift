@@ -7,6 +7,14 @@ import GlimpseImage
 public protocol ImageCaptioning: Sendable {
     /// One caption per image. `beams == 1` is greedy decoding.
     func captions(for images: [RGBImage], beams: Int) throws -> [String]
+    /// Everything besides the image and the weights that decides a caption made with `beams` (the decoding
+    /// settings), as a string that is equal exactly when the settings are; nil when the captioner cannot
+    /// say, and then its captions are never reused (see `ImageDescribing.describe(_:mode:reusing:)`).
+    func captionSettings(beams: Int) -> String?
+}
+
+extension ImageCaptioning {
+    public func captionSettings(beams: Int) -> String? { nil }
 }
 
 /// Proposes the regions of a picture ("segment everything", SAM).
@@ -47,4 +55,14 @@ public protocol SentenceEncoding: Sendable {
 public protocol ImageDescribing: Sendable {
     /// The description of `image`, in `mode` (quick: caption and CLIP embedding; full: the whole method).
     func describe(_ image: RGBImage, mode: DescribeMode) throws -> Description
+    /// The same, where `previous` is an earlier description of the same picture (the quick pass that a
+    /// full pass enriches): a describer may reuse the parts of it that it would compute identically.
+    func describe(_ image: RGBImage, mode: DescribeMode, reusing previous: Description?) throws -> Description
+}
+
+extension ImageDescribing {
+    /// Reuses nothing.
+    public func describe(_ image: RGBImage, mode: DescribeMode, reusing previous: Description?) throws -> Description {
+        try describe(image, mode: mode)
+    }
 }

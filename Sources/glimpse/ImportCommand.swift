@@ -42,7 +42,7 @@ struct ImportCommand: AsyncParsableCommand {
             throw ValidationError("\(file) does not exist. Give a JSON Lines file (one JSON object per line).")
         }
         let store = try location.open()
-        var options = ImportOptions(keywords: try KeywordExtractorChoice.make())
+        var options = ImportOptions(keywords: KeywordExtractorChoice.make())
         if !noEmbeddings { loadModels(into: &options) }
         let report = try store.importDescriptions(from: url, options: options) { imported in
             if isatty(STDERR_FILENO) != 0 { FileHandle.standardError.write(Data("\r\u{1B}[2Kimported \(imported)".utf8)) }

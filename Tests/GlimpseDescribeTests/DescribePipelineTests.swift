@@ -133,17 +133,19 @@ struct DescribePipelineTests {
         #expect(seed.duplicateCropSimilarity == nil && seed.wholeImageSimilarity == nil)
     }
 
-    @Test("a full description round-trips through JSON; one without statistics still decodes")
+    @Test("a full description round-trips through JSON; one without statistics or caption settings still decodes")
     func json() throws {
         var world = FakeWorld(scene: fourBoxes, regionCaptions: [0: "a knife on a cutting board"])
         world.embedder.textScores = ["a knife on a cutting board": 0.5]
         let description = try world.describe()
+        #expect(description.captionSettings == "fake beams=3")
         let data = try JSONEncoder().encode(description)
         #expect(try JSONDecoder().decode(Description.self, from: data) == description)
         var object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         object["statistics"] = nil
+        object["captionSettings"] = nil
         let older = try JSONDecoder().decode(Description.self, from: JSONSerialization.data(withJSONObject: object))
-        #expect(older.statistics == nil)
+        #expect(older.statistics == nil && older.captionSettings == nil)
         #expect(older.regions == description.regions)
     }
 }

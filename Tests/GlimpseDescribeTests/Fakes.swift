@@ -70,7 +70,11 @@ struct FakeCaptioner: ImageCaptioning {
     var scene: Scene
     var whole: String
     var regions: [Int: String]
+    /// What `captionSettings(beams:)` reports with the beams appended; nil: the captioner cannot say.
+    var settings: String? = "fake"
     let log = CallLog()
+
+    func captionSettings(beams: Int) -> String? { settings.map { "\($0) beams=\(beams)" } }
 
     func captions(for images: [RGBImage], beams: Int) throws -> [String] {
         log.add("captions images=\(images.count) beams=\(beams)")

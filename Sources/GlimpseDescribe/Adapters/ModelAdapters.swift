@@ -19,9 +19,21 @@ public struct BLIPImageCaptioner: ImageCaptioning {
         guard captioner.tokenizer != nil else {
             throw DescribeError.missingTokenizer(role: "captioner", folder: captioner.directory.path, files: ["vocab.txt"])
         }
+        return try captioner.generate(images: images, options: options(beams: beams)).map { $0.text ?? "" }
+    }
+
+    /// Every field of the generation options used with `beams`, by name, in declaration order (so a field
+    /// added to `GenerationOptions` later is part of it without changes here), except `maxBatchSize`,
+    /// which does not change captions.
+    public func captionSettings(beams: Int) -> String? {
+        "blip " + Mirror(reflecting: options(beams: beams)).children.filter { $0.label != "maxBatchSize" }
+            .map { "\($0.label ?? "_")=\(String(reflecting: $0.value))" }.joined(separator: " ")
+    }
+
+    private func options(beams: Int) -> BLIPCaptioner.GenerationOptions {
         var options = generation
         options.numBeams = beams
-        return try captioner.generate(images: images, options: options).map { $0.text ?? "" }
+        return options
     }
 }
 
