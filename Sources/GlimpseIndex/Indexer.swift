@@ -199,12 +199,16 @@ public struct Indexer: Sendable {
                 return .unchanged
             }
             var outcome: FileOutcome?
+            // An entry of the same content described quickly: the full pass may reuse its caption.
+            var earlier: ImageID?
+            if let known = prepared.item.known, known.facts.contentHash == hash, known.status == .quick { earlier = known.id }
             if var sources = movable[hash], !sources.isEmpty {
                 let source = sources.removeFirst()
                 movable[hash] = sources
                 claimed.insert(source.id)
                 try store.moveImage(source.id, to: facts)
                 if satisfies(source.status) { return .moved(from: source.facts.path) }
+                if source.status == .quick { earlier = source.id }
                 outcome = .moved(from: source.facts.path)
             } else if let source = try store.describedImages(withContentHash: hash)
                 .first(where: { $0.facts.path != facts.path && satisfies($0.status) && !claimed.contains($0.id) }) {
@@ -220,7 +224,9 @@ public struct Indexer: Sendable {
             progress(.stage(path: facts.path, index: index, total: total, stage: .describing))
             let describer = self.describer
             let mode = options.mode
-            let description = try await offload { try describer.describe(image, mode: mode) }
+            // Only a help: a description that cannot be read is simply not reused.
+            let previous = mode == .full ? earlier.flatMap { try? store.description(of: $0) } : nil
+            let description = try await offload { try describer.describe(image, mode: mode, reusing: previous) }
             progress(.stage(path: facts.path, index: index, total: total, stage: .saving))
             try store.saveDescription(description, for: facts)
             if let outcome { return outcome }

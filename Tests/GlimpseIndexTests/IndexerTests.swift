@@ -121,10 +121,29 @@ struct IndexerTests {
         let full = try await Indexer(store: store, describer: describer).run([folder.path])
         #expect(full.enriched == 2)
         #expect(describer.modes == [.quick, .quick, .full, .full])
+        // The full pass is offered each file's quick description (the pipeline reuses its caption).
+        #expect(Set(describer.offered.suffix(2)) == ["quick: a photo of a red square", "quick: a photo of a blue square"])
+        #expect(describer.offered.prefix(2) == [nil, nil])
         #expect(try store.summary().counts[.full] == 2)
         #expect(try store.embeddingMatrix(.region).rows == 2)
         let full2 = try await Indexer(store: store, describer: describer, options: IndexOptions(mode: .quick)).run([folder.path])
         #expect(full2.processed == 0)
+    }
+
+    @Test("a quick entry whose file changed or moved: the full pass is offered only descriptions of the same content")
+    func enrichOnlySameContent() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.writePNG("a.png", red: 250, green: 0, blue: 0)
+        try folder.writePNG("b.png", red: 0, green: 0, blue: 250)
+        let store = try SQLiteIndexStore.inMemory()
+        let describer = FakeDescriber()
+        _ = try await Indexer(store: store, describer: describer, options: IndexOptions(mode: .quick)).run([folder.path])
+        try folder.writePNG("a.png", red: 0, green: 250, blue: 0, width: 9)  // new content at the old path
+        try FileManager.default.moveItem(at: folder.file("b.png"), to: folder.file("moved.png"))
+        let full = try await Indexer(store: store, describer: describer).run([folder.path])
+        #expect(full.failures.isEmpty && describer.modes.suffix(2) == [.full, .full])
+        #expect(Set(describer.offered.suffix(2).map { $0 ?? "none" }) == ["none", "quick: a photo of a blue square"])
     }
 
     @Test("hidden files and folders are skipped; a symlink loop ends; unreadable folders are reported")

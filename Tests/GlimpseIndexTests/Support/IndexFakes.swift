@@ -9,6 +9,7 @@ import GlimpseText
 final class FakeDescriber: ImageDescribing, @unchecked Sendable {
     private let lock = NSLock()
     private var calls: [DescribeMode] = []
+    private var earlier: [String?] = []
     let delay: Double
     let failOnColor: String?
 
@@ -19,6 +20,13 @@ final class FakeDescriber: ImageDescribing, @unchecked Sendable {
 
     var callCount: Int { lock.withLock { calls.count } }
     var modes: [DescribeMode] { lock.withLock { calls } }
+    /// Per call, the mode and text of the earlier description the indexer offered for reuse (nil: none).
+    var offered: [String?] { lock.withLock { earlier } }
+
+    func describe(_ image: RGBImage, mode: DescribeMode, reusing previous: Description?) throws -> Description {
+        lock.withLock { earlier.append(previous.map { "\($0.mode.rawValue): \($0.text)" }) }
+        return try describe(image, mode: mode)
+    }
 
     static func colorName(_ image: RGBImage) -> String {
         let (red, green, blue) = image.rgb(x: image.width / 2, y: image.height / 2)
