@@ -9,6 +9,7 @@ import GlimpseRuntime
 //   GlimpseBenchmarks sentences MODEL_DIR [--threads N] [--count N]
 //   GlimpseBenchmarks image JPEG_FILE [--runs N]
 //   GlimpseBenchmarks clip MODEL_DIR [--threads N] [--runs N] [--sweep]
+//   GlimpseBenchmarks blip MODEL_DIR --beam-batches 1,4,8 [--runs N]
 //   GlimpseBenchmarks blip MODEL_DIR [--threads N] [--runs N] [--phases [--images N] [--dump DIR]]
 //   GlimpseBenchmarks tokenizers CLIP_BPE_DIR BERT_VOCAB_TXT [--count N]
 //   GlimpseBenchmarks vector-search [--rows N] [--dimension N] [--k N] [--threads N] [--runs N]
@@ -58,6 +59,11 @@ case ("blip", let model?) where arguments.contains("--phases"):
     }
     let result = try BLIPPhases(modelDirectory: URL(filePath: model, directoryHint: .isDirectory), threads: threads,
                                 images: Int(option("--images", default: "16")) ?? 16).run()
+    print(String(decoding: try encoder.encode(result), as: UTF8.self))
+case ("blip", let model?) where arguments.contains("--beam-batches"):
+    let result = try BLIPBeamBatchSweep(modelDirectory: URL(filePath: model, directoryHint: .isDirectory), threads: threads,
+                                        sizes: option("--beam-batches", default: "1,4,8").split(separator: ",").compactMap { Int($0) },
+                                        rounds: Int(option("--runs", default: "3")) ?? 3).run()
     print(String(decoding: try encoder.encode(result), as: UTF8.self))
 case ("blip", let model?):
     let result = try BLIPBenchmark(modelDirectory: URL(filePath: model, directoryHint: .isDirectory), threads: threads,
@@ -129,6 +135,7 @@ default:
                GlimpseBenchmarks image JPEG_FILE [--runs N]
                GlimpseBenchmarks clip MODEL_DIR [--threads N] [--runs N] [--sweep]
                GlimpseBenchmarks blip MODEL_DIR [--threads N] [--runs N] [--phases [--images N] [--dump DIR]]
+               GlimpseBenchmarks blip MODEL_DIR --beam-batches 1,4,8 [--threads N] [--runs N]
                GlimpseBenchmarks tokenizers CLIP_BPE_DIR BERT_VOCAB_TXT [--count N]
                GlimpseBenchmarks vector-search [--rows N] [--dimension N] [--k N] [--threads N] [--runs N]
                                                [--data random|clustered|duplicates] [--compact-file PATH] [--recall-queries N]
