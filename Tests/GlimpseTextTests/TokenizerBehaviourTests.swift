@@ -173,6 +173,24 @@ struct BytePairMergingTests {
         }
     }
 
+    @Test("byte-level decoding straight from UTF-8 equals decoding the token's string, valid or not")
+    func byteLevelFromUTF8() throws {
+        var samples: [[UInt8]] = [
+            [], Array("hello</w>".utf8), Array("Ġ".utf8), Array("ĠĊ".utf8), Array("€".utf8), Array("Ő".utf8),  // U+0150: past the alphabet
+            [0x80], [0xC3], [0xC3, 0x41], [0xC1, 0x81], [0xC0, 0x80], [0xE2, 0x82], [0xF0, 0x9F, 0x98, 0x80], [0xFF],
+        ]
+        var generator = SplitMix64(seed: 7)
+        let pool: [UInt8] = Array(0x20...0x7E) + Array(0x80...0xFF)
+        for _ in 0..<5_000 {
+            samples.append((0..<Int(generator.next() % 8)).map { _ in pool[Int(generator.next() % UInt64(pool.count))] })
+        }
+        let vocabulary = try JSONSerialization.jsonObject(with: Data(contentsOf: TestData.clipVocabulary)) as? [String: Int] ?? [:]
+        #expect(vocabulary.count == 49_408)
+        samples += vocabulary.keys.map { Array($0.utf8) }
+        let mismatches = samples.filter { ByteLevel.decodedBytes(utf8: $0) != ByteLevel.decodedBytes(String(decoding: $0, as: UTF8.self)) }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+    }
+
     @Test("long inputs stay fast (no quadratic merging)")
     func longInput() throws {
         let clip = try TestData.clip()

@@ -5,13 +5,15 @@
 struct ByteKeyTable: Sendable {
     /// The bytes of all keys, back to back.
     private var keyBytes: [UInt8] = []
-    /// Per slot: `start << 16 | length` of its key in `keyBytes`; `UInt64.max` when empty.
+    /// Per slot: `start << 24 | length` of its key in `keyBytes`; `UInt64.max` when empty.
     private var slotKeys: [UInt64]
     private var slotValues: [UInt64]
     private var mask: Int
     private(set) var count = 0
 
     private static let empty = UInt64.max
+    /// Longer keys are cut to this many bytes (16 MiB; no lemma or token comes near).
+    static let maximumKeyLength: UInt64 = 0xFF_FFFF
 
     init(expectedCount: Int = 16, expectedKeyBytes: Int = 0) {
         var capacity = 16
@@ -38,9 +40,9 @@ struct ByteKeyTable: Sendable {
             while true {
                 let ref = slotKeys[slot]
                 if ref == Self.empty { return }
-                let length = Int(ref & 0xFFFF)
+                let length = Int(ref & Self.maximumKeyLength)
                 if length == key.count {
-                    let start = Int(ref >> 16)
+                    let start = Int(ref >> 24)
                     if length == 0 || memcmp(stored.baseAddress! + start, key.baseAddress!, length) == 0 { return }
                 }
                 slot = (slot + 1) & mask
@@ -62,13 +64,13 @@ struct ByteKeyTable: Sendable {
     }
 
     /// Combines `value` into the key's value with `|` (a new key starts from 0). Keys are at most
-    /// 65,535 bytes.
+    /// `maximumKeyLength` bytes.
     mutating func insert(_ key: UnsafeBufferPointer<UInt8>, orValue value: UInt64) {
         if (count + 1) * 2 > slotKeys.count { grow() }
         let slot = slot(of: key)
         if slotKeys[slot] == Self.empty {
-            slotKeys[slot] = UInt64(keyBytes.count) << 16 | UInt64(min(key.count, 0xFFFF))
-            keyBytes.append(contentsOf: key.prefix(0xFFFF))
+            slotKeys[slot] = UInt64(keyBytes.count) << 24 | min(UInt64(key.count), Self.maximumKeyLength)
+            keyBytes.append(contentsOf: key.prefix(Int(Self.maximumKeyLength)))
             count += 1
         }
         slotValues[slot] |= value
@@ -83,7 +85,7 @@ struct ByteKeyTable: Sendable {
         mask = capacity - 1
         keyBytes.withUnsafeBufferPointer { stored in
             for (ref, value) in zip(oldKeys, oldValues) where ref != Self.empty {
-                let key = UnsafeBufferPointer(rebasing: stored[Int(ref >> 16)..<Int(ref >> 16) + Int(ref & 0xFFFF)])
+                let key = UnsafeBufferPointer(rebasing: stored[Int(ref >> 24)..<Int(ref >> 24) + Int(ref & Self.maximumKeyLength)])
                 var slot = Self.hash(key) & mask
                 while slotKeys[slot] != Self.empty { slot = (slot + 1) & mask }
                 slotKeys[slot] = ref

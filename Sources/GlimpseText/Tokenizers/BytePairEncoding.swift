@@ -32,6 +32,31 @@ enum ByteLevel {
         return out
     }
 
+    /// `decodedBytes(_:)` of the token with UTF-8 `utf8`, without making a `String`: every character of the
+    /// alphabet is below U+0144, so one or two bytes; anything else (longer or invalid sequences,
+    /// which `String(decoding:)` would repair into U+FFFD) gives nil.
+    static func decodedBytes(utf8: [UInt8]) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count)
+        var index = 0
+        while index < utf8.count {
+            let lead = utf8[index]
+            var value: Int
+            if lead < 0x80 {
+                value = Int(lead)
+                index += 1
+            } else if (0xC2...0xDF).contains(lead), index + 1 < utf8.count, utf8[index + 1] & 0xC0 == 0x80 {
+                value = Int(lead & 0x1F) << 6 | Int(utf8[index + 1] & 0x3F)
+                index += 2
+            } else {
+                return nil
+            }
+            guard value < 0x144, case let b = scalarToByte[value], b >= 0 else { return nil }
+            out.append(UInt8(b))
+        }
+        return out
+    }
+
     /// The raw bytes a byte-level token stands for; nil if it has characters outside the alphabet.
     static func decodedBytes(_ token: String) -> [UInt8]? {
         var out: [UInt8] = []
@@ -63,16 +88,26 @@ final class BytePairModel: Sendable {
     ///   - vocabulary: token (UTF-8 of the byte-level string) → id.
     ///   - merges: pairs of byte-level symbols (UTF-8), in rank order.
     init(vocabulary: [[UInt8]: Int], merges: [([UInt8], [UInt8])], unknownId: Int) {
-        var symbols: [[UInt8]: Int32] = [:]
-        symbols.reserveCapacity(vocabulary.count + 64)
+        // Byte-keyed tables: about 100,000 lookups while loading, none of which may allocate (loading
+        // CLIP's tokenizer is part of every `glimpse search`).
+        var ids = ByteKeyTable(expectedCount: vocabulary.count)
+        for (token, id) in vocabulary { token.withUnsafeBufferPointer { ids.insert($0, orValue: UInt64(id)) } }
+        var symbols = ByteKeyTable(expectedCount: vocabulary.count + 64)
         var symbolIds: [Int32] = []
         symbolIds.reserveCapacity(vocabulary.count + 64)
-        func symbol(_ bytes: [UInt8]) -> Int32 {
-            if let s = symbols[bytes] { return s }
+        func symbol(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+            if let s = symbols.value(for: bytes) { return Int32(truncatingIfNeeded: s) }
             let s = Int32(symbolIds.count)
-            symbols[bytes] = s
-            symbolIds.append(Int32(vocabulary[bytes] ?? unknownId))
+            symbols.insert(bytes, orValue: UInt64(s))
+            symbolIds.append(Int32(truncatingIfNeeded: ids.value(for: bytes) ?? UInt64(unknownId)))
             return s
+        }
+        var scratch: [UInt8] = []
+        func symbol(_ first: [UInt8], _ second: [UInt8] = []) -> Int32 {
+            scratch.removeAll(keepingCapacity: true)
+            scratch.append(contentsOf: first)
+            scratch.append(contentsOf: second)
+            return scratch.withUnsafeBufferPointer { symbol($0) }
         }
         let endOfWord = Array("</w>".utf8)
         var byteSymbol: [Int32] = []
@@ -81,14 +116,14 @@ final class BytePairModel: Sendable {
             var char: [UInt8] = []
             appendUTF8(CollectionOfOne(ByteLevel.byteToScalar[b]), to: &char)
             byteSymbol.append(symbol(char))
-            byteEndSymbol.append(symbol(char + endOfWord))
+            byteEndSymbol.append(symbol(char, endOfWord))
         }
         var table: [UInt64: UInt64] = [:]
         table.reserveCapacity(merges.count)
         for (rank, (left, right)) in merges.enumerated() {
             let l = symbol(left)
             let r = symbol(right)
-            let merged = symbol(left + right)
+            let merged = symbol(left, right)
             table[UInt64(UInt32(l)) << 32 | UInt64(UInt32(r))] = UInt64(rank) << 32 | UInt64(UInt32(merged))
         }
         self.byteSymbol = byteSymbol

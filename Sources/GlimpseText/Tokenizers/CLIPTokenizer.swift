@@ -91,8 +91,7 @@ public struct CLIPTokenizer: Tokenizer {
         let maxId = max(vocabulary.values.max() ?? 0, added.map(\.id).max() ?? 0)
         var tokenBytes = [[UInt8]?](repeating: nil, count: maxId + 1)
         for (token, id) in vocabulary where id >= 0 {
-            let string = String(decoding: token, as: UTF8.self)
-            tokenBytes[id] = ByteLevel.decodedBytes(string) ?? token
+            tokenBytes[id] = ByteLevel.decodedBytes(utf8: token) ?? token
         }
         for token in added where token.id >= 0 {
             tokenBytes[token.id] = ByteLevel.decodedBytes(token.content) ?? Array(token.content.utf8)
