@@ -106,13 +106,8 @@ struct IndexerTests {
 
     @Test("quick pass first, then a full pass enriches the quick entries")
     func quickThenFull() async throws {
-        let folder = try TemporaryFolder()
+        let (folder, store, describer, quick) = try await quicklyIndexedPair()
         defer { folder.remove() }
-        try folder.writePNG("a.png", red: 250, green: 0, blue: 0)
-        try folder.writePNG("b.png", red: 0, green: 0, blue: 250)
-        let store = try SQLiteIndexStore.inMemory()
-        let describer = FakeDescriber()
-        let quick = try await Indexer(store: store, describer: describer, options: IndexOptions(mode: .quick)).run([folder.path])
         #expect(quick.described == 2)
         #expect(try store.summary().counts[.quick] == 2)
         #expect(try store.embeddingMatrix(.region).rows == 0)
@@ -132,18 +127,30 @@ struct IndexerTests {
 
     @Test("a quick entry whose file changed or moved: the full pass is offered only descriptions of the same content")
     func enrichOnlySameContent() async throws {
-        let folder = try TemporaryFolder()
+        let (folder, store, describer, _) = try await quicklyIndexedPair()
         defer { folder.remove() }
-        try folder.writePNG("a.png", red: 250, green: 0, blue: 0)
-        try folder.writePNG("b.png", red: 0, green: 0, blue: 250)
-        let store = try SQLiteIndexStore.inMemory()
-        let describer = FakeDescriber()
-        _ = try await Indexer(store: store, describer: describer, options: IndexOptions(mode: .quick)).run([folder.path])
         try folder.writePNG("a.png", red: 0, green: 250, blue: 0, width: 9)  // new content at the old path
         try FileManager.default.moveItem(at: folder.file("b.png"), to: folder.file("moved.png"))
         let full = try await Indexer(store: store, describer: describer).run([folder.path])
         #expect(full.failures.isEmpty && describer.modes.suffix(2) == [.full, .full])
         #expect(Set(describer.offered.suffix(2).map { $0 ?? "none" }) == ["none", "quick: a photo of a blue square"])
+    }
+
+    /// A folder with a red and a blue picture, indexed quickly into a new in-memory store.
+    private func quicklyIndexedPair() async throws
+        -> (folder: TemporaryFolder, store: SQLiteIndexStore, describer: FakeDescriber, report: IndexReport) {
+        let folder = try TemporaryFolder()
+        do {
+            try folder.writePNG("a.png", red: 250, green: 0, blue: 0)
+            try folder.writePNG("b.png", red: 0, green: 0, blue: 250)
+            let store = try SQLiteIndexStore.inMemory()
+            let describer = FakeDescriber()
+            let report = try await Indexer(store: store, describer: describer, options: IndexOptions(mode: .quick)).run([folder.path])
+            return (folder, store, describer, report)
+        } catch {
+            folder.remove()
+            throw error
+        }
     }
 
     @Test("hidden files and folders are skipped; a symlink loop ends; unreadable folders are reported")

@@ -1,7 +1,8 @@
-/// An open-addressing hash table from byte strings (lemmas) to `UInt64` values, built once.
+/// An open-addressing hash table from byte strings (lemmas, BPE symbols) to `UInt64` values, built once.
 ///
-/// All keys live in one byte buffer, so loading WordNet's ~150,000 lemmas allocates a handful of
-/// arrays instead of one `String` per lemma, and a lookup hashes the query's UTF-8 bytes directly.
+/// All keys live in one byte buffer, so loading WordNet's ~150,000 lemmas (or CLIP's ~49,000 symbols)
+/// allocates a handful of arrays instead of one `String` per key, and a lookup hashes the query's
+/// bytes directly.
 struct ByteKeyTable: Sendable {
     /// The bytes of all keys, back to back.
     private var keyBytes: [UInt8] = []
