@@ -53,6 +53,9 @@ public struct IndexReport: Sendable, Hashable {
     public var plan = IndexPlan(found: 0, toProcess: 0, unchanged: 0, missing: 0)
     public var described = 0
     public var enriched = 0
+    /// Full descriptions whose main caption was kept from the quick description of the same picture
+    /// (`DescribeStatistics.captionReused`; enriched files, and quick entries whose file moved).
+    public var captionsKept = 0
     public var moved = 0
     public var copied = 0
     /// Entries removed because their files are gone.

@@ -114,7 +114,8 @@ public struct Indexer: Sendable {
             startPreparing()
             let prepared = await inFlight.removeFirst().value
             startPreparing()
-            let outcome = await process(prepared, total: work.count, movable: &movable, claimed: &claimed, progress: progress)
+            let outcome = await process(prepared, total: work.count, movable: &movable, claimed: &claimed,
+                                        captionsKept: &report.captionsKept, progress: progress)
             switch outcome {
             case .described: report.described += 1
             case .enriched: report.enriched += 1
@@ -183,9 +184,10 @@ public struct Indexer: Sendable {
         }
     }
 
-    /// Moves, copies or describes one prepared file and commits the result.
+    /// Moves, copies or describes one prepared file and commits the result; counts in `captionsKept` a
+    /// description that kept its earlier caption.
     func process(_ prepared: Prepared, total: Int, movable: inout [String: [IndexedImage]], claimed: inout Set<ImageID>,
-                 progress: @escaping @Sendable (IndexEvent) -> Void) async -> FileOutcome {
+                 captionsKept: inout Int, progress: @escaping @Sendable (IndexEvent) -> Void) async -> FileOutcome {
         let facts = prepared.facts
         let index = prepared.item.index
         do {
@@ -229,6 +231,7 @@ public struct Indexer: Sendable {
             let description = try await offload { try describer.describe(image, mode: mode, reusing: previous) }
             progress(.stage(path: facts.path, index: index, total: total, stage: .saving))
             try store.saveDescription(description, for: facts)
+            if description.statistics?.captionReused == true { captionsKept += 1 }
             if let outcome { return outcome }
             return prepared.item.known?.status == .quick && mode == .full ? .enriched : .described(mode)
         } catch {

@@ -63,6 +63,7 @@ struct IndexCommand: AsyncParsableCommand {
         var lines: [String] = []
         var parts = ["\(report.described) described"]
         if report.enriched > 0 { parts.append("\(report.enriched) enriched") }
+        if report.captionsKept > 0 { parts.append("\(report.captionsKept) quick caption(s) kept") }
         if report.moved > 0 { parts.append("\(report.moved) moved") }
         if report.copied > 0 { parts.append("\(report.copied) duplicate(s)") }
         parts.append("\(report.plan.unchanged) unchanged")

@@ -114,7 +114,7 @@ struct IndexerTests {
         let again = try await Indexer(store: store, describer: describer, options: IndexOptions(mode: .quick)).run([folder.path])
         #expect(again.processed == 0)
         let full = try await Indexer(store: store, describer: describer).run([folder.path])
-        #expect(full.enriched == 2)
+        #expect(full.enriched == 2 && full.captionsKept == 2)
         #expect(describer.modes == [.quick, .quick, .full, .full])
         // The full pass is offered each file's quick description (the pipeline reuses its caption).
         #expect(Set(describer.offered.suffix(2)) == ["quick: a photo of a red square", "quick: a photo of a blue square"])
@@ -133,6 +133,7 @@ struct IndexerTests {
         try FileManager.default.moveItem(at: folder.file("b.png"), to: folder.file("moved.png"))
         let full = try await Indexer(store: store, describer: describer).run([folder.path])
         #expect(full.failures.isEmpty && describer.modes.suffix(2) == [.full, .full])
+        #expect(full.captionsKept == 1)
         #expect(Set(describer.offered.suffix(2).map { $0 ?? "none" }) == ["none", "quick: a photo of a blue square"])
     }
 

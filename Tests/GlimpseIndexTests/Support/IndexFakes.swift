@@ -23,9 +23,12 @@ final class FakeDescriber: ImageDescribing, @unchecked Sendable {
     /// Per call, the mode and text of the earlier description the indexer offered for reuse (nil: none).
     var offered: [String?] { lock.withLock { earlier } }
 
+    /// Says it kept the caption whenever it was offered an earlier description in full mode.
     func describe(_ image: RGBImage, mode: DescribeMode, reusing previous: Description?) throws -> Description {
         lock.withLock { earlier.append(previous.map { "\($0.mode.rawValue): \($0.text)" }) }
-        return try describe(image, mode: mode)
+        var description = try describe(image, mode: mode)
+        if mode == .full, previous != nil { description.statistics = DescribeStatistics(captionReused: true) }
+        return description
     }
 
     static func colorName(_ image: RGBImage) -> String {
