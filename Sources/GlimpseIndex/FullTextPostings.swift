@@ -134,9 +134,11 @@ struct FullTextPostingsView {
         }
         var cursors = rest.map(\.lowerBound)
         var found: [(row: UInt32, count: Int)] = []
+        var matching: [Int] = []  // the posting of each later token in the current row
+        matching.reserveCapacity(rest.count)
         postingLoop: for posting in head {
             let row = postingRow(posting)
-            var matching: [Int] = []  // the posting of each later token in this row
+            matching.removeAll(keepingCapacity: true)
             for index in rest.indices {
                 while cursors[index] < rest[index].upperBound, postingRow(cursors[index]) < row { cursors[index] += 1 }
                 guard cursors[index] < rest[index].upperBound, postingRow(cursors[index]) == row else { continue postingLoop }
