@@ -41,7 +41,7 @@ struct EvalCommand: AsyncParsableCommand {
         var models = search.loadModels()
         // Each query runs in several configurations: embed its text once.
         models.sentences = models.sentences.map { CachingSentenceEncoder($0) }
-        let keywords = try search.keywords()
+        let keywords = models.keywords
         let store: SQLiteIndexStore
         if let descriptions {
             store = try SQLiteIndexStore.inMemory()

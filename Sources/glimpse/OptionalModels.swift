@@ -31,6 +31,11 @@ struct OptionalModels {
             return FileManager.default.fileExists(atPath: folder.appending(path: "config.json").path) ? folder : nil
         }
         let clipRepository = "openai/clip-vit-base-patch32", sentenceRepository = "sentence-transformers/all-MiniLM-L6-v2"
+        // MiniLM loads on another thread while CLIP loads on this one.
+        let sentenceURL = folder(sentenceFolder, sentenceRepository)
+        let sentenceLoad = sentenceURL.map { url in
+            BackgroundWork { MiniLMSentenceEncoder(try SentenceEmbedder(directory: url, runtime: runtime, options: options)) }
+        }
         if let url = folder(clipFolder, clipRepository) {
             do { clip = CLIPImageTextEmbedder(try CLIPModel(directory: url, runtime: runtime, options: options, towers: clipTowers)) } catch {
                 notes.append("CLIP could not be loaded from \(url.path) (\(error.localizedDescription)): \(withoutCLIP).")
@@ -38,8 +43,8 @@ struct OptionalModels {
         } else {
             notes.append("No CLIP model (glimpse models pull \(clipRepository)): \(withoutCLIP).")
         }
-        if let url = folder(sentenceFolder, sentenceRepository) {
-            do { sentences = MiniLMSentenceEncoder(try SentenceEmbedder(directory: url, runtime: runtime, options: options)) } catch {
+        if let url = sentenceURL, let sentenceLoad {
+            do { sentences = try sentenceLoad.value() } catch {
                 notes.append("MiniLM could not be loaded from \(url.path) (\(error.localizedDescription)): \(withoutMiniLM).")
             }
         } else {

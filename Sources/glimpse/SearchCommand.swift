@@ -49,7 +49,7 @@ struct SearchCommand: AsyncParsableCommand {
         let models = search.loadModels()
         var options = SearchOptions(limit: limit, fusion: search.fusionSetting)
         options.negation.mode = strict ? .strict : .soft
-        let searcher = Searcher(index: store, keywords: try search.keywords(), clip: models.clip, sentences: models.sentences,
+        let searcher = Searcher(index: store, keywords: models.keywords, clip: models.clip, sentences: models.sentences,
                                 options: options)
         let response = try searcher.search(query)
         let notes = models.notes  // the loader's notes name the missing model and how to get it
@@ -117,19 +117,28 @@ struct SearchModelOptions: ParsableArguments {
     /// The index at --index or the default location; an error that says how to make one when it is missing.
     func openIndex() throws -> SQLiteIndexStore { try location.openExisting() }
 
-    /// The keyword extractor that indexing uses, so query compounds meet the stored ones.
-    func keywords() throws -> any KeywordExtracting {
-        KeywordExtractorChoice.make()
-    }
-
-    /// CLIP and MiniLM where their folders exist; notes for the ones that are missing (never downloads).
-    func loadModels() -> (clip: (any ImageTextEmbedding)?, sentences: (any SentenceEncoding)?, notes: [String]) {
-        guard !textOnly else { return (nil, nil, ["--text-only: full-text ranking only."]) }
+    /// The keyword extractor that indexing uses (so query compounds meet the stored ones), with CLIP and
+    /// MiniLM where their folders exist and notes for the ones missing (never downloads). WordNet is read
+    /// while the models load: each is a good part of a search's start.
+    func loadModels() -> SearchModels {
+        let keywords = BackgroundWork { KeywordExtractorChoice.make() }
+        guard !textOnly else {
+            return SearchModels(keywords: keywords.value(), notes: ["--text-only: full-text ranking only."])
+        }
         // One query per process: unpacked weights load 2–3× faster (CLIP's text tower and MiniLM: about
         // 0.2 s less before the answer) and cost a few milliseconds in that one query.
         let models = OptionalModels(clip: clipFolder, minilm: sentenceFolder, ortLibrary: ortLibrary,
                                     withoutCLIP: "image similarity is not used",
                                     withoutMiniLM: "description similarity is not used", clipTowers: .text, prepacking: false)
-        return (models.clip, models.sentences, models.notes)
+        return SearchModels(keywords: keywords.value(), clip: models.clip, sentences: models.sentences, notes: models.notes)
     }
+}
+
+/// What `glimpse search` and `glimpse eval` search with.
+struct SearchModels {
+    var keywords: any KeywordExtracting
+    var clip: (any ImageTextEmbedding)?
+    var sentences: (any SentenceEncoding)?
+    /// The missing or unloadable models: what to do and what the search does without them.
+    var notes: [String]
 }

@@ -36,10 +36,15 @@ extension DescribePipeline {
         segmentation: SAMMaskGenerationOptions = SAMMaskGenerationOptions()
     ) throws -> DescribePipeline {
         try options.validate()
-        let blip = try BLIPCaptioner(directory: folders.captioner, runtime: runtime, options: session)
-        let clip = try CLIPModel(directory: folders.imageTextEmbedder, runtime: runtime, options: session)
-        let minilm = try SentenceEmbedder(directory: folders.sentenceEmbedder, runtime: runtime, options: session)
-        let sam = try folders.segmenter.map { try SAMSegmenter(directory: $0, runtime: runtime, options: session) }
+        // The models load side by side; a failure is reported in this order all the same.
+        let blipLoad = BackgroundWork { try BLIPCaptioner(directory: folders.captioner, runtime: runtime, options: session) }
+        let clipLoad = BackgroundWork { try CLIPModel(directory: folders.imageTextEmbedder, runtime: runtime, options: session) }
+        let minilmLoad = BackgroundWork { try SentenceEmbedder(directory: folders.sentenceEmbedder, runtime: runtime, options: session) }
+        let samLoad = folders.segmenter.map { folder in
+            BackgroundWork { try SAMSegmenter(directory: folder, runtime: runtime, options: session) }
+        }
+        let blip = try blipLoad.value(), clip = try clipLoad.value(), minilm = try minilmLoad.value()
+        let sam = try samLoad?.value()
         var stamps = [ModelStamp(role: .captioner, folder: folders.captioner)]
         if let segmenter = folders.segmenter { stamps.append(ModelStamp(role: .segmenter, folder: segmenter)) }
         stamps.append(ModelStamp(role: .imageTextEmbedder, folder: folders.imageTextEmbedder))

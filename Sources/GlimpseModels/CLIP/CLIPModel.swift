@@ -75,12 +75,15 @@ public final class CLIPModel: Sendable {
                                                mean: ImagePreprocessing.openAIMean, std: ImagePreprocessing.openAIStd)
         }
         let hasTokenizer = (folder.vocabJSONURL != nil && folder.mergesURL != nil) || folder.tokenizerURL != nil
-        tokenizer = hasTokenizer ? try CLIPTokenizer(directory: directory, modelMaxLength: configuration.textConfig.maxPositionEmbeddings) : nil
+        // The tokenizer's files are parsed while the sessions are built: each takes a good part of the load.
+        let maxLength = configuration.textConfig.maxPositionEmbeddings
+        let tokenizerLoad = hasTokenizer ? BackgroundWork { try CLIPTokenizer(directory: directory, modelMaxLength: maxLength) } : nil
         vision = towers == .both
             ? try InferenceSession(runtime: runtime, weights: CLIPVisionGraph(configuration: configuration).build(checkpoint: checkpoint),
                                    options: options)
             : nil
         text = try InferenceSession(runtime: runtime, weights: CLIPTextGraph(configuration: configuration).build(checkpoint: checkpoint), options: options)
+        tokenizer = try tokenizerLoad?.value()
     }
 
     /// L2-normalised image embeddings `[batch, projectionDim]` for preprocessed pixels `[batch, 3, size, size]`,
