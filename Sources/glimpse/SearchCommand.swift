@@ -17,23 +17,34 @@ struct SearchCommand: AsyncParsableCommand {
             Ranks the indexed images by full text (BM25 over descriptions and keywords), CLIP text → image \
             similarity and MiniLM description similarity, fused. Negated parts ("no X", "without X", "not X", \
             "excluding X", "-X") demote images that show X, or exclude them with --strict. Without a model the \
-            other rankers still answer, and the output says so.
+            other rankers still answer, and the output says so. With - as the query, queries are read from \
+            standard input, one per line (a prompt when it is a terminal), and each is answered in milliseconds \
+            once the models are loaded; a query that fails is reported and the next one is read (exit 1 at the end).
             """
     )
 
-    @Argument(help: "What to look for, in plain English (at most 1,000 characters).")
+    @Argument(help: """
+        What to look for, in plain English (at most 1,000 characters); - reads queries from standard \
+        input, one per line, and answers each as it comes with the models loaded once.
+        """)
     var query: String
 
     @Option(name: .shortAndLong, help: "How many results to print.")
     var limit = 10
 
-    @Flag(help: "Print the response as JSON: the parsed query, the results with explanations, notes, timings.")
+    @Flag(help: """
+        Print the response as JSON: the parsed query, the results with explanations, notes, timings \
+        (with -, one compact JSON document per line).
+        """)
     var json = false
 
     @Flag(help: "Drop images that show a negated concept instead of moving them down.")
     var strict = false
 
     @OptionGroup var search: SearchModelOptions
+
+    /// Whether the queries come from standard input.
+    var readsQueries: Bool { query == "-" }
 
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1.") }
@@ -46,22 +57,44 @@ struct SearchCommand: AsyncParsableCommand {
             throw CommandError("The index \(store.url?.path ?? "") holds no described image yet: run `glimpse index FOLDER` "
                                   + "(or `glimpse import FILE.jsonl`) first.")
         }
-        let models = search.loadModels()
+        // Many queries in one process repay packing the weights once.
+        let models = search.loadModels(prepacking: readsQueries)
         var options = SearchOptions(limit: limit, fusion: search.fusionSetting)
         options.negation.mode = strict ? .strict : .soft
         let searcher = Searcher(index: store, keywords: models.keywords, clip: models.clip, sentences: models.sentences,
                                 options: options)
-        let response = try searcher.search(query)
-        let notes = models.notes  // the loader's notes name the missing model and how to get it
+        for note in models.notes where !json { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+        guard readsQueries else {
+            try printResponse(searcher.search(query), notes: models.notes, described: described)
+            return
+        }
+        var failures = 0
+        let prompt = isatty(STDIN_FILENO) != 0 && isatty(STDERR_FILENO) != 0
+        while true {
+            if prompt { FileHandle.standardError.write(Data("search> ".utf8)) }
+            guard let line = readLine() else { break }
+            guard !line.allSatisfy(\.isWhitespace) else { continue }
+            do {
+                try printResponse(searcher.search(line), notes: models.notes, described: described)
+            } catch {
+                failures += 1
+                FileHandle.standardError.write(Data("glimpse: \(line): \(error.localizedDescription)\n".utf8))
+            }
+        }
+        if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// Prints one answer: as text, or as JSON (pretty for one query, a line each for queries from standard input).
+    private func printResponse(_ response: SearchResponse, notes: [String], described: Int) throws {
         if json {
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+            encoder.outputFormatting = readsQueries ? [.sortedKeys, .withoutEscapingSlashes]
+                : [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
             var response = response
-            response.notes = notes
+            response.notes = notes  // the loader's notes name the missing model and how to get it
             print(String(decoding: try encoder.encode(response), as: UTF8.self))
             return
         }
-        for note in notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
         print("query: \(response.query.summary)")
         if response.results.isEmpty { print("No image matches. Try fewer or other words.") }
         for result in response.results {
@@ -120,16 +153,18 @@ struct SearchModelOptions: ParsableArguments {
     /// The keyword extractor that indexing uses (so query compounds meet the stored ones), with CLIP and
     /// MiniLM where their folders exist and notes for the ones missing (never downloads). WordNet is read
     /// while the models load: each is a good part of a search's start.
-    func loadModels() -> SearchModels {
+    ///
+    /// - Parameter prepacking: whether ONNX Runtime packs the weights: slower to load, faster per query.
+    func loadModels(prepacking: Bool = false) -> SearchModels {
         let keywords = BackgroundWork { KeywordExtractorChoice.make() }
         guard !textOnly else {
             return SearchModels(keywords: keywords.value(), notes: ["--text-only: full-text ranking only."])
         }
-        // One query per process: unpacked weights load 2–3× faster (CLIP's text tower and MiniLM: about
-        // 0.2 s less before the answer) and cost a few milliseconds in that one query.
+        // For one query, unpacked weights load 2–3× faster (CLIP's text tower and MiniLM: about 0.2 s less
+        // before the answer) and cost a few milliseconds in that one query.
         let models = OptionalModels(clip: clipFolder, minilm: sentenceFolder, ortLibrary: ortLibrary,
                                     withoutCLIP: "image similarity is not used",
-                                    withoutMiniLM: "description similarity is not used", clipTowers: .text, prepacking: false)
+                                    withoutMiniLM: "description similarity is not used", clipTowers: .text, prepacking: prepacking)
         return SearchModels(keywords: keywords.value(), clip: models.clip, sentences: models.sentences, notes: models.notes)
     }
 }

@@ -62,4 +62,29 @@ struct ImportSearchCommandTests {
             #expect(empty.output.contains("has no word to search for"), "\(empty.output)")
         }
     }
+
+    @Test("- answers queries from standard input in order; a failing query is reported and the next one answered")
+    func queriesFromStandardInput() throws {
+        try withIndex { index in
+            let input = "a dog on a couch but no cartoon\n\n   \nthe of and\nknife board\n"
+            let run = try GlimpseProcess.run(["search", "-", "--text-only", "--index", index], input: input)
+            #expect(run.status == 1, "the failed query makes the exit status 1: \(run.output)")
+            let lines = run.output.split(separator: "\n").map(String.init)
+            let answered = lines.filter { $0.hasPrefix("query: ") }
+            #expect(answered.count == 2, "blank lines are skipped, the failed query has no answer: \(run.output)")
+            #expect(lines.contains { $0.contains("the of and") && $0.contains("has no word to search for") }, "\(run.output)")
+            let dog = try #require(lines.firstIndex { $0.hasSuffix("b.jpg") }, "\(run.output)")
+            let knife = try #require(lines.firstIndex { $0.hasSuffix("c.jpg") }, "\(run.output)")
+            #expect(dog < knife, "answers come in the order of the queries: \(run.output)")
+
+            let json = try GlimpseProcess.run(["search", "-", "--text-only", "--index", index, "--json"], input: "blue collar\nknife\n")
+            #expect(json.status == 0, "\(json.output)")
+            let documents = try json.output.split(separator: "\n").map { line in
+                try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+            }
+            #expect(documents.count == 2, "one JSON document per line: \(json.output)")
+            let firstPaths = documents.map { (($0["results"] as? [[String: Any]])?.first?["path"] as? String) ?? "" }
+            #expect(firstPaths.map { URL(filePath: $0).lastPathComponent } == ["b.jpg", "c.jpg"], "\(json.output)")
+        }
+    }
 }
