@@ -67,6 +67,16 @@ struct ByteKeyTable: Sendable {
     /// Combines `value` into the key's value with `|` (a new key starts from 0). Keys are at most
     /// `maximumKeyLength` bytes.
     mutating func insert(_ key: UnsafeBufferPointer<UInt8>, orValue value: UInt64) {
+        slotValues[slotAdding(key)] |= value
+    }
+
+    /// Sets the key's value to `value`, replacing any earlier one.
+    mutating func set(_ key: UnsafeBufferPointer<UInt8>, to value: UInt64) {
+        slotValues[slotAdding(key)] = value
+    }
+
+    /// The slot of `key`, added (with value 0) when it is new.
+    private mutating func slotAdding(_ key: UnsafeBufferPointer<UInt8>) -> Int {
         if (count + 1) * 2 > slotKeys.count { grow() }
         let slot = slot(of: key)
         if slotKeys[slot] == Self.empty {
@@ -74,7 +84,17 @@ struct ByteKeyTable: Sendable {
             keyBytes.append(contentsOf: key.prefix(Int(Self.maximumKeyLength)))
             count += 1
         }
-        slotValues[slot] |= value
+        return slot
+    }
+
+    /// Calls `body` with every key and its value, in no particular order.
+    func forEach(_ body: (UnsafeBufferPointer<UInt8>, UInt64) throws -> Void) rethrows {
+        try keyBytes.withUnsafeBufferPointer { stored in
+            for (ref, value) in zip(slotKeys, slotValues) where ref != Self.empty {
+                let start = Int(ref >> 24)
+                try body(UnsafeBufferPointer(rebasing: stored[start..<start + Int(ref & Self.maximumKeyLength)]), value)
+            }
+        }
     }
 
     private mutating func grow() {

@@ -87,11 +87,9 @@ final class BytePairModel: Sendable {
     /// - Parameters:
     ///   - vocabulary: token (UTF-8 of the byte-level string) → id.
     ///   - merges: pairs of byte-level symbols (UTF-8), in rank order.
-    init(vocabulary: [[UInt8]: Int], merges: [([UInt8], [UInt8])], unknownId: Int) {
-        // Byte-keyed tables: about 100,000 lookups while loading, none of which may allocate (loading
+    init(vocabulary: ByteKeyTable, merges: MergeList, unknownId: Int) {
+        // Byte-keyed tables: about 150,000 lookups while loading, none of which may allocate (loading
         // CLIP's tokenizer is part of every `glimpse search`).
-        var ids = ByteKeyTable(expectedCount: vocabulary.count)
-        for (token, id) in vocabulary { token.withUnsafeBufferPointer { ids.insert($0, orValue: UInt64(id)) } }
         var symbols = ByteKeyTable(expectedCount: vocabulary.count + 64)
         var symbolIds: [Int32] = []
         symbolIds.reserveCapacity(vocabulary.count + 64)
@@ -99,15 +97,8 @@ final class BytePairModel: Sendable {
             if let s = symbols.value(for: bytes) { return Int32(truncatingIfNeeded: s) }
             let s = Int32(symbolIds.count)
             symbols.insert(bytes, orValue: UInt64(s))
-            symbolIds.append(Int32(truncatingIfNeeded: ids.value(for: bytes) ?? UInt64(unknownId)))
+            symbolIds.append(Int32(truncatingIfNeeded: vocabulary.value(for: bytes) ?? UInt64(unknownId)))
             return s
-        }
-        var scratch: [UInt8] = []
-        func symbol(_ first: [UInt8], _ second: [UInt8] = []) -> Int32 {
-            scratch.removeAll(keepingCapacity: true)
-            scratch.append(contentsOf: first)
-            scratch.append(contentsOf: second)
-            return scratch.withUnsafeBufferPointer { symbol($0) }
         }
         let endOfWord = Array("</w>".utf8)
         var byteSymbol: [Int32] = []
@@ -115,20 +106,18 @@ final class BytePairModel: Sendable {
         for b in 0..<256 {
             var char: [UInt8] = []
             appendUTF8(CollectionOfOne(ByteLevel.byteToScalar[b]), to: &char)
-            byteSymbol.append(symbol(char))
-            byteEndSymbol.append(symbol(char, endOfWord))
+            byteSymbol.append(char.withUnsafeBufferPointer { symbol($0) })
+            byteEndSymbol.append((char + endOfWord).withUnsafeBufferPointer { symbol($0) })
         }
-        var table: [UInt64: UInt64] = [:]
-        table.reserveCapacity(merges.count)
-        for (rank, (left, right)) in merges.enumerated() {
-            let l = symbol(left)
-            let r = symbol(right)
-            let merged = symbol(left, right)
-            table[UInt64(UInt32(l)) << 32 | UInt64(UInt32(r))] = UInt64(rank) << 32 | UInt64(UInt32(merged))
+        var pairs: [(UInt64, UInt64)] = []
+        pairs.reserveCapacity(merges.count)
+        merges.forEach { left, right, merged in
+            let key = UInt64(UInt32(symbol(left))) << 32 | UInt64(UInt32(symbol(right)))
+            pairs.append((key, UInt64(pairs.count) << 32 | UInt64(UInt32(symbol(merged)))))
         }
         self.byteSymbol = byteSymbol
         self.byteEndSymbol = byteEndSymbol
-        self.merges = IntegerTable(table.lazy.map { ($0.key, $0.value) }, count: table.count)
+        self.merges = IntegerTable(pairs, count: pairs.count)
         self.symbolIds = symbolIds
     }
 

@@ -8,35 +8,35 @@ enum CLIPFiles {
     /// The number of merges transformers' CLIPTokenizer reads: `49152 - 256 - 2`.
     static let mergeCount = 49152 - 256 - 2
 
-    static func readVocabulary(_ url: URL) throws -> [[UInt8]: Int] {
+    /// Token (UTF-8 of the byte-level string) → id; a token listed twice keeps its last id.
+    static func readVocabulary(_ url: URL) throws -> ByteKeyTable {
         let data = try TokenizerFiles.data(at: url)
         try TokenizerFiles.requireUTF8(data, url)
-        let entries: [(token: [UInt8], id: Int)]
+        var vocabulary = ByteKeyTable(expectedCount: 1 << 16, expectedKeyBytes: data.count / 2)
         do {
-            entries = try data.withUnsafeBytes { raw in
-                try VocabularyJSONParser.parse(raw.bindMemory(to: UInt8.self))
+            try data.withUnsafeBytes { raw in
+                try VocabularyJSONParser.parse(raw.bindMemory(to: UInt8.self)) { token, id in
+                    vocabulary.set(token, to: UInt64(id))
+                }
             }
         } catch let failure as VocabularyJSONParser.Failure {
             throw TextError.malformedVocabulary(url, reason: failure.reason)
         }
-        if entries.isEmpty { throw TextError.malformedVocabulary(url, reason: "the vocabulary is empty") }
-        var vocabulary: [[UInt8]: Int] = [:]
-        vocabulary.reserveCapacity(entries.count)
-        for (token, id) in entries { vocabulary[token] = id }
+        if vocabulary.count == 0 { throw TextError.malformedVocabulary(url, reason: "the vocabulary is empty") }
         return vocabulary
     }
 
     private static func vocabulary(
         from dictionary: [String: Any], url: URL, make: (URL, String) -> TextError
-    ) throws -> [[UInt8]: Int] {
+    ) throws -> ByteKeyTable {
         if dictionary.isEmpty { throw make(url, "the vocabulary is empty") }
-        var vocabulary: [[UInt8]: Int] = [:]
-        vocabulary.reserveCapacity(dictionary.count)
+        var vocabulary = ByteKeyTable(expectedCount: dictionary.count)
         for (token, value) in dictionary {
             guard let id = value as? Int, id >= 0 else {
                 throw make(url, "the id of \"\(token)\" is not a non-negative integer")
             }
-            vocabulary[Array(token.utf8)] = id
+            var token = token
+            token.withUTF8 { vocabulary.set($0, to: UInt64(id)) }
         }
         return vocabulary
     }
@@ -44,41 +44,42 @@ enum CLIPFiles {
     /// transformers' CLIPTokenizer: `read().strip().split("\n")[1 : 48895]`, each line split on whitespace.
     /// A line in that range that is not exactly two symbols is an error (transformers would silently
     /// ignore it, leaving the tokenizer subtly wrong).
-    static func readMerges(_ url: URL) throws -> [([UInt8], [UInt8])] {
-        let lines = try TokenizerFiles.lines(at: url)
-        // strip(): leading blank lines vanish with the leading whitespace.
-        let firstContent = lines.firstIndex { $0.unicodeScalars.contains { !ReferenceUnicode.isPythonSpace($0) } }
-        guard let first = firstContent else {
-            throw TextError.malformedMerges(url, line: 1, reason: "the file is empty")
-        }
-        var merges: [([UInt8], [UInt8])] = []
-        merges.reserveCapacity(min(lines.count, mergeCount))
-        var index = first + 1
-        while index < lines.count, merges.count < mergeCount {
-            let parts = lines[index].unicodeScalars.split(whereSeparator: ReferenceUnicode.isPythonSpace)
-            if parts.isEmpty, lines[(index + 1)...].allSatisfy({ $0.unicodeScalars.allSatisfy(ReferenceUnicode.isPythonSpace) }) {
-                break  // trailing blank lines (stripped by transformers)
+    static func readMerges(_ url: URL) throws -> MergeList {
+        let data = try TokenizerFiles.data(at: url)
+        try TokenizerFiles.requireUTF8(data, url)
+        return try data.withUnsafeBytes { raw in
+            let lines = TokenizerFiles.lineRanges(raw.bindMemory(to: UInt8.self))
+            let bytes = raw.bindMemory(to: UInt8.self)
+            func line(_ index: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: bytes[lines[index]]) }
+            // strip(): leading blank lines vanish with the leading whitespace.
+            guard let first = lines.indices.first(where: { !PythonText.isBlank(line($0)) }) else {
+                throw TextError.malformedMerges(url, line: 1, reason: "the file is empty")
             }
-            guard parts.count == 2 else {
-                throw TextError.malformedMerges(
-                    url, line: index + 1, reason: "expected two symbols, found \(parts.count): \"\(lines[index])\"")
+            var merges = MergeList(capacity: min(lines.count, mergeCount), byteCapacity: bytes.count)
+            var index = first + 1
+            while index < lines.count, merges.count < mergeCount {
+                let text = line(index)
+                let parts = PythonText.split(text)
+                if parts.isEmpty, lines[(index + 1)...].indices.allSatisfy({ PythonText.isBlank(line($0)) }) {
+                    break  // trailing blank lines (stripped by transformers)
+                }
+                guard parts.count == 2 else {
+                    throw TextError.malformedMerges(url, line: index + 1, reason:
+                        "expected two symbols, found \(parts.count): \"\(String(decoding: text, as: UTF8.self))\"")
+                }
+                merges.append(UnsafeBufferPointer(rebasing: text[parts[0]]), UnsafeBufferPointer(rebasing: text[parts[1]]))
+                index += 1
             }
-            var left: [UInt8] = []
-            var right: [UInt8] = []
-            appendUTF8(parts[0], to: &left)
-            appendUTF8(parts[1], to: &right)
-            merges.append((left, right))
-            index += 1
+            if merges.count == 0 {
+                throw TextError.malformedMerges(url, line: first + 1, reason: "there is no merge after the version line")
+            }
+            return merges
         }
-        if merges.isEmpty {
-            throw TextError.malformedMerges(url, line: first + 1, reason: "there is no merge after the version line")
-        }
-        return merges
     }
 
     struct TokenizerJSON {
-        var vocabulary: [[UInt8]: Int]
-        var merges: [([UInt8], [UInt8])]
+        var vocabulary: ByteKeyTable
+        var merges: MergeList
         var addedTokens: [(content: String, id: Int)]
     }
 
@@ -105,8 +106,7 @@ enum CLIPFiles {
         guard let vocab = model["vocab"] as? [String: Any] else { throw fail("its model has no \"vocab\" object") }
         let vocabulary = try vocabulary(from: vocab, url: url) { TextError.malformedTokenizerJSON($0, reason: $1) }
         guard let rawMerges = model["merges"] as? [Any] else { throw fail("its model has no \"merges\" list") }
-        var merges: [([UInt8], [UInt8])] = []
-        merges.reserveCapacity(rawMerges.count)
+        var merges = MergeList(capacity: rawMerges.count)
         for (i, raw) in rawMerges.enumerated() {
             let parts: [String]
             if let line = raw as? String {
@@ -117,7 +117,7 @@ enum CLIPFiles {
                 throw fail("merge \(i) is neither \"a b\" nor [\"a\", \"b\"]")
             }
             guard parts.count == 2 else { throw fail("merge \(i) has \(parts.count) symbols, not 2") }
-            merges.append((Array(parts[0].utf8), Array(parts[1].utf8)))
+            merges.append(Array(parts[0].utf8), Array(parts[1].utf8))
         }
         var added: [(content: String, id: Int)] = []
         for case let token as [String: Any] in root["added_tokens"] as? [Any] ?? [] {

@@ -74,11 +74,11 @@ public struct CLIPTokenizer: Tokenizer {
     }
 
     private init(
-        vocabulary: [[UInt8]: Int], merges: [([UInt8], [UInt8])], addedTokens: [(content: String, id: Int)],
+        vocabulary: ByteKeyTable, merges: MergeList, addedTokens: [(content: String, id: Int)],
         source: URL, modelMaxLength: Int, cleanUpTokenizationSpaces: Bool
     ) throws {
         func id(_ token: String) throws -> Int {
-            if let id = vocabulary[Array(token.utf8)] ?? addedTokens.first(where: { $0.content == token })?.id {
+            if let id = vocabulary.value(for: token).map(Int.init) ?? addedTokens.first(where: { $0.content == token })?.id {
                 return id
             }
             throw TextError.malformedVocabulary(source, reason: "it has no \(token) token")
@@ -88,10 +88,12 @@ public struct CLIPTokenizer: Tokenizer {
         var added = [(content: "<|startoftext|>", id: bos), (content: "<|endoftext|>", id: eos)]
         for token in addedTokens where !added.contains(where: { $0.content == token.content }) { added.append(token) }
 
-        let maxId = max(vocabulary.values.max() ?? 0, added.map(\.id).max() ?? 0)
+        var maxId = added.map(\.id).max() ?? 0
+        vocabulary.forEach { _, id in maxId = max(maxId, Int(id)) }
         var tokenBytes = [[UInt8]?](repeating: nil, count: maxId + 1)
-        for (token, id) in vocabulary where id >= 0 {
-            tokenBytes[id] = ByteLevel.decodedBytes(utf8: token) ?? token
+        vocabulary.forEach { token, id in
+            let utf8 = Array(token)
+            tokenBytes[Int(id)] = ByteLevel.decodedBytes(utf8: utf8) ?? utf8
         }
         for token in added where token.id >= 0 {
             tokenBytes[token.id] = ByteLevel.decodedBytes(token.content) ?? Array(token.content.utf8)
@@ -106,7 +108,7 @@ public struct CLIPTokenizer: Tokenizer {
             bpe: BytePairModel(vocabulary: vocabulary, merges: merges, unknownId: eos),
             splitter: AddedTokenSplitter(added),
             tokenBytes: tokenBytes,
-            count: Set(vocabulary.values).union(added.map(\.id)).count)
+            count: tokenBytes.lazy.filter { $0 != nil }.count)
     }
 
     public func tokenIds(_ text: String) -> [Int] {

@@ -16,25 +16,28 @@ enum TokenizerFiles {
     static func lines(at url: URL) throws -> [String] {
         let data = try data(at: url)
         try requireUTF8(data, url)
-        var lines: [String] = []
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+        return data.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
-            var start = 0
-            var i = 0
-            let n = bytes.count
-            while i < n {
-                let b = bytes[i]
-                if b == 0x0A || b == 0x0D {
-                    lines.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
-                    if b == 0x0D, i + 1 < n, bytes[i + 1] == 0x0A { i += 1 }
-                    start = i + 1
-                }
-                i += 1
-            }
-            if start < n {
-                lines.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<n]), as: UTF8.self))
-            }
+            return lineRanges(bytes).map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
         }
+    }
+
+    /// Where the lines of `bytes` are, as ``lines(at:)`` cuts them (line endings excluded).
+    static func lineRanges(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var lines: [Range<Int>] = []
+        var start = 0
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b == 0x0A || b == 0x0D {
+                lines.append(start..<i)
+                if b == 0x0D, i + 1 < n, bytes[i + 1] == 0x0A { i += 1 }
+                start = i + 1
+            }
+            i += 1
+        }
+        if start < n { lines.append(start..<n) }
         return lines
     }
 
@@ -98,6 +101,47 @@ enum PythonText {
             i += 1
         }
         return out
+    }
+
+    /// `str.split()` of valid UTF-8 `text`: the byte ranges of its parts between runs of Python whitespace.
+    static func split(_ text: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var parts: [Range<Int>] = []
+        var start: Int?
+        var i = 0
+        while i < text.count {
+            let (scalar, length) = scalar(in: text, at: i)
+            if ReferenceUnicode.isPythonSpace(scalar) {
+                if let first = start { parts.append(first..<i) }
+                start = nil
+            } else if start == nil {
+                start = i
+            }
+            i += length
+        }
+        if let first = start { parts.append(first..<text.count) }
+        return parts
+    }
+
+    /// Whether valid UTF-8 `text` is empty or Python whitespace only.
+    static func isBlank(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        while i < text.count {
+            let (scalar, length) = scalar(in: text, at: i)
+            if !ReferenceUnicode.isPythonSpace(scalar) { return false }
+            i += length
+        }
+        return true
+    }
+
+    /// The scalar that starts at `index` of valid UTF-8 `text`, and its length in bytes.
+    @inline(__always)
+    private static func scalar(in text: UnsafeBufferPointer<UInt8>, at index: Int) -> (Unicode.Scalar, Int) {
+        let lead = UInt32(text[index])
+        if lead < 0x80 { return (Unicode.Scalar(UInt8(lead)), 1) }
+        let length = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+        var value = lead & (0x7F >> UInt32(length))
+        for k in 1..<length { value = value << 6 | UInt32(text[index + k] & 0x3F) }
+        return (Unicode.Scalar(value) ?? "\u{FFFD}", length)
     }
 
     /// `str.strip()`: Python whitespace removed at both ends.

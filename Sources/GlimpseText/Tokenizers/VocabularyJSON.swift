@@ -7,11 +7,14 @@ struct VocabularyJSONParser {
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private var i = 0
+    /// The token being read, unescaped (one buffer for all of them).
+    private var token: [UInt8] = []
 
-    /// Entries in file order (a repeated key appears twice; the caller keeps the last).
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws -> [(token: [UInt8], id: Int)] {
+    /// Calls `entry` with each token's UTF-8 bytes (valid during the call only) and its id, in file order
+    /// (a repeated key comes twice; the caller keeps the last).
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, _ entry: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws {
         var parser = VocabularyJSONParser(bytes: bytes)
-        return try parser.object()
+        try parser.object(entry)
     }
 
     private init(bytes: UnsafeBufferPointer<UInt8>) {
@@ -28,20 +31,20 @@ struct VocabularyJSONParser {
         i += 1
     }
 
-    private mutating func object() throws -> [(token: [UInt8], id: Int)] {
+    private mutating func object(_ entry: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws {
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }  // BOM
         try expect(UInt8(ascii: "{"), "'{' (a JSON object of token → id)")
-        var entries: [(token: [UInt8], id: Int)] = []
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
             i += 1
         } else {
             while true {
                 try expect(UInt8(ascii: "\""), "a token string")
-                let token = try string()
+                try string()
                 try expect(UInt8(ascii: ":"), "':'")
                 skipSpace()
-                entries.append((token, try integer(for: token)))
+                let id = try integer()
+                try token.withUnsafeBufferPointer { try entry($0, id) }
                 skipSpace()
                 guard i < bytes.count else { throw Failure(reason: "the object is not closed") }
                 if bytes[i] == UInt8(ascii: ",") {
@@ -54,10 +57,10 @@ struct VocabularyJSONParser {
         }
         skipSpace()
         guard i == bytes.count else { throw Failure(reason: "unexpected data after the object at byte \(i)") }
-        return entries
     }
 
-    private mutating func integer(for token: [UInt8]) throws -> Int {
+    /// The id of the token just read.
+    private mutating func integer() throws -> Int {
         let start = i
         var value = 0
         while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39, i - start < 12 {
@@ -73,27 +76,27 @@ struct VocabularyJSONParser {
         return value
     }
 
-    /// The string after an opening quote, unescaped, as UTF-8.
-    private mutating func string() throws -> [UInt8] {
-        var out: [UInt8] = []
+    /// Reads the string after an opening quote into `token`, unescaped, as UTF-8.
+    private mutating func string() throws {
+        token.removeAll(keepingCapacity: true)
         while i < bytes.count {
             let b = bytes[i]
             i += 1
-            if b == UInt8(ascii: "\"") { return out }
+            if b == UInt8(ascii: "\"") { return }
             if b != UInt8(ascii: "\\") {
-                out.append(b)
+                token.append(b)
                 continue
             }
             guard i < bytes.count else { break }
             let e = bytes[i]
             i += 1
             switch e {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): token.append(e)
+            case UInt8(ascii: "b"): token.append(0x08)
+            case UInt8(ascii: "f"): token.append(0x0C)
+            case UInt8(ascii: "n"): token.append(0x0A)
+            case UInt8(ascii: "r"): token.append(0x0D)
+            case UInt8(ascii: "t"): token.append(0x09)
             case UInt8(ascii: "u"):
                 var code = try hex4()
                 if code >= 0xD800, code < 0xDC00 {
@@ -106,7 +109,7 @@ struct VocabularyJSONParser {
                     code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                 }
                 guard let scalar = Unicode.Scalar(code) else { throw Failure(reason: "lone surrogate escape at byte \(i)") }
-                appendUTF8(CollectionOfOne(scalar), to: &out)
+                appendUTF8(CollectionOfOne(scalar), to: &token)
             default:
                 throw Failure(reason: "bad escape \\\(Character(Unicode.Scalar(e))) at byte \(i)")
             }
