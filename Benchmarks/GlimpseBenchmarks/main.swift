@@ -20,6 +20,7 @@ import GlimpseRuntime
 //   GlimpseBenchmarks search-scale --minilm DIR [--clip DIR] [--count N] [--queries N] [--store FOLDER]
 //   GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--filters on|off]
 //                         [--points-per-side N] [--dump DIR]
+//   GlimpseBenchmarks dump-text-graphs CLIP_DIR MINILM_DIR OUT_DIR   (no timing: the query encoders' graphs as ONNX files)
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, default value: String) -> String {
@@ -128,6 +129,10 @@ case ("sam", let model?):
                                       URL(filePath: option("--dump", default: ""), directoryHint: .isDirectory)
                                   }).run()
     print(String(decoding: try encoder.encode(result), as: UTF8.self))
+case ("dump-text-graphs", let clip?) where arguments.count >= 4:
+    try TextGraphDump.write(clip: URL(filePath: clip, directoryHint: .isDirectory),
+                            minilm: URL(filePath: arguments[2], directoryHint: .isDirectory),
+                            to: URL(filePath: arguments[3], directoryHint: .isDirectory))
 default:
     FileHandle.standardError.write(Data("""
         usage: GlimpseBenchmarks encoder MODEL_DIR [--prepacking on|off] [--weights lend|external] [--threads N] [--runs N]
@@ -144,6 +149,7 @@ default:
                GlimpseBenchmarks search-scale --minilm DIR [--clip DIR] [--count N] [--queries N] [--store FOLDER]
                GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--filters on|off]
                                      [--points-per-side N] [--dump DIR]
+               GlimpseBenchmarks dump-text-graphs CLIP_DIR MINILM_DIR OUT_DIR
 
         """.utf8))
     exit(2)
