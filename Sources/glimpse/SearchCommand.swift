@@ -34,7 +34,7 @@ struct SearchCommand: AsyncParsableCommand {
 
     @Flag(help: """
         Print the response as JSON: the parsed query, the results with explanations, notes, timings \
-        (with -, one compact JSON document per line).
+        (with -, one compact JSON document per line; {"error", "query"} for a query that failed).
         """)
     var json = false
 
@@ -79,6 +79,8 @@ struct SearchCommand: AsyncParsableCommand {
             } catch {
                 failures += 1
                 FileHandle.standardError.write(Data("glimpse: \(line): \(error.localizedDescription)\n".utf8))
+                // A line of JSON for every query, so that a script reading the answers keeps its place.
+                if json { print(try Self.failureLine(query: line, error: error)) }
             }
         }
         if failures > 0 { throw ExitCode(1) }
@@ -105,6 +107,13 @@ struct SearchCommand: AsyncParsableCommand {
         if response.excluded > 0 { print("\(response.excluded) image(s) excluded by --strict.") }
         print(String(format: "%d of %d described images shown; searched in %.1f ms.", response.results.count, described,
                      response.timings.total))
+    }
+
+    /// `{"error": …, "query": …}` on one line: a failed query's place among JSON answers.
+    static func failureLine(query: String, error: any Error) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(["error": error.localizedDescription, "query": query]), as: UTF8.self)
     }
 
     /// The description on one line, cut at a word boundary near 160 characters.

@@ -77,14 +77,18 @@ struct ImportSearchCommandTests {
             let knife = try #require(lines.firstIndex { $0.hasSuffix("c.jpg") }, "\(run.output)")
             #expect(dog < knife, "answers come in the order of the queries: \(run.output)")
 
-            let json = try GlimpseProcess.run(["search", "-", "--text-only", "--index", index, "--json"], input: "blue collar\nknife\n")
-            #expect(json.status == 0, "\(json.output)")
-            let documents = try json.output.split(separator: "\n").map { line in
+            let json = try GlimpseProcess.run(["search", "-", "--text-only", "--index", index, "--json"],
+                                              input: "blue collar\nthe of and\nknife\n")
+            #expect(json.status == 1, "\(json.output)")
+            let documents = try json.output.split(separator: "\n").filter { $0.hasPrefix("{") }.map { line in
                 try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
             }
-            #expect(documents.count == 2, "one JSON document per line: \(json.output)")
+            #expect(documents.count == 3, "one JSON document per query, the failed one included: \(json.output)")
             let firstPaths = documents.map { (($0["results"] as? [[String: Any]])?.first?["path"] as? String) ?? "" }
-            #expect(firstPaths.map { URL(filePath: $0).lastPathComponent } == ["b.jpg", "c.jpg"], "\(json.output)")
+            #expect(firstPaths.map { $0.isEmpty ? "" : URL(filePath: $0).lastPathComponent } == ["b.jpg", "", "c.jpg"],
+                    "\(json.output)")
+            #expect(documents.count == 3 && documents[1]["query"] as? String == "the of and"
+                        && (documents[1]["error"] as? String)?.contains("has no word to search for") == true, "\(json.output)")
         }
     }
 }
