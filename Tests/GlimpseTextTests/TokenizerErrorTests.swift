@@ -117,6 +117,18 @@ struct TokenizerErrorTests {
         }
     }
 
+    @Test("a token listed twice in vocab.txt keeps its last id; the earlier id decodes as [UNK] (as transformers)")
+    func repeatedVocabularyToken() throws {
+        try withFolder { dir in
+            let vocab = try write("[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\ndog\ncat\ndog\n", "vocab.txt", in: dir)
+            let bert = try BertTokenizer(vocabularyURL: vocab)
+            // transformers 4.46.3: encode("dog cat") == [2, 7, 6, 3], len == 7, decode([5, 6, 7]) == "[UNK] cat dog".
+            #expect(bert.encode("dog cat") == [2, 7, 6, 3])
+            #expect(bert.count == 7)
+            #expect(bert.decode([5, 6, 7], skipSpecialTokens: false) == "[UNK] cat dog")
+        }
+    }
+
     @Test("tokenizer.json that is not byte-level BPE: malformedTokenizerJSON")
     func badTokenizerJSON() throws {
         try withFolder { dir in

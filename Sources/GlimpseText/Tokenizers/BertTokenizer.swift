@@ -68,12 +68,13 @@ public struct BertTokenizer: Tokenizer {
     ) throws {
         let lines = try TokenizerFiles.lines(at: vocabularyURL)
         if lines.isEmpty { throw TextError.malformedVocabulary(vocabularyURL, reason: "it is empty") }
-        var byBytes: [[UInt8]: Int] = [:]
-        byBytes.reserveCapacity(lines.count)
+        // Token → id; a token listed twice keeps its last id (transformers' dict).
+        var byBytes = ByteKeyTable(expectedCount: lines.count)
         var entries: [(token: String, id: Int)] = []
         entries.reserveCapacity(lines.count)
         for (id, line) in lines.enumerated() {
-            byBytes[Array(line.utf8)] = id
+            var token = line
+            token.withUTF8 { byBytes.set($0, to: UInt64(id)) }
             entries.append((line, id))
         }
         // Special tokens in transformers' order (unk, sep, pad, cls, mask, then bos and additional
@@ -82,7 +83,7 @@ public struct BertTokenizer: Tokenizer {
         var added: [Int: [UInt8]] = [:]
         func idFor(_ token: String) -> Int {
             let bytes = Array(token.utf8)
-            if let id = byBytes[bytes] {
+            if let id = byBytes.value(for: token).map(Int.init) {
                 added[id] = bytes
                 return id
             }
@@ -121,8 +122,7 @@ public struct BertTokenizer: Tokenizer {
             // transformers' ids_to_tokens comes from the token→id dict: an id whose token is
             // listed again later decodes as [UNK].
             tokenBytes: lines.enumerated().map { id, line in
-                let bytes = Array(line.utf8)
-                return byBytes[bytes] == id ? bytes : Array("[UNK]".utf8)
+                byBytes.value(for: line) == UInt64(id) ? Array(line.utf8) : Array("[UNK]".utf8)
             },
             addedTokens: added,
             specialTokenContents: Set(added.values),

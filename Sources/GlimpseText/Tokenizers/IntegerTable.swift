@@ -1,33 +1,33 @@
-/// An immutable open-addressing hash table from `UInt64` keys to `UInt64` values, with a cheap
-/// multiplicative hash (the tokenizers look keys up for every character; Swift's `Dictionary`
-/// hashes with SipHash, several times slower here).
+/// An open-addressing hash table from `UInt64` keys to `UInt64` values, with a cheap multiplicative
+/// hash (the tokenizers look keys up for every character; Swift's `Dictionary` hashes with SipHash,
+/// several times slower here). Built while a tokenizer loads, then only read.
 struct IntegerTable: Sendable {
     private var keys: [UInt64]
     private var values: [UInt64]
     private var occupied: [Bool]
-    private let shift: UInt64
-    private let mask: Int
+    private var shift: UInt64
+    private var mask: Int
+    private(set) var count = 0
+
+    /// An empty table with room for `capacity` keys before it grows.
+    init(capacity: Int = 8) {
+        var slots = 16
+        var bits: UInt64 = 4
+        while slots < capacity * 2 {
+            slots <<= 1
+            bits += 1
+        }
+        keys = [UInt64](repeating: 0, count: slots)
+        values = [UInt64](repeating: 0, count: slots)
+        occupied = [Bool](repeating: false, count: slots)
+        shift = 64 - bits
+        mask = slots - 1
+    }
 
     /// Later duplicates of a key replace earlier ones.
     init<S: Sequence>(_ pairs: S, count: Int) where S.Element == (UInt64, UInt64) {
-        var capacity = 16
-        var bits: UInt64 = 4
-        while capacity < count * 2 {
-            capacity <<= 1
-            bits += 1
-        }
-        keys = [UInt64](repeating: 0, count: capacity)
-        values = [UInt64](repeating: 0, count: capacity)
-        occupied = [Bool](repeating: false, count: capacity)
-        shift = 64 - bits
-        mask = capacity - 1
-        for (key, value) in pairs {
-            var slot = index(key)
-            while occupied[slot], keys[slot] != key { slot = (slot + 1) & mask }
-            occupied[slot] = true
-            keys[slot] = key
-            values[slot] = value
-        }
+        self.init(capacity: count)
+        for (key, value) in pairs { self[key] = value }
     }
 
     @inline(__always)
@@ -35,13 +35,34 @@ struct IntegerTable: Sendable {
         Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
     }
 
+    /// The value of `key`; setting replaces it (nil is not stored).
     @inline(__always)
     subscript(key: UInt64) -> UInt64? {
-        var slot = index(key)
-        while occupied[slot] {
-            if keys[slot] == key { return values[slot] }
-            slot = (slot + 1) & mask
+        get {
+            var slot = index(key)
+            while occupied[slot] {
+                if keys[slot] == key { return values[slot] }
+                slot = (slot + 1) & mask
+            }
+            return nil
         }
-        return nil
+        set {
+            guard let newValue else { return }
+            if (count + 1) * 2 > keys.count { grow() }
+            var slot = index(key)
+            while occupied[slot], keys[slot] != key { slot = (slot + 1) & mask }
+            if !occupied[slot] {
+                occupied[slot] = true
+                keys[slot] = key
+                count += 1
+            }
+            values[slot] = newValue
+        }
+    }
+
+    private mutating func grow() {
+        let old = (keys, values, occupied)
+        self = IntegerTable(capacity: keys.count)
+        for slot in old.2.indices where old.2[slot] { self[old.0[slot]] = old.1[slot] }
     }
 }

@@ -13,17 +13,16 @@ struct WordPieceModel: Sendable {
 
     /// `vocabulary` in file order; a token listed twice keeps its last id (as transformers' dict).
     init(vocabulary: [(token: String, id: Int)], unknownId: Int, maxInputCharsPerWord: Int = 100) {
-        var children: [UInt64: Int32] = [:]
-        children.reserveCapacity(vocabulary.count * 3)
+        var children = IntegerTable(capacity: vocabulary.count)
         var nodeTokenId: [Int32] = [-1]
         nodeTokenId.reserveCapacity(vocabulary.count * 3)
         func child(_ node: Int32, _ s: Unicode.Scalar, create: Bool) -> Int32 {
             let key = UInt64(node) << 21 | UInt64(s.value)
-            if let next = children[key] { return next }
+            if let next = children[key] { return Int32(truncatingIfNeeded: next) }
             guard create else { return -1 }
             let next = Int32(nodeTokenId.count)
             nodeTokenId.append(-1)
-            children[key] = next
+            children[key] = UInt64(next)
             return next
         }
         for (token, id) in vocabulary {
@@ -33,7 +32,7 @@ struct WordPieceModel: Sendable {
         }
         let hash = child(0, "#", create: false)
         self.continuationNode = hash < 0 ? -1 : child(hash, "#", create: false)
-        self.children = IntegerTable(children.lazy.map { ($0.key, UInt64($0.value)) }, count: children.count)
+        self.children = children
         self.nodeTokenId = nodeTokenId
         self.unknownId = unknownId
         self.maxInputCharsPerWord = maxInputCharsPerWord
