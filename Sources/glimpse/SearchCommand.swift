@@ -70,6 +70,7 @@ struct SearchCommand: AsyncParsableCommand {
         }
         var failures = 0
         let prompt = isatty(STDIN_FILENO) != 0 && isatty(STDERR_FILENO) != 0
+        if prompt { FileHandle.standardError.write(Data("One query per line; Ctrl-D ends.\n".utf8)) }
         while true {
             if prompt { FileHandle.standardError.write(Data("search> ".utf8)) }
             guard let line = readLine() else { break }
