@@ -14,6 +14,21 @@ public enum ImageFormat: String, Sendable, CaseIterable, CustomStringConvertible
     /// Formats `ImageDecoder` decodes.
     public static let decodable: Set<ImageFormat> = [.jpeg, .png, .webp, .gif, .bmp, .heif, .avif, .tiff]
 
+    /// File-name extensions (lowercase, without the dot) that photo libraries give these formats.
+    public static let fileExtensions: Set<String> = [
+        "jpg", "jpeg", "jpe", "jfif", "png", "webp", "gif", "bmp", "dib", "tif", "tiff", "heic", "heif", "hif", "avif",
+    ]
+
+    /// Whether the name of the file at `path` says it is an image.
+    ///
+    /// The content decides what a file is; the name only tells a damaged photo (named `.jpg`, content
+    /// unrecognisable) from a file that was never meant to be one (notes, sidecars).
+    public static func isImageFileName(_ path: String) -> Bool {
+        let name = path.split(separator: "/").last ?? ""
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return false }
+        return fileExtensions.contains(name[name.index(after: dot)...].lowercased())
+    }
+
     /// The format whose signature starts `bytes`, or nil.
     public static func detect<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> ImageFormat? {
         let head = Array(bytes.prefix(16))

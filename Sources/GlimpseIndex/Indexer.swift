@@ -76,6 +76,8 @@ public struct Indexer: Sendable {
             let format: ImageFormat?
             switch Self.probe(file.path) {
             case let .image(detected) where ImageFormat.decodable.contains(detected): format = detected
+            case .notAnImage where ImageFormat.isImageFileName(file.path):
+                format = nil  // a damaged photo (empty, or garbage named .jpg): recorded as failed when it is read
             case .image, .notAnImage: continue
             case .unreadable: format = nil  // recorded as failed with the reason when it is read
             }
@@ -247,7 +249,12 @@ public struct Indexer: Sendable {
     static func probe(_ path: String) -> Probe {
         guard let handle = FileHandle(forReadingAtPath: path) else { return .unreadable }
         defer { try? handle.close() }
-        guard let head = try? handle.read(upToCount: 16) else { return .unreadable }
+        let head: Data
+        do {
+            head = try handle.read(upToCount: 16) ?? Data()  // nil: the file is empty
+        } catch {
+            return .unreadable
+        }
         return ImageFormat.detect(head).map(Probe.image) ?? .notAnImage
     }
 }

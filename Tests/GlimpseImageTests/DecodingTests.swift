@@ -119,6 +119,16 @@ struct DecodingTests {
         #expect(ImageFormat.detect(Array("hello".utf8)) == nil)
     }
 
+    @Test("image file names are told from others by their extension, in any case")
+    func imageFileNames() {
+        for path in ["/p/a.jpg", "/p/a.JPEG", "b.Png", "/p/x.y/c.heic", "d.tiff", "e.avif", "f.webp", "g.gif", "h.bmp", "i.jfif"] {
+            #expect(ImageFormat.isImageFileName(path), "\(path)")
+        }
+        for path in ["/p/notes.txt", "/p/a.jpg.xmp", "/p/.jpg", "/p/jpg", "/p.jpg/readme", "/p/a.", "", "/p/a.jp"] {
+            #expect(!ImageFormat.isImageFileName(path), "\(path)")
+        }
+    }
+
     @Test("GIF interlacing visits every row once")
     func gifRowOrder() {
         for height in [1, 2, 5, 8, 9, 90] {

@@ -104,6 +104,36 @@ struct IndexerTests {
         #expect(retried.failures.count == 2)
     }
 
+    @Test("a file named like an image that is empty or holds no image is reported as failed; other files are ignored")
+    func damagedPhotos() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.writePNG("a.png", red: 250, green: 0, blue: 0)
+        try Data().write(to: folder.file("empty.JPG"))
+        try Data((0..<3000).map { UInt8(truncatingIfNeeded: $0 &* 989) }).write(to: folder.file("garbage.jpeg"))
+        try Data("not an image".utf8).write(to: folder.file("notes.txt"))
+        try Data().write(to: folder.file("a.png.xmp"))
+        let store = try SQLiteIndexStore.inMemory()
+        let describer = FakeDescriber()
+        let report = try await Indexer(store: store, describer: describer).run([folder.path])
+        #expect(report.described == 1 && report.plan.found == 3)
+        #expect(report.failures.map(\.path).sorted() == [folder.file("empty.JPG").path, folder.file("garbage.jpeg").path])
+        #expect(report.failures.first { $0.path.hasSuffix("empty.JPG") }?.message.contains("empty (0 bytes)") == true,
+                "\(report.failures)")
+        #expect(report.failures.first { $0.path.hasSuffix("garbage.jpeg") }?.message.contains("is not a JPEG, PNG") == true,
+                "\(report.failures)")
+        #expect(describer.callCount == 1)
+
+        // Unchanged damaged files are not read again; a repaired one is described.
+        let again = try await Indexer(store: store, describer: describer).run([folder.path])
+        #expect(again.processed == 0 && again.plan.unchanged == 3)
+        try folder.writePNG("empty.JPG", red: 0, green: 0, blue: 250)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 3600)], ofItemAtPath: folder.file("empty.JPG").path)
+        let repaired = try await Indexer(store: store, describer: describer).run([folder.path])
+        #expect(repaired.described == 1 && repaired.failures.isEmpty)
+        #expect(try store.summary().counts[.failed] == 1)
+    }
+
     @Test("quick pass first, then a full pass enriches the quick entries")
     func quickThenFull() async throws {
         let (folder, store, describer, quick) = try await quicklyIndexedPair()
