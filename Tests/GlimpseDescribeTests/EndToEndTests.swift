@@ -7,8 +7,9 @@ import GlimpseRuntime
 import GlimpseText
 
 /// The tiny randomly initialised models of GlimpseModelsTests' fixtures, in model folders completed with
-/// the tokenizer files the fixtures lack (a letter-level CLIP vocabulary, tiny-blip's WordPiece vocabulary
-/// for the tiny BERT), so that the real adapters and the factory run end to end.
+/// the tokenizer files the fixtures lack (`tiny-model-folders.json`: tiny-clip-tokenizer's letter-level CLIP
+/// vocabulary, tiny-blip's WordPiece vocabulary for the tiny BERT), so that the real adapters and the
+/// factory run end to end.
 enum TinyModels {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appending(path: "../GlimpseModelsTests/Fixtures").standardizedFileURL
@@ -58,33 +59,18 @@ enum TinyModels {
                                     sentenceEmbedder: url("tiny-bert"))
     }
 
+    /// Copies the fixture files each folder is made of (`tiny-model-folders.json`: folder → "fixture/file").
     private static func build(in root: URL) throws {
-        let manager = FileManager.default
-        func folder(_ name: String, from fixture: String, files: [String]) throws -> URL {
-            let url = root.appending(path: name, directoryHint: .isDirectory)
-            try manager.createDirectory(at: url, withIntermediateDirectories: true)
-            for file in files {
-                try manager.copyItem(at: fixtures.appending(path: "\(fixture)/\(file)"), to: url.appending(path: file))
+        let layout = try JSONDecoder().decode([String: [String]].self,
+                                              from: Data(contentsOf: fixtures.appending(path: "tiny-model-folders.json")))
+        for (name, sources) in layout {
+            let folder = root.appending(path: name, directoryHint: .isDirectory)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for source in sources {
+                let file = fixtures.appending(path: source)
+                try FileManager.default.copyItem(at: file, to: folder.appending(path: file.lastPathComponent))
             }
-            return url
         }
-        let blip = try folder("tiny-blip", from: "tiny-blip", files: ["config.json", "model.safetensors", "preprocessor_config.json", "vocab.txt"])
-        _ = try folder("tiny-sam", from: "tiny-sam", files: ["config.json", "model.safetensors", "preprocessor_config.json"])
-        let clip = try folder("tiny-clip", from: "tiny-clip", files: ["config.json", "model.safetensors", "preprocessor_config.json"])
-        let bert = try folder("tiny-bert", from: "tiny-bert", files: ["config.json", "model.safetensors"])
-        try Data(contentsOf: blip.appending(path: "vocab.txt")).write(to: bert.appending(path: "vocab.txt"))
-        // tiny-clip's text tower has 99 tokens: letters, letters ending a word, then <|startoftext|> 97, <|endoftext|> 98.
-        var vocabulary: [String: Int] = [:]
-        for (index, letter) in "abcdefghijklmnopqrstuvwxyz".enumerated() {
-            vocabulary[String(letter)] = index
-            vocabulary["\(letter)</w>"] = 26 + index
-        }
-        vocabulary[".</w>"] = 52
-        vocabulary["at</w>"] = 53
-        vocabulary["<|startoftext|>"] = 97
-        vocabulary["<|endoftext|>"] = 98
-        try JSONEncoder().encode(vocabulary).write(to: clip.appending(path: "vocab.json"))
-        try Data("#version: 0.2\na t</w>\n".utf8).write(to: clip.appending(path: "merges.txt"))
     }
 }
 

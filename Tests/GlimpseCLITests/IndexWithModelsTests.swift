@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+/// `glimpse index`, `status` and `search` through the real binary with real (tiny, random) models: the
+/// main job as a user runs it.
+@Suite("glimpse index and search with the tiny models")
+struct IndexWithModelsTests {
+    /// A temporary folder with the tiny models and `photos/`: two pictures, a damaged photo and a note.
+    final class Library {
+        let root = FileManager.default.temporaryDirectory.appending(path: "glimpse-cli-index-\(UUID().uuidString)")
+        let models: TinyModelFolders
+        var photos: URL { root.appending(path: "photos") }
+        var index: String { root.appending(path: "index.sqlite").path }
+
+        init() throws {
+            let fixtures = GlimpseProcess.packageRoot.appending(path: "Tests/GlimpseModelsTests/Fixtures")
+            models = try TinyModelFolders(in: root.appending(path: "models"))
+            try FileManager.default.createDirectory(at: photos.appending(path: "trip"), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: fixtures.appending(path: "tiny-sam/reference_image.png"),
+                                             to: photos.appending(path: "a.png"))
+            try FileManager.default.copyItem(at: fixtures.appending(path: "tiny-clip/reference_image.png"),
+                                             to: photos.appending(path: "trip/b.png"))
+            try Data("this was a photo once".utf8).write(to: photos.appending(path: "broken.jpg"))
+            try Data("shopping list".utf8).write(to: photos.appending(path: "notes.txt"))
+        }
+
+        deinit { try? FileManager.default.removeItem(at: root) }
+
+        func glimpse(_ arguments: [String]) throws -> GlimpseProcess.Run { try GlimpseProcess.run(arguments) }
+
+        func indexRun(_ extra: [String] = []) throws -> GlimpseProcess.Run {
+            try glimpse(["index", photos.path, "--index", index] + models.describeArguments + ["--points-per-side", "6"] + extra)
+        }
+    }
+
+    @Test("index describes the pictures, reports the damaged photo and ignores the note; a second run skips them all")
+    func indexAndStatus() throws {
+        let library = try Library()
+        let first = try library.indexRun()
+        #expect(first.status == 1, "a failed file makes the exit status 1: \(first.output)")
+        #expect(first.output.contains("2 described, 0 unchanged, 1 failed"), "\(first.output)")
+        #expect(first.output.contains("broken.jpg: The file is not a JPEG, PNG"), "\(first.output)")
+        #expect(!first.output.contains("notes.txt"), "\(first.output)")
+
+        let status = try library.glimpse(["status", "--index", library.index])
+        #expect(status.status == 0, "\(status.output)")
+        #expect(status.output.contains("Images: 3 — 2 full, 0 quick, 0 pending, 1 failed"), "\(status.output)")
+        #expect(status.output.contains("Embeddings: 2 image"), "\(status.output)")
+        for model in ["captioner: tiny-blip", "segmenter: tiny-sam", "imageTextEmbedder: tiny-clip", "sentenceEmbedder: tiny-bert"] {
+            #expect(status.output.contains(model), "\(status.output)")
+        }
+
+        let second = try library.indexRun()
+        #expect(second.status == 0, "\(second.output)")
+        #expect(second.output.contains("0 described, 3 unchanged, 0 failed"), "\(second.output)")
+    }
+
+    @Test("search ranks the indexed pictures with every ranker, explains them, and finds a word of a caption")
+    func search() throws {
+        let library = try Library()
+        _ = try library.indexRun()
+        let all = try library.glimpse(["search", "a red cat", "--index", library.index, "--json"] + library.models.searchArguments)
+        #expect(all.status == 0, "\(all.output)")
+        let results = try #require(try Self.results(all.output), "\(all.output)")
+        #expect(Set(results.map(\.path)) == [library.photos.appending(path: "a.png").path,
+                                             library.photos.appending(path: "trip/b.png").path])
+        for result in results {
+            #expect(Set(result.rankers).isSuperset(of: ["clip", "sentence"]), "\(all.output)")
+        }
+
+        // A word the tiny captioner wrote finds its picture by full text, as a matched term.
+        let captioned = try #require(results.first { Self.longestWord($0.text) != nil }, "no caption has a word: \(all.output)")
+        let word = try #require(Self.longestWord(captioned.text))
+        let found = try library.glimpse(["search", word, "--index", library.index, "--json"] + library.models.searchArguments)
+        let top = try #require(try Self.results(found.output)?.first, "\(found.output)")
+        #expect(top.path == captioned.path && top.matchedTerms.contains(word), "\(word): \(found.output)")
+    }
+
+    @Test("a quick pass, then a full pass enriches both pictures and keeps their quick captions")
+    func quickThenFull() throws {
+        let library = try Library()
+        let quick = try library.indexRun(["--quick"])
+        #expect(quick.output.contains("2 described"), "\(quick.output)")
+        let quickStatus = try library.glimpse(["status", "--index", library.index])
+        #expect(quickStatus.output.contains("0 full, 2 quick"), "\(quickStatus.output)")
+
+        let full = try library.indexRun()
+        #expect(full.output.contains("0 described, 2 enriched, 2 quick caption(s) kept"), "\(full.output)")
+        let fullStatus = try library.glimpse(["status", "--index", library.index])
+        #expect(fullStatus.output.contains("2 full, 0 quick"), "\(fullStatus.output)")
+    }
+
+    struct Result {
+        var path: String
+        var text: String
+        var rankers: [String]
+        var matchedTerms: [String]
+    }
+
+    /// The results of `search --json` output.
+    static func results(_ output: String) throws -> [Result]? {
+        guard let start = output.firstIndex(of: "{"),
+              let document = try JSONSerialization.jsonObject(with: Data(output[start...].utf8)) as? [String: Any],
+              let results = document["results"] as? [[String: Any]] else { return nil }
+        return results.map { result in
+            let explanation = result["explanation"] as? [String: Any] ?? [:]
+            return Result(path: result["path"] as? String ?? "", text: result["text"] as? String ?? "",
+                          rankers: (explanation["rankers"] as? [[String: Any]] ?? []).compactMap { $0["ranker"] as? String },
+                          matchedTerms: explanation["matchedTerms"] as? [String] ?? [])
+        }
+    }
+
+    /// The longest word of at least four letters in `text`, if any.
+    static func longestWord(_ text: String) -> String? {
+        text.split { !$0.isLetter }.map(String.init).filter { $0.count >= 4 }.max { $0.count < $1.count }
+    }
+}
