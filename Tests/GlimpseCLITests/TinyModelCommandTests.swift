@@ -1,10 +1,10 @@
 import Foundation
 import Testing
 
-/// `glimpse index`, `status` and `search` through the real binary with real (tiny, random) models: the
+/// `glimpse describe`, `index`, `status` and `search` through the real binary with real (tiny, random) models: the
 /// main job as a user runs it.
-@Suite("glimpse index and search with the tiny models")
-struct IndexWithModelsTests {
+@Suite("glimpse describe, index and search with the tiny models")
+struct TinyModelCommandTests {
     /// A temporary folder with the tiny models and `photos/`: two pictures, a damaged photo and a note.
     final class Library {
         let root = FileManager.default.temporaryDirectory.appending(path: "glimpse-cli-index-\(UUID().uuidString)")
@@ -88,6 +88,29 @@ struct IndexWithModelsTests {
         #expect(full.output.contains("0 described, 2 enriched, 2 quick caption(s) kept"), "\(full.output)")
         let fullStatus = try library.glimpse(["status", "--index", library.index])
         #expect(fullStatus.output.contains("2 full, 0 quick"), "\(fullStatus.output)")
+    }
+
+    @Test("describe prints the description as JSON and draws the overlay; a damaged photo is a clear error")
+    func describe() throws {
+        let library = try Library()
+        let overlay = library.root.appending(path: "overlay.png")
+        let run = try library.glimpse(["describe", library.photos.appending(path: "a.png").path, "--json", "--overlay", overlay.path,
+                                       "--points-per-side", "6"] + library.models.describeArguments)
+        #expect(run.status == 0, "\(run.output)")
+        let start = try #require(run.output.firstIndex(of: "{"), "\(run.output)")
+        let description = try #require(try JSONSerialization.jsonObject(with: Data(run.output[start...].utf8)) as? [String: Any])
+        #expect(description["schemaVersion"] as? Int == 1 && description["mode"] as? String == "full")
+        #expect((description["caption"] as? String)?.isEmpty == false, "\(run.output)")
+        let stages = (description["timings"] as? [[String: Any]] ?? []).compactMap { $0["stage"] as? String }
+        #expect(stages.starts(with: ["caption", "segmentation"]) && stages.contains("textEmbedding"), "\(stages)")
+        // The overlay is a PNG of the picture's size (tiny-sam's reference image is 45 × 37).
+        let png = [UInt8](try Data(contentsOf: overlay))
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        #expect(png.count > 24 && Array(png[16..<24]) == [0, 0, 0, 45, 0, 0, 0, 37])
+
+        let broken = try library.glimpse(["describe", library.photos.appending(path: "broken.jpg").path] + library.models.describeArguments)
+        #expect(broken.status != 0)
+        #expect(broken.output.contains("The file is not a JPEG, PNG"), "\(broken.output)")
     }
 
     struct Result {
