@@ -8,6 +8,7 @@ struct EncoderBenchmark {
     struct Result: Encodable {
         var prepacking: Bool
         var weights: String
+        var attention: String
         var threads: Int
         var layers: Int
         var weightBytes: Int
@@ -22,6 +23,7 @@ struct EncoderBenchmark {
     var modelDirectory: URL
     var prepacking: Bool
     var lendWeights: Bool
+    var projections: AttentionProjections
     var threads: Int
     var runs: Int
 
@@ -38,7 +40,8 @@ struct EncoderBenchmark {
         let weights = CheckpointWeights(checkpoint: checkpoint, graph: graph)
         let x = graph.input("hidden_states", .float, ["batch", "tokens", 768])
         let layout = try SequenceLayout(graph: graph, sequence: x, hidden: 768, heads: 12)
-        let layer = PreNormEncoderLayer(hidden: 768, heads: 12, intermediate: 3072, activation: .quickGELU, layerNormEpsilon: 1e-5)
+        let layer = PreNormEncoderLayer(hidden: 768, heads: 12, intermediate: 3072, activation: .quickGELU, layerNormEpsilon: 1e-5,
+                                        projections: projections)
         var hidden = layout.flatten(x, in: graph)
         for index in 0..<layerCount {
             hidden = try layer(hidden, prefix: "\(prefix).\(index)", layout: layout, weights: weights)
@@ -63,7 +66,8 @@ struct EncoderBenchmark {
         }
         times.sort()
         return Result(
-            prepacking: prepacking, weights: lendWeights ? "lend" : "external", threads: threads, layers: layerCount,
+            prepacking: prepacking, weights: lendWeights ? "lend" : "external",
+            attention: projections == .packed ? "packed" : "separate", threads: threads, layers: layerCount,
             weightBytes: weights.buffers.reduce(0) { $0 + $1.bytes.count },
             residentBeforeBytes: residentBefore, residentAfterCreationBytes: residentAfterCreation,
             residentAfterRunBytes: residentBytes(),

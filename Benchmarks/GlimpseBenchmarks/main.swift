@@ -5,7 +5,8 @@ import GlimpseRuntime
 // Glimpse's benchmarks. Each case runs in its own process (resident memory is per process) and prints
 // one JSON object; Benchmarks/run compares them with the peers measured in the same command.
 //
-//   GlimpseBenchmarks encoder MODEL_DIR [--prepacking on|off] [--weights lend|external] [--threads N] [--runs N]
+//   GlimpseBenchmarks encoder MODEL_DIR [--prepacking on|off] [--weights lend|external] [--attention packed|separate]
+//                             [--threads N] [--runs N]
 //   GlimpseBenchmarks sentences MODEL_DIR [--threads N] [--count N]
 //   GlimpseBenchmarks image JPEG_FILE [--runs N]
 //   GlimpseBenchmarks clip MODEL_DIR [--threads N] [--runs N] [--sweep]
@@ -37,6 +38,7 @@ case ("encoder", let model?):
         modelDirectory: URL(filePath: model, directoryHint: .isDirectory),
         prepacking: option("--prepacking", default: "on") == "on",
         lendWeights: option("--weights", default: "lend") == "lend",
+        projections: option("--attention", default: "packed") == "separate" ? .separate : .packed,
         threads: threads, runs: Int(option("--runs", default: "20")) ?? 20
     ).run()
     print(String(decoding: try encoder.encode(result), as: UTF8.self))
@@ -135,7 +137,7 @@ case ("dump-text-graphs", let clip?) where arguments.count >= 4:
                             to: URL(filePath: arguments[3], directoryHint: .isDirectory))
 default:
     FileHandle.standardError.write(Data("""
-        usage: GlimpseBenchmarks encoder MODEL_DIR [--prepacking on|off] [--weights lend|external] [--threads N] [--runs N]
+        usage: GlimpseBenchmarks encoder MODEL_DIR [--prepacking on|off] [--weights lend|external] [--attention packed|separate] [--threads N] [--runs N]
                GlimpseBenchmarks sentences MODEL_DIR [--threads N] [--count N]
                GlimpseBenchmarks image JPEG_FILE [--runs N]
                GlimpseBenchmarks clip MODEL_DIR [--threads N] [--runs N] [--sweep]

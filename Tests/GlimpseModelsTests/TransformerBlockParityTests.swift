@@ -9,7 +9,8 @@ import GlimpseRuntime
 struct TransformerBlockParityTests {
     private let folder = Bundle.module.url(forResource: "Fixtures/transformer_block", withExtension: nil)!
 
-    private func run(activation: HiddenActivation, options: SessionOptions = SessionOptions(intraOpThreads: 1)) throws -> (output: [Float], expected: SafeTensorsFile) {
+    private func run(activation: HiddenActivation, options: SessionOptions = SessionOptions(intraOpThreads: 1),
+                     projections: AttentionProjections = .packed) throws -> (output: [Float], expected: SafeTensorsFile) {
         let reference = try SafeTensorsFile(url: folder.appending(path: "reference.safetensors"))
         let checkpoint = try SafeTensorsCheckpoint(file: folder.appending(path: "weights.safetensors"))
         let input = try reference.floats("input")
@@ -19,7 +20,8 @@ struct TransformerBlockParityTests {
         let weights = CheckpointWeights(checkpoint: checkpoint, graph: graph)
         let x = graph.input("hidden_states", .float, ["batch", "tokens", 36])
         let layout = try SequenceLayout(graph: graph, sequence: x, hidden: 36, heads: 3)
-        let layer = PreNormEncoderLayer(hidden: 36, heads: 3, intermediate: 53, activation: activation, layerNormEpsilon: 1e-5)
+        let layer = PreNormEncoderLayer(hidden: 36, heads: 3, intermediate: 53, activation: activation, layerNormEpsilon: 1e-5,
+                                        projections: projections)
         let y = try layer(layout.flatten(x, in: graph), prefix: "", layout: layout, weights: weights)
         graph.output(layout.unflatten(y, in: graph), name: "output", .float, ["batch", "tokens", 36])
 
@@ -29,9 +31,10 @@ struct TransformerBlockParityTests {
         return (try #require(output).floats(), reference)
     }
 
-    @Test("quick_gelu block equals transformers within 1e-5")
-    func quickGelu() throws {
-        let (output, reference) = try run(activation: .quickGELU)
+    @Test("quick_gelu block equals transformers within 1e-5, with packed or separate projections",
+          arguments: [AttentionProjections.packed, .separate])
+    func quickGelu(projections: AttentionProjections) throws {
+        let (output, reference) = try run(activation: .quickGELU, projections: projections)
         let expected = try reference.floats("output")
         #expect(maxAbsoluteDifference(output, expected) < 1e-5)
     }

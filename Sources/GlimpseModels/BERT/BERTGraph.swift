@@ -34,8 +34,9 @@ public struct BERTGraph {
         var hidden = try embeddings(ids: ids, types: types, weights: weights, epsilon: epsilon)
         hidden = layout.flatten(hidden, in: graph)
         let keys = AttentionMask.keyPadding(graph.cast(mask, to: .int32))
+        // MiniLM is a search's second query encoder: like CLIP's text tower, it starts faster unpacked.
         let layer = PostNormEncoderLayer(hidden: c.hiddenSize, heads: c.numAttentionHeads, intermediate: c.intermediateSize,
-                                         activation: c.hiddenAct, layerNormEpsilon: epsilon)
+                                         activation: c.hiddenAct, layerNormEpsilon: epsilon, projections: .separate)
         for index in 0..<c.numHiddenLayers {
             hidden = try layer(hidden, prefix: "\(prefix)encoder.layer.\(index)", layout: layout, mask: keys, weights: weights)
         }

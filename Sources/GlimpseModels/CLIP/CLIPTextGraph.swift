@@ -28,8 +28,10 @@ public struct CLIPTextGraph {
 
         let layout = try SequenceLayout(graph: graph, sequence: ids, hidden: c.hiddenSize, heads: c.numAttentionHeads)
         var hidden = layout.flatten(embedded, in: graph)
+        // A search builds this tower for every process and runs it once or twice: a quick start matters
+        // more than the few per cent the packed projections would save per run.
         let layer = PreNormEncoderLayer(hidden: c.hiddenSize, heads: c.numAttentionHeads, intermediate: c.intermediateSize,
-                                        activation: c.hiddenAct, layerNormEpsilon: epsilon)
+                                        activation: c.hiddenAct, layerNormEpsilon: epsilon, projections: .separate)
         for index in 0..<c.numHiddenLayers {
             hidden = try layer(hidden, prefix: "text_model.encoder.layers.\(index)", layout: layout, mask: .causal, weights: weights)
         }

@@ -30,20 +30,35 @@ public enum AttentionMask {
     case keyPadding(GraphValue)
 }
 
+/// How an attention block's query, key and value projections are written into the graph.
+public enum AttentionProjections: Sendable {
+    /// One `com.microsoft.Attention` node: a single matrix product against the packed `[hidden, 3·hidden]`
+    /// weight, which ONNX Runtime folds from the stored matrices when the session is created. The
+    /// fastest runs (CLIP's vision tower at batch 1: about 5 % faster than `separate`), at the cost of a
+    /// slower start and a folded copy of the three matrices (see BENCHMARKS.md).
+    case packed
+    /// Three `Gemm`s over the stored matrices and a `com.microsoft.MultiHeadAttention` node: nothing is
+    /// folded, so the session is created about a third faster and holds no copy. For encoders whose
+    /// start matters more than a few per cent of their runs (the query encoders of a search).
+    case separate
+}
+
 /// Multi-head scaled dot-product self-attention with its input and output projections.
 ///
-/// The query, key and value projections and the attention itself are one `com.microsoft.Attention`
-/// node: a single matrix product against the packed `[hidden, 3·hidden]` weight, then attention per
-/// head without the transposes and additive masks of the plain ONNX form (a few per cent faster for
-/// CLIP and MiniLM; see BENCHMARKS.md). Activations are flat (`[batch·tokens, hidden]`);
-/// ``SequenceLayout`` gives the node the `[batch, tokens, hidden]` view it needs.
+/// The attention itself is one ONNX Runtime contrib node: per head, without the transposes and additive
+/// masks of the plain ONNX form (a few per cent faster for CLIP and MiniLM; see BENCHMARKS.md).
+/// ``AttentionProjections`` says how the query, key and value projections are laid out. Activations are
+/// flat (`[batch·tokens, hidden]`); ``SequenceLayout`` gives the node the `[batch, tokens, hidden]` view
+/// it needs.
 public struct MultiHeadAttention {
     public var hidden: Int
     public var heads: Int
+    public var projections: AttentionProjections
 
-    public init(hidden: Int, heads: Int) {
+    public init(hidden: Int, heads: Int, projections: AttentionProjections = .packed) {
         self.hidden = hidden
         self.heads = heads
+        self.projections = projections
     }
 
     /// - Parameters:
@@ -61,9 +76,20 @@ public struct MultiHeadAttention {
         case .causal: attributes["unidirectional"] = .int(1)
         case .keyPadding(let mask): keyPadding = mask
         }
-        let (weight, bias) = try packedProjection(names, weights: weights)
-        let context = graph.op("Attention", layout.unflatten(x, in: graph), weight, bias, keyPadding,
+        let context: GraphValue
+        switch projections {
+        case .packed:
+            let (weight, bias) = try packedProjection(names, weights: weights)
+            context = graph.op("Attention", layout.unflatten(x, in: graph), weight, bias, keyPadding,
                                attributes: attributes, domain: "com.microsoft")
+        case .separate:
+            func project(_ name: String) throws -> GraphValue {
+                layout.unflatten(try weights.linear(x, name, input: hidden, output: hidden), in: graph)
+            }
+            context = graph.op("MultiHeadAttention", try project(names.query), try project(names.key), try project(names.value),
+                               nil, keyPadding,
+                               attributes: attributes, domain: "com.microsoft")
+        }
         return try weights.linear(layout.flatten(context, in: graph), names.output, input: hidden, output: hidden)
     }
 

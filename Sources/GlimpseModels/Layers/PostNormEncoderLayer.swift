@@ -12,13 +12,16 @@ public struct PostNormEncoderLayer {
     public var intermediate: Int
     public var activation: HiddenActivation
     public var layerNormEpsilon: Float
+    public var projections: AttentionProjections
 
-    public init(hidden: Int, heads: Int, intermediate: Int, activation: HiddenActivation, layerNormEpsilon: Float) {
+    public init(hidden: Int, heads: Int, intermediate: Int, activation: HiddenActivation, layerNormEpsilon: Float,
+                projections: AttentionProjections = .packed) {
         self.hidden = hidden
         self.heads = heads
         self.intermediate = intermediate
         self.activation = activation
         self.layerNormEpsilon = layerNormEpsilon
+        self.projections = projections
     }
 
     /// Applies the layer under `prefix` (for example `encoder.layer.3`) to flat `[batch·tokens, hidden]` activations.
@@ -27,7 +30,7 @@ public struct PostNormEncoderLayer {
     ) throws -> GraphValue {
         let graph = weights.graph
         return try graph.scope(prefix) {
-            let attention = try MultiHeadAttention(hidden: hidden, heads: heads)(
+            let attention = try MultiHeadAttention(hidden: hidden, heads: heads, projections: projections)(
                 x, layout: layout, mask: mask, names: .bert("\(prefix).attention"), weights: weights)
             let h = try weights.layerNorm(graph.add(x, attention), "\(prefix).attention.output.LayerNorm",
                                           size: hidden, epsilon: layerNormEpsilon)

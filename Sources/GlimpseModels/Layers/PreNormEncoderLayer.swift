@@ -12,13 +12,16 @@ public struct PreNormEncoderLayer {
     public var intermediate: Int
     public var activation: HiddenActivation
     public var layerNormEpsilon: Float
+    public var projections: AttentionProjections
 
-    public init(hidden: Int, heads: Int, intermediate: Int, activation: HiddenActivation, layerNormEpsilon: Float) {
+    public init(hidden: Int, heads: Int, intermediate: Int, activation: HiddenActivation, layerNormEpsilon: Float,
+                projections: AttentionProjections = .packed) {
         self.hidden = hidden
         self.heads = heads
         self.intermediate = intermediate
         self.activation = activation
         self.layerNormEpsilon = layerNormEpsilon
+        self.projections = projections
     }
 
     /// Applies the layer whose weights are under `prefix` (for example `vision_model.encoder.layers.3`).
@@ -34,7 +37,7 @@ public struct PreNormEncoderLayer {
         let name = { (part: String) in prefix.isEmpty ? part : "\(prefix).\(part)" }
         return try graph.scope(prefix) {
             let normed = try weights.layerNorm(x, name("layer_norm1"), size: hidden, epsilon: layerNormEpsilon)
-            let attention = try MultiHeadAttention(hidden: hidden, heads: heads)(
+            let attention = try MultiHeadAttention(hidden: hidden, heads: heads, projections: projections)(
                 normed, layout: layout, mask: mask, names: .clip(name("self_attn")), weights: weights)
             let afterAttention = graph.add(x, attention)
             let normed2 = try weights.layerNorm(afterAttention, name("layer_norm2"), size: hidden, epsilon: layerNormEpsilon)
