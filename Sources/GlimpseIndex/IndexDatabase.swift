@@ -43,7 +43,7 @@ struct IndexDatabase: Sendable {
         do {
             pool = try openPool(url.path)
         } catch {
-            throw IndexError.cannotOpen(path: url.path, reason: "\(error)")
+            throw IndexError.opening(url.path, error)
         }
         let database = IndexDatabase(writer: pool, url: url)
         try database.migrate()
@@ -111,7 +111,7 @@ struct IndexDatabase: Sendable {
         } catch let error as IndexError {
             throw error
         } catch {
-            throw IndexError.cannotOpen(path: path, reason: "\(error)")
+            throw IndexError.opening(path, error)
         }
     }
 

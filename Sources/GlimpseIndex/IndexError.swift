@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 
 /// Everything that can go wrong in GlimpseIndex. Messages say what happened and what to do.
 public enum IndexError: Error, LocalizedError, Equatable {
@@ -14,6 +15,8 @@ public enum IndexError: Error, LocalizedError, Equatable {
     case unreadableImportFile(path: String, reason: String)
     /// A database operation failed.
     case database(operation: String, reason: String)
+    /// SQLite found the database file damaged (a disk or copy fault, or a file changed behind its back).
+    case damaged(path: String?, operation: String, reason: String)
     /// The store is asked for an image it does not hold.
     case unknownImage(ImageID)
 
@@ -31,6 +34,11 @@ public enum IndexError: Error, LocalizedError, Equatable {
             return "Cannot read the import file \(path): \(reason). Give a readable JSON Lines file (one JSON object per line)."
         case let .database(operation, reason):
             return "The index database failed while \(operation): \(reason). If this repeats, check free disk space and file permissions."
+        case let .damaged(path, operation, reason):
+            let file = path ?? "the index database"
+            return "The index at \(file) is damaged (\(reason), while \(operation)). Glimpse cannot repair it in place; "
+                + "your images are untouched. Move \(file) and the files beside it that start with its name aside, then "
+                + "run glimpse index on your folders again to rebuild it."
         case let .unknownImage(id):
             return "The index holds no image with id \(id). Run glimpse status to see what the index holds."
         }
@@ -38,14 +46,26 @@ public enum IndexError: Error, LocalizedError, Equatable {
 }
 
 extension IndexError {
-    /// Runs `body`, turning errors that are not already `IndexError` into `.database(operation:…)`.
-    static func wrapping<T>(_ operation: String, _ body: () throws -> T) throws -> T {
+    /// Runs `body`, turning errors that are not already `IndexError` into `.damaged` (SQLite found the
+    /// file at `path` corrupt) or `.database(operation:…)`.
+    static func wrapping<T>(_ operation: String, path: String? = nil, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as IndexError {
             throw error
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT {
+            throw IndexError.damaged(path: path, operation: operation, reason: error.message ?? "\(error.resultCode)")
         } catch {
             throw IndexError.database(operation: operation, reason: "\(error)")
         }
+    }
+
+    /// The error for a database at `path` that could not be opened: `.damaged` when SQLite found it
+    /// corrupt, else `.cannotOpen`.
+    static func opening(_ path: String, _ error: any Error) -> IndexError {
+        if let error = error as? DatabaseError, error.resultCode == .SQLITE_CORRUPT {
+            return .damaged(path: path, operation: "opening it", reason: error.message ?? "\(error.resultCode)")
+        }
+        return .cannotOpen(path: path, reason: "\(error)")
     }
 }

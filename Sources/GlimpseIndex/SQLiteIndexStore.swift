@@ -49,11 +49,11 @@ public final class SQLiteIndexStore: IndexStore {
     }
 
     func read<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
-        try IndexError.wrapping(operation) { try database.writer.read(body) }
+        try IndexError.wrapping(operation, path: url?.path) { try database.writer.read(body) }
     }
 
     func write<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
-        try IndexError.wrapping(operation) { try database.writer.write(body) }
+        try IndexError.wrapping(operation, path: url?.path) { try database.writer.write(body) }
     }
 
     /// Copies the write-ahead log into the database file and truncates it (for size measurements and

@@ -67,6 +67,45 @@ struct SQLiteIndexStoreTests {
         #expect(error.localizedDescription.contains("--index PATH"))
     }
 
+    @Test("a database damaged on disk gives an error that says so, names the file and how to rebuild it",
+          arguments: ["all but the first page", "the image table's root page"])
+    func damagedDatabase(damage: String) throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let url = folder.file("index.sqlite")
+        do {
+            let store = try SQLiteIndexStore(url: url)
+            try store.addPending((0..<200).map { FileFacts(path: "/photos/\($0).jpg", size: 1, modified: 1, format: "JPEG") })
+            try store.checkpoint()
+        }
+        // Pages overwritten as a disk fault would: SQLite notices the first kind of damage when it opens
+        // the file, the second when it reads the images.
+        let range: Range<Int>
+        let size = Int(try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber ?? 0)
+        if damage == "all but the first page" {
+            range = 4096..<size
+        } else {
+            let queue = try DatabaseQueue(path: url.path)
+            let root = try #require(try queue.read { try Int.fetchOne($0, sql: "SELECT rootpage FROM sqlite_master WHERE name = 'image'") })
+            try queue.close()
+            range = (root - 1) * 4096..<root * 4096
+        }
+        #expect(range.count >= 4096 && range.upperBound <= size)
+        let handle = try FileHandle(forUpdating: url)
+        try handle.seek(toOffset: UInt64(range.lowerBound))
+        try handle.write(contentsOf: Data(repeating: 0xAB, count: range.count))
+        try handle.close()
+
+        let error = try #require(throws: IndexError.self) { try SQLiteIndexStore(url: url).summary() }
+        guard case let .damaged(path, operation, reason) = error else {
+            Issue.record("expected .damaged, got \(error)")
+            return
+        }
+        #expect(path == url.path && reason.contains("malformed"), "\(error)")
+        #expect((operation == "opening it") == (damage == "all but the first page"), "\(error)")
+        #expect(error.localizedDescription.contains("glimpse index"))
+    }
+
     @Test("a saved description reads back whole: documents, regions, keywords, embeddings")
     func saveAndRead() throws {
         let store = try SQLiteIndexStore.inMemory()
