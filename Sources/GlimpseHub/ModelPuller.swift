@@ -47,7 +47,12 @@ public struct ModelPuller: Sendable {
         } catch {
             throw HubError.cacheNotWritable(path: folder.path, reason: error.localizedDescription)
         }
-        let lock = try await FileLock.acquire(folder.appending(path: ".glimpse-pull.lock"))
+        let lock: FileLock
+        do {
+            lock = try await FileLock.acquire(folder.appending(path: ".glimpse-pull.lock"))
+        } catch let failure as FileLock.OpenFailure {
+            throw HubError.cacheNotWritable(path: folder.path, reason: failure.reason)
+        }
         defer { withExtendedLifetime(lock) {} }
 
         var manifest = ModelManifest.read(in: folder) ?? ModelManifest(repository: repository, revision: revision, files: [:])

@@ -17,6 +17,8 @@ public enum IndexError: Error, LocalizedError, Equatable {
     case database(operation: String, reason: String)
     /// SQLite found the database file damaged (a disk or copy fault, or a file changed behind its back).
     case damaged(path: String?, operation: String, reason: String)
+    /// Another index run holds the index's run lock (`holder`: its process id, when known).
+    case runInProgress(path: String, holder: Int32?)
     /// The store is asked for an image it does not hold.
     case unknownImage(ImageID)
 
@@ -39,6 +41,10 @@ public enum IndexError: Error, LocalizedError, Equatable {
             return "The index at \(file) is damaged (\(reason), while \(operation)). Glimpse cannot repair it in place; "
                 + "your images are untouched. Move \(file) and the files beside it that start with its name aside, then "
                 + "run glimpse index on your folders again to rebuild it."
+        case let .runInProgress(path, holder):
+            return "Another glimpse index is running on the index at \(path)\(holder.map { " (process \($0))" } ?? ""). "
+                + "It saves every image as it goes: wait for it to finish, or stop it (Ctrl-C) and run this again to continue "
+                + "where it stopped. Searching meanwhile works."
         case let .unknownImage(id):
             return "The index holds no image with id \(id). Run glimpse status to see what the index holds."
         }

@@ -123,8 +123,13 @@ public protocol IndexStore: SearchableIndex {
     /// Builds what makes search fast for the index as it is now (the full-text postings, the embedding
     /// files); index and import runs call it when they finish. Search works without it, more slowly.
     func prepareForSearch() throws
+
+    /// The file an index run locks so that two runs never work on this index at once (other processes
+    /// may still read and write it); nil for an index no other process can see.
+    var runLockURL: URL? { get }
 }
 
 extension IndexStore {
     public func prepareForSearch() throws {}
+    public var runLockURL: URL? { nil }
 }

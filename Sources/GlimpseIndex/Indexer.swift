@@ -1,6 +1,7 @@
 import Foundation
 import GlimpseDescribe
 import GlimpseImage
+import GlimpseRuntime
 
 /// Indexes folders of images: scans them, describes what is new or changed, recognises moved and
 /// duplicated files by content hash, removes entries whose files are gone.
@@ -56,6 +57,8 @@ public struct Indexer: Sendable {
         for root in roots where FileScanner.status(root) == nil {
             throw IndexError.notAFolder(path: root)
         }
+        let lock = try lockRuns()
+        defer { withExtendedLifetime(lock) {} }
         progress(.scanning)
         let known = Dictionary(try store.images(under: roots).map { ($0.facts.path, $0) }, uniquingKeysWith: { first, _ in first })
         let scan = await offload { FileScanner().scan(roots) }
@@ -155,6 +158,21 @@ public struct Indexer: Sendable {
 
     func satisfies(_ status: ImageStatus) -> Bool {
         status == .full || (status == .quick && options.mode == .quick)
+    }
+
+    /// Holds the store's run lock for this run; an error when another run holds it.
+    private func lockRuns() throws -> FileLock? {
+        guard let url = store.runLockURL else { return nil }
+        let lock: FileLock?
+        do {
+            lock = try FileLock.tryAcquire(url)
+        } catch {
+            throw IndexError.cannotOpen(path: url.path, reason: "its lock file cannot be created (\(error.reason))")
+        }
+        guard let lock else {
+            throw IndexError.runInProgress(path: url.deletingPathExtension().path, holder: FileLock.holder(of: url))
+        }
+        return lock
     }
 
     /// Reads and hashes the file; decodes it unless an indexed copy of the same content can stand in.

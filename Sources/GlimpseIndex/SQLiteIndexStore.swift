@@ -43,6 +43,9 @@ public final class SQLiteIndexStore: IndexStore {
         databaseID = text.flatMap(UUID.init(uuidString:)) ?? UUID()
     }
 
+    /// `<database>.lock` beside the database file; nil in memory.
+    public var runLockURL: URL? { url.map { URL(filePath: $0.path + ".lock") } }
+
     /// The folder of the memory-mapped embedding files; nil in memory.
     public var vectorsFolder: URL? {
         url.map { $0.deletingLastPathComponent().appending(path: $0.lastPathComponent + ".vectors", directoryHint: .isDirectory) }

@@ -1,5 +1,6 @@
 import Foundation
 import GlimpseDescribe
+import GlimpseRuntime
 import Testing
 @testable import GlimpseIndex
 
@@ -132,6 +133,28 @@ struct IndexerTests {
         let repaired = try await Indexer(store: store, describer: describer).run([folder.path])
         #expect(repaired.described == 1 && repaired.failures.isEmpty)
         #expect(try store.summary().counts[.failed] == 1)
+    }
+
+    @Test("a run on an index whose run lock is held is refused with the holder's process id; a store in memory needs no lock")
+    func runLock() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.writePNG("photos/a.png", red: 250, green: 0, blue: 0)
+        let store = try SQLiteIndexStore(url: folder.file("index.sqlite"))
+        let lockURL = try #require(store.runLockURL)
+        #expect(lockURL.path == folder.file("index.sqlite").path + ".lock")
+        let indexer = Indexer(store: store, describer: FakeDescriber())
+        do {
+            let held = try #require(try FileLock.tryAcquire(lockURL))
+            #expect(try FileLock.tryAcquire(lockURL) == nil, "a second holder in the same process is excluded too")
+            await #expect(throws: IndexError.runInProgress(path: folder.file("index.sqlite").path, holder: getpid())) {
+                try await indexer.run([folder.file("photos").path])
+            }
+            withExtendedLifetime(held) {}
+        }
+        #expect(try await indexer.run([folder.file("photos").path]).described == 1)
+        #expect(try await indexer.run([folder.file("photos").path]).plan.unchanged == 1, "the lock is released after a run")
+        #expect(try SQLiteIndexStore.inMemory().runLockURL == nil)
     }
 
     @Test("quick pass first, then a full pass enriches the quick entries")

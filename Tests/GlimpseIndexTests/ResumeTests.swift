@@ -103,6 +103,31 @@ struct ResumeTests {
         #expect(try store.embeddingMatrix(.image).rows == 12)
     }
 
+    @Test("a second run on an index that one is indexing is refused, naming the running process; after it, the next run finishes")
+    mutating func concurrentRunRefused() throws {
+        let folder = try makeFolder(images: 8)
+        defer { folder.remove() }
+        let database = folder.file("index.sqlite")
+        let arguments = ["index", folder.file("photos").path, "--index", database.path]
+        let first = try start(arguments, data: folder.file("data"), delayMilliseconds: 200)
+        #expect(try waitForDescribed(database, atLeast: 1) >= 1, childErrors)
+
+        let second = try start(arguments, data: folder.file("data"), delayMilliseconds: 0)
+        second.waitUntilExit()
+        let message = try String(contentsOf: try #require(logs.last), encoding: .utf8)
+        #expect(second.terminationStatus == 1, childErrors)
+        #expect(message.contains("Another glimpse index is running on the index at \(database.path) (process \(first.processIdentifier))"),
+                childErrors)
+        #expect(first.isRunning, "the refused run leaves the running one alone")
+
+        kill(first.processIdentifier, SIGKILL)  // the kernel drops a killed process's lock
+        first.waitUntilExit()
+        let third = try start(arguments, data: folder.file("data"), delayMilliseconds: 0)
+        third.waitUntilExit()
+        #expect(third.terminationStatus == 0, childErrors)
+        #expect(try SQLiteIndexStore(url: database).describedImageCount() == 8)
+    }
+
     @Test("Ctrl-C (SIGINT) stops cleanly with status 130 after committing the image in flight")
     mutating func interrupted() throws {
         let folder = try makeFolder(images: 10)
