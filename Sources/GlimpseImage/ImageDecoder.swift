@@ -92,12 +92,29 @@ public struct ImageLimits: Sendable, Equatable {
     /// The largest file read, in bytes. Default 256 MiB.
     public var maxFileBytes: Int
 
+    /// The environment variable that sets ``maxPixels`` in megapixels (for genuine panoramas).
+    public static let megapixelsVariable = "GLIMPSE_MAX_MEGAPIXELS"
+    /// The environment variable that sets ``maxFileBytes`` in MiB.
+    public static let fileMiBVariable = "GLIMPSE_MAX_FILE_MB"
+
     public init(maxPixels: Int = 100_000_000, maxFileBytes: Int = 256 << 20) {
         self.maxPixels = maxPixels
         self.maxFileBytes = maxFileBytes
     }
 
-    public static let `default` = ImageLimits()
+    /// The defaults, with ``megapixelsVariable`` and ``fileMiBVariable`` applied where they hold a
+    /// positive number (anything else is ignored).
+    public init(environment: [String: String]) {
+        self.init()
+        func positive(_ name: String) -> Double? {
+            environment[name].flatMap(Double.init).flatMap { $0.isFinite && $0 > 0 ? $0 : nil }
+        }
+        if let megapixels = positive(Self.megapixelsVariable) { maxPixels = Int(min(megapixels * 1e6, 1e15)) }
+        if let mebibytes = positive(Self.fileMiBVariable) { maxFileBytes = Int(min(mebibytes * 1_048_576, 1e15)) }
+    }
+
+    /// The limits in force: the defaults, or what the process's environment sets.
+    public static let `default` = ImageLimits(environment: ProcessInfo.processInfo.environment)
 
     /// Throws unless `width × height` is positive and within `maxPixels`.
     func check(width: Int, height: Int) throws {

@@ -35,9 +35,17 @@ public enum ImageError: Error, LocalizedError, Equatable {
             }
             return "The file is not a JPEG, PNG, WebP, GIF, BMP, HEIC, AVIF or TIFF image. Convert it, or exclude it from the collection."
         case .fileTooLarge(let bytes, let limit):
-            return "The image file has \(bytes) bytes, more than the limit of \(limit). Raise ImageLimits.maxFileBytes to read it."
+            let needed = (bytes + 1_048_575) / 1_048_576
+            return "The image file has \(bytes) bytes, more than the limit of \(limit). If the image is genuine, raise the limit: "
+                + "\(ImageLimits.fileMiBVariable)=\(needed) (MiB) in the environment, or ImageLimits.maxFileBytes."
         case .tooManyPixels(let width, let height, let limit):
-            return "The image declares \(width)×\(height) pixels, outside the allowed range (at most \(limit) pixels). Raise ImageLimits.maxPixels if the image is genuine."
+            let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+            guard width > 0, height > 0, !overflow else {
+                return "The image declares \(width)×\(height) pixels, which no image can have. The file is damaged."
+            }
+            let needed = (pixels + 999_999) / 1_000_000
+            return "The image declares \(width)×\(height) pixels, more than the limit of \(limit). If the image is genuine, "
+                + "raise the limit: \(ImageLimits.megapixelsVariable)=\(needed) (megapixels) in the environment, or ImageLimits.maxPixels."
         case .truncated(let format):
             return "The \(format) file ends before the image does (a partial download or copy?). Replace it with a complete file."
         case .corrupt(let format, let reason):

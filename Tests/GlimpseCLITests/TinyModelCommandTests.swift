@@ -111,6 +111,13 @@ struct TinyModelCommandTests {
         let broken = try library.glimpse(["describe", library.photos.appending(path: "broken.jpg").path] + library.models.describeArguments)
         #expect(broken.status != 0)
         #expect(broken.output.contains("The file is not a JPEG, PNG"), "\(broken.output)")
+
+        // The pixel limit comes from the environment (a.png has 45 × 37 = 1,665 pixels).
+        let limited = try GlimpseProcess.run(["describe", library.photos.appending(path: "a.png").path] + library.models.describeArguments,
+                                             environment: ["GLIMPSE_MAX_MEGAPIXELS": "0.001"])
+        #expect(limited.status != 0)
+        #expect(limited.output.contains("more than the limit of 1000") && limited.output.contains("GLIMPSE_MAX_MEGAPIXELS=1 "),
+                "\(limited.output)")
     }
 
     struct Result {

@@ -88,6 +88,25 @@ struct BadInputTests {
         }
     }
 
+    @Test("the limits can be set from the environment, and the errors say how")
+    func limitsFromEnvironment() throws {
+        let raised = ImageLimits(environment: [ImageLimits.megapixelsVariable: "250", ImageLimits.fileMiBVariable: "1024.5"])
+        #expect(raised == ImageLimits(maxPixels: 250_000_000, maxFileBytes: 1_074_266_112))
+        #expect(ImageLimits(environment: [ImageLimits.megapixelsVariable: "0.1067"]).maxPixels == 106_700)
+        for ignored in ["", "abc", "0", "-5", "nan", "inf"] {
+            #expect(ImageLimits(environment: [ImageLimits.megapixelsVariable: ignored, ImageLimits.fileMiBVariable: ignored]) == ImageLimits(),
+                    "\(ignored)")
+        }
+        let data = try Fixtures.data("images/photo_400x267.jpg")
+        let small = DecodingOptions(limits: ImageLimits(environment: [ImageLimits.megapixelsVariable: "0.1"]))
+        let error = try #require(Self.outcome(data, options: small))
+        #expect(error == .tooManyPixels(width: 400, height: 267, limit: 100_000))
+        #expect(error.localizedDescription.contains("GLIMPSE_MAX_MEGAPIXELS=1 "), "\(error.localizedDescription)")
+        let large = ImageError.fileTooLarge(bytes: 300 << 20 + 1, limit: 256 << 20)
+        #expect(large.localizedDescription.contains("GLIMPSE_MAX_FILE_MB=301 "), "\(large.localizedDescription)")
+        #expect(ImageError.tooManyPixels(width: 0, height: 5, limit: 9).localizedDescription.contains("damaged"))
+    }
+
     @Test("a corrupt Huffman table is `corrupt`")
     func corruptHuffman() throws {
         let error = Self.outcome(try Fixtures.data("bad/corrupt_huffman.jpg"))
