@@ -86,9 +86,9 @@ public struct MultiHeadAttention {
             func project(_ name: String) throws -> GraphValue {
                 layout.unflatten(try weights.linear(x, name, input: hidden, output: hidden), in: graph)
             }
+            // Inputs: query, key, value, bias (none: the Gemms add it), key padding mask.
             context = graph.op("MultiHeadAttention", try project(names.query), try project(names.key), try project(names.value),
-                               nil, keyPadding,
-                               attributes: attributes, domain: "com.microsoft")
+                               nil, keyPadding, attributes: attributes, domain: "com.microsoft")
         }
         return try weights.linear(layout.flatten(context, in: graph), names.output, input: hidden, output: hidden)
     }
