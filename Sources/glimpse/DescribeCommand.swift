@@ -81,6 +81,11 @@ struct DescribeModelOptions: ParsableArguments {
         "A sentence-embedding model folder (default: sentence-transformers/all-MiniLM-L6-v2 in the model cache).", valueName: "dir"))
     var minilm: String?
 
+    @Flag(name: .customLong("low-memory"), help: """
+        Let SAM's mask decoder give its working memory back after every run: about 0.7 GB less at the peak,         about 17 % slower segmentation; the descriptions are the same.
+        """)
+    var lowMemory = false
+
     func load(runtime: RuntimeOptions, options: DescribeOptions, quick: Bool, pointsPerSide: Int) async throws -> DescribePipeline {
         let folders = DescribeModelFolders(
             captioner: try await ModelLocation.folder(explicit: blip, default: "Salesforce/blip-image-captioning-base", option: "--blip",
@@ -94,7 +99,8 @@ struct DescribeModelOptions: ParsableArguments {
         var segmentation = SAMMaskGenerationOptions()
         segmentation.pointsPerSide = pointsPerSide
         return try DescribePipeline.load(folders: folders, runtime: OnnxRuntime.load(libraryPath: runtime.ortLibrary),
-                                         keywords: KeywordExtractorChoice.make(), options: options, segmentation: segmentation)
+                                         keywords: KeywordExtractorChoice.make(), options: options, segmentation: segmentation,
+                                         lowMemory: lowMemory)
     }
 }
 

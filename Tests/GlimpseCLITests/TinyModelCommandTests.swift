@@ -108,6 +108,16 @@ struct TinyModelCommandTests {
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         #expect(png.count > 24 && Array(png[16..<24]) == [0, 0, 0, 45, 0, 0, 0, 37])
 
+        // --low-memory changes how SAM's decoder holds memory, not the description.
+        let lowMemory = try library.glimpse(["describe", library.photos.appending(path: "a.png").path, "--json", "--low-memory",
+                                             "--points-per-side", "6"] + library.models.describeArguments)
+        let leanStart = try #require(lowMemory.output.firstIndex(of: "{"), "\(lowMemory.output)")
+        let lean = try #require(try JSONSerialization.jsonObject(with: Data(lowMemory.output[leanStart...].utf8)) as? [String: Any])
+        for field in ["caption", "text", "regions", "keywords", "embeddings"] {
+            #expect(lean[field] != nil)
+            #expect((lean[field] as? NSObject) == (description[field] as? NSObject), "\(field)")
+        }
+
         let broken = try library.glimpse(["describe", library.photos.appending(path: "broken.jpg").path] + library.models.describeArguments)
         #expect(broken.status != 0)
         #expect(broken.output.contains("The file is not a JPEG, PNG"), "\(broken.output)")

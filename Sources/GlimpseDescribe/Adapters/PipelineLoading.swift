@@ -29,11 +29,13 @@ extension DescribePipeline {
     ///   - session: ONNX Runtime settings for every model's sessions.
     ///   - generation: BLIP decoding settings (the beams come from `options`).
     ///   - segmentation: SAM's automatic mask generation settings.
+    ///   - lowMemory: SAM's mask decoder gives its working memory back after every run: about 0.7 GB less
+    ///     at the peak with SAM ViT-B, about 17 % slower segmentation. Descriptions are the same.
     public static func load(
         folders: DescribeModelFolders, runtime: OnnxRuntime, keywords: any KeywordExtracting,
         options: DescribeOptions = DescribeOptions(), session: SessionOptions = SessionOptions(),
         generation: BLIPCaptioner.GenerationOptions = BLIPCaptioner.GenerationOptions(),
-        segmentation: SAMMaskGenerationOptions = SAMMaskGenerationOptions()
+        segmentation: SAMMaskGenerationOptions = SAMMaskGenerationOptions(), lowMemory: Bool = false
     ) throws -> DescribePipeline {
         try options.validate()
         // The models load side by side; a failure is reported in this order all the same.
@@ -41,7 +43,7 @@ extension DescribePipeline {
         let clipLoad = BackgroundWork { try CLIPModel(directory: folders.imageTextEmbedder, runtime: runtime, options: session) }
         let minilmLoad = BackgroundWork { try SentenceEmbedder(directory: folders.sentenceEmbedder, runtime: runtime, options: session) }
         let samLoad = folders.segmenter.map { folder in
-            BackgroundWork { try SAMSegmenter(directory: folder, runtime: runtime, options: session) }
+            BackgroundWork { try SAMSegmenter(directory: folder, runtime: runtime, options: session, releasesDecoderMemory: lowMemory) }
         }
         let blip = try blipLoad.value(), clip = try clipLoad.value(), minilm = try minilmLoad.value()
         let sam = try samLoad?.value()

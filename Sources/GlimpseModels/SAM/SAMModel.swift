@@ -32,18 +32,26 @@ public final class SAMModel: Sendable {
     /// Memory patterns are off in SAM's sessions: the decoders see a different number of prompts in
     /// most runs, and a planned block per shape made the first runs of a process fault in gigabytes of
     /// fresh memory (see BENCHMARKS.md).
-    public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions()) throws {
+    ///
+    /// - Parameter releasesDecoderMemory: the mask decoder's sessions give their working memory back
+    ///   after every run (ONNX Runtime's arena off) instead of keeping their largest: with ViT-B, about
+    ///   0.7 GB less at the peak and about 17 % slower mask generation (BENCHMARKS.md, 2026-12-03).
+    public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions(),
+                releasesDecoderMemory: Bool = false) throws {
         var options = options
         options.memoryPattern = false
+        var decoderOptions = options
+        if releasesDecoderMemory { decoderOptions.memoryArena = false }
         let folder = try ModelDirectory(url: directory)
         configuration = try folder.configuration(SAMConfiguration.self)
         let checkpoint = try SafeTensorsCheckpoint(directory: directory)
         encoder = try InferenceSession(runtime: runtime, weights: SAMVisionGraph(configuration: configuration).build(checkpoint: checkpoint),
                                        options: options)
         let graphs = SAMMaskDecoderGraph(configuration: configuration)
-        decoder = try InferenceSession(runtime: runtime, weights: graphs.build(checkpoint: checkpoint), options: options)
-        tokenDecoder = try InferenceSession(runtime: runtime, weights: graphs.build(checkpoint: checkpoint, part: .tokens), options: options)
-        upscaler = try InferenceSession(runtime: runtime, weights: graphs.buildUpscaling(checkpoint: checkpoint), options: options)
+        decoder = try InferenceSession(runtime: runtime, weights: graphs.build(checkpoint: checkpoint), options: decoderOptions)
+        tokenDecoder = try InferenceSession(runtime: runtime, weights: graphs.build(checkpoint: checkpoint, part: .tokens),
+                                            options: decoderOptions)
+        upscaler = try InferenceSession(runtime: runtime, weights: graphs.buildUpscaling(checkpoint: checkpoint), options: decoderOptions)
     }
 
     /// The most prompts one run of the upscaling takes: its activations are tens of megabytes per

@@ -8,8 +8,10 @@ public final class SAMSegmenter: Sendable {
     public let model: SAMModel
     public let preprocessing: ImagePreprocessing
 
-    public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions()) throws {
-        model = try SAMModel(directory: directory, runtime: runtime, options: options)
+    /// - Parameter releasesDecoderMemory: see ``SAMModel/init(directory:runtime:options:releasesDecoderMemory:)``.
+    public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions(),
+                releasesDecoderMemory: Bool = false) throws {
+        model = try SAMModel(directory: directory, runtime: runtime, options: options, releasesDecoderMemory: releasesDecoderMemory)
         let size = model.inputSize
         if let url = try ModelDirectory(url: directory).preprocessorConfigURL {
             preprocessing = try PreprocessorConfiguration(contentsOf: url).imagePreprocessing()
