@@ -5,16 +5,14 @@ import Testing
 /// main job as a user runs it.
 @Suite("glimpse describe, index and search with the tiny models")
 struct TinyModelCommandTests {
-    /// A temporary folder with the tiny models and `photos/`: two pictures, a damaged photo and a note.
+    /// A temporary folder with `photos/`: two pictures, a damaged photo and a note.
     final class Library {
         let root = FileManager.default.temporaryDirectory.appending(path: "glimpse-cli-index-\(UUID().uuidString)")
-        let models: TinyModelFolders
         var photos: URL { root.appending(path: "photos") }
         var index: String { root.appending(path: "index.sqlite").path }
 
         init() throws {
             let fixtures = GlimpseProcess.packageRoot.appending(path: "Tests/GlimpseModelsTests/Fixtures")
-            models = try TinyModelFolders(in: root.appending(path: "models"))
             try FileManager.default.createDirectory(at: photos.appending(path: "trip"), withIntermediateDirectories: true)
             try FileManager.default.copyItem(at: fixtures.appending(path: "tiny-sam/reference_image.png"),
                                              to: photos.appending(path: "a.png"))
@@ -29,7 +27,7 @@ struct TinyModelCommandTests {
         func glimpse(_ arguments: [String]) throws -> GlimpseProcess.Run { try GlimpseProcess.run(arguments) }
 
         func indexRun(_ extra: [String] = []) throws -> GlimpseProcess.Run {
-            try glimpse(["index", photos.path, "--index", index] + models.describeArguments + ["--points-per-side", "6"] + extra)
+            try glimpse(["index", photos.path, "--index", index] + TinyModelFolders.describeArguments + ["--points-per-side", "6"] + extra)
         }
     }
 
@@ -59,7 +57,7 @@ struct TinyModelCommandTests {
     func search() throws {
         let library = try Library()
         _ = try library.indexRun()
-        let all = try library.glimpse(["search", "a red cat", "--index", library.index, "--json"] + library.models.searchArguments)
+        let all = try library.glimpse(["search", "a red cat", "--index", library.index, "--json"] + TinyModelFolders.searchArguments)
         #expect(all.status == 0, "\(all.output)")
         let results = try #require(try Self.results(all.output), "\(all.output)")
         #expect(Set(results.map(\.path)) == [library.photos.appending(path: "a.png").path,
@@ -71,7 +69,7 @@ struct TinyModelCommandTests {
         // A word the tiny captioner wrote finds its picture by full text, as a matched term.
         let captioned = try #require(results.first { Self.longestWord($0.text) != nil }, "no caption has a word: \(all.output)")
         let word = try #require(Self.longestWord(captioned.text))
-        let found = try library.glimpse(["search", word, "--index", library.index, "--json"] + library.models.searchArguments)
+        let found = try library.glimpse(["search", word, "--index", library.index, "--json"] + TinyModelFolders.searchArguments)
         let top = try #require(try Self.results(found.output)?.first, "\(found.output)")
         #expect(top.path == captioned.path && top.matchedTerms.contains(word), "\(word): \(found.output)")
     }
@@ -95,7 +93,7 @@ struct TinyModelCommandTests {
         let library = try Library()
         let overlay = library.root.appending(path: "overlay.png")
         let run = try library.glimpse(["describe", library.photos.appending(path: "a.png").path, "--json", "--overlay", overlay.path,
-                                       "--points-per-side", "6"] + library.models.describeArguments)
+                                       "--points-per-side", "6"] + TinyModelFolders.describeArguments)
         #expect(run.status == 0, "\(run.output)")
         let start = try #require(run.output.firstIndex(of: "{"), "\(run.output)")
         let description = try #require(try JSONSerialization.jsonObject(with: Data(run.output[start...].utf8)) as? [String: Any])
@@ -110,7 +108,7 @@ struct TinyModelCommandTests {
 
         // --low-memory changes how SAM's decoder holds memory, not the description.
         let lowMemory = try library.glimpse(["describe", library.photos.appending(path: "a.png").path, "--json", "--low-memory",
-                                             "--points-per-side", "6"] + library.models.describeArguments)
+                                             "--points-per-side", "6"] + TinyModelFolders.describeArguments)
         let leanStart = try #require(lowMemory.output.firstIndex(of: "{"), "\(lowMemory.output)")
         let lean = try #require(try JSONSerialization.jsonObject(with: Data(lowMemory.output[leanStart...].utf8)) as? [String: Any])
         for field in ["caption", "text", "regions", "keywords", "embeddings"] {
@@ -118,12 +116,12 @@ struct TinyModelCommandTests {
             #expect((lean[field] as? NSObject) == (description[field] as? NSObject), "\(field)")
         }
 
-        let broken = try library.glimpse(["describe", library.photos.appending(path: "broken.jpg").path] + library.models.describeArguments)
+        let broken = try library.glimpse(["describe", library.photos.appending(path: "broken.jpg").path] + TinyModelFolders.describeArguments)
         #expect(broken.status != 0)
         #expect(broken.output.contains("The file is not a JPEG, PNG"), "\(broken.output)")
 
         // The pixel limit comes from the environment (a.png has 45 × 37 = 1,665 pixels).
-        let limited = try GlimpseProcess.run(["describe", library.photos.appending(path: "a.png").path] + library.models.describeArguments,
+        let limited = try GlimpseProcess.run(["describe", library.photos.appending(path: "a.png").path] + TinyModelFolders.describeArguments,
                                              environment: ["GLIMPSE_MAX_MEGAPIXELS": "0.001"])
         #expect(limited.status != 0)
         #expect(limited.output.contains("more than the limit of 1000") && limited.output.contains("GLIMPSE_MAX_MEGAPIXELS=1 "),

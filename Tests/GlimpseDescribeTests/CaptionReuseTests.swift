@@ -79,7 +79,7 @@ struct CaptionReuseTests {
 
     @Test("BLIP's caption settings name every generation option, so changing any one of them changes them")
     func blipSettings() throws {
-        let folders = try TinyModels.folders.get()
+        let folders = TinyModels.folders
         let blip = try BLIPCaptioner(directory: folders.captioner, runtime: .shared(), options: SessionOptions(intraOpThreads: 1))
         let base = BLIPImageCaptioner(blip)
         let settings = try #require(base.captionSettings(beams: 3))

@@ -7,9 +7,8 @@ import GlimpseRuntime
 import GlimpseText
 
 /// The tiny randomly initialised models of GlimpseModelsTests' fixtures, in model folders completed with
-/// the tokenizer files the fixtures lack (`tiny-model-folders.json`: tiny-clip-tokenizer's letter-level CLIP
-/// vocabulary, tiny-blip's WordPiece vocabulary for the tiny BERT), so that the real adapters and the
-/// factory run end to end.
+/// the tokenizer files the fixtures lack (`Fixtures/tiny-model-folders`), so that the real adapters and
+/// the factory run end to end.
 enum TinyModels {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appending(path: "../GlimpseModelsTests/Fixtures").standardizedFileURL
@@ -26,51 +25,22 @@ enum TinyModels {
         return options
     }
 
-    /// The four folders, prepared once per process in a temporary folder.
-    static let folders: Result<DescribeModelFolders, any Error> = Result { try prepare() }
+    /// The four folders (`Fixtures/tiny-model-folders`, symbolic links into the fixtures).
+    static let folders: DescribeModelFolders = {
+        let root = fixtures.appending(path: "tiny-model-folders", directoryHint: .isDirectory)
+        func url(_ name: String) -> URL { root.appending(path: name, directoryHint: .isDirectory) }
+        return DescribeModelFolders(captioner: url("tiny-blip"), segmenter: url("tiny-sam"), imageTextEmbedder: url("tiny-clip"),
+                                    sentenceEmbedder: url("tiny-bert"))
+    }()
 
     static var image: RGBImage {
         get throws { try ImageDecoder.decode(contentsOf: fixtures.appending(path: "tiny-sam/reference_image.png")) }
     }
 
     static func pipeline(_ options: DescribeOptions = DescribeOptions(), keywords: any KeywordExtracting = FakeKeywords()) throws -> DescribePipeline {
-        try DescribePipeline.load(folders: folders.get(), runtime: .shared(), keywords: keywords, options: options,
+        try DescribePipeline.load(folders: folders, runtime: .shared(), keywords: keywords, options: options,
                                   session: SessionOptions(intraOpThreads: 1),
                                   generation: BLIPCaptioner.GenerationOptions(maxNewTokens: 8), segmentation: segmentation)
-    }
-
-    /// Builds the folders in a process-private folder, then moves it into place (once for all test runs).
-    private static func prepare() throws -> DescribeModelFolders {
-        let manager = FileManager.default
-        // Named after the fixtures' weight sizes, so that regenerated fixtures get fresh folders.
-        let sizes = try ["tiny-blip", "tiny-sam", "tiny-clip", "tiny-bert"].map { name in
-            let attributes = try manager.attributesOfItem(atPath: fixtures.appending(path: "\(name)/model.safetensors").path)
-            return "\((attributes[.size] as? NSNumber)?.intValue ?? 0)"
-        }
-        let root = manager.temporaryDirectory.appending(path: "glimpse-describe-tiny-\(sizes.joined(separator: "-"))", directoryHint: .isDirectory)
-        if !manager.fileExists(atPath: root.appending(path: "complete").path) {
-            let staging = manager.temporaryDirectory.appending(path: "glimpse-describe-\(UUID().uuidString)", directoryHint: .isDirectory)
-            try build(in: staging)
-            try Data().write(to: staging.appending(path: "complete"))
-            do { try manager.moveItem(at: staging, to: root) } catch { try? manager.removeItem(at: staging) }
-        }
-        func url(_ name: String) -> URL { root.appending(path: name, directoryHint: .isDirectory) }
-        return DescribeModelFolders(captioner: url("tiny-blip"), segmenter: url("tiny-sam"), imageTextEmbedder: url("tiny-clip"),
-                                    sentenceEmbedder: url("tiny-bert"))
-    }
-
-    /// Copies the fixture files each folder is made of (`tiny-model-folders.json`: folder → "fixture/file").
-    private static func build(in root: URL) throws {
-        let layout = try JSONDecoder().decode([String: [String]].self,
-                                              from: Data(contentsOf: fixtures.appending(path: "tiny-model-folders.json")))
-        for (name, sources) in layout {
-            let folder = root.appending(path: name, directoryHint: .isDirectory)
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            for source in sources {
-                let file = fixtures.appending(path: source)
-                try FileManager.default.copyItem(at: file, to: folder.appending(path: file.lastPathComponent))
-            }
-        }
     }
 }
 
@@ -150,12 +120,13 @@ struct EndToEndTests {
 
     @Test("a CLIP folder without a tokenizer is reported with what to do")
     func missingTokenizer() throws {
-        let folders = try TinyModels.folders.get()
+        let folders = TinyModels.folders
         let bare = FileManager.default.temporaryDirectory.appending(path: "glimpse-describe-bare-\(ProcessInfo.processInfo.processIdentifier)")
         try FileManager.default.createDirectory(at: bare, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: bare) }
         for file in ["config.json", "model.safetensors", "preprocessor_config.json"] {
-            try FileManager.default.copyItem(at: folders.imageTextEmbedder.appending(path: file), to: bare.appending(path: file))
+            try FileManager.default.copyItem(at: folders.imageTextEmbedder.appending(path: file).resolvingSymlinksInPath(),
+                                             to: bare.appending(path: file))
         }
         var changed = folders
         changed.imageTextEmbedder = bare
