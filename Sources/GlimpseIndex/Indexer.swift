@@ -21,6 +21,8 @@ import GlimpseRuntime
 ///   message and the run goes on; failed files are retried when they change (or with `retryFailed`).
 /// - **Cancellation**: cancelling the task stops the run after the file in flight is committed; the
 ///   report says `cancelled`, and entries of vanished files are removed only by a completed run.
+/// - **One run at a time** per index (`IndexStore.runLockURL`): a second run throws
+///   `IndexError.runInProgress` while readers and other writers carry on.
 public struct Indexer: Sendable {
     public var store: any IndexStore
     public var describer: any ImageDescribing
@@ -167,7 +169,8 @@ public struct Indexer: Sendable {
         do {
             lock = try FileLock.tryAcquire(url)
         } catch {
-            throw IndexError.cannotOpen(path: url.path, reason: "its lock file cannot be created (\(error.reason))")
+            throw IndexError.cannotOpen(path: url.deletingPathExtension().path,
+                                        reason: "its lock file \(url.lastPathComponent) cannot be created (\(error.reason))")
         }
         guard let lock else {
             throw IndexError.runInProgress(path: url.deletingPathExtension().path, holder: FileLock.holder(of: url))

@@ -155,6 +155,16 @@ struct IndexerTests {
         #expect(try await indexer.run([folder.file("photos").path]).described == 1)
         #expect(try await indexer.run([folder.file("photos").path]).plan.unchanged == 1, "the lock is released after a run")
         #expect(try SQLiteIndexStore.inMemory().runLockURL == nil)
+
+        // A lock file that cannot be opened (here a folder in its place) stops the run with the reason.
+        try FileManager.default.removeItem(at: lockURL)
+        try FileManager.default.createDirectory(at: lockURL, withIntermediateDirectories: false)
+        let error = await #expect(throws: IndexError.self) { try await indexer.run([folder.file("photos").path]) }
+        guard case let .cannotOpen(path, reason)? = error else {
+            Issue.record("expected .cannotOpen, got \(String(describing: error))")
+            return
+        }
+        #expect(path == folder.file("index.sqlite").path && reason.contains("index.sqlite.lock"), "\(reason)")
     }
 
     @Test("quick pass first, then a full pass enriches the quick entries")
