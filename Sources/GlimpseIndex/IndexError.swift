@@ -17,6 +17,8 @@ public enum IndexError: Error, LocalizedError, Equatable {
     case database(operation: String, reason: String)
     /// SQLite found the database file damaged (a disk or copy fault, or a file changed behind its back).
     case damaged(path: String?, operation: String, reason: String)
+    /// The disk (or the quota) holding the index is full: SQLite could not write.
+    case diskFull(path: String?, operation: String)
     /// Another index run holds the index's run lock (`holder`: its process id, when known).
     case runInProgress(path: String, holder: Int32?)
     /// The store is asked for an image it does not hold.
@@ -41,6 +43,9 @@ public enum IndexError: Error, LocalizedError, Equatable {
             return "The index at \(file) is damaged (\(reason), while \(operation)). Glimpse cannot repair it in place; "
                 + "your images are untouched. Move \(file) and the files beside it that start with its name aside, then "
                 + "run glimpse index on your folders again to rebuild it."
+        case let .diskFull(path, operation):
+            return "The disk holding the index\(path.map { " at \($0)" } ?? "") is full (while \(operation)). Everything saved "
+                + "before is kept. Free some space, then run glimpse index again: it continues where it stopped."
         case let .runInProgress(path, holder):
             return "Another glimpse index is running on the index at \(path)\(holder.map { " (process \($0))" } ?? ""). "
                 + "It saves every image as it goes: wait for it to finish, or stop it (Ctrl-C) and run this again to continue "
@@ -53,7 +58,7 @@ public enum IndexError: Error, LocalizedError, Equatable {
 
 extension IndexError {
     /// Runs `body`, turning errors that are not already `IndexError` into `.damaged` (SQLite found the
-    /// file at `path` corrupt) or `.database(operation:…)`.
+    /// file at `path` corrupt), `.diskFull` or `.database(operation:…)`.
     static func wrapping<T>(_ operation: String, path: String? = nil, _ body: () throws -> T) throws -> T {
         do {
             return try body()
@@ -61,6 +66,8 @@ extension IndexError {
             throw error
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT {
             throw IndexError.damaged(path: path, operation: operation, reason: error.message ?? "\(error.resultCode)")
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            throw IndexError.diskFull(path: path, operation: operation)
         } catch {
             throw IndexError.database(operation: operation, reason: "\(error)")
         }
@@ -72,6 +79,18 @@ extension IndexError {
         if let error = error as? DatabaseError, error.resultCode == .SQLITE_CORRUPT {
             return .damaged(path: path, operation: "opening it", reason: error.message ?? "\(error.resultCode)")
         }
+        if let error = error as? DatabaseError, error.resultCode == .SQLITE_FULL {
+            return .diskFull(path: path, operation: "opening it")
+        }
         return .cannotOpen(path: path, reason: "\(error)")
+    }
+
+    /// Whether the error is the store's own (it cannot be read or written), not the image's: an index
+    /// run stops on it instead of recording the image as failed, which would skip the image next time.
+    var isStoreFailure: Bool {
+        switch self {
+        case .database, .damaged, .diskFull, .cannotOpen, .newerSchema: return true
+        case .notAFolder, .unreadableFile, .unreadableImportFile, .runInProgress, .unknownImage: return false
+        }
     }
 }

@@ -19,6 +19,8 @@ import GlimpseRuntime
 ///   the description of the current one; at most `lookahead + 1` decoded images are in memory.
 /// - **Errors**: a file that cannot be read, decoded or described is recorded as `failed` with its
 ///   message and the run goes on; failed files are retried when they change (or with `retryFailed`).
+///   When the store itself fails (a full disk, a damaged database: `IndexError.isStoreFailure`) the run
+///   stops with that error instead, and the image is not marked failed: the next run picks it up.
 /// - **Cancellation**: cancelling the task stops the run after the file in flight is committed; the
 ///   report says `cancelled`, and entries of vanished files are removed only by a completed run.
 /// - **One run at a time** per index (`IndexStore.runLockURL`): a second run throws
@@ -121,8 +123,16 @@ public struct Indexer: Sendable {
             startPreparing()
             let prepared = await inFlight.removeFirst().value
             startPreparing()
-            let outcome = await process(prepared, total: work.count, movable: &movable, claimed: &claimed,
-                                        captionsKept: &report.captionsKept, progress: progress)
+            let outcome: FileOutcome
+            do {
+                outcome = try await process(prepared, total: work.count, movable: &movable, claimed: &claimed,
+                                            captionsKept: &report.captionsKept, progress: progress)
+            } catch {
+                // The store cannot be written (a full disk, a damaged file): every later image would fail
+                // the same way, after being described for nothing. Stop; what was saved stays.
+                for task in inFlight { _ = await task.value }
+                throw error
+            }
             switch outcome {
             case .described: report.described += 1
             case .enriched: report.enriched += 1
@@ -208,9 +218,10 @@ public struct Indexer: Sendable {
     }
 
     /// Moves, copies or describes one prepared file and commits the result; counts in `captionsKept` a
-    /// description that kept its earlier caption.
+    /// description that kept its earlier caption. Throws only when the store itself fails
+    /// (`IndexError.isStoreFailure`); anything wrong with the image is its outcome, `.failed`.
     func process(_ prepared: Prepared, total: Int, movable: inout [String: [IndexedImage]], claimed: inout Set<ImageID>,
-                 captionsKept: inout Int, progress: @escaping @Sendable (IndexEvent) -> Void) async -> FileOutcome {
+                 captionsKept: inout Int, progress: @escaping @Sendable (IndexEvent) -> Void) async throws -> FileOutcome {
         let facts = prepared.facts
         let index = prepared.item.index
         do {
@@ -257,9 +268,11 @@ public struct Indexer: Sendable {
             if description.statistics?.captionReused == true { captionsKept += 1 }
             if let outcome { return outcome }
             return prepared.item.known?.status == .quick && mode == .full ? .enriched : .described(mode)
+        } catch let error as IndexError where error.isStoreFailure {
+            throw error
         } catch {
             let message = error.localizedDescription
-            try? store.recordFailure(message, for: facts)
+            try store.recordFailure(message, for: facts)
             return .failed(message)
         }
     }

@@ -52,7 +52,13 @@ struct IndexCommand: AsyncParsableCommand {
             task.cancel()
         }
         defer { interrupt.stop() }
-        let report = try await task.value
+        let report: IndexReport
+        do {
+            report = try await task.value
+        } catch {
+            bar.finish()
+            throw error
+        }
         bar.finish()
         print(Self.summary(report, index: store.url?.path))
         if report.cancelled { throw ExitCode(130) }
