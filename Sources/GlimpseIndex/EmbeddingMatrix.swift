@@ -19,8 +19,8 @@ public struct EmbeddingMatrix: Sendable {
 
     public var rows: Int { rowImages.count }
 
-    /// The first row that belongs to `image`, or nil when none does. The first call builds an index of
-    /// all rows (one pass); later calls are hash lookups.
+    /// The first row that belongs to `image`, or nil when none does: a binary search when the rows are
+    /// in ascending image order (checked once), a map built on the first call otherwise.
     public func firstRow(of image: ImageID) -> Int? {
         firstRows.row(of: image, in: rowImages)
     }
@@ -73,20 +73,43 @@ public struct EmbeddingMatrix: Sendable {
 }
 
 /// Contiguous Float storage that an `EmbeddingMatrix` reads.
-/// The lazily built map from image to first row behind `EmbeddingMatrix.firstRow(of:)`.
+/// How `EmbeddingMatrix.firstRow(of:)` finds a row, chosen on first use: a binary search when the rows
+/// are in ascending image order (as every store builds its matrices), else a map built in one pass.
 private final class FirstRowIndex: @unchecked Sendable {
+    private enum Lookup {
+        case sorted
+        case map([ImageID: Int])
+    }
+
     // Guarded by `lock`.
-    private var rows: [ImageID: Int]?
+    private var lookup: Lookup?
     private let lock = NSLock()
 
     func row(of image: ImageID, in rowImages: [ImageID]) -> Int? {
-        lock.withLock {
-            if rows == nil {
+        let lookup: Lookup = lock.withLock {
+            if let known = self.lookup { return known }
+            let chosen: Lookup
+            if zip(rowImages, rowImages.dropFirst()).allSatisfy({ $0 <= $1 }) {
+                chosen = .sorted
+            } else {
                 var built = [ImageID: Int](minimumCapacity: rowImages.count)
                 for (row, id) in rowImages.enumerated().reversed() { built[id] = row }
-                rows = built
+                chosen = .map(built)
             }
-            return rows?[image]
+            self.lookup = chosen
+            return chosen
+        }
+        switch lookup {
+        case let .map(rows):
+            return rows[image]
+        case .sorted:
+            // The first row whose image is not below `image`.
+            var low = 0, high = rowImages.count
+            while low < high {
+                let middle = (low + high) / 2
+                if rowImages[middle] < image { low = middle + 1 } else { high = middle }
+            }
+            return low < rowImages.count && rowImages[low] == image ? low : nil
         }
     }
 }

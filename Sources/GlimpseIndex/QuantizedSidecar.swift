@@ -1,4 +1,5 @@
 import Foundation
+import GlimpseText
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -138,19 +139,6 @@ public enum QuantizedSidecar {
         }
     }
 
-    /// A 64-bit checksum of `bytes` (words mixed with a multiply and rotate; not cryptographic).
-    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
-        let words = bytes.count / 8
-        for index in 0..<words {
-            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))
-            hash = ((hash ^ word) &* 0xFF51_AFD7_ED55_8CCD)
-            hash = (hash << 31) | (hash >> 33)
-        }
-        for index in (words * 8)..<bytes.count {
-            hash = ((hash ^ UInt64(bytes[index])) &* 0xC4CE_B9FE_1A85_EC53)
-            hash = (hash << 29) | (hash >> 35)
-        }
-        return hash ^ (hash >> 32)
-    }
+    /// A 64-bit checksum of `bytes` (`ByteChecksum`).
+    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt64 { ByteChecksum.of(bytes) }
 }

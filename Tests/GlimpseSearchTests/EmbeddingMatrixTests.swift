@@ -24,4 +24,15 @@ struct EmbeddingMatrixTests {
         #expect(matrix.quantized(threads: 1).firstRow(of: 3) == 1)
         #expect(EmbeddingMatrix(dimension: 1, rowImages: [], values: []).firstRow(of: 1) == nil)
     }
+
+    @Test("rows in ascending image order (as stores build them) are searched: every image, gaps, ends, repeats")
+    func firstRowSorted() {
+        let images: [ImageID] = [2, 2, 2, 5, 6, 6, 9, 40, 40, 41]
+        let matrix = EmbeddingMatrix(dimension: 1, rowImages: images, values: images.map { _ in 1 })
+        for image in ImageID(0)...ImageID(45) {
+            #expect(matrix.firstRow(of: image) == images.firstIndex(of: image), "image \(image)")
+        }
+        let one = EmbeddingMatrix(dimension: 1, rowImages: [7], values: [1])
+        #expect(one.firstRow(of: 7) == 0 && one.firstRow(of: 6) == nil && one.firstRow(of: 8) == nil)
+    }
 }

@@ -5,14 +5,14 @@
 /// bytes directly.
 struct ByteKeyTable: Sendable {
     /// The bytes of all keys, back to back.
-    private var keyBytes: [UInt8] = []
+    private(set) var keyBytes: [UInt8] = []
     /// Per slot: `start << 24 | length` of its key in `keyBytes`; `UInt64.max` when empty.
-    private var slotKeys: [UInt64]
-    private var slotValues: [UInt64]
+    private(set) var slotKeys: [UInt64]
+    private(set) var slotValues: [UInt64]
     private var mask: Int
     private(set) var count = 0
 
-    private static let empty = UInt64.max
+    static let empty = UInt64.max
     /// Longer keys are cut to this many bytes (16 MiB; no lemma or token comes near).
     static let maximumKeyLength: UInt64 = 0xFF_FFFF
 
@@ -23,6 +23,15 @@ struct ByteKeyTable: Sendable {
         slotValues = [UInt64](repeating: 0, count: capacity)
         mask = capacity - 1
         keyBytes.reserveCapacity(expectedKeyBytes)
+    }
+
+    /// A table over arrays another table produced (`init?(serialized:)` checks them first).
+    init(slotKeys: [UInt64], slotValues: [UInt64], keyBytes: [UInt8], count: Int) {
+        self.slotKeys = slotKeys
+        self.slotValues = slotValues
+        self.keyBytes = keyBytes
+        self.count = count
+        mask = slotKeys.count - 1
     }
 
     /// FNV-1a over the bytes, finished with a multiplicative mix.

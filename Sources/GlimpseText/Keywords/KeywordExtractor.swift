@@ -1,3 +1,5 @@
+import Foundation
+
 /// Keywords of captions, descriptions and queries, from WordNet and rules for BLIP's phrasing.
 ///
 /// - Words: lemmatised nouns, verbs and adjectives (`dogs` → `dog`, `lying` → `lie`, BLIP's
@@ -29,8 +31,10 @@ public struct KeywordExtractor: KeywordExtracting {
         self.tagger = KeywordTagger(lemmatizer: Lemmatizer(lexicon: lexicon))
     }
 
-    /// The extractor over `Lexicon.standard()`.
-    public static func standard() throws -> KeywordExtractor { KeywordExtractor(lexicon: try Lexicon.standard()) }
+    /// The extractor over `Lexicon.standard(compiledCache:)`.
+    public static func standard(compiledCache: URL? = nil) throws -> KeywordExtractor {
+        KeywordExtractor(lexicon: try Lexicon.standard(compiledCache: compiledCache))
+    }
 
     public func keywords(in text: String) -> Keywords {
         let tagged = tagger.tag(KeywordTokenizer.tokens(text))

@@ -84,26 +84,45 @@ public struct Lexicon: Sendable {
     }
 
     /// Reads `index.{noun,verb,adj,adv}` and `{noun,verb,adj,adv}.exc` from `directory`.
+    ///
+    /// - Parameter compiledCache: a folder for a compiled copy of the index files (`CompiledLexicon`),
+    ///   read instead of them while they are unchanged; nil parses them every time.
     /// - Throws: `TextError.lexiconNotFound` for a missing file, `TextError.malformedLexicon` for a
     ///   line that is not in WordNet's format (see `man 5 wndb`), `TextError.unreadableFile`.
-    public init(directory: URL = Lexicon.defaultDirectory) throws {
+    public init(directory: URL = Lexicon.defaultDirectory, compiledCache: URL? = nil) throws {
         self.directory = directory
-        var table = ByteKeyTable(expectedCount: 160_000, expectedKeyBytes: 2_000_000)
-        var exceptionLists: [[String: [String]]] = []
-        for pos in PartOfSpeech.allCases {
-            let index = directory.appendingPathComponent("index.\(pos.wordNetFileSuffix)")
-            try LexiconFiles.readIndex(at: index, pos: pos, into: &table)
-            let exceptions = directory.appendingPathComponent("\(pos.wordNetFileSuffix).exc")
-            exceptionLists.append(try LexiconFiles.readExceptions(at: exceptions))
+        table = try CompiledLexicon.table(directory: directory, cacheFolder: compiledCache) {
+            var table = ByteKeyTable(expectedCount: 160_000, expectedKeyBytes: 2_000_000)
+            for pos in PartOfSpeech.allCases {
+                try LexiconFiles.readIndex(at: directory.appendingPathComponent("index.\(pos.wordNetFileSuffix)"), pos: pos, into: &table)
+            }
+            return table
         }
-        self.table = table
-        self.exceptionLists = exceptionLists
+        exceptionLists = try PartOfSpeech.allCases.map { pos in
+            try LexiconFiles.readExceptions(at: directory.appendingPathComponent("\(pos.wordNetFileSuffix).exc"))
+        }
     }
 
-    private static let shared = Result<Lexicon, any Error> { try Lexicon() }
+    /// The process's lexicon once loaded (guarded by its lock).
+    private final class Shared: @unchecked Sendable {
+        let lock = NSLock()
+        var result: Result<Lexicon, any Error>?
+    }
+    private static let shared = Shared()
 
-    /// The lexicon from `defaultDirectory`, loaded once per process on first use.
-    public static func standard() throws -> Lexicon { try shared.get() }
+    /// The lexicon from `defaultDirectory`, loaded once per process on first use (later calls share
+    /// it, whatever their `compiledCache`: the lexicon is the same either way).
+    ///
+    /// - Parameter compiledCache: where to keep a compiled copy of WordNet's index files that loads
+    ///   several times faster than parsing them (Glimpse's cache folder).
+    public static func standard(compiledCache: URL? = nil) throws -> Lexicon {
+        try shared.lock.withLock {
+            if let loaded = shared.result { return loaded }
+            let result = Result { try Lexicon(compiledCache: compiledCache) }
+            shared.result = result
+            return result
+        }.get()
+    }
 
     /// Number of distinct lemmas (over all parts of speech).
     public var count: Int { table.count }
