@@ -37,7 +37,10 @@ struct OptionalModels {
             BackgroundWork { MiniLMSentenceEncoder(try SentenceEmbedder(directory: url, runtime: runtime, options: options)) }
         }
         if let url = folder(clipFolder, clipRepository) {
-            do { clip = CLIPImageTextEmbedder(try CLIPModel(directory: url, runtime: runtime, options: options, towers: clipTowers)) } catch {
+            do {
+                clip = CLIPImageTextEmbedder(try CLIPModel(directory: url, runtime: runtime, options: options, towers: clipTowers,
+                                                           compiledCache: directories.compiled))
+            } catch {
                 notes.append("CLIP could not be loaded from \(url.path) (\(error.localizedDescription)): \(withoutCLIP).")
             }
         } else {

@@ -20,7 +20,7 @@ struct CompiledLexiconTests {
     }
 
     static func cacheFile(in cache: URL) throws -> URL {
-        let names = try FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.hasSuffix(".lexicon") }
+        let names = try FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.hasSuffix(".compiled") }
         try #require(names.count == 1, "one compiled copy, found \(names)")
         return cache.appendingPathComponent(names[0])
     }
@@ -38,7 +38,9 @@ struct CompiledLexiconTests {
             #expect(second.entry(for: "cutting board")?.has(.noun) == true)
             // The copy was read, not rewritten: same bytes, and a table that parses it back equal.
             let bytes = try Data(contentsOf: file)
-            #expect(CompiledLexicon.read(file, stamps: try #require(CompiledLexicon.stamps(Lexicon.defaultDirectory))) != nil)
+            let copy = CompiledLexicon.copy(directory: Lexicon.defaultDirectory, cacheFolder: cache)
+            #expect(copy.file == file)
+            #expect(copy.read(stamps: try #require(CompiledCopy.stamps(copy.sources)), decode: ByteKeyTable.init(serialized:)) != nil)
             _ = try Lexicon(compiledCache: cache)
             #expect(try Data(contentsOf: file) == bytes)
         }
@@ -71,7 +73,7 @@ struct CompiledLexiconTests {
                 var wrongVersion = good
                 wrongVersion[8] ^= 1
                 for (name, bytes) in [("flipped", flipped), ("truncated", good.prefix(good.count - 9)), ("empty", Data()),
-                                      ("header only", good.prefix(CompiledLexicon.headerSize)), ("version", wrongVersion)] {
+                                      ("header only", good.prefix(CompiledLexicon.copy(directory: dir, cacheFolder: cache).headerSize)), ("version", wrongVersion)] {
                     try bytes.write(to: file)
                     #expect(Self.entries(try Lexicon(directory: dir, compiledCache: cache)) == expected, "\(name)")
                     #expect(try Data(contentsOf: file) == good, "rewritten after \(name)")

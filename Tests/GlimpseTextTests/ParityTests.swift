@@ -36,9 +36,10 @@ struct ParityTests {
         #expect(try TestData.records("batch").count > 100)
     }
 
-    @Test("CLIP: ids and decoded text identical for every corpus string")
-    func clipCorpus() throws {
-        let clip = try TestData.clip()
+    @Test("CLIP: ids and decoded text identical for every corpus string (parsed, and read from its compiled copy)",
+          arguments: [false, true])
+    func clipCorpus(compiled: Bool) throws {
+        let clip = try compiled ? TestData.compiledCLIP() : TestData.clip()
         var ids = Mismatches()
         var decoded = Mismatches()
         for record in try TestData.records("text") {

@@ -54,8 +54,10 @@ public final class CLIPModel: Sendable {
     private let vision: InferenceSession?
     private let text: InferenceSession
 
+    /// - Parameter compiledCache: a folder for a compiled copy of the tokenizer's files (read instead of
+    ///   parsing them while they are unchanged; see `CLIPTokenizer`); nil parses them.
     public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions(), towers: Towers = .both,
-                batching: Batching = Batching()) throws {
+                batching: Batching = Batching(), compiledCache: URL? = nil) throws {
         let folder = try ModelDirectory(url: directory)
         self.directory = directory
         self.batching = batching
@@ -77,7 +79,9 @@ public final class CLIPModel: Sendable {
         let hasTokenizer = (folder.vocabJSONURL != nil && folder.mergesURL != nil) || folder.tokenizerURL != nil
         // The tokenizer's files are parsed while the sessions are built: each takes a good part of the load.
         let maxLength = configuration.textConfig.maxPositionEmbeddings
-        let tokenizerLoad = hasTokenizer ? BackgroundWork { try CLIPTokenizer(directory: directory, modelMaxLength: maxLength) } : nil
+        let tokenizerLoad = hasTokenizer ? BackgroundWork {
+            try CLIPTokenizer(directory: directory, modelMaxLength: maxLength, compiledCache: compiledCache)
+        } : nil
         vision = towers == .both
             ? try InferenceSession(runtime: runtime, weights: CLIPVisionGraph(configuration: configuration).build(checkpoint: checkpoint),
                                    options: options)

@@ -2,7 +2,8 @@ import Foundation
 
 /// Where Glimpse keeps its files, following the XDG base-directory conventions.
 ///
-/// - cache (`$GLIMPSE_CACHE_DIR`, else `$XDG_CACHE_HOME/glimpse`, else `~/.cache/glimpse`): downloaded models;
+/// - cache (`$GLIMPSE_CACHE_DIR`, else `$XDG_CACHE_HOME/glimpse`, else `~/.cache/glimpse`): downloaded models
+///   and compiled copies of WordNet's index and the tokenizers (safe to delete);
 /// - data (`$GLIMPSE_DATA_DIR`, else `$XDG_DATA_HOME/glimpse`, else `~/.local/share/glimpse`): the index.
 public struct GlimpseDirectories: Sendable, Equatable {
     public var cache: URL
@@ -10,6 +11,8 @@ public struct GlimpseDirectories: Sendable, Equatable {
 
     /// Downloaded models, one folder per Hugging Face repository (`models/openai--clip-vit-base-patch32`).
     public var models: URL { cache.appending(path: "models", directoryHint: .isDirectory) }
+    /// Compiled copies of parsed files (WordNet's index, CLIP's tokenizer) that load faster than the files.
+    public var compiled: URL { cache.appending(path: "compiled", directoryHint: .isDirectory) }
     /// The default index database.
     public var defaultIndex: URL { data.appending(path: "index.sqlite") }
 

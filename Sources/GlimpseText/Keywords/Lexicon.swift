@@ -103,12 +103,7 @@ public struct Lexicon: Sendable {
         }
     }
 
-    /// The process's lexicon once loaded (guarded by its lock).
-    private final class Shared: @unchecked Sendable {
-        let lock = NSLock()
-        var result: Result<Lexicon, any Error>?
-    }
-    private static let shared = Shared()
+    private static let shared = ComputedOnce<Result<Lexicon, any Error>>()
 
     /// The lexicon from `defaultDirectory`, loaded once per process on first use (later calls share
     /// it, whatever their `compiledCache`: the lexicon is the same either way).
@@ -116,12 +111,7 @@ public struct Lexicon: Sendable {
     /// - Parameter compiledCache: where to keep a compiled copy of WordNet's index files that loads
     ///   several times faster than parsing them (Glimpse's cache folder).
     public static func standard(compiledCache: URL? = nil) throws -> Lexicon {
-        try shared.lock.withLock {
-            if let loaded = shared.result { return loaded }
-            let result = Result { try Lexicon(compiledCache: compiledCache) }
-            shared.result = result
-            return result
-        }.get()
+        try shared.get { Result { try Lexicon(compiledCache: compiledCache) } }.get()
     }
 
     /// Number of distinct lemmas (over all parts of speech).

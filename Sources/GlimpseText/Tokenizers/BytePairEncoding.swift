@@ -121,6 +121,39 @@ final class BytePairModel: Sendable {
         self.symbolIds = symbolIds
     }
 
+    private init(byteSymbol: [Int32], byteEndSymbol: [Int32], merges: IntegerTable, symbolIds: [Int32]) {
+        self.byteSymbol = byteSymbol
+        self.byteEndSymbol = byteEndSymbol
+        self.merges = merges
+        self.symbolIds = symbolIds
+    }
+
+    /// Appends the model's tables to `writer` (for a compiled copy of the tokenizer).
+    func serialize(into writer: inout BinaryWriter) {
+        writer.append(byteSymbol)
+        writer.append(byteEndSymbol)
+        writer.append(symbolIds)
+        merges.serialize(into: &writer)
+    }
+
+    /// The model `serialize(into:)` wrote; nil unless every symbol a byte or a merge yields is one the
+    /// model knows (a damaged copy must not index past `symbolIds`).
+    convenience init?(reading reader: inout BinaryReader) {
+        guard let byteSymbol = reader.array(of: Int32.self), let byteEndSymbol = reader.array(of: Int32.self),
+              let symbolIds = reader.array(of: Int32.self), let merges = IntegerTable(reading: &reader),
+              byteSymbol.count == 256, byteEndSymbol.count == 256
+        else { return nil }
+        let symbols = Int32(clamping: symbolIds.count)
+        guard (byteSymbol + byteEndSymbol).allSatisfy({ $0 >= 0 && $0 < symbols }) else { return nil }
+        var valid = true
+        merges.forEachValue { entry in
+            let merged = Int32(truncatingIfNeeded: entry & 0xFFFF_FFFF)
+            if merged < 0 || merged >= symbols { valid = false }
+        }
+        guard valid else { return nil }
+        self.init(byteSymbol: byteSymbol, byteEndSymbol: byteEndSymbol, merges: merges, symbolIds: symbolIds)
+    }
+
     /// Appends the vocabulary ids of the pre-token with UTF-8 `bytes` to `ids`.
     func appendIds(of bytes: [UInt8], to ids: inout [Int]) {
         if let cached = cache[bytes] {

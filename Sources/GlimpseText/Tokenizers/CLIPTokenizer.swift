@@ -27,88 +27,102 @@ public struct CLIPTokenizer: Tokenizer {
         let bpe: BytePairModel
         let basic = BasicTokenizer(stripAccentsAndSplitPunctuation: false, preLowercase: false)
         let splitter: AddedTokenSplitter
-        /// Raw bytes each id stands for (byte-level decoded), nil for ids not in the vocabulary.
-        let tokenBytes: [[UInt8]?]
         let count: Int
+        private let vocabulary: ByteKeyTable
+        private let added: [(content: String, id: Int)]
+        private let decoded = ComputedOnce<[[UInt8]?]>()
 
-        init(bpe: BytePairModel, splitter: AddedTokenSplitter, tokenBytes: [[UInt8]?], count: Int) {
+        init(bpe: BytePairModel, splitter: AddedTokenSplitter, vocabulary: ByteKeyTable, added: [(content: String, id: Int)],
+             count: Int) {
             self.bpe = bpe
             self.splitter = splitter
-            self.tokenBytes = tokenBytes
+            self.vocabulary = vocabulary
+            self.added = added
             self.count = count
+        }
+
+        /// Raw bytes each id stands for (byte-level decoded), nil for ids not in the vocabulary; built on
+        /// first use (decoding, `tokenize`), since encoding never needs it.
+        var tokenBytes: [[UInt8]?] {
+            decoded.get {
+                var maxId = added.map(\.id).max() ?? 0
+                vocabulary.forEach { _, id in maxId = max(maxId, Int(id)) }
+                var tokenBytes = [[UInt8]?](repeating: nil, count: maxId + 1)
+                vocabulary.forEach { token, id in
+                    let utf8 = Array(token)
+                    tokenBytes[Int(id)] = ByteLevel.decodedBytes(utf8: utf8) ?? utf8
+                }
+                for token in added where token.id >= 0 {
+                    tokenBytes[token.id] = ByteLevel.decodedBytes(token.content) ?? Array(token.content.utf8)
+                }
+                return tokenBytes
+            }
         }
     }
 
     /// Reads the hub's `vocab.json` and `merges.txt` (as openai/clip-vit-base-patch32 ships them).
     /// Like transformers' CLIPTokenizer, the first line of merges.txt (`#version: 0.2`) is skipped and
     /// only the next 48,894 merges (49152 − 256 − 2) are used.
-    public init(vocabularyURL: URL, mergesURL: URL, modelMaxLength: Int = 77, cleanUpTokenizationSpaces: Bool = false)
-        throws
-    {
-        let vocabulary = try CLIPFiles.readVocabulary(vocabularyURL)
-        let merges = try CLIPFiles.readMerges(mergesURL)
-        try self.init(vocabulary: vocabulary, merges: merges, addedTokens: [], source: vocabularyURL,
-                      modelMaxLength: modelMaxLength, cleanUpTokenizationSpaces: cleanUpTokenizationSpaces)
+    ///
+    /// - Parameter compiledCache: a folder for a compiled copy of the parsed files (`CompiledCopy`), read
+    ///   instead of them while they are unchanged; nil parses them every time.
+    public init(vocabularyURL: URL, mergesURL: URL, modelMaxLength: Int = 77, cleanUpTokenizationSpaces: Bool = false,
+                compiledCache: URL? = nil) throws {
+        let parts = try CLIPTokenizerParts.load(sources: [vocabularyURL, mergesURL], compiledCache: compiledCache) {
+            try CLIPTokenizerParts(vocabulary: CLIPFiles.readVocabulary(vocabularyURL), merges: CLIPFiles.readMerges(mergesURL),
+                                   addedTokens: [], source: vocabularyURL)
+        }
+        try self.init(parts: parts, source: vocabularyURL, modelMaxLength: modelMaxLength,
+                      cleanUpTokenizationSpaces: cleanUpTokenizationSpaces)
     }
 
     /// Reads a byte-level BPE `tokenizer.json` (the hub's fast-tokenizer file): its vocabulary,
     /// merges and added tokens. Text is still cleaned and pre-tokenized as the slow CLIPTokenizer does.
-    public init(tokenizerJSONURL: URL, modelMaxLength: Int = 77, cleanUpTokenizationSpaces: Bool = false) throws {
-        let file = try CLIPFiles.readTokenizerJSON(tokenizerJSONURL)
-        try self.init(vocabulary: file.vocabulary, merges: file.merges, addedTokens: file.addedTokens,
-                      source: tokenizerJSONURL, modelMaxLength: modelMaxLength,
+    public init(tokenizerJSONURL: URL, modelMaxLength: Int = 77, cleanUpTokenizationSpaces: Bool = false,
+                compiledCache: URL? = nil) throws {
+        let parts = try CLIPTokenizerParts.load(sources: [tokenizerJSONURL], compiledCache: compiledCache) {
+            let file = try CLIPFiles.readTokenizerJSON(tokenizerJSONURL)
+            return try CLIPTokenizerParts(vocabulary: file.vocabulary, merges: file.merges, addedTokens: file.addedTokens,
+                                          source: tokenizerJSONURL)
+        }
+        try self.init(parts: parts, source: tokenizerJSONURL, modelMaxLength: modelMaxLength,
                       cleanUpTokenizationSpaces: cleanUpTokenizationSpaces)
     }
 
     /// Reads a model directory in the hub's layout: `vocab.json` + `merges.txt`, else `tokenizer.json`.
-    public init(directory: URL, modelMaxLength: Int = 77) throws {
+    public init(directory: URL, modelMaxLength: Int = 77, compiledCache: URL? = nil) throws {
         let vocab = directory.appendingPathComponent("vocab.json")
         let merges = directory.appendingPathComponent("merges.txt")
         let json = directory.appendingPathComponent("tokenizer.json")
         let exists = { (url: URL) in FileManager.default.fileExists(atPath: url.path) }
         if exists(vocab) || !exists(json) {
-            try self.init(vocabularyURL: vocab, mergesURL: merges, modelMaxLength: modelMaxLength)
+            try self.init(vocabularyURL: vocab, mergesURL: merges, modelMaxLength: modelMaxLength, compiledCache: compiledCache)
         } else {
-            try self.init(tokenizerJSONURL: json, modelMaxLength: modelMaxLength)
+            try self.init(tokenizerJSONURL: json, modelMaxLength: modelMaxLength, compiledCache: compiledCache)
         }
     }
 
-    private init(
-        vocabulary: ByteKeyTable, merges: MergeList, addedTokens: [(content: String, id: Int)],
-        source: URL, modelMaxLength: Int, cleanUpTokenizationSpaces: Bool
-    ) throws {
-        func id(_ token: String) throws -> Int {
-            if let id = vocabulary.value(for: token).map(Int.init) ?? addedTokens.first(where: { $0.content == token })?.id {
-                return id
-            }
-            throw TextError.malformedVocabulary(source, reason: "it has no \(token) token")
-        }
-        let bos = try id("<|startoftext|>")
-        let eos = try id("<|endoftext|>")
+    private init(parts: CLIPTokenizerParts, source: URL, modelMaxLength: Int, cleanUpTokenizationSpaces: Bool) throws {
+        let vocabulary = parts.vocabulary
+        let bos = try CLIPTokenizerParts.id(of: "<|startoftext|>", in: vocabulary, parts.addedTokens, source: source)
+        let eos = try CLIPTokenizerParts.id(of: "<|endoftext|>", in: vocabulary, parts.addedTokens, source: source)
         var added = [(content: "<|startoftext|>", id: bos), (content: "<|endoftext|>", id: eos)]
-        for token in addedTokens where !added.contains(where: { $0.content == token.content }) { added.append(token) }
+        for token in parts.addedTokens where !added.contains(where: { $0.content == token.content }) { added.append(token) }
 
+        // The ids that stand for a token: the vocabulary's and the added tokens'.
         var maxId = added.map(\.id).max() ?? 0
         vocabulary.forEach { _, id in maxId = max(maxId, Int(id)) }
-        var tokenBytes = [[UInt8]?](repeating: nil, count: maxId + 1)
-        vocabulary.forEach { token, id in
-            let utf8 = Array(token)
-            tokenBytes[Int(id)] = ByteLevel.decodedBytes(utf8: utf8) ?? utf8
-        }
-        for token in added where token.id >= 0 {
-            tokenBytes[token.id] = ByteLevel.decodedBytes(token.content) ?? Array(token.content.utf8)
-        }
+        var known = [Bool](repeating: false, count: maxId + 1)
+        vocabulary.forEach { _, id in known[Int(id)] = true }
+        for token in added where token.id >= 0 { known[token.id] = true }
         self.modelMaxLength = modelMaxLength
         self.padTokenId = eos
         self.bosTokenId = bos
         self.eosTokenId = eos
         self.specialTokenIds = [bos, eos]
         self.cleanUpTokenizationSpaces = cleanUpTokenizationSpaces
-        self.tables = Tables(
-            bpe: BytePairModel(vocabulary: vocabulary, merges: merges, unknownId: eos),
-            splitter: AddedTokenSplitter(added),
-            tokenBytes: tokenBytes,
-            count: tokenBytes.lazy.filter { $0 != nil }.count)
+        self.tables = Tables(bpe: parts.bpe, splitter: AddedTokenSplitter(added), vocabulary: vocabulary, added: added,
+                             count: known.lazy.filter { $0 }.count)
     }
 
     public func tokenIds(_ text: String) -> [Int] {

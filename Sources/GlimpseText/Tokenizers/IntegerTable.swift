@@ -65,4 +65,34 @@ struct IntegerTable: Sendable {
         self = IntegerTable(capacity: keys.count)
         for slot in old.2.indices where old.2[slot] { self[old.0[slot]] = old.1[slot] }
     }
+
+    /// Calls `body` with every stored value.
+    func forEachValue(_ body: (UInt64) -> Void) {
+        for slot in occupied.indices where occupied[slot] { body(values[slot]) }
+    }
+
+    /// Appends the table to `writer` (keys, values and which slots are used).
+    func serialize(into writer: inout BinaryWriter) {
+        writer.append(keys)
+        writer.append(values)
+        writer.append(occupied.map { UInt8($0 ? 1 : 0) })
+    }
+
+    /// The table `serialize(into:)` wrote; nil unless the arrays have the same power-of-two size, at
+    /// least twice the used slots.
+    init?(reading reader: inout BinaryReader) {
+        guard let keys = reader.array(of: UInt64.self), let values = reader.array(of: UInt64.self),
+              let flags = reader.array(of: UInt8.self), keys.count >= 16, keys.count.nonzeroBitCount == 1,
+              values.count == keys.count, flags.count == keys.count, flags.allSatisfy({ $0 <= 1 })
+        else { return nil }
+        let used = flags.reduce(0) { $0 + Int($1) }
+        guard used * 2 <= keys.count else { return nil }
+        self.keys = keys
+        self.values = values
+        occupied = flags.map { $0 == 1 }
+        shift = UInt64(64 - keys.count.trailingZeroBitCount)
+        mask = keys.count - 1
+        count = used
+    }
 }
+

@@ -41,6 +41,18 @@ enum TestData {
         try requireFiles()
         return try CLIPTokenizer(vocabularyURL: clipVocabulary, mergesURL: clipMerges)
     })
+    /// The CLIP tokenizer read back from its compiled copy (written by a first load into a temporary
+    /// cache folder, which is removed again).
+    private static let loadedCompiledCLIP = Result<CLIPTokenizer, any Error>(catching: {
+        try requireFiles()
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("glimpse-clip-compiled-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: cache) }
+        _ = try CLIPTokenizer(vocabularyURL: clipVocabulary, mergesURL: clipMerges, compiledCache: cache)
+        guard try FileManager.default.contentsOfDirectory(atPath: cache.path).contains(where: { $0.hasSuffix(".compiled") }) else {
+            throw Missing(description: "no compiled copy of the CLIP tokenizer was written to \(cache.path)")
+        }
+        return try CLIPTokenizer(vocabularyURL: clipVocabulary, mergesURL: clipMerges, compiledCache: cache)
+    })
     private static let loadedBert = Result<BertTokenizer, any Error>(catching: {
         try requireFiles()
         return try BertTokenizer(vocabularyURL: bertVocabulary)
@@ -51,6 +63,7 @@ enum TestData {
     })
 
     static func clip() throws -> CLIPTokenizer { try loadedCLIP.get() }
+    static func compiledCLIP() throws -> CLIPTokenizer { try loadedCompiledCLIP.get() }
     static func bert() throws -> BertTokenizer { try loadedBert.get() }
     static func blip() throws -> BertTokenizer { try loadedBLIP.get() }
 
