@@ -34,7 +34,10 @@ struct OptionalModels {
         // MiniLM loads on another thread while CLIP loads on this one.
         let sentenceURL = folder(sentenceFolder, sentenceRepository)
         let sentenceLoad = sentenceURL.map { url in
-            BackgroundWork { MiniLMSentenceEncoder(try SentenceEmbedder(directory: url, runtime: runtime, options: options)) }
+            BackgroundWork {
+                MiniLMSentenceEncoder(try SentenceEmbedder(directory: url, runtime: runtime, options: options,
+                                                           compiledCache: directories.compiled))
+            }
         }
         if let url = folder(clipFolder, clipRepository) {
             do {

@@ -3,9 +3,10 @@ import Testing
 
 @testable import GlimpseText
 
-/// The CLIP tokenizer's compiled copy: written once, read back, rebuilt when a source changes or the
-/// copy is damaged. (Its exactness is the parity test's second run, `ParityTests.clipCorpus`.)
-@Suite("Compiled CLIP tokenizer")
+/// The tokenizers' compiled copies: written once, read back, rebuilt when a source changes or the copy
+/// is damaged. (Their exactness is the parity tests' second runs, `ParityTests.clipCorpus` and
+/// `bertCorpus`.)
+@Suite("Compiled tokenizers")
 struct CompiledTokenizerTests {
     /// A copy of the test vocabulary and merges in a temporary folder, and an empty cache folder.
     static func withFolders(_ body: (_ model: URL, _ cache: URL) throws -> Void) throws {
@@ -96,5 +97,33 @@ struct CompiledTokenizerTests {
             #expect(compiled.encode("a [MASK] on a sofa") == parsed.encode("a [MASK] on a sofa"))
             #expect(compiled.count == parsed.count)
         }
+    }
+
+    @Test("BERT: a vocabulary with a token listed twice, a damaged copy and a changed vocab.txt")
+    func wordPiece() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("glimpse-compiled-wp-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let vocab = root.appendingPathComponent("vocab.txt"), cache = root.appendingPathComponent("cache")
+        let tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a", "cat", "##s", "dog", "cat", "on", "sofa"]
+        try (tokens.joined(separator: "\n") + "\n").write(to: vocab, atomically: true, encoding: .utf8)
+        let parsed = try BertTokenizer(vocabularyURL: vocab)
+        _ = try BertTokenizer(vocabularyURL: vocab, compiledCache: cache)
+        let file = try Self.copyFile(cache)
+        let good = try Data(contentsOf: file)
+        let compiled = try BertTokenizer(vocabularyURL: vocab, compiledCache: cache)
+        let text = "A cats on a sofa, dogs"
+        #expect(compiled.encode(text) == parsed.encode(text))
+        #expect(compiled.count == parsed.count)
+        // Id 6 ("cat" listed again at 9) decodes as [UNK], as transformers' dict makes it.
+        #expect(compiled.decode([6, 9, 7], skipSpecialTokens: false) == parsed.decode([6, 9, 7], skipSpecialTokens: false))
+        #expect(compiled.decode([6, 9, 7], skipSpecialTokens: false).contains("[UNK]"))
+        var flipped = good
+        flipped[flipped.count - 20] ^= 0x01
+        try flipped.write(to: file)
+        #expect(try BertTokenizer(vocabularyURL: vocab, compiledCache: cache).encode(text) == parsed.encode(text))
+        #expect(try Data(contentsOf: file) == good)
+        try ((tokens + ["mat"]).joined(separator: "\n") + "\n").write(to: vocab, atomically: true, encoding: .utf8)
+        #expect(try BertTokenizer(vocabularyURL: vocab, compiledCache: cache).encode("a cat on a mat").ids.contains(12))
     }
 }

@@ -64,9 +64,10 @@ struct ParityTests {
         decoded.expectNone("CLIP decoding")
     }
 
-    @Test("BERT: ids and decoded text identical for every corpus string")
-    func bertCorpus() throws {
-        let bert = try TestData.bert()
+    @Test("BERT: ids and decoded text identical for every corpus string (parsed, and read from its compiled copy)",
+          arguments: [false, true])
+    func bertCorpus(compiled: Bool) throws {
+        let bert = try compiled ? TestData.compiledBert() : TestData.bert()
         var ids = Mismatches()
         var decoded = Mismatches()
         for record in try TestData.records("text") {

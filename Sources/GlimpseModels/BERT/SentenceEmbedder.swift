@@ -14,11 +14,13 @@ public final class SentenceEmbedder: Sendable {
 
     /// Loads a sentence-transformers folder: config.json, model.safetensors, vocab.txt, and optionally
     /// sentence_bert_config.json (else the encoder's `max_position_embeddings` bounds the length).
-    public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions()) throws {
+    /// `compiledCache`: a folder for a compiled copy of vocab.txt (see `BertTokenizer`); nil parses it.
+    public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions(),
+                compiledCache: URL? = nil) throws {
         let folder = try ModelDirectory(url: directory)
         guard let vocabulary = folder.vocabTextURL else { throw ModelsError.missingFile("vocab.txt", directory: directory) }
         model = try BERTModel(directory: directory, runtime: runtime, options: options)
-        tokenizer = try BertTokenizer(vocabularyURL: vocabulary)
+        tokenizer = try BertTokenizer(vocabularyURL: vocabulary, compiledCache: compiledCache)
         let limit = try SentenceEmbedder.maxSequenceLength(in: directory)
         maxSequenceLength = min(limit ?? model.configuration.maxPositionEmbeddings, model.configuration.maxPositionEmbeddings)
     }

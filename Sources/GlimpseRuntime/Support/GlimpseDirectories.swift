@@ -11,7 +11,7 @@ public struct GlimpseDirectories: Sendable, Equatable {
 
     /// Downloaded models, one folder per Hugging Face repository (`models/openai--clip-vit-base-patch32`).
     public var models: URL { cache.appending(path: "models", directoryHint: .isDirectory) }
-    /// Compiled copies of parsed files (WordNet's index, CLIP's tokenizer) that load faster than the files.
+    /// Compiled copies of parsed files (WordNet's index, the tokenizers) that load faster than the files.
     public var compiled: URL { cache.appending(path: "compiled", directoryHint: .isDirectory) }
     /// The default index database.
     public var defaultIndex: URL { data.appending(path: "index.sqlite") }

@@ -32,8 +32,6 @@ public struct BertTokenizer: Tokenizer {
         let model: WordPieceModel
         let basic = BasicTokenizer(stripAccentsAndSplitPunctuation: true, preLowercase: true)
         let splitter: AddedTokenSplitter
-        /// UTF-8 of the token for each vocabulary id (line number of vocab.txt).
-        let tokenBytes: [[UInt8]]
         /// Added tokens by id (the special tokens; `[DEC]`, `[ENC]`).
         let addedTokens: [Int: [UInt8]]
         /// Contents of all special tokens (decode skips tokens spelled like one).
@@ -42,17 +40,35 @@ public struct BertTokenizer: Tokenizer {
         let legacyTokens: Set<[UInt8]>
         let unknownToken: [UInt8]
         let count: Int
+        private let vocabulary: ByteKeyTable
+        private let lineCount: Int
+        private let decoded = ComputedOnce<[[UInt8]]>()
 
-        init(model: WordPieceModel, splitter: AddedTokenSplitter, tokenBytes: [[UInt8]], addedTokens: [Int: [UInt8]],
-             specialTokenContents: Set<[UInt8]>, legacyTokens: Set<[UInt8]>, unknownToken: [UInt8], count: Int) {
+        init(model: WordPieceModel, splitter: AddedTokenSplitter, vocabulary: ByteKeyTable, lineCount: Int,
+             addedTokens: [Int: [UInt8]], specialTokenContents: Set<[UInt8]>, legacyTokens: Set<[UInt8]>,
+             unknownToken: [UInt8], count: Int) {
             self.model = model
             self.splitter = splitter
-            self.tokenBytes = tokenBytes
+            self.vocabulary = vocabulary
+            self.lineCount = lineCount
             self.addedTokens = addedTokens
             self.specialTokenContents = specialTokenContents
             self.legacyTokens = legacyTokens
             self.unknownToken = unknownToken
             self.count = count
+        }
+
+        /// UTF-8 of the token for each vocabulary id (line number of vocab.txt), built on first use
+        /// (decoding): transformers' ids_to_tokens comes from the token→id dict, so an id whose token
+        /// is listed again later decodes as [UNK].
+        var tokenBytes: [[UInt8]] {
+            decoded.get {
+                var tokens = [[UInt8]](repeating: unknownToken, count: lineCount)
+                vocabulary.forEach { token, id in
+                    if Int(id) < lineCount { tokens[Int(id)] = Array(token) }
+                }
+                return tokens
+            }
         }
     }
 
@@ -62,21 +78,14 @@ public struct BertTokenizer: Tokenizer {
     ///   - additionalSpecialTokens: further special tokens, added after `bosToken`.
     ///   - modelMaxLength: the model's longest input (512 for BERT and BLIP).
     ///   - cleanUpTokenizationSpaces: transformers' `clean_up_tokenization_spaces` for decoding.
+    ///   - compiledCache: a folder for a compiled copy of the parsed vocabulary (`CompiledCopy`), read
+    ///     instead of vocab.txt while the file is unchanged; nil parses it every time.
     public init(
         vocabularyURL: URL, bosToken: String? = nil, additionalSpecialTokens: [String] = [],
-        modelMaxLength: Int = 512, cleanUpTokenizationSpaces: Bool = true
+        modelMaxLength: Int = 512, cleanUpTokenizationSpaces: Bool = true, compiledCache: URL? = nil
     ) throws {
-        let lines = try TokenizerFiles.lines(at: vocabularyURL)
-        if lines.isEmpty { throw TextError.malformedVocabulary(vocabularyURL, reason: "it is empty") }
-        // Token → id; a token listed twice keeps its last id (transformers' dict).
-        var byBytes = ByteKeyTable(expectedCount: lines.count)
-        var entries: [(token: String, id: Int)] = []
-        entries.reserveCapacity(lines.count)
-        for (id, line) in lines.enumerated() {
-            var token = line
-            token.withUTF8 { byBytes.set($0, to: UInt64(id)) }
-            entries.append((line, id))
-        }
+        let parts = try WordPieceVocabulary.load(vocabularyURL, compiledCache: compiledCache)
+        let byBytes = parts.vocabulary
         // Special tokens in transformers' order (unk, sep, pad, cls, mask, then bos and additional
         // ones as BLIP adds them); one missing from the vocabulary gets the next free id.
         var nextId = byBytes.count
@@ -117,13 +126,10 @@ public struct BertTokenizer: Tokenizer {
         self.specialTokenIds = Set([unk, sep, pad, cls, mask] + (bos.map { [$0] } ?? []) + additional)
         self.cleanUpTokenizationSpaces = cleanUpTokenizationSpaces
         self.tables = Tables(
-            model: WordPieceModel(vocabulary: entries, unknownId: unk),
+            model: WordPieceModel(trie: parts.trie, unknownId: unk),
             splitter: AddedTokenSplitter(added.map { (String(decoding: $0.value, as: UTF8.self), $0.key) }),
-            // transformers' ids_to_tokens comes from the token→id dict: an id whose token is
-            // listed again later decodes as [UNK].
-            tokenBytes: lines.enumerated().map { id, line in
-                byBytes.value(for: line) == UInt64(id) ? Array(line.utf8) : Array("[UNK]".utf8)
-            },
+            vocabulary: byBytes,
+            lineCount: parts.lineCount,
             addedTokens: added,
             specialTokenContents: Set(added.values),
             legacyTokens: legacy,

@@ -53,6 +53,17 @@ enum TestData {
         }
         return try CLIPTokenizer(vocabularyURL: clipVocabulary, mergesURL: clipMerges, compiledCache: cache)
     })
+    /// The BERT tokenizer read back from its compiled copy, made the same way.
+    private static let loadedCompiledBert = Result<BertTokenizer, any Error>(catching: {
+        try requireFiles()
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("glimpse-bert-compiled-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: cache) }
+        _ = try BertTokenizer(vocabularyURL: bertVocabulary, compiledCache: cache)
+        guard try FileManager.default.contentsOfDirectory(atPath: cache.path).contains(where: { $0.hasSuffix(".compiled") }) else {
+            throw Missing(description: "no compiled copy of the BERT tokenizer was written to \(cache.path)")
+        }
+        return try BertTokenizer(vocabularyURL: bertVocabulary, compiledCache: cache)
+    })
     private static let loadedBert = Result<BertTokenizer, any Error>(catching: {
         try requireFiles()
         return try BertTokenizer(vocabularyURL: bertVocabulary)
@@ -65,6 +76,7 @@ enum TestData {
     static func clip() throws -> CLIPTokenizer { try loadedCLIP.get() }
     static func compiledCLIP() throws -> CLIPTokenizer { try loadedCompiledCLIP.get() }
     static func bert() throws -> BertTokenizer { try loadedBert.get() }
+    static func compiledBert() throws -> BertTokenizer { try loadedCompiledBert.get() }
     static func blip() throws -> BertTokenizer { try loadedBLIP.get() }
 
     /// The records of Fixtures/tokenizer-parity.jsonl.gz (made by Tools/fixtures/make_tokenizer_fixtures.py).
