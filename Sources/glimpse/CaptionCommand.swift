@@ -38,7 +38,8 @@ struct CaptionCommand: AsyncParsableCommand {
 
     func run() async throws {
         let folder = try await ModelLocation.folder(explicit: blip, default: "Salesforce/blip-image-captioning-base", option: "--blip", runtime: runtime)
-        let captioner = try BLIPCaptioner(directory: folder, runtime: OnnxRuntime.load(libraryPath: runtime.ortLibrary))
+        let captioner = try BLIPCaptioner(directory: folder, runtime: OnnxRuntime.load(libraryPath: runtime.ortLibrary),
+                                          compiledCache: GlimpseDirectories().compiled)
         let options = BLIPCaptioner.GenerationOptions(numBeams: beams, maxNewTokens: maxTokens, textPrefix: prefix)
         // Captions are printed run by run, so a long list shows progress and never sits in memory whole.
         var runs = DecodedImageRuns(files: files, size: options.maxBatchSize)

@@ -100,7 +100,7 @@ struct DescribeModelOptions: ParsableArguments {
         segmentation.pointsPerSide = pointsPerSide
         return try DescribePipeline.load(folders: folders, runtime: OnnxRuntime.load(libraryPath: runtime.ortLibrary),
                                          keywords: KeywordExtractorChoice.make(), options: options, segmentation: segmentation,
-                                         lowMemory: lowMemory)
+                                         lowMemory: lowMemory, compiledCache: GlimpseDirectories().compiled)
     }
 }
 

@@ -34,6 +34,7 @@ struct CLIPOptions: ParsableArguments {
     func load() async throws -> CLIPModel {
         let directory = try await ModelLocation.folder(explicit: folder, default: "openai/clip-vit-base-patch32", option: "--clip",
                                                        runtime: runtime)
-        return try CLIPModel(directory: directory, runtime: OnnxRuntime.load(libraryPath: runtime.ortLibrary))
+        return try CLIPModel(directory: directory, runtime: OnnxRuntime.load(libraryPath: runtime.ortLibrary),
+                             compiledCache: GlimpseDirectories().compiled)
     }
 }

@@ -24,7 +24,12 @@ struct TinyModelCommandTests {
 
         deinit { try? FileManager.default.removeItem(at: root) }
 
-        func glimpse(_ arguments: [String]) throws -> GlimpseProcess.Run { try GlimpseProcess.run(arguments) }
+        /// The cache folder of these runs (compiled copies of WordNet and the tokenizers go there).
+        var cache: URL { root.appending(path: "cache") }
+
+        func glimpse(_ arguments: [String], cache: URL? = nil) throws -> GlimpseProcess.Run {
+            try GlimpseProcess.run(arguments, environment: ["GLIMPSE_CACHE_DIR": (cache ?? self.cache).path])
+        }
 
         func indexRun(_ extra: [String] = []) throws -> GlimpseProcess.Run {
             try glimpse(["index", photos.path, "--index", index] + TinyModelFolders.describeArguments + ["--points-per-side", "6"] + extra)
@@ -72,6 +77,32 @@ struct TinyModelCommandTests {
         let found = try library.glimpse(["search", word, "--index", library.index, "--json"] + TinyModelFolders.searchArguments)
         let top = try #require(try Self.results(found.output)?.first, "\(found.output)")
         #expect(top.path == captioned.path && top.matchedTerms.contains(word), "\(word): \(found.output)")
+    }
+
+    @Test("search keeps compiled copies of WordNet and both tokenizers in the cache; reading them, or rebuilding damaged ones, answers the same")
+    func compiledCopies() throws {
+        let library = try Library()
+        _ = try library.indexRun()
+        let cache = library.root.appending(path: "search-cache")  // what search alone writes
+        let compiled = cache.appending(path: "compiled")
+        let arguments = ["search", "a red cat, no cartoon", "--index", library.index, "--json"] + TinyModelFolders.searchArguments
+        func answer() throws -> [String] {
+            let run = try library.glimpse(arguments, cache: cache)
+            #expect(run.status == 0, "\(run.output)")
+            return try #require(try Self.results(run.output), "\(run.output)").map { "\($0.path) \($0.rankers) \($0.matchedTerms)" }
+        }
+        let first = try answer()
+        let names = try FileManager.default.contentsOfDirectory(atPath: compiled.path).sorted()
+        #expect(names.count == 3, "\(names)")
+        for prefix in ["clip-tokenizer-", "wordnet-", "wordpiece-"] {
+            #expect(names.contains { $0.hasPrefix(prefix) && $0.hasSuffix("-v1.compiled") }, "\(prefix): \(names)")
+        }
+        let written = try names.map { try Data(contentsOf: compiled.appending(path: $0)) }
+        #expect(try answer() == first)
+        #expect(try names.map { try Data(contentsOf: compiled.appending(path: $0)) } == written, "read, not rewritten")
+        for name in names { try Data("damaged".utf8).write(to: compiled.appending(path: name)) }
+        #expect(try answer() == first)
+        #expect(try names.map { try Data(contentsOf: compiled.appending(path: $0)) } == written, "rebuilt")
     }
 
     @Test("a quick pass, then a full pass enriches both pictures and keeps their quick captions")
@@ -122,7 +153,7 @@ struct TinyModelCommandTests {
 
         // The pixel limit comes from the environment (a.png has 45 × 37 = 1,665 pixels).
         let limited = try GlimpseProcess.run(["describe", library.photos.appending(path: "a.png").path] + TinyModelFolders.describeArguments,
-                                             environment: ["GLIMPSE_MAX_MEGAPIXELS": "0.001"])
+                                             environment: ["GLIMPSE_MAX_MEGAPIXELS": "0.001", "GLIMPSE_CACHE_DIR": library.cache.path])
         #expect(limited.status != 0)
         #expect(limited.output.contains("more than the limit of 1000") && limited.output.contains("GLIMPSE_MAX_MEGAPIXELS=1 "),
                 "\(limited.output)")

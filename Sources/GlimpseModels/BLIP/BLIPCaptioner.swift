@@ -28,10 +28,14 @@ public final class BLIPCaptioner: Sendable {
     public var configuration: BLIPConfiguration { model.configuration }
 
     /// Loads the model in `directory`; text decoding is available when it holds `vocab.txt`.
-    public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions()) throws {
+    /// `compiledCache`: a folder for a compiled copy of vocab.txt (see `BertTokenizer`); nil parses it.
+    public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions(),
+                compiledCache: URL? = nil) throws {
         self.directory = directory
         model = try BLIPModel(directory: directory, runtime: runtime, options: options)
-        tokenizer = try ModelDirectory(url: directory).vocabTextURL.map { try BertTokenizer.blip(vocabularyURL: $0) }
+        tokenizer = try ModelDirectory(url: directory).vocabTextURL.map {
+            try BertTokenizer.blip(vocabularyURL: $0, compiledCache: compiledCache)
+        }
         preprocessing = try Self.preprocessing(directory: directory, imageSize: model.configuration.visionConfig.imageSize)
     }
 

@@ -140,8 +140,9 @@ public struct BertTokenizer: Tokenizer {
     /// BLIP's captioning tokenizer (`BlipProcessor`'s): bert-base-uncased's vocabulary with `[DEC]`
     /// added as beginning-of-sequence token (id 30522, the caption decoder's start token) and `[ENC]`
     /// as an additional special token (30523). Captions end with `[SEP]` (102); `[PAD]` (0) pads.
-    public static func blip(vocabularyURL: URL) throws -> BertTokenizer {
-        try BertTokenizer(vocabularyURL: vocabularyURL, bosToken: "[DEC]", additionalSpecialTokens: ["[ENC]"])
+    public static func blip(vocabularyURL: URL, compiledCache: URL? = nil) throws -> BertTokenizer {
+        try BertTokenizer(vocabularyURL: vocabularyURL, bosToken: "[DEC]", additionalSpecialTokens: ["[ENC]"],
+                          compiledCache: compiledCache)
     }
 
     public func tokenIds(_ text: String) -> [Int] {
