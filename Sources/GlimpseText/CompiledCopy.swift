@@ -63,7 +63,7 @@ struct CompiledCopy {
 
     /// The decoded body when the file is complete and current for `stamps`; nil otherwise.
     func read<Value>(stamps: [UInt64], decode: (UnsafeRawBufferPointer) -> Value?) -> Value? {
-        guard let data = try? Data(contentsOf: file), data.count >= headerSize else { return nil }
+        guard let data = try? Data(contentsOf: file, options: .alwaysMapped), data.count >= headerSize else { return nil }
         return data.withUnsafeBytes { raw -> Value? in
             let body = UnsafeRawBufferPointer(rebasing: raw[headerSize...])
             let checksum = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: headerSize - 8, as: UInt64.self))

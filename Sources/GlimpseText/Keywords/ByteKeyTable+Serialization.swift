@@ -3,8 +3,16 @@ import Foundation
 extension ByteKeyTable {
     /// The table as bytes (little-endian): count, slot count and key-byte count (UInt64 each), then the
     /// slots' key references and values (UInt64 each) and the key bytes. `init?(serialized:)` reads it
-    /// back without hashing a single key.
+    /// back without hashing a single key. The table is written with as few slots as it needs (a table
+    /// built with room to spare is rehashed first), so the copy is as small as it can be.
     func serialized() -> Data {
+        var needed = 16
+        while needed < count * 2 { needed <<= 1 }
+        if slotKeys.count > needed {
+            var compact = ByteKeyTable(expectedCount: count, expectedKeyBytes: keyBytes.count)
+            forEach { key, value in compact.set(key, to: value) }
+            return compact.serialized()
+        }
         var data = Data(capacity: 24 + slotKeys.count * 16 + keyBytes.count)
         func append(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
         append(UInt64(count))
