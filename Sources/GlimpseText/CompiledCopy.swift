@@ -17,16 +17,15 @@ struct CompiledCopy {
     let magic: [UInt8]
     let version: UInt32
     let sources: [URL]
-    /// `<name>-<hash of the sources' folder>-v<version>.compiled` in the cache folder: one copy per
-    /// source folder, and versions of Glimpse that write different formats never overwrite each other's.
+    /// `<name>-<hash of the sources' paths>-v<version>.compiled` in the cache folder: one copy per set of
+    /// sources, and versions of Glimpse that write different formats never overwrite each other's.
     let file: URL
 
     init(magic: String, version: UInt32, sources: [URL], name: String, cacheFolder: URL) {
         self.magic = Array(magic.utf8)
         self.version = version
         self.sources = sources
-        let folder = sources.first?.deletingLastPathComponent() ?? cacheFolder
-        file = cacheFolder.appendingPathComponent("\(name)-\(Self.pathHash(folder))-v\(version).compiled")
+        file = cacheFolder.appendingPathComponent("\(name)-\(Self.pathHash(sources))-v\(version).compiled")
     }
 
     var headerSize: Int { 16 + 16 * sources.count + 8 }
@@ -87,10 +86,13 @@ struct CompiledCopy {
         }
     }
 
-    /// FNV-1a of a folder's path, as 16 hex digits.
-    static func pathHash(_ directory: URL) -> String {
+    /// FNV-1a of the sources' paths (each ended by a zero byte), as 16 hex digits.
+    static func pathHash(_ sources: [URL]) -> String {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in directory.standardizedFileURL.path.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        for source in sources {
+            for byte in source.standardizedFileURL.path.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+            hash = hash &* 0x100_0000_01B3  // a zero byte between paths
+        }
         let digits = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
     }

@@ -96,6 +96,14 @@ struct CompiledTokenizerTests {
             #expect(compiled.encode("a [MASK] on a sofa").ids.contains(49408))
             #expect(compiled.encode("a [MASK] on a sofa") == parsed.encode("a [MASK] on a sofa"))
             #expect(compiled.count == parsed.count)
+            // The same folder read through vocab.json and merges.txt has a copy of its own: the two never
+            // replace each other.
+            let jsonCopy = try Self.copyFile(cache)
+            let jsonBytes = try Data(contentsOf: jsonCopy)
+            _ = try CLIPTokenizer(directory: model, compiledCache: cache)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.hasSuffix(".compiled") }.count == 2)
+            _ = try CLIPTokenizer(tokenizerJSONURL: url, compiledCache: cache)
+            #expect(try Data(contentsOf: jsonCopy) == jsonBytes)
         }
     }
 
