@@ -1,4 +1,5 @@
 import Foundation
+import GlimpseText
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -7,12 +8,14 @@ import Darwin
 
 /// Writing a file beside the database so that readers never see half of it: into a temporary file in
 /// the same folder, flushed, then renamed over the old one (a process that maps the old file keeps it).
+/// Temporary files that a killed process left beside the file are removed after an hour.
 enum SidecarFile {
     /// Replaces `url` with what `body` writes; `what` names the file in errors ("the embedding file").
     static func replace(_ url: URL, what: String, body: (FileHandle) throws -> Void) throws {
         let folder = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let temporary = folder.appending(path: ".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        let temporary = TemporaryFiles.beside(url)
+        TemporaryFiles.removeAbandoned(beside: url)
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
             throw IndexError.unreadableFile(path: temporary.path, reason: "\(what) cannot be created")
         }

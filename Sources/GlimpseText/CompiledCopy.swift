@@ -76,7 +76,8 @@ struct CompiledCopy {
     func write(_ body: Data, stamps: [UInt64]) {
         let checksum = body.withUnsafeBytes(ByteChecksum.of)
         let folder = file.deletingLastPathComponent()
-        let temporary = folder.appendingPathComponent(".\(file.lastPathComponent).\(UUID().uuidString).tmp")
+        let temporary = TemporaryFiles.beside(file)
+        TemporaryFiles.removeAbandoned(beside: file)
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try (header(stamps: stamps, checksum: checksum) + body).write(to: temporary)
