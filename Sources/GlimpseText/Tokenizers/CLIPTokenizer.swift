@@ -30,14 +30,17 @@ public struct CLIPTokenizer: Tokenizer {
         let count: Int
         private let vocabulary: ByteKeyTable
         private let added: [(content: String, id: Int)]
+        /// One more than the largest id.
+        private let idLimit: Int
         private let decoded = ComputedOnce<[[UInt8]?]>()
 
         init(bpe: BytePairModel, splitter: AddedTokenSplitter, vocabulary: ByteKeyTable, added: [(content: String, id: Int)],
-             count: Int) {
+             idLimit: Int, count: Int) {
             self.bpe = bpe
             self.splitter = splitter
             self.vocabulary = vocabulary
             self.added = added
+            self.idLimit = idLimit
             self.count = count
         }
 
@@ -45,9 +48,7 @@ public struct CLIPTokenizer: Tokenizer {
         /// first use (decoding, `tokenize`), since encoding never needs it.
         var tokenBytes: [[UInt8]?] {
             decoded.get {
-                var maxId = added.map(\.id).max() ?? 0
-                vocabulary.forEach { _, id in maxId = max(maxId, Int(id)) }
-                var tokenBytes = [[UInt8]?](repeating: nil, count: maxId + 1)
+                var tokenBytes = [[UInt8]?](repeating: nil, count: idLimit)
                 vocabulary.forEach { token, id in
                     let utf8 = Array(token)
                     tokenBytes[Int(id)] = ByteLevel.decodedBytes(utf8: utf8) ?? utf8
@@ -122,7 +123,7 @@ public struct CLIPTokenizer: Tokenizer {
         self.specialTokenIds = [bos, eos]
         self.cleanUpTokenizationSpaces = cleanUpTokenizationSpaces
         self.tables = Tables(bpe: parts.bpe, splitter: AddedTokenSplitter(added), vocabulary: vocabulary, added: added,
-                             count: known.lazy.filter { $0 }.count)
+                             idLimit: maxId + 1, count: known.lazy.filter { $0 }.count)
     }
 
     public func tokenIds(_ text: String) -> [Int] {
