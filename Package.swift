@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "GlimpseDescribe", targets: ["GlimpseDescribe"]),
         .library(name: "GlimpseIndex", targets: ["GlimpseIndex"]),
         .library(name: "GlimpseSearch", targets: ["GlimpseSearch"]),
+        .library(name: "GlimpseServer", targets: ["GlimpseServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -21,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .target(name: "GlimpseRuntime"),
@@ -41,6 +45,18 @@ let package = Package(
             dependencies: ["GlimpseDescribe", "GlimpseImage", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "GlimpseSearch", dependencies: ["GlimpseIndex", "GlimpseText", "CVectorKernels"]),
+        .target(
+            name: "GlimpseServer",
+            dependencies: [
+                "GlimpseSearch",
+                "GlimpseIndex",
+                "GlimpseImage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // int8 dot-product kernels for the first pass of vector search (AVX2 with a portable fallback).
         .target(name: "CVectorKernels"),
         .systemLibrary(
@@ -80,6 +96,7 @@ let package = Package(
                 "GlimpseDescribe",
                 "GlimpseIndex",
                 "GlimpseSearch",
+                "GlimpseServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -129,6 +146,15 @@ let package = Package(
         .testTarget(
             name: "GlimpseSearchTests",
             dependencies: ["GlimpseSearch"]
+        ),
+        .testTarget(
+            name: "GlimpseServerTests",
+            dependencies: [
+                "GlimpseServer",
+                "GlimpseImage",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
         ),
         .testTarget(
             name: "GlimpseCLITests",

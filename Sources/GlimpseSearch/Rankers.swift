@@ -2,8 +2,8 @@ import Foundation
 import GlimpseDescribe
 import GlimpseIndex
 
-/// The rankers Glimpse fuses.
-public enum RankerKind: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+/// The rankers Glimpse fuses. As a dictionary key in JSON it is its name (`{"fullText": 1.2}`).
+public enum RankerKind: String, Sendable, Hashable, Codable, CodingKeyRepresentable, CaseIterable, Comparable {
     /// BM25 over description text and keywords (FTS5).
     case fullText
     /// CLIP text → image similarity over whole-image and region embeddings.

@@ -19,7 +19,7 @@ struct StatusCommand: AsyncParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(StatusDocument(summary)), as: UTF8.self))
+            print(String(decoding: try encoder.encode(IndexStatusDocument(summary)), as: UTF8.self))
         } else {
             print(Self.text(summary))
         }
@@ -47,38 +47,5 @@ struct StatusCommand: AsyncParsableCommand {
             for failed in summary.recentErrors { lines.append("  \(failed.path): \(failed.message)") }
         }
         return lines.joined(separator: "\n")
-    }
-}
-
-/// The JSON form of `IndexSummary`.
-struct StatusDocument: Encodable {
-    var index: String?
-    var bytesOnDisk: Int64
-    var images: [String: Int]
-    var embeddings: [String: Int]
-    var models: [Model]
-    var recentErrors: [Failure]
-
-    struct Model: Encodable {
-        var role: String
-        var identifier: String
-        var revision: String?
-        var images: Int
-    }
-
-    struct Failure: Encodable {
-        var path: String
-        var message: String
-    }
-
-    init(_ summary: IndexSummary) {
-        index = summary.location
-        bytesOnDisk = summary.bytesOnDisk
-        images = Dictionary(uniqueKeysWithValues: summary.counts.map { ($0.key.rawValue, $0.value) })
-        images["total"] = summary.total
-        embeddings = Dictionary(uniqueKeysWithValues: summary.embeddings.map { ($0.key.rawValue, $0.value) })
-        models = summary.models.map { Model(role: $0.model.role.rawValue, identifier: $0.model.identifier, revision: $0.model.revision,
-                                            images: $0.images) }
-        recentErrors = summary.recentErrors.map { Failure(path: $0.path, message: $0.message) }
     }
 }

@@ -12,9 +12,15 @@ struct ImportSearchCommandTests {
         """
 
     func withIndex(_ body: (_ index: String) throws -> Void) throws {
+        let (folder, index) = try makeIndex()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try body(index)
+    }
+
+    /// Imports `descriptions` into a new index in a new temporary folder (the caller removes it).
+    func makeIndex() throws -> (folder: URL, index: String) {
         let folder = FileManager.default.temporaryDirectory.appending(path: "glimpse-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appending(path: "captions.jsonl")
         try Data(Self.descriptions.utf8).write(to: file)
         let index = folder.appending(path: "index.sqlite").path
@@ -22,7 +28,7 @@ struct ImportSearchCommandTests {
         #expect(imported.status == 1, "a malformed line makes the exit status 1: \(imported.output)")
         #expect(imported.output.contains("Imported 3 description(s)"), "\(imported.output)")
         #expect(imported.output.contains(":3:"), "the malformed line is reported with its number: \(imported.output)")
-        try body(index)
+        return (folder, index)
     }
 
     @Test("import reports malformed lines; status counts what was imported")

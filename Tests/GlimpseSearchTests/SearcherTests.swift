@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import GlimpseDescribe
 import GlimpseIndex
@@ -119,6 +120,18 @@ struct SearcherTests {
         #expect(first.results.count == 3)
         #expect(first.results.map(\.rank) == [1, 2, 3])
         #expect(first.results.first?.path == "street-people.jpg")
+    }
+
+    @Test("in JSON each ranker's time is keyed by its name, and the response decodes again")
+    func timingsJSON() throws {
+        let response = try Collection.searcher().search("a car on a street at night")
+        let data = try JSONEncoder().encode(response)
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let timings = try #require(object["timings"] as? [String: Any])
+        let rankers = try #require(timings["rankers"] as? [String: Double], "an object, not an array of pairs: \(timings)")
+        #expect(Set(rankers.keys) == Set(response.rankers.map(\.rawValue)))
+        let decoded = try JSONDecoder().decode(SearchResponse.self, from: data)
+        #expect(decoded.results == response.results && decoded.timings.rankers == response.timings.rankers)
     }
 
     @Test("asking only for rankers the searcher lacks is an error with advice")

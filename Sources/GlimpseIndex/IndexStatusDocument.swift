@@ -1,0 +1,34 @@
+import Foundation
+
+/// The JSON form of `IndexSummary`: what `glimpse status --json` prints and the server's `/api/status` returns.
+public struct IndexStatusDocument: Encodable, Sendable {
+    public var index: String?
+    public var bytesOnDisk: Int64
+    public var images: [String: Int]
+    public var embeddings: [String: Int]
+    public var models: [Model]
+    public var recentErrors: [Failure]
+
+    public struct Model: Encodable, Sendable {
+        public var role: String
+        public var identifier: String
+        public var revision: String?
+        public var images: Int
+    }
+
+    public struct Failure: Encodable, Sendable {
+        public var path: String
+        public var message: String
+    }
+
+    public init(_ summary: IndexSummary) {
+        index = summary.location
+        bytesOnDisk = summary.bytesOnDisk
+        images = Dictionary(uniqueKeysWithValues: summary.counts.map { ($0.key.rawValue, $0.value) })
+        images["total"] = summary.total
+        embeddings = Dictionary(uniqueKeysWithValues: summary.embeddings.map { ($0.key.rawValue, $0.value) })
+        models = summary.models.map { Model(role: $0.model.role.rawValue, identifier: $0.model.identifier, revision: $0.model.revision,
+                                            images: $0.images) }
+        recentErrors = summary.recentErrors.map { Failure(path: $0.path, message: $0.message) }
+    }
+}

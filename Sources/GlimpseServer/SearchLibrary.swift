@@ -1,0 +1,117 @@
+import Foundation
+import GlimpseDescribe
+import GlimpseImage
+import GlimpseIndex
+import GlimpseSearch
+
+/// What the server answers from: an index, the searcher over it, and thumbnails of the indexed images.
+///
+/// Searches run one at a time on a thread of their own (the models serve one caller at a time, and each
+/// search uses both cores); index reads and image decoding have their own threads, so a page of thumbnails
+/// never holds up a query. Only images in the index are ever read from disk, by their ID.
+public final class SearchLibrary: Sendable {
+    public let store: any IndexStore
+    public let searcher: Searcher
+    /// What the model loader had to say (a missing model and how to get it); they replace the searcher's
+    /// own notes in every response, as in `glimpse search`.
+    public let notes: [String]
+    let thumbnails: ThumbnailCache
+    private let searches = SerialWork(label: "glimpse.search")
+    private let reads = SerialWork(label: "glimpse.index-reads")
+    private let decoding = SerialWork(label: "glimpse.thumbnails")
+
+    /// - Parameter thumbnailBudget: bytes of encoded thumbnails kept in memory (default 64 MiB).
+    public init(store: any IndexStore, searcher: Searcher, notes: [String] = [], thumbnailBudget: Int = 64 << 20) {
+        self.store = store
+        self.searcher = searcher
+        self.notes = notes
+        self.thumbnails = ThumbnailCache(budget: thumbnailBudget)
+    }
+
+    /// Answers `query`; an index with no described image yet answers with no results and a note that says so.
+    public func search(_ query: String, options: SearchOptions) async throws -> SearchResponse {
+        try await searches.run { [store, searcher, notes] in
+            var response = try searcher.search(query, options: options)
+            if !notes.isEmpty { response.notes = notes }
+            if response.results.isEmpty, try store.describedImageCount() == 0 {
+                response.notes.append("The index holds no described image yet: run `glimpse index FOLDER` "
+                                      + "(or `glimpse import FILE.jsonl`); this server sees new images as they are saved.")
+            }
+            return response
+        }
+    }
+
+    /// Counts, models, recent errors and size of the index.
+    public func summary() async throws -> IndexSummary {
+        try await reads.run { [store] in try store.summary() }
+    }
+
+    /// The stored description of image `id`, with or without its embeddings.
+    public func description(of id: ImageID, embeddings: Bool) async throws -> ImageDocument {
+        try await reads.run { [store] in
+            guard let path = try store.searchDocuments([id]).first?.path, var description = try store.description(of: id) else {
+                throw APIError(.notFound, "No described image has the ID \(id) in this index.")
+            }
+            if !embeddings { description.removeEmbeddings() }
+            return ImageDocument(id: id, path: path, description: description)
+        }
+    }
+
+    /// The file of image `id` and the facts that identify its current version.
+    public func file(of id: ImageID) async throws -> IndexedFile {
+        let path = try await reads.run { [store] in
+            guard let path = try store.searchDocuments([id]).first?.path else {
+                throw APIError(.notFound, "No described image has the ID \(id) in this index.")
+            }
+            return path
+        }
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              (attributes[.type] as? FileAttributeType) == .typeRegular else {
+            throw APIError(.notFound, "The file \(path) of image \(id) is no longer there; the next `glimpse index` run updates the index.")
+        }
+        return IndexedFile(id: id, path: path, size: (attributes[.size] as? NSNumber)?.int64Value ?? 0,
+                           modified: (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)
+    }
+
+    /// A JPEG thumbnail of `file` whose longest side is at most `side`, from memory when made before.
+    func thumbnail(of file: IndexedFile, side: Int) async throws -> Data {
+        let key = file.thumbnailKey(side: side)
+        if let cached = thumbnails.thumbnail(for: key) { return cached }
+        let data = try await decoding.run {
+            // libjpeg scales in the DCT domain first; keeping twice the side leaves the bicubic filter its detail.
+            let options = DecodingOptions(jpegMinimumSize: PixelSize(width: 2 * side, height: 2 * side))
+            return try ImageDecoder.decode(contentsOf: URL(fileURLWithPath: file.path), options: options)
+                .thumbnailJPEG(longestSide: side)
+        }
+        thumbnails.insert(data, for: key)
+        return data
+    }
+}
+
+/// One indexed image's file on disk, as it is now.
+public struct IndexedFile: Sendable, Hashable {
+    public var id: ImageID
+    public var path: String
+    public var size: Int64
+    /// Seconds since 1970.
+    public var modified: Double
+
+    func thumbnailKey(side: Int) -> ThumbnailCache.Key {
+        ThumbnailCache.Key(image: id, side: side, fileSize: size, modified: modified)
+    }
+}
+
+/// `GET /api/images/{id}`: the image's path and its stored description (`docs/description-schema.md`).
+public struct ImageDocument: Sendable, Encodable {
+    public var id: ImageID
+    public var path: String
+    public var description: Description
+}
+
+extension Description {
+    /// Empties the embedding arrays (hundreds of numbers each), keeping the schema's shape.
+    mutating func removeEmbeddings() {
+        embeddings = DescriptionEmbeddings()
+        for index in regions.indices { regions[index].embedding = [] }
+    }
+}

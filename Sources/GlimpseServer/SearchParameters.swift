@@ -1,0 +1,49 @@
+import GlimpseSearch
+
+/// The query string of `GET /api/search`: `q` (required), `limit` (1…100, default 20), `strict` and
+/// `text-only` (true or false, default false).
+struct SearchParameters: Sendable, Hashable {
+    var query: String
+    var limit: Int
+    var strict: Bool
+    var textOnly: Bool
+
+    init(_ parameters: QueryString) throws {
+        guard let query = parameters["q"], !query.allSatisfy(\.isWhitespace) else {
+            throw APIError(.badRequest, "Say what to look for in the parameter q, e.g. /api/search?q=a+dog+on+a+sofa+but+no+cartoon.")
+        }
+        self.query = query
+        limit = try Parameter.integer(parameters, "limit", default: 20, range: 1...100)
+        strict = try Parameter.flag(parameters, "strict")
+        textOnly = try Parameter.flag(parameters, "text-only")
+    }
+
+    /// `base` (the searcher's options) with this request's limit, negation mode and rankers.
+    func options(from base: SearchOptions) -> SearchOptions {
+        var options = base
+        options.limit = limit
+        options.negation.mode = strict ? .strict : .soft
+        if textOnly { options.rankers = [.fullText] }
+        return options
+    }
+}
+
+/// Reading query-string values, with errors that name the parameter and what it takes.
+enum Parameter {
+    static func integer(_ parameters: QueryString, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = parameters[name] else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw APIError(.badRequest, "\(name) is a whole number from \(range.lowerBound) to \(range.upperBound); got \"\(text)\".")
+        }
+        return number
+    }
+
+    static func flag(_ parameters: QueryString, _ name: String) throws -> Bool {
+        guard let text = parameters[name] else { return false }
+        switch text.lowercased() {
+        case "", "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw APIError(.badRequest, "\(name) is true or false; got \"\(text)\".")
+        }
+    }
+}

@@ -1,0 +1,174 @@
+import Hummingbird
+
+/// The search page: a query box, the results with thumbnails and the reasons they matched, and an image's
+/// regions drawn over it on request. Everything from the server is written into the page as text, never
+/// as markup.
+enum WebPage {
+    static var page: Response { response(html, type: "text/html; charset=utf-8") }
+    static var script: Response { response(javaScript, type: "text/javascript; charset=utf-8") }
+
+    private static func response(_ text: String, type: String) -> Response {
+        Response(status: .ok, headers: [.contentType: type, .cacheControl: "no-cache"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static let html = #"""
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>Glimpse</title>
+        <style>
+          body { font: 15px/1.4 system-ui, sans-serif; margin: 0; color: #1d1d1f; background: #fafafa; }
+          header { position: sticky; top: 0; background: #fff; border-bottom: 1px solid #ddd; padding: 12px 20px; }
+          form { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
+          #q { flex: 1; min-width: 260px; font-size: 17px; padding: 8px 10px; border: 1px solid #bbb; border-radius: 6px; }
+          button { font-size: 15px; padding: 8px 14px; }
+          #status, #understood, #notes { color: #555; font-size: 13px; margin-top: 6px; }
+          #notes { color: #8a5a00; }
+          main { padding: 16px 20px; display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 16px; }
+          .result { background: #fff; border: 1px solid #ddd; border-radius: 8px; padding: 10px; }
+          .frame { position: relative; display: inline-block; max-width: 100%; }
+          .frame img { display: block; max-width: 100%; border-radius: 4px; cursor: zoom-in; }
+          .box { position: absolute; border: 2px solid #ff3b30; box-sizing: border-box; pointer-events: none; }
+          .box span { position: absolute; left: 0; top: 0; background: #ff3b30; color: #fff; font-size: 11px; padding: 0 3px; }
+          .path { display: block; margin-top: 6px; font-size: 12px; color: #06c; word-break: break-all; }
+          .text { margin: 6px 0; }
+          .why { font-size: 12px; color: #555; }
+          .error { color: #b00020; padding: 16px 20px; }
+        </style>
+        </head>
+        <body>
+        <header>
+          <form id="search">
+            <input id="q" name="q" type="search" autofocus placeholder="a cat and a dog on a bed, but no cartoon">
+            <label><input id="strict" type="checkbox"> drop negated</label>
+            <button>Search</button>
+          </form>
+          <div id="status"></div>
+          <div id="understood"></div>
+          <div id="notes"></div>
+        </header>
+        <div id="error" class="error" hidden></div>
+        <main id="results"></main>
+        <script src="/app.js"></script>
+        </body>
+        </html>
+        """#
+
+    static let javaScript = #"""
+        "use strict";
+        const $ = (id) => document.getElementById(id);
+        const element = (tag, className, text) => {
+          const node = document.createElement(tag);
+          if (className) node.className = className;
+          if (text !== undefined) node.textContent = text;
+          return node;
+        };
+        const number = (value) => (Math.round(value * 1000) / 1000).toString();
+
+        function why(explanation) {
+          const parts = [];
+          if (explanation.matchedCompounds.length) parts.push("compounds " + explanation.matchedCompounds.join(", "));
+          if (explanation.matchedTerms.length) parts.push("terms " + explanation.matchedTerms.join(", "));
+          if (explanation.matchedPhrases.length) parts.push("phrases " + explanation.matchedPhrases.map((p) => `"${p}"`).join(", "));
+          if (explanation.region) parts.push(`region ${explanation.region.index} "${explanation.region.caption}" (${explanation.region.source})`);
+          parts.push(explanation.rankers.map((r) => `${r.ranker} #${r.rank} (${number(r.score)})`).join(", "));
+          for (const penalty of explanation.penalties) {
+            const evidence = penalty.evidence.clip
+              ? `CLIP ${Math.round(penalty.evidence.clip.probability * 100)}% present`
+              : `description has ${penalty.evidence.description.matched.join(", ")}`;
+            parts.push(`penalty ×${number(penalty.factor)} for "${penalty.concept}": ${evidence}`);
+          }
+          return parts.join(" · ");
+        }
+
+        function understood(query) {
+          const parts = [];
+          if (query.terms.length) parts.push("terms: " + query.terms.join(", "));
+          if (query.compounds.length) parts.push("compounds: " + query.compounds.join(", "));
+          if (query.phrases.length) parts.push("phrases: " + query.phrases.map((p) => `"${p}"`).join(", "));
+          if (query.negatives.length) parts.push("not: " + query.negatives.map((n) => n.text).join(", "));
+          return "Understood: " + parts.join("; ");
+        }
+
+        // Draws the image's regions over a larger thumbnail, the matched one labelled.
+        async function showRegions(card, result) {
+          const reply = await fetch(`/api/images/${result.image}`);
+          const body = await reply.json();
+          if (!reply.ok) { card.append(element("div", "error", body.error)); return; }
+          const description = body.description;
+          const frame = card.querySelector(".frame");
+          const image = frame.querySelector("img");
+          image.src = `/api/images/${result.image}/thumbnail?size=800`;
+          await image.decode().catch(() => {});
+          frame.querySelectorAll(".box").forEach((box) => box.remove());
+          const [width, height] = [description.imageSize.width, description.imageSize.height];
+          if (!width || !height) return;  // imported descriptions may not know the picture's size
+          const kept = description.regions.filter((region) => region.status === "kept");
+          kept.forEach((region, index) => {
+            const box = element("div", "box");
+            box.style.left = `${100 * region.box.x / width}%`;
+            box.style.top = `${100 * region.box.y / height}%`;
+            box.style.width = `${100 * region.box.width / width}%`;
+            box.style.height = `${100 * region.box.height / height}%`;
+            box.title = region.caption || "";
+            if (result.explanation.region && result.explanation.region.index === index) box.append(element("span", "", "match"));
+            frame.append(box);
+          });
+        }
+
+        function render(response) {
+          $("understood").textContent = understood(response.query) + ` · ${response.timings.total.toFixed(1)} ms`;
+          $("notes").textContent = response.notes.join(" ");
+          const results = $("results");
+          results.replaceChildren();
+          if (!response.results.length) results.append(element("p", "", "No image matches. Try fewer or other words."));
+          for (const result of response.results) {
+            const card = element("article", "result");
+            const frame = element("div", "frame");
+            const image = element("img");
+            image.loading = "lazy";
+            image.alt = result.text;
+            image.src = `/api/images/${result.image}/thumbnail`;
+            image.addEventListener("click", () => showRegions(card, result));
+            frame.append(image);
+            const path = element("a", "path", `${result.rank}. ${result.path}`);
+            path.href = `/api/images/${result.image}/file`;
+            card.append(frame, path, element("div", "text", result.text), element("div", "why", why(result.explanation)));
+            results.append(card);
+          }
+        }
+
+        async function search(query, strict) {
+          const parameters = new URLSearchParams({ q: query });
+          if (strict) parameters.set("strict", "true");
+          history.replaceState(null, "", "?" + parameters);
+          $("error").hidden = true;
+          const reply = await fetch("/api/search?" + parameters);
+          const body = await reply.json();
+          if (!reply.ok) { $("error").textContent = body.error; $("error").hidden = false; return; }
+          render(body);
+        }
+
+        async function status() {
+          const reply = await fetch("/api/status");
+          if (!reply.ok) return;
+          const body = await reply.json();
+          $("status").textContent = `${body.images.full || 0} full and ${body.images.quick || 0} quick descriptions in ${body.index || "memory"}`;
+        }
+
+        $("search").addEventListener("submit", (event) => {
+          event.preventDefault();
+          search($("q").value, $("strict").checked);
+        });
+        const initial = new URLSearchParams(location.search);
+        if (initial.get("q")) {
+          $("q").value = initial.get("q");
+          $("strict").checked = initial.get("strict") === "true";
+          search($("q").value, $("strict").checked);
+        }
+        status();
+        """#
+}

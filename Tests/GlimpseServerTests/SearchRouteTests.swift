@@ -1,0 +1,140 @@
+import Foundation
+import GlimpseDescribe
+import GlimpseIndex
+import GlimpseSearch
+import GlimpseServer
+import HummingbirdTesting
+import Testing
+
+/// `GET /api/search`, `/api/status` and the page, through the router with a real index.
+@Suite("server: search, status and the page")
+struct SearchRouteTests {
+    static func json(_ response: TestResponse) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any],
+                     "\(String(buffer: response.body))")
+    }
+
+    static func paths(_ document: [String: Any]) -> [String] {
+        ((document["results"] as? [[String: Any]]) ?? []).compactMap { ($0["path"] as? String).map { URL(filePath: $0).lastPathComponent } }
+    }
+
+    @Test("a query as a browser encodes it: ranked results, what was understood, and the penalty explained")
+    func search() async throws {
+        let fixture = try ServerFixture()
+        try await buildApplication(library: fixture.library).test(.router) { client in
+            try await client.execute(uri: "/api/search?q=a+dog+on+a+couch%2C+but+no+cartoon", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/json; charset=utf-8")
+                let document = try Self.json(response)
+                #expect(Self.paths(document) == ["dog.jpg", "cartoon.png"], "the penalised cartoon comes second")
+                let query = try #require(document["query"] as? [String: Any])
+                #expect(query["original"] as? String == "a dog on a couch, but no cartoon", "+ is a space, %2C a comma")
+                #expect((query["negatives"] as? [[String: Any]])?.first?["text"] as? String == "cartoon")
+                let results = try #require(document["results"] as? [[String: Any]])
+                let penalties = (results[1]["explanation"] as? [String: Any])?["penalties"] as? [[String: Any]]
+                #expect(penalties?.first?["concept"] as? String == "cartoon")
+                #expect(results[0]["image"] as? Int == Int(fixture.id("dog.jpg")))
+            }
+            try await client.execute(uri: "/api/search?q=dog+couch+but+no+cartoon&strict=true", method: .get) { response in
+                let document = try Self.json(response)
+                #expect(Self.paths(document) == ["dog.jpg"])
+                #expect(document["excluded"] as? Int == 1)
+            }
+            try await client.execute(uri: "/api/search?q=knife&limit=1", method: .get) { response in
+                let document = try Self.json(response)
+                #expect(Self.paths(document).count == 1)
+            }
+            try await client.execute(uri: "/api/search?q=knife&text-only=true", method: .get) { response in
+                let document = try Self.json(response)
+                #expect(document["rankers"] as? [String] == ["fullText"])
+            }
+        }
+    }
+
+    @Test("FTS5 syntax in a query is plain words", arguments: [
+        #"knife" OR NEAR(a b) text:* ^board"#, "knife AND NOT board", "-cartoon knife*", "{knife} board:",
+    ])
+    func hostileQuery(query: String) async throws {
+        let fixture = try ServerFixture()
+        let encoded = try #require(query.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+        try await buildApplication(library: fixture.library).test(.router) { client in
+            try await client.execute(uri: "/api/search?q=\(encoded)", method: .get) { response in
+                #expect(response.status == .ok, "\(String(buffer: response.body))")
+                let document = try Self.json(response)
+                #expect(Self.paths(document).contains("knife.jpg"))
+            }
+        }
+    }
+
+    @Test("bad requests are 400 with a message that says what to do", arguments: [
+        ("/api/search", "parameter q"),
+        ("/api/search?q=+++", "parameter q"),
+        ("/api/search?q=the+of+and", "has no word to search for"),
+        ("/api/search?q=" + String(repeating: "dog+", count: 300), "at most 1000 are allowed"),
+        ("/api/search?q=dog&limit=0", "limit is a whole number from 1 to 100"),
+        ("/api/search?q=dog&limit=ten", "limit is a whole number"),
+        ("/api/search?q=dog&strict=maybe", "strict is true or false"),
+        ("/api/search?q=%E0%A4%A", "malformed %-escape"),
+        ("/api/images/abc", "whole number"),
+        ("/api/images/1/thumbnail?size=5000", "size is a whole number from 16 to 1024"),
+    ])
+    func badRequests(uri: String, message: String) async throws {
+        let fixture = try ServerFixture()
+        try await buildApplication(library: fixture.library).test(.router) { client in
+            try await client.execute(uri: uri, method: .get) { response in
+                #expect(response.status == .badRequest)
+                let error = try #require(try Self.json(response)["error"] as? String)
+                #expect(error.contains(message), "\(error)")
+                #expect(response.headers[.xContentTypeOptions] == "nosniff", "errors carry the security headers too")
+            }
+        }
+    }
+
+    @Test("status is the JSON of `glimpse status --json`")
+    func status() async throws {
+        let fixture = try ServerFixture()
+        try await buildApplication(library: fixture.library).test(.router) { client in
+            try await client.execute(uri: "/api/status", method: .get) { response in
+                let document = try Self.json(response)
+                #expect((document["images"] as? [String: Int])?["total"] == 5)
+                #expect(document["index"] as? String == fixture.store.url?.path)
+            }
+        }
+    }
+
+    @Test("the page and its script, with a policy that allows scripts from this server only; unknown paths are 404")
+    func page() async throws {
+        let fixture = try ServerFixture()
+        try await buildApplication(library: fixture.library).test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                let html = String(buffer: response.body)
+                #expect(html.contains("<form id=\"search\"") && html.contains("<script src=\"/app.js\">"))
+                #expect(response.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+            }
+            try await client.execute(uri: "/app.js", method: .get) { response in
+                #expect(response.headers[.contentType] == "text/javascript; charset=utf-8")
+                let script = String(buffer: response.body)
+                #expect(script.contains("/api/search?") && !script.contains("innerHTML"), "data is written as text, never as markup")
+            }
+            try await client.execute(uri: "/nothing-here", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+
+    @Test("an empty index answers with no results and a note on how to fill it")
+    func emptyIndex() async throws {
+        let store = try SQLiteIndexStore.inMemory()
+        let library = SearchLibrary(store: store, searcher: Searcher(index: store, keywords: PlainKeywords()))
+        try await buildApplication(library: library).test(.router) { client in
+            try await client.execute(uri: "/api/search?q=dog", method: .get) { response in
+                #expect(response.status == .ok)
+                let document = try Self.json(response)
+                #expect(Self.paths(document).isEmpty)
+                #expect((document["notes"] as? [String])?.contains { $0.contains("glimpse index FOLDER") } == true)
+            }
+        }
+    }
+}
