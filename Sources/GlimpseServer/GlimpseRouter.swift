@@ -11,7 +11,7 @@ import NIOCore
 /// | route | answer |
 /// |---|---|
 /// | `GET /` | the search page (`GET /app.js` is its script) |
-/// | `GET /api/search?q=…[&limit=N][&strict=true][&text-only=true]` | `SearchResponse`, as `glimpse search --json` prints it |
+/// | `GET /api/search?q=…[&limit=N][&offset=N][&strict=true][&text-only=true]` | `SearchResponse`, as `glimpse search --json` prints it |
 /// | `GET /api/status` | `IndexStatusDocument`, as `glimpse status --json` prints it |
 /// | `GET /api/images/{id}[?embeddings=true]` | `ImageDocument`: path and stored description |
 /// | `GET /api/images/{id}/thumbnail[?size=N]` | a JPEG, longest side N (default 320, 16…1024), with an entity tag |
@@ -27,7 +27,8 @@ public func buildRouter(library: SearchLibrary) -> Router<BasicRequestContext> {
     router.get("/api/search") { request, _ in
         try await answer {
             let parameters = try SearchParameters(QueryString(of: request))
-            return try JSONBody.response(try await library.search(parameters.query, options: parameters.options(from: library.searcher.options)))
+            let response = try await library.search(parameters.query, options: parameters.options(from: library.searcher.options))
+            return try JSONBody.response(parameters.page(of: response))
         }
     }
     router.get("/api/status") { _, _ in

@@ -41,6 +41,12 @@ public final class SearchLibrary: Sendable {
         }
     }
 
+    /// Runs one search whose answer is thrown away, so that the first user's query does not pay for the
+    /// first run of each model and for mapping the index's files. Errors (an empty index) are ignored.
+    public func warmUp(query: String = "a dog on a sofa, but no cartoon") async {
+        _ = try? await searches.run { [searcher] in try searcher.search(query) }
+    }
+
     /// Counts, models, recent errors and size of the index.
     public func summary() async throws -> IndexSummary {
         try await reads.run { [store] in try store.summary() }

@@ -1,10 +1,11 @@
 import GlimpseSearch
 
-/// The query string of `GET /api/search`: `q` (required), `limit` (1…100, default 20), `strict` and
-/// `text-only` (true or false, default false).
+/// The query string of `GET /api/search`: `q` (required), `limit` (1…100, default 20), `offset` (results
+/// to skip, 0…900, default 0: the next page), `strict` and `text-only` (true or false, default false).
 struct SearchParameters: Sendable, Hashable {
     var query: String
     var limit: Int
+    var offset: Int
     var strict: Bool
     var textOnly: Bool
 
@@ -14,17 +15,26 @@ struct SearchParameters: Sendable, Hashable {
         }
         self.query = query
         limit = try Parameter.integer(parameters, "limit", default: 20, range: 1...100)
+        offset = try Parameter.integer(parameters, "offset", default: 0, range: 0...900)
         strict = try Parameter.flag(parameters, "strict")
         textOnly = try Parameter.flag(parameters, "text-only")
     }
 
-    /// `base` (the searcher's options) with this request's limit, negation mode and rankers.
+    /// `base` (the searcher's options) with this request's depth (offset + limit), negation mode and rankers.
     func options(from base: SearchOptions) -> SearchOptions {
         var options = base
-        options.limit = limit
+        options.limit = offset + limit
+        options.candidates = max(base.candidates, offset + limit)
         options.negation.mode = strict ? .strict : .soft
         if textOnly { options.rankers = [.fullText] }
         return options
+    }
+
+    /// This request's page of `response` (results keep their overall rank).
+    func page(of response: SearchResponse) -> SearchResponse {
+        var page = response
+        page.results = Array(response.results.dropFirst(offset))
+        return page
     }
 }
 

@@ -37,6 +37,7 @@ enum WebPage {
           .text { margin: 6px 0; }
           .why { font-size: 12px; color: #555; }
           .error { color: #b00020; padding: 16px 20px; }
+          .more { text-align: center; }
         </style>
         </head>
         <body>
@@ -52,6 +53,7 @@ enum WebPage {
         </header>
         <div id="error" class="error" hidden></div>
         <main id="results"></main>
+        <p class="more"><button id="more" hidden>More results</button></p>
         <script src="/app.js"></script>
         </body>
         </html>
@@ -119,37 +121,52 @@ enum WebPage {
           });
         }
 
-        function render(response) {
+        const pageSize = 20;
+        let current = null;  // the query on screen: its parameters and how many results are shown
+
+        function card(result) {
+          const card = element("article", "result");
+          const frame = element("div", "frame");
+          const image = element("img");
+          image.loading = "lazy";
+          image.alt = result.text;
+          image.src = `/api/images/${result.image}/thumbnail`;
+          image.addEventListener("click", () => showRegions(card, result));
+          frame.append(image);
+          const path = element("a", "path", `${result.rank}. ${result.path}`);
+          path.href = `/api/images/${result.image}/file`;
+          card.append(frame, path, element("div", "text", result.text), element("div", "why", why(result.explanation)));
+          return card;
+        }
+
+        function render(response, append) {
           $("understood").textContent = understood(response.query) + ` · ${response.timings.total.toFixed(1)} ms`;
           $("notes").textContent = response.notes.join(" ");
           const results = $("results");
-          results.replaceChildren();
-          if (!response.results.length) results.append(element("p", "", "No image matches. Try fewer or other words."));
-          for (const result of response.results) {
-            const card = element("article", "result");
-            const frame = element("div", "frame");
-            const image = element("img");
-            image.loading = "lazy";
-            image.alt = result.text;
-            image.src = `/api/images/${result.image}/thumbnail`;
-            image.addEventListener("click", () => showRegions(card, result));
-            frame.append(image);
-            const path = element("a", "path", `${result.rank}. ${result.path}`);
-            path.href = `/api/images/${result.image}/file`;
-            card.append(frame, path, element("div", "text", result.text), element("div", "why", why(result.explanation)));
-            results.append(card);
-          }
+          if (!append) results.replaceChildren();
+          if (!append && !response.results.length) results.append(element("p", "", "No image matches. Try fewer or other words."));
+          for (const result of response.results) results.append(card(result));
+          current.shown += response.results.length;
+          $("more").hidden = response.results.length < pageSize || current.shown >= 900;
         }
 
-        async function search(query, strict) {
-          const parameters = new URLSearchParams({ q: query });
-          if (strict) parameters.set("strict", "true");
-          history.replaceState(null, "", "?" + parameters);
+        async function fetchPage(append) {
+          const parameters = new URLSearchParams(current.parameters);
+          parameters.set("limit", pageSize);
+          if (append) parameters.set("offset", current.shown);
           $("error").hidden = true;
           const reply = await fetch("/api/search?" + parameters);
           const body = await reply.json();
           if (!reply.ok) { $("error").textContent = body.error; $("error").hidden = false; return; }
-          render(body);
+          render(body, append);
+        }
+
+        function search(query, strict) {
+          const parameters = new URLSearchParams({ q: query });
+          if (strict) parameters.set("strict", "true");
+          history.replaceState(null, "", "?" + parameters);
+          current = { parameters, shown: 0 };
+          return fetchPage(false);
         }
 
         async function status() {
@@ -159,6 +176,7 @@ enum WebPage {
           $("status").textContent = `${body.images.full || 0} full and ${body.images.quick || 0} quick descriptions in ${body.index || "memory"}`;
         }
 
+        $("more").addEventListener("click", () => fetchPage(true));
         $("search").addEventListener("submit", (event) => {
           event.preventDefault();
           search($("q").value, $("strict").checked);

@@ -10,7 +10,7 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve a search page and an HTTP API (JSON) over the index, with the models loaded once.",
         discussion: """
             Open the printed address in a browser: a query box, the results with thumbnails and the reasons they \
-            matched; click a picture to see its regions. The API: GET /api/search?q=…[&limit=N][&strict=true]\
+            matched; click a picture to see its regions. The API: GET /api/search?q=…[&limit=N][&offset=N][&strict=true]\
             [&text-only=true] (the JSON of `glimpse search --json`), /api/status, /api/images/ID (the stored \
             description), /api/images/ID/thumbnail[?size=N] and /api/images/ID/file. Only indexed images are \
             served. Images indexed while the server runs are found by the next query. There is no authentication: \
@@ -41,6 +41,7 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data(("warning: listening on \(host): anyone who can reach this machine can search "
                                                  + "the index and view its images (there is no authentication).\n").utf8))
         }
+        await library.warmUp()
         let location = store.url?.path ?? "the index"
         let shown = host.contains(":") ? "[\(host)]" : host
         try await serve(library, host: host, port: port) { bound in

@@ -44,6 +44,17 @@ struct SearchRouteTests {
                 let document = try Self.json(response)
                 #expect(Self.paths(document).count == 1)
             }
+            let all = try await client.execute(uri: "/api/search?q=knife", method: .get) { Self.paths(try Self.json($0)) }
+            #expect(all.count == 3)
+            try await client.execute(uri: "/api/search?q=knife&limit=1&offset=1", method: .get) { response in
+                let document = try Self.json(response)
+                #expect(Self.paths(document) == [all[1]], "the next page")
+                #expect((document["results"] as? [[String: Any]])?.first?["rank"] as? Int == 2, "ranks count from the first page")
+            }
+            try await client.execute(uri: "/api/search?q=knife&offset=3", method: .get) { response in
+                let document = try Self.json(response)
+                #expect(Self.paths(document).isEmpty)
+            }
             try await client.execute(uri: "/api/search?q=knife&text-only=true", method: .get) { response in
                 let document = try Self.json(response)
                 #expect(document["rankers"] as? [String] == ["fullText"])
@@ -73,6 +84,7 @@ struct SearchRouteTests {
         ("/api/search?q=" + String(repeating: "dog+", count: 300), "at most 1000 are allowed"),
         ("/api/search?q=dog&limit=0", "limit is a whole number from 1 to 100"),
         ("/api/search?q=dog&limit=ten", "limit is a whole number"),
+        ("/api/search?q=dog&offset=-1", "offset is a whole number from 0 to 900"),
         ("/api/search?q=dog&strict=maybe", "strict is true or false"),
         ("/api/search?q=%E0%A4%A", "malformed %-escape"),
         ("/api/images/abc", "whole number"),
