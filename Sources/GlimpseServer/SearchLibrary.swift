@@ -84,8 +84,9 @@ public final class SearchLibrary: Sendable {
         let key = file.thumbnailKey(side: side)
         if let cached = thumbnails.thumbnail(for: key) { return cached }
         let data = try await decoding.run {
-            // libjpeg scales in the DCT domain first; keeping twice the side leaves the bicubic filter its detail.
-            let options = DecodingOptions(jpegMinimumSize: PixelSize(width: 2 * side, height: 2 * side))
+            // libjpeg scales in the DCT domain first (down to the side; the bicubic filter does the rest): for a
+            // 12-megapixel photo 1.2–1.6× faster than keeping twice the side, and within 0.7 levels on average.
+            let options = DecodingOptions(jpegMinimumSize: PixelSize(width: side, height: side))
             return try ImageDecoder.decode(contentsOf: URL(fileURLWithPath: file.path), options: options)
                 .thumbnailJPEG(longestSide: side)
         }
