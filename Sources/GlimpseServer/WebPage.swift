@@ -31,6 +31,8 @@ enum WebPage {
           .result { background: #fff; border: 1px solid #ddd; border-radius: 8px; padding: 10px; }
           .frame { position: relative; display: inline-block; max-width: 100%; }
           .frame img { display: block; max-width: 100%; border-radius: 4px; cursor: zoom-in; }
+          .placeholder { width: 240px; height: 120px; background: #eee; color: #777; display: flex; align-items: center;
+                         justify-content: center; border-radius: 4px; font-size: 13px; }
           .box { position: absolute; border: 2px solid #ff3b30; box-sizing: border-box; pointer-events: none; }
           .box span { position: absolute; left: 0; top: 0; background: #ff3b30; color: #fff; font-size: 11px; padding: 0 3px; }
           .path { display: block; margin-top: 6px; font-size: 12px; color: #06c; word-break: break-all; }
@@ -132,6 +134,8 @@ enum WebPage {
           image.alt = result.text;
           image.src = `/api/images/${result.image}/thumbnail`;
           image.addEventListener("click", () => showRegions(card, result));
+          // A file gone since indexing, or one that cannot be decoded: a plain box instead of a broken picture.
+          image.addEventListener("error", () => image.replaceWith(element("div", "placeholder", "no preview")), { once: true });
           frame.append(image);
           const path = element("a", "path", `${result.rank}. ${result.path}`);
           path.href = `/api/images/${result.image}/file`;
