@@ -14,8 +14,10 @@ public struct Searcher: Sendable {
     public let sentences: (any SentenceEncoding)?
     public let vectors: any VectorSearching
     public var options: SearchOptions
-    /// The neutral prompt's CLIP embedding, once computed.
-    private let fixedPrompts = FixedPromptEmbeddings()
+    /// CLIP's embeddings of the prompts encoded lately (the neutral prompt among them).
+    private let recentPrompts = RecentTextEmbeddings()
+    /// The sentence model's embeddings of the queries encoded lately.
+    private let recentSentences = RecentTextEmbeddings()
 
     public init(index: any SearchableIndex, keywords: any KeywordExtracting, clip: (any ImageTextEmbedding)? = nil,
                 sentences: (any SentenceEncoding)? = nil, vectors: any VectorSearching = ExactVectorSearch(),
@@ -34,7 +36,9 @@ public struct Searcher: Sendable {
     private func rankers(clip: (any ImageTextEmbedding)?) -> [any Ranker] {
         var rankers: [any Ranker] = [FullTextRanker()]
         if let clip { rankers.append(CLIPRanker(model: clip, vectors: vectors)) }
-        if let sentences { rankers.append(SentenceRanker(model: sentences, vectors: vectors)) }
+        if let sentences {
+            rankers.append(SentenceRanker(model: CachedSentenceEncoding(base: sentences, cache: recentSentences), vectors: vectors))
+        }
         return rankers
     }
 
@@ -56,16 +60,15 @@ public struct Searcher: Sendable {
         if sentences == nil { notes.append("No sentence model: description similarity (MiniLM) is not used.") }
         let wanted = { (kind: RankerKind) in options.rankers?.contains(kind) ?? true }
         let negating = !query.negatives.isEmpty && options.negation.mode != .off
-        // Every CLIP text this search needs, in one run of the text tower.
+        // Every CLIP text this search needs and no recent search encoded, in one run of the text tower.
         let clipStart = ContinuousClock.now
         let clip = try self.clip.map { model -> any ImageTextEmbedding in
             var texts: [String] = []
             if wanted(.clip) { texts.append(CLIPRanker(model: model).promptText(query)) }
             if negating, options.negation.useCLIP { texts += Self.conceptPrompts(query.negatives, options: options.negation) }
-            let neutral = options.negation.clipNeutralPrompt
-            let known = fixedPrompts.vector(for: neutral).map { [neutral: $0] } ?? [:]
+            let known = recentPrompts.vectors(for: texts)
             let prefetched = try PrefetchedTextEmbedding(base: model, texts: texts, known: known)
-            if known.isEmpty, let vector = prefetched.vectors[neutral] { fixedPrompts.remember(vector, for: neutral) }
+            recentPrompts.remember(prefetched.vectors.filter { known[$0.key] == nil })
             return prefetched
         }
         timings.clipText = clipStart.millisecondsSince
