@@ -4,9 +4,11 @@
     Benchmarks/experiments/server_latency.py GLIMPSE INDEX [--queries N] [-- SERVE OPTIONS...]
 
 Starts `GLIMPSE serve --port 0 --index INDEX [SERVE OPTIONS]`, reads its address, then over one
-keep-alive connection sends the first query (cold) and N more. Prints, as JSON: the time from starting the
+keep-alive connection sends the first query (cold) and N more, each followed by its next page (offset 20,
+as the page's "More results" asks). Prints, as JSON: the time from starting the
 process to the "Serving" line, the first query's latency, and for the rest the p50/p99 of the client's
-latency, of the server's own `timings.total`, and of their difference (HTTP, JSON and the client).
+latency, of the server's own `timings.total`, and of their difference (HTTP, JSON and the client), and
+the p50s of the next pages.
 Queries are random two-concept phrasings (a third with negation), the same for every run.
 """
 import argparse, http.client, json, random, statistics, subprocess, sys, time, urllib.parse
@@ -50,9 +52,9 @@ def main():
         host_port = urllib.parse.urlsplit(address).netloc
         connection = http.client.HTTPConnection(host_port)
 
-        def ask(text):
+        def ask(text, offset=0):
             begin = time.perf_counter()
-            connection.request("GET", "/api/search?" + urllib.parse.urlencode({"q": text, "limit": 20}))
+            connection.request("GET", "/api/search?" + urllib.parse.urlencode({"q": text, "limit": 20, "offset": offset}))
             reply = connection.getresponse()
             body = reply.read()
             elapsed = (time.perf_counter() - begin) * 1000
@@ -62,11 +64,14 @@ def main():
 
         texts = queries(arguments.queries + 1)
         first, first_server = ask(texts[0])
-        client, reported = [], []
+        client, reported, next_client, next_reported = [], [], [], []
         for text in texts[1:]:
             elapsed, total = ask(text)
             client.append(elapsed)
             reported.append(total)
+            elapsed, total = ask(text, offset=20)  # the next page, as the page's "More results" asks
+            next_client.append(elapsed)
+            next_reported.append(total)
         overhead = [c - s for c, s in zip(client, reported)]
         print(json.dumps({
             "startToServingSeconds": round(ready, 3),
@@ -75,6 +80,8 @@ def main():
             "clientP50": round(statistics.median(client), 2), "clientP99": round(percentile(client, 0.99), 2),
             "serverP50": round(statistics.median(reported), 2), "serverP99": round(percentile(reported, 0.99), 2),
             "overheadP50": round(statistics.median(overhead), 3), "overheadP99": round(percentile(overhead, 0.99), 3),
+            "nextPageClientP50": round(statistics.median(next_client), 2),
+            "nextPageServerP50": round(statistics.median(next_reported), 2),
         }))
     finally:
         server.terminate()
