@@ -120,6 +120,12 @@ struct FullTextPostingsTests {
         let layout = try #require(FullTextPostingsLayout(validating: original))
         flipped.withUnsafeMutableBytes { $0.storeBytes(of: UInt32.max, toByteOffset: layout.postingRows, as: UInt32.self) }
         damaged.append(("a posting past the last row", flipped))
+        for (name, offset) in [("term starts that fall", layout.termStarts), ("position starts that fall", layout.positionStarts),
+                               ("text starts that fall", layout.textStarts)] {
+            var falling = original  // the second start far past the third: a list that would end before it begins
+            falling.withUnsafeMutableBytes { $0.storeBytes(of: UInt32.max - 1, toByteOffset: offset + 4, as: UInt32.self) }
+            damaged.append((name, falling))
+        }
         var foreign = original
         foreign[64] ^= 0xFF  // another database's id
         damaged.append(("another database", foreign))
