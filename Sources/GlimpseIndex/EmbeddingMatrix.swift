@@ -16,6 +16,9 @@ public struct EmbeddingMatrix: Sendable {
     public let compact: QuantizedEmbeddings?
     /// Each image's first row, built on first use and shared by the copies of this matrix.
     private let firstRows: FirstRowIndex
+    /// Whether these rows are those of the last finished index run while another run is saving images:
+    /// they miss what it saved since (see `SQLiteIndexStore.embeddingMatrix(_:)`).
+    public private(set) var predatesRunInProgress = false
 
     public var rows: Int { rowImages.count }
 
@@ -49,7 +52,15 @@ public struct EmbeddingMatrix: Sendable {
         rowRegions = matrix.rowRegions
         storage = matrix.storage
         firstRows = matrix.firstRows
+        predatesRunInProgress = matrix.predatesRunInProgress
         self.compact = compact
+    }
+
+    /// The same matrix, marked as the last finished run's while another run is saving images.
+    func predatingRunInProgress() -> EmbeddingMatrix {
+        var matrix = self
+        matrix.predatesRunInProgress = true
+        return matrix
     }
 
     /// The same matrix carrying `compact`, which must describe exactly these rows (same count and

@@ -77,6 +77,17 @@ struct EmbeddingSidecar {
         }
     }
 
+    /// The generation the file at `url` was written for and its rows, if it is a sidecar file at all.
+    static func header(of url: URL) -> (generation: Int64, rows: Int)? {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 32), head.count == 32, Array(head.prefix(8)) == magic else { return nil }
+        return head.withUnsafeBytes { raw in
+            (Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 24, as: Int64.self)),
+             Int(truncatingIfNeeded: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self))))
+        }
+    }
+
     /// Maps the file at `url` when its header matches `expected`; nil when it is missing, stale or damaged.
     static func map(_ url: URL, expected: (generation: Int64, databaseID: UUID)) -> EmbeddingMatrix? {
         guard let file = MappedFile(path: url.path), file.count >= headerSize else { return nil }

@@ -40,7 +40,7 @@ extension SQLiteIndexStore {
     /// first search after an index or import run does not wait for them.
     public func prepareForSearch() throws {
         try prepareFullTextSearch()
-        for kind in EmbeddingKind.allCases { _ = try embeddingMatrix(kind) }
+        for kind in EmbeddingKind.allCases { _ = try embeddingMatrix(kind, earlierDuringRun: false) }
     }
 
     /// Builds the full-text postings for the descriptions as they are now and writes them next to the

@@ -1,5 +1,6 @@
 import Foundation
 import GlimpseDescribe
+import GlimpseRuntime
 import GRDB
 
 // `SearchableIndex`: what GlimpseSearch reads.
@@ -57,11 +58,25 @@ extension SQLiteIndexStore {
     /// The matrix carries its compact int8 copy (`QuantizedEmbeddings`), mapped from `<kind>.i8` next to
     /// the `.f32` file under the same generation and database-id rules (and checked against sampled
     /// fp32 rows), rebuilt when stale or damaged, kept in memory when the folder cannot be written.
+    ///
+    /// While an index run holds the run lock, every image it saves changes the generation, and a rebuild
+    /// takes seconds at 100,000 images (20 s for CLIP's image and region rows, measured): so a stale file
+    /// of more than `rebuildLimitDuringRun` rows is used as it is, marked `predatesRunInProgress` (it
+    /// misses the images saved since; removed ones no longer have a description and drop out of
+    /// results). Smaller ones are rebuilt: exact answers at a small cost. The run rewrites the files
+    /// when it ends.
     public func embeddingMatrix(_ kind: EmbeddingKind) throws -> EmbeddingMatrix {
+        try embeddingMatrix(kind, earlierDuringRun: true)
+    }
+
+    /// - Parameter earlierDuringRun: whether stale files may stand in while an index run holds the lock
+    ///   (false for the run itself, which brings them up to date when it ends).
+    func embeddingMatrix(_ kind: EmbeddingKind, earlierDuringRun: Bool) throws -> EmbeddingMatrix {
         let generation = try read("reading the embedding generation") { db in
             try Int64.fetchOne(db, sql: "SELECT generation FROM embeddingGeneration WHERE kind = ?", arguments: [kind.rawValue]) ?? 0
         }
-        if let cached = matrices.withLock({ $0[kind] }), cached.generation == generation { return cached.matrix }
+        let cached = matrices.withLock { $0[kind] }
+        if let cached, cached.generation == generation, !cached.matrix.predatesRunInProgress { return cached.matrix }
         let file = vectorsFolder?.appending(path: "\(kind.rawValue).f32")
         let compactFile = vectorsFolder?.appending(path: "\(kind.rawValue).i8")
         if let file, let mapped = EmbeddingSidecar.map(file, expected: (generation, databaseID)) {
@@ -69,6 +84,16 @@ extension SQLiteIndexStore {
                                                                   databaseID: databaseID))
             matrices.withLock { $0[kind] = (generation, matrix) }
             return matrix
+        }
+        if earlierDuringRun, let file, let lock = runLockURL, FileLock.isHeld(lock) {
+            if let cached, cached.matrix.predatesRunInProgress { return cached.matrix }
+            if let (earlier, rows) = EmbeddingSidecar.header(of: file), rows > rebuildLimitDuringRun,
+               let mapped = EmbeddingSidecar.map(file, expected: (earlier, databaseID)) {
+                let matrix = mapped.withCompact(QuantizedSidecar.load(for: mapped, url: compactFile, generation: earlier,
+                                                                      databaseID: databaseID)).predatingRunInProgress()
+                matrices.withLock { $0[kind] = (earlier, matrix) }
+                return matrix
+            }
         }
         let (built, builtGeneration) = try read("reading embeddings") { db in
             (try Self.buildMatrix(kind, db), try Int64.fetchOne(db, sql: "SELECT generation FROM embeddingGeneration WHERE kind = ?",

@@ -56,8 +56,8 @@ public struct Searcher: Sendable {
         let options = options ?? self.options
         var timings = SearchTimings()
         var notes: [String] = []
-        if clip == nil { notes.append("No CLIP model: image similarity is not used and negation relies on the descriptions only.") }
-        if sentences == nil { notes.append("No sentence model: description similarity (MiniLM) is not used.") }
+        if clip == nil { notes.append(SearchNotes.noCLIP) }
+        if sentences == nil { notes.append(SearchNotes.noSentenceModel) }
         let wanted = { (kind: RankerKind) in options.rankers?.contains(kind) ?? true }
         let negating = !query.negatives.isEmpty && options.negation.mode != .off
         // Every CLIP text this search needs and no recent search encoded, in one run of the text tower.
@@ -81,6 +81,10 @@ public struct Searcher: Sendable {
             let rankerStart = ContinuousClock.now
             lists[ranker.kind] = try ranker.rank(query, in: index, limit: depth)
             timings.rankers[ranker.kind] = rankerStart.millisecondsSince
+        }
+        let vectorKinds = (lists[.clip] == nil ? [] : [EmbeddingKind.image]) + (lists[.sentence] == nil ? [] : [.text])
+        if try vectorKinds.contains(where: { try index.embeddingMatrix($0).predatesRunInProgress }) {
+            notes.append(SearchNotes.runInProgress)
         }
         var stage = ContinuousClock.now
         var fused = options.fusion.fuse(lists)

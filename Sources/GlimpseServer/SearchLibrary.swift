@@ -13,7 +13,7 @@ public final class SearchLibrary: Sendable {
     public let store: any IndexStore
     public let searcher: Searcher
     /// What the model loader had to say (a missing model and how to get it); they replace the searcher's
-    /// own notes in every response, as in `glimpse search`.
+    /// own notes on missing models in every response, as in `glimpse search`.
     public let notes: [String]
     let thumbnails: ThumbnailCache
     private let searches = SerialWork(label: "glimpse.search")
@@ -32,7 +32,7 @@ public final class SearchLibrary: Sendable {
     public func search(_ query: String, options: SearchOptions) async throws -> SearchResponse {
         try await searches.run { [store, searcher, notes] in
             var response = try searcher.search(query, options: options)
-            if !notes.isEmpty { response.notes = notes }
+            response.replaceModelNotes(with: notes)
             if response.results.isEmpty, try store.describedImageCount() == 0 {
                 response.notes.append("The index holds no described image yet: run `glimpse index FOLDER` "
                                       + "(or `glimpse import FILE.jsonl`); this server sees new images as they are saved.")

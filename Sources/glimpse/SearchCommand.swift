@@ -94,9 +94,16 @@ struct SearchCommand: AsyncParsableCommand {
             encoder.outputFormatting = readsQueries ? [.sortedKeys, .withoutEscapingSlashes]
                 : [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
             var response = response
-            response.notes = notes  // the loader's notes name the missing model and how to get it
+            response.replaceModelNotes(with: notes)  // the loader's notes name the missing model and how to get it
             print(String(decoding: try encoder.encode(response), as: UTF8.self))
             return
+        }
+        // The loader's notes went to standard error before the first query; the searcher's others (an index
+        // run in progress) go with each answer.
+        var merged = response
+        merged.replaceModelNotes(with: notes)
+        for note in merged.notes where !notes.contains(note) {
+            FileHandle.standardError.write(Data("note: \(note)\n".utf8))
         }
         print("query: \(response.query.summary)")
         if response.results.isEmpty { print("No image matches. Try fewer or other words.") }

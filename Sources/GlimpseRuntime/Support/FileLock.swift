@@ -44,6 +44,16 @@ public final class FileLock: @unchecked Sendable {
         return FileLock(holding: descriptor)
     }
 
+    /// Whether someone holds the lock at `url` now (the file is neither created nor written).
+    public static func isHeld(_ url: URL) -> Bool {
+        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        guard flock(descriptor, LOCK_SH | LOCK_NB) == 0 else { return true }
+        flock(descriptor, LOCK_UN)
+        return false
+    }
+
     /// The process id the holder of the lock at `url` wrote, if the file holds one.
     public static func holder(of url: URL) -> Int32? {
         guard let text = try? String(contentsOf: url, encoding: .utf8) else { return nil }

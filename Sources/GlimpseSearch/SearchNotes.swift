@@ -1,0 +1,19 @@
+/// What a search response tells its reader beside the results.
+public enum SearchNotes {
+    /// The searcher has no CLIP model.
+    public static let noCLIP = "No CLIP model: image similarity is not used and negation relies on the descriptions only."
+    /// The searcher has no sentence model.
+    public static let noSentenceModel = "No sentence model: description similarity (MiniLM) is not used."
+    /// The vector rankers used the files of the last finished index run (`EmbeddingMatrix.predatesRunInProgress`).
+    public static let runInProgress = "An index run is in progress: image and description similarity cover the images "
+        + "of the last finished run; full text covers every image saved so far."
+}
+
+extension SearchResponse {
+    /// Puts `loaderNotes` (which model is missing and how to get it) in place of the searcher's own notes
+    /// on missing models, keeping its other notes.
+    public mutating func replaceModelNotes(with loaderNotes: [String]) {
+        guard !loaderNotes.isEmpty else { return }
+        notes = loaderNotes + notes.filter { $0 != SearchNotes.noCLIP && $0 != SearchNotes.noSentenceModel }
+    }
+}
