@@ -82,7 +82,7 @@ public struct Searcher: Sendable {
             lists[ranker.kind] = try ranker.rank(query, in: index, limit: depth)
             timings.rankers[ranker.kind] = rankerStart.millisecondsSince
         }
-        let vectorKinds = (lists[.clip] == nil ? [] : [EmbeddingKind.image]) + (lists[.sentence] == nil ? [] : [.text])
+        let vectorKinds = (lists[.clip] == nil ? [] : [EmbeddingKind.image, .region]) + (lists[.sentence] == nil ? [] : [.text])
         if try vectorKinds.contains(where: { try index.embeddingMatrix($0).predatesRunInProgress }) {
             notes.append(SearchNotes.runInProgress)
         }

@@ -1,6 +1,6 @@
 import Foundation
 import GlimpseDescribe
-@testable import GlimpseIndex
+import GlimpseIndex
 import GlimpseRuntime
 import Testing
 
@@ -8,6 +8,17 @@ import Testing
 /// are, not rebuilt after every saved image.
 @Suite("Vectors during an index run")
 struct RunInProgressVectorsTests {
+    /// A store in `folder` with `images` saved (and its files prepared when `prepared`), and a held run lock
+    /// standing for a run in progress.
+    static func storeDuringRun(_ folder: TemporaryFolder, images: Int, prepared: Bool = true,
+                               rebuildLimit: Int) throws -> (SQLiteIndexStore, FileLock) {
+        let store = try SQLiteIndexStore(url: folder.file("index.sqlite"), rebuildLimitDuringRun: rebuildLimit)
+        for index in 0..<images { try save(store, index) }
+        if prepared { try store.prepareForSearch() }
+        let lock = try #require(try FileLock.tryAcquire(folder.file("index.sqlite.lock")))
+        return (store, lock)
+    }
+
     static func save(_ store: SQLiteIndexStore, _ index: Int) throws {
         let angle = Float(index) / 3
         try store.saveDescription(sampleDescription(caption: "photo \(index)", image: [cos(angle), sin(angle)], text: [sin(angle), cos(angle)]),
@@ -18,15 +29,9 @@ struct RunInProgressVectorsTests {
     func staleWhileRunning() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let store = try SQLiteIndexStore(url: folder.file("index.sqlite"), rebuildLimitDuringRun: 2)
-        for index in 0..<3 { try Self.save(store, index) }
-        try store.prepareForSearch()
+        var (store, lock): (SQLiteIndexStore, FileLock?) = try Self.storeDuringRun(folder, images: 3, rebuildLimit: 2)
         let file = try #require(store.vectorsFolder?.appending(path: "image.f32"))
         let written = try FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date
-
-        let lockURL = try #require(store.runLockURL)
-        var lock = try FileLock.tryAcquire(lockURL)  // a run in progress
-        #expect(lock != nil)
         try Self.save(store, 3)
         let during = try store.embeddingMatrix(.image)
         #expect(during.rows == 3 && during.predatesRunInProgress, "the last finished run's rows, marked")
@@ -36,7 +41,7 @@ struct RunInProgressVectorsTests {
         #expect(try store.embeddingMatrix(.image).rows == 3, "still not rebuilt after another image")
         #expect(try FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date == written,
                 "the file was not rewritten")
-
+        #expect(lock != nil)
         lock = nil  // the run ends
         let after = try store.embeddingMatrix(.image)
         #expect(after.rows == 5 && !after.predatesRunInProgress)
@@ -46,12 +51,7 @@ struct RunInProgressVectorsTests {
     func runPreparesFiles() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let store = try SQLiteIndexStore(url: folder.file("index.sqlite"), rebuildLimitDuringRun: 0)
-        for index in 0..<2 { try Self.save(store, index) }
-        try store.prepareForSearch()
-        let lockURL = try #require(store.runLockURL)
-        let lock = try FileLock.tryAcquire(lockURL)
-        #expect(lock != nil)
+        let (store, lock) = try Self.storeDuringRun(folder, images: 2, rebuildLimit: 0)
         try Self.save(store, 2)
         try store.prepareForSearch()  // as `Indexer.run` does before it lets go of the lock
         for kind in [EmbeddingKind.image, .text] {
@@ -63,33 +63,15 @@ struct RunInProgressVectorsTests {
         withExtendedLifetime(lock) {}
     }
 
-    @Test("a run in progress on an index with no vector files yet: they are built from the database")
-    func noFilesYet() throws {
+    @Test("files of at most rebuildLimitDuringRun rows, or none at all, are built during a run: exact answers",
+          arguments: [(3, true), (0, false)])
+    func smallOrMissingFilesRebuilt(images: Int, prepared: Bool) throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let store = try SQLiteIndexStore(url: folder.file("index.sqlite"), rebuildLimitDuringRun: 0)
-        let lockURL = try #require(store.runLockURL)
-        let lock = try FileLock.tryAcquire(lockURL)
-        #expect(lock != nil)
-        for index in 0..<2 { try Self.save(store, index) }
+        let (store, lock) = try Self.storeDuringRun(folder, images: images, prepared: prepared, rebuildLimit: 3)
+        try Self.save(store, images)
         let matrix = try store.embeddingMatrix(.image)
-        #expect(matrix.rows == 2 && !matrix.predatesRunInProgress)
-        withExtendedLifetime(lock) {}
-    }
-
-    @Test("files of at most rebuildLimitDuringRun rows are rebuilt during a run: exact answers")
-    func smallFilesRebuilt() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        let store = try SQLiteIndexStore(url: folder.file("index.sqlite"), rebuildLimitDuringRun: 3)
-        for index in 0..<3 { try Self.save(store, index) }
-        try store.prepareForSearch()
-        let lockURL = try #require(store.runLockURL)
-        let lock = try FileLock.tryAcquire(lockURL)
-        #expect(lock != nil)
-        try Self.save(store, 3)
-        let matrix = try store.embeddingMatrix(.image)
-        #expect(matrix.rows == 4 && !matrix.predatesRunInProgress)
+        #expect(matrix.rows == images + 1 && !matrix.predatesRunInProgress)
         withExtendedLifetime(lock) {}
     }
 
