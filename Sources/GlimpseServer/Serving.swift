@@ -3,10 +3,11 @@ import Hummingbird
 import NIOCore
 
 /// Serves `library` at `host`:`port` until the process receives SIGINT or SIGTERM (then answers the
-/// requests in flight and returns). `onListening` receives the port actually bound (useful with port 0).
-public func serve(_ library: SearchLibrary, host: String, port: Int,
+/// requests in flight and returns). `onListening` receives the port actually bound (useful with port 0);
+/// `requestLog`, when given, a line per request.
+public func serve(_ library: SearchLibrary, host: String, port: Int, requestLog: (@Sendable (String) -> Void)? = nil,
                   onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-    let application = buildApplication(library: library, host: host, port: port) { channel in
+    let application = buildApplication(library: library, host: host, port: port, requestLog: requestLog) { channel in
         await onListening(channel.localAddress?.port ?? port)
     }
     do {

@@ -24,7 +24,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on (0: any free port, printed at start).")
     var port = 8080
 
+    @Flag(help: "Print a line per request on standard error: time, method, path with query, status, milliseconds.")
+    var logRequests = false
+
     @OptionGroup var search: SearchModelOptions
+
+    /// Writes one request's line to standard error, after the time.
+    @Sendable static func logLine(_ line: String) {
+        FileHandle.standardError.write(Data("\(Date().ISO8601Format()) \(line)\n".utf8))
+    }
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port is from 0 to 65535.") }
@@ -44,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
         await library.warmUp()
         let location = store.url?.path ?? "the index"
         let shown = host.contains(":") ? "[\(host)]" : host
-        try await serve(library, host: host, port: port) { bound in
+        try await serve(library, host: host, port: port, requestLog: logRequests ? Self.logLine : nil) { bound in
             // Unbuffered, so that a script starting the server can read the address at once.
             FileHandle.standardOutput.write(Data("Serving \(location) at http://\(shown):\(bound)/ (Ctrl-C stops)\n".utf8))
         }

@@ -68,7 +68,7 @@ struct LiveServerTests {
     func portInUse() async throws {
         let fixture = try ServerFixture()
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let first = Task { try await serve(fixture.library, host: "127.0.0.1", port: 0) { continuation.yield($0) } }
+        let first = Task { try await serve(fixture.library, host: "127.0.0.1", port: 0, onListening: { continuation.yield($0) }) }
         defer { first.cancel() }
         var iterator = ports.makeAsyncIterator()
         let port = try #require(await iterator.next())

@@ -136,6 +136,22 @@ struct SearchRouteTests {
         }
     }
 
+    @Test("with a request log, each request is a line: method, path with query, status, milliseconds")
+    func requestLog() async throws {
+        let fixture = try ServerFixture()
+        let lines = LineCollector()
+        try await buildApplication(library: fixture.library, requestLog: lines.append).test(.router) { client in
+            try await client.execute(uri: "/api/search?q=knife", method: .get)
+            try await client.execute(uri: "/api/search?q=the+of+and", method: .get)
+            try await client.execute(uri: "/api/images/999/thumbnail", method: .get)
+        }
+        let logged = lines.lines
+        #expect(logged.count == 3, "\(logged)")
+        #expect(logged.count == 3 && logged[0].hasPrefix("GET /api/search?q=knife 200 ") && logged[0].hasSuffix(" ms"))
+        #expect(logged.count == 3 && logged[1].hasPrefix("GET /api/search?q=the+of+and 400 "))
+        #expect(logged.count == 3 && logged[2].hasPrefix("GET /api/images/999/thumbnail 404 "))
+    }
+
     @Test("an empty index answers with no results and a note on how to fill it")
     func emptyIndex() async throws {
         let store = try SQLiteIndexStore.inMemory()
@@ -149,4 +165,12 @@ struct SearchRouteTests {
             }
         }
     }
+}
+
+/// Lines handed to a request log, kept in order.
+final class LineCollector: @unchecked Sendable {  // `stored` behind `lock`
+    private let lock = NSLock()
+    private var stored: [String] = []
+    var lines: [String] { lock.withLock { stored } }
+    @Sendable func append(_ line: String) { lock.withLock { stored.append(line) } }
 }
