@@ -20,12 +20,16 @@ import NIOCore
 /// Errors are `{"error": "…"}` with status 400 (the request), 404 (no such image or file), 422 (a file
 /// that cannot be decoded) or 500 (the index).
 ///
-/// - Parameter requestLog: receives a line per request (method, path with query, status, milliseconds);
-///   nil logs nothing.
-public func buildRouter(library: SearchLibrary, requestLog: (@Sendable (String) -> Void)? = nil) -> Router<BasicRequestContext> {
+/// - Parameters:
+///   - access: who may ask (`AccessMiddleware`); by default anyone.
+///   - requestLog: receives a line per request (method, path with query, status, milliseconds);
+///     nil logs nothing.
+public func buildRouter(library: SearchLibrary, access: AccessPolicy = AccessPolicy(),
+                        requestLog: (@Sendable (String) -> Void)? = nil) -> Router<BasicRequestContext> {
     let router = Router()
     if let requestLog { router.add(middleware: RequestLogMiddleware(write: requestLog)) }
     router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: AccessMiddleware(policy: access))
     router.get("/") { _, _ in WebPage.page }
     router.get("/app.js") { _, _ in WebPage.script }
     router.get("/api/search") { request, _ in
@@ -75,12 +79,12 @@ public func buildRouter(library: SearchLibrary, requestLog: (@Sendable (String) 
 /// An application that serves `library` at `host`:`port` (port 0: any free port; `onServerRunning`
 /// receives the bound channel).
 public func buildApplication(library: SearchLibrary, host: String = "127.0.0.1", port: Int = 8080,
-                             requestLog: (@Sendable (String) -> Void)? = nil,
+                             access: AccessPolicy = AccessPolicy(), requestLog: (@Sendable (String) -> Void)? = nil,
                              onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in })
     -> some ApplicationProtocol {
     var logger = Logger(label: "glimpse.server")
     logger.logLevel = .warning
-    return Application(router: buildRouter(library: library, requestLog: requestLog),
+    return Application(router: buildRouter(library: library, access: access, requestLog: requestLog),
                        configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "Glimpse"),
                        onServerRunning: onServerRunning, logger: logger)
 }

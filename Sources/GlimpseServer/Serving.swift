@@ -4,10 +4,12 @@ import NIOCore
 
 /// Serves `library` at `host`:`port` until the process receives SIGINT or SIGTERM (then answers the
 /// requests in flight and returns). `onListening` receives the port actually bound (useful with port 0);
-/// `requestLog`, when given, a line per request.
-public func serve(_ library: SearchLibrary, host: String, port: Int, requestLog: (@Sendable (String) -> Void)? = nil,
+/// `requestLog`, when given, a line per request. Requests must name this machine when `host` is a loopback
+/// address, and show `token` when it is given (`AccessPolicy`).
+public func serve(_ library: SearchLibrary, host: String, port: Int, token: AccessToken? = nil, requestLog: (@Sendable (String) -> Void)? = nil,
                   onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-    let application = buildApplication(library: library, host: host, port: port, requestLog: requestLog) { channel in
+    let application = buildApplication(library: library, host: host, port: port,
+                                       access: .listening(on: host, token: token), requestLog: requestLog) { channel in
         await onListening(channel.localAddress?.port ?? port)
     }
     do {
@@ -23,5 +25,7 @@ public func serve(_ library: SearchLibrary, host: String, port: Int, requestLog:
 
 /// Whether `host` is reachable from this machine only.
 public func isLoopback(_ host: String) -> Bool {
-    ["127.0.0.1", "::1", "localhost"].contains(host.lowercased()) || host.hasPrefix("127.")
+    if ["::1", "localhost"].contains(host.lowercased()) { return true }
+    let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+    return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { $0.count <= 3 && UInt8($0) != nil }
 }

@@ -13,13 +13,21 @@ struct ServeCommand: AsyncParsableCommand {
             matched; click a picture to see its regions. The API: GET /api/search?q=…[&limit=N][&offset=N][&strict=true]\
             [&text-only=true] (the JSON of `glimpse search --json`), /api/status, /api/images/ID (the stored \
             description), /api/images/ID/thumbnail[?size=N] and /api/images/ID/file. Only indexed images are \
-            served. Images indexed while the server runs are found by the next query. There is no authentication: \
-            the server listens on this machine only (127.0.0.1) unless --host says otherwise. Ctrl-C stops it.
+            served. Images indexed while the server runs are found by the next query. Ctrl-C stops it.
+
+            Access: by default the server listens on this machine only (127.0.0.1) and answers only requests \
+            addressed to it by name (localhost, 127.0.0.1, [::1]). With --host for a network address it requires an \
+            access token: a new random one at each start, printed in the address to open (…/?token=…), or the one in \
+            $GLIMPSE_SERVE_TOKEN (at least 16 letters, digits, '-', '.', '_' or '~'), which also protects a local \
+            server. Programs send it as the header `Authorization: Bearer TOKEN`. --no-auth serves a network without one.
             """
     )
 
-    @Option(help: "The address to listen on: 127.0.0.1 (this machine only) or e.g. 0.0.0.0 (every network; no authentication).")
+    @Option(help: "The address to listen on: 127.0.0.1 (this machine only) or e.g. 0.0.0.0 (every network; an access token is then required).")
     var host = "127.0.0.1"
+
+    @Flag(help: "Serve a network address without an access token: anyone who can reach it can search and view the images.")
+    var noAuth = false
 
     @Option(help: "The port to listen on (0: any free port, printed at start).")
     var port = 8080
@@ -34,8 +42,26 @@ struct ServeCommand: AsyncParsableCommand {
         FileHandle.standardError.write(Data("\(Date().ISO8601Format()) \(line)\n".utf8))
     }
 
+    /// The environment variable that sets the access token.
+    static let tokenVariable = "GLIMPSE_SERVE_TOKEN"
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port is from 0 to 65535.") }
+        if noAuth && ProcessInfo.processInfo.environment[Self.tokenVariable] != nil {
+            throw ValidationError("--no-auth and \(Self.tokenVariable) contradict each other: unset one of them.")
+        }
+    }
+
+    /// The token the server requires: the user's, a random one for a network address, or none.
+    func accessToken() throws -> (token: AccessToken, chosen: Bool)? {
+        if let text = ProcessInfo.processInfo.environment[Self.tokenVariable] {
+            guard let token = AccessToken(text) else {
+                throw ValidationError("\(Self.tokenVariable) must have at least \(AccessToken.minimumLength) characters, each a letter, "
+                                      + "a digit, '-', '.', '_' or '~' (for example the output of `openssl rand -hex 24`).")
+            }
+            return (token, true)
+        }
+        return isLoopback(host) || noAuth ? nil : (AccessToken.random(), false)
     }
 
     func run() async throws {
@@ -45,16 +71,22 @@ struct ServeCommand: AsyncParsableCommand {
         let searcher = Searcher(index: store, keywords: models.keywords, clip: models.clip, sentences: models.sentences,
                                 options: SearchOptions(fusion: search.fusionSetting))
         let library = SearchLibrary(store: store, searcher: searcher, notes: models.notes)
-        if !isLoopback(host) {
-            FileHandle.standardError.write(Data(("warning: listening on \(host): anyone who can reach this machine can search "
-                                                 + "the index and view its images (there is no authentication).\n").utf8))
+        let access = try accessToken()
+        if !isLoopback(host) && access == nil {
+            FileHandle.standardError.write(Data(("warning: listening on \(host) without an access token (--no-auth): anyone who "
+                                                 + "can reach this machine can search the index and view its images.\n").utf8))
         }
         await library.warmUp()
         let location = store.url?.path ?? "the index"
         let shown = host.contains(":") ? "[\(host)]" : host
-        try await serve(library, host: host, port: port, requestLog: logRequests ? Self.logLine : nil) { bound in
+        let suffix = switch access {
+        case nil: ""
+        case (let token, false)?: "?token=\(token.value)"
+        case (_, true)?: "?token=$\(Self.tokenVariable)"
+        }
+        try await serve(library, host: host, port: port, token: access?.token, requestLog: logRequests ? Self.logLine : nil) { bound in
             // Unbuffered, so that a script starting the server can read the address at once.
-            FileHandle.standardOutput.write(Data("Serving \(location) at http://\(shown):\(bound)/ (Ctrl-C stops)\n".utf8))
+            FileHandle.standardOutput.write(Data("Serving \(location) at http://\(shown):\(bound)/\(suffix) (Ctrl-C stops)\n".utf8))
         }
     }
 }
