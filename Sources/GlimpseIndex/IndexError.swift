@@ -23,6 +23,10 @@ public enum IndexError: Error, LocalizedError, Equatable {
     case runInProgress(path: String, holder: Int32?)
     /// The store is asked for an image it does not hold.
     case unknownImage(ImageID)
+    /// A backup could not be written to `path`; the index is unchanged.
+    case backup(path: String, reason: String)
+    /// The backup at `path` could not be restored; the index is unchanged.
+    case restore(path: String, reason: String)
 
     public var errorDescription: String? {
         switch self {
@@ -41,8 +45,8 @@ public enum IndexError: Error, LocalizedError, Equatable {
         case let .damaged(path, operation, reason):
             let file = path ?? "the index database"
             return "The index at \(file) is damaged (\(reason), while \(operation)). Glimpse cannot repair it in place; "
-                + "your images are untouched. Move \(file) and the files beside it that start with its name aside, then "
-                + "run glimpse index on your folders again to rebuild it."
+                + "your images are untouched. Restore a backup (glimpse restore BACKUP), or move \(file) and the files beside it "
+                + "that start with its name aside and run glimpse index on your folders again to rebuild it."
         case let .diskFull(path, operation):
             return "The disk holding the index\(path.map { " at \($0)" } ?? "") is full (while \(operation)). Everything saved "
                 + "before is kept. Free some space, then run glimpse index again: it continues where it stopped."
@@ -52,6 +56,10 @@ public enum IndexError: Error, LocalizedError, Equatable {
                 + "where it stopped. Searching meanwhile works."
         case let .unknownImage(id):
             return "The index holds no image with id \(id). Run glimpse status to see what the index holds."
+        case let .backup(path, reason):
+            return "Cannot back up the index to \(path): \(reason). The index is unchanged."
+        case let .restore(path, reason):
+            return "Cannot restore the index from \(path): \(reason). The index is unchanged."
         }
     }
 }
@@ -90,7 +98,7 @@ extension IndexError {
     var isStoreFailure: Bool {
         switch self {
         case .database, .damaged, .diskFull, .cannotOpen, .newerSchema: return true
-        case .notAFolder, .unreadableFile, .unreadableImportFile, .runInProgress, .unknownImage: return false
+        case .notAFolder, .unreadableFile, .unreadableImportFile, .runInProgress, .unknownImage, .backup, .restore: return false
         }
     }
 }

@@ -49,7 +49,7 @@ struct CaptionCommand: AsyncParsableCommand {
                 let text = caption.text ?? caption.generatedTokenIDs.map(String.init).joined(separator: " ")
                 if json {
                     struct Document: Encodable { var file: String; var caption: String; var score: Double; var tokens: [Int] }
-                    print(try EmbeddingOutput.encode(Document(file: file, caption: text, score: caption.score, tokens: caption.tokenIDs)))
+                    print(try JSONLine.encode(Document(file: file, caption: text, score: caption.score, tokens: caption.tokenIDs)))
                 } else {
                     print("\(file)\t\(text)")
                 }

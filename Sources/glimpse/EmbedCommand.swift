@@ -102,18 +102,12 @@ struct EmbedSentenceCommand: AsyncParsableCommand {
 enum EmbeddingOutput {
     static func json(text: String, vector: [Float]) throws -> String {
         struct Document: Encodable { var text: String; var embedding: [Float] }
-        return try encode(Document(text: text, embedding: vector))
+        return try JSONLine.encode(Document(text: text, embedding: vector))
     }
 
     static func json(file: String, vector: [Float]) throws -> String {
         struct Document: Encodable { var file: String; var embedding: [Float] }
-        return try encode(Document(file: file, embedding: vector))
-    }
-
-    static func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        return try JSONLine.encode(Document(file: file, embedding: vector))
     }
 
     /// The text, then the vector's values separated by spaces.

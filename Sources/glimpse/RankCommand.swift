@@ -37,7 +37,7 @@ struct RankCommand: AsyncParsableCommand {
             .sorted { $0.1 > $1.1 }
         if json {
             struct Entry: Encodable { var text: String; var probability: Float }
-            print(try EmbeddingOutput.encode(ranked.map { Entry(text: $0.0, probability: $0.1) }))
+            print(try JSONLine.encode(ranked.map { Entry(text: $0.0, probability: $0.1) }))
         } else {
             for (text, probability) in ranked { print(String(format: "%6.2f%%", probability * 100) + "  " + text) }
         }

@@ -119,9 +119,7 @@ struct SearchCommand: AsyncParsableCommand {
 
     /// `{"error": …, "query": …}` on one line: a failed query's place among JSON answers.
     static func failureLine(query: String, error: any Error) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(["error": error.localizedDescription, "query": query]), as: UTF8.self)
+        try JSONLine.encode(["error": error.localizedDescription, "query": query])
     }
 
     /// The description on one line, cut at a word boundary near 160 characters.

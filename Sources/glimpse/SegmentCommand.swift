@@ -67,7 +67,7 @@ struct SegmentCommand: AsyncParsableCommand {
                     var box: [Int]; var area: Int; var predictedIoU: Float; var stabilityScore: Float
                     var segmentation: [String: [Int]]
                 }
-                print(try EmbeddingOutput.encode(Document(
+                print(try JSONLine.encode(Document(
                     box: box, area: mask.area, predictedIoU: mask.predictedIoU, stabilityScore: mask.stabilityScore,
                     segmentation: ["size": [mask.segmentation.height, mask.segmentation.width], "counts": mask.segmentation.counts])))
             } else {

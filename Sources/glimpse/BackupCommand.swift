@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import GlimpseIndex
+
+/// `glimpse backup`: a checked copy of the index database, taken while it may be in use.
+struct BackupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Copy the index to a backup file: consistent while an index run goes on, compacted and checked.",
+        discussion: """
+            The backup is one file holding every description and embedding; `glimpse restore BACKUP` puts it back, and \
+            `--index BACKUP` searches it as it is. The memory-mapped files beside the index are not copied: they are \
+            rebuilt from the database. Give a folder to get a new dated file in it (index-YYYYMMDD-HHMMSS.sqlite).
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The backup file to write, or a folder for a new dated file.", valueName: "destination"))
+    var destination: String
+
+    @Flag(help: "Replace the destination file if it exists (only once the new copy is complete and checked).")
+    var force = false
+
+    @Flag(help: "Print what was written as JSON.")
+    var json = false
+
+    @OptionGroup var location: IndexLocationOptions
+
+    func run() async throws {
+        let store = try location.openExisting()
+        let start = ContinuousClock.now
+        let report = try IndexBackup.write(store, to: URL(filePath: destination), overwrite: force)
+        if json {
+            print(try JSONLine.encode(report))
+        } else {
+            let seconds = (ContinuousClock.now - start) / .seconds(1)
+            print("Backed up \(report.images) image(s) to \(report.path) "
+                  + "(\(ByteCountFormatter.string(fromByteCount: report.bytes, countStyle: .file)), \(String(format: "%.1f", seconds)) s).")
+        }
+    }
+}
+
+/// `glimpse restore`: replaces the index with a backup, keeping the index it replaces.
+struct RestoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Replace the index with a backup (checked first); the index it replaces is kept beside it.",
+        discussion: """
+            The backup is checked before anything changes. The current index is moved to \
+            INDEX.before-restore-YYYYMMDD-HHMMSS (delete it once you are satisfied). Refused while `glimpse index` runs \
+            on the index; restart a running `glimpse serve` afterwards.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The backup file (written by glimpse backup, or another index database).", valueName: "backup"))
+    var backup: String
+
+    @Flag(help: "Print what was done as JSON.")
+    var json = false
+
+    @OptionGroup var location: IndexLocationOptions
+
+    func run() async throws {
+        let report = try IndexBackup.restore(from: URL(filePath: backup), to: location.url)
+        if json {
+            print(try JSONLine.encode(report))
+        } else {
+            print("Restored \(report.images) image(s) from \(report.backup) to \(report.index).")
+            if let previous = report.previous { print("The index it replaced is kept at \(previous).") }
+        }
+    }
+}
