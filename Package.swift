@@ -51,6 +51,7 @@ let package = Package(
                 "GlimpseSearch",
                 "GlimpseIndex",
                 "GlimpseImage",
+                "GlimpseRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -216,11 +216,10 @@ public enum IndexBackup {
         return FileManager.default.fileExists(atPath: url.path, isDirectory: &folder) && folder.boolValue
     }
 
-    /// Whether `a` and `b` are the same file (device and inode), when both exist.
+    /// Whether `a` and `b` are the same file, when both exist.
     static func sameFile(_ a: URL, _ b: URL) -> Bool {
-        var first = stat(), second = stat()
-        guard stat(a.path, &first) == 0, stat(b.path, &second) == 0 else { return false }
-        return first.st_dev == second.st_dev && first.st_ino == second.st_ino
+        guard let first = FileIdentity(path: a.path) else { return false }
+        return first == FileIdentity(path: b.path)
     }
 
     static func fileSize(_ url: URL) -> Int64 {

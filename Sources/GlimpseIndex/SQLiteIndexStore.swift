@@ -14,6 +14,8 @@ public final class SQLiteIndexStore: IndexStore {
     /// The database file; nil for an in-memory store.
     public var url: URL? { database.url }
     let databaseID: UUID
+    /// The database file this store opened; nil in memory.
+    let fileIdentity: FileIdentity?
     /// Embedding matrices already built or mapped, by kind, with the generation they reflect.
     let matrices = Locked<[EmbeddingKind: (generation: Int64, matrix: EmbeddingMatrix)]>([:])
     /// The full-text postings last built or mapped (see `prepareFullTextSearch()`).
@@ -50,6 +52,15 @@ public final class SQLiteIndexStore: IndexStore {
             try database.writer.read { try String.fetchOne($0, sql: "SELECT value FROM metadata WHERE key = 'databaseID'") }
         }
         databaseID = text.flatMap(UUID.init(uuidString:)) ?? UUID()
+        fileIdentity = database.url.flatMap { FileIdentity(path: $0.path) }
+    }
+
+    /// Whether another database file now stands at `url` (`glimpse restore` put a backup there, or the index
+    /// was moved aside and made again): this store goes on reading the file it opened, so a long-lived reader
+    /// (`glimpse serve`) opens the new one. False in memory and while no file stands there.
+    public var isReplacedOnDisk: Bool {
+        guard let url, let fileIdentity, let now = FileIdentity(path: url.path) else { return false }
+        return now != fileIdentity
     }
 
     /// `<database>.lock` beside the database file; nil in memory.
@@ -228,18 +239,5 @@ public final class SQLiteIndexStore: IndexStore {
             let statement = try db.cachedStatement(sql: "DELETE FROM image WHERE id = ?")
             for id in ids { try statement.execute(arguments: [id]) }
         }
-    }
-}
-
-/// A value behind a lock.
-final class Locked<Value>: @unchecked Sendable {
-    // Every access to `value` goes through `lock`.
-    private var value: Value
-    private let lock = NSLock()
-    init(_ value: Value) { self.value = value }
-    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
     }
 }

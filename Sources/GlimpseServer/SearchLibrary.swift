@@ -2,6 +2,7 @@ import Foundation
 import GlimpseDescribe
 import GlimpseImage
 import GlimpseIndex
+import GlimpseRuntime
 import GlimpseSearch
 
 /// What the server answers from: an index, the searcher over it, and thumbnails of the indexed images.
@@ -9,28 +10,62 @@ import GlimpseSearch
 /// Searches run one at a time on a thread of their own (the models serve one caller at a time, and each
 /// search uses both cores); index reads and image decoding have their own threads, so a page of thumbnails
 /// never holds up a query. Only images in the index are ever read from disk, by their ID.
+///
+/// When another database file comes to stand at the index's path (`glimpse restore`), the next request
+/// opens it through `reopen`; requests in flight finish on the file they started with.
 public final class SearchLibrary: Sendable {
-    public let store: any IndexStore
-    public let searcher: Searcher
+    /// An opened index and the searcher over it.
+    public struct Index: Sendable {
+        public var store: any IndexStore
+        public var searcher: Searcher
+
+        public init(store: any IndexStore, searcher: Searcher) {
+            self.store = store
+            self.searcher = searcher
+        }
+    }
+
     /// What the model loader had to say (a missing model and how to get it); they replace the searcher's
     /// own notes on missing models in every response, as in `glimpse search`.
     public let notes: [String]
     let thumbnails: ThumbnailCache
+    private let current: Locked<Index>
+    private let reopen: (@Sendable () throws -> Index)?
     private let searches = SerialWork(label: "glimpse.search")
     private let reads = SerialWork(label: "glimpse.index-reads")
     private let decoding = SerialWork(label: "glimpse.thumbnails")
 
-    /// - Parameter thumbnailBudget: bytes of encoded thumbnails kept in memory (default 64 MiB).
-    public init(store: any IndexStore, searcher: Searcher, notes: [String] = [], thumbnailBudget: Int = 64 << 20) {
-        self.store = store
-        self.searcher = searcher
+    /// - Parameters:
+    ///   - thumbnailBudget: bytes of encoded thumbnails kept in memory (default 64 MiB).
+    ///   - reopen: opens the index at the same path again, with a searcher over it; nil: the index opened
+    ///     first is used for good.
+    public init(store: any IndexStore, searcher: Searcher, notes: [String] = [], thumbnailBudget: Int = 64 << 20,
+                reopen: (@Sendable () throws -> Index)? = nil) {
+        self.current = Locked(Index(store: store, searcher: searcher))
+        self.reopen = reopen
         self.notes = notes
         self.thumbnails = ThumbnailCache(budget: thumbnailBudget)
     }
 
+    /// The index requests are answered from now.
+    public var store: any IndexStore { current.withLock { $0.store } }
+    /// The searcher over `store`.
+    public var searcher: Searcher { current.withLock { $0.searcher } }
+
+    /// The index to answer from: the one open, or the file that replaced it, opened now.
+    func index() throws -> Index {
+        try current.withLock { index in
+            guard let reopen, let opened = index.store as? SQLiteIndexStore, opened.isReplacedOnDisk else { return index }
+            index = try reopen()
+            thumbnails.removeAll()
+            return index
+        }
+    }
+
     /// Answers `query`; an index with no described image yet answers with no results and a note that says so.
     public func search(_ query: String, options: SearchOptions) async throws -> SearchResponse {
-        try await searches.run { [store, searcher, notes] in
+        let (store, searcher) = try index().pair
+        return try await searches.run { [notes] in
             var response = try searcher.search(query, options: options)
             response.replaceModelNotes(with: notes)
             if response.results.isEmpty, try store.describedImageCount() == 0 {
@@ -44,17 +79,20 @@ public final class SearchLibrary: Sendable {
     /// Runs one search whose answer is thrown away, so that the first user's query does not pay for the
     /// first run of each model and for mapping the index's files. Errors (an empty index) are ignored.
     public func warmUp(query: String = "a dog on a sofa, but no cartoon") async {
-        _ = try? await searches.run { [searcher] in try searcher.search(query) }
+        guard let searcher = try? index().searcher else { return }
+        _ = try? await searches.run { try searcher.search(query) }
     }
 
     /// Counts, models, recent errors and size of the index.
     public func summary() async throws -> IndexSummary {
-        try await reads.run { [store] in try store.summary() }
+        let store = try index().store
+        return try await reads.run { try store.summary() }
     }
 
     /// The stored description of image `id`, with or without its embeddings.
     public func description(of id: ImageID, embeddings: Bool) async throws -> ImageDocument {
-        try await reads.run { [store] in
+        let store = try index().store
+        return try await reads.run {
             guard let path = try store.searchDocuments([id]).first?.path, var description = try store.description(of: id) else {
                 throw APIError(.notFound, "No described image has the ID \(id) in this index.")
             }
@@ -65,7 +103,8 @@ public final class SearchLibrary: Sendable {
 
     /// The file of image `id` and the facts that identify its current version.
     public func file(of id: ImageID) async throws -> IndexedFile {
-        let path = try await reads.run { [store] in
+        let store = try index().store
+        let path = try await reads.run {
             guard let path = try store.searchDocuments([id]).first?.path else {
                 throw APIError(.notFound, "No described image has the ID \(id) in this index.")
             }
@@ -113,6 +152,10 @@ public struct ImageDocument: Sendable, Encodable {
     public var id: ImageID
     public var path: String
     public var description: Description
+}
+
+extension SearchLibrary.Index {
+    var pair: (any IndexStore, Searcher) { (store, searcher) }
 }
 
 extension Description {

@@ -43,6 +43,14 @@ final class ThumbnailCache: @unchecked Sendable {
         }
     }
 
+    /// Forgets every thumbnail (the index was replaced: an image ID may now name another file).
+    func removeAll() {
+        lock.withLock {
+            entries = [:]
+            bytes = 0
+        }
+    }
+
     /// Keeps `data` for `key` (a thumbnail larger than the whole budget is not kept).
     func insert(_ data: Data, for key: Key) {
         guard data.count <= budget else { return }

@@ -47,7 +47,8 @@ struct RestoreCommand: AsyncParsableCommand {
         discussion: """
             The backup is checked before anything changes. The current index is moved to \
             INDEX.before-restore-YYYYMMDD-HHMMSS (delete it once you are satisfied). Refused while `glimpse index` runs \
-            on the index; restart a running `glimpse serve` afterwards.
+            on the index. The files that make search fast are rebuilt before the command returns; a running \
+            `glimpse serve` answers from the restored index from its next request on.
             """
     )
 
@@ -61,10 +62,12 @@ struct RestoreCommand: AsyncParsableCommand {
 
     func run() async throws {
         let report = try IndexBackup.restore(from: URL(filePath: backup), to: location.url)
+        if !json { print("Restored \(report.images) image(s) from \(report.backup) to \(report.index); preparing it for search…") }
+        // The embedding and full-text files are made now, so that the first search does not wait for them.
+        try location.open().prepareForSearch()
         if json {
             print(try JSONLine.encode(report))
         } else {
-            print("Restored \(report.images) image(s) from \(report.backup) to \(report.index).")
             if let previous = report.previous { print("The index it replaced is kept at \(previous).") }
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GlimpseIndex
 import GlimpseSearch
 import GlimpseServer
 
@@ -68,9 +69,16 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try search.openIndex()
         let models = search.loadModels(prepacking: true)
         for note in models.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
-        let searcher = Searcher(index: store, keywords: models.keywords, clip: models.clip, sentences: models.sentences,
-                                options: SearchOptions(fusion: search.fusionSetting))
-        let library = SearchLibrary(store: store, searcher: searcher, notes: models.notes)
+        let options = SearchOptions(fusion: search.fusionSetting)
+        let searcher = { @Sendable (store: SQLiteIndexStore) in
+            Searcher(index: store, keywords: models.keywords, clip: models.clip, sentences: models.sentences, options: options)
+        }
+        // After `glimpse restore`, the next request opens the restored index with the same models.
+        let library = SearchLibrary(store: store, searcher: searcher(store), notes: models.notes) { [search] in
+            let reopened = try search.openIndex()
+            FileHandle.standardError.write(Data("note: the index at \(reopened.url?.path ?? "") was replaced; serving the new one.\n".utf8))
+            return SearchLibrary.Index(store: reopened, searcher: searcher(reopened))
+        }
         let access = try accessToken()
         if !isLoopback(host) && access == nil {
             FileHandle.standardError.write(Data(("warning: listening on \(host) without an access token (--no-auth): anyone who "

@@ -1,5 +1,6 @@
 import Foundation
 import GlimpseDescribe
+import GlimpseRuntime
 import GRDB
 import Testing
 @testable import GlimpseIndex
