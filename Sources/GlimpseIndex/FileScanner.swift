@@ -93,11 +93,6 @@ struct FileScanner {
 
     // MARK: stat
 
-    struct FileIdentity: Hashable {
-        var device: UInt64
-        var inode: UInt64
-    }
-
     struct Status {
         var isDirectory: Bool
         var isRegular: Bool

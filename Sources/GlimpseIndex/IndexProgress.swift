@@ -84,9 +84,14 @@ public struct IndexOptions: Sendable {
     /// Files read and decoded ahead of the one being described (memory: that many decoded images).
     public var lookahead: Int
 
-    public init(mode: DescribeMode = .full, retryFailed: Bool = false, lookahead: Int = 1) {
+    /// Remove the entries of a root that turned up empty (by default they are kept and reported: an
+    /// unmounted drive leaves an empty mount point).
+    public var removesFromEmptyRoots: Bool
+
+    public init(mode: DescribeMode = .full, retryFailed: Bool = false, lookahead: Int = 1, removesFromEmptyRoots: Bool = false) {
         self.mode = mode
         self.retryFailed = retryFailed
         self.lookahead = max(1, lookahead)
+        self.removesFromEmptyRoots = removesFromEmptyRoots
     }
 }

@@ -95,7 +95,10 @@ public struct Indexer: Sendable {
             work.append(WorkItem(index: work.count, file: file, known: entry))
         }
         let seen = Set(scan.files.map(\.path))
-        let missing = known.values.filter { !seen.contains($0.facts.path) && $0.facts.size != nil }
+        let unseen = known.values.filter { !seen.contains($0.facts.path) && $0.facts.size != nil }
+        let kept = Self.placesNotLookedInto(roots: roots, scan: scan, unseen: unseen, keepEmptyRoots: !options.removesFromEmptyRoots)
+        report.problems += kept.filter { !report.problems.contains($0) }
+        let missing = unseen.filter { image in !kept.contains { Self.path(image.facts.path, isIn: $0.path) } }
         var movable: [String: [IndexedImage]] = [:]
         for image in missing.sorted(by: { $0.id < $1.id }) where image.status == .quick || image.status == .full {
             if let hash = image.facts.contentHash { movable[hash, default: []].append(image) }
@@ -170,6 +173,29 @@ public struct Indexer: Sendable {
 
     func satisfies(_ status: ImageStatus) -> Bool {
         status == .full || (status == .quick && options.mode == .quick)
+    }
+
+    /// The places whose indexed images a scan did not see but must not remove: folders it could not list
+    /// and links that lead nowhere (their images may well be there), and — unless `keepEmptyRoots` is false —
+    /// roots that turned up empty although images from them are indexed (an unmounted drive leaves an empty
+    /// mount point, and hours of descriptions would go with it). Each comes with the message to report.
+    static func placesNotLookedInto(roots: [String], scan: FileScanner.Result, unseen: [IndexedImage],
+                                    keepEmptyRoots: Bool) -> [ScanProblem] {
+        var places = scan.problems
+        guard keepEmptyRoots else { return places }
+        for root in roots where !scan.files.contains(where: { path($0.path, isIn: root) }) {
+            let indexed = unseen.count { path($0.facts.path, isIn: root) }
+            guard indexed > 0 else { continue }
+            places.append(ScanProblem(path: root, message: "no files found, but the index holds \(indexed) image(s) from it: "
+                                      + "they are kept (is the drive mounted?); if the folder is really empty now, "
+                                      + "run again with --allow-empty to remove them"))
+        }
+        return places
+    }
+
+    /// Whether `path` is `place` or lies inside it.
+    static func path(_ path: String, isIn place: String) -> Bool {
+        path == place || path.hasPrefix(place.hasSuffix("/") ? place : place + "/")
     }
 
     /// Holds the store's run lock for this run; an error when another run holds it.

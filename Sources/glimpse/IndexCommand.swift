@@ -12,7 +12,9 @@ struct IndexCommand: AsyncParsableCommand {
         abstract: "Describe and index the images in folders (only new and changed files are described).",
         discussion: """
             Files whose size and date did not change are skipped; moved or renamed files are recognised by their \
-            content and keep their descriptions; entries of deleted files are removed. Every image is saved as \
+            content and keep their descriptions; entries of deleted files are removed, except under a folder that \
+            cannot be read or a folder given here that turned up empty (an unmounted drive): those are kept and \
+            reported. Every image is saved as \
             soon as it is described, so a stopped run (Ctrl-C) loses nothing and the next run continues. \
             --quick captions and embeds only; a later run without --quick enriches the quick entries.
             """
@@ -26,6 +28,12 @@ struct IndexCommand: AsyncParsableCommand {
 
     @Flag(name: .customLong("retry-failed"), help: "Describe again the files that failed before, even if they did not change.")
     var retryFailed = false
+
+    @Flag(name: .customLong("allow-empty"), help: """
+        Remove the entries of a folder given here that turned up empty (by default they are kept and reported: \
+        an unmounted drive looks like an empty folder).
+        """)
+    var allowEmpty = false
 
     @OptionGroup var location: IndexLocationOptions
     @OptionGroup(title: "Models") var models: DescribeModelOptions
@@ -43,7 +51,7 @@ struct IndexCommand: AsyncParsableCommand {
         let store = try location.open()
         let describer = try await IndexDescriber.make(models: models, method: method, runtime: runtime, quick: quick)
         let indexer = Indexer(store: store, describer: describer,
-                              options: IndexOptions(mode: quick ? .quick : .full, retryFailed: retryFailed))
+                              options: IndexOptions(mode: quick ? .quick : .full, retryFailed: retryFailed, removesFromEmptyRoots: allowEmpty))
         let bar = IndexProgressBar()
         let folders = folders
         let task = Task { try await indexer.run(folders) { bar.handle($0) } }
@@ -84,7 +92,7 @@ struct IndexCommand: AsyncParsableCommand {
             if report.failures.count > 20 { lines.append("  … and \(report.failures.count - 20) more (glimpse status lists them)") }
         }
         if !report.problems.isEmpty {
-            lines.append("Not scanned:")
+            lines.append("Not scanned (what is indexed from these is kept):")
             for problem in report.problems.prefix(20) { lines.append("  \(problem.path): \(problem.message)") }
         }
         return lines.joined(separator: "\n")
