@@ -73,6 +73,9 @@ public struct IndexReport: Sendable, Hashable {
 
     /// Files processed (described, enriched, moved, copied or failed).
     public var processed: Int { described + enriched + moved + copied + failures.count }
+
+    /// Whether the run changed the index (processed or removed a file).
+    public var changedAnything: Bool { processed > 0 || removed > 0 }
 }
 
 /// Options of an index run.

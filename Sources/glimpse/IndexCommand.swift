@@ -35,6 +35,15 @@ struct IndexCommand: AsyncParsableCommand {
         """)
     var allowEmpty = false
 
+    @Flag(help: """
+        Keep watching: after the run, look for new, changed, moved and deleted files again every --every seconds \
+        and index them, until Ctrl-C (exit 0 between runs). Passes that change nothing print nothing.
+        """)
+    var watch = false
+
+    @Option(help: "With --watch: seconds between the end of one pass and the start of the next.")
+    var every: Double = 300
+
     @OptionGroup var location: IndexLocationOptions
     @OptionGroup(title: "Models") var models: DescribeModelOptions
     @OptionGroup(title: "Method") var method: DescribeMethodOptions
@@ -42,6 +51,7 @@ struct IndexCommand: AsyncParsableCommand {
 
     func validate() throws {
         try method.options().validate()
+        guard every.isFinite, every >= 1 else { throw ValidationError("--every is at least 1 second.") }
         for folder in folders where !FileManager.default.fileExists(atPath: folder) {
             throw ValidationError("\(folder) does not exist. Give folders that contain images.")
         }
@@ -52,25 +62,52 @@ struct IndexCommand: AsyncParsableCommand {
         let describer = try await IndexDescriber.make(models: models, method: method, runtime: runtime, quick: quick)
         let indexer = Indexer(store: store, describer: describer,
                               options: IndexOptions(mode: quick ? .quick : .full, retryFailed: retryFailed, removesFromEmptyRoots: allowEmpty))
-        let bar = IndexProgressBar()
-        let folders = folders
-        let task = Task { try await indexer.run(folders) { bar.handle($0) } }
+        let (folders, watch, every, index) = (folders, watch, every, store.url?.path)
+        let task = Task { () async throws -> IndexReport? in
+            var last: IndexReport?
+            for pass in 0... {
+                if pass > 0 {
+                    do { try await Task.sleep(for: .seconds(every)) } catch { return nil }  // Ctrl-C between passes
+                }
+                let bar = IndexProgressBar(quietWhenIdle: pass > 0)
+                do {
+                    let report = try await indexer.run(folders) { bar.handle($0) }
+                    bar.finish()
+                    // A pass speaks when it changed the index, or when the places it could not see changed.
+                    if pass == 0 || report.changedAnything || report.problems != last?.problems {
+                        // Unbuffered: a log or a pipe gets each pass's lines as they happen.
+                        let line = (pass > 0 ? "\(Date().ISO8601Format()) " : "") + Self.summary(report, index: index)
+                        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+                    }
+                    last = report
+                    if report.cancelled || !watch { return report }
+                } catch let error as IndexError where watch && Self.isPassing(error) {
+                    bar.finish()
+                    FileHandle.standardError.write(Data("note: \(error.localizedDescription) Trying again in \(Int(every)) s.\n".utf8))
+                } catch {
+                    bar.finish()
+                    throw error
+                }
+            }
+            return last
+        }
         let interrupt = InterruptHandler {
             FileHandle.standardError.write(Data("\nStopping after the image in flight… (Ctrl-C again to quit at once)\n".utf8))
             task.cancel()
         }
         defer { interrupt.stop() }
-        let report: IndexReport
-        do {
-            report = try await task.value
-        } catch {
-            bar.finish()
-            throw error
-        }
-        bar.finish()
-        print(Self.summary(report, index: store.url?.path))
+        guard let report = try await task.value else { return }  // stopped while watching, between passes
         if report.cancelled { throw ExitCode(130) }
-        if !report.failures.isEmpty { throw ExitCode(1) }
+        if !report.failures.isEmpty && !watch { throw ExitCode(1) }
+    }
+
+    /// Whether a watching run goes on after `error`: another run holds the index, or a folder is away
+    /// (an unplugged drive); the next pass tries again.
+    static func isPassing(_ error: IndexError) -> Bool {
+        switch error {
+        case .runInProgress, .notAFolder: true
+        default: false
+        }
     }
 
     static func summary(_ report: IndexReport, index: String?) -> String {

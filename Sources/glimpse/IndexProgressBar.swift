@@ -20,18 +20,23 @@ final class IndexProgressBar: @unchecked Sendable {
     private var path = ""
     private var drawn = false
 
-    init(isTerminal: Bool = isatty(STDERR_FILENO) != 0) {
+    private let quietWhenIdle: Bool
+
+    /// - Parameter quietWhenIdle: say nothing about a run with nothing to do (the passes of `--watch`).
+    init(isTerminal: Bool = isatty(STDERR_FILENO) != 0, quietWhenIdle: Bool = false) {
         self.isTerminal = isTerminal
+        self.quietWhenIdle = quietWhenIdle
     }
 
     func handle(_ event: IndexEvent) {
         lock.withLock {
             switch event {
             case .scanning:
-                if !isTerminal { write("scanning…\n") }
+                if !isTerminal && !quietWhenIdle { write("scanning…\n") }
             case let .planned(plan):
                 total = plan.toProcess
                 started = .now
+                if quietWhenIdle && plan.toProcess == 0 && plan.missing == 0 { return }
                 let line = "found \(plan.found) image(s): \(plan.toProcess) to process, \(plan.unchanged) unchanged, \(plan.missing) gone"
                 if isTerminal { clear() }
                 write(line + "\n")

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+/// `glimpse index --watch` through the real binary, with the model-free test describer.
+@Suite("glimpse index --watch")
+struct IndexWatchTests {
+    @Test("picks up a new file and a deleted one on later passes, says nothing when nothing changed, and Ctrl-C between passes exits 0")
+    func watch() throws {
+        let root = FileManager.default.temporaryDirectory.appending(path: "glimpse-watch-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let photos = root.appending(path: "photos")
+        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
+        let fixtures = GlimpseProcess.packageRoot.appending(path: "Tests/GlimpseModelsTests/Fixtures")
+        try FileManager.default.copyItem(at: fixtures.appending(path: "tiny-sam/reference_image.png"), to: photos.appending(path: "a.png"))
+
+        let process = Process()
+        process.executableURL = GlimpseProcess.executable
+        process.arguments = ["index", photos.path, "--watch", "--every", "1", "--index", root.appending(path: "index.sqlite").path]
+        process.environment = ProcessInfo.processInfo.environment.merging(["GLIMPSE_TEST_DESCRIBER": "colour"]) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        // Reading blocks until output comes: a child that never speaks is stopped, and the test fails instead of hanging.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120) { if process.isRunning { process.terminate() } }
+        let lines = LineReader(output.fileHandleForReading)
+
+        let first = try lines.next(containing: "described")
+        #expect(first.hasPrefix("1 described, 0 unchanged"), "\(first)")
+        try FileManager.default.copyItem(at: fixtures.appending(path: "tiny-clip/reference_image.png"), to: photos.appending(path: "b.png"))
+        let second = try lines.next(containing: "described")
+        #expect(second.contains(" 1 described, 1 unchanged") && second.hasPrefix("20"), "a later pass says when: \(second)")
+        try FileManager.default.removeItem(at: photos.appending(path: "a.png"))
+        let third = try lines.next(containing: "described")
+        #expect(third.contains("0 described, 1 unchanged, 1 removed"), "\(third)")
+
+        Thread.sleep(forTimeInterval: 2.5)  // two passes that change nothing
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(lines.rest().isEmpty, "passes that changed nothing printed nothing")
+    }
+}
+
+/// Lines of a child's output, read as they come.
+final class LineReader {
+    private let handle: FileHandle
+    private var buffer = ""
+
+    init(_ handle: FileHandle) { self.handle = handle }
+
+    /// The next line that contains `text`, skipping others; an error when the output ends first.
+    func next(containing text: String) throws -> String {
+        while true {
+            while let newline = buffer.firstIndex(of: "\n") {
+                let line = String(buffer[..<newline])
+                buffer.removeSubrange(...newline)
+                if line.contains(text) { return line }
+            }
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            buffer += String(decoding: chunk, as: UTF8.self)
+        }
+        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "no line with \"\(text)\"; left: \(buffer)"])
+    }
+
+    /// What remains once the child has exited.
+    func rest() -> String {
+        buffer + String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+    }
+}
