@@ -8,8 +8,8 @@ import GlimpseSearch
 /// What the server answers from: an index, the searcher over it, and thumbnails of the indexed images.
 ///
 /// Searches run one at a time on a thread of their own (the models serve one caller at a time, and each
-/// search uses both cores); index reads and image decoding have their own threads, so a page of thumbnails
-/// never holds up a query. Only images in the index are ever read from disk, by their ID.
+/// search uses both cores); index reads and image decoding have their own threads (decoding one per core,
+/// up to 4), so a page of thumbnails never queues in front of a query. Only images in the index are ever read from disk, by their ID.
 ///
 /// When another database file comes to stand at the index's path (`glimpse restore`), the next request
 /// opens it through `reopen`; requests in flight finish on the file they started with.
@@ -33,7 +33,9 @@ public final class SearchLibrary: Sendable {
     private let reopen: (@Sendable () throws -> Index)?
     private let searches = SerialWork(label: "glimpse.search")
     private let reads = SerialWork(label: "glimpse.index-reads")
-    private let decoding = SerialWork(label: "glimpse.thumbnails")
+    /// Thumbnails are decoded on up to one thread per core (4 at most): a page of new photos comes that
+    /// many times sooner; the search thread keeps its own.
+    private let decoding = ParallelWork(label: "glimpse.thumbnails", count: min(4, ProcessInfo.processInfo.activeProcessorCount))
 
     /// - Parameters:
     ///   - thumbnailBudget: bytes of encoded thumbnails kept in memory (default 64 MiB).
