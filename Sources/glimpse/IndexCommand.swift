@@ -60,14 +60,19 @@ struct IndexCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try location.open()
         let describer = try await IndexDescriber.make(models: models, method: method, runtime: runtime, quick: quick)
-        let indexer = Indexer(store: store, describer: describer,
+        var indexer = Indexer(store: store, describer: describer,
                               options: IndexOptions(mode: quick ? .quick : .full, retryFailed: retryFailed, removesFromEmptyRoots: allowEmpty))
-        let (folders, watch, every, index) = (folders, watch, every, store.url?.path)
+        let (folders, watch, every, index, location) = (folders, watch, every, store.url?.path, location)
         let task = Task { () async throws -> IndexReport? in
             var last: IndexReport?
             for pass in 0... {
                 if pass > 0 {
                     do { try await Task.sleep(for: .seconds(every)) } catch { return nil }  // Ctrl-C between passes
+                    // `glimpse restore` may have put another database in the index's place between passes.
+                    if (indexer.store as? SQLiteIndexStore)?.isReplacedOnDisk == true {
+                        indexer.store = try location.open()
+                        FileHandle.standardError.write(Data("note: the index at \(index ?? "") was replaced; indexing into the new one.\n".utf8))
+                    }
                 }
                 let bar = IndexProgressBar(quietWhenIdle: pass > 0)
                 do {
@@ -92,7 +97,7 @@ struct IndexCommand: AsyncParsableCommand {
             return last
         }
         let interrupt = InterruptHandler {
-            FileHandle.standardError.write(Data("\nStopping after the image in flight… (Ctrl-C again to quit at once)\n".utf8))
+            FileHandle.standardError.write(Data("\nStopping (after the image in flight, if any)… (Ctrl-C again to quit at once)\n".utf8))
             task.cancel()
         }
         defer { interrupt.stop() }

@@ -4,7 +4,7 @@ import Testing
 /// `glimpse index --watch` through the real binary, with the model-free test describer.
 @Suite("glimpse index --watch")
 struct IndexWatchTests {
-    @Test("picks up a new file and a deleted one on later passes, says nothing when nothing changed, and Ctrl-C between passes exits 0")
+    @Test("picks up new and deleted files on later passes, follows a restored index, says nothing when nothing changed; Ctrl-C between passes exits 0")
     func watch() throws {
         let root = FileManager.default.temporaryDirectory.appending(path: "glimpse-watch-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
@@ -26,14 +26,28 @@ struct IndexWatchTests {
         DispatchQueue.global().asyncAfter(deadline: .now() + 120) { if process.isRunning { process.terminate() } }
         let lines = LineReader(output.fileHandleForReading)
 
+        let index = root.appending(path: "index.sqlite").path
         let first = try lines.next(containing: "described")
         #expect(first.hasPrefix("1 described, 0 unchanged"), "\(first)")
+        let backup = root.appending(path: "backup.sqlite").path
+        #expect(try GlimpseProcess.run(["backup", backup, "--index", index]).status == 0, "between passes the index is free")
         try FileManager.default.copyItem(at: fixtures.appending(path: "tiny-clip/reference_image.png"), to: photos.appending(path: "b.png"))
         let second = try lines.next(containing: "described")
         #expect(second.contains(" 1 described, 1 unchanged") && second.hasPrefix("20"), "a later pass says when: \(second)")
+
+        var restore = try GlimpseProcess.run(["restore", backup, "--index", index])
+        for _ in 0..<20 where restore.status != 0 && restore.output.contains("Another glimpse index is running") {
+            Thread.sleep(forTimeInterval: 0.2)  // it came during a pass, which holds the index: between passes it is free
+            restore = try GlimpseProcess.run(["restore", backup, "--index", index])
+        }
+        #expect(restore.status == 0, "\(restore.output)")
+        let afterRestore = try lines.next(containing: "described")
+        #expect(afterRestore.contains(" 1 described, 1 unchanged"), "the watcher indexes into the restored index, which lacks b.png: \(afterRestore)")
         try FileManager.default.removeItem(at: photos.appending(path: "a.png"))
         let third = try lines.next(containing: "described")
         #expect(third.contains("0 described, 1 unchanged, 1 removed"), "\(third)")
+        let status = try GlimpseProcess.run(["status", "--index", index])
+        #expect(status.output.contains("Images: 1 — 1 full"), "\(status.output)")
 
         Thread.sleep(forTimeInterval: 2.5)  // two passes that change nothing
         process.interrupt()
