@@ -57,6 +57,22 @@ public enum ImageDecoder {
         return try decode(data, options: options)
     }
 
+    /// The size `decode` would give the image in `data` (EXIF orientation applied), read from its header
+    /// alone: every decoder checks the header's size against `ImageLimits` before it decodes a pixel, so
+    /// with a budget of zero pixels it stops right there. Errors are those of `decode` for a file whose
+    /// header cannot be read.
+    public static func size(of data: Data, appliesOrientation: Bool = true) throws -> PixelSize {
+        guard let format = ImageFormat.detect(data) else { throw data.isEmpty ? ImageError.empty : ImageError.unsupportedFormat(detected: nil) }
+        let headerOnly = DecodingOptions(limits: ImageLimits(maxPixels: 0, maxFileBytes: Int.max), appliesOrientation: false)
+        do {
+            _ = try decode(data, options: headerOnly)
+        } catch let ImageError.tooManyPixels(width, height, _) where width > 0 && height > 0 {
+            let orientation = appliesOrientation ? data.withUnsafeBytes { ExifOrientation.read(from: $0, format: format) } : nil
+            return orientation?.swapsDimensions == true ? PixelSize(width: height, height: width) : PixelSize(width: width, height: height)
+        }
+        throw ImageError.corrupt(format: format, reason: "the header gives no size")
+    }
+
     /// Decodes an encoded image held in memory.
     public static func decode(_ data: Data, options: DecodingOptions = DecodingOptions()) throws -> RGBImage {
         guard !data.isEmpty else { throw ImageError.empty }

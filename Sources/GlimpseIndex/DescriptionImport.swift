@@ -171,6 +171,8 @@ extension SQLiteIndexStore {
                     size = PixelSize(width: image.width, height: image.height)
                     imageEmbedding = try imageText.embed(images: [image]).first ?? []
                     if !imageEmbedding.isEmpty { report.imageEmbeddings += 1 }
+                } else if let headerSize = try? ImageDecoder.size(of: data) {
+                    size = headerSize  // for the boxes of regions given without one, and for drawing regions over the image
                 }
             }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import GlimpseDescribe
+import GlimpseImage
 import Testing
 @testable import GlimpseIndex
 
@@ -70,6 +71,23 @@ struct ImportTests {
         let run = try await Indexer(store: store, describer: describer).run([folder.path])
         #expect(run.processed == 0 && run.removed == 0 && describer.callCount == 0)
         #expect(try store.describedImageCount() == 2)
+    }
+
+    @Test("without image embeddings, the image's size still comes from its file's header: regions without a box cover it")
+    func sizeFromHeader() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.writePNG("a.png", red: 250, green: 0, blue: 0, width: 20, height: 10)
+        let store = try SQLiteIndexStore.inMemory()
+        let jsonl = #"{"path": "a.png", "caption": "a red flag", "regions": [{"caption": "the whole flag"}]}"# + "\n"
+            + #"{"path": "gone.png", "caption": "no file", "regions": [{"caption": "unknown"}]}"#
+        _ = try store.importDescriptions(jsonLines: Data(jsonl.utf8), options: ImportOptions(baseDirectory: folder.url))
+        let flag = try #require(try store.image(atPath: folder.file("a.png").path))
+        let description = try #require(try store.description(of: flag.id))
+        #expect(description.imageSize == PixelSize(width: 20, height: 10))
+        #expect(description.regions.map(\.box) == [PixelBox(x: 0, y: 0, width: 20, height: 10)])
+        let gone = try #require(try store.image(atPath: folder.file("gone.png").path))
+        #expect(try store.description(of: gone.id)?.imageSize == PixelSize(width: 0, height: 0), "no file, no size")
     }
 
     @Test("an unreadable import file is a clear error")
