@@ -44,7 +44,14 @@ public enum IndexBackup {
             throw IndexError.backup(path: destination.path, reason: "an index in memory has no file to copy")
         }
         var target = destination
-        if isFolder(destination) { target = destination.appending(path: "index-\(stamp(now)).sqlite") }
+        if isFolder(destination) {
+            target = destination.appending(path: "index-\(stamp(now)).sqlite")
+            var sequence = 1
+            while FileManager.default.fileExists(atPath: target.path) {  // a second backup within the second
+                sequence += 1
+                target = destination.appending(path: "index-\(stamp(now))-\(sequence).sqlite")
+            }
+        }
         let fail = { (reason: String) in IndexError.backup(path: target.path, reason: reason) }
         if sameFile(target, source) { throw fail("that is the index itself") }
         if FileManager.default.fileExists(atPath: target.path) && !overwrite {
@@ -56,6 +63,29 @@ public enum IndexBackup {
         }
         try place(copy.file, at: target, failure: fail)
         return BackupReport(path: target.path, images: copy.images, bytes: fileSize(target))
+    }
+
+    /// Removes the oldest dated backups (`index-YYYYMMDD-HHMMSS[-N].sqlite`, as `write` names them in a
+    /// folder) in `folder` beyond the newest `keeping`; other files are never touched. Returns the paths removed.
+    public static func prune(_ folder: URL, keeping: Int) throws -> [String] {
+        let dated = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            .compactMap { name in datedBackupOrder(name).map { (name, $0) } }
+            .sorted { ($0.1.stamp, $0.1.sequence) < ($1.1.stamp, $1.1.sequence) }
+        let removed = dated.dropLast(max(0, keeping)).map { folder.appending(path: $0.0).path }
+        for path in removed { try FileManager.default.removeItem(atPath: path) }
+        return removed
+    }
+
+    /// The time stamp and sequence number (1 for the first backup of its second) of a backup `write` made
+    /// in a folder; nil for any other name.
+    static func datedBackupOrder(_ name: String) -> (stamp: String, sequence: Int)? {
+        guard name.hasPrefix("index-"), name.hasSuffix(".sqlite") else { return nil }
+        let parts = name.dropFirst("index-".count).dropLast(".sqlite".count).split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2 || parts.count == 3, parts[0].count == 8, parts[1].count == 6,
+              parts.prefix(2).allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else { return nil }
+        guard parts.count == 3 else { return (parts[0] + "-" + parts[1], 1) }
+        guard let sequence = Int(parts[2]), sequence >= 2, String(sequence) == parts[2] else { return nil }
+        return (parts[0] + "-" + parts[1], sequence)
     }
 
     /// Replaces the index at `index` with the backup at `backup` (or any other index database) after checking

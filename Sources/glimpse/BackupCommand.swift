@@ -10,7 +10,8 @@ struct BackupCommand: AsyncParsableCommand {
         discussion: """
             The backup is one file holding every description and embedding; `glimpse restore BACKUP` puts it back, and \
             `--index BACKUP` searches it as it is. The memory-mapped files beside the index are not copied: they are \
-            rebuilt from the database. Give a folder to get a new dated file in it (index-YYYYMMDD-HHMMSS.sqlite).
+            rebuilt from the database. Give a folder to get a new dated file in it (index-YYYYMMDD-HHMMSS.sqlite); with \
+            --keep N only the newest N of those stay (for a daily job: glimpse backup ~/glimpse-backups --keep 7).
             """
     )
 
@@ -20,21 +21,35 @@ struct BackupCommand: AsyncParsableCommand {
     @Flag(help: "Replace the destination file if it exists (only once the new copy is complete and checked).")
     var force = false
 
+    @Option(help: ArgumentHelp("With a folder: keep only the newest N dated backups in it, removing older ones once the new one is written.",
+                               valueName: "N"))
+    var keep: Int?
+
     @Flag(help: "Print what was written as JSON.")
     var json = false
+
+    func validate() throws {
+        if let keep, keep < 1 { throw ValidationError("--keep is at least 1.") }
+    }
 
     @OptionGroup var location: IndexLocationOptions
 
     func run() async throws {
         let store = try location.openExisting()
         let start = ContinuousClock.now
-        let report = try IndexBackup.write(store, to: URL(filePath: destination), overwrite: force)
+        let target = URL(filePath: destination)
+        if keep != nil && (try? target.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) != true {
+            throw ValidationError("--keep needs an existing folder as the destination; \(destination) is not one.")
+        }
+        let report = try IndexBackup.write(store, to: target, overwrite: force)
+        let removed = try keep.map { try IndexBackup.prune(target, keeping: $0) } ?? []
         if json {
             print(try JSONLine.encode(report))
         } else {
             let seconds = (ContinuousClock.now - start) / .seconds(1)
             print("Backed up \(report.images) image(s) to \(report.path) "
                   + "(\(ByteCountFormatter.string(fromByteCount: report.bytes, countStyle: .file)), \(String(format: "%.1f", seconds)) s).")
+            for path in removed { print("Removed the older backup \(path).") }
         }
     }
 }

@@ -18,11 +18,18 @@ struct BackupCommandTests {
         let file = try #require(report["path"] as? String)
         #expect(report["images"] as? Int == 3 && file.hasPrefix(backups + "/index-"))
 
-        let again = try GlimpseProcess.run(["backup", file, "--index", index])
+        let kept = try GlimpseProcess.run(["backup", backups, "--keep", "1", "--index", index])
+        #expect(kept.status == 0 && kept.output.contains("Removed the older backup"), "\(kept.output)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: backups)
+        #expect(left.count == 1 && left.first != URL(filePath: file).lastPathComponent, "\(left)")
+        let notFolder = try GlimpseProcess.run(["backup", file + ".other", "--keep", "2", "--index", index])
+        #expect(notFolder.status != 0 && notFolder.output.contains("--keep needs"), "\(notFolder.output)")
+
+        let again = try GlimpseProcess.run(["backup", backups + "/" + left[0], "--index", index])
         #expect(again.status != 0 && again.output.contains("--force"), "\(again.output)")
 
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: index + suffix) }  // the index is lost
-        let restore = try GlimpseProcess.run(["restore", file, "--index", index])
+        let restore = try GlimpseProcess.run(["restore", backups + "/" + left[0], "--index", index])
         #expect(restore.status == 0 && restore.output.contains("Restored 3 image(s)"), "\(restore.output)")
         let searchAfter = try GlimpseProcess.run(["search", "blue collar", "--text-only", "--json", "--index", index])
         #expect(searchAfter.status == 0 && Self.results(searchAfter.output) == Self.results(searchBefore.output))

@@ -59,6 +59,24 @@ struct IndexBackupTests {
         }
         #expect(try copy.embeddingMatrix(.image).rows == 3)
         #expect(try copy.embeddingMatrix(.region).rows == 3)
+
+        let second = try IndexBackup.write(store, to: backups, now: Self.now)
+        #expect(second.path == backups.appending(path: "index-20261203-125320-2.sqlite").path, "a second backup in the same second")
+    }
+
+    @Test("pruning keeps the newest dated backups and never touches another file")
+    func prune() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let dated = ["index-20261201-230000.sqlite", "index-20261202-230000.sqlite", "index-20261202-230000-2.sqlite", "index-20261203-230000.sqlite"]
+        let others = ["notes.txt", "index-latest.sqlite", "index-2026120-230000.sqlite", "index-20261130-23000x.sqlite",
+                      "my-index-20261101-000000.sqlite", "index-20261101-000000-1.sqlite", "index-20261101-000000-x.sqlite"]
+        for name in dated + others { try Data("x".utf8).write(to: folder.file(name)) }
+        #expect(try IndexBackup.prune(folder.url, keeping: 5).isEmpty)
+        #expect(try IndexBackup.prune(folder.url, keeping: 3) == [folder.file(dated[0]).path])
+        #expect(try Set(FileManager.default.contentsOfDirectory(atPath: folder.path)) == Set(dated.dropFirst() + others))
+        #expect(try IndexBackup.prune(folder.url, keeping: 1) == [folder.file(dated[1]).path, folder.file(dated[2]).path],
+                "the second backup of a second is the newer")
     }
 
     @Test("an existing file is kept unless replacing is asked for; the index itself is never a destination")
