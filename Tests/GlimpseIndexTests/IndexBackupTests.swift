@@ -180,6 +180,28 @@ struct IndexBackupTests {
         #expect(fresh.previous == nil && fresh.images == 3)
     }
 
+    @Test("a process that still has the replaced index open, closing it, leaves the restored index and its log alone")
+    func openDuringRestore() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let index = folder.file("index.sqlite")
+        let backup = folder.file("backup.sqlite")
+        var old: SQLiteIndexStore? = try Self.store(in: folder, count: 2)  // as a server would hold it
+        _ = try IndexBackup.write(try #require(old), to: backup)
+        try Self.add(to: try #require(old), 2..<3)
+        #expect(try old?.describedImageCount() == 3)
+
+        _ = try IndexBackup.restore(from: backup, to: index)
+        let restored = try SQLiteIndexStore(url: index)
+        #expect(old?.isReplacedOnDisk == true && !restored.isReplacedOnDisk)
+        try Self.add(to: restored, 10..<12)  // left in the write-ahead log, not yet in the database file
+        #expect(FileManager.default.fileExists(atPath: index.path + "-wal"))
+        old = nil  // the old connections close (SQLite deletes a log by its name when the last one closes)
+        #expect(FileManager.default.fileExists(atPath: index.path + "-wal"))
+        #expect(try SQLiteIndexStore(url: index).describedImageCount() == 4, "another process sees the restored index with its new images")
+        withExtendedLifetime(restored) {}
+    }
+
     @Test("restore refuses what is not a whole index, the index itself, and a running index run; the index stays as it was",
           arguments: ["text file", "truncated", "empty SQLite", "missing", "folder", "itself", "run in progress"])
     func restoreRefusals(_ kind: String) throws {
