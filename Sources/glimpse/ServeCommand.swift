@@ -66,6 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let access = try accessToken()  // a bad token is an error before the models load
         let store = try search.openIndex()
         let models = search.loadModels(prepacking: true)
         for note in models.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
@@ -79,7 +80,6 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("note: the index at \(reopened.url?.path ?? "") was replaced; serving the new one.\n".utf8))
             return SearchLibrary.Index(store: reopened, searcher: searcher(reopened))
         }
-        let access = try accessToken()
         if !isLoopback(host) && access == nil {
             FileHandle.standardError.write(Data(("warning: listening on \(host) without an access token (--no-auth): anyone who "
                                                  + "can reach this machine can search the index and view its images.\n").utf8))

@@ -31,7 +31,9 @@ struct IndexWatchTests {
         #expect(first.hasPrefix("1 described, 0 unchanged"), "\(first)")
         let backup = root.appending(path: "backup.sqlite").path
         #expect(try GlimpseProcess.run(["backup", backup, "--index", index]).status == 0, "between passes the index is free")
-        try FileManager.default.copyItem(at: fixtures.appending(path: "tiny-clip/reference_image.png"), to: photos.appending(path: "b.png"))
+        // Copied beside, then renamed in: a pass never sees half a file.
+        try FileManager.default.copyItem(at: fixtures.appending(path: "tiny-clip/reference_image.png"), to: root.appending(path: "b.png"))
+        try FileManager.default.moveItem(at: root.appending(path: "b.png"), to: photos.appending(path: "b.png"))
         let second = try lines.next(containing: "described")
         #expect(second.contains(" 1 described, 1 unchanged") && second.hasPrefix("20"), "a later pass says when: \(second)")
 

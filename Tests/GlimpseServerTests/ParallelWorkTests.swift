@@ -10,11 +10,20 @@ struct ParallelWorkTests {
     func sideBySide() async throws {
         for (threads, together) in [(2, true), (1, false)] {
             let work = ParallelWork(label: "test", count: threads)
-            let started = DispatchSemaphore(value: 0)
-            // The first job waits (briefly) for the second to start: it can only if they run side by side.
-            async let first = work.run { started.wait(timeout: .now() + 1) == .success }
-            try await Task.sleep(for: .milliseconds(50))
-            async let second: Void = work.run { started.signal() }
+            let running = DispatchSemaphore(value: 0), secondRan = DispatchSemaphore(value: 0)
+            // The first job waits for the second to run: it can only if they run side by side. On one thread
+            // it cannot, whatever the wait, so a short one decides; on two a long one leaves room for a busy machine.
+            async let first = work.run {
+                running.signal()
+                return secondRan.wait(timeout: .now() + (together ? 60 : 0.5)) == .success
+            }
+            await withCheckedContinuation { continuation in  // the first job holds its thread before the second is given
+                DispatchQueue.global().async {
+                    running.wait()
+                    continuation.resume()
+                }
+            }
+            async let second: Void = work.run { secondRan.signal() }
             let (met, _) = try await (first, second)
             #expect(met == together, "\(threads) thread(s)")
         }
