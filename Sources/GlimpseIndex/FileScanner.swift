@@ -14,24 +14,28 @@ public struct ScannedFile: Sendable, Hashable {
 }
 
 /// Something the scan could not look into (a folder without permission, a broken link).
-public struct ScanProblem: Sendable, Hashable {
+public struct ScanProblem: Error, Sendable, Hashable {
     public var path: String
     public var message: String
 }
 
 /// Walks folders recursively.
 ///
-/// - Names starting with `.` (hidden files and folders) are skipped.
+/// - Names starting with `.` (hidden files and folders) are skipped, and so is what `exclusions` leave out
+///   (listed in the result, not entered).
 /// - Symbolic links are followed, to files and to folders; a folder already visited (same device and
 ///   inode, reached through a link loop or twice through different links) is not entered again. Files
 ///   are reported under the path the walk reached them by, not resolved through links.
 /// - Folders that cannot be listed and links that lead nowhere are reported as problems; the walk goes on.
 struct FileScanner {
+    var exclusions = Exclusions()
     var isCancelled: @Sendable () -> Bool = { Task.isCancelled }
 
     struct Result {
         var files: [ScannedFile] = []
         var problems: [ScanProblem] = []
+        /// Files and folders left out by the exclusions (a folder's contents are not listed).
+        var excluded: [String] = []
     }
 
     /// `roots` must be absolute, standardised paths (see `normalise`).
@@ -45,7 +49,14 @@ struct FileScanner {
                 continue
             }
             if info.isDirectory {
-                walk(root, identity: info.identity, visited: &visited, result: &result, seenFiles: &seenFiles)
+                let rules: [ExclusionRule]
+                do {
+                    rules = try exclusions.rules(under: root)
+                } catch {
+                    result.problems.append(error)
+                    continue
+                }
+                walk(root, identity: info.identity, rules: rules, visited: &visited, result: &result, seenFiles: &seenFiles)
             } else if info.isRegular, seenFiles.insert(root).inserted {
                 result.files.append(ScannedFile(path: root, size: info.size, modified: info.modified))
             }
@@ -53,24 +64,35 @@ struct FileScanner {
         return result
     }
 
-    private func walk(_ folder: String, identity: FileIdentity, visited: inout Set<FileIdentity>, result: inout Result,
-                      seenFiles: inout Set<String>) {
+    private func walk(_ folder: String, identity: FileIdentity, rules: [ExclusionRule], visited: inout Set<FileIdentity>,
+                      result: inout Result, seenFiles: inout Set<String>) {
         guard visited.insert(identity).inserted, !isCancelled() else { return }
         let names: [String]
+        var rules = rules
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+            if names.contains(Exclusions.ignoreFileName) { rules += try Exclusions.rules(inFolder: folder) ?? [] }
+        } catch let problem as ScanProblem {
+            result.problems.append(problem)
+            return
         } catch {
             result.problems.append(ScanProblem(path: folder, message: "cannot list the folder (\(Self.reason(error)))"))
             return
         }
         for name in names where !name.hasPrefix(".") {
             let path = folder == "/" ? "/" + name : folder + "/" + name
-            guard let info = Self.status(path) else {
-                result.problems.append(ScanProblem(path: path, message: Self.errorText()))
+            let info = Self.status(path)
+            let failure = info == nil ? Self.errorText() : nil  // before anything else can change errno
+            if rules.contains(where: { $0.matches(path: path, name: name, isDirectory: info?.isDirectory ?? false) }) {
+                result.excluded.append(path)
+                continue
+            }
+            guard let info else {
+                result.problems.append(ScanProblem(path: path, message: failure ?? ""))
                 continue
             }
             if info.isDirectory {
-                walk(path, identity: info.identity, visited: &visited, result: &result, seenFiles: &seenFiles)
+                walk(path, identity: info.identity, rules: rules, visited: &visited, result: &result, seenFiles: &seenFiles)
             } else if info.isRegular, seenFiles.insert(path).inserted {
                 result.files.append(ScannedFile(path: path, size: info.size, modified: info.modified))
             }

@@ -64,6 +64,8 @@ public struct IndexReport: Sendable, Hashable {
     public var failures: [ScanProblem] = []
     /// Folders and links the scan could not follow.
     public var problems: [ScanProblem] = []
+    /// Files and folders the exclusions left out (`IndexOptions.exclusions`; a folder counts once).
+    public var excluded = 0
     /// True when the run was stopped (Ctrl-C) before it processed every file; what was committed stays.
     public var cancelled = false
     /// Seconds the run took.
@@ -90,11 +92,15 @@ public struct IndexOptions: Sendable {
     /// Remove the entries of a root that turned up empty (by default they are kept and reported: an
     /// unmounted drive leaves an empty mount point).
     public var removesFromEmptyRoots: Bool
+    /// What the scan leaves out; indexed images under what it leaves out are removed.
+    public var exclusions: Exclusions
 
-    public init(mode: DescribeMode = .full, retryFailed: Bool = false, lookahead: Int = 1, removesFromEmptyRoots: Bool = false) {
+    public init(mode: DescribeMode = .full, retryFailed: Bool = false, lookahead: Int = 1, removesFromEmptyRoots: Bool = false,
+                exclusions: Exclusions = Exclusions()) {
         self.mode = mode
         self.retryFailed = retryFailed
         self.lookahead = max(1, lookahead)
         self.removesFromEmptyRoots = removesFromEmptyRoots
+        self.exclusions = exclusions
     }
 }

@@ -6,6 +6,8 @@ import GlimpseRuntime
 /// Indexes folders of images: scans them, describes what is new or changed, recognises moved and
 /// duplicated files by content hash, removes entries whose files are gone.
 ///
+/// - **Exclusions** (`IndexOptions.exclusions`, `.glimpseignore` files): what they leave out is not
+///   scanned, and indexed images there are removed like those of deleted files.
 /// - **Incremental**: a file with the size and modification time of its entry is skipped; a changed
 ///   file is read and hashed — same content as indexed: only its dates are updated; else described again.
 /// - **Moves**: a new path whose content hash equals that of an entry whose file is gone takes over
@@ -61,12 +63,14 @@ public struct Indexer: Sendable {
         for root in roots where FileScanner.status(root) == nil {
             throw IndexError.notAFolder(path: root)
         }
-        let lock = try lockRuns()
+        let lock = try store.lockRuns()
         defer { withExtendedLifetime(lock) {} }
         progress(.scanning)
         let known = Dictionary(try store.images(under: roots).map { ($0.facts.path, $0) }, uniquingKeysWith: { first, _ in first })
-        let scan = await offload { FileScanner().scan(roots) }
+        let scanner = FileScanner(exclusions: options.exclusions)
+        let scan = await offload { scanner.scan(roots) }
         report.problems = scan.problems
+        report.excluded = scan.excluded.count
 
         var work: [WorkItem] = []
         var newFiles: [FileFacts] = []
@@ -177,13 +181,14 @@ public struct Indexer: Sendable {
 
     /// The places whose indexed images a scan did not see but must not remove: folders it could not list
     /// and links that lead nowhere (their images may well be there), and — unless `keepEmptyRoots` is false —
-    /// roots that turned up empty although images from them are indexed (an unmounted drive leaves an empty
+    /// roots that turned up empty (nothing found, nothing left out) although images from them are indexed (an unmounted drive leaves an empty
     /// mount point, and hours of descriptions would go with it). Each comes with the message to report.
     static func placesNotLookedInto(roots: [String], scan: FileScanner.Result, unseen: [IndexedImage],
                                     keepEmptyRoots: Bool) -> [ScanProblem] {
         var places = scan.problems
         guard keepEmptyRoots else { return places }
-        for root in roots where !scan.files.contains(where: { path($0.path, isIn: root) }) {
+        for root in roots where !scan.files.contains(where: { path($0.path, isIn: root) })
+            && !scan.excluded.contains(where: { path($0, isIn: root) }) {
             let indexed = unseen.count { path($0.facts.path, isIn: root) }
             guard indexed > 0 else { continue }
             places.append(ScanProblem(path: root, message: "no files found, but the index holds \(indexed) image(s) from it: "
@@ -196,22 +201,6 @@ public struct Indexer: Sendable {
     /// Whether `path` is `place` or lies inside it.
     static func path(_ path: String, isIn place: String) -> Bool {
         path == place || path.hasPrefix(place.hasSuffix("/") ? place : place + "/")
-    }
-
-    /// Holds the store's run lock for this run; an error when another run holds it.
-    private func lockRuns() throws -> FileLock? {
-        guard let url = store.runLockURL else { return nil }
-        let lock: FileLock?
-        do {
-            lock = try FileLock.tryAcquire(url)
-        } catch {
-            throw IndexError.cannotOpen(path: url.deletingPathExtension().path,
-                                        reason: "its lock file \(url.lastPathComponent) cannot be created (\(error.reason))")
-        }
-        guard let lock else {
-            throw IndexError.runInProgress(path: url.deletingPathExtension().path, holder: FileLock.holder(of: url))
-        }
-        return lock
     }
 
     /// Reads and hashes the file; decodes it unless an indexed copy of the same content can stand in.

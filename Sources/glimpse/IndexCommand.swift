@@ -14,8 +14,9 @@ struct IndexCommand: AsyncParsableCommand {
             Files whose size and date did not change are skipped; moved or renamed files are recognised by their \
             content and keep their descriptions; entries of deleted files are removed, except under a folder that \
             cannot be read or a folder given here that turned up empty (an unmounted drive): those are kept and \
-            reported. Every image is saved as \
-            soon as it is described, so a stopped run (Ctrl-C) loses nothing and the next run continues. \
+            reported. Folders of system files (@eaDir, #recycle, #snapshot, $RECYCLE.BIN, System Volume Information, \
+            lost+found), hidden files and folders, and what --exclude or a .glimpseignore file names are left out. \
+            Every image is saved as soon as it is described, so a stopped run (Ctrl-C) loses nothing and the next run continues. \
             --quick captions and embeds only; a later run without --quick enriches the quick entries.
             """
     )
@@ -34,6 +35,13 @@ struct IndexCommand: AsyncParsableCommand {
         an unmounted drive looks like an empty folder).
         """)
     var allowEmpty = false
+
+    @Option(name: .customLong("exclude"), help: ArgumentHelp("""
+        Leave out files and folders matching this pattern (repeatable): a name at any depth (@eaDir, '*.tmp'), a path \
+        relative to each folder given ('2019/raw'), or an absolute path; a trailing / matches folders only. \
+        For lasting rules write patterns in a .glimpseignore file. Indexed images left out are removed from the index.
+        """, valueName: "pattern"))
+    var exclude: [String] = []
 
     @Flag(help: """
         Keep watching: after the run, look for new, changed, moved and deleted files again every --every seconds \
@@ -61,7 +69,8 @@ struct IndexCommand: AsyncParsableCommand {
         let store = try location.open()
         let describer = try await IndexDescriber.make(models: models, method: method, runtime: runtime, quick: quick)
         var indexer = Indexer(store: store, describer: describer,
-                              options: IndexOptions(mode: quick ? .quick : .full, retryFailed: retryFailed, removesFromEmptyRoots: allowEmpty))
+                              options: IndexOptions(mode: quick ? .quick : .full, retryFailed: retryFailed, removesFromEmptyRoots: allowEmpty,
+                                                   exclusions: Exclusions(patterns: exclude)))
         let (folders, watch, every, index, location) = (folders, watch, every, store.url?.path, location)
         let task = Task { () async throws -> IndexReport? in
             var last: IndexReport?
@@ -124,6 +133,7 @@ struct IndexCommand: AsyncParsableCommand {
         if report.copied > 0 { parts.append("\(report.copied) duplicate(s)") }
         parts.append("\(report.plan.unchanged) unchanged")
         if report.removed > 0 { parts.append("\(report.removed) removed") }
+        if report.excluded > 0 { parts.append("\(report.excluded) excluded") }
         parts.append("\(report.failures.count) failed")
         lines.append(parts.joined(separator: ", ") + String(format: " in %.1f s", report.seconds)
                      + (index.map { " — index \($0)" } ?? ""))

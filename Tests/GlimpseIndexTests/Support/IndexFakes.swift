@@ -123,6 +123,13 @@ struct TemporaryFolder {
     func file(_ name: String) -> URL { url.appending(path: name) }
     func remove() { try? FileManager.default.removeItem(at: url) }
 
+    /// Writes `text` to a file, creating its folders.
+    func write(_ name: String, _ text: String) throws {
+        let target = file(name)
+        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: target)
+    }
+
     /// Writes a solid-colour PNG; returns its path.
     @discardableResult
     func writePNG(_ name: String, red: UInt8, green: UInt8, blue: UInt8, width: Int = 8, height: Int = 6) throws -> String {

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+
+/// `glimpse index --exclude`, `.glimpseignore` and `glimpse forget` through the real binary, with the
+/// model-free test describer.
+@Suite("glimpse index --exclude and glimpse forget")
+struct ExcludeForgetCommandTests {
+    @Test("what --exclude and .glimpseignore name is left out (and removed once indexed); forget removes folders and says when a path has nothing")
+    func excludeAndForget() throws {
+        let root = FileManager.default.temporaryDirectory.appending(path: "glimpse-exclude-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let photos = root.appending(path: "photos")
+        let fixtures = GlimpseProcess.packageRoot.appending(path: "Tests/GlimpseModelsTests/Fixtures")
+        for (name, fixture) in [("a.png", "tiny-sam"), ("trips/b.png", "tiny-clip"), ("screens/c.png", "tiny-blip"), ("@eaDir/d.png", "tiny-sam")] {
+            let target = photos.appending(path: name)
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: fixtures.appending(path: "\(fixture)/reference_image.png"), to: target)
+        }
+        let index = root.appending(path: "index.sqlite").path
+        let environment = ["GLIMPSE_TEST_DESCRIBER": "colour"]
+        func glimpse(_ arguments: [String]) throws -> GlimpseProcess.Run {
+            try GlimpseProcess.run(arguments + ["--index", index], environment: environment)
+        }
+
+        var run = try glimpse(["index", photos.path, "--exclude", "screens"])
+        #expect(run.status == 0 && run.output.contains("2 described") && run.output.contains("2 excluded"), "\(run.output)")
+        try Data("trips/\n".utf8).write(to: photos.appending(path: ".glimpseignore"))
+        run = try glimpse(["index", photos.path])
+        #expect(run.status == 0 && run.output.contains("1 described") && run.output.contains("1 removed"), "screens is back, trips is out: \(run.output)")
+
+        run = try glimpse(["forget", photos.appending(path: "screens").path, "--dry-run"])
+        #expect(run.status == 0 && run.output.contains("1 image(s) would be forgotten"), "\(run.output)")
+        run = try glimpse(["forget", photos.appending(path: "screens").path, root.appending(path: "elsewhere").path])
+        #expect(run.status == 1, "a path with nothing indexed is an error: \(run.output)")
+        #expect(run.output.contains("Nothing is indexed under \(root.appending(path: "elsewhere").path)") && run.output.contains("Forgot 1 image(s)"),
+                "\(run.output)")
+        #expect(FileManager.default.fileExists(atPath: photos.appending(path: "screens/c.png").path), "the file is untouched")
+        let status = try glimpse(["status"])
+        #expect(status.output.contains("Images: 1 — 1 full"), "\(status.output)")
+    }
+}

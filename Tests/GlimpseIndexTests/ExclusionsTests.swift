@@ -1,0 +1,123 @@
+import Foundation
+import GlimpseDescribe
+import Testing
+@testable import GlimpseIndex
+
+/// What a scan leaves out: system folders, `--exclude` patterns and `.glimpseignore` files.
+@Suite("Exclusions")
+struct ExclusionsTests {
+    @Test("patterns: names at any depth, paths relative to where they were written, absolute paths, folders only")
+    func patterns() throws {
+        func rule(_ text: String, base: String = "/p", absolute: Bool = true) throws -> ExclusionRule {
+            try #require(ExclusionRule.parse(text, base: base, absoluteAllowed: absolute))
+        }
+        let thumbs = try rule("@eaDir")
+        #expect(thumbs.matches(path: "/p/a/b/@eaDir", name: "@eaDir", isDirectory: true))
+        #expect(!thumbs.matches(path: "/p/a/b/@eaDirX", name: "@eaDirX", isDirectory: true))
+        let temporary = try rule("*.tmp")
+        #expect(temporary.matches(path: "/p/x.tmp", name: "x.tmp", isDirectory: false))
+        #expect(!temporary.matches(path: "/p/x.tmp.jpg", name: "x.tmp.jpg", isDirectory: false))
+
+        let raw = try rule("2019/raw")
+        #expect(raw.matches(path: "/p/2019/raw", name: "raw", isDirectory: true))
+        #expect(!raw.matches(path: "/p/x/2019/raw", name: "raw", isDirectory: true), "a path pattern is anchored where it was written")
+        #expect(!raw.matches(path: "/q/2019/raw", name: "raw", isDirectory: true))
+        let export = try rule("Export/*")
+        #expect(export.matches(path: "/p/Export/a.jpg", name: "a.jpg", isDirectory: false))
+        #expect(!export.matches(path: "/p/Export/sub/a.jpg", name: "a.jpg", isDirectory: false), "* does not cross a /")
+
+        let absolute = try rule("/home/u/Pictures/Private")
+        #expect(absolute.matches(path: "/home/u/Pictures/Private", name: "Private", isDirectory: true))
+        #expect(!absolute.matches(path: "/p/home/u/Pictures/Private", name: "Private", isDirectory: true))
+        let anchored = try rule("/Private", base: "/home/u/Pictures", absolute: false)
+        #expect(anchored.matches(path: "/home/u/Pictures/Private", name: "Private", isDirectory: true),
+                "in a .glimpseignore a leading / anchors to its folder")
+        #expect(!anchored.matches(path: "/home/u/Pictures/a/Private", name: "Private", isDirectory: true))
+
+        let cache = try rule("cache/")
+        #expect(cache.matches(path: "/p/cache", name: "cache", isDirectory: true))
+        #expect(!cache.matches(path: "/p/cache", name: "cache", isDirectory: false), "a trailing / matches folders only")
+        #expect(try rule("./drafts").matches(path: "/p/x/drafts", name: "drafts", isDirectory: true))
+        #expect(ExclusionRule.parse("", base: "/p", absoluteAllowed: true) == nil)
+        #expect(ExclusionRule.parse("/", base: "/p", absoluteAllowed: false) == nil)
+    }
+
+    @Test("a scan leaves out system folders, --exclude patterns and what .glimpseignore files name, and lists what it left out")
+    func scan() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        for name in ["keep.png", "@eaDir/keep.png/SYNOPHOTO_THUMB_XL.jpg", "#recycle/old.png", "draft.tmp.png",
+                     "trips/x.png", "trips/raw/y.png", "trips/cache/z.png", "trips/cachefile.png",
+                     "work/a.png", "work/skip-me.png", "work/deep/skip-me.png", "work/deep/b.png"] {
+            try folder.write(name, "x")
+        }
+        try folder.write(".glimpseignore", "# top level\n\n/trips/raw\n")
+        try folder.write("work/.glimpseignore", "  skip-me.png  \n")
+        try folder.write("trips/.glimpseignore", "cache/\ncachefile.png/\n")
+        let root = folder.url.path
+        let scan = FileScanner(exclusions: Exclusions(patterns: ["*.tmp.png"])).scan([root])
+        let found = Set(scan.files.map { String($0.path.dropFirst(root.count + 1)) })
+        #expect(found == ["keep.png", "trips/x.png", "trips/cachefile.png", "work/a.png", "work/deep/b.png"])
+        let excluded = Set(scan.excluded.map { String($0.dropFirst(root.count + 1)) })
+        #expect(excluded == ["@eaDir", "#recycle", "draft.tmp.png", "trips/raw", "trips/cache", "work/skip-me.png", "work/deep/skip-me.png"])
+        #expect(scan.problems.isEmpty)
+
+        let everything = FileScanner(exclusions: Exclusions(leavesOutSystemFolders: false)).scan([folder.file("#recycle").path, folder.file("work").path])
+        #expect(everything.files.map(\.path).contains(folder.file("#recycle/old.png").path), "a folder named on the command line is scanned")
+        #expect(!everything.files.map(\.path).contains(folder.file("work/skip-me.png").path))
+    }
+
+    @Test("a run that starts inside a folder obeys the .glimpseignore files above it")
+    func rulesAbove() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.write("photos/2019/a.png", "x")
+        try folder.write("photos/2019/raw/b.png", "x")
+        try folder.write("photos/2019/private/c.png", "x")
+        try folder.write(".glimpseignore", "private\n")
+        try folder.write("photos/.glimpseignore", "2019/raw\n")
+        let scan = FileScanner().scan([folder.file("photos/2019").path])
+        #expect(scan.files.map(\.path) == [folder.file("photos/2019/a.png").path])
+        #expect(Set(scan.excluded) == [folder.file("photos/2019/raw").path, folder.file("photos/2019/private").path])
+    }
+
+    @Test("a .glimpseignore that cannot be read: its folder is not scanned and is reported, and its indexed images stay")
+    func unreadableRules() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.writePNG("photos/a.png", red: 250, green: 0, blue: 0)
+        try folder.writePNG("photos/album/b.png", red: 0, green: 250, blue: 0)
+        let store = try SQLiteIndexStore.inMemory()
+        let indexer = Indexer(store: store, describer: FakeDescriber())
+        #expect(try await indexer.run([folder.file("photos").path]).described == 2)
+
+        // A folder where the file should be: reading it fails whoever runs the test (root reads anything else).
+        try FileManager.default.createDirectory(at: folder.file("photos/album/.glimpseignore"), withIntermediateDirectories: true)
+        let report = try await indexer.run([folder.file("photos").path])
+        #expect(report.removed == 0)
+        let problem = try #require(report.problems.first)
+        #expect(problem.path == folder.file("photos/album").path && problem.message.contains(".glimpseignore cannot be read"), "\(problem)")
+        #expect(try store.describedImageCount() == 2)
+    }
+
+    @Test("indexed images that a new exclusion leaves out are removed, and a folder whose every file is left out is not taken for an unmounted drive")
+    func removesWhatItLeavesOut() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.writePNG("photos/a.png", red: 250, green: 0, blue: 0)
+        try folder.writePNG("photos/screens/b.png", red: 0, green: 250, blue: 0)
+        try folder.writePNG("photos/screens/c.png", red: 0, green: 0, blue: 250)
+        try folder.writePNG("other/d.png", red: 250, green: 250, blue: 250)
+        let store = try SQLiteIndexStore.inMemory()
+        let roots = [folder.file("photos").path, folder.file("other").path]
+        #expect(try await Indexer(store: store, describer: FakeDescriber()).run(roots).described == 4)
+
+        try folder.write("photos/.glimpseignore", "screens\n")
+        let excluding = Indexer(store: store, describer: FakeDescriber(), options: IndexOptions(exclusions: Exclusions(patterns: ["d.png"])))
+        let report = try await excluding.run(roots)
+        #expect(report.removed == 3 && report.excluded == 2 && report.described == 0)
+        #expect(report.problems.isEmpty, "\(report.problems)")
+        #expect(try store.describedImageCount() == 1)
+        #expect(try store.images(under: [folder.file("photos").path]).map(\.facts.path) == [folder.file("photos/a.png").path])
+    }
+}
