@@ -30,12 +30,16 @@ public struct ScanProblem: Error, Sendable, Hashable {
 struct FileScanner {
     var exclusions = Exclusions()
     var isCancelled: @Sendable () -> Bool = { Task.isCancelled }
+    /// Called with each folder before it is listed.
+    var entering: @Sendable (String) -> Void = { _ in }
 
     struct Result {
         var files: [ScannedFile] = []
         var problems: [ScanProblem] = []
         /// Files and folders left out by the exclusions (a folder's contents are not listed).
         var excluded: [String] = []
+        /// The folders walked, roots included.
+        var folders: [String] = []
     }
 
     /// `roots` must be absolute, standardised paths (see `normalise`).
@@ -67,6 +71,8 @@ struct FileScanner {
     private func walk(_ folder: String, identity: FileIdentity, rules: [ExclusionRule], visited: inout Set<FileIdentity>,
                       result: inout Result, seenFiles: inout Set<String>) {
         guard visited.insert(identity).inserted, !isCancelled() else { return }
+        result.folders.append(folder)
+        entering(folder)
         let names: [String]
         var rules = rules
         do {

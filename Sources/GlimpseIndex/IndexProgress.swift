@@ -38,6 +38,8 @@ public struct IndexPlan: Sendable, Hashable {
 public enum IndexEvent: Sendable, Hashable {
     /// Walking the folders.
     case scanning
+    /// The scan is about to list this folder (what `FolderMonitor` watches, before any file in it is seen).
+    case enteringFolder(String)
     /// The scan is done.
     case planned(IndexPlan)
     /// File `index` (0-based) of `total` entered `stage`.
@@ -66,6 +68,8 @@ public struct IndexReport: Sendable, Hashable {
     public var problems: [ScanProblem] = []
     /// Files and folders the exclusions left out (`IndexOptions.exclusions`; a folder counts once).
     public var excluded = 0
+    /// The folders the scan walked, roots included (what `FolderMonitor` watches).
+    public var folders: [String] = []
     /// True when the run was stopped (Ctrl-C) before it processed every file; what was committed stays.
     public var cancelled = false
     /// Seconds the run took.

@@ -67,10 +67,11 @@ public struct Indexer: Sendable {
         defer { withExtendedLifetime(lock) {} }
         progress(.scanning)
         let known = Dictionary(try store.images(under: roots).map { ($0.facts.path, $0) }, uniquingKeysWith: { first, _ in first })
-        let scanner = FileScanner(exclusions: options.exclusions)
+        let scanner = FileScanner(exclusions: options.exclusions, entering: { progress(.enteringFolder($0)) })
         let scan = await offload { scanner.scan(roots) }
         report.problems = scan.problems
         report.excluded = scan.excluded.count
+        report.folders = scan.folders
 
         var work: [WorkItem] = []
         var newFiles: [FileFacts] = []

@@ -44,12 +44,13 @@ struct IndexCommand: AsyncParsableCommand {
     var exclude: [String] = []
 
     @Flag(help: """
-        Keep watching: after the run, look for new, changed, moved and deleted files again every --every seconds \
-        and index them, until Ctrl-C (exit 0 between runs). Passes that change nothing print nothing.
+        Keep watching: after the run, index new, changed, moved and deleted files as they come (a few seconds after \
+        a change, on Linux), and look at everything again every --every seconds, until Ctrl-C (exit 0 between runs). \
+        Passes that change nothing print nothing.
         """)
     var watch = false
 
-    @Option(help: "With --watch: seconds between the end of one pass and the start of the next.")
+    @Option(help: "With --watch: seconds between passes when no change was seen (the only trigger where changes cannot be watched).")
     var every: Double = 300
 
     @OptionGroup var location: IndexLocationOptions
@@ -74,9 +75,17 @@ struct IndexCommand: AsyncParsableCommand {
         let (folders, watch, every, index, location) = (folders, watch, every, store.url?.path, location)
         let task = Task { () async throws -> IndexReport? in
             var last: IndexReport?
+            let monitor = watch ? FolderMonitor.start(ignoring: index) : nil
+            var warnedOfLimit = false
             for pass in 0... {
                 if pass > 0 {
-                    do { try await Task.sleep(for: .seconds(every)) } catch { return nil }  // Ctrl-C between passes
+                    do {  // Ctrl-C between passes ends the watch
+                        if let monitor {
+                            _ = try await monitor.waitForChange(timeout: .seconds(every))
+                        } else {
+                            try await Task.sleep(for: .seconds(every))
+                        }
+                    } catch { return nil }
                     // `glimpse restore` may have put another database in the index's place between passes.
                     if (indexer.store as? SQLiteIndexStore)?.isReplacedOnDisk == true {
                         indexer.store = try location.open()
@@ -85,7 +94,9 @@ struct IndexCommand: AsyncParsableCommand {
                 }
                 let bar = IndexProgressBar(quietWhenIdle: pass > 0)
                 do {
-                    let report = try await indexer.run(folders) { bar.handle($0) }
+                    let report = try await indexer.run(folders) { event in
+                        if case let .enteringFolder(folder) = event { monitor?.watch(folder: folder) } else { bar.handle(event) }
+                    }
                     bar.finish()
                     // A pass speaks when it changed the index, or when the places it could not see changed.
                     if pass == 0 || report.changedAnything || report.problems != last?.problems {
@@ -95,6 +106,17 @@ struct IndexCommand: AsyncParsableCommand {
                     }
                     last = report
                     if report.cancelled || !watch { return report }
+                    if let monitor {
+                        monitor.watch(report.folders)
+                        if !monitor.isComplete && !warnedOfLimit {
+                            warnedOfLimit = true
+                            FileHandle.standardError.write(Data("""
+                                note: the system allows watching only \(monitor.watchedFolders) of the \(report.folders.count) folders; \
+                                changes in the others are found every \(Int(every)) s (raise fs.inotify.max_user_watches to watch them all).
+
+                                """.utf8))
+                        }
+                    }
                 } catch let error as IndexError where watch && Self.isPassing(error) {
                     bar.finish()
                     FileHandle.standardError.write(Data("note: \(error.localizedDescription) Trying again in \(Int(every)) s.\n".utf8))

@@ -57,6 +57,8 @@ final class IndexProgressBar: @unchecked Sendable {
                 } else {
                     write("[\(done)/\(total)] \(Self.describe(outcome)) \(path)\(rateText().map { "  (\($0))" } ?? "")\n")
                 }
+            case .enteringFolder:
+                return
             case .completed:
                 if isTerminal && drawn {
                     clear()

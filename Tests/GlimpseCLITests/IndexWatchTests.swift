@@ -57,6 +57,44 @@ struct IndexWatchTests {
         #expect(process.terminationStatus == 0)
         #expect(lines.rest().isEmpty, "passes that changed nothing printed nothing")
     }
+
+    #if os(Linux)
+    @Test("on Linux a change is indexed within seconds, long before the next timed pass")
+    func changesWake() throws {
+        let root = FileManager.default.temporaryDirectory.appending(path: "glimpse-watch-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let photos = root.appending(path: "photos")
+        try FileManager.default.createDirectory(at: photos.appending(path: "2026"), withIntermediateDirectories: true)
+        let fixtures = GlimpseProcess.packageRoot.appending(path: "Tests/GlimpseModelsTests/Fixtures")
+        try FileManager.default.copyItem(at: fixtures.appending(path: "tiny-sam/reference_image.png"), to: photos.appending(path: "a.png"))
+
+        let process = Process()
+        process.executableURL = GlimpseProcess.executable
+        // The index inside the watched folder, as some users will have it (FolderMonitorTests check that its writes wake nothing).
+        process.arguments = ["index", photos.path, "--watch", "--every", "3600", "--index", photos.appending(path: "index.sqlite").path]
+        process.environment = ProcessInfo.processInfo.environment.merging(["GLIMPSE_TEST_DESCRIBER": "colour"]) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        let clock = ContinuousClock()
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120) { if process.isRunning { process.terminate() } }
+        let lines = LineReader(output.fileHandleForReading)
+        #expect(try lines.next(containing: "described").hasPrefix("1 described"))
+
+        let start = clock.now
+        try FileManager.default.copyItem(at: fixtures.appending(path: "tiny-clip/reference_image.png"), to: photos.appending(path: "2026/b.png"))
+        let second = try lines.next(containing: "described")
+        #expect(second.contains(" 1 described, 1 unchanged"), "\(second)")
+        #expect(clock.now - start < .seconds(100), "long before the hour of --every")
+
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(lines.rest().isEmpty)
+    }
+    #endif
 }
 
 /// Lines of a child's output, read as they come.
