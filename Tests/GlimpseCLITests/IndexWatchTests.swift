@@ -13,18 +13,8 @@ struct IndexWatchTests {
         let fixtures = GlimpseProcess.packageRoot.appending(path: "Tests/GlimpseModelsTests/Fixtures")
         try FileManager.default.copyItem(at: fixtures.appending(path: "tiny-sam/reference_image.png"), to: photos.appending(path: "a.png"))
 
-        let process = Process()
-        process.executableURL = GlimpseProcess.executable
-        process.arguments = ["index", photos.path, "--watch", "--every", "1", "--index", root.appending(path: "index.sqlite").path]
-        process.environment = ProcessInfo.processInfo.environment.merging(["GLIMPSE_TEST_DESCRIBER": "colour"]) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let (process, lines) = try Self.watch(photos, every: 1, index: root.appending(path: "index.sqlite").path)
         defer { if process.isRunning { process.terminate() } }
-        // Reading blocks until output comes: a child that never speaks is stopped, and the test fails instead of hanging.
-        DispatchQueue.global().asyncAfter(deadline: .now() + 120) { if process.isRunning { process.terminate() } }
-        let lines = LineReader(output.fileHandleForReading)
 
         let index = root.appending(path: "index.sqlite").path
         let first = try lines.next(containing: "described")
@@ -58,6 +48,21 @@ struct IndexWatchTests {
         #expect(lines.rest().isEmpty, "passes that changed nothing printed nothing")
     }
 
+    /// Starts `glimpse index FOLDER --watch` with the test describer; its standard output comes line by line.
+    static func watch(_ folder: URL, every: Int, index: String) throws -> (Process, LineReader) {
+        let process = Process()
+        process.executableURL = GlimpseProcess.executable
+        process.arguments = ["index", folder.path, "--watch", "--every", "\(every)", "--index", index]
+        process.environment = ProcessInfo.processInfo.environment.merging(["GLIMPSE_TEST_DESCRIBER": "colour"]) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Reading blocks until output comes: a child that never speaks is stopped, and the test fails instead of hanging.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120) { if process.isRunning { process.terminate() } }
+        return (process, LineReader(output.fileHandleForReading))
+    }
+
     #if os(Linux)
     @Test("on Linux a change is indexed within seconds, long before the next timed pass")
     func changesWake() throws {
@@ -68,19 +73,10 @@ struct IndexWatchTests {
         let fixtures = GlimpseProcess.packageRoot.appending(path: "Tests/GlimpseModelsTests/Fixtures")
         try FileManager.default.copyItem(at: fixtures.appending(path: "tiny-sam/reference_image.png"), to: photos.appending(path: "a.png"))
 
-        let process = Process()
-        process.executableURL = GlimpseProcess.executable
-        // The index inside the watched folder, as some users will have it (FolderMonitorTests check that its writes wake nothing).
-        process.arguments = ["index", photos.path, "--watch", "--every", "3600", "--index", photos.appending(path: "index.sqlite").path]
-        process.environment = ProcessInfo.processInfo.environment.merging(["GLIMPSE_TEST_DESCRIBER": "colour"]) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
         let clock = ContinuousClock()
-        try process.run()
+        // The index inside the watched folder, as some users will have it (FolderMonitorTests check that its writes wake nothing).
+        let (process, lines) = try Self.watch(photos, every: 3600, index: photos.appending(path: "index.sqlite").path)
         defer { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 120) { if process.isRunning { process.terminate() } }
-        let lines = LineReader(output.fileHandleForReading)
         #expect(try lines.next(containing: "described").hasPrefix("1 described"))
 
         let start = clock.now
