@@ -4,7 +4,8 @@ import Hummingbird
 /// Enforces an `AccessPolicy`. A page opened as `/?token=TOKEN` is redirected to the same address without
 /// the token, with the token in a cookie (HttpOnly, SameSite=Strict, one per port, 30 days) that the page's
 /// requests then carry; API clients send `Authorization: Bearer TOKEN` (or `?token=`). Requests without
-/// the token get 401, requests naming another host on a local-only server 403, both as `{"error"}`.
+/// the token get 401, requests naming another host on a local-only server 403, both as `{"error"}`, except
+/// that a browser opening a page without the right token gets `SignInPage`'s form (also 401).
 struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
     let policy: AccessPolicy
 
@@ -22,8 +23,19 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         }
         let query = try QueryString(of: request)
+        // A browser opening a page gets a form to enter the token; anything else `{"error"}`.
+        func refusal(_ error: UnauthorizedError, page message: String) -> UnauthorizedError {
+            guard SignInPage.isWanted(by: request) else { return error }
+            let path = request.uri.path.hasPrefix("//") ? "/" : request.uri.path
+            return UnauthorizedError(error.message, page: SignInPage(message: message, path: path,
+                                                                     parameters: query.parameters.filter { $0.name != "token" }))
+        }
         if let offered = query["token"] {
-            guard token.matches(offered) else { throw Self.wrongToken }
+            guard token.matches(offered) else {
+                throw refusal(Self.wrongToken, page: "That is not this server's access token. Check it, or take the address "
+                              + "`glimpse serve` printed when it started (a server started again has a new token unless "
+                              + "GLIMPSE_SERVE_TOKEN sets it).")
+            }
             guard request.method == .get, !request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
             var response = Response(status: .seeOther, headers: [.location: Self.address(of: request, without: "token"),
                                                                  .cacheControl: "no-store"])
@@ -31,8 +43,14 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
                                       httpOnly: true, sameSite: .strict))
             return response
         }
-        guard let cookie = request.cookies[cookieName] else { throw Self.missingToken }
-        guard token.matches(cookie.value) else { throw Self.wrongToken }
+        guard let cookie = request.cookies[cookieName] else {
+            throw refusal(Self.missingToken, page: "This Glimpse server needs its access token: paste it here (it is the "
+                          + "part after ?token= in the address `glimpse serve` printed), or open that address.")
+        }
+        guard token.matches(cookie.value) else {
+            throw refusal(Self.wrongToken, page: "This browser holds an older access token: the server was started again "
+                          + "with a new one. Paste the new token (after ?token= in the address `glimpse serve` printed).")
+        }
         return try await next(request, context)
     }
 
@@ -54,15 +72,25 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// 401 with `WWW-Authenticate: Bearer` and `{"error": "…"}`.
+/// 401 with `WWW-Authenticate: Bearer`, and `{"error": "…"}` or, for a browser opening a page, the sign-in page.
 struct UnauthorizedError: HTTPResponseError {
     let message: String
-    init(_ message: String) { self.message = message }
+    var page: SignInPage?
+
+    init(_ message: String, page: SignInPage? = nil) {
+        self.message = message
+        self.page = page
+    }
 
     var status: HTTPResponse.Status { .unauthorized }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = try APIError(status, message).response(from: request, context: context)
+        var response = if let page {
+            Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(string: page.html)))
+        } else {
+            try APIError(status, message).response(from: request, context: context)
+        }
         response.headers[.wwwAuthenticate] = "Bearer realm=\"Glimpse\""
         return response
     }

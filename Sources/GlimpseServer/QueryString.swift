@@ -24,6 +24,11 @@ struct QueryString: Sendable, Hashable {
 
     subscript(name: String) -> String? { values[name] }
 
+    /// Every parameter (the first value of each name), sorted by name.
+    var parameters: [(name: String, value: String)] {
+        values.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
+    }
+
     private static func decode(_ text: Substring) throws -> String {
         guard let decoded = text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {
             throw APIError(.badRequest, "The query string has a malformed %-escape in \"\(text.prefix(100))\".")

@@ -64,6 +64,47 @@ struct AccessTests {
         #expect(logged.contains("GET /?q=knife&token=…&strict=true 303 "), "\(logged)")
     }
 
+    @Test("a browser opening a page without the right token gets a form that sends it to the same address; API clients get JSON")
+    func signInPage() async throws {
+        let fixture = try ServerFixture()
+        let application = buildApplication(library: fixture.library, access: AccessPolicy(token: Self.token))
+        let browser: HTTPFields = [.accept: "text/html,application/xhtml+xml,*/*;q=0.8"]
+        try await application.test(.router) { client in
+            try await client.execute(uri: "/?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E&strict=true", method: .get, headers: browser) { response in
+                #expect(response.status == .unauthorized)
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                #expect(response.headers[.wwwAuthenticate] == "Bearer realm=\"Glimpse\"")
+                let page = String(buffer: response.body)
+                #expect(page.contains("<form method=\"get\" action=\"/\">") && page.contains("name=\"token\" type=\"password\""))
+                #expect(page.contains("needs its access token"))
+                #expect(page.contains("<input type=\"hidden\" name=\"q\" value=\"&lt;script&gt;alert(1)&lt;/script&gt;\">"),
+                        "the query is kept, as text: \(page)")
+                #expect(page.contains("<input type=\"hidden\" name=\"strict\" value=\"true\">"))
+                #expect(!page.contains("<script>"))
+            }
+            try await client.execute(uri: "/?token=wrong-token-wrong-token&q=dog", method: .get, headers: browser) { response in
+                #expect(response.status == .unauthorized && response.headers[.setCookie] == nil)
+                let page = String(buffer: response.body)
+                #expect(page.contains("That is not this server&#39;s access token") && page.contains("name=\"q\" value=\"dog\""))
+                #expect(!page.contains("wrong-token"), "the wrong token is not written back")
+            }
+            try await client.execute(uri: "/", method: .get, headers: [.accept: "text/html", .cookie: "glimpse-token=old-token-old-token-old"]) { response in
+                #expect(response.status == .unauthorized && String(buffer: response.body).contains("older access token"))
+            }
+            // The API, even from a browser, and the page's script (which browsers ask for with */*) answer JSON.
+            for (uri, accept) in [("/api/status", "text/html"), ("/app.js", "*/*")] {
+                try await client.execute(uri: uri, method: .get, headers: [.accept: accept]) { response in
+                    #expect(response.status == .unauthorized)
+                    #expect(response.headers[.contentType] == "application/json; charset=utf-8", "\(uri)")
+                }
+            }
+            // What the form sends: the cookie is set and the browser goes back to its address.
+            try await client.execute(uri: "/?q=dog&token=\(Self.token.value)", method: .get, headers: browser) { response in
+                #expect(response.status == .seeOther && response.headers[.location] == "/?q=dog")
+            }
+        }
+    }
+
     @Test("a local-only server answers requests that name this machine, and refuses other host names")
     func localHostsOnly() async throws {
         let fixture = try ServerFixture()
