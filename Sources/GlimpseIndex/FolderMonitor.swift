@@ -138,8 +138,9 @@ public final class FolderMonitor: @unchecked Sendable {
                 }
                 if mask & UInt32(IN_Q_OVERFLOW) != 0 { changed = true }
                 guard let folder = folders[watch] else { continue }
-                // Hidden files (downloads in progress, editors' temporaries) are not indexed: no reason to scan.
-                guard !name.hasPrefix("."), !isIgnored(folder + "/" + name) else { continue }
+                // Hidden files (downloads in progress, editors' temporaries) are not indexed: no reason to scan,
+                // except for new exclusion rules.
+                guard !name.hasPrefix(".") || name == Exclusions.ignoreFileName, !isIgnored(folder + "/" + name) else { continue }
                 changed = true
                 if mask & UInt32(IN_ISDIR) != 0, mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0,
                    !Exclusions.systemFolderNames.contains(name) {

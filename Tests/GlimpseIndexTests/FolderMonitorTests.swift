@@ -11,7 +11,7 @@ struct FolderMonitorTests {
     static let nothing = Duration.milliseconds(500)
     static let quiet = Duration.milliseconds(100)
 
-    @Test("a new file, a deletion, a new folder and files in it wake the monitor; hidden files, the index's own files and unwatched folders do not")
+    @Test("a new file, a deletion, a .glimpseignore, a new folder and files in it wake the monitor; other hidden files, the index's own files and unwatched folders do not")
     func changes() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
@@ -30,6 +30,8 @@ struct FolderMonitorTests {
 
         try FileManager.default.removeItem(at: folder.file("photos/a.png"))
         #expect(try await monitor.waitForChange(timeout: .seconds(30), quiet: Self.quiet))
+        try folder.write("photos/.glimpseignore", "screens\n")
+        #expect(try await monitor.waitForChange(timeout: .seconds(30), quiet: Self.quiet), "new exclusion rules are a change")
 
         try FileManager.default.createDirectory(at: folder.file("photos/trip"), withIntermediateDirectories: false)
         #expect(try await monitor.waitForChange(timeout: .seconds(30), quiet: Self.quiet))
