@@ -40,6 +40,12 @@ public enum IndexBackup {
     /// before the new copy is complete and checked.
     public static func write(_ store: SQLiteIndexStore, to destination: URL, overwrite: Bool = false,
                              now: Date = Date()) throws -> BackupReport {
+        try write(store, to: destination, overwrite: overwrite, now: now, availableBytes: availableBytes(in:))
+    }
+
+    /// `write`, with the free space of a folder's disk told by `availableBytes` (for tests).
+    static func write(_ store: SQLiteIndexStore, to destination: URL, overwrite: Bool, now: Date,
+                      availableBytes: (URL) -> Int64?) throws -> BackupReport {
         guard let source = store.url else {
             throw IndexError.backup(path: destination.path, reason: "an index in memory has no file to copy")
         }
@@ -57,7 +63,8 @@ public enum IndexBackup {
         if FileManager.default.fileExists(atPath: target.path) && !overwrite {
             throw fail("the file exists (choose another name, give a folder, or add --force to replace it)")
         }
-        let copy = try sealedCopy(of: store.database.writer, at: source, beside: target, failure: fail) { db in
+        let copy = try sealedCopy(of: store.database.writer, at: source, beside: target, availableBytes: availableBytes,
+                                  failure: fail) { db in
             try db.execute(sql: "INSERT OR REPLACE INTO metadata (key, value) VALUES ('backupOf', ?), ('backupAt', ?)",
                            arguments: [source.path, now.ISO8601Format()])
         }
@@ -93,6 +100,11 @@ public enum IndexBackup {
     /// (with its `-wal` and `-shm`); its embedding files are removed, to be rebuilt. Refused while an index
     /// run holds the index.
     public static func restore(from backup: URL, to index: URL, now: Date = Date()) throws -> RestoreReport {
+        try restore(from: backup, to: index, now: now, availableBytes: availableBytes(in:))
+    }
+
+    /// `restore`, with the free space of a folder's disk told by `availableBytes` (for tests).
+    static func restore(from backup: URL, to index: URL, now: Date, availableBytes: (URL) -> Int64?) throws -> RestoreReport {
         let fail = { (reason: String) in IndexError.restore(path: backup.path, reason: reason) }
         guard FileManager.default.fileExists(atPath: backup.path), !isFolder(backup) else { throw fail("there is no such file") }
         if sameFile(backup, index) { throw fail("that is the index itself") }
@@ -113,7 +125,7 @@ public enum IndexBackup {
         }
         guard let lock else { throw IndexError.runInProgress(path: index.path, holder: FileLock.holder(of: lockURL)) }
         return try withExtendedLifetime(lock) {
-            let copy = try sealedCopy(of: reader, at: backup, beside: index, failure: fail)
+            let copy = try sealedCopy(of: reader, at: backup, beside: index, availableBytes: availableBytes, failure: fail)
             let previous = try setAside(index, now: now, failure: fail)
             do {
                 try place(copy.file, at: index, failure: fail)
@@ -131,14 +143,23 @@ public enum IndexBackup {
     /// A checked copy of the database that `reader` reads (the file at `source`) in a temporary file beside
     /// `target`: written by `VACUUM INTO` from one read snapshot, checked with `PRAGMA quick_check`, given
     /// a database id of its own, changed by `finish`, left as one self-contained file (rollback journal,
-    /// not WAL) and flushed to the disk.
-    static func sealedCopy(of reader: any DatabaseReader, at source: URL, beside target: URL, failure: (String) -> IndexError,
-                           finish: (Database) throws -> Void = { _ in }) throws -> (file: URL, images: Int) {
+    /// not WAL) and flushed to the disk. Refused before anything is written when `availableBytes` says the
+    /// target's disk cannot hold the database's pages in use.
+    static func sealedCopy(of reader: any DatabaseReader, at source: URL, beside target: URL, availableBytes: (URL) -> Int64?,
+                           failure: (String) -> IndexError, finish: (Database) throws -> Void = { _ in }) throws -> (file: URL, images: Int) {
         let temporary = TemporaryFiles.beside(target)
         TemporaryFiles.removeAbandoned(beside: target)
         do {
             do {
-                try reader.unsafeReentrantRead { try $0.execute(sql: "VACUUM INTO ?", arguments: [temporary.path]) }
+                try reader.unsafeReentrantRead { db in
+                    let used = try Int64.fetchOne(db, sql: "SELECT (page_count - freelist_count) * page_size FROM pragma_page_count, pragma_freelist_count, pragma_page_size") ?? 0
+                    let folder = target.deletingLastPathComponent()
+                    if let free = availableBytes(folder), free < used {
+                        throw failure("there is not enough free space: the copy needs about \(bytesText(used)) and the disk of "
+                                      + "\(folder.path) has \(bytesText(free)) free")
+                    }
+                    try db.execute(sql: "VACUUM INTO ?", arguments: [temporary.path])
+                }
             } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT {
                 throw IndexError.damaged(path: source.path, operation: "copying it", reason: error.message ?? "\(error.resultCode)")
             }
@@ -232,6 +253,17 @@ public enum IndexBackup {
         for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: aside.path + suffix) {
             _ = rename(aside.path + suffix, index.path + suffix)
         }
+    }
+
+    /// Bytes that an unprivileged user may still write on the disk holding `folder`; nil when unknown.
+    static func availableBytes(in folder: URL) -> Int64? {
+        var info = statvfs()
+        guard statvfs(folder.path, &info) == 0 else { return nil }
+        return Int64(info.f_bavail) * Int64(info.f_frsize)
+    }
+
+    static func bytesText(_ bytes: Int64) -> String {
+        ByteCountFormatter.string(fromByteCount: bytes, countStyle: .file)
     }
 
     static func syncFolder(_ folder: URL) {

@@ -240,4 +240,37 @@ struct IndexBackupTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains("before-restore") || $0.hasSuffix(".tmp") }.isEmpty)
         #expect(try Self.paths(SQLiteIndexStore(url: index)).count == 4)
     }
+
+    @Test("backup and restore are refused before writing anything when the disk cannot hold the copy; enough room goes ahead")
+    func notEnoughSpace() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let index = folder.file("index.sqlite")
+        let backup = folder.file("backup.sqlite")
+        let store = try Self.store(in: folder, count: 200)
+        let used = try store.database.writer.read { db in
+            try #require(try Int64.fetchOne(db, sql: "SELECT (page_count - freelist_count) * page_size FROM pragma_page_count, pragma_freelist_count, pragma_page_size"))
+        }
+        #expect((IndexBackup.availableBytes(in: folder.url) ?? 0) > 0, "statvfs tells the real free space")
+        var asked: [String] = []
+        let short = { (folder: URL) -> Int64? in asked.append(folder.path); return used - 1 }
+        let error = try #require(throws: IndexError.self) {
+            try IndexBackup.write(store, to: backup, overwrite: false, now: Self.now, availableBytes: short)
+        }
+        #expect(error.localizedDescription.contains("not enough free space") && error.localizedDescription.contains(folder.path), "\(error)")
+        #expect(asked == [folder.path], "the free space of the backup's disk")
+        #expect(!FileManager.default.fileExists(atPath: backup.path))
+
+        _ = try IndexBackup.write(store, to: backup, overwrite: false, now: Self.now, availableBytes: { _ in used })
+        try Self.add(to: store, 200..<201)
+        try store.checkpoint()
+        let before = try Data(contentsOf: index)
+        let refused = try #require(throws: IndexError.self) {
+            try IndexBackup.restore(from: backup, to: index, now: Self.now, availableBytes: { _ in 4096 })
+        }
+        #expect(refused.localizedDescription.contains("Cannot restore") && refused.localizedDescription.contains("not enough free space"), "\(refused)")
+        #expect(try Data(contentsOf: index) == before)
+        #expect(try IndexBackup.restore(from: backup, to: index, now: Self.now, availableBytes: { _ in nil }).images == 200,
+                "unknown free space does not stop it")
+    }
 }
