@@ -58,7 +58,8 @@ public struct Exclusions: Sendable, Hashable {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            // Not UTF-8 (an old editor's Latin-1)? The lines that decode still apply.
+            text = String(decoding: try Data(contentsOf: URL(filePath: path)), as: UTF8.self)
         } catch {
             throw ScanProblem(path: folder, message: "its \(ignoreFileName) cannot be read (\((error as NSError).localizedDescription)), "
                               + "so the folder was not scanned")

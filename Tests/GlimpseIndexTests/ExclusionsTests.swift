@@ -48,18 +48,21 @@ struct ExclusionsTests {
         defer { folder.remove() }
         for name in ["keep.png", "@eaDir/keep.png/SYNOPHOTO_THUMB_XL.jpg", "#recycle/old.png", "draft.tmp.png",
                      "trips/x.png", "trips/raw/y.png", "trips/cache/z.png", "trips/cachefile.png",
-                     "work/a.png", "work/skip-me.png", "work/deep/skip-me.png", "work/deep/b.png"] {
+                     "work/a.png", "work/skip-me.png", "work/deep/skip-me.png", "work/deep/b.png", "work/deep/draft1.png"] {
             try folder.write(name, "x")
         }
         try folder.write(".glimpseignore", "# top level\n\n/trips/raw\n")
         try folder.write("work/.glimpseignore", "  skip-me.png  \n")
         try folder.write("trips/.glimpseignore", "cache/\ncachefile.png/\n")
+        // Latin-1 ("café"): the lines that decode still apply.
+        try Data(Array("caf".utf8) + [0xE9] + Array("\ndraft*.png\n".utf8)).write(to: folder.file("work/deep/.glimpseignore"))
         let root = folder.url.path
         let scan = FileScanner(exclusions: Exclusions(patterns: ["*.tmp.png"])).scan([root])
         let found = Set(scan.files.map { String($0.path.dropFirst(root.count + 1)) })
         #expect(found == ["keep.png", "trips/x.png", "trips/cachefile.png", "work/a.png", "work/deep/b.png"])
         let excluded = Set(scan.excluded.map { String($0.dropFirst(root.count + 1)) })
-        #expect(excluded == ["@eaDir", "#recycle", "draft.tmp.png", "trips/raw", "trips/cache", "work/skip-me.png", "work/deep/skip-me.png"])
+        #expect(excluded == ["@eaDir", "#recycle", "draft.tmp.png", "trips/raw", "trips/cache", "work/skip-me.png", "work/deep/skip-me.png",
+                             "work/deep/draft1.png"])
         #expect(scan.problems.isEmpty)
 
         let everything = FileScanner(exclusions: Exclusions(leavesOutSystemFolders: false)).scan([folder.file("#recycle").path, folder.file("work").path])
