@@ -11,6 +11,19 @@ extension SQLiteIndexStore {
         }
     }
 
+    public func describedImageIDs(under places: [String]) throws -> [ImageID] {
+        try read("finding the images of folders") { db in
+            var ids = Set<ImageID>()
+            for place in places {
+                let range = pathRange(under: place)
+                ids.formUnion(try ImageID.fetchAll(db, sql: """
+                    SELECT id FROM image WHERE (path = ? OR (path >= ? AND path < ?)) AND status IN ('quick', 'full')
+                    """, arguments: [range.exact, range.from, range.before]))
+            }
+            return ids.sorted()
+        }
+    }
+
     public func searchDocuments(_ ids: [ImageID]) throws -> [SearchDocument] {
         try read("reading search documents") { db in
             var found: [ImageID: SearchDocument] = [:]

@@ -105,12 +105,10 @@ public final class SQLiteIndexStore: IndexStore {
             var result: [IndexedImage] = []
             var seen = Set<ImageID>()
             for root in roots {
-                let trimmed = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
-                let prefix = trimmed.hasSuffix("/") ? trimmed : trimmed + "/"
-                let upper = String(prefix.dropLast()) + "0"  // "0" follows "/" in byte order
+                let range = pathRange(under: root)
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT \(Self.imageColumns) FROM image WHERE path = ? OR (path >= ? AND path < ?)
-                    """, arguments: [trimmed, prefix, upper])
+                    """, arguments: [range.exact, range.from, range.before])
                 for row in rows {
                     let image = Self.indexedImage(row)
                     if seen.insert(image.id).inserted { result.append(image) }

@@ -34,6 +34,18 @@ public protocol SearchableIndex: Sendable {
 
     /// How many described images the index holds.
     func describedImageCount() throws -> Int
+
+    /// The described images whose files lie under one of `places` (absolute paths of folders or files,
+    /// at folder boundaries: `/a/photos` holds `/a/photos/x.jpg`, not `/a/photos2/x.jpg`), ascending.
+    func describedImageIDs(under places: [String]) throws -> [ImageID]
+}
+
+/// The range of paths under `place` for a prefix search over sorted paths: `place` itself, or from
+/// `place + "/"` up to, not including, `place + "0"` ("0" follows "/" in byte order).
+public func pathRange(under place: String) -> (exact: String, from: String, before: String) {
+    let trimmed = place.count > 1 && place.hasSuffix("/") ? String(place.dropLast()) : place
+    let prefix = trimmed.hasSuffix("/") ? trimmed : trimmed + "/"
+    return (trimmed, prefix, String(prefix.dropLast()) + "0")
 }
 
 /// An FTS5 `MATCH` expression built from escaped terms only. Construct it from terms, never from raw text.

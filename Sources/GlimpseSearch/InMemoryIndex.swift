@@ -89,6 +89,13 @@ public struct InMemoryIndex: SearchableIndex {
 
     public func describedImageCount() throws -> Int { documents.count }
 
+    public func describedImageIDs(under places: [String]) throws -> [ImageID] {
+        let ranges = places.map(pathRange(under:))
+        return documents.values.filter { document in
+            ranges.contains { document.path == $0.exact || (document.path >= $0.from && document.path < $0.before) }
+        }.map(\.id).sorted()
+    }
+
     /// Words as FTS5's `unicode61 tokenchars '_'` tokenizer sees them: lowercased runs of letters,
     /// digits and `_` (compounds are stored as one token, `cutting_board`, as in the SQLite store).
     static func tokenize(_ text: String) -> [String] {

@@ -29,10 +29,18 @@ public struct RankedEntry: Sendable, Hashable, Codable {
     }
 }
 
-/// Scores the images of an index for a parsed query, best first, ties by ascending image id.
+/// Scores the images of an index for a parsed query, best first, ties by ascending image id; with a
+/// scope, only the scope's images.
 public protocol Ranker: Sendable {
     var kind: RankerKind { get }
-    func rank(_ query: ParsedQuery, in index: any SearchableIndex, limit: Int) throws -> [RankedEntry]
+    func rank(_ query: ParsedQuery, in index: any SearchableIndex, limit: Int, scope: SearchScope?) throws -> [RankedEntry]
+}
+
+extension Ranker {
+    /// Scores every image of the index.
+    public func rank(_ query: ParsedQuery, in index: any SearchableIndex, limit: Int) throws -> [RankedEntry] {
+        try rank(query, in: index, limit: limit, scope: nil)
+    }
 }
 
 /// BM25 through the index's full-text table. Every term is quoted by `FullTextExpression`.
@@ -55,11 +63,14 @@ public struct FullTextRanker: Ranker {
         return terms.filter { seen.insert($0).inserted }
     }
 
-    public func rank(_ query: ParsedQuery, in index: any SearchableIndex, limit: Int) throws -> [RankedEntry] {
+    public func rank(_ query: ParsedQuery, in index: any SearchableIndex, limit: Int, scope: SearchScope?) throws -> [RankedEntry] {
         guard let expression = FullTextExpression(anyOf: Self.terms(for: query)) else { return [] }
-        return try index.fullTextMatches(expression, limit: limit)
+        // In a scope every match is scored (BM25 reads the postings of the query's terms anyway), then filtered.
+        let matches = try index.fullTextMatches(expression, limit: scope == nil ? limit : Int(Int32.max))
+        return Array(matches.filter { scope?.contains($0.image) ?? true }
             .map { RankedEntry(image: $0.image, score: $0.score) }
             .sorted(by: RankedEntry.better)
+            .prefix(limit))
     }
 }
 
@@ -89,17 +100,17 @@ public struct CLIPRanker: Ranker {
         return prompt.replacingOccurrences(of: "{}", with: text)
     }
 
-    public func rank(_ query: ParsedQuery, in index: any SearchableIndex, limit: Int) throws -> [RankedEntry] {
+    public func rank(_ query: ParsedQuery, in index: any SearchableIndex, limit: Int, scope: SearchScope?) throws -> [RankedEntry] {
         guard let vector = try model.embed(texts: [promptText(query)]).first else { return [] }
         var best: [ImageID: RankedEntry] = [:]
         let image = try index.embeddingMatrix(.image)
-        for hit in try vectors.nearest(to: vector, in: image, k: limit) {
+        for hit in try nearest(to: vector, in: image, k: limit, scope: scope) {
             best[image.rowImages[hit.row]] = RankedEntry(image: image.rowImages[hit.row], score: Double(hit.score))
         }
         if useRegions {
             let regions = try index.embeddingMatrix(.region)
             // Several regions of one image may fill the list: ask for more rows than images wanted.
-            for hit in try vectors.nearest(to: vector, in: regions, k: limit * 4) {
+            for hit in try nearest(to: vector, in: regions, k: limit * 4, scope: scope) {
                 let id = regions.rowImages[hit.row]
                 if best[id].map({ Double(hit.score) > $0.score }) ?? true {
                     best[id] = RankedEntry(image: id, score: Double(hit.score), region: Int(regions.rowRegions[hit.row]))
@@ -107,6 +118,10 @@ public struct CLIPRanker: Ranker {
             }
         }
         return Array(best.values.sorted(by: RankedEntry.better).prefix(limit))
+    }
+
+    private func nearest(to vector: [Float], in matrix: EmbeddingMatrix, k: Int, scope: SearchScope?) throws -> [VectorHit] {
+        try scope?.nearest(to: vector, in: matrix, k: k) ?? vectors.nearest(to: vector, in: matrix, k: k)
     }
 }
 
@@ -121,11 +136,11 @@ public struct SentenceRanker: Ranker {
         self.vectors = vectors
     }
 
-    public func rank(_ query: ParsedQuery, in index: any SearchableIndex, limit: Int) throws -> [RankedEntry] {
+    public func rank(_ query: ParsedQuery, in index: any SearchableIndex, limit: Int, scope: SearchScope?) throws -> [RankedEntry] {
         guard let vector = try model.embed(sentences: [query.positiveText]).first else { return [] }
         let matrix = try index.embeddingMatrix(.text)
         var best: [ImageID: RankedEntry] = [:]
-        for hit in try vectors.nearest(to: vector, in: matrix, k: limit) {
+        for hit in try scope?.nearest(to: vector, in: matrix, k: limit) ?? vectors.nearest(to: vector, in: matrix, k: limit) {
             let id = matrix.rowImages[hit.row]
             if best[id].map({ Double(hit.score) > $0.score }) ?? true {
                 best[id] = RankedEntry(image: id, score: Double(hit.score))

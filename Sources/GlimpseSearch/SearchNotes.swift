@@ -7,6 +7,13 @@ public enum SearchNotes {
     /// The vector rankers used the files of the last finished index run (`EmbeddingMatrix.predatesRunInProgress`).
     public static let runInProgress = "An index run is in progress: image and description similarity cover the images "
         + "of the last finished run; full text covers every image saved so far."
+
+    /// The search covered only the images under `folders` (`SearchOptions.folders`).
+    public static func scoped(to folders: [String], images: Int) -> String {
+        let places = folders.count == 1 ? folders[0] : folders.dropLast().joined(separator: ", ") + " and " + folders.last!
+        return images == 0 ? "No described image is indexed under \(places)."
+            : "Searched the \(images) image(s) under \(places)."
+    }
 }
 
 extension SearchResponse {

@@ -11,14 +11,17 @@ public struct SearchOptions: Sendable, Hashable, Codable {
     public var negation: NegationOptions
     /// The rankers to use; nil for every ranker the searcher has.
     public var rankers: Set<RankerKind>?
+    /// Only images under these folders (absolute paths; files too); empty for the whole index.
+    public var folders: [String]
 
     public init(limit: Int = 20, candidates: Int = 200, fusion: Fusion = .standard, negation: NegationOptions = NegationOptions(),
-                rankers: Set<RankerKind>? = nil) {
+                rankers: Set<RankerKind>? = nil, folders: [String] = []) {
         self.limit = limit
         self.candidates = candidates
         self.fusion = fusion
         self.negation = negation
         self.rankers = rankers
+        self.folders = folders
     }
 }
 

@@ -74,12 +74,17 @@ public struct Searcher: Sendable {
         timings.clipText = clipStart.millisecondsSince
         let active = rankers(clip: clip).filter { wanted($0.kind) }
         guard !active.isEmpty else { throw SearchError.noRankerAvailable }
+        var scope: SearchScope?
+        if !options.folders.isEmpty {
+            scope = SearchScope(images: try index.describedImageIDs(under: options.folders))
+            notes.append(SearchNotes.scoped(to: options.folders, images: scope?.images.count ?? 0))
+        }
 
         let depth = max(options.candidates, options.limit)
         var lists: [RankerKind: [RankedEntry]] = [:]
         for ranker in active {
             let rankerStart = ContinuousClock.now
-            lists[ranker.kind] = try ranker.rank(query, in: index, limit: depth)
+            lists[ranker.kind] = scope?.images.isEmpty == true ? [] : try ranker.rank(query, in: index, limit: depth, scope: scope)
             timings.rankers[ranker.kind] = rankerStart.millisecondsSince
         }
         let vectorKinds = (lists[.clip] == nil ? [] : [EmbeddingKind.image, .region]) + (lists[.sentence] == nil ? [] : [.text])

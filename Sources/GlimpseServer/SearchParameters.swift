@@ -1,13 +1,15 @@
 import GlimpseSearch
 
 /// The query string of `GET /api/search`: `q` (required), `limit` (1…100, default 20), `offset` (results
-/// to skip, 0…900, default 0: the next page), `strict` and `text-only` (true or false, default false).
+/// to skip, 0…900, default 0: the next page), `strict` and `text-only` (true or false, default false),
+/// `in` (only images under this absolute folder path).
 struct SearchParameters: Sendable, Hashable {
     var query: String
     var limit: Int
     var offset: Int
     var strict: Bool
     var textOnly: Bool
+    var folder: String?
 
     init(_ parameters: QueryString) throws {
         guard let query = parameters["q"], !query.allSatisfy(\.isWhitespace) else {
@@ -18,6 +20,12 @@ struct SearchParameters: Sendable, Hashable {
         offset = try Parameter.integer(parameters, "offset", default: 0, range: 0...900)
         strict = try Parameter.flag(parameters, "strict")
         textOnly = try Parameter.flag(parameters, "text-only")
+        if let folder = parameters["in"], !folder.isEmpty {
+            guard folder.hasPrefix("/") else {
+                throw APIError(.badRequest, "in is an absolute folder path, such as /home/me/Pictures/2024; got \"\(folder.prefix(200))\".")
+            }
+            self.folder = folder
+        }
     }
 
     /// `base` (the searcher's options) with this request's depth (offset + limit), negation mode and rankers.
@@ -27,6 +35,7 @@ struct SearchParameters: Sendable, Hashable {
         options.candidates = max(base.candidates, offset + limit)
         options.negation.mode = strict ? .strict : .soft
         if textOnly { options.rankers = [.fullText] }
+        if let folder { options.folders = [folder] }
         return options
     }
 

@@ -41,6 +41,11 @@ struct SearchCommand: AsyncParsableCommand {
     @Flag(help: "Drop images that show a negated concept instead of moving them down.")
     var strict = false
 
+    @Option(name: .customLong("in"), help: ArgumentHelp(
+        "Search only the images under this folder (repeatable: under any of them); relative to the current folder.",
+        valueName: "folder"))
+    var folders: [String] = []
+
     @OptionGroup var search: SearchModelOptions
 
     /// Whether the queries come from standard input.
@@ -61,6 +66,7 @@ struct SearchCommand: AsyncParsableCommand {
         let models = search.loadModels(prepacking: readsQueries)
         var options = SearchOptions(limit: limit, fusion: search.fusionSetting)
         options.negation.mode = strict ? .strict : .soft
+        options.folders = folders.map { URL(filePath: $0).standardizedFileURL.path }
         let searcher = Searcher(index: store, keywords: models.keywords, clip: models.clip, sentences: models.sentences,
                                 options: options)
         for note in models.notes where !json { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }

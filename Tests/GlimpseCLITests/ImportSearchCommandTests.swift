@@ -51,6 +51,12 @@ struct ImportSearchCommandTests {
             #expect(run.output.contains("not: cartoon"), "\(run.output)")
             #expect(run.output.contains("penalty"), "the cartoon is penalised, and the output says so: \(run.output)")
 
+            // The imported paths are relative to the folder of the descriptions file, so they lie in the index's folder.
+            let folder = URL(filePath: index).deletingLastPathComponent()
+            let scoped = try GlimpseProcess.run(["search", "a dog", "--text-only", "--index", index, "--in", folder.appending(path: "b.jpg").path])
+            #expect(scoped.status == 0 && scoped.output.contains("Searched the 1 image(s) under"), "\(scoped.output)")
+            #expect(scoped.output.contains("b.jpg") && !scoped.output.contains("a.jpg"), "\(scoped.output)")
+
             let compound = try GlimpseProcess.run(["search", "blue collar", "--text-only", "--index", index, "--json"])
             #expect(compound.status == 0, "\(compound.output)")
             #expect(compound.output.contains("blue-collar"), "\(compound.output)")

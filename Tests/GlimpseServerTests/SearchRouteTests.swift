@@ -59,6 +59,16 @@ struct SearchRouteTests {
                 let document = try Self.json(response)
                 #expect(document["rankers"] as? [String] == ["fullText"])
             }
+            let folder = try #require(fixture.folder.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+            try await client.execute(uri: "/api/search?q=knife&in=\(folder)", method: .get) { response in
+                let document = try Self.json(response)
+                #expect(Self.paths(document).count == 3, "every knife is in the fixture's folder")
+                #expect((document["notes"] as? [String])?.contains { $0.hasPrefix("Searched the 5 image(s) under ") } == true)
+            }
+            try await client.execute(uri: "/api/search?q=knife&in=\(folder)-other", method: .get) { response in
+                let document = try Self.json(response)
+                #expect(Self.paths(document).isEmpty, "a folder whose name only starts like it")
+            }
         }
     }
 
@@ -86,6 +96,7 @@ struct SearchRouteTests {
         ("/api/search?q=dog&limit=ten", "limit is a whole number"),
         ("/api/search?q=dog&offset=-1", "offset is a whole number from 0 to 900"),
         ("/api/search?q=dog&strict=maybe", "strict is true or false"),
+        ("/api/search?q=dog&in=Pictures", "in is an absolute folder path"),
         ("/api/search?q=%E0%A4%A", "malformed %-escape"),
         ("/api/images/abc", "whole number"),
         ("/api/images/1/thumbnail?size=5000", "size is a whole number from 16 to 1024"),

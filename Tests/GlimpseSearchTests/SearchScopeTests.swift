@@ -1,0 +1,95 @@
+import Foundation
+import GlimpseDescribe
+import GlimpseImage
+import GlimpseIndex
+import Testing
+@testable import GlimpseSearch
+
+/// Search within folders (`SearchOptions.folders`): every ranker scores only the scope's images.
+@Suite("Search within folders")
+struct SearchScopeTests {
+    static let words = ["dog", "cat", "sofa", "couch", "street", "car", "blue", "collar", "kitchen", "knife", "beach", "tree"]
+
+    /// 300 images: 200 under /lib/home, 97 under /lib/homework (a name that starts like it), and 3 under
+    /// /lib/home/far that only show kitchens, each with a region.
+    static func index() -> InMemoryIndex {
+        var random = SplitMix(state: 11)
+        let keywords = FakeKeywords()
+        let entries = (0..<300).map { position -> InMemoryIndex.Entry in
+            let folder = position < 200 ? "/lib/home" : position < 297 ? "/lib/homework" : "/lib/home/far"
+            let picked = position >= 297 ? ["kitchen", "knife"]
+                : (0..<(2 + Int(random.next() % 4))).map { _ in words[Int(random.next() % UInt64(words.count - 2))] }
+            let text = "a " + picked.joined(separator: " and a ")
+            let found = keywords.keywords(in: text)
+            let region = "a " + picked[0]
+            let document = SearchDocument(id: ImageID(position + 1), path: "\(folder)/\(position).jpg", caption: text, text: text,
+                                          keywords: found.words, compounds: found.compounds,
+                                          regions: [SearchRegion(box: PixelBox(x: 0, y: 0, width: 10, height: 10), caption: region)])
+            return InMemoryIndex.Entry(document: document, image: FakeCLIP.vector(for: picked.joined(separator: " ")),
+                                       regions: [FakeCLIP.vector(for: region)], text: FakeCLIP.vector(for: text))
+        }
+        return InMemoryIndex(entries)
+    }
+
+    @Test("each ranker's list in a scope is its whole list filtered to the scope: same images, order and scores",
+          arguments: ["a dog on a sofa", "a kitchen knife", "a blue car on a street"])
+    func rankersAreExact(query: String) throws {
+        let index = Self.index()
+        let parsed = try QueryParser(keywords: FakeKeywords()).parse(query)
+        let scope = SearchScope(images: try index.describedImageIDs(under: ["/lib/home/"]))
+        #expect(scope.images.count == 203, "/lib/home holds 200 + 3 images; /lib/homework is not in it")
+        let rankers: [any Ranker] = [FullTextRanker(), CLIPRanker(model: FakeCLIP()), SentenceRanker(model: FakeSentences())]
+        for ranker in rankers {
+            let everything = try ranker.rank(parsed, in: index, limit: 300)
+            for limit in [1, 5, 40] {
+                let scoped = try ranker.rank(parsed, in: index, limit: limit, scope: scope)
+                let expected = Array(everything.filter { scope.contains($0.image) }.prefix(limit))
+                #expect(scoped == expected, "\(ranker.kind) limit \(limit)")
+            }
+        }
+    }
+
+    @Test("a small folder whose images rank low in the whole index still gets its best ones; the note says what was searched")
+    func smallFolder() throws {
+        var options = SearchOptions(limit: 5, candidates: 20)
+        options.folders = ["/lib/home/far"]
+        let searcher = Searcher(index: Self.index(), keywords: FakeKeywords(), clip: FakeCLIP(), sentences: FakeSentences(),
+                                options: options)
+        let response = try searcher.search("a dog on a sofa")
+        #expect(response.results.count == 3)
+        #expect(response.results.allSatisfy { $0.path.hasPrefix("/lib/home/far/") })
+        #expect(response.notes.contains("Searched the 3 image(s) under /lib/home/far."), "\(response.notes)")
+
+        let whole = try Searcher(index: Self.index(), keywords: FakeKeywords(), clip: FakeCLIP(), sentences: FakeSentences(),
+                                 options: SearchOptions(limit: 5, candidates: 20)).search("a dog on a sofa")
+        #expect(!whole.results.contains { $0.path.hasPrefix("/lib/home/far/") }, "without the scope they are not found")
+
+        options.folders = ["/lib/elsewhere"]
+        let nothing = try Searcher(index: Self.index(), keywords: FakeKeywords(), clip: FakeCLIP(), sentences: FakeSentences(),
+                                   options: options).search("a dog")
+        #expect(nothing.results.isEmpty && nothing.notes.contains("No described image is indexed under /lib/elsewhere."))
+    }
+
+    @Test("the SQLite store finds the described images under folders, at folder boundaries, and searches within them")
+    func sqliteStore() throws {
+        let store = try SQLiteIndexStore.inMemory()
+        let paths = ["/p/home/a.jpg", "/p/home/sub/b.jpg", "/p/homework/c.jpg", "/p/d.jpg"]
+        for (position, path) in paths.enumerated() {
+            let caption = "a dog number \(position)"
+            try store.saveDescription(Description(mode: .full, imageSize: PixelSize(width: 8, height: 8), caption: caption, text: caption,
+                                                  keywords: ["dog", "number"], embeddings: DescriptionEmbeddings()),
+                                      for: FileFacts(path: path, size: 1, modified: 1))
+        }
+        try store.addPending([FileFacts(path: "/p/home/pending.jpg", size: 1, modified: 1)])
+        let ids = try store.describedImageIDs(under: ["/p/home"])
+        #expect(try store.searchDocuments(ids).map(\.path).sorted() == ["/p/home/a.jpg", "/p/home/sub/b.jpg"])
+        #expect(try store.describedImageIDs(under: ["/p/home/sub/b.jpg", "/p/d.jpg"]).count == 2, "files too")
+        #expect(try store.describedImageIDs(under: ["/"]).count == 4)
+
+        var options = SearchOptions(rankers: [.fullText])
+        options.folders = ["/p/homework", "/p/d.jpg"]
+        let response = try Searcher(index: store, keywords: FakeKeywords(), options: options).search("dog")
+        #expect(response.results.map(\.path).sorted() == ["/p/d.jpg", "/p/homework/c.jpg"])
+        #expect(response.notes.contains("Searched the 2 image(s) under /p/homework and /p/d.jpg."), "\(response.notes)")
+    }
+}
