@@ -35,8 +35,9 @@ struct FullTextPostings: @unchecked Sendable {
     var databaseID: UUID { layout.databaseID }
 
     /// The best `limit` rows for a query given as phrases of tokens (one token for a plain term), best
-    /// first, equal scores by ascending row id; scores are BM25, higher is better.
-    func best(phrases: [[String]], limit: Int) -> [FullTextMatch] {
+    /// first, equal scores by ascending row id; scores are BM25, higher is better. With `include`, only
+    /// the rows it accepts (the scores stay those of the whole index).
+    func best(phrases: [[String]], limit: Int, where include: (@Sendable (Int64) -> Bool)? = nil) -> [FullTextMatch] {
         guard limit > 0, layout.rows > 0 else { return [] }
         return bytes.withUnsafeBytes { raw in
             let view = FullTextPostingsView(raw: raw, layout: layout)
@@ -56,7 +57,8 @@ struct FullTextPostings: @unchecked Sendable {
                     scores[Int(row)] += idf * ((f * (Self.k1 + 1)) / (f + Self.k1 * (1 - Self.b + Self.b * length / averageLength)))
                 }
             }
-            let ranked = touched.map { (row: $0, score: scores[Int($0)], id: view.rowID(Int($0))) }
+            var ranked = touched.map { (row: $0, score: scores[Int($0)], id: view.rowID(Int($0))) }
+            if let include { ranked.removeAll { !include($0.id) } }
             let top = ranked.count > limit * 4
                 ? Self.partialTop(ranked, limit: limit)
                 : ranked.sorted { $0.score > $1.score || ($0.score == $1.score && $0.id < $1.id) }

@@ -13,7 +13,8 @@ extension SQLiteIndexStore {
     static let tokenizerDescriptor = FTS5TokenizerDescriptor(
         components: ["porter", "unicode61", "remove_diacritics", "2", "tokenchars", "_"])
 
-    public func fullTextMatches(_ expression: FullTextExpression, limit: Int) throws -> [FullTextMatch] {
+    public func fullTextMatches(_ expression: FullTextExpression, limit: Int,
+                                where include: (@Sendable (ImageID) -> Bool)?) throws -> [FullTextMatch] {
         guard limit > 0 else { return [] }
         return try read("searching the descriptions") { db in
             if let postings = try currentPostings(db) {
@@ -21,13 +22,14 @@ extension SQLiteIndexStore {
                 let phrases = try expression.terms.map { term in
                     try tokenizer.tokenize(query: term).filter { !$0.flags.contains(.colocated) }.map(\.token)
                 }
-                return postings.best(phrases: phrases, limit: limit)
+                return postings.best(phrases: phrases, limit: limit, where: include)
             }
-            return try Self.sqliteMatches(expression, limit: limit, db)
+            guard let include else { return try Self.sqliteMatches(expression, limit: limit, db) }
+            return Array(try Self.sqliteMatches(expression, limit: -1, db).filter { include($0.image) }.prefix(limit))
         }
     }
 
-    /// The same ranking through SQLite's `bm25()` (no postings needed).
+    /// The same ranking through SQLite's `bm25()` (no postings needed); a negative `limit` for every match.
     static func sqliteMatches(_ expression: FullTextExpression, limit: Int, _ db: Database) throws -> [FullTextMatch] {
         try Row.fetchAll(db, sql: """
             SELECT rowid AS id, bm25(descriptionSearch) AS rank FROM descriptionSearch

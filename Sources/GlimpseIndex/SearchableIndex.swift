@@ -23,8 +23,10 @@ public typealias ImageID = Int64
 /// - Scores: `bm25()` with equal column weights, negated (higher is better); ties by image id.
 public protocol SearchableIndex: Sendable {
     /// Images whose description text or keywords match `expression` (an FTS5 `MATCH` expression that
-    /// the caller built with `FullTextExpression`, never raw user text), best first, at most `limit`.
-    func fullTextMatches(_ expression: FullTextExpression, limit: Int) throws -> [FullTextMatch]
+    /// the caller built with `FullTextExpression`, never raw user text), best first, at most `limit`;
+    /// with `include`, only the images it accepts, scored as in the whole index.
+    func fullTextMatches(_ expression: FullTextExpression, limit: Int, where include: (@Sendable (ImageID) -> Bool)?) throws
+        -> [FullTextMatch]
 
     /// The stored embeddings of one kind as one contiguous matrix (memory-mapped where the store can).
     func embeddingMatrix(_ kind: EmbeddingKind) throws -> EmbeddingMatrix
@@ -35,9 +37,17 @@ public protocol SearchableIndex: Sendable {
     /// How many described images the index holds.
     func describedImageCount() throws -> Int
 
-    /// The described images whose files lie under one of `places` (absolute paths of folders or files,
-    /// at folder boundaries: `/a/photos` holds `/a/photos/x.jpg`, not `/a/photos2/x.jpg`), ascending.
-    func describedImageIDs(under places: [String]) throws -> [ImageID]
+    /// The images whose files lie under one of `places` (absolute paths of folders or files, at folder
+    /// boundaries: `/a/photos` holds `/a/photos/x.jpg`, not `/a/photos2/x.jpg`), whatever their status
+    /// (rankers only ever return described ones), in any order; an image under two places may come twice.
+    func imageIDs(under places: [String]) throws -> [ImageID]
+}
+
+extension SearchableIndex {
+    /// Every image whose description matches `expression`, best first, at most `limit`.
+    public func fullTextMatches(_ expression: FullTextExpression, limit: Int) throws -> [FullTextMatch] {
+        try fullTextMatches(expression, limit: limit, where: nil)
+    }
 }
 
 /// The range of paths under `place` for a prefix search over sorted paths: `place` itself, or from

@@ -54,7 +54,8 @@ public struct InMemoryIndex: SearchableIndex {
         ]
     }
 
-    public func fullTextMatches(_ expression: FullTextExpression, limit: Int) throws -> [FullTextMatch] {
+    public func fullTextMatches(_ expression: FullTextExpression, limit: Int,
+                                where include: (@Sendable (ImageID) -> Bool)?) throws -> [FullTextMatch] {
         let phrases = Self.terms(of: expression).map(Self.tokenize).filter { !$0.isEmpty }
         let count = Double(tokens.count)
         var scores: [ImageID: Double] = [:]
@@ -72,7 +73,7 @@ public struct InMemoryIndex: SearchableIndex {
                 scores[id, default: 0] += idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / averageLength))
             }
         }
-        let matches: [FullTextMatch] = scores.map { FullTextMatch(image: $0.key, score: $0.value) }
+        let matches: [FullTextMatch] = scores.filter { include?($0.key) ?? true }.map { FullTextMatch(image: $0.key, score: $0.value) }
         let sorted = matches.sorted { (a: FullTextMatch, b: FullTextMatch) -> Bool in
             a.score > b.score || (a.score == b.score && a.image < b.image)
         }
@@ -89,11 +90,11 @@ public struct InMemoryIndex: SearchableIndex {
 
     public func describedImageCount() throws -> Int { documents.count }
 
-    public func describedImageIDs(under places: [String]) throws -> [ImageID] {
+    public func imageIDs(under places: [String]) throws -> [ImageID] {
         let ranges = places.map(pathRange(under:))
         return documents.values.filter { document in
             ranges.contains { document.path == $0.exact || (document.path >= $0.from && document.path < $0.before) }
-        }.map(\.id).sorted()
+        }.map(\.id)
     }
 
     /// Words as FTS5's `unicode61 tokenchars '_'` tokenizer sees them: lowercased runs of letters,

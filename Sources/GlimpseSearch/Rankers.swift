@@ -65,12 +65,11 @@ public struct FullTextRanker: Ranker {
 
     public func rank(_ query: ParsedQuery, in index: any SearchableIndex, limit: Int, scope: SearchScope?) throws -> [RankedEntry] {
         guard let expression = FullTextExpression(anyOf: Self.terms(for: query)) else { return [] }
-        // In a scope every match is scored (BM25 reads the postings of the query's terms anyway), then filtered.
-        let matches = try index.fullTextMatches(expression, limit: scope == nil ? limit : Int(Int32.max))
-        return Array(matches.filter { scope?.contains($0.image) ?? true }
+        var include: (@Sendable (ImageID) -> Bool)?
+        if let scope { include = { scope.contains($0) } }
+        return try index.fullTextMatches(expression, limit: limit, where: include)
             .map { RankedEntry(image: $0.image, score: $0.score) }
             .sorted(by: RankedEntry.better)
-            .prefix(limit))
     }
 }
 
@@ -121,7 +120,7 @@ public struct CLIPRanker: Ranker {
     }
 
     private func nearest(to vector: [Float], in matrix: EmbeddingMatrix, k: Int, scope: SearchScope?) throws -> [VectorHit] {
-        try scope?.nearest(to: vector, in: matrix, k: k) ?? vectors.nearest(to: vector, in: matrix, k: k)
+        try scope?.nearest(to: vector, in: matrix, k: k, using: vectors) ?? vectors.nearest(to: vector, in: matrix, k: k)
     }
 }
 
@@ -140,7 +139,7 @@ public struct SentenceRanker: Ranker {
         guard let vector = try model.embed(sentences: [query.positiveText]).first else { return [] }
         let matrix = try index.embeddingMatrix(.text)
         var best: [ImageID: RankedEntry] = [:]
-        for hit in try scope?.nearest(to: vector, in: matrix, k: limit) ?? vectors.nearest(to: vector, in: matrix, k: limit) {
+        for hit in try scope?.nearest(to: vector, in: matrix, k: limit, using: vectors) ?? vectors.nearest(to: vector, in: matrix, k: limit) {
             let id = matrix.rowImages[hit.row]
             if best[id].map({ Double(hit.score) > $0.score }) ?? true {
                 best[id] = RankedEntry(image: id, score: Double(hit.score))

@@ -11,8 +11,7 @@ public enum SearchNotes {
     /// The search covered only the images under `folders` (`SearchOptions.folders`).
     public static func scoped(to folders: [String], images: Int) -> String {
         let places = folders.count == 1 ? folders[0] : folders.dropLast().joined(separator: ", ") + " and " + folders.last!
-        return images == 0 ? "No described image is indexed under \(places)."
-            : "Searched the \(images) image(s) under \(places)."
+        return images == 0 ? "No image is indexed under \(places)." : "Searched within \(places): \(images) indexed image(s)."
     }
 }
 

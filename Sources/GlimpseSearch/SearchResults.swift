@@ -44,6 +44,8 @@ public struct SearchResponse: Sendable, Hashable, Codable {
 public struct SearchTimings: Sendable, Hashable, Codable {
     /// CLIP's text tower on every prompt the search needs (the query's, the negated concepts'), one batch.
     public var clipText: Double = 0
+    /// Finding the images under `SearchOptions.folders` (zero without them).
+    public var scope: Double = 0
     /// Each ranker that ran; MiniLM's query encoding is part of its ranker's time.
     public var rankers: [RankerKind: Double] = [:]
     /// Fusing the lists.

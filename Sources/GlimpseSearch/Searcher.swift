@@ -76,8 +76,10 @@ public struct Searcher: Sendable {
         guard !active.isEmpty else { throw SearchError.noRankerAvailable }
         var scope: SearchScope?
         if !options.folders.isEmpty {
-            scope = SearchScope(images: try index.describedImageIDs(under: options.folders))
+            let scopeStart = ContinuousClock.now
+            scope = SearchScope(images: try index.imageIDs(under: options.folders))
             notes.append(SearchNotes.scoped(to: options.folders, images: scope?.images.count ?? 0))
+            timings.scope = scopeStart.millisecondsSince
         }
 
         let depth = max(options.candidates, options.limit)

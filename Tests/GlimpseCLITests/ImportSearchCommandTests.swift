@@ -54,7 +54,7 @@ struct ImportSearchCommandTests {
             // The imported paths are relative to the folder of the descriptions file, so they lie in the index's folder.
             let folder = URL(filePath: index).deletingLastPathComponent()
             let scoped = try GlimpseProcess.run(["search", "a dog", "--text-only", "--index", index, "--in", folder.appending(path: "b.jpg").path])
-            #expect(scoped.status == 0 && scoped.output.contains("Searched the 1 image(s) under"), "\(scoped.output)")
+            #expect(scoped.status == 0 && scoped.output.contains("indexed image(s)") && scoped.output.contains(": 1 indexed"), "\(scoped.output)")
             #expect(scoped.output.contains("b.jpg") && !scoped.output.contains("a.jpg"), "\(scoped.output)")
 
             let compound = try GlimpseProcess.run(["search", "blue collar", "--text-only", "--index", index, "--json"])

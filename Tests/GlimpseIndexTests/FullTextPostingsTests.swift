@@ -77,6 +77,21 @@ struct FullTextPostingsTests {
         Self.expectSameRanking(fast, try Self.sqliteRanking(store, expression, limit: 10), "phrase")
     }
 
+    @Test("only the images a filter accepts, with the scores of the whole index: postings and SQLite agree")
+    func filtered() throws {
+        let store = try Self.randomStore(count: 200, seed: 4)
+        let expression = try #require(FullTextExpression(anyOf: ["cat", "dog"]))
+        let everything = try store.fullTextMatches(expression, limit: 200)
+        let odd: @Sendable (ImageID) -> Bool = { $0 % 2 == 1 }
+        let expected = Array(everything.filter { odd($0.image) }.prefix(7))
+        #expect(expected.count == 7)
+        #expect(try store.fullTextMatches(expression, limit: 7, where: odd) == expected, "postings")
+        try store.removeImages([everything.last!.image])  // the postings go stale: SQLite's bm25() answers
+        #expect(try store.read("test") { try store.currentPostings($0) } == nil)
+        let stale = try store.fullTextMatches(expression, limit: 7, where: odd)
+        Self.expectSameRanking(stale, Array(try Self.sqliteRanking(store, expression, limit: 200).filter { odd($0.image) }.prefix(7)), "SQLite")
+    }
+
     @Test("after a write the postings are stale: search falls back to SQLite and is still right; preparing makes them current")
     func staleness() throws {
         let store = try Self.randomStore(count: 50, seed: 9)

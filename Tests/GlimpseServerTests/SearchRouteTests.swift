@@ -63,7 +63,7 @@ struct SearchRouteTests {
             try await client.execute(uri: "/api/search?q=knife&in=\(folder)", method: .get) { response in
                 let document = try Self.json(response)
                 #expect(Self.paths(document).count == 3, "every knife is in the fixture's folder")
-                #expect((document["notes"] as? [String])?.contains { $0.hasPrefix("Searched the 5 image(s) under ") } == true)
+                #expect((document["notes"] as? [String])?.contains { $0.hasPrefix("Searched within ") && $0.hasSuffix(": 5 indexed image(s).") } == true)
             }
             try await client.execute(uri: "/api/search?q=knife&in=\(folder)-other", method: .get) { response in
                 let document = try Self.json(response)
