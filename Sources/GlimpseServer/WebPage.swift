@@ -24,6 +24,8 @@ enum WebPage {
           header { position: sticky; top: 0; background: #fff; border-bottom: 1px solid #ddd; padding: 12px 20px; }
           form { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
           #q { flex: 1; min-width: 260px; font-size: 17px; padding: 8px 10px; border: 1px solid #bbb; border-radius: 6px; }
+          #in { width: 220px; font-size: 14px; padding: 8px 10px; border: 1px solid #bbb; border-radius: 6px; }
+          .folder { font-size: 12px; margin-left: 6px; padding: 0 6px; }
           button { font-size: 15px; padding: 8px 14px; }
           #status, #understood, #notes { color: #555; font-size: 13px; margin-top: 6px; }
           #notes { color: #8a5a00; }
@@ -46,6 +48,7 @@ enum WebPage {
         <header>
           <form id="search">
             <input id="q" name="q" type="search" autofocus placeholder="a cat and a dog on a bed, but no cartoon">
+            <input id="in" name="in" type="text" placeholder="only in folder (optional)" title="an absolute folder path">
             <label><input id="strict" type="checkbox"> drop negated</label>
             <button>Search</button>
           </form>
@@ -139,7 +142,14 @@ enum WebPage {
           frame.append(image);
           const path = element("a", "path", `${result.rank}. ${result.path}`);
           path.href = `/api/images/${result.image}/file`;
-          card.append(frame, path, element("div", "text", result.text), element("div", "why", why(result.explanation)));
+          // Searches the same words again, within this image's folder.
+          const folder = element("button", "folder", "in this folder");
+          folder.type = "button";
+          folder.addEventListener("click", () => {
+            $("in").value = result.path.slice(0, result.path.lastIndexOf("/")) || "/";
+            search($("q").value, $("strict").checked, $("in").value);
+          });
+          card.append(frame, path, folder, element("div", "text", result.text), element("div", "why", why(result.explanation)));
           return card;
         }
 
@@ -165,9 +175,10 @@ enum WebPage {
           render(body, append);
         }
 
-        function search(query, strict) {
+        function search(query, strict, folder) {
           const parameters = new URLSearchParams({ q: query });
           if (strict) parameters.set("strict", "true");
+          if (folder.trim()) parameters.set("in", folder.trim());
           history.replaceState(null, "", "?" + parameters);
           current = { parameters, shown: 0 };
           return fetchPage(false);
@@ -183,13 +194,14 @@ enum WebPage {
         $("more").addEventListener("click", () => fetchPage(true));
         $("search").addEventListener("submit", (event) => {
           event.preventDefault();
-          search($("q").value, $("strict").checked);
+          search($("q").value, $("strict").checked, $("in").value);
         });
         const initial = new URLSearchParams(location.search);
         if (initial.get("q")) {
           $("q").value = initial.get("q");
           $("strict").checked = initial.get("strict") === "true";
-          search($("q").value, $("strict").checked);
+          $("in").value = initial.get("in") || "";
+          search($("q").value, $("strict").checked, $("in").value);
         }
         status();
         """#

@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+@testable import GlimpseServer
+
+/// The search page's script (`/app.js`), run by Node.js against a small stand-in for the page's DOM and
+/// `fetch`: what it asks the server for, and that what the server says is written as text.
+@Suite("server: the page's script")
+struct PageScriptTests {
+    /// Loads the script into a stand-in page opened at `search` (a query string), lets it run, types into
+    /// the form as `actions` say, and prints what it fetched and what it put on the page, as JSON.
+    static let harness = #"""
+        "use strict";
+        const fs = require("fs");
+        const [scriptPath, search, actionsJSON] = process.argv.slice(2);
+        const fetched = [];
+        class Node {
+          constructor(tag) {
+            this.tagName = tag; this.children = []; this.listeners = {}; this.style = {}; this.hidden = false;
+            this.className = ""; this.textContent = ""; this.value = ""; this.checked = false; this.type = "";
+          }
+          append(...nodes) { this.children.push(...nodes); }
+          replaceChildren(...nodes) { this.children = nodes; }
+          replaceWith(node) {}
+          remove() {}
+          addEventListener(type, listener) { (this.listeners[type] ||= []).push(listener); }
+          dispatch(type) { for (const listener of this.listeners[type] || []) listener({ preventDefault() {} }); }
+          querySelector() { return null; }
+          querySelectorAll() { return []; }
+          decode() { return Promise.resolve(); }
+          set innerHTML(value) { throw new Error("innerHTML was set"); }
+          texts() { return [this.textContent, ...this.children.flatMap((child) => child.texts())].filter((text) => text); }
+          find(className) {
+            return [this, ...this.children.flatMap((child) => child.find ? child.find(className) : [])]
+              .filter((node) => node.className === className);
+          }
+        }
+        const elements = {};
+        for (const id of ["search", "q", "in", "strict", "status", "understood", "notes", "error", "results", "more"]) elements[id] = new Node("div");
+        global.document = { getElementById: (id) => elements[id], createElement: (tag) => new Node(tag) };
+        global.location = { search };
+        global.history = { replaceState(state, title, url) { global.location.search = url; } };
+        const result = (rank, path) => ({
+          image: rank, path, rank, score: 1, text: `<img src=x onerror="alert(${rank})"> a dog`,
+          explanation: { matchedTerms: ["dog"], matchedCompounds: [], matchedPhrases: [], region: null,
+                         rankers: [{ ranker: "fullText", rank, score: 1 }], penalties: [] },
+        });
+        global.fetch = async (url) => {
+          fetched.push(url);
+          const body = url.startsWith("/api/status")
+            ? { images: { full: 2 }, index: "/index.sqlite" }
+            : { query: { terms: ["dog"], compounds: [], phrases: [], negatives: [] }, notes: ["<b>note</b>"],
+                timings: { total: 1.5 }, results: [result(1, "/photos/2024/a.jpg"), result(2, "/photos/b.jpg")] };
+          return { ok: true, json: async () => body };
+        };
+        const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
+        (async () => {
+          eval(fs.readFileSync(scriptPath, "utf8"));
+          await settle();
+          for (const action of JSON.parse(actionsJSON)) {
+            if (action.type === "submit") {
+              elements.q.value = action.q; elements.in.value = action.in; elements.strict.checked = action.strict;
+              elements.search.dispatch("submit");
+            } else if (action.type === "folder") {
+              elements.results.children[action.result].find("folder")[0].dispatch("click");
+            }
+            await settle();
+          }
+          console.log(JSON.stringify({
+            fetched, address: global.location.search, folderField: elements.in.value,
+            notes: elements.notes.textContent, texts: elements.results.texts(),
+          }));
+        })().catch((error) => { console.log(JSON.stringify({ error: String(error) })); process.exit(1); });
+        """#
+
+    struct Outcome: Decodable {
+        var fetched: [String]
+        var address: String
+        var folderField: String
+        var notes: String
+        var texts: [String]
+    }
+
+    /// Runs the page's script in Node.js (which `scripts/test` installs) opened at `search`.
+    static func run(search: String, actions: String) throws -> Outcome {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "glimpse-page-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data(WebPage.javaScript.utf8).write(to: folder.appending(path: "app.js"))
+        try Data(harness.utf8).write(to: folder.appending(path: "harness.js"))
+        let process = Process()
+        process.executableURL = URL(filePath: "/usr/bin/env")
+        process.arguments = ["node", folder.appending(path: "harness.js").path, folder.appending(path: "app.js").path, search, actions]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(String(decoding: data, as: UTF8.self))")
+        return try JSONDecoder().decode(Outcome.self, from: data)
+    }
+
+    @Test("a search from the form asks for the words, the folder and strictness; a result's folder button searches within its folder")
+    func formAndFolder() throws {
+        let outcome = try Self.run(search: "", actions: """
+            [{"type": "submit", "q": "a dog, but no cartoon", "in": " /photos/2024 ", "strict": true}, {"type": "folder", "result": 1}]
+            """)
+        #expect(outcome.fetched.filter { $0.hasPrefix("/api/search?") } == [
+            "/api/search?q=a+dog%2C+but+no+cartoon&strict=true&in=%2Fphotos%2F2024&limit=20",
+            "/api/search?q=a+dog%2C+but+no+cartoon&strict=true&in=%2Fphotos&limit=20",
+        ])
+        #expect(outcome.fetched.contains("/api/status"))
+        #expect(outcome.folderField == "/photos" && outcome.address == "?q=a+dog%2C+but+no+cartoon&strict=true&in=%2Fphotos")
+        #expect(outcome.texts.contains(#"<img src=x onerror="alert(1)"> a dog"#), "the server's text is shown as text: \(outcome.texts)")
+        #expect(outcome.notes == "<b>note</b>")
+    }
+
+    @Test("an address with a query and a folder searches at once, and fills the form")
+    func openedAddress() throws {
+        let outcome = try Self.run(search: "?q=dog&in=%2Fphotos%2F2024", actions: "[]")
+        #expect(outcome.fetched.first { $0.hasPrefix("/api/search?") } == "/api/search?q=dog&in=%2Fphotos%2F2024&limit=20")
+        #expect(outcome.folderField == "/photos/2024")
+    }
+}
