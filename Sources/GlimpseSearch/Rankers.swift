@@ -103,13 +103,13 @@ public struct CLIPRanker: Ranker {
         guard let vector = try model.embed(texts: [promptText(query)]).first else { return [] }
         var best: [ImageID: RankedEntry] = [:]
         let image = try index.embeddingMatrix(.image)
-        for hit in try nearest(to: vector, in: image, k: limit, scope: scope) {
+        for hit in try vectors.nearest(to: vector, in: image, k: limit, within: scope) {
             best[image.rowImages[hit.row]] = RankedEntry(image: image.rowImages[hit.row], score: Double(hit.score))
         }
         if useRegions {
             let regions = try index.embeddingMatrix(.region)
             // Several regions of one image may fill the list: ask for more rows than images wanted.
-            for hit in try nearest(to: vector, in: regions, k: limit * 4, scope: scope) {
+            for hit in try vectors.nearest(to: vector, in: regions, k: limit * 4, within: scope) {
                 let id = regions.rowImages[hit.row]
                 if best[id].map({ Double(hit.score) > $0.score }) ?? true {
                     best[id] = RankedEntry(image: id, score: Double(hit.score), region: Int(regions.rowRegions[hit.row]))
@@ -117,10 +117,6 @@ public struct CLIPRanker: Ranker {
             }
         }
         return Array(best.values.sorted(by: RankedEntry.better).prefix(limit))
-    }
-
-    private func nearest(to vector: [Float], in matrix: EmbeddingMatrix, k: Int, scope: SearchScope?) throws -> [VectorHit] {
-        try scope?.nearest(to: vector, in: matrix, k: k, using: vectors) ?? vectors.nearest(to: vector, in: matrix, k: k)
     }
 }
 
@@ -139,7 +135,7 @@ public struct SentenceRanker: Ranker {
         guard let vector = try model.embed(sentences: [query.positiveText]).first else { return [] }
         let matrix = try index.embeddingMatrix(.text)
         var best: [ImageID: RankedEntry] = [:]
-        for hit in try scope?.nearest(to: vector, in: matrix, k: limit, using: vectors) ?? vectors.nearest(to: vector, in: matrix, k: limit) {
+        for hit in try vectors.nearest(to: vector, in: matrix, k: limit, within: scope) {
             let id = matrix.rowImages[hit.row]
             if best[id].map({ Double(hit.score) > $0.score }) ?? true {
                 best[id] = RankedEntry(image: id, score: Double(hit.score))

@@ -63,3 +63,10 @@ public struct SearchScope: Sendable, Hashable {
         return heap.sorted()
     }
 }
+
+extension VectorSearching {
+    /// `nearest(to:in:k:)` over the rows of `scope`'s images only; over every row without a scope.
+    func nearest(to query: [Float], in matrix: EmbeddingMatrix, k: Int, within scope: SearchScope?) throws -> [VectorHit] {
+        try scope?.nearest(to: query, in: matrix, k: k, using: self) ?? nearest(to: query, in: matrix, k: k)
+    }
+}
