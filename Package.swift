@@ -42,7 +42,12 @@ let package = Package(
         .target(name: "GlimpseDescribe", dependencies: ["GlimpseText", "GlimpseImage", "GlimpseModels"]),
         .target(
             name: "GlimpseIndex",
-            dependencies: ["GlimpseDescribe", "GlimpseImage", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "GlimpseDescribe",
+                "GlimpseImage",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         .target(name: "GlimpseSearch", dependencies: ["GlimpseIndex", "GlimpseText", "CVectorKernels"]),
         .target(

@@ -13,13 +13,15 @@ extension SQLiteIndexStore {
 
     public func imageIDs(under places: [String]) throws -> [ImageID] {
         // Answered from the path's index alone: no status, whose check would read every image's row.
+        // The place itself and the paths under it are two lookups: as one `OR`, SQLite gathers both
+        // into a set of row ids first, which doubles the time for a large folder.
         try read("finding the images of folders") { db in
             var ids: [ImageID] = []
             for place in places {
                 let range = pathRange(under: place)
-                ids += try ImageID.fetchAll(db, sql: """
-                    SELECT id FROM image WHERE path = ? OR (path >= ? AND path < ?)
-                    """, arguments: [range.exact, range.from, range.before])
+                ids += try db.integers("SELECT id FROM image WHERE path = ?", arguments: [range.exact])
+                ids += try db.integers("SELECT id FROM image WHERE path >= ? AND path < ?",
+                                       arguments: [range.from, range.before])
             }
             return ids
         }

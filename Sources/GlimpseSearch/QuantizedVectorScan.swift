@@ -80,10 +80,11 @@ struct FirstPassResult {
 enum QuantizedScan {
     static let blockRows = 1024
 
-    /// The first pass over `range`: every row whose upper bound reaches the running k-th best lower
-    /// bound is kept. Gives up when more than `limit` rows would have to be kept.
-    static func scan(_ compact: QuantizedBuffers, query: QuantizedQuery, rows range: Range<Int>, k: Int,
-                     limit: Int) -> FirstPassResult {
+    /// The first pass over `range` (its rows in `listed`, when given): every row whose upper bound
+    /// reaches the running k-th best lower bound is kept. Gives up when more than `limit` rows would have
+    /// to be kept.
+    static func scan(_ compact: QuantizedBuffers, query: QuantizedQuery, rows range: Range<Int>, among listed: RowSet? = nil,
+                     k: Int, limit: Int) -> FirstPassResult {
         var result = FirstPassResult(k: k)
         var capacity = max(4 * k + 1024, 4096)
         result.rows.reserveCapacity(capacity)
@@ -103,6 +104,7 @@ enum QuantizedScan {
                     glimpse_dot_i8_i16(codes + start * stride, stride, count, q.baseAddress!, out.baseAddress!)
                     for offset in 0..<count {
                         let row = start + offset
+                        if let listed, !listed.contains(row) { continue }
                         let approx = Float(out[offset]) * (t * scales[row])
                         let bound = alpha * norms[row] + beta * residuals[row]
                         var upper = approx + bound

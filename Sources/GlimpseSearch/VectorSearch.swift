@@ -17,6 +17,17 @@ public struct VectorHit: Sendable, Hashable {
 public protocol VectorSearching: Sendable {
     /// The `k` rows with the highest dot product with `query`, best first; ties by ascending row.
     func nearest(to query: [Float], in matrix: EmbeddingMatrix, k: Int) throws -> [VectorHit]
+
+    /// The `k` rows among `rows` with the highest dot product with `query`, best first, ties by ascending
+    /// row: exactly `nearest(to:in:k:)`'s answer over a matrix of those rows alone (search within folders).
+    func nearest(to query: [Float], in matrix: EmbeddingMatrix, k: Int, among rows: RowSet) throws -> [VectorHit]
+}
+
+extension VectorSearching {
+    /// Scores each of `rows` in fp32.
+    public func nearest(to query: [Float], in matrix: EmbeddingMatrix, k: Int, among rows: RowSet) throws -> [VectorHit] {
+        try ExactVectorSearch.scoreEach(of: rows, query: query, in: matrix, k: k)
+    }
 }
 
 /// Exact search: SIMD dot products over the contiguous matrix, rows split across `threads` workers,
@@ -64,6 +75,8 @@ public struct ExactVectorSearch: VectorSearching {
             case compact
             /// The compact copy kept too many rows; every row was then scanned in fp32.
             case compactGaveUp
+            /// A search among a few rows: each scored in fp32, the others never read.
+            case eachListedRow
         }
         public var path: Path
         /// Rows whose bound reached the k-th best lower bound after the first pass (0 without one).
@@ -76,21 +89,52 @@ public struct ExactVectorSearch: VectorSearching {
         try nearestWithStatistics(to: query, in: matrix, k: k).hits
     }
 
-    /// `nearest(to:in:k:)` and how it was answered.
-    public func nearestWithStatistics(to query: [Float], in matrix: EmbeddingMatrix, k: Int) throws
-        -> (hits: [VectorHit], statistics: Statistics) {
+    /// Scores each listed row in fp32 while they are under a quarter of the matrix (reading scattered rows
+    /// costs about four times as much per row as the compact copy's scan); otherwise scans the whole
+    /// matrix as without a list, skipping the rows not listed as it goes.
+    public func nearest(to query: [Float], in matrix: EmbeddingMatrix, k: Int, among rows: RowSet) throws -> [VectorHit] {
+        try nearestWithStatistics(to: query, in: matrix, k: k, among: rows).hits
+    }
+
+    /// `nearest(to:in:k:)`, among `rows` when given, and how it was answered.
+    public func nearestWithStatistics(to query: [Float], in matrix: EmbeddingMatrix, k: Int, among listed: RowSet? = nil)
+        throws -> (hits: [VectorHit], statistics: Statistics) {
         let rows = matrix.rows
         guard rows > 0, k > 0 else { return ([], Statistics(path: .fp32, candidates: 0, rescored: 0)) }
         guard query.count == matrix.dimension else {
             throw SearchError.dimensionMismatch(query: query.count, matrix: matrix.dimension, kind: "embedding")
         }
+        if let listed, listed.count * 4 < rows {
+            let hits = try Self.scoreEach(of: listed, query: query, in: matrix, k: k)
+            return (hits, Statistics(path: .eachListedRow, candidates: 0, rescored: listed.count))
+        }
         var gaveUp = false
-        if let compact = matrix.compact, useCompact(rows: rows, k: k) {
-            if let answer = compactSearch(query, matrix: matrix, compact: compact, k: k) { return answer }
+        if let compact = matrix.compact, useCompact(rows: listed?.count ?? rows, k: k) {
+            if let answer = compactSearch(query, matrix: matrix, compact: compact, k: k, among: listed) { return answer }
             gaveUp = true
         }
-        let hits = fullScan(query, matrix: matrix, k: k)
-        return (hits, Statistics(path: gaveUp ? .compactGaveUp : .fp32, candidates: 0, rescored: rows))
+        let hits = fullScan(query, matrix: matrix, k: k, among: listed)
+        return (hits, Statistics(path: gaveUp ? .compactGaveUp : .fp32, candidates: 0, rescored: listed?.count ?? rows))
+    }
+
+    /// The `k` best of `rows` (those inside the matrix), each scored in fp32 on this thread.
+    static func scoreEach(of rows: RowSet, query: [Float], in matrix: EmbeddingMatrix, k: Int) throws -> [VectorHit] {
+        guard matrix.rows > 0, k > 0 else { return [] }
+        guard query.count == matrix.dimension else {
+            throw SearchError.dimensionMismatch(query: query.count, matrix: matrix.dimension, kind: "embedding")
+        }
+        let dimension = matrix.dimension
+        var heap = TopK(capacity: k)
+        matrix.withValues { values in
+            query.withUnsafeBufferPointer { q in
+                guard let base = values.baseAddress, let qBase = q.baseAddress else { return }
+                for row in rows.sorted where row < matrix.rows {
+                    let score = dot(base + row * dimension, qBase, dimension)
+                    if score >= heap.threshold { heap.insert(row: row, score: score) }
+                }
+            }
+        }
+        return heap.sorted()
     }
 
     func useCompact(rows: Int, k: Int) -> Bool {
@@ -103,15 +147,15 @@ public struct ExactVectorSearch: VectorSearching {
 
     func workers(rows: Int) -> Int { max(1, min(threads, rows / rowsPerThreadMinimum)) }
 
-    /// Every row in fp32.
-    func fullScan(_ query: [Float], matrix: EmbeddingMatrix, k: Int) -> [VectorHit] {
+    /// Every row in fp32 (every listed row, when `listed` is given).
+    func fullScan(_ query: [Float], matrix: EmbeddingMatrix, k: Int, among listed: RowSet? = nil) -> [VectorHit] {
         let rows = matrix.rows
         let workers = workers(rows: rows)
         return matrix.withValues { values in
             query.withUnsafeBufferPointer { q in
                 if workers == 1 {
                     var heap = TopK(capacity: k)
-                    Self.scan(values, query: q, rows: 0..<rows, into: &heap)
+                    Self.scan(values, query: q, rows: 0..<rows, among: listed, into: &heap)
                     return heap.sorted()
                 }
                 let partials = PartialResults<TopK>(count: workers)
@@ -121,7 +165,7 @@ public struct ExactVectorSearch: VectorSearching {
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
                     let range = min(rows, worker * chunk)..<min(rows, (worker + 1) * chunk)
                     var heap = TopK(capacity: k)
-                    Self.scan(shared.values, query: shared.query, rows: range, into: &heap)
+                    Self.scan(shared.values, query: shared.query, rows: range, among: listed, into: &heap)
                     partials.store(heap, at: worker)
                 }
                 var merged = TopK(capacity: k)
@@ -133,8 +177,8 @@ public struct ExactVectorSearch: VectorSearching {
 
     /// The int8 first pass, then the fp32 scores of the rows it could not rule out; nil when the query
     /// cannot be bounded or the first pass gave up.
-    func compactSearch(_ query: [Float], matrix: EmbeddingMatrix, compact: QuantizedEmbeddings, k: Int)
-        -> (hits: [VectorHit], statistics: Statistics)? {
+    func compactSearch(_ query: [Float], matrix: EmbeddingMatrix, compact: QuantizedEmbeddings, k: Int,
+                       among listed: RowSet? = nil) -> (hits: [VectorHit], statistics: Statistics)? {
         let rows = matrix.rows
         guard compact.rows == rows, compact.dimension == matrix.dimension,
               let quantized = query.withUnsafeBufferPointer({ QuantizedQuery($0, stride: compact.stride) })
@@ -145,13 +189,14 @@ public struct ExactVectorSearch: VectorSearching {
         let limit = max(4 * k + 1024, chunk / 4)
         let partials: [FirstPassResult] = compact.withBuffers { buffers in
             if workers == 1 {
-                return [QuantizedScan.scan(buffers, query: quantized, rows: 0..<rows, k: k, limit: limit)]
+                return [QuantizedScan.scan(buffers, query: quantized, rows: 0..<rows, among: listed, k: k, limit: limit)]
             }
             let slots = PartialResults<FirstPassResult>(count: workers)
             let shared = SharedCompact(buffers: buffers)
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 let range = min(rows, worker * chunk)..<min(rows, (worker + 1) * chunk)
-                slots.store(QuantizedScan.scan(shared.buffers, query: quantized, rows: range, k: k, limit: limit), at: worker)
+                slots.store(QuantizedScan.scan(shared.buffers, query: quantized, rows: range, among: listed, k: k, limit: limit),
+                            at: worker)
             }
             return slots.values.map { $0! }
         }
@@ -188,13 +233,14 @@ public struct ExactVectorSearch: VectorSearching {
         return (heap.sorted(), Statistics(path: .compact, candidates: candidates.count, rescored: rescored))
     }
 
-    /// Dot products of `query` with `rows`, offered to `heap`.
+    /// Dot products of `query` with `rows` (those listed, when `listed` is given), offered to `heap`.
     static func scan(_ values: UnsafeBufferPointer<Float>, query: UnsafeBufferPointer<Float>, rows: Range<Int>,
-                     into heap: inout TopK) {
+                     among listed: RowSet?, into heap: inout TopK) {
         let dimension = query.count
         guard let base = values.baseAddress, let q = query.baseAddress else { return }
         var threshold = heap.threshold
         for row in rows {
+            if let listed, !listed.contains(row) { continue }
             let score = dot(base + row * dimension, q, dimension)
             if score >= threshold {  // equal scores go to the heap, which breaks ties by row
                 heap.insert(row: row, score: score)
