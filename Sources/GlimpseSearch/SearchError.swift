@@ -1,4 +1,5 @@
 import Foundation
+import GlimpseIndex
 
 /// Everything that can go wrong while searching or evaluating, with messages that say what to do.
 public enum SearchError: LocalizedError, Sendable, Equatable {
@@ -14,6 +15,8 @@ public enum SearchError: LocalizedError, Sendable, Equatable {
     case invalidLine(file: String, line: Int, reason: String)
     /// A file could not be read at all.
     case unreadableFile(path: String, reason: String)
+    /// The index has no CLIP image embedding for this image (not described yet, or described without CLIP).
+    case noImageEmbedding(image: ImageID)
 
     public var errorDescription: String? {
         switch self {
@@ -32,6 +35,9 @@ public enum SearchError: LocalizedError, Sendable, Equatable {
             return "\(file):\(line): \(reason). Fix or remove the line."
         case let .unreadableFile(path, reason):
             return "Cannot read \(path): \(reason)."
+        case let .noImageEmbedding(image):
+            return "The index holds no CLIP image embedding for image \(image): it is not described yet, or was "
+                + "described without CLIP. Run `glimpse index` with the CLIP model, or give the image file itself."
         }
     }
 }

@@ -7,6 +7,8 @@ public enum SearchNotes {
     /// The vector rankers used the files of the last finished index run (`EmbeddingMatrix.predatesRunInProgress`).
     public static let runInProgress = "An index run is in progress: image and description similarity cover the images "
         + "of the last finished run; full text covers every image saved so far."
+    /// `SimilarImageSearch` used the image embeddings of the last finished index run.
+    public static let similarDuringRun = "An index run is in progress: the images it has saved since it started are not compared yet."
 
     /// The search covered only the images under `folders` (`SearchOptions.folders`).
     public static func scoped(to folders: [String], images: Int) -> String {

@@ -12,10 +12,13 @@ struct SearchScopeTests {
 
     /// 300 images: 200 under /lib/home, 97 under /lib/homework (a name that starts like it), and 3 under
     /// /lib/home/far that only show kitchens, each with a region.
-    static func index() -> InMemoryIndex {
+    static func index() -> InMemoryIndex { InMemoryIndex(entries()) }
+
+    /// The entries of `index()`: image ids 1…300.
+    static func entries() -> [InMemoryIndex.Entry] {
         var random = SplitMix(state: 11)
         let keywords = FakeKeywords()
-        let entries = (0..<300).map { position -> InMemoryIndex.Entry in
+        return (0..<300).map { position -> InMemoryIndex.Entry in
             let folder = position < 200 ? "/lib/home" : position < 297 ? "/lib/homework" : "/lib/home/far"
             let picked = position >= 297 ? ["kitchen", "knife"]
                 : (0..<(2 + Int(random.next() % 4))).map { _ in words[Int(random.next() % UInt64(words.count - 2))] }
@@ -28,7 +31,6 @@ struct SearchScopeTests {
             return InMemoryIndex.Entry(document: document, image: FakeCLIP.vector(for: picked.joined(separator: " ")),
                                        regions: [FakeCLIP.vector(for: region)], text: FakeCLIP.vector(for: text))
         }
-        return InMemoryIndex(entries)
     }
 
     @Test("a scope holds each image once, in order, whatever order and repeats it was given")
