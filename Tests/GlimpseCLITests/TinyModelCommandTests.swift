@@ -79,6 +79,42 @@ struct TinyModelCommandTests {
         #expect(top.path == captioned.path && top.matchedTerms.contains(word), "\(word): \(found.output)")
     }
 
+    @Test("similar: an indexed picture by its stored embedding (no model loaded), another file embedded with CLIP, clear errors")
+    func similar() throws {
+        let library = try Library()
+        _ = try library.indexRun()
+        let a = library.photos.appending(path: "a.png").path, b = library.photos.appending(path: "trip/b.png").path
+        func answer(_ run: GlimpseProcess.Run) throws -> [String: Any] {
+            let start = try #require(run.output.firstIndex(of: "{"), "\(run.output)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(run.output[start...].utf8)) as? [String: Any])
+        }
+        func results(_ document: [String: Any]) -> [(path: String, similarity: Double)] {
+            (document["results"] as? [[String: Any]] ?? []).map { ($0["path"] as? String ?? "", $0["similarity"] as? Double ?? .nan) }
+        }
+
+        let indexed = try library.glimpse(["similar", a, "--index", library.index, "--json", "--clip", "/no/model/here"])
+        #expect(indexed.status == 0, "the stored embedding is used, no model is loaded: \(indexed.output)")
+        let document = try answer(indexed)
+        #expect(document["image"] is Int && results(document).map(\.path) == [b], "\(indexed.output)")
+
+        let copy = library.root.appending(path: "copy.png")
+        try FileManager.default.copyItem(atPath: a, toPath: copy.path)
+        let outside = try library.glimpse(["similar", copy.path, "--index", library.index, "--json"] + TinyModelFolders.clipArguments)
+        #expect(outside.status == 0, "\(outside.output)")
+        let outsideAnswer = try answer(outside)
+        #expect(outsideAnswer["image"] == nil)
+        #expect(results(outsideAnswer).map(\.path) == [a, b], "\(outside.output)")
+        #expect(results(outsideAnswer).first.map { $0.similarity > 0.999 } == true, "the same pixels: \(outside.output)")
+
+        let plain = try library.glimpse(["similar", a, "--index", library.index])
+        #expect(plain.output.contains("like: \(a) (indexed image") && plain.output.contains("  1. ") && plain.output.contains(b),
+                "\(plain.output)")
+        let folder = try library.glimpse(["similar", library.photos.path, "--index", library.index])
+        #expect(folder.status != 0 && folder.output.contains("is a folder"), "\(folder.output)")
+        let missing = try library.glimpse(["similar", library.root.appending(path: "gone.png").path, "--index", library.index])
+        #expect(missing.status != 0 && missing.output.contains("No file at"), "\(missing.output)")
+    }
+
     @Test("search keeps compiled copies of WordNet and both tokenizers in the cache; reading them, or rebuilding damaged ones, answers the same")
     func compiledCopies() throws {
         let library = try Library()

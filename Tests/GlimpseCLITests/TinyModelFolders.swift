@@ -11,7 +11,10 @@ enum TinyModelFolders {
     }
 
     /// The model options of `search`.
-    static var searchArguments: [String] { ["--clip", path("tiny-clip"), "--minilm", path("tiny-bert")] }
+    static var searchArguments: [String] { clipArguments + ["--minilm", path("tiny-bert")] }
+
+    /// The model option of `similar` and `embed`.
+    static var clipArguments: [String] { ["--clip", path("tiny-clip")] }
 
     private static func path(_ name: String) -> String { root.appending(path: name).path }
 }

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import GlimpseIndex
+import GlimpseSearch
+
+/// `glimpse similar FILE`: the indexed images that look like a picture.
+struct SimilarCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "similar",
+        abstract: "Find the indexed images that look like a picture (copies and near-duplicates first).",
+        discussion: """
+            Compares CLIP image embeddings, whole picture against whole picture. An indexed picture is compared \
+            by the embedding stored for it, so no model is loaded (this works even once its file is gone); any \
+            other image file is embedded with CLIP first, which must be the model the index was built with. \
+            Similarity is the cosine of the two embeddings: 1 for the same picture, about 0.9 and above for \
+            copies and near-duplicates (another exposure, a crop, a resized copy).
+            """
+    )
+
+    @Argument(help: "An image file, in the index or not.")
+    var file: String
+
+    @Option(name: .shortAndLong, help: "How many images to print.")
+    var limit = 10
+
+    @Flag(help: "Print the answer as JSON: the indexed image asked about (if it is one), the results, notes, milliseconds.")
+    var json = false
+
+    @Option(name: .customLong("in"), help: ArgumentHelp(
+        "Compare only with the images under this folder (repeatable: under any of them); relative to the current folder.",
+        valueName: "folder"))
+    var folders: [String] = []
+
+    @OptionGroup var location: IndexLocationOptions
+    @OptionGroup var clip: CLIPOptions
+
+    func validate() throws {
+        guard limit > 0 else { throw ValidationError("--limit must be at least 1.") }
+    }
+
+    func run() async throws {
+        let path = URL(filePath: file).standardizedFileURL.path
+        var isFolder: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+        if exists, isFolder.boolValue {
+            throw CommandError("\(path) is a folder: give one picture (to compare only with the images of a folder, use --in).")
+        }
+        let store = try location.openExisting()
+        let search = SimilarImageSearch(index: store)
+        let places = folders.map { URL(filePath: $0).standardizedFileURL.path }
+        let indexed = try store.imageIDs(under: [path]).first { try store.searchDocuments([$0]).first?.path == path }
+        var answer: SimilarImages?
+        if let indexed {
+            do { answer = try search.images(like: indexed, limit: limit, folders: places) } catch SearchError.noImageEmbedding where exists {
+                // Indexed without CLIP, or not described yet: the file itself is embedded below.
+            }
+        }
+        if answer == nil {
+            guard exists else { throw CommandError("No file at \(path), and the index holds no picture there.") }
+            let model = try await clip.load()
+            let embedding = try model.embed(contentsOf: [URL(filePath: path)]).floats()
+            answer = try search.images(like: embedding, limit: limit, folders: places)
+        }
+        try printAnswer(answer!, of: path)
+    }
+
+    private func printAnswer(_ answer: SimilarImages, of path: String) throws {
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+            print(String(decoding: try encoder.encode(answer), as: UTF8.self))
+            return
+        }
+        for note in answer.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+        print("like: \(path)" + (answer.image.map { " (indexed image \($0))" } ?? " (not in the index: embedded with CLIP)"))
+        if answer.results.isEmpty { print("No other image is indexed with a CLIP embedding.") }
+        for result in answer.results {
+            print(String(format: "%3d. %.4f  ", result.rank, result.similarity) + result.path)
+            print("     " + SearchCommand.excerpt(result.text))
+        }
+        print(String(format: "compared in %.1f ms.", answer.milliseconds))
+    }
+}
