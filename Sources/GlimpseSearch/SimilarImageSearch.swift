@@ -25,6 +25,7 @@ public struct SimilarImageSearch: Sendable {
         let embedding = matrix.withValues { Array($0[(row * matrix.dimension)..<((row + 1) * matrix.dimension)]) }
         var answer = try nearest(embedding, in: matrix, excluding: image, limit: limit, folders: folders)
         answer.image = image
+        answer.path = try index.searchDocuments([image]).first?.path
         answer.milliseconds = start.millisecondsSince
         return answer
     }
@@ -47,7 +48,7 @@ public struct SimilarImageSearch: Sendable {
             notes.append(SearchNotes.scoped(to: folders, images: scope?.images.count ?? 0))
         }
         if matrix.predatesRunInProgress { notes.append(SearchNotes.similarDuringRun) }
-        guard limit > 0 else { return SimilarImages(image: nil, results: [], notes: notes, milliseconds: 0) }
+        guard limit > 0 else { return SimilarImages(results: [], notes: notes) }
         // One more than asked for: the picture itself is usually the nearest.
         let hits = try vectors.nearest(to: embedding, in: matrix, k: limit + (excluded == nil ? 0 : 1), within: scope)
             .filter { matrix.rowImages[$0.row] != excluded }
@@ -60,19 +61,20 @@ public struct SimilarImageSearch: Sendable {
                 SimilarImage(image: found.1.id, path: found.1.path, rank: position + 1, similarity: Double(found.0.score),
                              text: found.1.text)
             }
-        return SimilarImages(image: nil, results: results, notes: notes, milliseconds: 0)
+        return SimilarImages(results: results, notes: notes)
     }
 }
 
 /// The answer of `SimilarImageSearch` (`glimpse similar --json`, `GET /api/images/{id}/similar`).
 public struct SimilarImages: Sendable, Hashable, Codable {
-    /// The indexed image the results look like; nil for a picture from outside the index.
+    /// The indexed image the results look like and its path; nil for a picture from outside the index.
     public var image: ImageID?
+    public var path: String?
     public var results: [SimilarImage]
     /// What the reader should know: the folders searched, an index run in progress.
     public var notes: [String]
     /// The time the answer took, models excluded.
-    public var milliseconds: Double
+    public var milliseconds: Double = 0
 }
 
 /// One image that looks like the picture asked about.

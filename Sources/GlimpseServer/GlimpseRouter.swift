@@ -16,6 +16,7 @@ import NIOCore
 /// | `GET /api/images/{id}[?embeddings=true]` | `ImageDocument`: path and stored description |
 /// | `GET /api/images/{id}/thumbnail[?size=N]` | a JPEG, longest side N (default 320, 16…1024), with an entity tag |
 /// | `GET /api/images/{id}/file` | the image file itself |
+/// | `GET /api/images/{id}/similar[?limit=N][&offset=N][&in=FOLDER]` | `SimilarImages`, as `glimpse similar --json` prints it |
 ///
 /// Errors are `{"error": "…"}` with status 400 (the request), 404 (no such image or file), 422 (a file
 /// that cannot be decoded) or 500 (the index).
@@ -60,6 +61,15 @@ public func buildRouter(library: SearchLibrary, access: AccessPolicy = AccessPol
             let data = try await library.thumbnail(of: file, side: side)
             headers[.contentType] = "image/jpeg"
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        }
+    }
+    router.get("/api/images/{id}/similar") { request, context in
+        try await answer {
+            let parameters = try QueryString(of: request)
+            let limit = try Parameter.integer(parameters, "limit", default: 20, range: 1...100)
+            let offset = try Parameter.integer(parameters, "offset", default: 0, range: 0...900)
+            let folders = try Parameter.folder(parameters).map { [$0] } ?? []
+            return try JSONBody.response(try await library.similar(to: try imageID(context), limit: limit, offset: offset, folders: folders))
         }
     }
     router.get("/api/images/{id}/file") { _, context in

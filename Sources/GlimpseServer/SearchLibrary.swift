@@ -78,6 +78,17 @@ public final class SearchLibrary: Sendable {
         }
     }
 
+    /// The indexed images that look like image `id` (`SimilarImageSearch`), the first `offset` skipped.
+    public func similar(to id: ImageID, limit: Int, offset: Int = 0, folders: [String] = []) async throws -> SimilarImages {
+        let (store, searcher) = try index().pair
+        return try await searches.run {
+            var answer = try SimilarImageSearch(index: store, vectors: searcher.vectors)
+                .images(like: id, limit: offset + limit, folders: folders)
+            answer.results = Array(answer.results.dropFirst(offset))
+            return answer
+        }
+    }
+
     /// Runs one search whose answer is thrown away, so that the first user's query does not pay for the
     /// first run of each model and for mapping the index's files. Errors (an empty index) are ignored.
     public func warmUp(query: String = "a dog on a sofa, but no cartoon") async {

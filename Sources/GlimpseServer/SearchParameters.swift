@@ -20,12 +20,7 @@ struct SearchParameters: Sendable, Hashable {
         offset = try Parameter.integer(parameters, "offset", default: 0, range: 0...900)
         strict = try Parameter.flag(parameters, "strict")
         textOnly = try Parameter.flag(parameters, "text-only")
-        if let folder = parameters["in"], !folder.isEmpty {
-            guard folder.hasPrefix("/") else {
-                throw APIError(.badRequest, "in is an absolute folder path, such as /home/me/Pictures/2024; got \"\(folder.prefix(200))\".")
-            }
-            self.folder = folder
-        }
+        folder = try Parameter.folder(parameters)
     }
 
     /// `base` (the searcher's options) with this request's depth (offset + limit), negation mode and rankers.
@@ -55,6 +50,15 @@ enum Parameter {
             throw APIError(.badRequest, "\(name) is a whole number from \(range.lowerBound) to \(range.upperBound); got \"\(text)\".")
         }
         return number
+    }
+
+    /// `in`: an absolute folder path, or nil when absent or empty.
+    static func folder(_ parameters: QueryString) throws -> String? {
+        guard let folder = parameters["in"], !folder.isEmpty else { return nil }
+        guard folder.hasPrefix("/") else {
+            throw APIError(.badRequest, "in is an absolute folder path, such as /home/me/Pictures/2024; got \"\(folder.prefix(200))\".")
+        }
+        return folder
     }
 
     static func flag(_ parameters: QueryString, _ name: String) throws -> Bool {

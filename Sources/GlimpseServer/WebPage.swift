@@ -1,7 +1,7 @@
 import Hummingbird
 
-/// The search page: a query box, the results with thumbnails and the reasons they matched, and an image's
-/// regions drawn over it on request. Everything from the server is written into the page as text, never
+/// The search page: a query box, the results with thumbnails and the reasons they matched, an image's
+/// regions drawn over it on request, and the images that look like a result ("similar"). Everything from the server is written into the page as text, never
 /// as markup.
 enum WebPage {
     static var page: Response { response(html, type: "text/html; charset=utf-8") }
@@ -25,7 +25,7 @@ enum WebPage {
           form { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
           #q { flex: 1; min-width: 260px; font-size: 17px; padding: 8px 10px; border: 1px solid #bbb; border-radius: 6px; }
           #in { width: 220px; font-size: 14px; padding: 8px 10px; border: 1px solid #bbb; border-radius: 6px; }
-          .folder { font-size: 12px; margin-left: 6px; padding: 0 6px; }
+          .folder, .similar { font-size: 12px; margin-left: 6px; padding: 0 6px; }
           button { font-size: 15px; padding: 8px 14px; }
           #status, #understood, #notes { color: #555; font-size: 13px; margin-top: 6px; }
           #notes { color: #8a5a00; }
@@ -121,13 +121,23 @@ enum WebPage {
             box.style.width = `${100 * region.box.width / width}%`;
             box.style.height = `${100 * region.box.height / height}%`;
             box.title = region.caption || "";
-            if (result.explanation.region && result.explanation.region.index === index) box.append(element("span", "", "match"));
+            const match = result.explanation && result.explanation.region;
+          if (match && match.index === index) box.append(element("span", "", "match"));
             frame.append(box);
           });
         }
 
         const pageSize = 20;
-        let current = null;  // the query on screen: its parameters and how many results are shown
+        // What is on screen: the address it came from and its parameters, the image whose look-alikes
+        // these are (for "similar"), and how many results are shown.
+        let current = null;
+
+        // The same search or look-alikes again, within `folder`.
+        function within(folder) {
+          $("in").value = folder;
+          if (current && current.similar) similar(current.similar);
+          else search($("q").value, $("strict").checked, $("in").value);
+        }
 
         function card(result) {
           const card = element("article", "result");
@@ -142,23 +152,28 @@ enum WebPage {
           frame.append(image);
           const path = element("a", "path", `${result.rank}. ${result.path}`);
           path.href = `/api/images/${result.image}/file`;
-          // Searches the same words again, within this image's folder.
+          // Searches again (the same words, or look-alikes of the same image) within this image's folder.
           const folder = element("button", "folder", "in this folder");
           folder.type = "button";
-          folder.addEventListener("click", () => {
-            $("in").value = result.path.slice(0, result.path.lastIndexOf("/")) || "/";
-            search($("q").value, $("strict").checked, $("in").value);
-          });
-          card.append(frame, path, folder, element("div", "text", result.text), element("div", "why", why(result.explanation)));
+          folder.addEventListener("click", () => within(result.path.slice(0, result.path.lastIndexOf("/")) || "/"));
+          const alike = element("button", "similar", "similar");
+          alike.type = "button";
+          alike.addEventListener("click", () => similar(result.image));
+          const reason = result.explanation ? why(result.explanation)
+            : `looks ${Math.round(result.similarity * 100)}% alike (cosine of the CLIP image embeddings, ${number(result.similarity)})`;
+          card.append(frame, path, folder, alike, element("div", "text", result.text), element("div", "why", reason));
           return card;
         }
 
         function render(response, append) {
-          $("understood").textContent = understood(response.query) + ` · ${response.timings.total.toFixed(1)} ms`;
+          const heading = response.query ? understood(response.query) : `Looks like ${response.path || "image " + response.image}`;
+          const milliseconds = response.timings ? response.timings.total : response.milliseconds;
+          $("understood").textContent = heading + ` · ${milliseconds.toFixed(1)} ms`;
           $("notes").textContent = response.notes.join(" ");
           const results = $("results");
           if (!append) results.replaceChildren();
-          if (!append && !response.results.length) results.append(element("p", "", "No image matches. Try fewer or other words."));
+          const none = response.query ? "No image matches. Try fewer or other words." : "No other image to compare with.";
+          if (!append && !response.results.length) results.append(element("p", "", none));
           for (const result of response.results) results.append(card(result));
           current.shown += response.results.length;
           $("more").hidden = response.results.length < pageSize || current.shown >= 900;
@@ -169,7 +184,7 @@ enum WebPage {
           parameters.set("limit", pageSize);
           if (append) parameters.set("offset", current.shown);
           $("error").hidden = true;
-          const reply = await fetch("/api/search?" + parameters);
+          const reply = await fetch(current.endpoint + "?" + parameters);
           const body = await reply.json();
           if (!reply.ok) { $("error").textContent = body.error; $("error").hidden = false; return; }
           render(body, append);
@@ -180,7 +195,19 @@ enum WebPage {
           if (strict) parameters.set("strict", "true");
           if (folder.trim()) parameters.set("in", folder.trim());
           history.replaceState(null, "", "?" + parameters);
-          current = { parameters, shown: 0 };
+          current = { endpoint: "/api/search", parameters, shown: 0 };
+          return fetchPage(false);
+        }
+
+        // The images that look like indexed image `image`, within the folder of the form when it has one.
+        function similar(image) {
+          const parameters = new URLSearchParams();
+          const folder = $("in").value.trim();
+          if (folder) parameters.set("in", folder);
+          const address = new URLSearchParams({ similar: image });
+          if (folder) address.set("in", folder);
+          history.replaceState(null, "", "?" + address);
+          current = { endpoint: `/api/images/${encodeURIComponent(image)}/similar`, parameters, similar: image, shown: 0 };
           return fetchPage(false);
         }
 
@@ -202,6 +229,9 @@ enum WebPage {
           $("strict").checked = initial.get("strict") === "true";
           $("in").value = initial.get("in") || "";
           search($("q").value, $("strict").checked, $("in").value);
+        } else if (initial.get("similar")) {
+          $("in").value = initial.get("in") || "";
+          similar(initial.get("similar"));
         }
         status();
         """#

@@ -48,6 +48,9 @@ struct PageScriptTests {
           fetched.push(url);
           const body = url.startsWith("/api/status")
             ? { images: { full: 2 }, index: "/index.sqlite" }
+            : url.includes("/similar")
+            ? { image: 7, path: "/photos/q.jpg", notes: [], milliseconds: 2.5,
+                results: [{ image: 3, path: "/photos/2024/c.jpg", rank: 1, similarity: 0.912, text: "<b>c</b>" }] }
             : { query: { terms: ["dog"], compounds: [], phrases: [], negatives: [] }, notes: ["<b>note</b>"],
                 timings: { total: 1.5 }, results: [result(1, "/photos/2024/a.jpg"), result(2, "/photos/b.jpg")] };
           return { ok: true, json: async () => body };
@@ -60,14 +63,14 @@ struct PageScriptTests {
             if (action.type === "submit") {
               elements.q.value = action.q; elements.in.value = action.in; elements.strict.checked = action.strict;
               elements.search.dispatch("submit");
-            } else if (action.type === "folder") {
-              elements.results.children[action.result].find("folder")[0].dispatch("click");
+            } else if (action.type === "folder" || action.type === "similar") {
+              elements.results.children[action.result].find(action.type)[0].dispatch("click");
             }
             await settle();
           }
           console.log(JSON.stringify({
             fetched, address: global.location.search, folderField: elements.in.value,
-            notes: elements.notes.textContent, texts: elements.results.texts(),
+            notes: elements.notes.textContent, understood: elements.understood.textContent, texts: elements.results.texts(),
           }));
         })().catch((error) => { console.log(JSON.stringify({ error: String(error) })); process.exit(1); });
         """#
@@ -77,6 +80,7 @@ struct PageScriptTests {
         var address: String
         var folderField: String
         var notes: String
+        var understood: String
         var texts: [String]
     }
 
@@ -120,5 +124,27 @@ struct PageScriptTests {
         let outcome = try Self.run(search: "?q=dog&in=%2Fphotos%2F2024", actions: "[]")
         #expect(outcome.fetched.first { $0.hasPrefix("/api/search?") } == "/api/search?q=dog&in=%2Fphotos%2F2024&limit=20")
         #expect(outcome.folderField == "/photos/2024")
+    }
+
+    @Test("a result's similar button shows its look-alikes; their folder button looks within that folder; text stays text")
+    func similar() throws {
+        let outcome = try Self.run(search: "", actions: """
+            [{"type": "submit", "q": "dog", "in": "", "strict": false}, {"type": "similar", "result": 0}, {"type": "folder", "result": 0}]
+            """)
+        #expect(outcome.fetched.filter { !$0.hasPrefix("/api/status") } == [
+            "/api/search?q=dog&limit=20",
+            "/api/images/1/similar?limit=20",
+            "/api/images/1/similar?in=%2Fphotos%2F2024&limit=20",
+        ])
+        #expect(outcome.address == "?similar=1&in=%2Fphotos%2F2024" && outcome.folderField == "/photos/2024")
+        #expect(outcome.understood == "Looks like /photos/q.jpg · 2.5 ms")
+        #expect(outcome.texts.contains("<b>c</b>") && outcome.texts.contains { $0.hasPrefix("looks 91% alike") }, "\(outcome.texts)")
+    }
+
+    @Test("an address with similar and a folder shows the look-alikes at once, and fills the folder")
+    func openedSimilar() throws {
+        let outcome = try Self.run(search: "?similar=7&in=%2Fphotos", actions: "[]")
+        #expect(outcome.fetched.first { $0.contains("/similar") } == "/api/images/7/similar?in=%2Fphotos&limit=20")
+        #expect(outcome.folderField == "/photos")
     }
 }

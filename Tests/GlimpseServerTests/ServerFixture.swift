@@ -40,8 +40,10 @@ final class ServerFixture: @unchecked Sendable {  // `ids` is behind `lock`; the
 
     func id(_ name: String) -> ImageID { lock.withLock { ids[name]! } }
 
-    /// Writes `data` as `name` and stores its description (keywords are the caption's words).
-    func add(_ name: String, data: Data, caption: String, size: PixelSize, regions: [(String, PixelBox)] = []) throws {
+    /// Writes `data` as `name` and stores its description (keywords are the caption's words) with the
+    /// CLIP image embedding `image`.
+    func add(_ name: String, data: Data, caption: String, size: PixelSize, regions: [(String, PixelBox)] = [],
+             image: [Float] = [1, 0]) throws {
         try data.write(to: url(name))
         let described = regions.map { caption, box in
             DescribedRegion(box: box, area: box.area, stability: 0.97, caption: caption, score: 0.4, status: .kept,
@@ -51,7 +53,7 @@ final class ServerFixture: @unchecked Sendable {  // `ids` is behind `lock`; the
         let keywords = PlainKeywords().keywords(in: text)
         let description = Description(mode: .full, imageSize: size, caption: caption, regions: described, text: text,
                                       keywords: keywords.words, compounds: keywords.compounds,
-                                      embeddings: DescriptionEmbeddings(image: [1, 0], text: [0, 1]))
+                                      embeddings: DescriptionEmbeddings(image: image, text: [0, 1]))
         let id = try store.saveDescription(description, for: FileFacts(path: url(name).path))
         lock.withLock { ids[name] = id }
     }
