@@ -31,10 +31,11 @@ struct CLIPOptions: ParsableArguments {
 
     @OptionGroup var runtime: RuntimeOptions
 
-    func load() async throws -> CLIPModel {
+    /// - Parameter prepacking: false for a run or two (packing the weights costs more than it saves then).
+    func load(prepacking: Bool = true) async throws -> CLIPModel {
         let directory = try await ModelLocation.folder(explicit: folder, default: "openai/clip-vit-base-patch32", option: "--clip",
                                                        runtime: runtime)
         return try CLIPModel(directory: directory, runtime: OnnxRuntime.load(libraryPath: runtime.ortLibrary),
-                             compiledCache: GlimpseDirectories().compiled)
+                             options: SessionOptions(prepacking: prepacking), compiledCache: GlimpseDirectories().compiled)
     }
 }

@@ -57,7 +57,7 @@ struct SimilarCommand: AsyncParsableCommand {
         }
         if answer == nil {
             guard exists else { throw CommandError("No file at \(path), and the index holds no picture there.") }
-            let model = try await clip.load()
+            let model = try await clip.load(prepacking: false)  // one image
             let embedding = try model.embed(contentsOf: [URL(filePath: path)]).floats()
             answer = try search.images(like: embedding, limit: limit, folders: places)
         }
