@@ -139,7 +139,8 @@ struct SearchRouteTests {
             try await client.execute(uri: "/app.js", method: .get) { response in
                 #expect(response.headers[.contentType] == "text/javascript; charset=utf-8")
                 let script = String(buffer: response.body)
-                #expect(script.contains("/api/search?") && !script.contains("innerHTML"), "data is written as text, never as markup")
+                #expect(script.contains("\"/api/search\"") && script.contains("/similar") && !script.contains("innerHTML"),
+                        "data is written as text, never as markup")
             }
             try await client.execute(uri: "/nothing-here", method: .get) { response in
                 #expect(response.status == .notFound)
