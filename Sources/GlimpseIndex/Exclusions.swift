@@ -13,6 +13,8 @@ import Darwin
 /// - with a `/` it matches a path relative to where the pattern was written (a root for `--exclude`,
 ///   the folder of a `.glimpseignore`), and `*` does not cross a `/` (`2019/raw`, `Export/*`); given to
 ///   `--exclude` and starting with `/` it matches whole absolute paths;
+/// - `**` between slashes matches any number of folders, none included (`**/cache`: a `cache` anywhere
+///   below where it was written; `Export/**`: everything inside `Export`; `2019/**/raw`), as in `.gitignore`;
 /// - a trailing `/` matches folders only (`cache/`).
 ///
 /// A folder that matches is not entered. A folder or file named on the command line is never left out.
@@ -85,6 +87,9 @@ struct ExclusionRule: Sendable, Hashable {
     var foldersOnly = false
     /// No wildcard: compared as it is (most rules; a scan checks every name against every rule).
     private var isLiteral: Bool
+    /// A path pattern with a `**` segment, cut at its slashes (repeated `**` segments merged); nil for
+    /// the others, which `fnmatch` matches whole.
+    private var segments: [String]?
 
     init(name: String) {
         self.init(pattern: name, scope: .name, foldersOnly: false)
@@ -95,6 +100,14 @@ struct ExclusionRule: Sendable, Hashable {
         self.scope = scope
         self.foldersOnly = foldersOnly
         isLiteral = !pattern.contains { "*?[\\".contains($0) }
+        if case .path = scope, pattern.split(separator: "/").contains("**") {
+            var segments: [String] = []
+            for segment in pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+            where !(segment == "**" && segments.last == "**") {
+                segments.append(segment)
+            }
+            self.segments = segments
+        }
     }
 
     /// A rule from a pattern written in `base` (nil for a blank pattern). With `absoluteAllowed`, a
@@ -122,11 +135,32 @@ struct ExclusionRule: Sendable, Hashable {
         case .name:
             return isLiteral ? name == pattern : fnmatch(pattern, name, 0) == 0
         case let .path(base) where base.isEmpty:
+            if let segments { return Self.match(segments[...], path.split(separator: "/")[...]) }
             return fnmatch(pattern, path, FNM_PATHNAME) == 0
         case let .path(base):
             let prefix = base == "/" ? "/" : base + "/"
             guard path.hasPrefix(prefix) else { return false }
-            return fnmatch(pattern, String(path.dropFirst(prefix.count)), FNM_PATHNAME) == 0
+            let relative = path.dropFirst(prefix.count)
+            if let segments { return Self.match(segments[...], relative.split(separator: "/")[...]) }
+            return fnmatch(pattern, String(relative), FNM_PATHNAME) == 0
         }
+    }
+
+    /// Whether the path's `components` match the pattern's `segments`: `**` takes any number of
+    /// components (at least one when it ends the pattern: `Export/**` is what is inside `Export`, as in
+    /// `.gitignore`); any other segment one component, as `fnmatch` reads it.
+    private static func match(_ segments: ArraySlice<String>, _ components: ArraySlice<Substring>) -> Bool {
+        guard let segment = segments.first else { return components.isEmpty }
+        if segment == "**" {
+            if segments.count == 1 { return !components.isEmpty }
+            var rest = components
+            while true {
+                if match(segments.dropFirst(), rest) { return true }
+                guard !rest.isEmpty else { return false }
+                rest = rest.dropFirst()
+            }
+        }
+        guard let component = components.first, fnmatch(segment, String(component), 0) == 0 else { return false }
+        return match(segments.dropFirst(), components.dropFirst())
     }
 }

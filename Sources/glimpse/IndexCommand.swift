@@ -38,7 +38,8 @@ struct IndexCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("exclude"), help: ArgumentHelp("""
         Leave out files and folders matching this pattern (repeatable): a name at any depth (@eaDir, '*.tmp'), a path \
-        relative to each folder given ('2019/raw'), or an absolute path; a trailing / matches folders only. \
+        relative to each folder given ('2019/raw', '**/cache': ** is any number of folders), or an absolute path; \
+        a trailing / matches folders only. \
         For lasting rules write patterns in a .glimpseignore file. Indexed images left out are removed from the index.
         """, valueName: "pattern"))
     var exclude: [String] = []

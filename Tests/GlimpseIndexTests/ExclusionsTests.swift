@@ -42,6 +42,35 @@ struct ExclusionsTests {
         #expect(ExclusionRule.parse("/", base: "/p", absoluteAllowed: false) == nil)
     }
 
+    @Test("** between slashes matches any number of folders, none included; at the end, what is inside")
+    func anyFolders() throws {
+        func rule(_ text: String, base: String = "/p", absolute: Bool = true) throws -> ExclusionRule {
+            try #require(ExclusionRule.parse(text, base: base, absoluteAllowed: absolute))
+        }
+        func matches(_ rule: ExclusionRule, _ path: String, folder: Bool = false) -> Bool {
+            rule.matches(path: path, name: String(path.split(separator: "/").last ?? ""), isDirectory: folder)
+        }
+        let cache = try rule("**/cache")
+        for path in ["/p/cache", "/p/a/cache", "/p/a/b/c/cache"] { #expect(matches(cache, path), "\(path)") }
+        for path in ["/p/cachex", "/p/a/cache/x.jpg", "/q/cache"] { #expect(!matches(cache, path), "\(path)") }
+
+        let inside = try rule("Export/**")
+        for path in ["/p/Export/a.jpg", "/p/Export/2024/b.jpg"] { #expect(matches(inside, path), "\(path)") }
+        for path in ["/p/Export", "/p/x/Export/a.jpg", "/p/Exports/a.jpg"] { #expect(!matches(inside, path), "\(path)") }
+
+        let between = try rule("2019/**/raw*/", base: "/p")
+        for path in ["/p/2019/raw", "/p/2019/trip/raw", "/p/2019/a/b/raw-files"] { #expect(matches(between, path, folder: true), "\(path)") }
+        #expect(!matches(between, "/p/2019/a/raw", folder: false), "folders only")
+        #expect(!matches(between, "/p/2019/a/cooked", folder: true) && !matches(between, "/p/2020/raw", folder: true))
+
+        let absolute = try rule("/data/**/tmp", base: "/p")
+        #expect(matches(absolute, "/data/tmp") && matches(absolute, "/data/x/y/tmp") && !matches(absolute, "/p/data/tmp"))
+        let anchored = try rule("/**/**/tmp", base: "/p", absolute: false)
+        #expect(matches(anchored, "/p/tmp") && matches(anchored, "/p/a/tmp") && !matches(anchored, "/tmp"))
+        let everything = try rule("**/*.tmp")
+        #expect(matches(everything, "/p/x.tmp") && matches(everything, "/p/a/b/x.tmp") && !matches(everything, "/p/a/x.tmp.jpg"))
+    }
+
     @Test("a scan leaves out system folders, --exclude patterns and what .glimpseignore files name, and lists what it left out")
     func scan() throws {
         let folder = try TemporaryFolder()
