@@ -27,6 +27,20 @@ extension SQLiteIndexStore {
         }
     }
 
+    public func imageCount(ifAllUnder places: [String]) throws -> Int? {
+        // Paths under a folder are one run of the path index: the first and last path tell (two lookups;
+        // `min` and `max` in one query would read every path).
+        try read("checking the folders") { db in
+            guard let first = try String.fetchOne(db, sql: "SELECT min(path) FROM image"),
+                  let last = try String.fetchOne(db, sql: "SELECT max(path) FROM image") else { return nil }
+            let containing = places.contains { place in
+                let prefix = pathRange(under: place).from
+                return first.utf8.starts(with: prefix.utf8) && last.utf8.starts(with: prefix.utf8)
+            }
+            return containing ? try Int.fetchOne(db, sql: "SELECT count(*) FROM image") : nil
+        }
+    }
+
     public func searchDocuments(_ ids: [ImageID]) throws -> [SearchDocument] {
         try read("reading search documents") { db in
             var found: [ImageID: SearchDocument] = [:]

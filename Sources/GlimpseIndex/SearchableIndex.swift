@@ -41,6 +41,15 @@ public protocol SearchableIndex: Sendable {
     /// boundaries: `/a/photos` holds `/a/photos/x.jpg`, not `/a/photos2/x.jpg`), whatever their status
     /// (rankers only ever return described ones), in any order; an image under two places may come twice.
     func imageIDs(under places: [String]) throws -> [ImageID]
+
+    /// How many images the index holds (whatever their status) when every one lies under one of
+    /// `places`; nil otherwise. A search within the library's root folder then needs no scope.
+    func imageCount(ifAllUnder places: [String]) throws -> Int?
+}
+
+extension SearchableIndex {
+    /// Nil: the caller finds the images under `places` one by one.
+    public func imageCount(ifAllUnder places: [String]) throws -> Int? { nil }
 }
 
 extension SearchableIndex {

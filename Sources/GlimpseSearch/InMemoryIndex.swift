@@ -97,6 +97,12 @@ public struct InMemoryIndex: SearchableIndex {
         }.map(\.id)
     }
 
+    public func imageCount(ifAllUnder places: [String]) throws -> Int? {
+        let prefixes = places.map { pathRange(under: $0).from }
+        let containing = prefixes.contains { prefix in documents.values.allSatisfy { $0.path.hasPrefix(prefix) } }
+        return containing && !documents.isEmpty ? documents.count : nil
+    }
+
     /// Words as FTS5's `unicode61 tokenchars '_'` tokenizer sees them: lowercased runs of letters,
     /// digits and `_` (compounds are stored as one token, `cutting_board`, as in the SQLite store).
     static func tokenize(_ text: String) -> [String] {

@@ -8,6 +8,14 @@ public struct SearchScope: Sendable, Hashable {
     public let images: [ImageID]
     private let members: RowSet
 
+    /// The scope of the images under `places` in `index`, nil when that is every image (a search
+    /// within the library's root costs no more than one without a scope), and how many images it holds.
+    static func images(under places: [String], in index: any SearchableIndex) throws -> (scope: SearchScope?, count: Int) {
+        if let count = try index.imageCount(ifAllUnder: places) { return (nil, count) }
+        let scope = SearchScope(images: try index.imageIDs(under: places))
+        return (scope, scope.images.count)
+    }
+
     /// A scope of `images` (in any order, repeats allowed; ids below 0 are left out).
     public init(images: [ImageID]) {
         members = RowSet(images.lazy.map { Int($0) })

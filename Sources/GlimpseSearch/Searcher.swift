@@ -77,8 +77,9 @@ public struct Searcher: Sendable {
         var scope: SearchScope?
         if !options.folders.isEmpty {
             let scopeStart = ContinuousClock.now
-            scope = SearchScope(images: try index.imageIDs(under: options.folders))
-            notes.append(SearchNotes.scoped(to: options.folders, images: scope?.images.count ?? 0))
+            let found = try SearchScope.images(under: options.folders, in: index)
+            scope = found.scope
+            notes.append(SearchNotes.scoped(to: options.folders, images: found.count))
             timings.scope = scopeStart.millisecondsSince
         }
 

@@ -44,8 +44,9 @@ public struct SimilarImageSearch: Sendable {
         var notes: [String] = []
         var scope: SearchScope?
         if !folders.isEmpty {
-            scope = SearchScope(images: try index.imageIDs(under: folders))
-            notes.append(SearchNotes.scoped(to: folders, images: scope?.images.count ?? 0))
+            let found = try SearchScope.images(under: folders, in: index)
+            scope = found.scope
+            notes.append(SearchNotes.scoped(to: folders, images: found.count))
         }
         if matrix.predatesRunInProgress { notes.append(SearchNotes.similarDuringRun) }
         guard limit > 0 else { return SimilarImages(results: [], notes: notes) }

@@ -64,6 +64,20 @@ struct SearchScopeTests {
         }
     }
 
+    @Test("a search within the folder that holds every image answers as one without a folder")
+    func everyImage() throws {
+        let index = Self.index()
+        #expect(try index.imageCount(ifAllUnder: ["/lib"]) == 300 && index.imageCount(ifAllUnder: ["/lib/home"]) == nil)
+        var options = SearchOptions(limit: 10)
+        let whole = try Searcher(index: index, keywords: FakeKeywords(), clip: FakeCLIP(), sentences: FakeSentences(), options: options)
+            .search("a dog on a sofa")
+        options.folders = ["/lib/"]
+        let root = try Searcher(index: index, keywords: FakeKeywords(), clip: FakeCLIP(), sentences: FakeSentences(), options: options)
+            .search("a dog on a sofa")
+        #expect(root.results == whole.results)
+        #expect(root.notes == whole.notes + ["Searched within /lib/: 300 indexed image(s)."])
+    }
+
     @Test("a small folder whose images rank low in the whole index still gets its best ones; the note says what was searched")
     func smallFolder() throws {
         var options = SearchOptions(limit: 5, candidates: 20)
@@ -101,11 +115,22 @@ struct SearchScopeTests {
         #expect(try store.searchDocuments(ids).map(\.path).sorted() == ["/p/home/a.jpg", "/p/home/sub/b.jpg"])
         #expect(try store.imageIDs(under: ["/p/home/sub/b.jpg", "/p/d.jpg"]).count == 2, "files too")
         #expect(try store.imageIDs(under: ["/"]).count == 5)
+        #expect(try store.imageCount(ifAllUnder: ["/p"]) == 5 && store.imageCount(ifAllUnder: ["/q", "/p/"]) == 5)
+        #expect(try store.imageCount(ifAllUnder: ["/"]) == 5)
+        #expect(try store.imageCount(ifAllUnder: ["/p/home"]) == nil && store.imageCount(ifAllUnder: ["/p/home", "/p/homework"]) == nil)
+        #expect(try SQLiteIndexStore.inMemory().imageCount(ifAllUnder: ["/"]) == nil)
 
         var options = SearchOptions(rankers: [.fullText])
         options.folders = ["/p/homework", "/p/d.jpg"]
         let response = try Searcher(index: store, keywords: FakeKeywords(), options: options).search("dog")
         #expect(response.results.map(\.path).sorted() == ["/p/d.jpg", "/p/homework/c.jpg"])
         #expect(response.notes.contains("Searched within /p/homework and /p/d.jpg: 2 indexed image(s)."), "\(response.notes)")
+
+        // The library's root: every image, searched as without a scope.
+        options.folders = ["/p"]
+        let root = try Searcher(index: store, keywords: FakeKeywords(), options: options).search("dog")
+        let whole = try Searcher(index: store, keywords: FakeKeywords(), options: SearchOptions(rankers: [.fullText])).search("dog")
+        #expect(root.results == whole.results && root.results.count == 4)
+        #expect(root.notes.contains("Searched within /p: 5 indexed image(s)."), "\(root.notes)")
     }
 }
