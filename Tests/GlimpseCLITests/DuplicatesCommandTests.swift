@@ -39,6 +39,17 @@ struct DuplicatesCommandTests {
 
         let none = try glimpse(["duplicates", "--in", root.appending(path: "photos/b.png").path])
         #expect(none.status == 0 && none.output.contains("No indexed photo is stored twice with a copy under"), "\(none.output)")
+
+        // Look-alikes by their image embeddings (the test describer's: the same picture, the same vector).
+        let alike = try glimpse(["duplicates", "--similarity", "0.999"])
+        #expect(alike.status == 0 && alike.output.contains("3 images alike (similarity 1.000 or more):"), "\(alike.output)")
+        #expect(alike.output.contains("1 group(s) of look-alikes, 3 images."), "\(alike.output)")
+        let alikeJSON = try glimpse(["duplicates", "--similarity", "0.999", "--json", "--in", root.appending(path: "photos").path])
+        let groups = try #require((try JSONSerialization.jsonObject(with: Data(alikeJSON.output.utf8)) as? [String: Any])?["groups"]
+            as? [[String: Any]], "\(alikeJSON.output)")
+        #expect(groups.map { ($0["paths"] as? [String])?.count } == [2], "only the images under photos/ are compared: \(alikeJSON.output)")
+        let refused = try glimpse(["duplicates", "--similarity", "1.5"])
+        #expect(refused.status != 0 && refused.output.contains("--similarity is a cosine above 0 and at most 1"), "\(refused.output)")
     }
 }
 

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+import GlimpseIndex
+import GlimpseRuntime
+@testable import GlimpseSearch
+
+/// `NearDuplicateFinder`: groups of images whose CLIP image embeddings are alike.
+@Suite("Near duplicates")
+struct NearDuplicateFinderTests {
+    /// A unit vector `angle` radians from `base` in the plane of `base` and `toward` (both unit, orthogonal).
+    static func turned(_ base: [Float], toward: [Float], cosine: Float) -> [Float] {
+        let sine = (1 - cosine * cosine).squareRoot()
+        return zip(base, toward).map { cosine * $0 + sine * $1 }
+    }
+
+    static func axis(_ index: Int, dimension: Int = 8) -> [Float] {
+        (0..<dimension).map { $0 == index ? 1 : 0 }
+    }
+
+    static func entry(_ id: ImageID, _ path: String, _ vector: [Float]) -> InMemoryIndex.Entry {
+        InMemoryIndex.Entry(document: SearchDocument(id: id, path: path, caption: "", text: "", keywords: [], compounds: [], regions: []),
+                            image: vector)
+    }
+
+    @Test("linked images form a group (a burst is one group), with the weakest link it needs; unlike images are left out")
+    func groups() throws {
+        let a = Self.axis(0), toward = Self.axis(1)
+        let entries = [
+            Self.entry(1, "/p/burst/1.jpg", a),
+            Self.entry(2, "/p/burst/2.jpg", Self.turned(a, toward: toward, cosine: 0.99)),
+            Self.entry(3, "/p/burst/3.jpg", Self.turned(a, toward: toward, cosine: 0.92)),  // 0.96 from 2, 0.92 from 1
+            Self.entry(4, "/p/other.jpg", Self.axis(2)),
+            Self.entry(5, "/q/copy.jpg", Self.axis(3)),
+            Self.entry(6, "/p/copy.jpg", Self.turned(Self.axis(3), toward: Self.axis(4), cosine: 0.97)),
+        ]
+        let finder = NearDuplicateFinder(index: InMemoryIndex(entries))
+        let found = try finder.groups(threshold: 0.95)
+        #expect(found.map(\.paths) == [["/p/burst/1.jpg", "/p/burst/2.jpg", "/p/burst/3.jpg"], ["/p/copy.jpg", "/q/copy.jpg"]])
+        #expect(found.map(\.images) == [[1, 2, 3], [6, 5]])
+        let burst = try #require(found.first)
+        let secondToThird = zip(entries[1].image, entries[2].image).map { $0 * $1 }.reduce(0, +)
+        #expect(abs(burst.leastSimilarity - Double(secondToThird)) < 1e-5, "the link 2–3 joins 3; 1–3 is not needed")
+        #expect(abs(found[1].leastSimilarity - 0.97) < 1e-5)
+
+        #expect(try finder.groups(threshold: 0.999).isEmpty)
+        #expect(try finder.groups(threshold: 0.95, folders: ["/p"]).map(\.paths) == [["/p/burst/1.jpg", "/p/burst/2.jpg", "/p/burst/3.jpg"]],
+                "only images under the folder are compared")
+    }
+
+    @Test("four dot products at once equal ExactVectorSearch.dot bit for bit", arguments: [512, 384, 77, 37, 16, 5])
+    func dot4(dimension: Int) {
+        let values = VectorSearchTests.values(5 * dimension, seed: UInt64(dimension))
+        values.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            let rows = (0..<5).map { base + $0 * dimension }
+            let four = NearDuplicateFinder.dot4(rows[0], rows[1], rows[2], rows[3], rows[4], dimension)
+            for lane in 0..<4 {
+                #expect(four[lane].bitPattern == ExactVectorSearch.dot(rows[lane], rows[4], dimension).bitPattern, "row \(lane)")
+            }
+        }
+    }
+
+    @Test("across many tiles, the pairs found are exactly those of a brute-force comparison, and progress reaches the total",
+          arguments: [(24, 700), (512, 300), (37, 131)])
+    func pairsMatchBruteForce(dimension: Int, count: Int) throws {
+        let values = QuantizedVectorSearchTests.clustered(rows: count, dimension: dimension, centers: 60, noise: 0.25, seed: 3)
+        let matrix = EmbeddingMatrix(dimension: dimension, rowImages: (0..<count).map { ImageID($0 + 1) }, values: values)
+        let rows = Array(stride(from: 0, to: count, by: 1))
+        let threshold: Float = 0.9
+        var expected: Set<[Int]> = []
+        for i in rows {
+            for j in rows where j > i {
+                let score = ExactVectorSearch.dot(values, offset: i * dimension, Array(values[(j * dimension)..<((j + 1) * dimension)]))
+                if score >= threshold { expected.insert([i, j]) }
+            }
+        }
+        #expect(expected.count > count / 10, "the clusters make enough pairs to test")
+        let reported = Locked((done: 0, total: 0))
+        let links = NearDuplicateFinder(index: InMemoryIndex([])).pairs(rows, in: matrix, threshold: threshold) { done, total in
+            reported.withLock { $0 = (max($0.done, done), total) }
+        }
+        #expect(Set(links.map { [Int($0.first), Int($0.second)] }) == expected)
+        for link in links.prefix(50) {
+            let (i, j) = (Int(link.first), Int(link.second))
+            let exact = ExactVectorSearch.dot(values, offset: i * dimension, Array(values[(j * dimension)..<((j + 1) * dimension)]))
+            #expect(link.similarity.bitPattern == exact.bitPattern)
+        }
+        #expect(links.count == expected.count)
+        let last = reported.withLock { $0 }
+        #expect(last.done == count * (count - 1) / 2 && last.total == last.done)
+    }
+}
