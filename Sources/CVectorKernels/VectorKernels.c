@@ -68,3 +68,83 @@ void glimpse_dot_i8_i16(const int8_t *codes, size_t stride, size_t rows, const i
 #endif
     glimpse_dot_i8_i16_portable(codes, stride, rows, query, out);
 }
+
+void glimpse_dot_f32_tile_portable(const float *const *a, size_t na, const float *const *b, size_t nb, size_t n,
+                                   float *out) {
+    for (size_t i = 0; i < na; i++) {
+        for (size_t j = 0; j < nb; j++) {
+            float sum = 0;
+            for (size_t k = 0; k < n; k++) sum += a[i][k] * b[j][k];
+            out[i * nb + j] = sum;
+        }
+    }
+}
+
+#ifdef GLIMPSE_X86
+__attribute__((target("avx2,fma")))
+static inline float sum_avx2(__m256 v) {
+    __m128 half = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    half = _mm_add_ps(half, _mm_movehl_ps(half, half));
+    half = _mm_add_ss(half, _mm_movehdup_ps(half));
+    return _mm_cvtss_f32(half);
+}
+
+/// Four rows of `a` against one row of `b` at a time, so each value of `b` is loaded once for four
+/// products; two accumulators per row keep eight fused multiply-adds in flight.
+__attribute__((target("avx2,fma")))
+static void dot_f32_tile_avx2(const float *const *a, size_t na, const float *const *b, size_t nb, size_t n, float *out) {
+    size_t i = 0;
+    for (; i + 4 <= na; i += 4) {
+        const float *a0 = a[i], *a1 = a[i + 1], *a2 = a[i + 2], *a3 = a[i + 3];
+        for (size_t j = 0; j < nb; j++) {
+            const float *y = b[j];
+            __m256 s00 = _mm256_setzero_ps(), s01 = _mm256_setzero_ps(), s10 = _mm256_setzero_ps(), s11 = _mm256_setzero_ps();
+            __m256 s20 = _mm256_setzero_ps(), s21 = _mm256_setzero_ps(), s30 = _mm256_setzero_ps(), s31 = _mm256_setzero_ps();
+            size_t k = 0;
+            for (; k + 16 <= n; k += 16) {
+                __m256 y0 = _mm256_loadu_ps(y + k), y1 = _mm256_loadu_ps(y + k + 8);
+                s00 = _mm256_fmadd_ps(_mm256_loadu_ps(a0 + k), y0, s00);
+                s01 = _mm256_fmadd_ps(_mm256_loadu_ps(a0 + k + 8), y1, s01);
+                s10 = _mm256_fmadd_ps(_mm256_loadu_ps(a1 + k), y0, s10);
+                s11 = _mm256_fmadd_ps(_mm256_loadu_ps(a1 + k + 8), y1, s11);
+                s20 = _mm256_fmadd_ps(_mm256_loadu_ps(a2 + k), y0, s20);
+                s21 = _mm256_fmadd_ps(_mm256_loadu_ps(a2 + k + 8), y1, s21);
+                s30 = _mm256_fmadd_ps(_mm256_loadu_ps(a3 + k), y0, s30);
+                s31 = _mm256_fmadd_ps(_mm256_loadu_ps(a3 + k + 8), y1, s31);
+            }
+            float t0 = sum_avx2(_mm256_add_ps(s00, s01)), t1 = sum_avx2(_mm256_add_ps(s10, s11));
+            float t2 = sum_avx2(_mm256_add_ps(s20, s21)), t3 = sum_avx2(_mm256_add_ps(s30, s31));
+            for (; k < n; k++) {
+                t0 += a0[k] * y[k];
+                t1 += a1[k] * y[k];
+                t2 += a2[k] * y[k];
+                t3 += a3[k] * y[k];
+            }
+            out[i * nb + j] = t0;
+            out[(i + 1) * nb + j] = t1;
+            out[(i + 2) * nb + j] = t2;
+            out[(i + 3) * nb + j] = t3;
+        }
+    }
+    if (i < na) glimpse_dot_f32_tile_portable(a + i, na - i, b, nb, n, out + i * nb);
+}
+#endif
+
+int glimpse_dot_f32_uses_avx2(void) {
+#ifdef GLIMPSE_X86
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0;
+#else
+    return 0;
+#endif
+}
+
+void glimpse_dot_f32_tile(const float *const *a, size_t na, const float *const *b, size_t nb, size_t n, float *out) {
+#ifdef GLIMPSE_X86
+    if (glimpse_dot_f32_uses_avx2()) {
+        dot_f32_tile_avx2(a, na, b, nb, n, out);
+        return;
+    }
+#endif
+    glimpse_dot_f32_tile_portable(a, na, b, nb, n, out);
+}

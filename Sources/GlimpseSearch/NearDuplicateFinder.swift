@@ -1,3 +1,4 @@
+import CVectorKernels
 import Dispatch
 import Foundation
 import GlimpseIndex
@@ -49,80 +50,38 @@ public struct NearDuplicateFinder: Sendable {
         let dimension = matrix.dimension
         matrix.withValues { values in
             guard let base = values.baseAddress else { return }
-            let shared = SharedRows(base: base, rows: rows)
+            let shared = SharedRows(pointers: rows.map { Optional(base + $0 * dimension) })
             // One job per band of rows: its tile against itself and every later tile. Bands are handed to
             // the cores as they free up (the first bands have the most work).
             DispatchQueue.concurrentPerform(iterations: tiles) { band in
                 var links: [Link] = []
                 var scored = 0
-                let rows = shared.rows, base = shared.base
-                let bandRows = (band * Self.tile)..<min(rows.count, (band + 1) * Self.tile)
-                func keep(_ i: Int, _ j: Int, _ score: Float) {
-                    if score >= threshold { links.append(Link(first: Int32(i), second: Int32(j), similarity: score)) }
-                }
-                for other in band..<tiles {
-                    let otherRows = (other * Self.tile)..<min(rows.count, (other + 1) * Self.tile)
-                    // Four rows of the band at a time against each row of the other tile: each of its
-                    // values is read once for four dot products.
-                    for i in stride(from: bandRows.lowerBound, to: bandRows.upperBound, by: 4) {
-                        let quad = i..<min(i + 4, bandRows.upperBound)
-                        for j in max(i + 1, otherRows.lowerBound)..<max(i + 1, otherRows.upperBound) {
-                            let b = base + rows[j] * dimension
-                            if quad.count == 4 && j >= i + 4 {
-                                let scores = Self.dot4(base + rows[i] * dimension, base + rows[i + 1] * dimension,
-                                                       base + rows[i + 2] * dimension, base + rows[i + 3] * dimension, b, dimension)
-                                for lane in 0..<4 { keep(i + lane, j, scores[lane]) }
-                            } else {
-                                for row in quad where row < j { keep(row, j, ExactVectorSearch.dot(base + rows[row] * dimension, b, dimension)) }
+                var scores = [Float](repeating: 0, count: Self.tile * Self.tile)
+                let count = shared.pointers.count
+                let bandRows = (band * Self.tile)..<min(count, (band + 1) * Self.tile)
+                shared.pointers.withUnsafeBufferPointer { pointers in
+                    for other in band..<tiles {
+                        let otherRows = (other * Self.tile)..<min(count, (other + 1) * Self.tile)
+                        scores.withUnsafeMutableBufferPointer { out in
+                            glimpse_dot_f32_tile(pointers.baseAddress! + bandRows.lowerBound, bandRows.count,
+                                                 pointers.baseAddress! + otherRows.lowerBound, otherRows.count, dimension,
+                                                 out.baseAddress!)
+                        }
+                        for i in bandRows {
+                            let from = max(i + 1, otherRows.lowerBound)
+                            guard from < otherRows.upperBound else { continue }
+                            scored += otherRows.upperBound - from
+                            let line = (i - bandRows.lowerBound) * otherRows.count - otherRows.lowerBound
+                            for j in from..<otherRows.upperBound where scores[line + j] >= threshold {
+                                links.append(Link(first: Int32(i), second: Int32(j), similarity: scores[line + j]))
                             }
                         }
-                        for row in quad { scored += max(0, otherRows.upperBound - max(row + 1, otherRows.lowerBound)) }
                     }
                 }
                 found.store(links, at: band, scored: scored, total: total, progress: progress)
             }
         }
         return found.all
-    }
-
-    /// The dot products of `a0`…`a3` with `b`, each summed in exactly the order of
-    /// `ExactVectorSearch.dot` (so the scores equal those of a search, bit for bit).
-    @inline(__always)
-    static func dot4(_ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
-                     _ a3: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> SIMD4<Float> {
-        typealias Lanes = SIMD16<Float>
-        @inline(__always) func load(_ pointer: UnsafePointer<Float>, _ offset: Int) -> Lanes {
-            UnsafeRawPointer(pointer + offset).loadUnaligned(as: Lanes.self)
-        }
-        // Accumulator k of row r is s<r><k>, as s<k> in `ExactVectorSearch.dot`.
-        var s00 = Lanes(), s01 = Lanes(), s02 = Lanes(), s03 = Lanes()
-        var s10 = Lanes(), s11 = Lanes(), s12 = Lanes(), s13 = Lanes()
-        var s20 = Lanes(), s21 = Lanes(), s22 = Lanes(), s23 = Lanes()
-        var s30 = Lanes(), s31 = Lanes(), s32 = Lanes(), s33 = Lanes()
-        var i = 0
-        while i + 64 <= count {
-            var y = load(b, i)
-            s00 += load(a0, i) * y; s10 += load(a1, i) * y; s20 += load(a2, i) * y; s30 += load(a3, i) * y
-            y = load(b, i + 16)
-            s01 += load(a0, i + 16) * y; s11 += load(a1, i + 16) * y; s21 += load(a2, i + 16) * y; s31 += load(a3, i + 16) * y
-            y = load(b, i + 32)
-            s02 += load(a0, i + 32) * y; s12 += load(a1, i + 32) * y; s22 += load(a2, i + 32) * y; s32 += load(a3, i + 32) * y
-            y = load(b, i + 48)
-            s03 += load(a0, i + 48) * y; s13 += load(a1, i + 48) * y; s23 += load(a2, i + 48) * y; s33 += load(a3, i + 48) * y
-            i += 64
-        }
-        while i + 16 <= count {
-            let y = load(b, i)
-            s00 += load(a0, i) * y; s10 += load(a1, i) * y; s20 += load(a2, i) * y; s30 += load(a3, i) * y
-            i += 16
-        }
-        var sums = SIMD4<Float>(((s00 + s01) + (s02 + s03)).sum(), ((s10 + s11) + (s12 + s13)).sum(),
-                                ((s20 + s21) + (s22 + s23)).sum(), ((s30 + s31) + (s32 + s33)).sum())
-        while i < count {
-            sums += SIMD4(a0[i], a1[i], a2[i], a3[i]) * b[i]
-            i += 1
-        }
-        return sums
     }
 
     /// Linked rows joined into groups, each with its paths, largest group first. Links join groups
@@ -172,10 +131,9 @@ public struct NearDuplicateGroup: Sendable, Hashable, Codable {
     public var leastSimilarity: Double
 }
 
-/// The matrix's values and the rows compared, read (never written) by every job while the caller waits.
+/// The rows compared, in the matrix's values, read (never written) by every job while the caller waits.
 private struct SharedRows: @unchecked Sendable {
-    let base: UnsafePointer<Float>
-    let rows: [Int]
+    let pointers: [UnsafePointer<Float>?]
 }
 
 /// Each band's links, written by its job only; and the pairs scored so far, for progress.

@@ -23,6 +23,19 @@ void glimpse_dot_i8_i16_portable(const int8_t *codes, size_t stride, size_t rows
 /// 1 when `glimpse_dot_i8_i16` uses the AVX2 kernel on this CPU, 0 otherwise.
 int glimpse_dot_i8_i16_uses_avx2(void);
 
+/// Dot products of every row of a tile with every row of another, each row `n` floats reached through
+/// its own pointer: `out[i * nb + j] = a[i] . b[j]`. Dispatches at run time: AVX2 with fused
+/// multiply-adds where the CPU has both (sums may then differ from a plain loop's in the last bits), a
+/// portable loop otherwise.
+void glimpse_dot_f32_tile(const float *const *a, size_t na, const float *const *b, size_t nb, size_t n, float *out);
+
+/// The portable loop, always available (tests compare it with the dispatched kernel).
+void glimpse_dot_f32_tile_portable(const float *const *a, size_t na, const float *const *b, size_t nb, size_t n,
+                                   float *out);
+
+/// 1 when `glimpse_dot_f32_tile` uses the AVX2 kernel on this CPU, 0 otherwise.
+int glimpse_dot_f32_uses_avx2(void);
+
 #ifdef __cplusplus
 }
 #endif
