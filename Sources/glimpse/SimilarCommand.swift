@@ -23,6 +23,10 @@ struct SimilarCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "How many images to print.")
     var limit = 10
 
+    @Option(name: .customLong("min-similarity"), help: ArgumentHelp(
+        "Only images at least this alike (a cosine, such as 0.95 for near-duplicates of the picture).", valueName: "cosine"))
+    var minimumSimilarity: Double?
+
     @Flag(help: "Print the answer as JSON: the indexed image asked about (if it is one), the results, notes, milliseconds.")
     var json = false
 
@@ -36,6 +40,9 @@ struct SimilarCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1.") }
+        if let minimumSimilarity, !(-1...1).contains(minimumSimilarity) {
+            throw ValidationError("--min-similarity is a cosine from -1 to 1, such as 0.95.")
+        }
     }
 
     func run() async throws {
@@ -61,6 +68,7 @@ struct SimilarCommand: AsyncParsableCommand {
             let embedding = try model.embed(contentsOf: [URL(filePath: path)]).floats()
             answer = try search.images(like: embedding, limit: limit, folders: places)
         }
+        if let minimumSimilarity { answer?.results.removeAll { $0.similarity < minimumSimilarity } }
         try printAnswer(answer!, of: path)
     }
 
@@ -73,7 +81,9 @@ struct SimilarCommand: AsyncParsableCommand {
         }
         for note in answer.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
         print("like: \(path)" + (answer.image.map { " (indexed image \($0))" } ?? " (not in the index: embedded with CLIP)"))
-        if answer.results.isEmpty { print("No other image is indexed with a CLIP embedding.") }
+        if answer.results.isEmpty {
+            print(minimumSimilarity.map { "No other indexed image is \($0) alike or more." } ?? "No other image is indexed with a CLIP embedding.")
+        }
         for result in answer.results {
             print(String(format: "%3d. %.4f  ", result.rank, result.similarity) + result.path)
             print("     " + SearchCommand.excerpt(result.text))

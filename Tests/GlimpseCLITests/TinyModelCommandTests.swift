@@ -109,6 +109,9 @@ struct TinyModelCommandTests {
         let plain = try library.glimpse(["similar", a, "--index", library.index])
         #expect(plain.output.contains("like: \(a) (indexed image") && plain.output.contains("  1. ") && plain.output.contains(b),
                 "\(plain.output)")
+        let strict = try library.glimpse(["similar", copy.path, "--index", library.index, "--min-similarity", "0.999", "--json"]
+                                         + TinyModelFolders.clipArguments)
+        #expect(results(try answer(strict)).map(\.path) == [a], "only the copy's original is that alike: \(strict.output)")
         let folder = try library.glimpse(["similar", library.photos.path, "--index", library.index])
         #expect(folder.status != 0 && folder.output.contains("is a folder"), "\(folder.output)")
         let missing = try library.glimpse(["similar", library.root.appending(path: "gone.png").path, "--index", library.index])
