@@ -2,6 +2,7 @@ import CVectorKernels
 import Dispatch
 import Foundation
 import GlimpseIndex
+import GlimpseRuntime
 
 /// Groups of indexed images that look alike: every pair whose CLIP image embeddings have a cosine of at
 /// least `threshold` is linked, and linked images form a group (so a burst of shots, each like the next,
@@ -88,26 +89,16 @@ public struct NearDuplicateFinder: Sendable {
     /// strongest first, so a group's `leastSimilarity` is the weakest link it cannot do without.
     func groups(of links: [Link], rows: [Int], in matrix: EmbeddingMatrix) throws -> [NearDuplicateGroup] {
         let links = links.sorted { $0.similarity > $1.similarity }
-        var parent = Array(0..<rows.count)
-        func root(_ position: Int) -> Int {
-            var position = position
-            while parent[position] != position {
-                parent[position] = parent[parent[position]]
-                position = parent[position]
-            }
-            return position
-        }
+        var sets = DisjointSets(count: rows.count)
         var weakest: [Int: Float] = [:]
         for link in links {
-            let a = root(Int(link.first)), b = root(Int(link.second))
-            guard a != b else { continue }
-            parent[max(a, b)] = min(a, b)
-            weakest[min(a, b)] = link.similarity  // the weakest so far: links come strongest first
+            // The weakest so far: links come strongest first.
+            if let joined = sets.join(Int(link.first), Int(link.second)) { weakest[joined] = link.similarity }
         }
         var members: [Int: [ImageID]] = [:]
         for link in links {
             for position in [Int(link.first), Int(link.second)] {
-                members[root(position), default: []].append(matrix.rowImages[rows[position]])
+                members[sets.root(position), default: []].append(matrix.rowImages[rows[position]])
             }
         }
         let ids = Set(members.values.joined())

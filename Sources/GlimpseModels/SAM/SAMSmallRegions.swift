@@ -1,3 +1,5 @@
+import GlimpseRuntime
+
 /// Removal of small holes and islands from masks: the original generator's `min_mask_region_area`
 /// (segment-anything's `remove_small_regions` and `postprocess_small_regions`).
 ///
@@ -61,15 +63,7 @@ enum SAMSmallRegions {
         var largest: Int
 
         init(runs: [SAMColumnRun], value: Bool) {
-            var parent = Array(runs.indices)
-            func root(_ node: Int) -> Int {
-                var node = node
-                while parent[node] != node {
-                    parent[node] = parent[parent[node]]
-                    node = parent[node]
-                }
-                return node
-            }
+            var sets = DisjointSets(count: runs.count)
             // Join runs of `value` in neighbouring columns whose rows touch (diagonally included). Two
             // runs of one value in a column are at least a pixel apart, so a sweep meets every pair.
             var columns: [[Int]] = []
@@ -81,20 +75,20 @@ enum SAMSmallRegions {
                 var i = 0, j = 0
                 while i < left.count, j < right.count {
                     let a = runs[left[i]], b = runs[right[j]]
-                    if b.start <= a.end, a.start <= b.end { parent[root(left[i])] = root(right[j]) }
+                    if b.start <= a.end, a.start <= b.end { sets.join(left[i], right[j]) }
                     if a.end <= b.end { i += 1 } else { j += 1 }
                 }
             }
             // OpenCV labels regions in the order its 2 × 2 block scan first meets them.
             var firstBlock: [Int: (Int, Int)] = [:], regionSize: [Int: Int] = [:]
             for (index, run) in runs.enumerated() where run.isSet == value {
-                let r = root(index), block = (run.start / 2, run.column / 2)
+                let r = sets.root(index), block = (run.start / 2, run.column / 2)
                 if let seen = firstBlock[r] { if block < seen { firstBlock[r] = block } } else { firstBlock[r] = block }
                 regionSize[r, default: 0] += run.length
             }
             let roots = firstBlock.keys.sorted { firstBlock[$0]! < firstBlock[$1]! }
             let number = Dictionary(uniqueKeysWithValues: roots.enumerated().map { ($1, $0) })
-            label = runs.indices.map { runs[$0].isSet == value ? number[root($0)]! : -1 }
+            label = runs.indices.map { runs[$0].isSet == value ? number[sets.root($0)]! : -1 }
             let sizes = roots.map { regionSize[$0]! }
             self.sizes = sizes
             largest = sizes.indices.max { sizes[$0] < sizes[$1] || (sizes[$0] == sizes[$1] && $0 > $1) } ?? 0
