@@ -13,9 +13,13 @@ import GlimpseRuntime
 /// takes minutes (see BENCHMARKS.md).
 public struct NearDuplicateFinder: Sendable {
     public let index: any SearchableIndex
+    /// The most linked pairs kept (12 bytes each): more means a threshold too low to mean duplicates, and
+    /// the search stops with `SearchError.tooManyAlikePairs` instead of filling the memory.
+    public var linkLimit: Int
 
-    public init(index: any SearchableIndex) {
+    public init(index: any SearchableIndex, linkLimit: Int = 5_000_000) {
         self.index = index
+        self.linkLimit = linkLimit
     }
 
     /// The groups among the images under `folders` (every image when empty), the largest first.
@@ -28,7 +32,9 @@ public struct NearDuplicateFinder: Sendable {
         if !folders.isEmpty, let scope = try SearchScope.images(under: folders, in: index).scope {
             rows = scope.rows(in: matrix).sorted
         }
-        let links = pairs(rows, in: matrix, threshold: threshold, progress: progress)
+        guard let links = pairs(rows, in: matrix, threshold: threshold, progress: progress) else {
+            throw SearchError.tooManyAlikePairs(threshold: threshold, limit: linkLimit)
+        }
         return try groups(of: links, rows: rows, in: matrix)
     }
 
@@ -42,12 +48,12 @@ public struct NearDuplicateFinder: Sendable {
     /// Rows per tile: two tiles (64 × 2 KB each at 512 dimensions) stay in the core's L2 cache.
     static let tile = 64
 
-    /// Every pair of `rows` whose dot product reaches `threshold`.
+    /// Every pair of `rows` whose dot product reaches `threshold`; nil when there are more than `linkLimit`.
     func pairs(_ rows: [Int], in matrix: EmbeddingMatrix, threshold: Float,
-               progress: (@Sendable (Int, Int) -> Void)?) -> [Link] {
+               progress: (@Sendable (Int, Int) -> Void)?) -> [Link]? {
         let tiles = (rows.count + Self.tile - 1) / Self.tile
         let total = rows.count * (rows.count - 1) / 2
-        let found = LinkLists(count: tiles)
+        let found = LinkLists(count: tiles, limit: linkLimit)
         let dimension = matrix.dimension
         matrix.withValues { values in
             guard let base = values.baseAddress else { return }
@@ -62,6 +68,7 @@ public struct NearDuplicateFinder: Sendable {
                 let bandRows = (band * Self.tile)..<min(count, (band + 1) * Self.tile)
                 shared.pointers.withUnsafeBufferPointer { pointers in
                     for other in band..<tiles {
+                        if links.count > linkLimit || (other - band) % 64 == 0 && found.isFull { return }
                         let otherRows = (other * Self.tile)..<min(count, (other + 1) * Self.tile)
                         scores.withUnsafeMutableBufferPointer { out in
                             glimpse_dot_f32_tile(pointers.baseAddress! + bandRows.lowerBound, bandRows.count,
@@ -82,7 +89,7 @@ public struct NearDuplicateFinder: Sendable {
                 found.store(links, at: band, scored: scored, total: total, progress: progress)
             }
         }
-        return found.all
+        return found.isFull ? nil : found.all
     }
 
     /// Linked rows joined into groups, each with its paths, largest group first. Links join groups
@@ -127,23 +134,35 @@ private struct SharedRows: @unchecked Sendable {
     let pointers: [UnsafePointer<Float>?]
 }
 
-/// Each band's links, written by its job only; and the pairs scored so far, for progress.
+/// Each band's links, written by its job only; the pairs scored so far, for progress; and whether the
+/// links found passed the limit.
 private final class LinkLists: @unchecked Sendable {
     private var lists: [[NearDuplicateFinder.Link]]
     private var scored = 0
+    private var links = 0
+    private var full = false
+    private let limit: Int
     private let lock = NSLock()
 
-    init(count: Int) { lists = Array(repeating: [], count: count) }
+    init(count: Int, limit: Int) {
+        lists = Array(repeating: [], count: count)
+        self.limit = limit
+    }
 
-    func store(_ links: [NearDuplicateFinder.Link], at band: Int, scored count: Int, total: Int,
+    func store(_ found: [NearDuplicateFinder.Link], at band: Int, scored count: Int, total: Int,
                progress: (@Sendable (Int, Int) -> Void)?) {
         let done = lock.withLock {
-            lists[band] = links
+            lists[band] = found
             scored += count
+            links += found.count
+            if links > limit { full = true }
             return scored
         }
         progress?(done, total)
     }
+
+    /// Whether more links than the limit were found (a job stopped early also counts).
+    var isFull: Bool { lock.withLock { full } }
 
     var all: [NearDuplicateFinder.Link] { lock.withLock { lists.flatMap { $0 } } }
 }

@@ -44,6 +44,11 @@ struct NearDuplicateFinderTests {
         #expect(abs(found[1].leastSimilarity - 0.97) < 1e-5)
 
         #expect(try finder.groups(threshold: 0.999).isEmpty)
+        var limited = finder
+        limited.linkLimit = 3
+        #expect(try limited.groups(threshold: 0.95).count == 2, "3 links: within the limit")
+        #expect(throws: SearchError.tooManyAlikePairs(threshold: -1, limit: 3)) { try limited.groups(threshold: -1) }
+        #expect(SearchError.tooManyAlikePairs(threshold: 0.5, limit: 3).localizedDescription.contains("not duplicates"))
         #expect(try finder.groups(threshold: 0.95, folders: ["/p"]).map(\.paths) == [["/p/burst/1.jpg", "/p/burst/2.jpg", "/p/burst/3.jpg"]],
                 "only images under the folder are compared")
     }
@@ -83,9 +88,9 @@ struct NearDuplicateFinderTests {
         }
         #expect(expected.count > count / 10, "the clusters make enough pairs to test")
         let reported = Locked((done: 0, total: 0))
-        let links = NearDuplicateFinder(index: InMemoryIndex([])).pairs(rows, in: matrix, threshold: threshold) { done, total in
+        let links = try #require(NearDuplicateFinder(index: InMemoryIndex([])).pairs(rows, in: matrix, threshold: threshold) { done, total in
             reported.withLock { $0 = (max($0.done, done), total) }
-        }
+        })
         let found = Set(links.map { [Int($0.first), Int($0.second)] })
         #expect(found.subtracting(borderline) == expected)
         #expect(links.count == found.count, "each pair once")
