@@ -52,24 +52,28 @@ struct SimilarCommand: AsyncParsableCommand {
         if exists, isFolder.boolValue {
             throw CommandError("\(path) is a folder: give one picture (to compare only with the images of a folder, use --in).")
         }
-        let store = try location.openExisting()
-        let search = SimilarImageSearch(index: store)
         let places = folders.map { URL(filePath: $0).standardizedFileURL.path }
-        let indexed = try store.imageIDs(under: [path]).first { try store.searchDocuments([$0]).first?.path == path }
-        var answer: SimilarImages?
-        if let indexed {
-            do { answer = try search.images(like: indexed, limit: limit, folders: places) } catch SearchError.noImageEmbedding where exists {
+        var answer = try await lookAlikes(of: path, fileExists: exists, in: try location.openExisting(), places: places)
+        if let minimumSimilarity { answer.results.removeAll { $0.similarity < minimumSimilarity } }
+        try printAnswer(answer, of: path)
+    }
+
+    /// The look-alikes of the picture at `path`: by its stored embedding when the index has one, else by
+    /// its file, embedded with CLIP.
+    private func lookAlikes(of path: String, fileExists: Bool, in store: SQLiteIndexStore, places: [String]) async throws
+        -> SimilarImages {
+        let search = SimilarImageSearch(index: store)
+        if let indexed = try store.imageIDs(under: [path]).first(where: { try store.searchDocuments([$0]).first?.path == path }) {
+            do {
+                return try search.images(like: indexed, limit: limit, folders: places)
+            } catch SearchError.noImageEmbedding where fileExists {
                 // Indexed without CLIP, or not described yet: the file itself is embedded below.
             }
         }
-        if answer == nil {
-            guard exists else { throw CommandError("No file at \(path), and the index holds no picture there.") }
-            let model = try await clip.load(prepacking: false)  // one image
-            let embedding = try model.embed(contentsOf: [URL(filePath: path)]).floats()
-            answer = try search.images(like: embedding, limit: limit, folders: places)
-        }
-        if let minimumSimilarity { answer?.results.removeAll { $0.similarity < minimumSimilarity } }
-        try printAnswer(answer!, of: path)
+        guard fileExists else { throw CommandError("No file at \(path), and the index holds no picture there.") }
+        let model = try await clip.load(prepacking: false)  // one image
+        let embedding = try model.embed(contentsOf: [URL(filePath: path)]).floats()
+        return try search.images(like: embedding, limit: limit, folders: places)
     }
 
     private func printAnswer(_ answer: SimilarImages, of path: String) throws {
