@@ -15,7 +15,10 @@ import Darwin
 ///   `--exclude` and starting with `/` it matches whole absolute paths;
 /// - `**` between slashes matches any number of folders, none included (`**/cache`: a `cache` anywhere
 ///   below where it was written; `Export/**`: everything inside `Export`; `2019/**/raw`), as in `.gitignore`;
-/// - a trailing `/` matches folders only (`cache/`).
+/// - a trailing `/` matches folders only (`cache/`);
+/// - a leading `!` takes back what an earlier pattern left out (`*.png`, then `!cover.png`); the last
+///   pattern that matches decides, as in `.gitignore`, and nothing inside a folder left out comes back
+///   (the folder is not entered). `\!` and `\#` start a pattern with a literal `!` or `#`.
 ///
 /// A folder that matches is not entered. A folder or file named on the command line is never left out.
 /// A `.glimpseignore` holds one pattern per line (blank lines and lines starting with `#` are skipped;
@@ -85,6 +88,8 @@ struct ExclusionRule: Sendable, Hashable {
     var pattern: String
     var scope: Scope
     var foldersOnly = false
+    /// Written with a leading `!`: a match takes a path back instead of leaving it out.
+    var includes = false
     /// No wildcard: compared as it is (most rules; a scan checks every name against every rule).
     private var isLiteral: Bool
     /// A path pattern with a `**` segment, cut at its slashes (repeated `**` segments merged); nil for
@@ -95,10 +100,11 @@ struct ExclusionRule: Sendable, Hashable {
         self.init(pattern: name, scope: .name, foldersOnly: false)
     }
 
-    init(pattern: String, scope: Scope, foldersOnly: Bool) {
+    init(pattern: String, scope: Scope, foldersOnly: Bool, includes: Bool = false) {
         self.pattern = pattern
         self.scope = scope
         self.foldersOnly = foldersOnly
+        self.includes = includes
         isLiteral = !pattern.contains { "*?[\\".contains($0) }
         if case .path = scope, pattern.split(separator: "/").contains("**") {
             var segments: [String] = []
@@ -113,7 +119,12 @@ struct ExclusionRule: Sendable, Hashable {
     /// A rule from a pattern written in `base` (nil for a blank pattern). With `absoluteAllowed`, a
     /// leading `/` makes an absolute path pattern; otherwise it anchors the pattern to `base`.
     static func parse(_ text: String, base: String, absoluteAllowed: Bool) -> ExclusionRule? {
-        var pattern = Substring(text)
+        guard !text.hasPrefix("!") else {
+            var rule = parse(String(text.dropFirst()), base: base, absoluteAllowed: absoluteAllowed)
+            rule?.includes = true
+            return rule
+        }
+        var pattern = Substring(text.hasPrefix("\\!") || text.hasPrefix("\\#") ? text.dropFirst() : Substring(text))
         let foldersOnly = pattern.hasSuffix("/")
         while pattern.hasSuffix("/") { pattern = pattern.dropLast() }
         while pattern.hasPrefix("./") { pattern = pattern.dropFirst(2) }
@@ -128,7 +139,13 @@ struct ExclusionRule: Sendable, Hashable {
                              foldersOnly: foldersOnly)
     }
 
-    /// Whether the file or folder at `path` (whose last component is `name`) is left out by this rule.
+    /// Whether `rules` (in the order written) leave out the file or folder at `path`: the last rule that
+    /// matches it decides.
+    static func excludes(_ rules: [ExclusionRule], path: String, name: String, isDirectory: Bool) -> Bool {
+        rules.last { $0.matches(path: path, name: name, isDirectory: isDirectory) }.map { !$0.includes } ?? false
+    }
+
+    /// Whether this rule matches the file or folder at `path` (whose last component is `name`).
     func matches(path: String, name: String, isDirectory: Bool) -> Bool {
         if foldersOnly && !isDirectory { return false }
         switch scope {

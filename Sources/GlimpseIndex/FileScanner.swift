@@ -89,7 +89,7 @@ struct FileScanner {
             let path = folder == "/" ? "/" + name : folder + "/" + name
             let info = Self.status(path)
             let failure = info == nil ? Self.errorText() : nil  // before anything else can change errno
-            if rules.contains(where: { $0.matches(path: path, name: name, isDirectory: info?.isDirectory ?? false) }) {
+            if ExclusionRule.excludes(rules, path: path, name: name, isDirectory: info?.isDirectory ?? false) {
                 result.excluded.append(path)
                 continue
             }

@@ -71,6 +71,29 @@ struct ExclusionsTests {
         #expect(matches(everything, "/p/x.tmp") && matches(everything, "/p/a/b/x.tmp") && !matches(everything, "/p/a/x.tmp.jpg"))
     }
 
+    @Test("a leading ! takes back what an earlier pattern left out; the last match decides; a folder left out stays out")
+    func takeBack() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        for name in ["a.png", "cover.png", "sub/cover.png", "sub/b.png", "sub/c.png", "raw/keep.png", "raw2/d.png"] {
+            try folder.write(name, "x")
+        }
+        try folder.write(".glimpseignore", "*.png\n!cover.png\nraw/\n!raw/keep.png\nraw2/\n!raw2/\n")
+        try folder.write("sub/.glimpseignore", "!b.png\n")
+        let root = folder.url.path
+        let scan = FileScanner().scan([root])
+        let found = Set(scan.files.map { String($0.path.dropFirst(root.count + 1)) })
+        #expect(found == ["cover.png", "sub/cover.png", "sub/b.png"], "raw2/ is taken back, but d.png inside it is still *.png")
+        let excluded = Set(scan.excluded.map { String($0.dropFirst(root.count + 1)) })
+        #expect(excluded == ["a.png", "sub/c.png", "raw", "raw2/d.png"])
+
+        let bang = try #require(ExclusionRule.parse("\\!draft.png", base: "/p", absoluteAllowed: false))
+        #expect(!bang.includes && bang.matches(path: "/p/!draft.png", name: "!draft.png", isDirectory: false))
+        let hash = try #require(ExclusionRule.parse("\\#1.png", base: "/p", absoluteAllowed: false))
+        #expect(hash.matches(path: "/p/#1.png", name: "#1.png", isDirectory: false))
+        #expect(ExclusionRule.parse("!", base: "/p", absoluteAllowed: false) == nil)
+    }
+
     @Test("a scan leaves out system folders, --exclude patterns and what .glimpseignore files name, and lists what it left out")
     func scan() throws {
         let folder = try TemporaryFolder()
