@@ -116,6 +116,9 @@ struct TinyModelCommandTests {
         #expect(folder.status != 0 && folder.output.contains("is a folder"), "\(folder.output)")
         let missing = try library.glimpse(["similar", library.root.appending(path: "gone.png").path, "--index", library.index])
         #expect(missing.status != 0 && missing.output.contains("No file at"), "\(missing.output)")
+        let broken = try library.glimpse(["similar", library.photos.appending(path: "broken.jpg").path, "--index", library.index]
+                                         + TinyModelFolders.clipArguments)
+        #expect(broken.status != 0 && broken.output.contains("is not a JPEG"), "indexed as failed, then not decodable: \(broken.output)")
     }
 
     @Test("search keeps compiled copies of WordNet and both tokenizers in the cache; reading them, or rebuilding damaged ones, answers the same")
