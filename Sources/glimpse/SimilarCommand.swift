@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GlimpseImage
 import GlimpseIndex
 import GlimpseSearch
 
@@ -71,8 +72,10 @@ struct SimilarCommand: AsyncParsableCommand {
             }
         }
         guard fileExists else { throw CommandError("No file at \(path), and the index holds no picture there.") }
+        // Decoded first: a file that is no picture fails before the model loads.
+        let picture = try ImageDecoder.decode(contentsOf: URL(filePath: path))
         let model = try await clip.load(prepacking: false)  // one image
-        let embedding = try model.embed(contentsOf: [URL(filePath: path)]).floats()
+        let embedding = try model.embed(images: [picture]).floats()
         return try search.images(like: embedding, limit: limit, folders: places)
     }
 
