@@ -6,68 +6,67 @@ import Testing
 /// What a scan leaves out: system folders, `--exclude` patterns and `.glimpseignore` files.
 @Suite("Exclusions")
 struct ExclusionsTests {
+    /// The rule `text` written in `base`.
+    static func rule(_ text: String, base: String = "/p", absolute: Bool = true) throws -> ExclusionRule {
+        try #require(ExclusionRule.parse(text, base: base, absoluteAllowed: absolute))
+    }
+
     @Test("patterns: names at any depth, paths relative to where they were written, absolute paths, folders only")
     func patterns() throws {
-        func rule(_ text: String, base: String = "/p", absolute: Bool = true) throws -> ExclusionRule {
-            try #require(ExclusionRule.parse(text, base: base, absoluteAllowed: absolute))
-        }
-        let thumbs = try rule("@eaDir")
+        let thumbs = try Self.rule("@eaDir")
         #expect(thumbs.matches(path: "/p/a/b/@eaDir", name: "@eaDir", isDirectory: true))
         #expect(!thumbs.matches(path: "/p/a/b/@eaDirX", name: "@eaDirX", isDirectory: true))
-        let temporary = try rule("*.tmp")
+        let temporary = try Self.rule("*.tmp")
         #expect(temporary.matches(path: "/p/x.tmp", name: "x.tmp", isDirectory: false))
         #expect(!temporary.matches(path: "/p/x.tmp.jpg", name: "x.tmp.jpg", isDirectory: false))
 
-        let raw = try rule("2019/raw")
+        let raw = try Self.rule("2019/raw")
         #expect(raw.matches(path: "/p/2019/raw", name: "raw", isDirectory: true))
         #expect(!raw.matches(path: "/p/x/2019/raw", name: "raw", isDirectory: true), "a path pattern is anchored where it was written")
         #expect(!raw.matches(path: "/q/2019/raw", name: "raw", isDirectory: true))
-        let export = try rule("Export/*")
+        let export = try Self.rule("Export/*")
         #expect(export.matches(path: "/p/Export/a.jpg", name: "a.jpg", isDirectory: false))
         #expect(!export.matches(path: "/p/Export/sub/a.jpg", name: "a.jpg", isDirectory: false), "* does not cross a /")
 
-        let absolute = try rule("/home/u/Pictures/Private")
+        let absolute = try Self.rule("/home/u/Pictures/Private")
         #expect(absolute.matches(path: "/home/u/Pictures/Private", name: "Private", isDirectory: true))
         #expect(!absolute.matches(path: "/p/home/u/Pictures/Private", name: "Private", isDirectory: true))
-        let anchored = try rule("/Private", base: "/home/u/Pictures", absolute: false)
+        let anchored = try Self.rule("/Private", base: "/home/u/Pictures", absolute: false)
         #expect(anchored.matches(path: "/home/u/Pictures/Private", name: "Private", isDirectory: true),
                 "in a .glimpseignore a leading / anchors to its folder")
         #expect(!anchored.matches(path: "/home/u/Pictures/a/Private", name: "Private", isDirectory: true))
 
-        let cache = try rule("cache/")
+        let cache = try Self.rule("cache/")
         #expect(cache.matches(path: "/p/cache", name: "cache", isDirectory: true))
         #expect(!cache.matches(path: "/p/cache", name: "cache", isDirectory: false), "a trailing / matches folders only")
-        #expect(try rule("./drafts").matches(path: "/p/x/drafts", name: "drafts", isDirectory: true))
+        #expect(try Self.rule("./drafts").matches(path: "/p/x/drafts", name: "drafts", isDirectory: true))
         #expect(ExclusionRule.parse("", base: "/p", absoluteAllowed: true) == nil)
         #expect(ExclusionRule.parse("/", base: "/p", absoluteAllowed: false) == nil)
     }
 
     @Test("** between slashes matches any number of folders, none included; at the end, what is inside")
     func anyFolders() throws {
-        func rule(_ text: String, base: String = "/p", absolute: Bool = true) throws -> ExclusionRule {
-            try #require(ExclusionRule.parse(text, base: base, absoluteAllowed: absolute))
-        }
         func matches(_ rule: ExclusionRule, _ path: String, folder: Bool = false) -> Bool {
             rule.matches(path: path, name: String(path.split(separator: "/").last ?? ""), isDirectory: folder)
         }
-        let cache = try rule("**/cache")
+        let cache = try Self.rule("**/cache")
         for path in ["/p/cache", "/p/a/cache", "/p/a/b/c/cache"] { #expect(matches(cache, path), "\(path)") }
         for path in ["/p/cachex", "/p/a/cache/x.jpg", "/q/cache"] { #expect(!matches(cache, path), "\(path)") }
 
-        let inside = try rule("Export/**")
+        let inside = try Self.rule("Export/**")
         for path in ["/p/Export/a.jpg", "/p/Export/2024/b.jpg"] { #expect(matches(inside, path), "\(path)") }
         for path in ["/p/Export", "/p/x/Export/a.jpg", "/p/Exports/a.jpg"] { #expect(!matches(inside, path), "\(path)") }
 
-        let between = try rule("2019/**/raw*/", base: "/p")
+        let between = try Self.rule("2019/**/raw*/", base: "/p")
         for path in ["/p/2019/raw", "/p/2019/trip/raw", "/p/2019/a/b/raw-files"] { #expect(matches(between, path, folder: true), "\(path)") }
         #expect(!matches(between, "/p/2019/a/raw", folder: false), "folders only")
         #expect(!matches(between, "/p/2019/a/cooked", folder: true) && !matches(between, "/p/2020/raw", folder: true))
 
-        let absolute = try rule("/data/**/tmp", base: "/p")
+        let absolute = try Self.rule("/data/**/tmp", base: "/p")
         #expect(matches(absolute, "/data/tmp") && matches(absolute, "/data/x/y/tmp") && !matches(absolute, "/p/data/tmp"))
-        let anchored = try rule("/**/**/tmp", base: "/p", absolute: false)
+        let anchored = try Self.rule("/**/**/tmp", base: "/p", absolute: false)
         #expect(matches(anchored, "/p/tmp") && matches(anchored, "/p/a/tmp") && !matches(anchored, "/tmp"))
-        let everything = try rule("**/*.tmp")
+        let everything = try Self.rule("**/*.tmp")
         #expect(matches(everything, "/p/x.tmp") && matches(everything, "/p/a/b/x.tmp") && !matches(everything, "/p/a/x.tmp.jpg"))
     }
 
