@@ -89,9 +89,9 @@ public struct ExactVectorSearch: VectorSearching {
         try nearestWithStatistics(to: query, in: matrix, k: k).hits
     }
 
-    /// Scores each listed row in fp32 while they are under a quarter of the matrix (reading scattered rows
-    /// costs about four times as much per row as the compact copy's scan); otherwise scans the whole
-    /// matrix as without a list, skipping the rows not listed as it goes.
+    /// Scores each listed row in fp32 while they are under a quarter of the matrix (a row in fp32 is four
+    /// times the bytes of its int8 copy, so fewer rows cost less to read than the whole compact copy);
+    /// otherwise scans the whole matrix as without a list, skipping the rows not listed as it goes.
     public func nearest(to query: [Float], in matrix: EmbeddingMatrix, k: Int, among rows: RowSet) throws -> [VectorHit] {
         try nearestWithStatistics(to: query, in: matrix, k: k, among: rows).hits
     }
