@@ -128,7 +128,55 @@ static void dot_f32_tile_avx2(const float *const *a, size_t na, const float *con
     }
     if (i < na) glimpse_dot_f32_tile_portable(a + i, na - i, b, nb, n, out + i * nb);
 }
+
+/// The AVX2 kernel's scheme with 16 lanes: each load of `b` feeds four rows' fused multiply-adds.
+__attribute__((target("avx512f")))
+static void dot_f32_tile_avx512(const float *const *a, size_t na, const float *const *b, size_t nb, size_t n, float *out) {
+    size_t i = 0;
+    for (; i + 4 <= na; i += 4) {
+        const float *a0 = a[i], *a1 = a[i + 1], *a2 = a[i + 2], *a3 = a[i + 3];
+        for (size_t j = 0; j < nb; j++) {
+            const float *y = b[j];
+            __m512 s00 = _mm512_setzero_ps(), s01 = _mm512_setzero_ps(), s10 = _mm512_setzero_ps(), s11 = _mm512_setzero_ps();
+            __m512 s20 = _mm512_setzero_ps(), s21 = _mm512_setzero_ps(), s30 = _mm512_setzero_ps(), s31 = _mm512_setzero_ps();
+            size_t k = 0;
+            for (; k + 32 <= n; k += 32) {
+                __m512 y0 = _mm512_loadu_ps(y + k), y1 = _mm512_loadu_ps(y + k + 16);
+                s00 = _mm512_fmadd_ps(_mm512_loadu_ps(a0 + k), y0, s00);
+                s01 = _mm512_fmadd_ps(_mm512_loadu_ps(a0 + k + 16), y1, s01);
+                s10 = _mm512_fmadd_ps(_mm512_loadu_ps(a1 + k), y0, s10);
+                s11 = _mm512_fmadd_ps(_mm512_loadu_ps(a1 + k + 16), y1, s11);
+                s20 = _mm512_fmadd_ps(_mm512_loadu_ps(a2 + k), y0, s20);
+                s21 = _mm512_fmadd_ps(_mm512_loadu_ps(a2 + k + 16), y1, s21);
+                s30 = _mm512_fmadd_ps(_mm512_loadu_ps(a3 + k), y0, s30);
+                s31 = _mm512_fmadd_ps(_mm512_loadu_ps(a3 + k + 16), y1, s31);
+            }
+            float t0 = _mm512_reduce_add_ps(_mm512_add_ps(s00, s01)), t1 = _mm512_reduce_add_ps(_mm512_add_ps(s10, s11));
+            float t2 = _mm512_reduce_add_ps(_mm512_add_ps(s20, s21)), t3 = _mm512_reduce_add_ps(_mm512_add_ps(s30, s31));
+            for (; k < n; k++) {
+                t0 += a0[k] * y[k];
+                t1 += a1[k] * y[k];
+                t2 += a2[k] * y[k];
+                t3 += a3[k] * y[k];
+            }
+            out[i * nb + j] = t0;
+            out[(i + 1) * nb + j] = t1;
+            out[(i + 2) * nb + j] = t2;
+            out[(i + 3) * nb + j] = t3;
+        }
+    }
+    if (i < na) glimpse_dot_f32_tile_portable(a + i, na - i, b, nb, n, out + i * nb);
+}
 #endif
+
+int glimpse_dot_f32_uses_avx512(void) {
+#ifdef GLIMPSE_X86
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") ? 1 : 0;
+#else
+    return 0;
+#endif
+}
 
 int glimpse_dot_f32_uses_avx2(void) {
 #ifdef GLIMPSE_X86
@@ -139,12 +187,30 @@ int glimpse_dot_f32_uses_avx2(void) {
 #endif
 }
 
-void glimpse_dot_f32_tile(const float *const *a, size_t na, const float *const *b, size_t nb, size_t n, float *out) {
+int glimpse_dot_f32_tile_using(int kernel, const float *const *a, size_t na, const float *const *b, size_t nb, size_t n,
+                               float *out) {
+    switch (kernel) {
+    case GLIMPSE_F32_PORTABLE:
+        glimpse_dot_f32_tile_portable(a, na, b, nb, n, out);
+        return 1;
 #ifdef GLIMPSE_X86
-    if (glimpse_dot_f32_uses_avx2()) {
+    case GLIMPSE_F32_AVX2:
+        if (!glimpse_dot_f32_uses_avx2()) return 0;
         dot_f32_tile_avx2(a, na, b, nb, n, out);
-        return;
-    }
+        return 1;
+    case GLIMPSE_F32_AVX512:
+        if (!glimpse_dot_f32_uses_avx512()) return 0;
+        dot_f32_tile_avx512(a, na, b, nb, n, out);
+        return 1;
 #endif
+    default:
+        return 0;
+    }
+}
+
+void glimpse_dot_f32_tile(const float *const *a, size_t na, const float *const *b, size_t nb, size_t n, float *out) {
+    // The widest kernel the CPU has (a few instructions to check; called once per tile).
+    if (glimpse_dot_f32_tile_using(GLIMPSE_F32_AVX512, a, na, b, nb, n, out)) return;
+    if (glimpse_dot_f32_tile_using(GLIMPSE_F32_AVX2, a, na, b, nb, n, out)) return;
     glimpse_dot_f32_tile_portable(a, na, b, nb, n, out);
 }

@@ -53,21 +53,34 @@ struct NearDuplicateFinderTests {
                 "only images under the folder are compared")
     }
 
-    @Test("the tile kernel equals the portable loop to float precision, for tiles of any shape", arguments: [512, 384, 77, 37, 16, 5])
-    func tileKernel(dimension: Int) {
+    @Test("each tile kernel this CPU has equals the portable loop to float precision, for tiles of any shape",
+          arguments: [512, 384, 77, 37, 16, 5])
+    func tileKernels(dimension: Int) {
         let values = VectorSearchTests.values(20 * dimension, seed: UInt64(dimension))
         values.withUnsafeBufferPointer { buffer in
             let rows: [UnsafePointer<Float>?] = (0..<20).map { buffer.baseAddress! + $0 * dimension }
-            for (na, nb) in [(13, 7), (4, 1), (1, 9), (8, 8)] {
-                var fast = [Float](repeating: .nan, count: na * nb), plain = fast
-                rows.withUnsafeBufferPointer { pointers in
-                    glimpse_dot_f32_tile(pointers.baseAddress!, na, pointers.baseAddress! + 10, nb, dimension, &fast)
-                    glimpse_dot_f32_tile_portable(pointers.baseAddress!, na, pointers.baseAddress! + 10, nb, dimension, &plain)
+            for kernel in [Int32(GLIMPSE_F32_AVX2), Int32(GLIMPSE_F32_AVX512), -1] {
+                for (na, nb) in [(13, 7), (4, 1), (1, 9), (8, 8)] {
+                    var fast = [Float](repeating: .nan, count: na * nb), plain = fast
+                    let ran = rows.withUnsafeBufferPointer { pointers in
+                        glimpse_dot_f32_tile_portable(pointers.baseAddress!, na, pointers.baseAddress! + 10, nb, dimension, &plain)
+                        guard kernel >= 0 else {  // the dispatched one
+                            glimpse_dot_f32_tile(pointers.baseAddress!, na, pointers.baseAddress! + 10, nb, dimension, &fast)
+                            return Int32(1)
+                        }
+                        return glimpse_dot_f32_tile_using(kernel, pointers.baseAddress!, na, pointers.baseAddress! + 10, nb, dimension, &fast)
+                    }
+                    let available = kernel == GLIMPSE_F32_AVX2 ? glimpse_dot_f32_uses_avx2()
+                        : kernel == GLIMPSE_F32_AVX512 ? glimpse_dot_f32_uses_avx512() : 1
+                    #expect(ran == available, "a kernel runs exactly where the CPU has its instructions")
+                    guard ran == 1 else { continue }
+                    for (x, y) in zip(fast, plain) {
+                        #expect(abs(x - y) <= 1e-5 * Float(dimension).squareRoot(), "kernel \(kernel), \(na)×\(nb)")
+                    }
                 }
-                for (x, y) in zip(fast, plain) { #expect(abs(x - y) <= 1e-5 * Float(dimension).squareRoot(), "\(na)×\(nb)") }
-                #expect(!fast.contains { $0.isNaN })
             }
         }
+        #expect(glimpse_dot_f32_tile_using(99, nil, 0, nil, 0, 0, nil) == 0, "an unknown kernel does not run")
     }
 
     @Test("across many tiles, the pairs found are exactly those of a brute-force comparison, and progress reaches the total",

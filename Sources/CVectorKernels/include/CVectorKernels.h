@@ -24,17 +24,27 @@ void glimpse_dot_i8_i16_portable(const int8_t *codes, size_t stride, size_t rows
 int glimpse_dot_i8_i16_uses_avx2(void);
 
 /// Dot products of every row of a tile with every row of another, each row `n` floats reached through
-/// its own pointer: `out[i * nb + j] = a[i] . b[j]`. Dispatches at run time: AVX2 with fused
-/// multiply-adds where the CPU has both (sums may then differ from a plain loop's in the last bits), a
-/// portable loop otherwise.
+/// its own pointer: `out[i * nb + j] = a[i] . b[j]`. Dispatches at run time to the widest kernel the CPU
+/// has: AVX-512, AVX2 with fused multiply-adds (sums may then differ from a plain loop's in the last
+/// bits), or a portable loop.
 void glimpse_dot_f32_tile(const float *const *a, size_t na, const float *const *b, size_t nb, size_t n, float *out);
 
-/// The portable loop, always available (tests compare it with the dispatched kernel).
+/// The portable loop, always available.
 void glimpse_dot_f32_tile_portable(const float *const *a, size_t na, const float *const *b, size_t nb, size_t n,
                                    float *out);
 
-/// 1 when `glimpse_dot_f32_tile` uses the AVX2 kernel on this CPU, 0 otherwise.
+/// The kernels of `glimpse_dot_f32_tile`.
+enum { GLIMPSE_F32_PORTABLE = 0, GLIMPSE_F32_AVX2 = 1, GLIMPSE_F32_AVX512 = 2 };
+
+/// Runs one kernel (tests compare each with the portable loop): 1 when it ran, 0 when this CPU lacks it.
+int glimpse_dot_f32_tile_using(int kernel, const float *const *a, size_t na, const float *const *b, size_t nb, size_t n,
+                               float *out);
+
+/// 1 when the CPU has the instructions of the AVX2 kernel (AVX2 and FMA), 0 otherwise.
 int glimpse_dot_f32_uses_avx2(void);
+
+/// 1 when the CPU has the instructions of the AVX-512 kernel (AVX-512F), 0 otherwise.
+int glimpse_dot_f32_uses_avx512(void);
 
 #ifdef __cplusplus
 }
