@@ -214,6 +214,28 @@ struct IndexDatabase: Sendable {
                 END;
                 """)
         }
+        migrator.registerMigration("v3") { db in
+            // Descriptions of removed images, by content (`SQLiteIndexStore+Shelf.swift`).
+            try db.execute(sql: """
+                CREATE TABLE shelvedDescription (
+                    contentHash TEXT PRIMARY KEY NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('quick', 'full')),
+                    path TEXT NOT NULL,
+                    json TEXT NOT NULL,
+                    shelvedAt DATETIME NOT NULL
+                );
+                CREATE INDEX shelvedDescription_on_path ON shelvedDescription (path);
+                CREATE INDEX shelvedDescription_on_shelvedAt ON shelvedDescription (shelvedAt);
+                CREATE TABLE shelvedEmbedding (
+                    contentHash TEXT NOT NULL REFERENCES shelvedDescription (contentHash) ON DELETE CASCADE,
+                    kind TEXT NOT NULL,
+                    regionIndex INTEGER NOT NULL,
+                    dimension INTEGER NOT NULL,
+                    vector BLOB NOT NULL,
+                    PRIMARY KEY (contentHash, kind, regionIndex)
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -2,10 +2,12 @@ import Foundation
 
 /// What `IndexStore.forgetImages(under:)` found and removed.
 public struct ForgetReport: Sendable, Hashable, Codable {
-    /// A place asked for, as an absolute path, and the number of indexed images under it.
+    /// A place asked for, as an absolute path, with the number of indexed images under it and of the
+    /// kept descriptions of removed images last seen under it (`ShelvedDescription`).
     public struct Place: Sendable, Hashable, Codable {
         public var path: String
         public var images: Int
+        public var keptDescriptions: Int
     }
 
     public var places: [Place]
@@ -13,27 +15,42 @@ public struct ForgetReport: Sendable, Hashable, Codable {
     public var removed: Int
     /// Images under the places, whether removed or not (a dry run's count).
     public var found: Int
+    /// Whether the descriptions went for good (`forGood`) rather than aside, where an index run of the
+    /// same pictures takes them back.
+    public var forGood: Bool
+    /// Kept descriptions deleted (only `forGood`, 0 for a dry run).
+    public var keptDescriptionsDeleted: Int
 }
 
 extension IndexStore {
     /// Removes from the index the images under `places` (folders or files, which need not exist any more;
     /// relative paths are taken from the current folder) with their descriptions; the files are not
-    /// touched. Holds the run lock meanwhile, so it is refused while an index run works on this index.
-    /// With `dryRun`, counts and changes nothing.
-    public func forgetImages(under places: [String], dryRun: Bool = false) throws -> ForgetReport {
+    /// touched. The descriptions are kept aside (`ShelvedDescription`) unless `forGood`, which also deletes
+    /// those kept earlier from under the places. Holds the run lock meanwhile, so it is refused while an
+    /// index run works on this index. With `dryRun`, counts and changes nothing.
+    public func forgetImages(under places: [String], forGood: Bool = false, dryRun: Bool = false) throws -> ForgetReport {
         let lock = try lockRuns()
         defer { withExtendedLifetime(lock) {} }
+        let places = places.map { FileScanner.normalise($0) }
         var ids = Set<ImageID>()
         var found: [ForgetReport.Place] = []
-        for place in places.map({ FileScanner.normalise($0) }) {
+        let kept = try discardShelvedDescriptions(under: places, dryRun: true)
+        for (place, keptCount) in zip(places, kept) {
             let images = try images(under: [place])
             ids.formUnion(images.map(\.id))
-            found.append(ForgetReport.Place(path: place, images: images.count))
+            found.append(ForgetReport.Place(path: place, images: images.count, keptDescriptions: keptCount))
         }
-        guard !dryRun, !ids.isEmpty else { return ForgetReport(places: found, removed: 0, found: ids.count) }
-        try removeImages(ids.sorted())
-        // Without it search still works (through SQLite's own ranking), so a failure here loses nothing.
-        try? prepareForSearch()
-        return ForgetReport(places: found, removed: ids.count, found: ids.count)
+        var report = ForgetReport(places: found, removed: 0, found: ids.count, forGood: forGood, keptDescriptionsDeleted: 0)
+        guard !dryRun else { return report }
+        if !ids.isEmpty {
+            try removeImages(ids.sorted(), shelving: !forGood)
+            report.removed = ids.count
+            // Without it search still works (through SQLite's own ranking), so a failure here loses nothing.
+            try? prepareForSearch()
+        }
+        if forGood {
+            report.keptDescriptionsDeleted = try discardShelvedDescriptions(under: places, dryRun: false).reduce(0, +)
+        }
+        return report
     }
 }

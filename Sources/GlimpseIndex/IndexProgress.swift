@@ -16,6 +16,9 @@ public enum FileOutcome: Sendable, Hashable {
     case moved(from: String)
     /// The same content is indexed at `from`, which still exists: its description was copied.
     case copied(from: String)
+    /// The same content was indexed at `from` and removed since: its kept description was taken back
+    /// (`ShelvedDescription`).
+    case restored(from: String)
     /// The content is what is indexed already (only the file's dates changed): the entry was updated.
     case unchanged
     /// Reading, decoding or describing failed; the message is stored with the image.
@@ -60,6 +63,8 @@ public struct IndexReport: Sendable, Hashable {
     public var captionsKept = 0
     public var moved = 0
     public var copied = 0
+    /// Files that took back the kept description of a removed image of the same content.
+    public var restored = 0
     /// Entries removed because their files are gone.
     public var removed = 0
     /// Files that failed, with their messages (also stored in the index).
@@ -77,8 +82,8 @@ public struct IndexReport: Sendable, Hashable {
 
     public init() {}
 
-    /// Files processed (described, enriched, moved, copied or failed).
-    public var processed: Int { described + enriched + moved + copied + failures.count }
+    /// Files processed (described, enriched, moved, copied, restored or failed).
+    public var processed: Int { described + enriched + moved + copied + restored + failures.count }
 
     /// Whether the run changed the index (processed or removed a file).
     public var changedAnything: Bool { processed > 0 || removed > 0 }
@@ -98,13 +103,18 @@ public struct IndexOptions: Sendable {
     public var removesFromEmptyRoots: Bool
     /// What the scan leaves out; indexed images under what it leaves out are removed.
     public var exclusions: Exclusions
+    /// How long the descriptions of removed images are kept aside (`ShelvedDescription`); a completed
+    /// run deletes older ones.
+    public var shelfLife: Duration
 
     public init(mode: DescribeMode = .full, retryFailed: Bool = false, lookahead: Int = 1, removesFromEmptyRoots: Bool = false,
-                exclusions: Exclusions = Exclusions()) {
+                exclusions: Exclusions = Exclusions(),
+                shelfLife: Duration = .seconds(ShelvedDescription.defaultShelfLifeDays * 86_400)) {
         self.mode = mode
         self.retryFailed = retryFailed
         self.lookahead = max(1, lookahead)
         self.removesFromEmptyRoots = removesFromEmptyRoots
         self.exclusions = exclusions
+        self.shelfLife = shelfLife
     }
 }

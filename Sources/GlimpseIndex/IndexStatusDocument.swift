@@ -8,6 +8,8 @@ public struct IndexStatusDocument: Encodable, Sendable {
     public var embeddings: [String: Int]
     public var models: [Model]
     public var recentErrors: [Failure]
+    /// Descriptions of removed images kept aside (taken back when the same pictures are indexed again).
+    public var shelvedDescriptions: Int
 
     public struct Model: Encodable, Sendable {
         public var role: String
@@ -30,5 +32,6 @@ public struct IndexStatusDocument: Encodable, Sendable {
         models = summary.models.map { Model(role: $0.model.role.rawValue, identifier: $0.model.identifier, revision: $0.model.revision,
                                             images: $0.images) }
         recentErrors = summary.recentErrors.map { Failure(path: $0.path, message: $0.message) }
+        shelvedDescriptions = summary.shelved
     }
 }

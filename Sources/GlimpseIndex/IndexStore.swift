@@ -63,6 +63,8 @@ public struct IndexSummary: Sendable, Hashable {
     public var bytesOnDisk: Int64
     /// Where the index lives; nil in memory.
     public var location: String?
+    /// Descriptions of removed images kept aside (`IndexStore.shelvedDescription(withContentHash:)`).
+    public var shelved: Int = 0
 
     public var total: Int { counts.values.reduce(0, +) }
 
@@ -111,8 +113,26 @@ public protocol IndexStore: SearchableIndex {
     @discardableResult
     func copyDescription(of source: ImageID, to facts: FileFacts) throws -> ImageID
 
-    /// Removes images and everything derived from them.
-    func removeImages(_ ids: [ImageID]) throws
+    /// Removes images and everything derived from them. With `shelving`, the description of each one
+    /// that has a content hash and no described copy left in the index is kept aside by its content, so
+    /// that the same picture indexed again takes it back (`restoreShelvedDescription`).
+    func removeImages(_ ids: [ImageID], shelving: Bool) throws
+
+    /// The description kept aside for this content, if any.
+    func shelvedDescription(withContentHash hash: String) throws -> ShelvedDescription?
+
+    /// Stores the description kept aside for `facts.contentHash` for the file at `facts.path` (as
+    /// `saveDescription` would) and takes it off the shelf; nil, changing nothing, when none is kept.
+    func restoreShelvedDescription(for facts: FileFacts) throws -> ImageID?
+
+    /// Deletes the kept descriptions last seen under `places` (folders or files, by path prefix); with
+    /// `dryRun`, only counts them. Returns the number per place, in order (one description counts under
+    /// every place it is under).
+    func discardShelvedDescriptions(under places: [String], dryRun: Bool) throws -> [Int]
+
+    /// Deletes the descriptions kept aside before `date`; returns how many.
+    @discardableResult
+    func discardShelvedDescriptions(shelvedBefore date: Date) throws -> Int
 
     /// The stored description of `id` with its embeddings, or nil when it has none.
     func description(of id: ImageID) throws -> Description?
@@ -130,6 +150,10 @@ public protocol IndexStore: SearchableIndex {
 }
 
 extension IndexStore {
+    /// Removes images and everything derived from them, keeping their descriptions aside
+    /// (`removeImages(_:shelving:)`).
+    public func removeImages(_ ids: [ImageID]) throws { try removeImages(ids, shelving: true) }
+
     public func prepareForSearch() throws {}
     public var runLockURL: URL? { nil }
 }

@@ -14,6 +14,9 @@ import GlimpseRuntime
 ///   that entry (same id, description kept).
 /// - **Duplicates**: a new path whose content equals a described image that still exists gets its own
 ///   entry with a copy of that description (not described again); each path is then independent.
+/// - **Removed images come back described**: removed entries keep their descriptions aside by content
+///   (`ShelvedDescription`, for `IndexOptions.shelfLife`); a file of that content found later takes its
+///   description back instead of being described again.
 /// - **Resumable**: every file is committed in its own transaction; files found by the scan are
 ///   recorded as `pending` first, so a run killed at any point loses at most the file in flight and the
 ///   next run continues with the pending ones.
@@ -146,6 +149,7 @@ public struct Indexer: Sendable {
             case .enriched: report.enriched += 1
             case .moved: report.moved += 1
             case .copied: report.copied += 1
+            case .restored: report.restored += 1
             case .unchanged: report.plan.unchanged += 1
             case let .failed(message): report.failures.append(ScanProblem(path: prepared.facts.path, message: message))
             }
@@ -154,8 +158,10 @@ public struct Indexer: Sendable {
         for task in inFlight { _ = await task.value }
         if !report.cancelled && !Task.isCancelled {
             let gone = missing.map(\.id).filter { !claimed.contains($0) }
-            try store.removeImages(gone)
+            try store.removeImages(gone, shelving: true)
             report.removed = gone.count
+            // Kept descriptions are a convenience: one that outlives its time costs only space.
+            try? store.discardShelvedDescriptions(shelvedBefore: Date() - options.shelfLife / .seconds(1))
             // Without it search still works (through SQLite's own ranking), so a failure here loses nothing.
             try? store.prepareForSearch()
         } else {
@@ -224,6 +230,9 @@ public struct Indexer: Sendable {
             if let copies = try? store.describedImages(withContentHash: hash), copies.contains(where: { satisfies($0.status) }) {
                 return Prepared(item: item, facts: facts, data: data)
             }
+            if let kept = try? store.shelvedDescription(withContentHash: hash), satisfies(kept.status) {
+                return Prepared(item: item, facts: facts, data: data)
+            }
         }
         progress(.stage(path: path, index: item.index, total: total, stage: .decoding))
         do {
@@ -266,6 +275,9 @@ public struct Indexer: Sendable {
                 .first(where: { $0.facts.path != facts.path && satisfies($0.status) && !claimed.contains($0.id) }) {
                 try store.copyDescription(of: source.id, to: facts)
                 return .copied(from: source.facts.path)
+            } else if let kept = try store.shelvedDescription(withContentHash: hash), satisfies(kept.status),
+                      try store.restoreShelvedDescription(for: facts) != nil {
+                return .restored(from: kept.path)
             }
             var image = prepared.image
             if image == nil, let data = prepared.data {

@@ -195,8 +195,9 @@ extension SQLiteIndexStore {
             let errors = try Row.fetchAll(db, sql: """
                 SELECT path, error FROM image WHERE status = 'failed' ORDER BY updatedAt DESC, id DESC LIMIT 20
                 """).map { IndexSummary.FailedImage(path: $0["path"], message: $0["error"] ?? "") }
+            let shelved = try Int.fetchOne(db, sql: "SELECT count(*) FROM shelvedDescription") ?? 0
             return IndexSummary(counts: counts, embeddings: embeddings, models: models, recentErrors: errors,
-                                bytesOnDisk: 0, location: nil)
+                                bytesOnDisk: 0, location: nil, shelved: shelved)
         }
         if let url {
             summary.location = url.path

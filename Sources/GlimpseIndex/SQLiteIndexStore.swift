@@ -139,22 +139,28 @@ public final class SQLiteIndexStore: IndexStore {
         try read("reading a description") { db in
             guard let json = try String.fetchOne(db, sql: "SELECT json FROM description WHERE imageId = ?", arguments: [id])
             else { return nil }
-            var description = try JSONDecoder().decode(Description.self, from: Data(json.utf8))
             let rows = try Row.fetchAll(db, sql: "SELECT kind, regionIndex, vector FROM embedding WHERE imageId = ?", arguments: [id])
-            let keptOrdinals = description.regions.indices.filter { description.regions[$0].status == .kept }
-            for row in rows {
-                let vector = EmbeddingBlob.decode(row["vector"])
-                switch EmbeddingKind(rawValue: row["kind"]) {
-                case .image: description.embeddings.image = vector
-                case .text: description.embeddings.text = vector
-                case .region:
-                    let index: Int = row["regionIndex"]
-                    if keptOrdinals.indices.contains(index) { description.regions[keptOrdinals[index]].embedding = vector }
-                case nil: break
-                }
-            }
-            return description
+            return try Self.description(json: json, embeddings: rows)
         }
+    }
+
+    /// A stored description: its JSON (saved without embeddings) with its embedding rows put back
+    /// (columns `kind`, `regionIndex`, `vector`; a region's index counts only the kept regions).
+    static func description(json: String, embeddings rows: [Row]) throws -> Description {
+        var description = try JSONDecoder().decode(Description.self, from: Data(json.utf8))
+        let keptOrdinals = description.regions.indices.filter { description.regions[$0].status == .kept }
+        for row in rows {
+            let vector = EmbeddingBlob.decode(row["vector"])
+            switch EmbeddingKind(rawValue: row["kind"]) {
+            case .image: description.embeddings.image = vector
+            case .text: description.embeddings.text = vector
+            case .region:
+                let index: Int = row["regionIndex"]
+                if keptOrdinals.indices.contains(index) { description.regions[keptOrdinals[index]].embedding = vector }
+            case nil: break
+            }
+        }
+        return description
     }
 
     // MARK: Writing
@@ -231,11 +237,15 @@ public final class SQLiteIndexStore: IndexStore {
         }
     }
 
-    public func removeImages(_ ids: [ImageID]) throws {
+    public func removeImages(_ ids: [ImageID], shelving: Bool) throws {
         guard !ids.isEmpty else { return }
         try write("removing images") { db in
+            let now = Date()
             let statement = try db.cachedStatement(sql: "DELETE FROM image WHERE id = ?")
-            for id in ids { try statement.execute(arguments: [id]) }
+            for id in ids {
+                if shelving { try Self.shelve(id, at: now, in: db) }
+                try statement.execute(arguments: [id])
+            }
         }
     }
 }

@@ -154,6 +154,7 @@ struct IndexCommand: AsyncParsableCommand {
         if report.captionsKept > 0 { parts.append("\(report.captionsKept) quick caption(s) kept") }
         if report.moved > 0 { parts.append("\(report.moved) moved") }
         if report.copied > 0 { parts.append("\(report.copied) duplicate(s)") }
+        if report.restored > 0 { parts.append("\(report.restored) taken back from removed images") }
         parts.append("\(report.plan.unchanged) unchanged")
         if report.removed > 0 { parts.append("\(report.removed) removed") }
         if report.excluded > 0 { parts.append("\(report.excluded) excluded") }

@@ -78,6 +78,7 @@ final class IndexProgressBar: @unchecked Sendable {
         case .enriched: return "enriched"
         case let .moved(from): return "moved from \(from) to"
         case let .copied(from): return "same as \(from):"
+        case let .restored(from): return "description kept from \(from) taken back for"
         case .unchanged: return "unchanged"
         case let .failed(message): return "failed (\(message))"
         }

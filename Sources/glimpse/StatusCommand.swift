@@ -35,6 +35,11 @@ struct StatusCommand: AsyncParsableCommand {
         ]
         if (counts[.quick] ?? 0) > 0 { lines.append("Run `glimpse index DIR` without --quick to enrich the quick entries.") }
         if (counts[.pending] ?? 0) > 0 { lines.append("Pending images are described by the next `glimpse index` run.") }
+        if summary.shelved > 0 {
+            lines.append("Kept from removed images: \(summary.shelved) description(s), taken back without the models when the same "
+                         + "pictures are indexed again; deleted after \(ShelvedDescription.defaultShelfLifeDays) days, "
+                         + "or now with `glimpse forget --for-good PATH`.")
+        }
         if !summary.models.isEmpty {
             lines.append("Models:")
             for use in summary.models {

@@ -35,7 +35,18 @@ struct ExcludeForgetCommandTests {
         #expect(run.output.contains("Nothing is indexed under \(root.appending(path: "elsewhere").path)") && run.output.contains("Forgot 1 image(s)"),
                 "\(run.output)")
         #expect(FileManager.default.fileExists(atPath: photos.appending(path: "screens/c.png").path), "the file is untouched")
-        let status = try glimpse(["status"])
+        var status = try glimpse(["status"])
         #expect(status.output.contains("Images: 1 — 1 full"), "\(status.output)")
+        #expect(status.output.contains("Kept from removed images: 2 description(s)"), "trips left out, screens forgotten: \(status.output)")
+
+        // Forgetting for good deletes what was kept from under a place, even with nothing indexed there.
+        run = try glimpse(["forget", "--for-good", photos.appending(path: "trips").path])
+        #expect(run.status == 0 && run.output.contains("deleted 1 kept description(s)"), "\(run.output)")
+        try FileManager.default.removeItem(at: photos.appending(path: ".glimpseignore"))
+        run = try glimpse(["index", photos.path])
+        #expect(run.status == 0 && run.output.contains("1 described") && run.output.contains("1 taken back from removed images"),
+                "trips is described again, screens takes its description back: \(run.output)")
+        status = try glimpse(["status", "--json"])
+        #expect(status.output.contains("\"shelvedDescriptions\" : 0"), "\(status.output)")
     }
 }

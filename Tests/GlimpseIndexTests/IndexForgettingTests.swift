@@ -24,7 +24,7 @@ struct IndexForgettingTests {
         #expect(try store.embeddingMatrix(.image).rows == 5)
 
         let dry = try store.forgetImages(under: ["/p/work/", "/p/work/deep"], dryRun: true)
-        #expect(dry.places == [.init(path: "/p/work", images: 2), .init(path: "/p/work/deep", images: 1)])
+        #expect(dry.places == [.init(path: "/p/work", images: 2, keptDescriptions: 0), .init(path: "/p/work/deep", images: 1, keptDescriptions: 0)])
         #expect(dry.found == 2 && dry.removed == 0, "an image under two places counts once")
         #expect(try store.images(under: ["/"]).count == 5)
 
