@@ -10,6 +10,8 @@ struct FullIndexBuilder {
     var count: Int
     var clipDimension = 512
     var textDimension = 384
+    /// Gives every file a distinct content hash, as an index run does (kept descriptions need one).
+    var contentHashes = false
 
     /// The store in `folder` when an earlier run built one there with as many images, else a new one.
     func open(at folder: URL) throws -> SQLiteIndexStore {
@@ -46,7 +48,8 @@ struct FullIndexBuilder {
                 mode: .full, imageSize: PixelSize(width: 640, height: 480), caption: caption, regions: regions, text: text,
                 keywords: Array(Set(words)).sorted(), compounds: ["\(words.first ?? "x")-\(words.last ?? "y")"],
                 embeddings: DescriptionEmbeddings(image: unitVector(clipDimension), text: unitVector(textDimension)))
-            batch.append((description, FileFacts(path: "/synthetic/\(index / 1000)/img\(index).jpg")))
+            batch.append((description, FileFacts(path: "/synthetic/\(index / 1000)/img\(index).jpg",
+                                                 contentHash: contentHashes ? String(format: "%032x", index) : nil)))
             if batch.count == 1000 {
                 try store.saveDescriptions(batch)
                 batch.removeAll(keepingCapacity: true)

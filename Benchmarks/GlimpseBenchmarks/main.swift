@@ -18,6 +18,7 @@ import GlimpseRuntime
 //   GlimpseBenchmarks describe BENCH_MODELS TEST_DATA PHOTO [--threads N] [--runs N] [--regions N] [--sam-filters on|off]
 //                              [--points-per-side N]
 //   GlimpseBenchmarks index-scale [--count N] [--dimension N] [--queries N] [--minilm DIR [--clip DIR]]
+//   GlimpseBenchmarks shelf [--count N] [--removed N]
 //   GlimpseBenchmarks search-scale --minilm DIR [--clip DIR] [--count N] [--queries N] [--store FOLDER]
 //   GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--filters on|off]
 //                         [--points-per-side N] [--dump DIR]
@@ -120,6 +121,13 @@ case ("search-scale", _):
         threads: 2, queries: Int(option("--queries", default: "300")) ?? 300
     ).run(images: count, subjects: IndexScaleBenchmark.subjects, places: IndexScaleBenchmark.places)
     print(String(decoding: try encoder.encode(result), as: UTF8.self))
+case ("shelf", _):
+    let folder = FileManager.default.temporaryDirectory.appending(path: "glimpse-shelf-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let result = try ShelfBenchmark(count: Int(option("--count", default: "20000")) ?? 20_000,
+                                    removed: Int(option("--removed", default: "10000")) ?? 10_000, folder: folder).run()
+    print(String(decoding: try encoder.encode(result), as: UTF8.self))
 case ("sam", let model?):
     let result = try SAMBenchmark(modelDirectory: URL(filePath: model, directoryHint: .isDirectory), threads: threads,
                                   runs: Int(option("--runs", default: "10")) ?? 10,
@@ -149,6 +157,7 @@ default:
                GlimpseBenchmarks describe BENCH_MODELS TEST_DATA PHOTO [--threads N] [--runs N] [--regions N] [--sam-filters on|off] [--points-per-side N]
                GlimpseBenchmarks index-scale [--count N] [--dimension N] [--queries N] [--minilm DIR [--clip DIR]]
                GlimpseBenchmarks search-scale --minilm DIR [--clip DIR] [--count N] [--queries N] [--store FOLDER]
+               GlimpseBenchmarks shelf [--count N] [--removed N]
                GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--filters on|off]
                                      [--points-per-side N] [--dump DIR]
                GlimpseBenchmarks dump-text-graphs CLIP_DIR MINILM_DIR OUT_DIR

@@ -68,8 +68,52 @@ struct FileScanner {
         return result
     }
 
+    /// Scans only `places` (each under one of `roots`, which must be absolute, standardised paths) as a scan
+    /// of `roots` would see them: with the rules of the roots and of the `.glimpseignore` files between, and
+    /// nothing of a place that those leave out (it is listed as excluded). A whole-tree place that no
+    /// longer exists while its parent folder does is gone: it yields nothing and no problem.
+    func scan(_ places: [ScanPlace], within roots: [String]) -> Result {
+        var result = Result()
+        var visited = Set<FileIdentity>()
+        var seenFiles = Set<String>()
+        for place in places {
+            guard let root = roots.filter({ Indexer.path(place.path, isIn: $0) }).max(by: { $0.count < $1.count }) else { continue }
+            var rules: [ExclusionRule]
+            do {
+                rules = try exclusions.rules(under: root)
+                var folder = root
+                for name in place.path.dropFirst(root == "/" ? 1 : root.count + 1).split(separator: "/").map(String.init) {
+                    rules += try Exclusions.rules(inFolder: folder) ?? []
+                    folder = folder == "/" ? "/" + name : folder + "/" + name
+                    if ExclusionRule.excludes(rules, path: folder, name: name, isDirectory: true) { throw Excluded(path: folder) }
+                }
+            } catch let excluded as Excluded {
+                result.excluded.append(excluded.path)
+                continue
+            } catch {
+                result.problems.append(error as? ScanProblem ?? ScanProblem(path: place.path, message: "\(error)"))
+                continue
+            }
+            guard let info = Self.status(place.path) else {
+                let missing = errno == ENOENT
+                let failure = Self.errorText()
+                let parent = (place.path as NSString).deletingLastPathComponent
+                if !(place.wholeTree && missing && Self.status(parent)?.isDirectory == true) {
+                    result.problems.append(ScanProblem(path: place.path, message: failure))
+                }
+                continue
+            }
+            guard info.isDirectory else { continue }
+            walk(place.path, identity: info.identity, rules: rules, visited: &visited, result: &result, seenFiles: &seenFiles,
+                 descending: place.wholeTree)
+        }
+        return result
+    }
+
+    private struct Excluded: Error { var path: String }
+
     private func walk(_ folder: String, identity: FileIdentity, rules: [ExclusionRule], visited: inout Set<FileIdentity>,
-                      result: inout Result, seenFiles: inout Set<String>) {
+                      result: inout Result, seenFiles: inout Set<String>, descending: Bool = true) {
         guard visited.insert(identity).inserted, !isCancelled() else { return }
         result.folders.append(folder)
         entering(folder)
@@ -98,7 +142,9 @@ struct FileScanner {
                 continue
             }
             if info.isDirectory {
-                walk(path, identity: info.identity, rules: rules, visited: &visited, result: &result, seenFiles: &seenFiles)
+                if descending {
+                    walk(path, identity: info.identity, rules: rules, visited: &visited, result: &result, seenFiles: &seenFiles)
+                }
             } else if info.isRegular, seenFiles.insert(path).inserted {
                 result.files.append(ScannedFile(path: path, size: info.size, modified: info.modified))
             }

@@ -26,6 +26,8 @@ public final class FolderMonitor: @unchecked Sendable {
     private var complete = true
     /// Folders watched now.
     public var watchedFolders: Int { lock.withLock { watched.count } }
+    /// Where the changes seen since the last `takeChanges()` happened.
+    private var changes = FolderChanges()
 
     private init(descriptor: Int32, ignoredPrefix: String?) {
         self.descriptor = descriptor
@@ -51,20 +53,32 @@ public final class FolderMonitor: @unchecked Sendable {
     }
 
     /// Watches exactly `folders`: adds those not watched yet, stops watching the others (a folder a new
-    /// exclusion leaves out, one created since the last scan that the scan did not enter).
-    public func watch(_ folders: [String]) {
+    /// exclusion leaves out, one created since the last scan that the scan did not enter). With `under`,
+    /// only the watches of folders under those places (themselves included) are replaced: what a scan of
+    /// only those places walked.
+    public func watch(_ folders: [String], under places: [String]? = nil) {
         lock.lock()
         defer { lock.unlock() }
         let wanted = Set(folders)
-        for (watch, folder) in self.folders where !wanted.contains(folder) {
+        for (watch, folder) in self.folders where !wanted.contains(folder)
+            && places.map({ $0.contains { place in Indexer.path(folder, isIn: place) } }) ?? true {
             #if canImport(Glibc)
             inotify_rm_watch(descriptor, watch)
             #endif
             self.folders[watch] = nil
             watched.remove(folder)
         }
-        complete = true
+        if places == nil { complete = true }
         for folder in folders where !watched.contains(folder) && !isIgnored(folder) { add(folder) }
+    }
+
+    /// Where the changes seen since the last call happened, and forgets them (a watching run calls it
+    /// before each pass that `waitForChange` started).
+    public func takeChanges() -> FolderChanges {
+        lock.withLock {
+            defer { changes = FolderChanges() }
+            return changes
+        }
     }
 
     private func isIgnored(_ path: String) -> Bool {
@@ -136,12 +150,16 @@ public final class FolderMonitor: @unchecked Sendable {
                     if let folder = folders.removeValue(forKey: watch) { watched.remove(folder) }
                     continue
                 }
-                if mask & UInt32(IN_Q_OVERFLOW) != 0 { changed = true }
+                if mask & UInt32(IN_Q_OVERFLOW | IN_UNMOUNT) != 0 {  // events were lost, or a drive went away
+                    changed = true
+                    changes.everything = true
+                }
                 guard let folder = folders[watch] else { continue }
                 // Hidden files (downloads in progress, editors' temporaries) are not indexed: no reason to scan,
                 // except for new exclusion rules.
                 guard !name.hasPrefix(".") || name == Exclusions.ignoreFileName, !isIgnored(folder + "/" + name) else { continue }
                 changed = true
+                changes.record(in: folder, name: name, isFolder: mask & UInt32(IN_ISDIR) != 0)
                 if mask & UInt32(IN_ISDIR) != 0, mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0,
                    !Exclusions.systemFolderNames.contains(name) {
                     add(folder + "/" + name)  // at once: files copied into it before the next scan are seen

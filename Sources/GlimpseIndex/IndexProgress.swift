@@ -75,6 +75,8 @@ public struct IndexReport: Sendable, Hashable {
     public var excluded = 0
     /// The folders the scan walked, roots included (what `FolderMonitor` watches).
     public var folders: [String] = []
+    /// The places a partial run looked at (`Indexer.run(_:only:progress:)`); nil when it looked at every folder.
+    public var places: [ScanPlace]?
     /// True when the run was stopped (Ctrl-C) before it processed every file; what was committed stays.
     public var cancelled = false
     /// Seconds the run took.

@@ -59,20 +59,30 @@ public struct Indexer: Sendable {
     }
 
     /// Indexes `roots` (folders or files; relative paths are taken from the current folder).
-    public func run(_ roots: [String], progress: @escaping @Sendable (IndexEvent) -> Void = { _ in }) async throws -> IndexReport {
+    ///
+    /// With `places` (each under a root; what `FolderChanges` says changed), only those are scanned, with
+    /// the roots' exclusion rules, and only the indexed images there can be found missing; a place that
+    /// turns up empty is not protected as an empty root is (a drive that goes away is not a change in a
+    /// folder: `FolderChanges.everything`), and what is removed keeps its description aside.
+    public func run(_ roots: [String], only places: [ScanPlace]? = nil,
+                    progress: @escaping @Sendable (IndexEvent) -> Void = { _ in }) async throws -> IndexReport {
         let clock = ContinuousClock.now
         var report = IndexReport()
         let roots = roots.map { FileScanner.normalise($0) }
+        let places = places?.map { ScanPlace(path: FileScanner.normalise($0.path), wholeTree: $0.wholeTree) }
         for root in roots where FileScanner.status(root) == nil {
             throw IndexError.notAFolder(path: root)
         }
         let lock = try store.lockRuns()
         defer { withExtendedLifetime(lock) {} }
         progress(.scanning)
-        let known = Dictionary(try store.images(under: roots).map { ($0.facts.path, $0) }, uniquingKeysWith: { first, _ in first })
+        var indexed = try store.images(under: places?.map(\.path) ?? roots)
+        if let places { indexed = indexed.filter { image in places.contains { Self.place($0, holds: image.facts.path) } } }
+        let known = Dictionary(indexed.map { ($0.facts.path, $0) }, uniquingKeysWith: { first, _ in first })
         let scanner = FileScanner(exclusions: options.exclusions, entering: { progress(.enteringFolder($0)) })
-        let scan = await offload { scanner.scan(roots) }
+        let scan = await offload { places.map { scanner.scan($0, within: roots) } ?? scanner.scan(roots) }
         report.problems = scan.problems
+        report.places = places
         report.excluded = scan.excluded.count
         report.folders = scan.folders
 
@@ -104,7 +114,8 @@ public struct Indexer: Sendable {
         }
         let seen = Set(scan.files.map(\.path))
         let unseen = known.values.filter { !seen.contains($0.facts.path) && $0.facts.size != nil }
-        let kept = Self.placesNotLookedInto(roots: roots, scan: scan, unseen: unseen, keepEmptyRoots: !options.removesFromEmptyRoots)
+        let kept = Self.placesNotLookedInto(roots: places == nil ? roots : [], scan: scan, unseen: unseen,
+                                            keepEmptyRoots: !options.removesFromEmptyRoots)
         report.problems += kept.filter { !report.problems.contains($0) }
         let missing = unseen.filter { image in !kept.contains { Self.path(image.facts.path, isIn: $0.path) } }
         var movable: [String: [IndexedImage]] = [:]
@@ -203,6 +214,11 @@ public struct Indexer: Sendable {
                                       + "run again with --allow-empty to remove them"))
         }
         return places
+    }
+
+    /// Whether a file at `path` is one that a scan of `place` looks at.
+    static func place(_ place: ScanPlace, holds path: String) -> Bool {
+        place.wholeTree ? Self.path(path, isIn: place.path) : (path as NSString).deletingLastPathComponent == place.path
     }
 
     /// Whether `path` is `place` or lies inside it.

@@ -42,6 +42,7 @@ extension SQLiteIndexStore {
         }
     }
 
+    /// A kept description that cannot be decoded any more is deleted, and nil returned.
     public func restoreShelvedDescription(for facts: FileFacts) throws -> ImageID? {
         guard let hash = facts.contentHash else { return nil }
         return try write("taking back the kept description of \(facts.path)") { db in
@@ -50,10 +51,10 @@ extension SQLiteIndexStore {
             else { return nil }
             let rows = try Row.fetchAll(db, sql: "SELECT kind, regionIndex, vector FROM shelvedEmbedding WHERE contentHash = ?",
                                         arguments: [hash])
-            let description = try Self.description(json: json, embeddings: rows)
-            let id = try Self.save(description, for: facts, source: "scan", in: db)
+            let description = try? Self.description(json: json, embeddings: rows)
             try db.execute(sql: "DELETE FROM shelvedDescription WHERE contentHash = ?", arguments: [hash])
-            return id
+            // One that cannot be read any more is dropped: the picture is described again, as without it.
+            return try description.map { try Self.save($0, for: facts, source: "scan", in: db) }
         }
     }
 

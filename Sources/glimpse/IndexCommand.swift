@@ -46,8 +46,8 @@ struct IndexCommand: AsyncParsableCommand {
 
     @Flag(help: """
         Keep watching: after the run, index new, changed, moved and deleted files as they come (a few seconds after \
-        a change, on Linux), and look at everything again every --every seconds, until Ctrl-C (exit 0 between runs). \
-        Passes that change nothing print nothing.
+        a change, on Linux, looking only at the folders where something changed), and look at everything again every \
+        --every seconds, until Ctrl-C (exit 0 between runs). Passes that change nothing print nothing.
         """)
     var watch = false
 
@@ -76,13 +76,21 @@ struct IndexCommand: AsyncParsableCommand {
         let (folders, watch, every, index, location) = (folders, watch, every, store.url?.path, location)
         let task = Task { () async throws -> IndexReport? in
             var last: IndexReport?
+            /// The problems of the last pass over every folder: a pass speaks when they change.
+            var lastProblems: [ScanProblem]?
             let monitor = watch ? FolderMonitor.start(ignoring: index) : nil
             var warnedOfLimit = false
+            /// What the pass looks at: nil for every folder (the first pass, the periodic one, after a failed
+            /// pass), else only where the monitor saw changes.
+            var places: [ScanPlace]?
+            var lookEverywhere = true
             for pass in 0... {
                 if pass > 0 {
                     do {  // Ctrl-C between passes ends the watch
                         if let monitor {
-                            _ = try await monitor.waitForChange(timeout: .seconds(every))
+                            let changed = try await monitor.waitForChange(timeout: .seconds(every))
+                            let changes = monitor.takeChanges()
+                            places = changed && !lookEverywhere ? changes.places(within: folders) : nil
                         } else {
                             try await Task.sleep(for: .seconds(every))
                         }
@@ -90,25 +98,30 @@ struct IndexCommand: AsyncParsableCommand {
                     // `glimpse restore` may have put another database in the index's place between passes.
                     if (indexer.store as? SQLiteIndexStore)?.isReplacedOnDisk == true {
                         indexer.store = try location.open()
+                        places = nil
                         FileHandle.standardError.write(Data("note: the index at \(index ?? "") was replaced; indexing into the new one.\n".utf8))
                     }
                 }
+                lookEverywhere = true  // until this pass ends well
                 let bar = IndexProgressBar(quietWhenIdle: pass > 0)
                 do {
-                    let report = try await indexer.run(folders) { event in
+                    let report = try await indexer.run(folders, only: places) { event in
                         if case let .enteringFolder(folder) = event { monitor?.watch(folder: folder) } else { bar.handle(event) }
                     }
                     bar.finish()
                     // A pass speaks when it changed the index, or when the places it could not see changed.
-                    if pass == 0 || report.changedAnything || report.problems != last?.problems {
+                    let problemsChanged = places == nil ? report.problems != lastProblems : !report.problems.isEmpty
+                    if pass == 0 || report.changedAnything || problemsChanged {
                         // Unbuffered: a log or a pipe gets each pass's lines as they happen.
                         let line = (pass > 0 ? "\(Date().ISO8601Format()) " : "") + Self.summary(report, index: index)
                         FileHandle.standardOutput.write(Data((line + "\n").utf8))
                     }
                     last = report
+                    if places == nil { lastProblems = report.problems }
                     if report.cancelled || !watch { return report }
+                    lookEverywhere = false
                     if let monitor {
-                        monitor.watch(report.folders)
+                        monitor.watch(report.folders, under: places.map { $0.filter(\.wholeTree).map(\.path) })
                         if !monitor.isComplete && !warnedOfLimit {
                             warnedOfLimit = true
                             FileHandle.standardError.write(Data("""
@@ -159,7 +172,10 @@ struct IndexCommand: AsyncParsableCommand {
         if report.removed > 0 { parts.append("\(report.removed) removed") }
         if report.excluded > 0 { parts.append("\(report.excluded) excluded") }
         parts.append("\(report.failures.count) failed")
-        lines.append(parts.joined(separator: ", ") + String(format: " in %.1f s", report.seconds)
+        let scope = report.places.map { places in
+            places.count == 1 ? " (looked at \(places[0].path) only)" : " (looked at the \(places.count) folders that changed only)"
+        } ?? ""
+        lines.append(parts.joined(separator: ", ") + String(format: " in %.1f s", report.seconds) + scope
                      + (index.map { " — index \($0)" } ?? ""))
         if report.cancelled { lines.append("Stopped before the end; run the same command again to continue.") }
         if !report.failures.isEmpty {

@@ -82,8 +82,25 @@ struct IndexWatchTests {
         let start = clock.now
         try FileManager.default.copyItem(at: fixtures.appending(path: "tiny-clip/reference_image.png"), to: photos.appending(path: "2026/b.png"))
         let second = try lines.next(containing: "described")
-        #expect(second.contains(" 1 described, 1 unchanged"), "\(second)")
+        #expect(second.contains(" 1 described, 0 unchanged") && second.contains("(looked at \(photos.path)/2026 only)"),
+                "only the folder that changed was looked at: \(second)")
         #expect(clock.now - start < .seconds(100), "long before the hour of --every")
+
+        // A folder moved in is looked at whole; one deleted takes its images out (kept aside, and taken back when
+        // its photo turns up again).
+        let album = root.appending(path: "album")
+        try FileManager.default.createDirectory(at: album.appending(path: "inner"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: fixtures.appending(path: "tiny-blip/reference_image.png"), to: album.appending(path: "inner/c.png"))
+        try FileManager.default.moveItem(at: album, to: photos.appending(path: "2026/album"))
+        let third = try lines.next(containing: "described")
+        #expect(third.contains(" 1 described, 0 unchanged") && third.contains("(looked at \(photos.path)/2026/album only)"), "\(third)")
+        try FileManager.default.moveItem(at: photos.appending(path: "2026"), to: root.appending(path: "2026"))
+        let fourth = try lines.next(containing: "removed")
+        #expect(fourth.contains("0 described, 0 unchanged, 2 removed") && fourth.contains("(looked at \(photos.path)/2026 only)"),
+                "\(fourth)")
+        try FileManager.default.moveItem(at: root.appending(path: "2026/album/inner/c.png"), to: photos.appending(path: "c.png"))
+        let fifth = try lines.next(containing: "described")
+        #expect(fifth.contains("0 described, 1 taken back from removed images, 1 unchanged"), "\(fifth)")
 
         process.interrupt()
         process.waitUntilExit()

@@ -46,6 +46,33 @@ struct FolderMonitorTests {
         #expect(try await monitor.waitForChange(timeout: .seconds(30), quiet: Self.quiet))
     }
 
+    @Test("changes say where they happened: a folder's own files, new, moved and deleted folders, exclusion files")
+    func whereChanged() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.write("photos/old/a.png", "x")
+        try folder.write("photos/keep/b.png", "x")
+        let photos = folder.file("photos").path
+        let monitor = try #require(FolderMonitor.start())
+        monitor.watch([photos, photos + "/old", photos + "/keep"])
+
+        try folder.write("photos/keep/c.png", "x")
+        #expect(try await monitor.waitForChange(timeout: .seconds(30), quiet: Self.quiet))
+        #expect(monitor.takeChanges() == FolderChanges(folders: [photos + "/keep"]))
+        #expect(monitor.takeChanges().isEmpty, "taken once")
+
+        try FileManager.default.createDirectory(atPath: photos + "/new", withIntermediateDirectories: false)
+        try folder.write("photos/new/d.png", "x")
+        try FileManager.default.removeItem(atPath: photos + "/old")
+        try folder.write("photos/keep/.glimpseignore", "raw\n")
+        #expect(try await monitor.waitForChange(timeout: .seconds(30), quiet: Self.quiet))
+        let changes = monitor.takeChanges()
+        #expect(changes.trees == [photos + "/new", photos + "/old", photos + "/keep"], "\(changes)")
+        #expect(changes.places(within: [photos]) == [ScanPlace(path: photos + "/keep", wholeTree: true),
+                                                     ScanPlace(path: photos + "/new", wholeTree: true),
+                                                     ScanPlace(path: photos + "/old", wholeTree: true)])
+    }
+
     @Test("a change is reported once changes stop for the quiet time, or after the longest wait while they go on")
     func settles() async throws {
         let folder = try TemporaryFolder()

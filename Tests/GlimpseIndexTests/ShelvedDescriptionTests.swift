@@ -148,6 +148,29 @@ struct ShelvedDescriptionIndexingTests {
         #expect(report.described == 1 && report.restored == 0 && describer.callCount == 3)
     }
 
+    @Test("a kept description that cannot be read any more is dropped and the picture described as usual")
+    func unreadable() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let photos = folder.file("photos").path
+        let red = try folder.writePNG("photos/red.png", red: 250, green: 0, blue: 0)
+        try folder.writePNG("photos/green.png", red: 0, green: 250, blue: 0)
+        let saved = try Data(contentsOf: URL(filePath: red))
+        let store = try SQLiteIndexStore.inMemory()
+        let describer = FakeDescriber()
+        let indexer = Indexer(store: store, describer: describer)
+        _ = try await indexer.run([photos])
+        try FileManager.default.removeItem(atPath: red)
+        _ = try await indexer.run([photos])
+        try store.write("test") { try $0.execute(sql: "UPDATE shelvedDescription SET json = '{\"not\": \"a description\"}'") }
+
+        try saved.write(to: URL(filePath: red))
+        let report = try await indexer.run([photos])
+        #expect(report.described == 1 && report.restored == 0 && report.failures.isEmpty && describer.callCount == 3)
+        #expect(try store.image(atPath: red)?.status == .full)
+        #expect(try store.summary().shelved == 0)
+    }
+
     @Test("a quick run takes back a full description; a full run describes what was only kept quick")
     func modes() async throws {
         let folder = try TemporaryFolder()

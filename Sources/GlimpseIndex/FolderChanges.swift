@@ -1,0 +1,69 @@
+import Foundation
+
+/// Where files changed under a watched folder (`FolderMonitor.takeChanges()`): what a watching index run
+/// looks at again instead of every folder.
+public struct FolderChanges: Sendable, Hashable {
+    /// Folders whose own files were added, changed or removed (their subfolders need no new look).
+    public var folders: Set<String> = []
+    /// Folders to look at whole: created, moved in, gone or moved out (a path that no longer exists), a
+    /// folder itself watched that went away (its parent), or one whose `.glimpseignore` changed.
+    public var trees: Set<String> = []
+    /// Everything must be looked at again: events were lost (the kernel's queue overflowed) or a watched
+    /// drive was unmounted.
+    public var everything = false
+
+    public init(folders: Set<String> = [], trees: Set<String> = [], everything: Bool = false) {
+        self.folders = folders
+        self.trees = trees
+        self.everything = everything
+    }
+
+    public var isEmpty: Bool { folders.isEmpty && trees.isEmpty && !everything }
+
+    /// Records an event on entry `name` of `folder` (an empty name: the watched folder itself, which went
+    /// away or changed its permissions).
+    mutating func record(in folder: String, name: String, isFolder: Bool) {
+        if name.isEmpty {
+            trees.insert(folder)
+        } else if isFolder {
+            trees.insert(folder == "/" ? "/" + name : folder + "/" + name)
+        } else if name == Exclusions.ignoreFileName {
+            trees.insert(folder)
+        } else {
+            folders.insert(folder)
+        }
+    }
+
+    /// What to scan for these changes under `roots`: the folders whose own files changed and the trees,
+    /// without what a tree already holds; nil when everything must be scanned (`everything`, a root
+    /// itself among the trees, or a change outside the roots).
+    public func places(within roots: [String]) -> [ScanPlace]? {
+        guard !everything else { return nil }
+        let roots = roots.map { FileScanner.normalise($0) }
+        let trees = trees.sorted()
+        var kept: [String] = []
+        for tree in trees where !kept.contains(where: { Indexer.path(tree, isIn: $0) }) { kept.append(tree) }
+        for tree in kept {
+            guard roots.contains(where: { Indexer.path(tree, isIn: $0) && tree != $0 }) else { return nil }
+        }
+        var places = kept.map { ScanPlace(path: $0, wholeTree: true) }
+        for folder in folders.sorted() where !kept.contains(where: { Indexer.path(folder, isIn: $0) }) {
+            guard roots.contains(where: { Indexer.path(folder, isIn: $0) }) else { return nil }
+            places.append(ScanPlace(path: folder, wholeTree: false))
+        }
+        return places
+    }
+}
+
+/// A place a partial scan looks at (`Indexer.run(_:only:progress:)`): a folder's own files, or a whole tree.
+public struct ScanPlace: Sendable, Hashable {
+    /// An absolute, normalised path.
+    public var path: String
+    /// The folder and everything under it; false: the files directly in the folder only.
+    public var wholeTree: Bool
+
+    public init(path: String, wholeTree: Bool) {
+        self.path = path
+        self.wholeTree = wholeTree
+    }
+}
