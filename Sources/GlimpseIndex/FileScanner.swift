@@ -70,8 +70,9 @@ struct FileScanner {
 
     /// Scans only `places` (each under one of `roots`, which must be absolute, standardised paths) as a scan
     /// of `roots` would see them: with the rules of the roots and of the `.glimpseignore` files between, and
-    /// nothing of a place that those leave out (it is listed as excluded). A whole-tree place that no
-    /// longer exists while its parent folder does is gone: it yields nothing and no problem.
+    /// nothing of a place that those leave out (it is listed as excluded). A place that no longer exists
+    /// while its parent folder does is gone (deleted, or renamed before its watch learnt the new name): it
+    /// yields nothing and no problem.
     func scan(_ places: [ScanPlace], within roots: [String]) -> Result {
         var result = Result()
         var visited = Set<FileIdentity>()
@@ -98,7 +99,7 @@ struct FileScanner {
                 let missing = errno == ENOENT
                 let failure = Self.errorText()
                 let parent = (place.path as NSString).deletingLastPathComponent
-                if !(place.wholeTree && missing && Self.status(parent)?.isDirectory == true) {
+                if !(missing && Self.status(parent)?.isDirectory == true) {
                     result.problems.append(ScanProblem(path: place.path, message: failure))
                 }
                 continue
