@@ -19,6 +19,8 @@ public enum SearchError: LocalizedError, Sendable, Equatable {
     case noImageEmbedding(image: ImageID)
     /// More pairs of images reach a near-duplicate threshold than `NearDuplicateFinder` keeps.
     case tooManyAlikePairs(threshold: Float, limit: Int)
+    /// The index holds no description for this image id.
+    case unknownImage(ImageID)
 
     public var errorDescription: String? {
         switch self {
@@ -40,6 +42,8 @@ public enum SearchError: LocalizedError, Sendable, Equatable {
         case let .noImageEmbedding(image):
             return "The index holds no CLIP image embedding for image \(image): it is not described yet, or was "
                 + "described without CLIP. Run `glimpse index` with the CLIP model, or give the image file itself."
+        case let .unknownImage(image):
+            return "The index holds no description for image \(image): it is not described yet, or no longer indexed."
         case let .tooManyAlikePairs(threshold, limit):
             return "More than \(limit) pairs of images are at least \(threshold) alike: at that similarity they are not "
                 + "duplicates. Ask for a higher similarity (0.95 is a strict start), or compare one folder's images with --in."

@@ -113,7 +113,8 @@ public struct Explanation: Sendable, Hashable, Codable {
         return parts.joined(separator: " · ")
     }
 
-    static func format(_ value: Double) -> String {
+    /// A score as people read it: rounded to three decimals.
+    public static func format(_ value: Double) -> String {
         let scaled = (value * 1000).rounded() / 1000
         return "\(scaled)"
     }

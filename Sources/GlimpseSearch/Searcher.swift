@@ -52,8 +52,20 @@ public struct Searcher: Sendable {
 
     /// Answers a query parsed before.
     public func search(parsed query: ParsedQuery, options: SearchOptions? = nil) throws -> SearchResponse {
+        try answer(query, options: options ?? self.options).response
+    }
+
+    /// A response with what led to it: each ranker's list, the rankers, and the CLIP model with this
+    /// query's texts encoded (`standing(of:for:options:)` asks them about one image).
+    struct Answer {
+        var response: SearchResponse
+        var lists: [RankerKind: [RankedEntry]]
+        var rankers: [any Ranker]
+        var clip: (any ImageTextEmbedding)?
+    }
+
+    func answer(_ query: ParsedQuery, options: SearchOptions) throws -> Answer {
         let start = ContinuousClock.now
-        let options = options ?? self.options
         var timings = SearchTimings()
         var notes: [String] = []
         if clip == nil { notes.append(SearchNotes.noCLIP) }
@@ -151,8 +163,9 @@ public struct Searcher: Sendable {
         }
         timings.explanations = stage.millisecondsSince
         timings.total = start.millisecondsSince
-        return SearchResponse(query: query, results: results, rankers: active.map(\.kind).sorted(), excluded: excluded,
-                              notes: notes, timings: timings)
+        let response = SearchResponse(query: query, results: results, rankers: active.map(\.kind).sorted(), excluded: excluded,
+                                      notes: notes, timings: timings)
+        return Answer(response: response, lists: lists, rankers: active, clip: clip)
     }
 
     private func fetch(_ ids: [ImageID]) throws -> [ImageID: SearchDocument] {

@@ -24,7 +24,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         case let error as SearchError:
             switch error {
             case .queryTooLong, .noUsableTerms, .noRankerAvailable: self.init(.badRequest, error.localizedDescription)
-            case .noImageEmbedding: self.init(.notFound, error.localizedDescription)
+            case .noImageEmbedding, .unknownImage: self.init(.notFound, error.localizedDescription)
             default: self.init(.internalServerError, error.localizedDescription)
             }
         case let error as ImageError:

@@ -17,6 +17,7 @@ import NIOCore
 /// | `GET /api/images/{id}/thumbnail[?size=N]` | a JPEG, longest side N (default 320, 16…1024), with an entity tag |
 /// | `GET /api/images/{id}/file` | the image file itself |
 /// | `GET /api/images/{id}/similar[?limit=N][&offset=N][&in=FOLDER]` | `SimilarImages`, as `glimpse similar --json` prints it |
+/// | `GET /api/images/{id}/why?q=…[&strict=true][&text-only=true][&in=FOLDER]` | `ImageStanding`, as `glimpse search --why --json` prints it |
 ///
 /// Errors are `{"error": "…"}` with status 400 (the request), 404 (no such image or file), 422 (a file
 /// that cannot be decoded) or 500 (the index).
@@ -70,6 +71,13 @@ public func buildRouter(library: SearchLibrary, access: AccessPolicy = AccessPol
             let offset = try Parameter.integer(parameters, "offset", default: 0, range: 0...900)
             let folders = try Parameter.folder(parameters).map { [$0] } ?? []
             return try JSONBody.response(try await library.similar(to: try imageID(context), limit: limit, offset: offset, folders: folders))
+        }
+    }
+    router.get("/api/images/{id}/why") { request, context in
+        try await answer {
+            let parameters = try SearchParameters(QueryString(of: request))
+            let options = parameters.options(from: library.searcher.options)
+            return try JSONBody.response(try await library.standing(of: try imageID(context), for: parameters.query, options: options))
         }
     }
     router.get("/api/images/{id}/file") { _, context in

@@ -78,6 +78,12 @@ public final class SearchLibrary: Sendable {
         }
     }
 
+    /// Where image `id` stands for `query` and why (`Searcher.standing(of:for:options:)`).
+    public func standing(of id: ImageID, for query: String, options: SearchOptions) async throws -> ImageStanding {
+        let searcher = try index().searcher
+        return try await searches.run { try searcher.standing(of: id, for: query, options: options) }
+    }
+
     /// The indexed images that look like image `id` (`SimilarImageSearch`), the first `offset` skipped.
     public func similar(to id: ImageID, limit: Int, offset: Int = 0, folders: [String] = []) async throws -> SimilarImages {
         let (store, searcher) = try index().pair

@@ -46,6 +46,13 @@ struct SearchCommand: AsyncParsableCommand {
         valueName: "folder"))
     var folders: [String] = []
 
+    @Option(help: ArgumentHelp("""
+        Instead of the results, say where this indexed image stands for the query and why: its place in the answer \
+        and in each ranker's list, each ranker's score, the query words its description holds or lacks, and the \
+        penalties negation gives it.
+        """, valueName: "file"))
+    var why: String?
+
     @OptionGroup var search: SearchModelOptions
 
     /// Whether the queries come from standard input.
@@ -53,6 +60,7 @@ struct SearchCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1.") }
+        if why != nil && readsQueries { throw ValidationError("--why needs one query, not - (queries from standard input).") }
     }
 
     func run() async throws {
@@ -70,6 +78,12 @@ struct SearchCommand: AsyncParsableCommand {
         let searcher = Searcher(index: store, keywords: models.keywords, clip: models.clip, sentences: models.sentences,
                                 options: options)
         for note in models.notes where !json { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+        if let why {
+            let image = try WhyReport.describedImage(at: why, in: store)
+            let standing = try searcher.standing(of: image, for: query)
+            print(json ? try WhyReport.json(standing) : WhyReport.text(standing, limit: limit))
+            return
+        }
         guard readsQueries else {
             try printResponse(searcher.search(query), notes: models.notes, described: described)
             return

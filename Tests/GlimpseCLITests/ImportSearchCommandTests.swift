@@ -63,6 +63,24 @@ struct ImportSearchCommandTests {
         }
     }
 
+    @Test("--why says where one image stands and why; a file the index does not hold is a clear error")
+    func why() throws {
+        try withIndex { index in
+            let folder = URL(filePath: index).deletingLastPathComponent()
+            let cartoon = try GlimpseProcess.run(["search", "a dog on a couch but no cartoon", "--text-only", "--index", index,
+                                                  "--why", folder.appending(path: "a.jpg").path, "--limit", "1"])
+            #expect(cartoon.status == 0, "\(cartoon.output)")
+            #expect(cartoon.output.contains("#2 in the answer (the first 1 are shown: --limit 2 shows it)"), "\(cartoon.output)")
+            #expect(cartoon.output.contains("penalty ×0.2 for \"cartoon\": its description has cartoon"), "\(cartoon.output)")
+            let knife = try GlimpseProcess.run(["search", "a dog on a couch", "--text-only", "--index", index, "--json",
+                                                "--why", folder.appending(path: "c.jpg").path])
+            #expect(knife.status == 0 && knife.output.contains("\"rankers\" : [") && !knife.output.contains("\"rank\" :"),
+                    "no rank in the answer or in the full-text list: \(knife.output)")
+            let missing = try GlimpseProcess.run(["search", "a dog", "--text-only", "--index", index, "--why", "/nowhere/x.jpg"])
+            #expect(missing.status != 0 && missing.output.contains("/nowhere/x.jpg is not in the index"), "\(missing.output)")
+        }
+    }
+
     @Test("hostile and empty queries: FTS5 syntax is plain words; no usable term is a clear error")
     func hostileQueries() throws {
         try withIndex { index in
