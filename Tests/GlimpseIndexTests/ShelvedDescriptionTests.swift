@@ -116,58 +116,67 @@ struct ShelvedDescriptionTests {
 /// What index runs and `forget` do with kept descriptions.
 @Suite("taking back kept descriptions")
 struct ShelvedDescriptionIndexingTests {
+    /// A folder of a red and a green photo, indexed once, then the red one deleted and indexed again:
+    /// its description is kept aside. `saved` is the red photo's bytes, to put back.
+    struct DeletedPhoto {
+        let folder: TemporaryFolder
+        let photos: String
+        let red: String
+        let saved: Data
+        let store: SQLiteIndexStore
+        let describer: FakeDescriber
+        let original: Description
+
+        var indexer: Indexer { Indexer(store: store, describer: describer) }
+
+        init() async throws {
+            let folder = try TemporaryFolder()
+            let photos = folder.file("photos").path
+            let red = try folder.writePNG("photos/red.png", red: 250, green: 0, blue: 0)
+            try folder.writePNG("photos/green.png", red: 0, green: 250, blue: 0)
+            let store = try SQLiteIndexStore.inMemory()
+            let indexer = Indexer(store: store, describer: FakeDescriber())
+            _ = try await indexer.run([photos])
+            original = try #require(try store.image(atPath: red).flatMap { try store.description(of: $0.id) })
+            saved = try Data(contentsOf: URL(filePath: red))
+            try FileManager.default.removeItem(atPath: red)
+            let report = try await indexer.run([photos])
+            #expect(try report.removed == 1 && store.summary().shelved == 1)
+            (self.folder, self.photos, self.red, self.store) = (folder, photos, red, store)
+            describer = try #require(indexer.describer as? FakeDescriber)
+        }
+    }
+
     @Test("a deleted photo put back later takes its description back without the describer; a changed one does not")
     func deletedAndPutBack() async throws {
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        let photos = folder.file("photos").path
-        let red = try folder.writePNG("photos/red.png", red: 250, green: 0, blue: 0)
-        try folder.writePNG("photos/green.png", red: 0, green: 250, blue: 0)
-        let saved = try Data(contentsOf: URL(filePath: red))
-        let store = try SQLiteIndexStore.inMemory()
-        let describer = FakeDescriber()
-        let indexer = Indexer(store: store, describer: describer)
-        _ = try await indexer.run([photos])
-        let original = try #require(try store.image(atPath: red).flatMap { try store.description(of: $0.id) })
-
-        try FileManager.default.removeItem(atPath: red)
-        var report = try await indexer.run([photos])
-        #expect(try report.removed == 1 && store.summary().shelved == 1)
-
-        let back = folder.file("photos/restored/red.png")
+        let library = try await DeletedPhoto()
+        defer { library.folder.remove() }
+        let (store, describer) = (library.store, library.describer)
+        let back = library.folder.file("photos/restored/red.png")
         try FileManager.default.createDirectory(at: back.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try saved.write(to: back)
-        report = try await indexer.run([photos])
+        try library.saved.write(to: back)
+        var report = try await library.indexer.run([library.photos])
         #expect(report.restored == 1 && report.described == 0 && describer.callCount == 2)
-        #expect(try store.image(atPath: back.path).flatMap { try store.description(of: $0.id) } == original)
+        #expect(try store.image(atPath: back.path).flatMap { try store.description(of: $0.id) } == library.original)
         #expect(try store.summary().shelved == 0)
 
         // Other content at the old path is described as usual.
-        try folder.writePNG("photos/red.png", red: 0, green: 0, blue: 250)
-        report = try await indexer.run([photos])
+        try library.folder.writePNG("photos/red.png", red: 0, green: 0, blue: 250)
+        report = try await library.indexer.run([library.photos])
         #expect(report.described == 1 && report.restored == 0 && describer.callCount == 3)
     }
 
     @Test("a kept description that cannot be read any more is dropped and the picture described as usual")
     func unreadable() async throws {
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        let photos = folder.file("photos").path
-        let red = try folder.writePNG("photos/red.png", red: 250, green: 0, blue: 0)
-        try folder.writePNG("photos/green.png", red: 0, green: 250, blue: 0)
-        let saved = try Data(contentsOf: URL(filePath: red))
-        let store = try SQLiteIndexStore.inMemory()
-        let describer = FakeDescriber()
-        let indexer = Indexer(store: store, describer: describer)
-        _ = try await indexer.run([photos])
-        try FileManager.default.removeItem(atPath: red)
-        _ = try await indexer.run([photos])
+        let library = try await DeletedPhoto()
+        defer { library.folder.remove() }
+        let store = library.store
         try store.write("test") { try $0.execute(sql: "UPDATE shelvedDescription SET json = '{\"not\": \"a description\"}'") }
 
-        try saved.write(to: URL(filePath: red))
-        let report = try await indexer.run([photos])
-        #expect(report.described == 1 && report.restored == 0 && report.failures.isEmpty && describer.callCount == 3)
-        #expect(try store.image(atPath: red)?.status == .full)
+        try library.saved.write(to: URL(filePath: library.red))
+        let report = try await library.indexer.run([library.photos])
+        #expect(report.described == 1 && report.restored == 0 && report.failures.isEmpty && library.describer.callCount == 3)
+        #expect(try store.image(atPath: library.red)?.status == .full)
         #expect(try store.summary().shelved == 0)
     }
 
