@@ -27,6 +27,8 @@ public enum IndexError: Error, LocalizedError, Equatable {
     case backup(path: String, reason: String)
     /// The backup at `path` could not be restored; the index is unchanged.
     case restore(path: String, reason: String)
+    /// The images under `from` could not be moved to `to` in the index; the index is unchanged.
+    case relocate(from: String, to: String, reason: String)
 
     public var errorDescription: String? {
         switch self {
@@ -60,6 +62,8 @@ public enum IndexError: Error, LocalizedError, Equatable {
             return "Cannot back up the index to \(path): \(reason). The index is unchanged."
         case let .restore(path, reason):
             return "Cannot restore the index from \(path): \(reason). The index is unchanged."
+        case let .relocate(from, to, reason):
+            return "Cannot move \(from) to \(to) in the index: \(reason). The index is unchanged."
         }
     }
 }
@@ -98,7 +102,7 @@ extension IndexError {
     var isStoreFailure: Bool {
         switch self {
         case .database, .damaged, .diskFull, .cannotOpen, .newerSchema: return true
-        case .notAFolder, .unreadableFile, .unreadableImportFile, .runInProgress, .unknownImage, .backup, .restore: return false
+        case .notAFolder, .unreadableFile, .unreadableImportFile, .runInProgress, .unknownImage, .backup, .restore, .relocate: return false
         }
     }
 }

@@ -210,7 +210,8 @@ public struct Indexer: Sendable {
             let indexed = unseen.count { path($0.facts.path, isIn: root) }
             guard indexed > 0 else { continue }
             places.append(ScanProblem(path: root, message: "no files found, but the index holds \(indexed) image(s) from it: "
-                                      + "they are kept (is the drive mounted?); if the folder is really empty now, "
+                                      + "they are kept (is the drive mounted?); if it is mounted at another place now, "
+                                      + "`glimpse relocate \(root) NEW-PLACE` moves them there; if the folder is really empty now, "
                                       + "run again with --allow-empty to remove them"))
         }
         return places

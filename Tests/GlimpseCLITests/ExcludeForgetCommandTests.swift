@@ -48,5 +48,16 @@ struct ExcludeForgetCommandTests {
                 "trips is described again, screens takes its description back: \(run.output)")
         status = try glimpse(["status", "--json"])
         #expect(status.output.contains("\"shelvedDescriptions\" : 0"), "\(status.output)")
+
+        // The library moves to another disk: the index follows without describing anything again.
+        let moved = root.appending(path: "moved")
+        try FileManager.default.moveItem(at: photos, to: moved)
+        run = try glimpse(["relocate", photos.path, moved.appending(path: "nowhere").path])
+        #expect(run.status != 0 && run.output.contains("does not exist"), "\(run.output)")
+        run = try glimpse(["relocate", photos.path, moved.path])
+        #expect(run.status == 0 && run.output.contains("Moved 3 image(s)") && run.output.contains("3 of their files are there"),
+                "\(run.output)")
+        run = try glimpse(["index", moved.path])
+        #expect(run.status == 0 && run.output.contains("0 described") && run.output.contains("3 unchanged"), "\(run.output)")
     }
 }

@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+
+/// What `SQLiteIndexStore.relocateImages(from:to:)` did, or for a dry run would do.
+public struct RelocationReport: Sendable, Hashable, Codable {
+    public var from: String
+    public var to: String
+    /// Indexed images under `from`: each now stands at the same path under `to`.
+    public var images: Int
+    /// Of those, the ones whose file is at its new path (a regular file).
+    public var foundAtNewPlace: Int
+    /// Of those, the ones already indexed at their new path (an index run of `to` came first): that entry
+    /// stays and the old one goes (its description kept aside when the new one has none).
+    public var alreadyThere: Int
+    public var dryRun: Bool
+}
+
+extension SQLiteIndexStore {
+    /// Moves the images indexed under `from` (a folder or a file) to the same paths under `to`, reading no
+    /// file: for a library copied to another disk, or a drive mounted at another place. Ids, descriptions
+    /// and embeddings stay, so nothing is described again; a file whose size and date did not change is not
+    /// even read by the next index run. Relative paths are taken from the current folder.
+    ///
+    /// Refused (`IndexError.relocate`, nothing changed) while an index run holds the index, when `to` does
+    /// not exist, when one path lies inside the other, when nothing is indexed under `from`, and — unless
+    /// `evenIfMissing` — when none of the files is at its new path (a mistyped destination).
+    public func relocateImages(from: String, to: String, evenIfMissing: Bool = false, dryRun: Bool = false) throws -> RelocationReport {
+        let lock = try lockRuns()
+        defer { withExtendedLifetime(lock) {} }
+        let (from, to) = (FileScanner.normalise(from), FileScanner.normalise(to))
+        func refuse(_ reason: String) -> IndexError { .relocate(from: from, to: to, reason: reason) }
+        guard !Indexer.path(to, isIn: from), !Indexer.path(from, isIn: to) else { throw refuse("one of them lies inside the other") }
+        guard FileScanner.status(to) != nil else { throw refuse("\(to) does not exist (mount the drive or finish the copy first)") }
+        let images = try self.images(under: [from])
+        guard let first = images.first else { throw refuse("nothing is indexed under \(from)") }
+        func moved(_ path: String) -> String { to + path.dropFirst(from.count) }
+        let found = images.count { FileScanner.status(moved($0.facts.path))?.isRegular == true }
+        guard found > 0 || evenIfMissing else {
+            throw refuse("none of the \(images.count) indexed file(s) is at its new path (the first would be \(moved(first.facts.path))); "
+                         + "check the destination, or pass --even-if-missing")
+        }
+        var report = RelocationReport(from: from, to: to, images: images.count, foundAtNewPlace: found, alreadyThere: 0, dryRun: dryRun)
+        let work = { (db: Database) throws in
+            let now = Date()
+            let update = try db.cachedStatement(sql: "UPDATE image SET path = ?, updatedAt = ? WHERE id = ?")
+            let remove = try db.cachedStatement(sql: "DELETE FROM image WHERE id = ?")
+            for image in images {
+                let target = moved(image.facts.path)
+                if try Self.imageID(db, path: target) != nil {
+                    report.alreadyThere += 1
+                    guard !dryRun else { continue }
+                    try Self.shelve(image.id, at: now, in: db)
+                    try remove.execute(arguments: [image.id])
+                } else if !dryRun {
+                    try update.execute(arguments: [target, now, image.id])
+                }
+            }
+            guard !dryRun else { return }
+            let range = pathRange(under: from)
+            try db.execute(sql: """
+                UPDATE shelvedDescription SET path = ? || substr(path, ?) WHERE path = ? OR (path >= ? AND path < ?)
+                """, arguments: [to, from.unicodeScalars.count + 1, range.exact, range.from, range.before])
+        }
+        if dryRun { try read("counting the images under \(from)", work) } else { try write("moving \(from) to \(to)", work) }
+        return report
+    }
+}
