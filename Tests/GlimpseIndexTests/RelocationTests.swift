@@ -58,6 +58,27 @@ struct RelocationTests {
         #expect(try store.image(atPath: folder.file("empty/red.png").path) != nil)
     }
 
+    @Test("folders named beyond ASCII: entries and kept descriptions move by whole characters")
+    func unicodeNames() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.writePNG("Café 📷/été/red.png", red: 250, green: 0, blue: 0)
+        try folder.writePNG("Café 📷/été/green.png", red: 0, green: 250, blue: 0)
+        let old = folder.file("Café 📷").path
+        let store = try SQLiteIndexStore(url: folder.file("index.sqlite"))
+        let indexer = Indexer(store: store, describer: FakeDescriber())
+        _ = try await indexer.run([old])
+        let greenHash = ContentHash.of(try Data(contentsOf: URL(filePath: old + "/été/green.png")))
+        try FileManager.default.removeItem(atPath: old + "/été/green.png")
+        _ = try await indexer.run([old])  // green's description is kept aside, last seen under the old name
+        try FileManager.default.moveItem(atPath: old, toPath: folder.file("Fotos – 2024").path)
+
+        let report = try store.relocateImages(from: old, to: folder.file("Fotos – 2024").path)
+        #expect(report.images == 1 && report.foundAtNewPlace == 1)
+        #expect(try store.image(atPath: folder.file("Fotos – 2024/été/red.png").path) != nil)
+        #expect(try store.shelvedDescription(withContentHash: greenHash)?.path == folder.file("Fotos – 2024/été/green.png").path)
+    }
+
     @Test("an image already indexed at its new path keeps that entry; the old one goes, its description kept when needed")
     func alreadyThere() async throws {
         let folder = try TemporaryFolder()
