@@ -87,6 +87,9 @@ public protocol IndexStore: SearchableIndex {
     /// Every image whose path is under one of `roots` (a root itself or below it, by path prefix).
     func images(under roots: [String]) throws -> [IndexedImage]
 
+    /// Every image whose file lies directly in `folder` (not in a subfolder).
+    func images(directlyIn folder: String) throws -> [IndexedImage]
+
     /// The image stored at `path`, if any.
     func image(atPath path: String) throws -> IndexedImage?
 

@@ -76,8 +76,9 @@ public struct Indexer: Sendable {
         let lock = try store.lockRuns()
         defer { withExtendedLifetime(lock) {} }
         progress(.scanning)
-        var indexed = try store.images(under: places?.map(\.path) ?? roots)
-        if let places { indexed = indexed.filter { image in places.contains { Self.place($0, holds: image.facts.path) } } }
+        let indexed = try places.map { places in
+            try places.flatMap { $0.wholeTree ? try store.images(under: [$0.path]) : try store.images(directlyIn: $0.path) }
+        } ?? store.images(under: roots)
         let known = Dictionary(indexed.map { ($0.facts.path, $0) }, uniquingKeysWith: { first, _ in first })
         let scanner = FileScanner(exclusions: options.exclusions, entering: { progress(.enteringFolder($0)) })
         let scan = await offload { places.map { scanner.scan($0, within: roots) } ?? scanner.scan(roots) }
@@ -215,11 +216,6 @@ public struct Indexer: Sendable {
                                       + "run again with --allow-empty to remove them"))
         }
         return places
-    }
-
-    /// Whether a file at `path` is one that a scan of `place` looks at.
-    static func place(_ place: ScanPlace, holds path: String) -> Bool {
-        place.wholeTree ? Self.path(path, isIn: place.path) : (path as NSString).deletingLastPathComponent == place.path
     }
 
     /// Whether `path` is `place` or lies inside it.

@@ -106,15 +106,22 @@ public final class SQLiteIndexStore: IndexStore {
             var seen = Set<ImageID>()
             for root in roots {
                 let range = pathRange(under: root)
-                let rows = try Row.fetchAll(db, sql: """
+                let images = try db.indexedImages("""
                     SELECT \(Self.imageColumns) FROM image WHERE path = ? OR (path >= ? AND path < ?)
                     """, arguments: [range.exact, range.from, range.before])
-                for row in rows {
-                    let image = Self.indexedImage(row)
-                    if seen.insert(image.id).inserted { result.append(image) }
-                }
+                for image in images where seen.insert(image.id).inserted { result.append(image) }
             }
             return result
+        }
+    }
+
+    public func images(directlyIn folder: String) throws -> [IndexedImage] {
+        try read("listing indexed images") { db in
+            let range = pathRange(under: folder)
+            // The range's entries of the path index are stepped in SQLite; only the folder's own files come back.
+            return try db.indexedImages("""
+                SELECT \(Self.imageColumns) FROM image WHERE path >= ? AND path < ? AND instr(substr(path, ?), '/') = 0
+                """, arguments: [range.from, range.before, range.from.unicodeScalars.count + 1])
         }
     }
 

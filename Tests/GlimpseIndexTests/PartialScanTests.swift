@@ -27,6 +27,24 @@ struct PartialScanTests {
         #expect(FolderChanges().isEmpty && !changes.isEmpty)
     }
 
+    @Test("a folder's own images, without its subfolders' or a sibling's that shares its name's start")
+    func directlyIn() throws {
+        let store = try SQLiteIndexStore.inMemory()
+        let paths = ["/r/a.jpg", "/r/sub/b.jpg", "/r/sub/deep/c.jpg", "/rx/d.jpg", "/r/été 📷/e.jpg", "/r/été 📷/f/g.jpg", "/r.jpg"]
+        for (index, path) in paths.enumerated() {
+            try store.saveDescription(sampleDescription(caption: "photo \(index)"), for: FileFacts(path: path, size: 1, modified: 1))
+        }
+        func names(_ folder: String) throws -> [String] { try store.images(directlyIn: folder).map(\.facts.path).sorted() }
+        #expect(try names("/r") == ["/r/a.jpg"])
+        #expect(try names("/r/") == ["/r/a.jpg"])
+        #expect(try names("/r/sub") == ["/r/sub/b.jpg"])
+        #expect(try names("/r/été 📷") == ["/r/été 📷/e.jpg"])
+        #expect(try names("/") == ["/r.jpg"])
+        let image = try #require(try store.image(atPath: "/r/a.jpg"))
+        #expect(try store.images(directlyIn: "/r") == [image], "the same rows as the other lookups")
+        #expect(try store.images(under: ["/r/sub"]).map(\.facts.path).sorted() == ["/r/sub/b.jpg", "/r/sub/deep/c.jpg"])
+    }
+
     @Test("a partial scan sees a place as the whole scan does: the roots' patterns, the .glimpseignore files between, excluded places")
     func scanner() throws {
         let folder = try TemporaryFolder()
