@@ -35,6 +35,8 @@ public struct IndexPlan: Sendable, Hashable {
     public var unchanged: Int
     /// Indexed images whose files are gone (removed at the end unless claimed by a move).
     public var missing: Int
+    /// Of `toProcess`, the files the index does not hold yet (a moved file counts here until it is read).
+    public var new = 0
 }
 
 /// Progress of an index run, reported as it happens.
@@ -105,6 +107,9 @@ public struct IndexOptions: Sendable {
     public var removesFromEmptyRoots: Bool
     /// What the scan leaves out; indexed images under what it leaves out are removed.
     public var exclusions: Exclusions
+    /// Only scan and plan (`IndexReport.plan`, problems, exclusions): nothing is read beyond each file's
+    /// first bytes, nothing is written, and no run lock is taken.
+    public var dryRun = false
     /// How long the descriptions of removed images are kept aside (`ShelvedDescription`); a completed
     /// run deletes older ones.
     public var shelfLife: Duration

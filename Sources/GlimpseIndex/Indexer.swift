@@ -73,7 +73,7 @@ public struct Indexer: Sendable {
         for root in roots where FileScanner.status(root) == nil {
             throw IndexError.notAFolder(path: root)
         }
-        let lock = try store.lockRuns()
+        let lock = options.dryRun ? nil : try store.lockRuns()
         defer { withExtendedLifetime(lock) {} }
         progress(.scanning)
         let indexed = try places.map { places in
@@ -124,8 +124,15 @@ public struct Indexer: Sendable {
             if let hash = image.facts.contentHash { movable[hash, default: []].append(image) }
         }
         var claimed = Set<ImageID>()
+        report.plan = IndexPlan(found: found, toProcess: work.count, unchanged: unchanged, missing: missing.count, new: newFiles.count)
+        if options.dryRun {
+            report.cancelled = Task.isCancelled
+            report.seconds = (ContinuousClock.now - clock) / .seconds(1)
+            progress(.planned(report.plan))
+            progress(.completed(report))
+            return report
+        }
         try store.addPending(newFiles)
-        report.plan = IndexPlan(found: found, toProcess: work.count, unchanged: unchanged, missing: missing.count)
         progress(.planned(report.plan))
 
         let items = work

@@ -54,6 +54,12 @@ struct IndexCommand: AsyncParsableCommand {
     @Option(help: "With --watch: seconds between passes when no change was seen (the only trigger where changes cannot be watched).")
     var every: Double = 300
 
+    @Flag(name: .customLong("dry-run"), help: """
+        Only say what a run would do: how many image files are new, to describe again, unchanged, or gone. Reads each \
+        file's first bytes only, loads no model and changes nothing (it may run while another run works on the index).
+        """)
+    var dryRun = false
+
     @OptionGroup var location: IndexLocationOptions
     @OptionGroup(title: "Models") var models: DescribeModelOptions
     @OptionGroup(title: "Method") var method: DescribeMethodOptions
@@ -62,6 +68,7 @@ struct IndexCommand: AsyncParsableCommand {
     func validate() throws {
         try method.options().validate()
         guard every.isFinite, every >= 1 else { throw ValidationError("--every is at least 1 second.") }
+        if dryRun && watch { throw ValidationError("--dry-run plans one run; it does not go with --watch.") }
         for folder in folders where !FileManager.default.fileExists(atPath: folder) {
             throw ValidationError("\(folder) does not exist. Give folders that contain images.")
         }
@@ -69,10 +76,16 @@ struct IndexCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try location.open()
+        var options = IndexOptions(mode: quick ? .quick : .full, retryFailed: retryFailed, removesFromEmptyRoots: allowEmpty,
+                                   exclusions: Exclusions(patterns: exclude))
+        if dryRun {
+            options.dryRun = true
+            let report = try await Indexer(store: store, describer: PlanningOnly(), options: options).run(folders)
+            print(Self.plan(report, index: store.url?.path))
+            return
+        }
         let describer = try await IndexDescriber.make(models: models, method: method, runtime: runtime, quick: quick)
-        var indexer = Indexer(store: store, describer: describer,
-                              options: IndexOptions(mode: quick ? .quick : .full, retryFailed: retryFailed, removesFromEmptyRoots: allowEmpty,
-                                                   exclusions: Exclusions(patterns: exclude)))
+        var indexer = Indexer(store: store, describer: describer, options: options)
         let (folders, watch, every, index, location) = (folders, watch, every, store.url?.path, location)
         let task = Task { () async throws -> IndexReport? in
             var last: IndexReport?
@@ -160,6 +173,22 @@ struct IndexCommand: AsyncParsableCommand {
         }
     }
 
+    /// What a dry run found.
+    static func plan(_ report: IndexReport, index: String?) -> String {
+        let plan = report.plan
+        var lines = ["Dry run: \(plan.found) image file(s) found — \(plan.new) new, \(plan.toProcess - plan.new) to describe again "
+                     + "(changed, unfinished, failed with --retry-failed, or quick ones to enrich), \(plan.unchanged) unchanged; "
+                     + "\(plan.missing) indexed image(s) gone (a run removes them and keeps their descriptions aside)"
+                     + (report.excluded > 0 ? "; \(report.excluded) left out by exclusions" : "") + (index.map { " — index \($0)" } ?? ""),
+                     "A moved or renamed file counts as new and gone here; a run recognises it by its content and describes nothing."]
+        if !report.problems.isEmpty {
+            lines.append("Not scanned (what is indexed from these would be kept):")
+            for problem in report.problems.prefix(20) { lines.append("  \(problem.path): \(problem.message)") }
+        }
+        lines.append("Nothing changed.")
+        return lines.joined(separator: "\n")
+    }
+
     static func summary(_ report: IndexReport, index: String?) -> String {
         var lines: [String] = []
         var parts = ["\(report.described) described"]
@@ -231,6 +260,13 @@ enum IndexDescriber {
             return ColourDescriber(delay: delay / 1000)
         }
         return try await models.load(runtime: runtime, options: method.options(), quick: quick, pointsPerSide: method.resolvedPointsPerSide)
+    }
+}
+
+/// The describer of a dry run, which describes nothing.
+struct PlanningOnly: ImageDescribing {
+    func describe(_ image: RGBImage, mode: DescribeMode) throws -> Description {
+        throw CommandError("A dry run describes nothing.")
     }
 }
 
