@@ -34,24 +34,37 @@ public struct FolderChanges: Sendable, Hashable {
         }
     }
 
+    /// More places than this make a whole pass instead (a large copy or move touched most of the library).
+    public static let mostPlaces = 1_000
+
     /// What to scan for these changes under `roots`: the folders whose own files changed and the trees,
     /// without what a tree already holds; nil when everything must be scanned (`everything`, a root
-    /// itself among the trees, or a change outside the roots).
+    /// itself among the trees, a change outside the roots, or more than `mostPlaces` places).
     public func places(within roots: [String]) -> [ScanPlace]? {
-        guard !everything else { return nil }
+        guard !everything, folders.count + trees.count <= Self.mostPlaces else { return nil }
         let roots = roots.map { FileScanner.normalise($0) }
-        let trees = trees.sorted()
-        var kept: [String] = []
-        for tree in trees where !kept.contains(where: { Indexer.path(tree, isIn: $0) }) { kept.append(tree) }
+        // Shortest first: a tree's ancestors among the trees are kept before it is looked at.
+        var kept = Set<String>()
+        for tree in trees.sorted(by: { $0.count < $1.count }) where !Self.isInside(tree, anyOf: kept) { kept.insert(tree) }
         for tree in kept {
             guard roots.contains(where: { Indexer.path(tree, isIn: $0) && tree != $0 }) else { return nil }
         }
-        var places = kept.map { ScanPlace(path: $0, wholeTree: true) }
-        for folder in folders.sorted() where !kept.contains(where: { Indexer.path(folder, isIn: $0) }) {
+        var places = kept.sorted().map { ScanPlace(path: $0, wholeTree: true) }
+        for folder in folders.sorted() where !Self.isInside(folder, anyOf: kept) {
             guard roots.contains(where: { Indexer.path(folder, isIn: $0) }) else { return nil }
             places.append(ScanPlace(path: folder, wholeTree: false))
         }
         return places
+    }
+
+    /// Whether `path` is one of `places` or lies inside one, by its ancestors (not by every place).
+    static func isInside(_ path: String, anyOf places: Set<String>) -> Bool {
+        var current = path
+        while true {
+            if places.contains(current) { return true }
+            guard current != "/", let slash = current.lastIndex(of: "/") else { return false }
+            current = slash == current.startIndex ? "/" : String(current[..<slash])
+        }
     }
 }
 

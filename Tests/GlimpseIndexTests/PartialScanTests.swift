@@ -25,6 +25,12 @@ struct PartialScanTests {
         #expect(FolderChanges(folders: ["/elsewhere"]).places(within: ["/r"]) == nil)
         #expect(FolderChanges(folders: ["/r/a"], everything: true).places(within: ["/r"]) == nil)
         #expect(FolderChanges().isEmpty && !changes.isEmpty)
+        #expect(FolderChanges(trees: ["/r/a", "/r/a b", "/r/a/c", "/r/ab/c"]).places(within: ["/r"])?.map(\.path)
+                == ["/r/a", "/r/a b", "/r/ab/c"], "inside by whole names only")
+        let many = FolderChanges(folders: Set((0...FolderChanges.mostPlaces).map { "/r/\($0)" }))
+        #expect(many.places(within: ["/r"]) == nil, "a change everywhere is a whole pass")
+        #expect(FolderChanges.isInside("/r/a/b", anyOf: ["/r/a"]) && !FolderChanges.isInside("/r/ab", anyOf: ["/r/a"])
+                && FolderChanges.isInside("/x", anyOf: ["/"]))
     }
 
     @Test("a folder's own images, without its subfolders' or a sibling's that shares its name's start")
