@@ -83,6 +83,52 @@ struct NearDuplicateFinderTests {
         #expect(glimpse_dot_f32_tile_using(99, nil, 0, nil, 0, 0, nil) == 0, "an unknown kernel does not run")
     }
 
+    @Test("the int8 tile kernel equals the portable loop exactly, for tiles of any shape and codes at their limits",
+          arguments: [64, 512, 768])
+    func int8TileKernel(stride: Int) {
+        var generator = SystemRandomNumberGenerator()
+        var codes = (0..<(100 * stride)).map { _ in Int8.random(in: -127...127, using: &generator) }
+        for k in 0..<stride { codes[k] = 127; codes[stride + k] = -127; codes[10 * stride + k] = -127 }  // the largest sums
+        codes.withUnsafeBufferPointer { buffer in
+            let rows: [UnsafePointer<Int8>?] = (0..<100).map { buffer.baseAddress! + $0 * stride }
+            for (na, nb) in [(13, 7), (4, 1), (1, 9), (8, 8), (10, 10), (6, 75)] {
+                var fast = [Int32](repeating: 0, count: na * nb), plain = fast
+                rows.withUnsafeBufferPointer { pointers in
+                    glimpse_dot_i8_tile_portable(pointers.baseAddress!, na, pointers.baseAddress! + 10, nb, stride, &plain)
+                    glimpse_dot_i8_tile(pointers.baseAddress!, na, pointers.baseAddress! + 10, nb, stride, &fast)
+                }
+                #expect(fast == plain, "\(na)×\(nb), VNNI \(glimpse_dot_i8_tile_uses_vnni())")
+            }
+            var corner: [Int32] = [0]
+            rows.withUnsafeBufferPointer { glimpse_dot_i8_tile($0.baseAddress!, 1, $0.baseAddress! + 10, 1, stride, &corner) }
+            #expect(corner == [Int32(-127 * 127 * stride)])
+        }
+    }
+
+    @Test("screening in int8 finds the pairs that every fp32 pair finds; a row that is not finite links nothing",
+          arguments: [(24, 400), (512, 300)])
+    func screenedEqualsFloat(dimension: Int, count: Int) throws {
+        var values = QuantizedVectorSearchTests.clustered(rows: count, dimension: dimension, centers: 40, noise: 0.2, seed: 9)
+        values[5 * dimension] = .nan
+        values[6 * dimension + 1] = -.nan
+        let matrix = EmbeddingMatrix(dimension: dimension, rowImages: (0..<count).map { ImageID($0 + 1) }, values: values)
+        var finder = NearDuplicateFinder(index: InMemoryIndex([]))
+        for threshold: Float in [0.8, 0.9, 0.97] {
+            finder.scoring = .float32
+            let plain = try #require(finder.pairs(Array(0..<count), in: matrix, threshold: threshold, progress: nil))
+            finder.scoring = .screenedInInt8
+            let screened = try #require(finder.pairs(Array(0..<count), in: matrix, threshold: threshold, progress: nil))
+            let key = { (link: NearDuplicateFinder.Link) in [Int(link.first), Int(link.second)] }
+            let near = Set(plain.filter { abs($0.similarity - threshold) < 1e-5 }.map(key))
+            #expect(Set(screened.map(key)).subtracting(near) == Set(plain.map(key)).subtracting(near), "threshold \(threshold)")
+            #expect((threshold > 0.85 || plain.count > 0) && !screened.contains { [5, 6].contains(Int($0.first)) || [5, 6].contains(Int($0.second)) })
+            for (a, b) in zip(screened.sorted { key($0).lexicographicallyPrecedes(key($1)) },
+                              plain.sorted { key($0).lexicographicallyPrecedes(key($1)) }) where key(a) == key(b) {
+                #expect(abs(a.similarity - b.similarity) < 1e-5)
+            }
+        }
+    }
+
     @Test("across many tiles, the pairs found are exactly those of a brute-force comparison, and progress reaches the total",
           arguments: [(24, 700), (512, 300), (37, 131)])
     func pairsMatchBruteForce(dimension: Int, count: Int) throws {

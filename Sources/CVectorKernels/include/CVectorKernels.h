@@ -46,6 +46,19 @@ int glimpse_dot_f32_uses_avx2(void);
 /// 1 when the CPU has the instructions of the AVX-512 kernel (AVX-512F), 0 otherwise.
 int glimpse_dot_f32_uses_avx512(void);
 
+/// Integer dot products of every int8 row of a tile with every row of another, each row `stride` bytes
+/// reached through its own pointer, exactly in 32-bit integers: `out[i * nb + j] = a[i] . b[j]`.
+/// `stride` must be a multiple of 64 and every code within ±127 (then no sum overflows for strides up to
+/// 65,536). Dispatches at run time: AVX-512 VNNI where the CPU has it, a portable loop otherwise.
+void glimpse_dot_i8_tile(const int8_t *const *a, size_t na, const int8_t *const *b, size_t nb, size_t stride, int32_t *out);
+
+/// The portable loop, always available.
+void glimpse_dot_i8_tile_portable(const int8_t *const *a, size_t na, const int8_t *const *b, size_t nb, size_t stride,
+                                  int32_t *out);
+
+/// 1 when `glimpse_dot_i8_tile` uses the AVX-512 VNNI kernel on this CPU, 0 otherwise.
+int glimpse_dot_i8_tile_uses_vnni(void);
+
 #ifdef __cplusplus
 }
 #endif
