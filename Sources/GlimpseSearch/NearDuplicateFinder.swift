@@ -10,7 +10,7 @@ import GlimpseRuntime
 ///
 /// Every pair of the images compared is scored: n²⁄2 dot products, in bands of rows spread over the
 /// cores. A folder of thousands of photos takes a fraction of a second; a whole library of 100,000
-/// takes minutes (see BENCHMARKS.md).
+/// takes tens of seconds (see BENCHMARKS.md).
 public struct NearDuplicateFinder: Sendable {
     public let index: any SearchableIndex
     /// The most linked pairs kept (12 bytes each): more means a threshold too low to mean duplicates, and
