@@ -40,26 +40,33 @@ extension SQLiteIndexStore {
                          + "check the destination, or pass --even-if-missing")
         }
         var report = RelocationReport(from: from, to: to, images: images.count, foundAtNewPlace: found, alreadyThere: 0, dryRun: dryRun)
+        let range = pathRange(under: from)
+        let moving: StatementArguments = ["exact": range.exact, "from": range.from, "before": range.before, "to": to,
+                                          "cut": from.unicodeScalars.count + 1]
         let work = { (db: Database) throws in
-            let now = Date()
-            let update = try db.cachedStatement(sql: "UPDATE image SET path = ?, updatedAt = ? WHERE id = ?")
-            let remove = try db.cachedStatement(sql: "DELETE FROM image WHERE id = ?")
-            for image in images {
-                let target = moved(image.facts.path)
-                if try Self.imageID(db, path: target) != nil {
-                    report.alreadyThere += 1
-                    guard !dryRun else { continue }
-                    try Self.shelve(image.id, at: now, in: db)
-                    try remove.execute(arguments: [image.id])
-                } else if !dryRun {
-                    try update.execute(arguments: [target, now, image.id])
-                }
-            }
+            // Images already indexed at their new path: that entry stays, the old one goes.
+            let taken = try db.integers("""
+                SELECT id FROM image AS old WHERE (path = :exact OR (path >= :from AND path < :before))
+                    AND EXISTS (SELECT 1 FROM image AS other WHERE other.path = :to || substr(old.path, :cut))
+                """, arguments: moving)
+            report.alreadyThere = taken.count
             guard !dryRun else { return }
-            let range = pathRange(under: from)
+            let now = Date()
+            for id in taken {
+                try Self.shelve(id, at: now, in: db)
+                try db.execute(sql: "DELETE FROM image WHERE id = ?", arguments: [id])
+            }
+            // The paths under `from` and those under `to` never meet (neither lies inside the other), so one
+            // statement moves the rest without a clash of paths.
+            var arguments = moving
+            arguments += ["now": now]
             try db.execute(sql: """
-                UPDATE shelvedDescription SET path = ? || substr(path, ?) WHERE path = ? OR (path >= ? AND path < ?)
-                """, arguments: [to, from.unicodeScalars.count + 1, range.exact, range.from, range.before])
+                UPDATE image SET path = :to || substr(path, :cut), updatedAt = :now
+                WHERE path = :exact OR (path >= :from AND path < :before)
+                """, arguments: arguments)
+            try db.execute(sql: """
+                UPDATE shelvedDescription SET path = :to || substr(path, :cut) WHERE path = :exact OR (path >= :from AND path < :before)
+                """, arguments: moving)
         }
         if dryRun { try read("counting the images under \(from)", work) } else { try write("moving \(from) to \(to)", work) }
         return report
