@@ -8,7 +8,7 @@ struct Glimpse: AsyncParsableCommand {
         commandName: "glimpse",
         abstract: "Find images by detailed descriptions.",
         version: GlimpseVersion.current,
-        subcommands: [DoctorCommand.self, ModelsCommand.self, CaptionCommand.self, DescribeCommand.self, SegmentCommand.self, EmbedCommand.self, RankCommand.self, IndexCommand.self, StatusCommand.self, BackupCommand.self, RestoreCommand.self, ForgetCommand.self, RelocateCommand.self, ImportCommand.self, SearchCommand.self, SimilarCommand.self, DuplicatesCommand.self, EvalCommand.self, ServeCommand.self]
+        subcommands: [DoctorCommand.self, ModelsCommand.self, CaptionCommand.self, DescribeCommand.self, SegmentCommand.self, EmbedCommand.self, RankCommand.self, IndexCommand.self, StatusCommand.self, BackupCommand.self, RestoreCommand.self, ForgetCommand.self, RelocateCommand.self, ImportCommand.self, ExportCommand.self, SearchCommand.self, SimilarCommand.self, DuplicatesCommand.self, EvalCommand.self, ServeCommand.self]
     )
 }
 

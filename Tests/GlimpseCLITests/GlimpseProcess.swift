@@ -41,6 +41,25 @@ enum GlimpseProcess {
         return Run(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
     }
 
+    /// Like `run`, with standard output and standard error kept apart (standard error goes through a file,
+    /// so that neither stream can fill up and stall the process).
+    static func runSeparating(_ arguments: [String]) throws -> (status: Int32, standardOutput: String, standardError: String) {
+        let errorFile = FileManager.default.temporaryDirectory.appending(path: "glimpse-stderr-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errorFile) }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = try FileHandle(forWritingTo: errorFile)
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self),
+                String(decoding: try Data(contentsOf: errorFile), as: UTF8.self))
+    }
+
     /// The package's root folder (where Package.swift is).
     static var packageRoot: URL {
         var folder = URL(filePath: #filePath).deletingLastPathComponent()

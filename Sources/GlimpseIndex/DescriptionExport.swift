@@ -1,0 +1,166 @@
+import Foundation
+import GlimpseDescribe
+import GRDB
+import GRDBSQLite
+
+/// What an export writes and for which images.
+public struct ExportOptions: Sendable {
+    /// Only the images under these folders (or these single files; relative paths from the current folder);
+    /// empty: all.
+    public var places: [String]
+    /// Paths under this folder are written relative to it (as `glimpse import` reads them against the
+    /// folder of its file); others stay absolute. Nil: every path is absolute. A relative folder is taken
+    /// from the current folder.
+    public var relativeTo: String?
+    /// Also write each stored description whole (`ExportedDescription.description`): dropped regions,
+    /// CLIP's candidate ranking, timings.
+    public var fullDescriptions: Bool
+
+    public init(places: [String] = [], relativeTo: String? = nil, fullDescriptions: Bool = false) {
+        self.places = places
+        self.relativeTo = relativeTo
+        self.fullDescriptions = fullDescriptions
+    }
+}
+
+/// What an export did.
+public struct ExportReport: Sendable, Hashable {
+    /// Lines written: one per described image.
+    public var exported = 0
+    /// Images in scope that have no description yet (waiting for an index run).
+    public var pending = 0
+    /// Images in scope that could not be described.
+    public var failed = 0
+    /// Stored descriptions that could not be decoded (a damaged row); left out and counted.
+    public var undecodable = 0
+
+    public init() {}
+}
+
+/// One line of an export: the fields `glimpse import` reads (`path`, `caption`, `regions`, `keywords`,
+/// compounds among the keywords written with `-`), so that an export imports again, and what else a
+/// reader of the file would want.
+public struct ExportedDescription: Sendable, Hashable, Encodable {
+    public var path: String
+    public var caption: String
+    /// The kept regions, in the order their captions appear in `text`.
+    public var regions: [Region]
+    /// Lemmatised keywords followed by the compound keywords (`blue-collar`).
+    public var keywords: [String]
+    /// The final description: the caption followed by the kept region captions.
+    public var text: String
+    /// `quick` or `full`.
+    public var mode: DescribeMode
+    /// The image's width and height in pixels (after EXIF orientation); nil when unknown.
+    public var width: Int?
+    public var height: Int?
+    /// The file's content fingerprint when it was indexed; nil for imported images without a file.
+    public var contentHash: String?
+    /// The models that wrote the description.
+    public var models: [ModelStamp]
+    /// The whole stored description (schema in docs/description-schema.md, embeddings left empty); only
+    /// with `ExportOptions.fullDescriptions`.
+    public var description: Description?
+
+    public struct Region: Sendable, Hashable, Encodable {
+        public var caption: String
+        /// `[x, y, width, height]` in the image's pixels.
+        public var box: [Int]
+    }
+
+    init(path: String, contentHash: String?, stored: Description, whole: Bool) {
+        self.path = path
+        caption = stored.caption
+        regions = stored.keptRegions.compactMap { region in
+            guard let caption = region.caption, !caption.isEmpty else { return nil }
+            return Region(caption: caption, box: [region.box.x, region.box.y, region.box.width, region.box.height])
+        }
+        keywords = stored.keywords + stored.compounds.filter { !stored.keywords.contains($0) }
+        text = stored.text
+        mode = stored.mode
+        let known = stored.imageSize.width > 0 && stored.imageSize.height > 0
+        width = known ? stored.imageSize.width : nil
+        height = known ? stored.imageSize.height : nil
+        self.contentHash = contentHash
+        models = stored.models
+        description = whole ? stored : nil
+    }
+}
+
+extension SQLiteIndexStore {
+    /// Writes the described images' descriptions as JSON Lines, one object per image (`ExportedDescription`,
+    /// sorted keys), in path order, handing each line (with its newline) to `line`.
+    ///
+    /// One read transaction: the export is a consistent snapshot even while an index run saves images, and
+    /// it is streamed, so a library of millions needs no more memory than a line. Images not described yet
+    /// and failed ones are counted, not written; a stored description that cannot be decoded is counted and
+    /// left out. An error thrown by `line` (a full disk) stops the export and is rethrown.
+    public func exportDescriptions(options: ExportOptions = ExportOptions(),
+                                   line: (Data) throws -> Void) throws -> ExportReport {
+        let places = options.places.map { FileScanner.normalise($0) }
+        var scope = "1"
+        var arguments: [any DatabaseValueConvertible] = []
+        if !places.isEmpty {
+            scope = places.map { _ in "(path = ? OR (path >= ? AND path < ?))" }.joined(separator: " OR ")
+            for place in places {
+                let range = pathRange(under: place)
+                arguments += [range.exact, range.from, range.before]
+            }
+        }
+        let prefix = options.relativeTo.map { pathRange(under: FileScanner.normalise($0)).from }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let decoder = JSONDecoder()
+        var writeError: (any Error)?  // the sink's own error, rethrown as it is rather than as the index's
+        let report = try read("exporting descriptions") { db in
+            var report = ExportReport()
+            let counts = try Row.fetchAll(db, sql: "SELECT status, count(*) AS n FROM image WHERE \(scope) GROUP BY status",
+                                          arguments: StatementArguments(arguments))
+            for row in counts {
+                switch ImageStatus(rawValue: row["status"]) {
+                case .pending: report.pending = row["n"]
+                case .failed: report.failed = row["n"]
+                default: break
+                }
+            }
+            let statement = try db.makeStatement(sql: """
+                SELECT image.path, image.contentHash, description.json FROM image
+                JOIN description ON description.imageId = image.id
+                WHERE \(scope) ORDER BY image.path
+                """)
+            try statement.setArguments(StatementArguments(arguments))
+            let sqlite = statement.sqliteStatement
+            while true {
+                let code = sqlite3_step(sqlite)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code),
+                                        message: db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) })
+                }
+                let path = String(cString: sqlite3_column_text(sqlite, 0))
+                let hash = sqlite3_column_type(sqlite, 1) == SQLITE_NULL ? nil : String(cString: sqlite3_column_text(sqlite, 1))
+                let length = Int(sqlite3_column_bytes(sqlite, 2))
+                guard length > 0, let bytes = sqlite3_column_blob(sqlite, 2),
+                      let stored = try? decoder.decode(Description.self, from: Data(bytes: bytes, count: length)) else {
+                    report.undecodable += 1
+                    continue
+                }
+                var written = path
+                if let prefix, path.hasPrefix(prefix) { written = String(path.dropFirst(prefix.count)) }
+                var data = try encoder.encode(ExportedDescription(path: written, contentHash: hash, stored: stored,
+                                                                  whole: options.fullDescriptions))
+                data.append(UInt8(ascii: "\n"))
+                do {
+                    try line(data)
+                } catch {
+                    writeError = error
+                    break
+                }
+                report.exported += 1
+            }
+            return report
+        }
+        if let writeError { throw writeError }
+        return report
+    }
+}

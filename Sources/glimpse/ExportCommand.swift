@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import GlimpseIndex
+
+/// `glimpse export [FILE]`: the descriptions in the index as JSON Lines, for other tools and for `glimpse import`.
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the indexed descriptions as JSON Lines (to standard output, or a file).",
+        discussion: """
+            One JSON object per described image, in path order: {"path", "caption", "regions": [{"caption", \
+            "box": [x, y, width, height]}], "keywords", "text", "mode", "width", "height", "contentHash", "models"}; \
+            compound keywords are written with a hyphen (blue-collar). `glimpse import` reads these files, so an \
+            export can be imported into another index (the models then compute the embeddings again). Images not \
+            described yet and failed ones are counted, not written. The export is one consistent snapshot, also \
+            while `glimpse index` runs. A file appears only once it is complete: an interrupted export leaves no \
+            half-written file, and an existing file is replaced only with --force.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The file to write, or - for standard output.", valueName: "file"))
+    var destination = "-"
+
+    @Option(name: .customLong("in"), help: ArgumentHelp(
+        "Only the images under this folder (repeatable); relative to the current folder.", valueName: "folder"))
+    var folders: [String] = []
+
+    @Option(name: .customLong("relative-to"), help: ArgumentHelp("""
+        Write the paths under this folder relative to it (others stay absolute); `glimpse import` reads relative \
+        paths from the folder of its file, so save the export there to move it with the photos.
+        """, valueName: "folder"))
+    var relativeTo: String?
+
+    @Flag(help: "Also write each whole stored description under \"description\" (dropped regions, CLIP's ranking, timings).")
+    var full = false
+
+    @Flag(help: "Replace the file if it exists.")
+    var force = false
+
+    @OptionGroup var location: IndexLocationOptions
+
+    func run() async throws {
+        let store = try location.openExisting()
+        let output = try ExportDestination(path: destination, replacing: force)
+        let report: ExportReport
+        do {
+            report = try store.exportDescriptions(
+                options: ExportOptions(places: folders, relativeTo: relativeTo, fullDescriptions: full),
+                line: output.write)
+            try output.commit()
+        } catch {
+            output.discard()
+            throw error
+        }
+        // The summary goes to standard error, so that an export to standard output stays pure JSON Lines.
+        var summary = Self.summary(report, to: output.name)
+        if report.exported == 0 && !folders.isEmpty {
+            summary = "Nothing described is indexed under \(folders.joined(separator: ", ")). " + summary
+        }
+        FileHandle.standardError.write(Data((summary + "\n").utf8))
+        if report.exported == 0 && !folders.isEmpty { throw ExitCode(1) }
+    }
+
+    static func summary(_ report: ExportReport, to name: String) -> String {
+        var text = "Exported \(report.exported) description(s) to \(name)"
+        var left: [String] = []
+        if report.pending > 0 { left.append("\(report.pending) not described yet") }
+        if report.failed > 0 { left.append("\(report.failed) failed") }
+        if report.undecodable > 0 { left.append("\(report.undecodable) whose stored description is damaged") }
+        if !left.isEmpty { text += "; left out: " + left.joined(separator: ", ") }
+        return text + "."
+    }
+}
