@@ -17,16 +17,20 @@ public enum ExifOrientation: Int, Sendable, CaseIterable {
     /// The orientation stored in a JPEG (APP1 "Exif"), PNG (eXIf chunk), WebP (EXIF chunk) or TIFF file;
     /// nil when absent or unreadable (never an error: a broken EXIF block leaves the image as stored).
     public static func read(from bytes: UnsafeRawBufferPointer, format: ImageFormat) -> ExifOrientation? {
-        let tiff: Range<Int>?
-        switch format {
-        case .jpeg: tiff = jpegExif(bytes)
-        case .png: tiff = pngExif(bytes)
-        case .webp: tiff = webpExif(bytes)
-        case .tiff: tiff = 0..<bytes.count  // the Orientation tag of the first page
-        default: tiff = nil
-        }
-        guard let tiff else { return nil }
+        guard let tiff = tiffBlock(in: bytes, format: format) else { return nil }
         return orientation(inTIFF: UnsafeRawBufferPointer(rebasing: bytes[tiff]))
+    }
+
+    /// Where the TIFF-structured EXIF block of a JPEG, PNG, WebP or TIFF file lies (for TIFF the whole
+    /// file, whose first IFD holds the tags); nil when there is none.
+    static func tiffBlock(in bytes: UnsafeRawBufferPointer, format: ImageFormat) -> Range<Int>? {
+        switch format {
+        case .jpeg: return jpegExif(bytes)
+        case .png: return pngExif(bytes)
+        case .webp: return webpExif(bytes)
+        case .tiff: return 0..<bytes.count
+        default: return nil
+        }
     }
 
     /// The TIFF block of the first APP1 Exif segment before the scan data.
@@ -85,32 +89,10 @@ public enum ExifOrientation: Int, Sendable, CaseIterable {
     }
 
     /// Reads tag 0x0112 from IFD0 of a TIFF block.
-    static func orientation(inTIFF t: UnsafeRawBufferPointer) -> ExifOrientation? {
-        guard t.count >= 8 else { return nil }
-        let little: Bool
-        switch (t[0], t[1]) {
-        case (0x49, 0x49): little = true
-        case (0x4D, 0x4D): little = false
-        default: return nil
-        }
-        func u16(_ at: Int) -> Int? {
-            guard at >= 0, at + 2 <= t.count else { return nil }
-            return little ? Int(t[at]) | Int(t[at + 1]) << 8 : Int(t[at]) << 8 | Int(t[at + 1])
-        }
-        func u32(_ at: Int) -> Int? {
-            guard let high = u16(little ? at + 2 : at), let low = u16(little ? at : at + 2) else { return nil }
-            return high << 16 | low
-        }
-        guard u16(2) == 42, let ifd = u32(4), let count = u16(ifd) else { return nil }
-        for entry in 0..<min(count, 1000) {
-            let at = ifd + 2 + entry * 12
-            guard let tag = u16(at) else { return nil }
-            if tag == 0x0112 {
-                guard u16(at + 2) == 3, let value = u16(at + 8) else { return nil }
-                return ExifOrientation(rawValue: value)
-            }
-        }
-        return nil
+    static func orientation(inTIFF block: UnsafeRawBufferPointer) -> ExifOrientation? {
+        guard let tiff = TIFFBlock(block), let ifd = tiff.firstIFD, let entry = tiff.value(of: 0x0112, inIFDAt: ifd),
+              entry.type == 3, let value = tiff.u16(entry.field) else { return nil }
+        return ExifOrientation(rawValue: value)
     }
 }
 

@@ -53,7 +53,7 @@ enum HEIFDecoder {
     }
 
     /// libheif's one-time set-up (decoder plugins), done once before the first decode, thread-safely.
-    private static let initialized: Bool = {
+    static let initialized: Bool = {
         _ = heif_init(nil)
         return true
     }()
