@@ -56,6 +56,8 @@ public struct ExportedDescription: Sendable, Hashable, Encodable {
     public var height: Int?
     /// The file's content fingerprint when it was indexed; nil for imported images without a file.
     public var contentHash: String?
+    /// When the photo was taken (`YYYY-MM-DDTHH:MM:SS`, the camera's local time); nil when its file records no date.
+    public var taken: String?
     /// The models that wrote the description.
     public var models: [ModelStamp]
     /// The whole stored description (schema in docs/description-schema.md, embeddings left empty); only
@@ -68,7 +70,8 @@ public struct ExportedDescription: Sendable, Hashable, Encodable {
         public var box: [Int]
     }
 
-    init(path: String, contentHash: String?, stored: Description, whole: Bool) {
+    init(path: String, contentHash: String?, taken: String?, stored: Description, whole: Bool) {
+        self.taken = taken
         self.path = path
         caption = stored.caption
         regions = stored.keptRegions.compactMap { region in
@@ -124,7 +127,7 @@ extension SQLiteIndexStore {
                 }
             }
             let statement = try db.makeStatement(sql: """
-                SELECT image.path, image.contentHash, description.json FROM image
+                SELECT image.path, image.contentHash, description.json, nullif(image.takenAt, '') FROM image
                 JOIN description ON description.imageId = image.id
                 WHERE \(scope) ORDER BY image.path
                 """)
@@ -139,6 +142,7 @@ extension SQLiteIndexStore {
                 }
                 let path = String(cString: sqlite3_column_text(sqlite, 0))
                 let hash = sqlite3_column_type(sqlite, 1) == SQLITE_NULL ? nil : String(cString: sqlite3_column_text(sqlite, 1))
+                let taken = sqlite3_column_type(sqlite, 3) == SQLITE_NULL ? nil : String(cString: sqlite3_column_text(sqlite, 3))
                 let length = Int(sqlite3_column_bytes(sqlite, 2))
                 guard length > 0, let bytes = sqlite3_column_blob(sqlite, 2),
                       let stored = try? decoder.decode(Description.self, from: Data(bytes: bytes, count: length)) else {
@@ -147,7 +151,7 @@ extension SQLiteIndexStore {
                 }
                 var written = path
                 if let prefix, path.hasPrefix(prefix) { written = String(path.dropFirst(prefix.count)) }
-                var data = try encoder.encode(ExportedDescription(path: written, contentHash: hash, stored: stored,
+                var data = try encoder.encode(ExportedDescription(path: written, contentHash: hash, taken: taken, stored: stored,
                                                                   whole: options.fullDescriptions))
                 data.append(UInt8(ascii: "\n"))
                 do {

@@ -166,7 +166,9 @@ extension SQLiteIndexStore {
             facts.modified = status.modified
             if let data = try? Data(contentsOf: URL(filePath: path), options: .mappedIfSafe) {
                 facts.contentHash = ContentHash.of(data)
-                facts.format = ImageFormat.detect(data.prefix(16))?.rawValue
+                let format = ImageFormat.detect(data.prefix(16))
+                facts.format = format?.rawValue
+                facts.taken = format.map { format in data.withUnsafeBytes { ExifDateTaken.read(from: $0, format: format) } ?? "" }
                 if let imageText = options.imageText, let image = try? ImageDecoder.decode(data) {
                     size = PixelSize(width: image.width, height: image.height)
                     imageEmbedding = try imageText.embed(images: [image]).first ?? []

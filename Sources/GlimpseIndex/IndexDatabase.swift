@@ -236,6 +236,13 @@ struct IndexDatabase: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v4") { db in
+            // When each photo was taken (`FileFacts.taken`); NULL until its file is read for it.
+            try db.execute(sql: """
+                ALTER TABLE image ADD COLUMN takenAt TEXT;
+                CREATE INDEX image_on_takenAt ON image (takenAt);
+                """)
+        }
         return migrator
     }
 }

@@ -69,6 +69,9 @@ public struct IndexReport: Sendable, Hashable {
     public var restored = 0
     /// Entries removed because their files are gone.
     public var removed = 0
+    /// Unchanged images indexed before the index recorded dates, whose files were read for when they were
+    /// taken (once: later runs skip them).
+    public var datesRead = 0
     /// Files that failed, with their messages (also stored in the index).
     public var failures: [ScanProblem] = []
     /// Folders and links the scan could not follow.

@@ -25,13 +25,18 @@ public struct FileFacts: Sendable, Hashable {
     public var contentHash: String?
     /// `ImageFormat.rawValue`, nil when not known.
     public var format: String?
+    /// When the photo was taken (`ExifDateTaken`: `YYYY-MM-DDTHH:MM:SS` or `YYYY-MM-DD`); "" when the file was
+    /// read and records no date; nil when it was not read for it (then a stored date is kept).
+    public var taken: String?
 
-    public init(path: String, size: Int64? = nil, modified: Double? = nil, contentHash: String? = nil, format: String? = nil) {
+    public init(path: String, size: Int64? = nil, modified: Double? = nil, contentHash: String? = nil, format: String? = nil,
+                taken: String? = nil) {
         self.path = path
         self.size = size
         self.modified = modified
         self.contentHash = contentHash
         self.format = format
+        self.taken = taken
     }
 }
 
@@ -111,6 +116,10 @@ public protocol IndexStore: SearchableIndex {
     /// Moves image `id` to a new path (a renamed file): its description is kept.
     /// A pending row at the new path is replaced.
     func moveImage(_ id: ImageID, to facts: FileFacts) throws
+
+    /// Records when photos were taken (`FileFacts.taken`) for images whose files are unchanged: those
+    /// indexed before the index stored dates. Unknown ids are ignored.
+    func recordDatesTaken(_ dates: [(image: ImageID, taken: String)]) throws
 
     /// Stores for `facts.path` a copy of image `source`'s description (the same content at another path).
     @discardableResult

@@ -88,6 +88,7 @@ public struct Indexer: Sendable {
         report.folders = scan.folders
 
         var work: [WorkItem] = []
+        var undated: [IndexedImage] = []
         var newFiles: [FileFacts] = []
         var found = 0
         var unchanged = 0
@@ -97,6 +98,7 @@ public struct Indexer: Sendable {
             if let entry, entry.facts.size == file.size, entry.facts.modified == file.modified, !needsWork(entry) {
                 found += 1
                 unchanged += 1
+                if entry.facts.taken == nil && (entry.status == .full || entry.status == .quick) { undated.append(entry) }
                 continue
             }
             let format: ImageFormat?
@@ -176,6 +178,9 @@ public struct Indexer: Sendable {
         }
         for task in inFlight { _ = await task.value }
         if !report.cancelled && !Task.isCancelled {
+            report.datesRead = try await readDatesTaken(of: undated)
+        }
+        if !report.cancelled && !Task.isCancelled {
             let gone = missing.map(\.id).filter { !claimed.contains($0) }
             try store.removeImages(gone, shelving: true)
             report.removed = gone.count
@@ -189,6 +194,36 @@ public struct Indexer: Sendable {
         report.seconds = (ContinuousClock.now - clock) / .seconds(1)
         progress(.completed(report))
         return report
+    }
+
+    /// Reads when each photo was taken from the files of `images` (indexed before the index stored dates)
+    /// and records it, a few hundred at a time; a file that cannot be read now is tried by a later run.
+    /// Returns how many were recorded.
+    func readDatesTaken(of images: [IndexedImage]) async throws -> Int {
+        var recorded = 0
+        for start in stride(from: 0, to: images.count, by: 500) {
+            if Task.isCancelled { break }
+            let batch = images[start..<min(images.count, start + 500)]
+            let dates = await offload {
+                batch.compactMap { image in Self.dateTaken(ofFileAt: image.facts.path).map { (image.id, $0) } }
+            }
+            try store.recordDatesTaken(dates)
+            recorded += dates.count
+        }
+        return recorded
+    }
+
+    /// When the photo in the file at `path` was taken ("" for no date), from its first mebibyte (where
+    /// cameras write EXIF; a TIFF file is read whole, since its tags may come last); nil when it cannot be read.
+    static func dateTaken(ofFileAt path: String) -> String? {
+        guard let file = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? file.close() }
+        guard var data = try? file.read(upToCount: 1 << 20), let format = ImageFormat.detect(data.prefix(16)) else { return nil }
+        if format == .tiff, data.count == 1 << 20 {
+            guard let rest = try? file.readToEnd() else { return nil }
+            data += rest
+        }
+        return data.withUnsafeBytes { ExifDateTaken.read(from: $0, format: format) } ?? ""
     }
 
     /// Whether an unchanged file's entry still needs work in this run's mode.
@@ -242,7 +277,9 @@ public struct Indexer: Sendable {
             return Prepared(item: item, facts: facts, failure: "cannot read the file (\((error as NSError).localizedDescription))")
         }
         facts.contentHash = ContentHash.of(data)
-        facts.format = ImageFormat.detect(data.prefix(16))?.rawValue
+        let format = ImageFormat.detect(data.prefix(16))
+        facts.format = format?.rawValue
+        facts.taken = format.map { format in data.withUnsafeBytes { ExifDateTaken.read(from: $0, format: format) } ?? "" }
         if let hash = facts.contentHash {
             if item.known?.facts.contentHash == hash, let status = item.known?.status, satisfies(status) {
                 return Prepared(item: item, facts: facts, data: data)

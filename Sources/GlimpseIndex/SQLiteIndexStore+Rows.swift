@@ -12,10 +12,10 @@ extension SQLiteIndexStore {
         let now = Date()
         let modelsJSON = models.isEmpty ? nil : String(decoding: try JSONEncoder().encode(models), as: UTF8.self)
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO image (path, contentHash, size, modified, width, height, format, status, error, models, source, createdAt, updatedAt)
-            VALUES (:path, :hash, :size, :modified, :width, :height, :format, :status, :error, :models, :source, :now, :now)
+            INSERT INTO image (path, contentHash, size, modified, width, height, format, status, error, models, source, takenAt, createdAt, updatedAt)
+            VALUES (:path, :hash, :size, :modified, :width, :height, :format, :status, :error, :models, :source, :taken, :now, :now)
             ON CONFLICT(path) DO UPDATE SET
-                contentHash = coalesce(excluded.contentHash, contentHash), size = excluded.size,
+                contentHash = coalesce(excluded.contentHash, contentHash), takenAt = coalesce(excluded.takenAt, takenAt), size = excluded.size,
                 modified = excluded.modified, width = excluded.width, height = excluded.height,
                 format = coalesce(excluded.format, format), status = excluded.status, error = excluded.error,
                 models = excluded.models, source = excluded.source, updatedAt = excluded.updatedAt
@@ -24,7 +24,7 @@ extension SQLiteIndexStore {
         let id = try Int64.fetchOne(statement, arguments: [
             "path": facts.path, "hash": facts.contentHash, "size": facts.size, "modified": facts.modified,
             "width": size?.width, "height": size?.height, "format": facts.format, "status": status.rawValue,
-            "error": error, "models": modelsJSON, "source": source, "now": now,
+            "error": error, "models": modelsJSON, "source": source, "taken": facts.taken, "now": now,
         ])
         guard let id else { throw IndexError.database(operation: "saving \(facts.path)", reason: "no row id returned") }
         return id

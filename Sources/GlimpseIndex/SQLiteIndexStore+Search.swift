@@ -27,6 +27,13 @@ extension SQLiteIndexStore {
         }
     }
 
+    public func imageIDs(taken range: TakenRange) throws -> [ImageID] {
+        try read("finding the photos taken in \(range)") { db in
+            try db.integers("SELECT id FROM image WHERE takenAt >= ? AND takenAt < ?",
+                            arguments: [range.lowerBound, range.upperBound])
+        }
+    }
+
     public func imageCount(ifAllUnder places: [String]) throws -> Int? {
         // Paths under a folder are one run of the path index: the first and last path tell (two lookups;
         // `min` and `max` in one query would read every path).
@@ -51,11 +58,12 @@ extension SQLiteIndexStore {
                 let list = Array(repeating: "?", count: chunk.count).joined(separator: ",")
                 let arguments = StatementArguments(chunk)
                 for row in try Row.fetchAll(db, sql: """
-                    SELECT i.id, i.path, d.caption, d.text FROM image i JOIN description d ON d.imageId = i.id WHERE i.id IN (\(list))
+                    SELECT i.id, i.path, nullif(i.takenAt, '') AS taken, d.caption, d.text FROM image i
+                    JOIN description d ON d.imageId = i.id WHERE i.id IN (\(list))
                     """, arguments: arguments) {
                     let id: ImageID = row["id"]
                     found[id] = SearchDocument(id: id, path: row["path"], caption: row["caption"], text: row["text"],
-                                               keywords: [], compounds: [], regions: [])
+                                               keywords: [], compounds: [], regions: [], taken: row["taken"])
                 }
                 for row in try Row.fetchAll(db, sql: """
                     SELECT imageId, word, isCompound FROM keyword WHERE imageId IN (\(list)) ORDER BY imageId, rowid

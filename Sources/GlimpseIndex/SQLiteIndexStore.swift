@@ -89,13 +89,13 @@ public final class SQLiteIndexStore: IndexStore {
 
     // MARK: Reading rows
 
-    static let imageColumns = "id, path, size, modified, contentHash, format, status, error"
+    static let imageColumns = "id, path, size, modified, contentHash, format, status, error, takenAt"
 
     static func indexedImage(_ row: Row) -> IndexedImage {
         IndexedImage(
             id: row["id"],
             facts: FileFacts(path: row["path"], size: row["size"], modified: row["modified"],
-                             contentHash: row["contentHash"], format: row["format"]),
+                             contentHash: row["contentHash"], format: row["format"], taken: row["takenAt"]),
             status: ImageStatus(rawValue: row["status"]) ?? .failed,
             error: row["error"])
     }
@@ -213,9 +213,17 @@ public final class SQLiteIndexStore: IndexStore {
             try db.execute(sql: "DELETE FROM image WHERE path = ? AND id <> ?", arguments: [facts.path, id])
             try db.execute(sql: """
                 UPDATE image SET path = ?, size = ?, modified = ?, contentHash = coalesce(?, contentHash),
-                    format = coalesce(?, format), updatedAt = ? WHERE id = ?
-                """, arguments: [facts.path, facts.size, facts.modified, facts.contentHash, facts.format, Date(), id])
+                    format = coalesce(?, format), takenAt = coalesce(?, takenAt), updatedAt = ? WHERE id = ?
+                """, arguments: [facts.path, facts.size, facts.modified, facts.contentHash, facts.format, facts.taken, Date(), id])
             guard db.changesCount == 1 else { throw IndexError.unknownImage(id) }
+        }
+    }
+
+    public func recordDatesTaken(_ dates: [(image: ImageID, taken: String)]) throws {
+        guard !dates.isEmpty else { return }
+        try write("recording when photos were taken") { db in
+            let statement = try db.cachedStatement(sql: "UPDATE image SET takenAt = ? WHERE id = ?")
+            for date in dates { try statement.execute(arguments: [date.taken, date.image]) }
         }
     }
 

@@ -42,6 +42,9 @@ public protocol SearchableIndex: Sendable {
     /// (rankers only ever return described ones), in any order; an image under two places may come twice.
     func imageIDs(under places: [String]) throws -> [ImageID]
 
+    /// The images taken within `range` (by the date their files record), whatever their status, in any order.
+    func imageIDs(taken range: TakenRange) throws -> [ImageID]
+
     /// How many images the index holds (whatever their status) when every one lies under one of
     /// `places`; nil otherwise. A search within the library's root folder then needs no scope.
     func imageCount(ifAllUnder places: [String]) throws -> Int?
@@ -118,9 +121,12 @@ public struct SearchDocument: Sendable, Hashable {
     public var compounds: [String]
     /// Kept regions, in the order of the description (the `regionIndex` of region embeddings).
     public var regions: [SearchRegion]
+    /// When the photo was taken (`FileFacts.taken`), nil when its file records no date or was not read for it.
+    public var taken: String?
 
     public init(id: ImageID, path: String, caption: String, text: String, keywords: [String],
-                compounds: [String], regions: [SearchRegion]) {
+                compounds: [String], regions: [SearchRegion], taken: String? = nil) {
+        self.taken = taken
         self.id = id
         self.path = path
         self.caption = caption

@@ -97,6 +97,10 @@ public struct InMemoryIndex: SearchableIndex {
         }.map(\.id)
     }
 
+    public func imageIDs(taken range: TakenRange) throws -> [ImageID] {
+        documents.values.filter { $0.taken.map(range.contains) ?? false }.map(\.id)
+    }
+
     public func imageCount(ifAllUnder places: [String]) throws -> Int? {
         let prefixes = places.map { pathRange(under: $0).from }
         let containing = prefixes.contains { prefix in documents.values.allSatisfy { $0.path.hasPrefix(prefix) } }

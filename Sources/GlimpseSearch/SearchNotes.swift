@@ -1,3 +1,4 @@
+import GlimpseIndex
 /// What a search response tells its reader beside the results.
 public enum SearchNotes {
     /// The searcher has no CLIP model.
@@ -11,6 +12,11 @@ public enum SearchNotes {
     public static let similarDuringRun = "An index run is in progress: the images it has saved since it started are not compared yet."
 
     /// The search covered only the images under `folders` (`SearchOptions.folders`).
+    public static func taken(in range: TakenRange, images: Int) -> String {
+        images == 0 ? "No indexed photo records a date taken in \(range)."
+            : "Searched the photos taken in \(range): \(images) indexed image(s)."
+    }
+
     public static func scoped(to folders: [String], images: Int) -> String {
         let places = folders.count == 1 ? folders[0] : folders.dropLast().joined(separator: ", ") + " and " + folders.last!
         return images == 0 ? "No image is indexed under \(places)." : "Searched within \(places): \(images) indexed image(s)."

@@ -13,9 +13,12 @@ public struct SearchOptions: Sendable, Hashable, Codable {
     public var rankers: Set<RankerKind>?
     /// Only images under these folders (absolute paths; files too); empty for the whole index.
     public var folders: [String]
+    /// Only photos taken within this span (by the date their files record); nil for any date, also none.
+    public var taken: TakenRange?
 
     public init(limit: Int = 20, candidates: Int = 200, fusion: Fusion = .standard, negation: NegationOptions = NegationOptions(),
-                rankers: Set<RankerKind>? = nil, folders: [String] = []) {
+                rankers: Set<RankerKind>? = nil, folders: [String] = [], taken: TakenRange? = nil) {
+        self.taken = taken
         self.limit = limit
         self.candidates = candidates
         self.fusion = fusion
@@ -44,7 +47,7 @@ public struct SearchResponse: Sendable, Hashable, Codable {
 public struct SearchTimings: Sendable, Hashable, Codable {
     /// CLIP's text tower on every prompt the search needs (the query's, the negated concepts'), one batch.
     public var clipText: Double = 0
-    /// Finding the images under `SearchOptions.folders` (zero without them).
+    /// Finding the images under `SearchOptions.folders` and taken within `SearchOptions.taken` (zero without them).
     public var scope: Double = 0
     /// Each ranker that ran; MiniLM's query encoding is part of its ranker's time.
     public var rankers: [RankerKind: Double] = [:]
@@ -70,6 +73,8 @@ public struct SearchResult: Sendable, Hashable, Codable {
     public var score: Double
     /// The image's description text, as indexed.
     public var text: String
+    /// When the photo was taken (`YYYY-MM-DDTHH:MM:SS`, the camera's local time), when its file records it.
+    public var taken: String?
     public var explanation: Explanation
 }
 

@@ -16,6 +16,13 @@ public struct SearchScope: Sendable, Hashable {
         return (scope, scope.images.count)
     }
 
+    /// The scope of the images taken within `range`, among those of `folders` (nil: every image).
+    static func images(taken range: TakenRange, within folders: SearchScope?, in index: any SearchableIndex) throws -> SearchScope {
+        let dated = try index.imageIDs(taken: range)
+        guard let folders else { return SearchScope(images: dated) }
+        return SearchScope(images: dated.filter(folders.contains))
+    }
+
     /// A scope of `images` (in any order, repeats allowed; ids below 0 are left out).
     public init(images: [ImageID]) {
         members = RowSet(images.lazy.map { Int($0) })

@@ -87,13 +87,18 @@ public struct Searcher: Sendable {
         let active = rankers(clip: clip).filter { wanted($0.kind) }
         guard !active.isEmpty else { throw SearchError.noRankerAvailable }
         var scope: SearchScope?
+        let scopeStart = ContinuousClock.now
         if !options.folders.isEmpty {
-            let scopeStart = ContinuousClock.now
             let found = try SearchScope.images(under: options.folders, in: index)
             scope = found.scope
             notes.append(SearchNotes.scoped(to: options.folders, images: found.count))
-            timings.scope = scopeStart.millisecondsSince
         }
+        if let taken = options.taken {
+            let dated = try SearchScope.images(taken: taken, within: scope, in: index)
+            scope = dated
+            notes.append(SearchNotes.taken(in: taken, images: dated.images.count))
+        }
+        timings.scope = scopeStart.millisecondsSince
 
         let depth = max(options.candidates, options.limit)
         var lists: [RankerKind: [RankedEntry]] = [:]
@@ -159,7 +164,7 @@ public struct Searcher: Sendable {
             let explanation = ExplanationBuilder.explain(query: query, document: document, entry: entry,
                                                          penalties: found, fusedScore: before)
             results.append(SearchResult(image: entry.image, path: document.path, rank: results.count + 1,
-                                        score: entry.score, text: document.text, explanation: explanation))
+                                        score: entry.score, text: document.text, taken: document.taken, explanation: explanation))
         }
         timings.explanations = stage.millisecondsSince
         timings.total = start.millisecondsSince

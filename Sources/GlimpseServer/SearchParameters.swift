@@ -1,8 +1,10 @@
+import GlimpseIndex
 import GlimpseSearch
 
 /// The query string of `GET /api/search`: `q` (required), `limit` (1…100, default 20), `offset` (results
 /// to skip, 0…900, default 0: the next page), `strict` and `text-only` (true or false, default false),
-/// `in` (only images under this absolute folder path).
+/// `in` (only images under this absolute folder path), `taken` (only photos taken within a span: `2019`,
+/// `2019-06..2019-08`, `..2010`, as `glimpse search --taken`).
 struct SearchParameters: Sendable, Hashable {
     var query: String
     var limit: Int
@@ -10,6 +12,7 @@ struct SearchParameters: Sendable, Hashable {
     var strict: Bool
     var textOnly: Bool
     var folder: String?
+    var taken: TakenRange?
 
     init(_ parameters: QueryString) throws {
         guard let query = parameters["q"], !query.allSatisfy(\.isWhitespace) else {
@@ -21,6 +24,7 @@ struct SearchParameters: Sendable, Hashable {
         strict = try Parameter.flag(parameters, "strict")
         textOnly = try Parameter.flag(parameters, "text-only")
         folder = try Parameter.folder(parameters)
+        taken = try Parameter.taken(parameters)
     }
 
     /// `base` (the searcher's options) with this request's depth (offset + limit), negation mode and rankers.
@@ -31,6 +35,7 @@ struct SearchParameters: Sendable, Hashable {
         options.negation.mode = strict ? .strict : .soft
         if textOnly { options.rankers = [.fullText] }
         if let folder { options.folders = [folder] }
+        if let taken { options.taken = taken }
         return options
     }
 
@@ -59,6 +64,16 @@ enum Parameter {
             throw APIError(.badRequest, "in is an absolute folder path, such as /home/me/Pictures/2024; got \"\(folder.prefix(200))\".")
         }
         return folder
+    }
+
+    /// `taken`: a span of dates (`TakenRange`), or nil when absent or empty.
+    static func taken(_ parameters: QueryString) throws -> TakenRange? {
+        guard let text = parameters["taken"], !text.isEmpty else { return nil }
+        guard let range = TakenRange(text) else {
+            throw APIError(.badRequest, "taken is a year, month or day (2019, 2019-06, 2019-06-14) or a span of them "
+                           + "(2019-06..2019-08, ..2010, 2020..); got \"\(text.prefix(100))\".")
+        }
+        return range
     }
 
     static func flag(_ parameters: QueryString, _ name: String) throws -> Bool {

@@ -9,7 +9,7 @@ struct ExportCommand: AsyncParsableCommand {
         abstract: "Write the indexed descriptions as JSON Lines (to standard output, or a file).",
         discussion: """
             One JSON object per described image, in path order: {"path", "caption", "regions": [{"caption", \
-            "box": [x, y, width, height]}], "keywords", "text", "mode", "width", "height", "contentHash", "models"}; \
+            "box": [x, y, width, height]}], "keywords", "text", "mode", "width", "height", "contentHash", "taken", "models"}; \
             compound keywords are written with a hyphen (blue-collar). `glimpse import` reads these files, so an \
             export can be imported into another index (the models then compute the embeddings again). Images not \
             described yet and failed ones are counted, not written. The export is one consistent snapshot, also \

@@ -198,6 +198,7 @@ struct IndexCommand: AsyncParsableCommand {
         if report.copied > 0 { parts.append("\(report.copied) duplicate(s)") }
         if report.restored > 0 { parts.append("\(report.restored) taken back from removed images") }
         parts.append("\(report.plan.unchanged) unchanged")
+        if report.datesRead > 0 { parts.append("dates taken read for \(report.datesRead) indexed before") }
         if report.removed > 0 { parts.append("\(report.removed) removed") }
         if report.excluded > 0 { parts.append("\(report.excluded) excluded") }
         parts.append("\(report.failures.count) failed")

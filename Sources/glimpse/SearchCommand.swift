@@ -47,6 +47,13 @@ struct SearchCommand: AsyncParsableCommand {
     var folders: [String] = []
 
     @Option(help: ArgumentHelp("""
+        Search only the photos taken within a span, by the date their files record (EXIF): a year, month or day \
+        (2019, 2019-06, 2019-06-14), or a span of those (2019-06..2019-08, ..2010, 2020..); photos without a date \
+        are left out.
+        """, valueName: "dates"))
+    var taken: String?
+
+    @Option(help: ArgumentHelp("""
         Instead of the results, say where this indexed image stands for the query and why: its place in the answer \
         and in each ranker's list, each ranker's score, the query words its description holds or lacks, and the \
         penalties negation gives it.
@@ -61,6 +68,10 @@ struct SearchCommand: AsyncParsableCommand {
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1.") }
         if why != nil && readsQueries { throw ValidationError("--why needs one query, not - (queries from standard input).") }
+        if let taken, TakenRange(taken) == nil {
+            throw ValidationError("--taken takes a year, month or day (2019, 2019-06, 2019-06-14) or a span of them "
+                                  + "(2019-06..2019-08, ..2010, 2020..); got \"\(taken)\".")
+        }
     }
 
     func run() async throws {
@@ -75,6 +86,7 @@ struct SearchCommand: AsyncParsableCommand {
         var options = SearchOptions(limit: limit, fusion: search.fusionSetting)
         options.negation.mode = strict ? .strict : .soft
         options.folders = folders.map { URL(filePath: $0).standardizedFileURL.path }
+        options.taken = taken.flatMap(TakenRange.init)
         let searcher = Searcher(index: store, keywords: models.keywords, clip: models.clip, sentences: models.sentences,
                                 options: options)
         for note in models.notes where !json { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
@@ -128,7 +140,8 @@ struct SearchCommand: AsyncParsableCommand {
         print("query: \(response.query.summary)")
         if response.results.isEmpty { print("No image matches. Try fewer or other words.") }
         for result in response.results {
-            print(String(format: "%3d. %.4f  ", result.rank, result.score) + result.path)
+            print(String(format: "%3d. %.4f  ", result.rank, result.score) + result.path
+                  + (result.taken.map { "  (taken \($0.replacingOccurrences(of: "T", with: " ")))" } ?? ""))
             print("     " + Self.excerpt(result.text))
             print("     " + result.explanation.summary)
         }

@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+
+/// `glimpse index` records when photos were taken; `glimpse search --taken` and `glimpse export` use it.
+@Suite("glimpse search --taken")
+struct DateTakenCommandTests {
+    @Test("index the dated fixtures, search one year, and refuse a span that is not one")
+    func searchByDate() throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "glimpse-taken-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let photos = folder.appending(path: "photos")
+        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
+        let fixtures = GlimpseProcess.packageRoot.appending(path: "Tests/GlimpseImageTests/Fixtures/dates")
+        for name in ["original.jpg", "ifd0_only.jpg", "no_exif.jpg", "original.png"] {
+            try FileManager.default.copyItem(at: fixtures.appending(path: name), to: photos.appending(path: name))
+        }
+        let index = folder.appending(path: "index.sqlite").path
+        let environment = ["GLIMPSE_TEST_DESCRIBER": "colour"]
+        let indexed = try GlimpseProcess.run(["index", photos.path, "--index", index], environment: environment)
+        #expect(indexed.status == 0 && indexed.output.contains("4 described"), "\(indexed.output)")
+
+        let search = try GlimpseProcess.run(["search", "red square", "--text-only", "--taken", "2019", "--index", index])
+        #expect(search.status == 0, "\(search.output)")
+        #expect(search.output.contains("original.jpg  (taken 2019-07-14 15:02:11)"), "\(search.output)")
+        #expect(!search.output.contains("ifd0_only.jpg") && !search.output.contains("no_exif.jpg"), "\(search.output)")
+        #expect(search.output.contains("Searched the photos taken in 2019: 1 indexed image(s)."), "\(search.output)")
+
+        let span = try GlimpseProcess.run(["search", "square", "--text-only", "--taken", "2016..2018", "--index", index])
+        #expect(span.output.contains("ifd0_only.jpg") && span.output.contains("original.png") && !span.output.contains("original.jpg"),
+                "\(span.output)")
+
+        let bad = try GlimpseProcess.run(["search", "square", "--text-only", "--taken", "last summer", "--index", index])
+        #expect(bad.status != 0 && bad.output.contains("--taken takes a year, month or day"), "\(bad.output)")
+
+        let export = try GlimpseProcess.run(["export", "--index", index])
+        #expect(export.output.contains(#""taken":"2019-07-14T15:02:11""#), "\(export.output)")
+    }
+}
