@@ -49,6 +49,8 @@ enum WebPage {
           <form id="search">
             <input id="q" name="q" type="search" autofocus placeholder="a cat and a dog on a bed, but no cartoon">
             <input id="in" name="in" type="text" placeholder="only in folder (optional)" title="an absolute folder path">
+            <input id="taken" name="taken" type="text" size="16" placeholder="taken (optional)"
+                   title="a year, month or day (2019, 2019-06, 2019-06-14) or a span of them (2019-06..2019-08, ..2010, 2020..)">
             <label><input id="strict" type="checkbox"> drop negated</label>
             <button>Search</button>
           </form>
@@ -136,7 +138,7 @@ enum WebPage {
         function within(folder) {
           $("in").value = folder;
           if (current && current.similar) similar(current.similar);
-          else search($("q").value, $("strict").checked, $("in").value);
+          else search($("q").value, $("strict").checked, $("in").value, $("taken").value);
         }
 
         function card(result) {
@@ -190,10 +192,11 @@ enum WebPage {
           render(body, append);
         }
 
-        function search(query, strict, folder) {
+        function search(query, strict, folder, taken) {
           const parameters = new URLSearchParams({ q: query });
           if (strict) parameters.set("strict", "true");
           if (folder.trim()) parameters.set("in", folder.trim());
+          if (taken.trim()) parameters.set("taken", taken.trim());
           history.replaceState(null, "", "?" + parameters);
           current = { endpoint: "/api/search", parameters, shown: 0 };
           return fetchPage(false);
@@ -221,14 +224,15 @@ enum WebPage {
         $("more").addEventListener("click", () => fetchPage(true));
         $("search").addEventListener("submit", (event) => {
           event.preventDefault();
-          search($("q").value, $("strict").checked, $("in").value);
+          search($("q").value, $("strict").checked, $("in").value, $("taken").value);
         });
         const initial = new URLSearchParams(location.search);
         if (initial.get("q")) {
           $("q").value = initial.get("q");
           $("strict").checked = initial.get("strict") === "true";
           $("in").value = initial.get("in") || "";
-          search($("q").value, $("strict").checked, $("in").value);
+          $("taken").value = initial.get("taken") || "";
+          search($("q").value, $("strict").checked, $("in").value, $("taken").value);
         } else if (initial.get("similar")) {
           $("in").value = initial.get("in") || "";
           similar(initial.get("similar"));

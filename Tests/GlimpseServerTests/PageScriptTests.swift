@@ -35,7 +35,7 @@ struct PageScriptTests {
           }
         }
         const elements = {};
-        for (const id of ["search", "q", "in", "strict", "status", "understood", "notes", "error", "results", "more"]) elements[id] = new Node("div");
+        for (const id of ["search", "q", "in", "taken", "strict", "status", "understood", "notes", "error", "results", "more"]) elements[id] = new Node("div");
         global.document = { getElementById: (id) => elements[id], createElement: (tag) => new Node(tag) };
         global.location = { search };
         global.history = { replaceState(state, title, url) { global.location.search = url; } };
@@ -62,6 +62,7 @@ struct PageScriptTests {
           for (const action of JSON.parse(actionsJSON)) {
             if (action.type === "submit") {
               elements.q.value = action.q; elements.in.value = action.in; elements.strict.checked = action.strict;
+              elements.taken.value = action.taken || "";
               elements.search.dispatch("submit");
             } else if (action.type === "folder" || action.type === "similar") {
               elements.results.children[action.result].find(action.type)[0].dispatch("click");
@@ -69,7 +70,7 @@ struct PageScriptTests {
             await settle();
           }
           console.log(JSON.stringify({
-            fetched, address: global.location.search, folderField: elements.in.value,
+            fetched, address: global.location.search, folderField: elements.in.value, takenField: elements.taken.value,
             notes: elements.notes.textContent, understood: elements.understood.textContent, texts: elements.results.texts(),
           }));
         })().catch((error) => { console.log(JSON.stringify({ error: String(error) })); process.exit(1); });
@@ -79,6 +80,7 @@ struct PageScriptTests {
         var fetched: [String]
         var address: String
         var folderField: String
+        var takenField: String
         var notes: String
         var understood: String
         var texts: [String]
@@ -117,6 +119,16 @@ struct PageScriptTests {
         #expect(outcome.folderField == "/photos" && outcome.address == "?q=a+dog%2C+but+no+cartoon&strict=true&in=%2Fphotos")
         #expect(outcome.texts.contains(#"<img src=x onerror="alert(1)"> a dog"#), "the server's text is shown as text: \(outcome.texts)")
         #expect(outcome.notes == "<b>note</b>")
+    }
+
+    @Test("a span of dates from the form is asked for, kept in the address, and filled in again from it")
+    func dates() throws {
+        let typed = try Self.run(search: "", actions: #"[{"type": "submit", "q": "dog", "in": "", "strict": false, "taken": " 2019-06..2019-08 "}]"#)
+        #expect(typed.fetched.first { $0.hasPrefix("/api/search?") } == "/api/search?q=dog&taken=2019-06..2019-08&limit=20")
+        #expect(typed.address == "?q=dog&taken=2019-06..2019-08")
+        let opened = try Self.run(search: "?q=dog&taken=2019", actions: "[]")
+        #expect(opened.fetched.first { $0.hasPrefix("/api/search?") } == "/api/search?q=dog&taken=2019&limit=20")
+        #expect(opened.takenField == "2019")
     }
 
     @Test("an address with a query and a folder searches at once, and fills the form")

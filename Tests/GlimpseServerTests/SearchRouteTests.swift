@@ -69,6 +69,13 @@ struct SearchRouteTests {
                 let document = try Self.json(response)
                 #expect(Self.paths(document).isEmpty, "a folder whose name only starts like it")
             }
+            try fixture.library.store.recordDatesTaken([(fixture.id("knife.jpg"), "2019-07-14T15:02:11")])
+            try await client.execute(uri: "/api/search?q=knife&taken=2019-07", method: .get) { response in
+                let document = try Self.json(response)
+                #expect(Self.paths(document) == ["knife.jpg"], "the only knife taken in July 2019")
+                #expect((document["results"] as? [[String: Any]])?.first?["taken"] as? String == "2019-07-14T15:02:11")
+                #expect((document["notes"] as? [String])?.contains("Searched the photos taken in 2019-07: 1 indexed image(s).") == true)
+            }
         }
     }
 
@@ -97,6 +104,8 @@ struct SearchRouteTests {
         ("/api/search?q=dog&offset=-1", "offset is a whole number from 0 to 900"),
         ("/api/search?q=dog&strict=maybe", "strict is true or false"),
         ("/api/search?q=dog&in=Pictures", "in is an absolute folder path"),
+        ("/api/search?q=dog&taken=last+summer", "taken is a year, month or day"),
+        ("/api/search?q=dog&taken=2020..2019", "taken is a year, month or day"),
         ("/api/search?q=%E0%A4%A", "malformed %-escape"),
         ("/api/images/abc", "whole number"),
         ("/api/images/1/thumbnail?size=5000", "size is a whole number from 16 to 1024"),
