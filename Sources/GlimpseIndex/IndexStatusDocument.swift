@@ -10,6 +10,8 @@ public struct IndexStatusDocument: Encodable, Sendable {
     public var recentErrors: [Failure]
     /// Descriptions of removed images kept aside (taken back when the same pictures are indexed again).
     public var shelvedDescriptions: Int
+    /// How many images record when they were taken, and the earliest and latest date (`--taken` spans).
+    public var datesTaken: IndexSummary.DatedImages
 
     public struct Model: Encodable, Sendable {
         public var role: String
@@ -33,5 +35,6 @@ public struct IndexStatusDocument: Encodable, Sendable {
                                             images: $0.images) }
         recentErrors = summary.recentErrors.map { Failure(path: $0.path, message: $0.message) }
         shelvedDescriptions = summary.shelved
+        datesTaken = summary.dated
     }
 }

@@ -70,8 +70,21 @@ public struct IndexSummary: Sendable, Hashable {
     public var location: String?
     /// Descriptions of removed images kept aside (`IndexStore.shelvedDescription(withContentHash:)`).
     public var shelved: Int = 0
+    /// Images whose files record when they were taken, and the earliest and latest of those dates.
+    public var dated = DatedImages()
 
     public var total: Int { counts.values.reduce(0, +) }
+
+    public struct DatedImages: Sendable, Hashable, Encodable {
+        public var images = 0
+        public var earliest: String?
+        public var latest: String?
+        public init(images: Int = 0, earliest: String? = nil, latest: String? = nil) {
+            self.images = images
+            self.earliest = earliest
+            self.latest = latest
+        }
+    }
 
     public struct ModelUse: Sendable, Hashable {
         public var model: ModelStamp

@@ -204,8 +204,13 @@ extension SQLiteIndexStore {
                 SELECT path, error FROM image WHERE status = 'failed' ORDER BY updatedAt DESC, id DESC LIMIT 20
                 """).map { IndexSummary.FailedImage(path: $0["path"], message: $0["error"] ?? "") }
             let shelved = try Int.fetchOne(db, sql: "SELECT count(*) FROM shelvedDescription") ?? 0
+            // Three walks of the date's index, not one query: an aggregate of all three would read every row.
+            let dated = IndexSummary.DatedImages(
+                images: try Int.fetchOne(db, sql: "SELECT count(*) FROM image WHERE takenAt > ''") ?? 0,
+                earliest: try String.fetchOne(db, sql: "SELECT takenAt FROM image WHERE takenAt > '' ORDER BY takenAt LIMIT 1"),
+                latest: try String.fetchOne(db, sql: "SELECT takenAt FROM image WHERE takenAt > '' ORDER BY takenAt DESC LIMIT 1"))
             return IndexSummary(counts: counts, embeddings: embeddings, models: models, recentErrors: errors,
-                                bytesOnDisk: 0, location: nil, shelved: shelved)
+                                bytesOnDisk: 0, location: nil, shelved: shelved, dated: dated)
         }
         if let url {
             summary.location = url.path

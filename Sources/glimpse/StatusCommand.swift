@@ -33,6 +33,10 @@ struct StatusCommand: AsyncParsableCommand {
                 + "\(counts[.pending] ?? 0) pending, \(counts[.failed] ?? 0) failed",
             "Embeddings: " + EmbeddingKind.allCases.map { "\(summary.embeddings[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "),
         ]
+        if summary.dated.images > 0, let earliest = summary.dated.earliest, let latest = summary.dated.latest {
+            lines.append("Dates taken: \(summary.dated.images) image(s), from \(earliest.prefix(10)) to \(latest.prefix(10)) "
+                         + "(search a span with --taken)")
+        }
         if (counts[.quick] ?? 0) > 0 { lines.append("Run `glimpse index DIR` without --quick to enrich the quick entries.") }
         if (counts[.pending] ?? 0) > 0 { lines.append("Pending images are described by the next `glimpse index` run.") }
         if summary.shelved > 0 {

@@ -32,6 +32,9 @@ struct DateTakenCommandTests {
         let bad = try GlimpseProcess.run(["search", "square", "--text-only", "--taken", "last summer", "--index", index])
         #expect(bad.status != 0 && bad.output.contains("--taken takes a year, month or day"), "\(bad.output)")
 
+        let status = try GlimpseProcess.run(["status", "--index", index])
+        #expect(status.output.contains("Dates taken: 3 image(s), from 2016-12-31 to 2019-07-14"), "\(status.output)")
+
         let export = try GlimpseProcess.run(["export", "--index", index])
         #expect(export.output.contains(#""taken":"2019-07-14T15:02:11""#), "\(export.output)")
     }

@@ -77,6 +77,7 @@ struct DateTakenIndexingTests {
         #expect(try store.imageIDs(taken: try #require(TakenRange("..2030"))).count == 3, "the photo without a date is in no span")
         let documents = try store.searchDocuments(try store.imageIDs(under: [folder.path]))
         #expect(Set(documents.compactMap(\.taken)) == ["2019-07-14T15:02:11", "2018-03-04T05:06:07", "2022-08-09T10:11:12"])
+        #expect(try store.summary().dated == IndexSummary.DatedImages(images: 3, earliest: "2018-03-04T05:06:07", latest: "2022-08-09T10:11:12"))
     }
 
     @Test("an index of schema v3 gains the column, its images undated until a run reads them")
