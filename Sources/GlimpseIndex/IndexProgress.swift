@@ -51,6 +51,9 @@ public enum IndexEvent: Sendable, Hashable {
     case stage(path: String, index: Int, total: Int, stage: IndexStage)
     /// File `index` of `total` is done and committed.
     case finished(path: String, index: Int, total: Int, outcome: FileOutcome)
+    /// Reading when the photos of an index made before dates were stored were taken: `done` of `total`
+    /// (once at 0, then after each batch).
+    case readingDates(done: Int, total: Int)
     /// The run ended (completed or stopped).
     case completed(IndexReport)
 }

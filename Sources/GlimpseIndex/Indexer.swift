@@ -178,7 +178,7 @@ public struct Indexer: Sendable {
         }
         for task in inFlight { _ = await task.value }
         if !report.cancelled && !Task.isCancelled {
-            report.datesRead = try await readDatesTaken(of: undated)
+            report.datesRead = try await readDatesTaken(of: undated, progress: progress)
         }
         if !report.cancelled && !Task.isCancelled {
             let gone = missing.map(\.id).filter { !claimed.contains($0) }
@@ -199,8 +199,9 @@ public struct Indexer: Sendable {
     /// Reads when each photo was taken from the files of `images` (indexed before the index stored dates)
     /// and records it, a few hundred at a time; a file that cannot be read now is tried by a later run.
     /// Returns how many were recorded.
-    func readDatesTaken(of images: [IndexedImage]) async throws -> Int {
+    func readDatesTaken(of images: [IndexedImage], progress: @Sendable (IndexEvent) -> Void) async throws -> Int {
         var recorded = 0
+        if !images.isEmpty { progress(.readingDates(done: 0, total: images.count)) }
         for start in stride(from: 0, to: images.count, by: 500) {
             if Task.isCancelled { break }
             let batch = images[start..<min(images.count, start + 500)]
@@ -209,6 +210,7 @@ public struct Indexer: Sendable {
             }
             try store.recordDatesTaken(dates)
             recorded += dates.count
+            progress(.readingDates(done: start + batch.count, total: images.count))
         }
         return recorded
     }

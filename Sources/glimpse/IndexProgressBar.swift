@@ -59,6 +59,16 @@ final class IndexProgressBar: @unchecked Sendable {
                 }
             case .enteringFolder:
                 return
+            case let .readingDates(done, total):
+                // Once per index made before dates were stored: one line, redrawn in place on a terminal.
+                let line = "reading when \(total) photo(s) indexed before were taken: \(done)/\(total)"
+                if isTerminal {
+                    clear()
+                    write(line)
+                    drawn = true
+                } else if done == 0 {
+                    write("reading when \(total) photo(s) indexed before were taken…\n")
+                }
             case .completed:
                 if isTerminal && drawn {
                     clear()

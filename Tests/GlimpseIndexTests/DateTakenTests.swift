@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 @testable import GlimpseIndex
 
@@ -65,8 +66,12 @@ struct DateTakenIndexingTests {
         // An index made before dates were stored: every takenAt is NULL, and the files are unchanged.
         try store.write("test") { try $0.execute(sql: "UPDATE image SET takenAt = NULL") }
         #expect(try store.imageIDs(taken: try #require(TakenRange("2019"))).isEmpty)
-        let second = try await indexer.run([folder.path])
+        let events = Mutex<[IndexEvent]>([])
+        let second = try await indexer.run([folder.path]) { event in
+            if case .readingDates = event { events.withLock { $0.append(event) } }
+        }
         #expect(second.datesRead == 4 && second.described == 0 && second.plan.unchanged == 4)
+        #expect(events.withLock { $0 } == [.readingDates(done: 0, total: 4), .readingDates(done: 4, total: 4)])
         #expect(try dates() == expected)
         let third = try await indexer.run([folder.path])
         #expect(third.datesRead == 0, "read once")
