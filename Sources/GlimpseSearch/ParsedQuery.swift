@@ -1,4 +1,5 @@
 import Foundation
+import GlimpseIndex
 
 /// What Glimpse understood of a query: returned with the results so a user can see it.
 ///
@@ -19,9 +20,13 @@ public struct ParsedQuery: Sendable, Hashable, Codable {
     public var surfaceWords: [String]
     /// What must not be in the picture.
     public var negatives: [NegativeConcept]
+    /// When the photos were taken, as the query says it ("in June 2019": `2019-06`); nil when it does not.
+    /// The words that said it are not searched for (`QueryDates`).
+    public var taken: TakenRange?
 
     public init(original: String, positiveText: String, terms: [String], compounds: [String], phrases: [String],
-                surfaceWords: [String], negatives: [NegativeConcept]) {
+                surfaceWords: [String], negatives: [NegativeConcept], taken: TakenRange? = nil) {
+        self.taken = taken
         self.original = original
         self.positiveText = positiveText
         self.terms = terms
@@ -48,6 +53,7 @@ public struct ParsedQuery: Sendable, Hashable, Codable {
         if !compounds.isEmpty { parts.append("compounds: " + compounds.joined(separator: ", ")) }
         if !phrases.isEmpty { parts.append("phrases: " + phrases.map { "\"\($0)\"" }.joined(separator: ", ")) }
         if !negatives.isEmpty { parts.append("not: " + negatives.map(\.text).joined(separator: ", ")) }
+        if let taken { parts.append("taken: \(taken)") }
         return parts.joined(separator: "; ")
     }
 }

@@ -6,7 +6,8 @@ import GlimpseText
 /// Negation is recognised from cues — "no", "not", "without", "excluding", "except", "with no",
 /// "but no", "-word", `-"a phrase"`, "non-…", "isn't" … — and lasts until a clause boundary
 /// (punctuation) or a word that starts a new clause ("but", "and", "with", "while", "that" …).
-/// "or" inside a negated clause starts another negative concept ("without people or cars").
+/// "or" inside a negated clause starts another negative concept ("without people or cars"). When the
+/// photos were taken ("in June 2019", "since 2020") is taken out of the words (`QueryDates`).
 /// Keywords come from the same `KeywordExtracting` that indexing uses, so compounds match.
 public struct QueryParser: Sendable {
     /// The longest query accepted, in characters.
@@ -23,7 +24,8 @@ public struct QueryParser: Sendable {
         guard query.count <= Self.maximumLength else {
             throw SearchError.queryTooLong(length: query.count, limit: Self.maximumLength)
         }
-        let clauses = Self.split(QueryLexer.tokens(query))
+        let date = QueryDates.extract(from: query)
+        let clauses = Self.split(QueryLexer.tokens(date?.rest ?? query))
         let positiveText = clauses.positiveText
         let found = keywords.keywords(in: positiveText)
         let terms = Self.unique(found.words.filter { !QueryVocabulary.isFiller($0) && !QueryVocabulary.isStopWord($0) })
@@ -33,7 +35,8 @@ public struct QueryParser: Sendable {
             .filter { !QueryVocabulary.isStopWord($0) && !QueryVocabulary.isFiller($0) && !QueryVocabulary.isCue($0) })
         let negatives = clauses.negative.compactMap { concept(words: $0.words, cue: $0.cue) }
         let parsed = ParsedQuery(original: query, positiveText: positiveText, terms: terms, compounds: compounds,
-                                 phrases: Self.unique(clauses.phrases), surfaceWords: surface, negatives: negatives)
+                                 phrases: Self.unique(clauses.phrases), surfaceWords: surface, negatives: negatives,
+                                 taken: date?.range)
         guard parsed.hasPositiveTerms else { throw SearchError.noUsableTerms(query: query) }
         return parsed
     }

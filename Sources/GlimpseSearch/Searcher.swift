@@ -93,7 +93,7 @@ public struct Searcher: Sendable {
             scope = found.scope
             notes.append(SearchNotes.scoped(to: options.folders, images: found.count))
         }
-        if let taken = options.taken {
+        if let taken = options.taken ?? query.taken {
             let dated = try SearchScope.images(taken: taken, within: scope, in: index)
             scope = dated
             notes.append(SearchNotes.taken(in: taken, images: dated.images.count))
