@@ -31,6 +31,12 @@ public struct ImageStanding: Sendable, Hashable, Codable {
     public var reach: Int
     /// The search's `--in` folders hold the image (always true without folders).
     public var inScope: Bool
+    /// When the photo was taken, when its file records it.
+    public var taken: String?
+    /// The span of dates searched (`--taken`, or said in the query), nil when none.
+    public var takenSpan: TakenRange?
+    /// The photo was taken within `takenSpan` (always true without one).
+    public var inTakenSpan: Bool
     /// Strict negation leaves the image out (its penalties have factor 0).
     public var excluded: Bool
     public var rankers: [RankerStanding]

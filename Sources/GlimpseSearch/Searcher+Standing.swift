@@ -43,8 +43,10 @@ extension Searcher {
             let range = pathRange(under: folder)
             return document.path == range.exact || document.path.hasPrefix(range.from)
         }
+        let span = options.taken ?? parsed.taken
         return ImageStanding(image: image, path: document.path, text: document.text, query: parsed, rank: result?.rank,
-                             reach: reach, inScope: inScope,
+                             reach: reach, inScope: inScope, taken: document.taken, takenSpan: span,
+                             inTakenSpan: span.map { span in document.taken.map(span.contains) ?? false } ?? true,
                              excluded: !explanation.penalties.isEmpty && explanation.penalties.allSatisfy { $0.factor == 0 },
                              rankers: rankers, explanation: explanation)
     }

@@ -34,6 +34,10 @@ enum WhyReport {
     static func text(_ standing: ImageStanding, limit: Int) -> String {
         var lines = ["query: \(standing.query.summary)", standing.path, "  description: " + SearchCommand.excerpt(standing.text)]
         if !standing.inScope { lines.append("  not under the folders searched (--in): a search there never shows it") }
+        if let span = standing.takenSpan, !standing.inTakenSpan {
+            let when = standing.taken.map { "taken \($0.replacingOccurrences(of: "T", with: " "))" } ?? "its file records no date taken"
+            lines.append("  \(when), not in \(span) (the dates searched): a search of those dates never shows it")
+        }
         if let rank = standing.rank {
             lines.append("  #\(rank) in the answer" + (rank > limit ? " (the first \(limit) are shown: --limit \(rank) shows it)" : ""))
         } else if standing.excluded {

@@ -56,4 +56,17 @@ struct QueryDatesTests {
             .search("a dog on a sofa in 2020")
         #expect(!explicit.results.isEmpty && explicit.results.allSatisfy { $0.taken?.hasPrefix("2019-") == true })
     }
+
+    @Test("where an image stands says whether it was taken in the span searched")
+    func standing() throws {
+        let searcher = Searcher(index: TakenScopeTests.index(), keywords: FakeKeywords(), clip: FakeCLIP(), sentences: FakeSentences())
+        let outside = try searcher.standing(of: 1, for: "a dog on a sofa in 2020")  // image 1 was taken in January 2019
+        #expect(outside.takenSpan == TakenRange("2020") && outside.taken == "2019-01-10T12:00:00" && !outside.inTakenSpan)
+        #expect(outside.rank == nil)
+        let inside = try searcher.standing(of: 2, for: "a dog on a sofa in 2020")
+        #expect(inside.inTakenSpan && inside.taken == "2020-06-01T08:30:00")
+        let undated = try searcher.standing(of: 3, for: "a dog on a sofa in 2020")
+        #expect(undated.taken == nil && !undated.inTakenSpan)
+        #expect(try searcher.standing(of: 3, for: "a dog on a sofa").inTakenSpan, "no span: every image is in it")
+    }
 }
