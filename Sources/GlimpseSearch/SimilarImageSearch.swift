@@ -16,14 +16,16 @@ public struct SimilarImageSearch: Sendable {
     /// The images most like indexed image `image`, best first, `image` itself left out (copies of it
     /// stored under other paths stay: they come first, as alike as can be).
     ///
-    /// - Parameter folders: only images under these absolute paths (none: the whole index).
+    /// - Parameters:
+    ///   - folders: only images under these absolute paths (none: the whole index).
+    ///   - taken: only photos taken within this span (nil: any date, also none).
     /// - Throws: `SearchError.noImageEmbedding` when the index holds no image embedding for `image`.
-    public func images(like image: ImageID, limit: Int, folders: [String] = []) throws -> SimilarImages {
+    public func images(like image: ImageID, limit: Int, folders: [String] = [], taken: TakenRange? = nil) throws -> SimilarImages {
         let start = ContinuousClock.now
         let matrix = try index.embeddingMatrix(.image)
         guard let row = matrix.firstRow(of: image) else { throw SearchError.noImageEmbedding(image: image) }
         let embedding = matrix.withValues { Array($0[(row * matrix.dimension)..<((row + 1) * matrix.dimension)]) }
-        var answer = try nearest(embedding, in: matrix, excluding: image, limit: limit, folders: folders)
+        var answer = try nearest(embedding, in: matrix, excluding: image, limit: limit, folders: folders, taken: taken)
         answer.image = image
         answer.path = try index.searchDocuments([image]).first?.path
         answer.milliseconds = start.millisecondsSince
@@ -32,21 +34,26 @@ public struct SimilarImageSearch: Sendable {
 
     /// The images most like a picture whose CLIP image embedding (unit length, the index's model) is
     /// `embedding`, best first.
-    public func images(like embedding: [Float], limit: Int, folders: [String] = []) throws -> SimilarImages {
+    public func images(like embedding: [Float], limit: Int, folders: [String] = [], taken: TakenRange? = nil) throws -> SimilarImages {
         let start = ContinuousClock.now
-        var answer = try nearest(embedding, in: try index.embeddingMatrix(.image), excluding: nil, limit: limit, folders: folders)
+        var answer = try nearest(embedding, in: try index.embeddingMatrix(.image), excluding: nil, limit: limit, folders: folders,
+                                 taken: taken)
         answer.milliseconds = start.millisecondsSince
         return answer
     }
 
     private func nearest(_ embedding: [Float], in matrix: EmbeddingMatrix, excluding excluded: ImageID?, limit: Int,
-                         folders: [String]) throws -> SimilarImages {
+                         folders: [String], taken: TakenRange?) throws -> SimilarImages {
         var notes: [String] = []
         var scope: SearchScope?
         if !folders.isEmpty {
             let found = try SearchScope.images(under: folders, in: index)
             scope = found.scope
             notes.append(SearchNotes.scoped(to: folders, images: found.count))
+        }
+        if let taken {
+            scope = try SearchScope.images(taken: taken, within: scope, in: index)
+            notes.append(SearchNotes.taken(in: taken, images: scope?.images.count ?? 0))
         }
         if matrix.predatesRunInProgress { notes.append(SearchNotes.similarDuringRun) }
         guard limit > 0 else { return SimilarImages(results: [], notes: notes) }
@@ -60,7 +67,7 @@ public struct SimilarImageSearch: Sendable {
         let results = hits.compactMap { hit in documents[matrix.rowImages[hit.row]].map { (hit, $0) } }
             .enumerated().map { position, found in
                 SimilarImage(image: found.1.id, path: found.1.path, rank: position + 1, similarity: Double(found.0.score),
-                             text: found.1.text)
+                             text: found.1.text, taken: found.1.taken)
             }
         return SimilarImages(results: results, notes: notes)
     }
@@ -89,4 +96,6 @@ public struct SimilarImage: Sendable, Hashable, Codable {
     public var similarity: Double
     /// The image's description text, as indexed.
     public var text: String
+    /// When the photo was taken, when its file records it.
+    public var taken: String?
 }

@@ -202,13 +202,16 @@ enum WebPage {
           return fetchPage(false);
         }
 
-        // The images that look like indexed image `image`, within the folder of the form when it has one.
+        // The images that look like indexed image `image`, within the folder and dates of the form when it has them.
         function similar(image) {
           const parameters = new URLSearchParams();
           const folder = $("in").value.trim();
+          const taken = $("taken").value.trim();
           if (folder) parameters.set("in", folder);
+          if (taken) parameters.set("taken", taken);
           const address = new URLSearchParams({ similar: image });
           if (folder) address.set("in", folder);
+          if (taken) address.set("taken", taken);
           history.replaceState(null, "", "?" + address);
           current = { endpoint: `/api/images/${encodeURIComponent(image)}/similar`, parameters, similar: image, shown: 0 };
           return fetchPage(false);
@@ -235,6 +238,7 @@ enum WebPage {
           search($("q").value, $("strict").checked, $("in").value, $("taken").value);
         } else if (initial.get("similar")) {
           $("in").value = initial.get("in") || "";
+          $("taken").value = initial.get("taken") || "";
           similar(initial.get("similar"));
         }
         status();

@@ -33,6 +33,18 @@ struct SimilarImageSearchTests {
         #expect(answer.notes.isEmpty)
     }
 
+    @Test("within a span of dates: the photos taken then, by similarity, each with its date")
+    func takenSpan() throws {
+        let index = TakenScopeTests.index()
+        let span = try #require(TakenRange("2020"))
+        let answer = try SimilarImageSearch(index: index).images(like: 42, limit: 8, taken: span)
+        let dated = Set(try index.imageIDs(taken: span))
+        let expected = try Self.expected(index, like: try Self.vector(of: 42, in: index), excluding: 42).filter(dated.contains)
+        #expect(answer.results.map(\.image) == Array(expected.prefix(8)))
+        #expect(answer.results.allSatisfy { $0.taken == "2020-06-01T08:30:00" })
+        #expect(answer.notes == ["Searched the photos taken in 2020: 100 indexed image(s)."])
+    }
+
     @Test("a copy of the picture under another path comes first, as alike as can be")
     func copies() throws {
         let entries = ["a dog", "a cat", "a car in the street", "a dog"].enumerated().map { position, subject in

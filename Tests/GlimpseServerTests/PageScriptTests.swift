@@ -126,6 +126,10 @@ struct PageScriptTests {
         let typed = try Self.run(search: "", actions: #"[{"type": "submit", "q": "dog", "in": "", "strict": false, "taken": " 2019-06..2019-08 "}]"#)
         #expect(typed.fetched.first { $0.hasPrefix("/api/search?") } == "/api/search?q=dog&taken=2019-06..2019-08&limit=20")
         #expect(typed.address == "?q=dog&taken=2019-06..2019-08")
+        let alike = try Self.run(search: "", actions: """
+            [{"type": "submit", "q": "dog", "in": "", "strict": false, "taken": "2019"}, {"type": "similar", "result": 0}]
+            """)
+        #expect(alike.fetched.last == "/api/images/1/similar?taken=2019&limit=20" && alike.address == "?similar=1&taken=2019")
         let opened = try Self.run(search: "?q=dog&taken=2019", actions: "[]")
         #expect(opened.fetched.first { $0.hasPrefix("/api/search?") } == "/api/search?q=dog&taken=2019&limit=20")
         #expect(opened.takenField == "2019")
