@@ -90,16 +90,7 @@ struct DateTakenIndexingTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let url = folder.file("index.sqlite")
-        do {
-            let queue = try DatabaseQueue(path: url.path)
-            try IndexDatabase.migrator.migrate(queue, upTo: "v3")
-            try queue.write { db in
-                try db.execute(sql: """
-                    INSERT INTO image (path, contentHash, status, createdAt, updatedAt)
-                    VALUES ('/p/old.jpg', 'h', 'full', '2026-01-01 00:00:00', '2026-01-01 00:00:00')
-                    """)
-            }
-        }
+        try makeEarlierIndex(at: url, upTo: "v3", imageAt: "/p/old.jpg", status: .full)
         let store = try SQLiteIndexStore(url: url)
         let old = try #require(try store.image(atPath: "/p/old.jpg"))
         #expect(old.facts.taken == nil)

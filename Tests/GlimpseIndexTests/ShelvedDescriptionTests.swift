@@ -96,16 +96,7 @@ struct ShelvedDescriptionTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let url = folder.file("index.sqlite")
-        do {
-            let queue = try DatabaseQueue(path: url.path)
-            try IndexDatabase.migrator.migrate(queue, upTo: "v2")
-            try queue.write { db in
-                try db.execute(sql: """
-                    INSERT INTO image (path, contentHash, status, createdAt, updatedAt)
-                    VALUES ('/p/old.jpg', 'h', 'pending', '2026-01-01 00:00:00', '2026-01-01 00:00:00')
-                    """)
-            }
-        }
+        try makeEarlierIndex(at: url, upTo: "v2", imageAt: "/p/old.jpg", status: .pending)
         let store = try SQLiteIndexStore(url: url)
         #expect(try store.image(atPath: "/p/old.jpg")?.status == .pending)
         try store.removeImages([try Self.described("a dog", in: store, at: "/p/dog.jpg")])

@@ -1,5 +1,6 @@
 import Foundation
 import GlimpseDescribe
+import GRDB
 import GlimpseImage
 import GlimpseText
 @testable import GlimpseIndex
@@ -138,6 +139,19 @@ struct TemporaryFolder {
         let image = try RGBImage(width: width, height: height, red: red, green: green, blue: blue)
         try PNGEncoder.encode(image).write(to: target)
         return target.path
+    }
+}
+
+/// Writes at `url` an index of an earlier schema (migrated up to `version`) holding one image row at
+/// `path` with `status`, as an older Glimpse left it.
+func makeEarlierIndex(at url: URL, upTo version: String, imageAt path: String, status: ImageStatus) throws {
+    let queue = try DatabaseQueue(path: url.path)
+    try IndexDatabase.migrator.migrate(queue, upTo: version)
+    try queue.write { db in
+        try db.execute(sql: """
+            INSERT INTO image (path, contentHash, status, createdAt, updatedAt)
+            VALUES (?, 'h', ?, '2026-01-01 00:00:00', '2026-01-01 00:00:00')
+            """, arguments: [path, status.rawValue])
     }
 }
 
