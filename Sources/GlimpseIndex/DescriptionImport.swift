@@ -168,7 +168,7 @@ extension SQLiteIndexStore {
                 facts.contentHash = ContentHash.of(data)
                 let format = ImageFormat.detect(data.prefix(16))
                 facts.format = format?.rawValue
-                facts.taken = format.map { format in data.withUnsafeBytes { ExifDateTaken.read(from: $0, format: format) } ?? "" }
+                facts.taken = FileNameDate.dateTaken(in: data, format: format, path: path)
                 if let imageText = options.imageText, let image = try? ImageDecoder.decode(data) {
                     size = PixelSize(width: image.width, height: image.height)
                     imageEmbedding = try imageText.embed(images: [image]).first ?? []

@@ -25,8 +25,8 @@ public struct FileFacts: Sendable, Hashable {
     public var contentHash: String?
     /// `ImageFormat.rawValue`, nil when not known.
     public var format: String?
-    /// When the photo was taken (`ExifDateTaken`: `YYYY-MM-DDTHH:MM:SS` or `YYYY-MM-DD`); "" when the file was
-    /// read and records no date; nil when it was not read for it (then a stored date is kept).
+    /// When the photo was taken (`ExifDateTaken`, else `FileNameDate`: `YYYY-MM-DDTHH:MM:SS` or `YYYY-MM-DD`);
+    /// "" when the file was read and says no date; nil when it was not read for it (then a stored date is kept).
     public var taken: String?
 
     public init(path: String, size: Int64? = nil, modified: Double? = nil, contentHash: String? = nil, format: String? = nil,

@@ -225,7 +225,7 @@ public struct Indexer: Sendable {
             guard let rest = try? file.readToEnd() else { return nil }
             data += rest
         }
-        return data.withUnsafeBytes { ExifDateTaken.read(from: $0, format: format) } ?? ""
+        return FileNameDate.dateTaken(in: data, format: format, path: path)
     }
 
     /// Whether an unchanged file's entry still needs work in this run's mode.
@@ -281,7 +281,7 @@ public struct Indexer: Sendable {
         facts.contentHash = ContentHash.of(data)
         let format = ImageFormat.detect(data.prefix(16))
         facts.format = format?.rawValue
-        facts.taken = format.map { format in data.withUnsafeBytes { ExifDateTaken.read(from: $0, format: format) } ?? "" }
+        facts.taken = FileNameDate.dateTaken(in: data, format: format, path: path)
         if let hash = facts.contentHash {
             if item.known?.facts.contentHash == hash, let status = item.known?.status, satisfies(status) {
                 return Prepared(item: item, facts: facts, data: data)

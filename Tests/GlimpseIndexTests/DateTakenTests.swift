@@ -85,6 +85,21 @@ struct DateTakenIndexingTests {
         #expect(try store.summary().dated == IndexSummary.DatedImages(images: 3, earliest: "2018-03-04T05:06:07", latest: "2022-08-09T10:11:12"))
     }
 
+    @Test("a file without an EXIF date takes the one its name says; EXIF wins over the name")
+    func fromFileNames() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let shared = try folder.writePNG("IMG-20200102-WA0001.png", red: 200, green: 10, blue: 10)
+        let plain = try folder.writePNG("cat.png", red: 10, green: 200, blue: 10)
+        let named = folder.file("IMG_20010101_000000.jpg")
+        try Self.datedPhoto("original.jpg").write(to: named)
+        let store = try SQLiteIndexStore.inMemory()
+        _ = try await Indexer(store: store, describer: FakeDescriber()).run([folder.path])
+        #expect(try store.image(atPath: shared)?.facts.taken == "2020-01-02")
+        #expect(try store.image(atPath: plain)?.facts.taken == "")
+        #expect(try store.image(atPath: named.path)?.facts.taken == "2019-07-14T15:02:11")
+    }
+
     @Test("an index of schema v3 gains the column, its images undated until a run reads them")
     func migratesVersion3() throws {
         let folder = try TemporaryFolder()
