@@ -2,6 +2,7 @@ import Foundation
 import GlimpseDescribe
 import GlimpseImage
 import GlimpseRuntime
+import Synchronization
 
 /// Indexes folders of images: scans them, describes what is new or changed, recognises moved and
 /// duplicated files by content hash, removes entries whose files are gone.
@@ -205,14 +206,26 @@ public struct Indexer: Sendable {
         for start in stride(from: 0, to: images.count, by: 500) {
             if Task.isCancelled { break }
             let batch = images[start..<min(images.count, start + 500)]
-            let dates = await offload {
-                batch.compactMap { image in Self.dateTaken(ofFileAt: image.facts.path).map { (image.id, $0) } }
-            }
+            let dates = await offload { Self.datesTaken(of: Array(batch)) }
             try store.recordDatesTaken(dates)
             recorded += dates.count
             progress(.readingDates(done: start + batch.count, total: images.count))
         }
         return recorded
+    }
+
+    /// The dates of `images`' files, read four at a time (a disk answers several reads at once faster than
+    /// one after another); the files that cannot be read are left out.
+    static func datesTaken(of images: [IndexedImage]) -> [(image: ImageID, taken: String)] {
+        let found = Mutex([(image: ImageID, taken: String)?](repeating: nil, count: images.count))
+        let lanes = 4
+        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+            for index in stride(from: lane, to: images.count, by: lanes) {
+                guard let taken = dateTaken(ofFileAt: images[index].facts.path) else { continue }
+                found.withLock { $0[index] = (images[index].id, taken) }
+            }
+        }
+        return found.withLock { $0.compactMap { $0 } }
     }
 
     /// When the photo in the file at `path` was taken ("" for no date), from its first mebibyte (where
