@@ -1,11 +1,14 @@
 import Foundation
+import GlimpseRuntime
 import GRDB
 
 /// Full-text search: BM25 from the postings file when it is current, from SQLite's `bm25()` otherwise.
 ///
 /// The postings (`<database>.vectors/fulltext.postings`, see `FullTextPostings`) are built by
 /// `prepareFullTextSearch()`, which index and import runs call when they finish; while a run is
-/// writing, searches use SQLite's `bm25()` and rank the same way.
+/// writing, searches use SQLite's `bm25()` and rank the same way. A file store whose postings are missing
+/// or stale while no run holds its lock (a run that was killed, a database copied without its `.vectors`
+/// folder) builds them at its first search instead of answering every later one from `bm25()`.
 extension SQLiteIndexStore {
     static let postingsFileName = "fulltext.postings"
 
@@ -16,6 +19,9 @@ extension SQLiteIndexStore {
     public func fullTextMatches(_ expression: FullTextExpression, limit: Int,
                                 where include: (@Sendable (ImageID) -> Bool)?) throws -> [FullTextMatch] {
         guard limit > 0 else { return [] }
+        if buildsPostingsOnDemand, try read("checking the full-text postings", { try currentPostings($0) }) == nil {
+            try? prepareFullTextSearch()  // on failure SQLite's bm25() answers below, as before
+        }
         return try read("searching the descriptions") { db in
             if let postings = try currentPostings(db) {
                 let tokenizer = try db.makeTokenizer(Self.tokenizerDescriptor)
@@ -27,6 +33,15 @@ extension SQLiteIndexStore {
             guard let include else { return try Self.sqliteMatches(expression, limit: limit, db) }
             return Array(try Self.sqliteMatches(expression, limit: -1, db).filter { include($0.image) }.prefix(limit))
         }
+    }
+
+    /// Whether a search may build missing or stale postings: a file store in a folder it can write (built
+    /// postings are kept for the next process), with no index run holding its lock (a run's every saved
+    /// image would make them stale again; the run builds them when it ends).
+    private var buildsPostingsOnDemand: Bool {
+        guard let lock = runLockURL, let folder = url?.deletingLastPathComponent(),
+              FileManager.default.isWritableFile(atPath: folder.path) else { return false }
+        return !FileLock.isHeld(lock)
     }
 
     /// The same ranking through SQLite's `bm25()` (no postings needed); a negative `limit` for every match.

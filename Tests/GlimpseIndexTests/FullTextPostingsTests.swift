@@ -154,6 +154,29 @@ struct FullTextPostingsTests {
         }
     }
 
+    @Test("a file store without current postings builds them at its first search, unless an index run holds its lock")
+    func builtOnDemand() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let built = try Self.randomStore(count: 60, seed: 5, folder: folder.url)
+        let file = try #require(built.vectorsFolder?.appending(path: SQLiteIndexStore.postingsFileName))
+        let expression = try #require(FullTextExpression(anyOf: ["cat", "dog"]))
+        let expected = try Self.sqliteRanking(built, expression, limit: 30)
+
+        // A database copied without its postings, searched while an index run holds the lock: bm25() answers.
+        try FileManager.default.removeItem(at: file)
+        let copy = try SQLiteIndexStore(url: folder.file("index.sqlite"))
+        do {
+            let run = try copy.lockRuns()
+            defer { withExtendedLifetime(run) {} }
+            Self.expectSameRanking(try copy.fullTextMatches(expression, limit: 30), expected, "during a run")
+            #expect(try copy.read("test") { try copy.currentPostings($0) } == nil && !FileManager.default.fileExists(atPath: file.path))
+        }
+        // No run: the first search builds them, and they answer the same.
+        Self.expectSameRanking(try copy.fullTextMatches(expression, limit: 30), expected, "built on demand")
+        #expect(try copy.read("test") { try copy.currentPostings($0) } != nil && FileManager.default.fileExists(atPath: file.path))
+    }
+
     @Test("imports and index runs leave the postings current")
     func importPrepares() throws {
         let store = try SQLiteIndexStore.inMemory()
