@@ -12,12 +12,15 @@ public struct ExportOptions: Sendable {
     /// folder of its file); others stay absolute. Nil: every path is absolute. A relative folder is taken
     /// from the current folder.
     public var relativeTo: String?
+    /// Only the photos taken within this span; nil: any date, also none.
+    public var taken: TakenRange?
     /// Also write each stored description whole (`ExportedDescription.description`): dropped regions,
     /// CLIP's candidate ranking, timings.
     public var fullDescriptions: Bool
 
-    public init(places: [String] = [], relativeTo: String? = nil, fullDescriptions: Bool = false) {
+    public init(places: [String] = [], relativeTo: String? = nil, taken: TakenRange? = nil, fullDescriptions: Bool = false) {
         self.places = places
+        self.taken = taken
         self.relativeTo = relativeTo
         self.fullDescriptions = fullDescriptions
     }
@@ -109,6 +112,10 @@ extension SQLiteIndexStore {
                 let range = pathRange(under: place)
                 arguments += [range.exact, range.from, range.before]
             }
+        }
+        if let taken = options.taken {
+            scope = "(\(scope)) AND takenAt >= ? AND takenAt < ?"
+            arguments += [taken.lowerBound, taken.upperBound]
         }
         let prefix = options.relativeTo.map { pathRange(under: FileScanner.normalise($0)).from }
         let encoder = JSONEncoder()

@@ -25,6 +25,11 @@ struct ExportCommand: AsyncParsableCommand {
         "Only the images under this folder (repeatable); relative to the current folder.", valueName: "folder"))
     var folders: [String] = []
 
+    @Option(help: ArgumentHelp("""
+        Only the photos taken within a span, as `glimpse search --taken` (2019, 2019-06, 2019-06..2019-08, ..2010, 2020..).
+        """, valueName: "dates"))
+    var taken: String?
+
     @Option(name: .customLong("relative-to"), help: ArgumentHelp("""
         Write the paths under this folder relative to it (others stay absolute); `glimpse import` reads relative \
         paths from the folder of its file, so save the export there to move it with the photos.
@@ -39,13 +44,18 @@ struct ExportCommand: AsyncParsableCommand {
 
     @OptionGroup var location: IndexLocationOptions
 
+    func validate() throws {
+        _ = try TakenOption.range(taken)
+    }
+
     func run() async throws {
         let store = try location.openExisting()
         let output = try ExportDestination(path: destination, replacing: force)
         let report: ExportReport
         do {
             report = try store.exportDescriptions(
-                options: ExportOptions(places: folders, relativeTo: relativeTo, fullDescriptions: full),
+                options: ExportOptions(places: folders, relativeTo: relativeTo, taken: try TakenOption.range(taken),
+                                       fullDescriptions: full),
                 line: output.write)
             try output.commit()
         } catch {
@@ -54,11 +64,18 @@ struct ExportCommand: AsyncParsableCommand {
         }
         // The summary goes to standard error, so that an export to standard output stays pure JSON Lines.
         var summary = Self.summary(report, to: output.name)
-        if report.exported == 0 && !folders.isEmpty {
-            summary = "Nothing described is indexed under \(folders.joined(separator: ", ")). " + summary
+        let narrowed = !folders.isEmpty || taken != nil
+        if report.exported == 0 && narrowed {
+            let place = folders.joined(separator: ", ")
+            switch (folders.isEmpty, taken) {
+            case (false, nil): summary = "Nothing described is indexed under \(place). " + summary
+            case (true, let taken?): summary = "No described photo was taken in \(taken). " + summary
+            case (false, let taken?): summary = "No described photo under \(place) was taken in \(taken). " + summary
+            case (true, nil): break
+            }
         }
         FileHandle.standardError.write(Data((summary + "\n").utf8))
-        if report.exported == 0 && !folders.isEmpty { throw ExitCode(1) }
+        if report.exported == 0 && narrowed { throw ExitCode(1) }
     }
 
     static func summary(_ report: ExportReport, to name: String) -> String {

@@ -68,10 +68,7 @@ struct SearchCommand: AsyncParsableCommand {
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1.") }
         if why != nil && readsQueries { throw ValidationError("--why needs one query, not - (queries from standard input).") }
-        if let taken, TakenRange(taken) == nil {
-            throw ValidationError("--taken takes a year, month or day (2019, 2019-06, 2019-06-14) or a span of them "
-                                  + "(2019-06..2019-08, ..2010, 2020..); got \"\(taken)\".")
-        }
+        _ = try TakenOption.range(taken)
     }
 
     func run() async throws {
@@ -86,7 +83,7 @@ struct SearchCommand: AsyncParsableCommand {
         var options = SearchOptions(limit: limit, fusion: search.fusionSetting)
         options.negation.mode = strict ? .strict : .soft
         options.folders = folders.map { URL(filePath: $0).standardizedFileURL.path }
-        options.taken = taken.flatMap(TakenRange.init)
+        options.taken = try TakenOption.range(taken)
         let searcher = Searcher(index: store, keywords: models.keywords, clip: models.clip, sentences: models.sentences,
                                 options: options)
         for note in models.notes where !json { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }

@@ -50,10 +50,7 @@ struct SimilarCommand: AsyncParsableCommand {
         if let minimumSimilarity, !(-1...1).contains(minimumSimilarity) {
             throw ValidationError("--min-similarity is a cosine from -1 to 1, such as 0.95.")
         }
-        if let taken, TakenRange(taken) == nil {
-            throw ValidationError("--taken takes a year, month or day (2019, 2019-06, 2019-06-14) or a span of them "
-                                  + "(2019-06..2019-08, ..2010, 2020..); got \"\(taken)\".")
-        }
+        _ = try TakenOption.range(taken)
     }
 
     func run() async throws {
@@ -76,7 +73,7 @@ struct SimilarCommand: AsyncParsableCommand {
         let search = SimilarImageSearch(index: store)
         if let indexed = try store.imageIDs(under: [path]).first(where: { try store.searchDocuments([$0]).first?.path == path }) {
             do {
-                return try search.images(like: indexed, limit: limit, folders: places, taken: taken.flatMap(TakenRange.init))
+                return try search.images(like: indexed, limit: limit, folders: places, taken: try TakenOption.range(taken))
             } catch SearchError.noImageEmbedding where fileExists {
                 // Indexed without CLIP, or not described yet: the file itself is embedded below.
             }
@@ -86,7 +83,7 @@ struct SimilarCommand: AsyncParsableCommand {
         let picture = try ImageDecoder.decode(contentsOf: URL(filePath: path))
         let model = try await clip.load(prepacking: false)  // one image
         let embedding = try model.embed(images: [picture]).floats()
-        return try search.images(like: embedding, limit: limit, folders: places, taken: taken.flatMap(TakenRange.init))
+        return try search.images(like: embedding, limit: limit, folders: places, taken: try TakenOption.range(taken))
     }
 
     private func printAnswer(_ answer: SimilarImages, of path: String) throws {

@@ -37,5 +37,9 @@ struct DateTakenCommandTests {
 
         let export = try GlimpseProcess.run(["export", "--index", index])
         #expect(export.output.contains(#""taken":"2019-07-14T15:02:11""#), "\(export.output)")
+        let exported2019 = try GlimpseProcess.runSeparating(["export", "--taken", "2019", "--index", index])
+        #expect(exported2019.status == 0 && exported2019.standardOutput.split(separator: "\n").count == 1, "\(exported2019)")
+        let none = try GlimpseProcess.run(["export", "--taken", "1990", "--index", index])
+        #expect(none.status == 1 && none.output.contains("No described photo was taken in 1990."), "\(none.output)")
     }
 }

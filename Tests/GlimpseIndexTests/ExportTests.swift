@@ -88,6 +88,20 @@ struct ExportTests {
         #expect(relative.lines.map { $0["path"] as? String } == ["dog.jpg", "/photos/cat.jpg"])
     }
 
+    @Test("only the photos taken within a span, each line with its date")
+    func takenSpan() throws {
+        let store = try Self.library()
+        let dog = try #require(try store.image(atPath: "/photos/2024/dog.jpg"))
+        let cat = try #require(try store.image(atPath: "/photos/cat.jpg"))
+        try store.recordDatesTaken([(dog.id, "2019-07-14T15:02:11"), (cat.id, "")])
+        let span = try Self.export(store, ExportOptions(taken: TakenRange("2019")))
+        #expect(span.lines.map { $0["path"] as? String } == ["/photos/2024/dog.jpg"])
+        #expect(span.lines.first?["taken"] as? String == "2019-07-14T15:02:11")
+        #expect(try Self.export(store, ExportOptions(taken: TakenRange("2020.."))).report.exported == 0)
+        let all = try Self.export(store)
+        #expect(all.lines.count == 2 && all.lines[1]["taken"] == nil, "no date: no key")
+    }
+
     @Test("the whole stored description on request, dropped regions included")
     func fullDescriptions() throws {
         let (_, lines, _) = try Self.export(try Self.library(), ExportOptions(fullDescriptions: true))
