@@ -19,7 +19,7 @@ public struct QueryParser: Sendable {
         self.keywords = keywords
     }
 
-    /// Parses `query`; throws `SearchError.queryTooLong` or `.noUsableTerms`.
+    /// Parses `query`; throws `SearchError.queryTooLong`, `.noUsableTerms` or `.onlyADate`.
     public func parse(_ query: String) throws -> ParsedQuery {
         guard query.count <= Self.maximumLength else {
             throw SearchError.queryTooLong(length: query.count, limit: Self.maximumLength)
@@ -37,7 +37,10 @@ public struct QueryParser: Sendable {
         let parsed = ParsedQuery(original: query, positiveText: positiveText, terms: terms, compounds: compounds,
                                  phrases: Self.unique(clauses.phrases), surfaceWords: surface, negatives: negatives,
                                  taken: date?.range)
-        guard parsed.hasPositiveTerms else { throw SearchError.noUsableTerms(query: query) }
+        guard parsed.hasPositiveTerms else {
+            if let taken = date?.range { throw SearchError.onlyADate(query: query, taken: taken) }
+            throw SearchError.noUsableTerms(query: query)
+        }
         return parsed
     }
 

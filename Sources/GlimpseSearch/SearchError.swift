@@ -7,6 +7,8 @@ public enum SearchError: LocalizedError, Sendable, Equatable {
     case queryTooLong(length: Int, limit: Int)
     /// Nothing searchable is left once stop words and negated concepts are removed.
     case noUsableTerms(query: String)
+    /// The query says when the photos were taken and nothing else to search for.
+    case onlyADate(query: String, taken: TakenRange)
     /// No ranker could run (no model and no full-text terms).
     case noRankerAvailable
     /// A query vector does not have the dimension of the matrix it is compared with.
@@ -29,6 +31,9 @@ public enum SearchError: LocalizedError, Sendable, Equatable {
         case let .noUsableTerms(query):
             return "The query \"\(query)\" has no word to search for (only stop words or negated words). "
                 + "Add what the picture should show, e.g. \"a dog on a sofa, but no cartoon\"."
+        case let .onlyADate(query, taken):
+            return "The query \"\(query)\" says when the photos were taken (\(taken)) but not what they show. Add what to "
+                + "look for, e.g. \"a beach in summer 2019\"; `glimpse export --taken \(taken)` lists the photos taken then."
         case .noRankerAvailable:
             return "No ranker can answer this query: the index has no full-text match and no embedding model is loaded. "
                 + "Pull the models with `glimpse models pull` or use words that occur in the descriptions."

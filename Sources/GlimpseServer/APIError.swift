@@ -23,7 +23,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             self = error
         case let error as SearchError:
             switch error {
-            case .queryTooLong, .noUsableTerms, .noRankerAvailable: self.init(.badRequest, error.localizedDescription)
+            case .queryTooLong, .noUsableTerms, .onlyADate, .noRankerAvailable: self.init(.badRequest, error.localizedDescription)
             case .noImageEmbedding, .unknownImage: self.init(.notFound, error.localizedDescription)
             default: self.init(.internalServerError, error.localizedDescription)
             }

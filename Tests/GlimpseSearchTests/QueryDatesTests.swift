@@ -38,7 +38,9 @@ struct QueryDatesTests {
 
     @Test("a query that is only a date has nothing to search for")
     func onlyADate() {
-        #expect(throws: SearchError.self) { try parser.parse("in 2019") }
+        #expect(throws: SearchError.onlyADate(query: "in 2019", taken: TakenRange("2019")!)) { try parser.parse("in 2019") }
+        #expect(SearchError.onlyADate(query: "in 2019", taken: TakenRange("2019")!).localizedDescription
+            .contains("`glimpse export --taken 2019` lists the photos taken then"))
     }
 
     @Test("the span said in the query scopes the search; --taken, when given, wins")
