@@ -5,7 +5,7 @@ import GlimpseIndex
 /// 2020", "kids in June 2018", "from 2015 to 2017", "between 2010 and 2012", "since 2020", "before 2010".
 ///
 /// A year is 1900–2099 and always comes after one of these words (a bare "2019" is left to the text, as
-/// is anything between quotes). Seasons are those of the northern hemisphere (winter 2020 is December
+/// is anything between quotes or right after a negation: "not in 2019"). Seasons are those of the northern hemisphere (winter 2020 is December
 /// 2020 to February 2021). The first such clause is taken out of the query; the rest is searched as usual.
 enum QueryDates {
     /// The span a query names and the query without that clause (a comma in its place, so that no
@@ -14,7 +14,8 @@ enum QueryDates {
         let whole = NSRange(query.startIndex..., in: query)
         var found: (match: NSTextCheckingResult, range: TakenRange)?
         for pattern in patterns {
-            for match in pattern.expression.matches(in: query, range: whole) where !isQuoted(match.range, in: query) {
+            for match in pattern.expression.matches(in: query, range: whole)
+            where !isQuoted(match.range, in: query) && !isNegated(match.range, in: query) {
                 let groups = (1..<match.numberOfRanges).compactMap { Range(match.range(at: $0), in: query).map { query[$0].lowercased() } }
                 guard let range = pattern.range(groups) else { continue }
                 if found == nil || match.range.location < found!.match.range.location { found = (match, range) }
@@ -64,6 +65,15 @@ enum QueryDates {
         Pattern("\(taken)after\\s+\(year)") { groups in Int(groups[0]).flatMap { TakenRange("\($0 + 1)..") } },
         Pattern("\(taken)before\\s+\(year)") { groups in Int(groups[0]).flatMap { TakenRange("..\($0 - 1)") } },
     ]
+
+    /// Whether a negation cue comes right before `range` ("not in 2019", "except from 2015 to 2017"): such a
+    /// span is not the one searched, and Glimpse has no "all but these dates"; it stays words.
+    private static func isNegated(_ range: NSRange, in query: String) -> Bool {
+        guard let start = Range(range, in: query)?.lowerBound else { return false }
+        let before = query[..<start].lowercased().split(whereSeparator: { !$0.isLetter && $0 != "'" })
+        guard let last = before.last else { return false }
+        return ["not", "except", "excluding", "without", "isn't", "wasn't", "never"].contains(String(last))
+    }
 
     /// Whether `range` lies between double quotes (an odd number of them before it).
     private static func isQuoted(_ range: NSRange, in query: String) -> Bool {

@@ -30,7 +30,8 @@ struct QueryDatesTests {
     }
 
     @Test("a bare year, a year in quotes, a year outside 1900–2099 and a number of things stay words",
-          arguments: ["a 2019 calendar", "a poster saying \"in 2019\"", "a ship in 1850", "in 250 boxes", "a team of 2020 people"])
+          arguments: ["a 2019 calendar", "a poster saying \"in 2019\"", "a ship in 1850", "in 250 boxes", "a team of 2020 people",
+                     "a beach, but not in 2019", "a lake except from 2015 to 2017"])
     func notADate(query: String) throws {
         let parsed = try parser.parse(query)
         #expect(parsed.taken == nil, "\(query)")
