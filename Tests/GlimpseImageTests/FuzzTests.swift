@@ -54,4 +54,26 @@ struct FuzzTests {
         #expect(decoded > 0 && failed > 0)
         #expect(Date().timeIntervalSince(start) < 60)
     }
+
+    @Test("3,000 mutated dated photos give a well-formed date or none (fixed seed)")
+    func datesOfByteFlips() throws {
+        var random = SplitMix(state: 20_261_203)
+        let names = ["original.jpg", "ifd0_only.jpg", "original.png", "original.webp", "original.heic", "ifd0_only.tif"]
+        let files = try names.map { try Fixtures.data("dates/\($0)") }
+        var dated = 0
+        for iteration in 0..<3000 {
+            var bytes = [UInt8](files[iteration % files.count])
+            for _ in 0..<Int.random(in: 1...8, using: &random) {
+                let index = Int.random(in: 0..<bytes.count, using: &random)
+                bytes[Bool.random(using: &random) ? index % min(bytes.count, 200) : index] = UInt8.random(in: 0...255, using: &random)
+            }
+            if Int.random(in: 0..<10, using: &random) == 0 { bytes.removeLast(Int.random(in: 0..<bytes.count, using: &random)) }
+            guard let format = ImageFormat.detect(bytes.prefix(16)),
+                  let date = bytes.withUnsafeBytes({ ExifDateTaken.read(from: $0, format: format) }) else { continue }
+            #expect(date.count == 10 || date.count == 19, "\(date)")
+            #expect(date.allSatisfy { $0.isASCII && ($0.isNumber || "-T:".contains($0)) }, "\(date)")
+            dated += 1
+        }
+        #expect(dated > 0, "most flips leave the date alone")
+    }
 }
