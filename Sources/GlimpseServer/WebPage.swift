@@ -40,6 +40,7 @@ enum WebPage {
           .path { display: block; margin-top: 6px; font-size: 12px; color: #06c; word-break: break-all; }
           .text { margin: 6px 0; }
           .why { font-size: 12px; color: #555; }
+          .taken { font-size: 12px; color: #555; margin-top: 4px; }
           .error { color: #b00020; padding: 16px 20px; }
           .more { text-align: center; }
         </style>
@@ -164,6 +165,7 @@ enum WebPage {
           const reason = result.explanation ? why(result.explanation)
             : `looks ${Math.round(result.similarity * 100)}% alike (cosine of the CLIP image embeddings, ${number(result.similarity)})`;
           card.append(frame, path, folder, alike, element("div", "text", result.text), element("div", "why", reason));
+          if (result.taken) card.append(element("div", "taken", "taken " + result.taken.replace("T", " ")));
           return card;
         }
 

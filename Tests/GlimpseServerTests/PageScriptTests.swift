@@ -41,6 +41,7 @@ struct PageScriptTests {
         global.history = { replaceState(state, title, url) { global.location.search = url; } };
         const result = (rank, path) => ({
           image: rank, path, rank, score: 1, text: `<img src=x onerror="alert(${rank})"> a dog`,
+          taken: rank === 1 ? "2019-07-14T15:02:11" : undefined,
           explanation: { matchedTerms: ["dog"], matchedCompounds: [], matchedPhrases: [], region: null,
                          rankers: [{ ranker: "fullText", rank, score: 1 }], penalties: [] },
         });
@@ -119,6 +120,8 @@ struct PageScriptTests {
         #expect(outcome.folderField == "/photos" && outcome.address == "?q=a+dog%2C+but+no+cartoon&strict=true&in=%2Fphotos")
         #expect(outcome.texts.contains(#"<img src=x onerror="alert(1)"> a dog"#), "the server's text is shown as text: \(outcome.texts)")
         #expect(outcome.notes == "<b>note</b>")
+        #expect(outcome.texts.contains("taken 2019-07-14 15:02:11"), "a result with a date shows it: \(outcome.texts)")
+        #expect(outcome.texts.filter { $0.hasPrefix("taken ") }.count == 1, "the second result has no date, and shows none")
     }
 
     @Test("a span of dates from the form is asked for, kept in the address, and filled in again from it")
