@@ -16,9 +16,7 @@ extension Database {
     func indexedImages(_ sql: String, arguments: StatementArguments = []) throws -> [IndexedImage] {
         var images: [IndexedImage] = []
         try step(sql, arguments: arguments) { row in
-            func text(_ column: Int32) -> String? {
-                sqlite3_column_type(row, column) == SQLITE_NULL ? nil : sqlite3_column_text(row, column).map { String(cString: $0) }
-            }
+            let text = { (column: Int32) in Self.text(row, column) }
             let isNull = { (column: Int32) in sqlite3_column_type(row, column) == SQLITE_NULL }
             let facts = FileFacts(path: text(1) ?? "", size: isNull(2) ? nil : sqlite3_column_int64(row, 2),
                                   modified: isNull(3) ? nil : sqlite3_column_double(row, 3), contentHash: text(4), format: text(5),
@@ -29,14 +27,19 @@ extension Database {
         return images
     }
 
-    /// Runs `sql`, handing each row's statement to `row`.
-    private func step(_ sql: String, arguments: StatementArguments, row: (OpaquePointer) -> Void) throws {
+    /// Column `column` of the row `statement` stands on, as text; nil for NULL.
+    static func text(_ statement: OpaquePointer, _ column: Int32) -> String? {
+        sqlite3_column_type(statement, column) == SQLITE_NULL ? nil : sqlite3_column_text(statement, column).map { String(cString: $0) }
+    }
+
+    /// Runs `sql`, handing each row's statement to `row`; an error thrown by `row` stops and is rethrown.
+    func step(_ sql: String, arguments: StatementArguments, row: (OpaquePointer) throws -> Void) throws {
         let statement = try makeStatement(sql: sql)
         try statement.setArguments(arguments)
         while true {
             switch sqlite3_step(statement.sqliteStatement) {
             case SQLITE_ROW:
-                row(statement.sqliteStatement)
+                try row(statement.sqliteStatement)
             case SQLITE_DONE:
                 return
             case let code:

@@ -121,57 +121,49 @@ extension SQLiteIndexStore {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let decoder = JSONDecoder()
+        var report = ExportReport()
         var writeError: (any Error)?  // the sink's own error, rethrown as it is rather than as the index's
-        let report = try read("exporting descriptions") { db in
-            var report = ExportReport()
-            let counts = try Row.fetchAll(db, sql: "SELECT status, count(*) AS n FROM image WHERE \(scope) GROUP BY status",
-                                          arguments: StatementArguments(arguments))
-            for row in counts {
-                switch ImageStatus(rawValue: row["status"]) {
-                case .pending: report.pending = row["n"]
-                case .failed: report.failed = row["n"]
-                default: break
+        do {
+            try read("exporting descriptions") { db in
+                let counts = try Row.fetchAll(db, sql: "SELECT status, count(*) AS n FROM image WHERE \(scope) GROUP BY status",
+                                              arguments: StatementArguments(arguments))
+                for row in counts {
+                    switch ImageStatus(rawValue: row["status"]) {
+                    case .pending: report.pending = row["n"]
+                    case .failed: report.failed = row["n"]
+                    default: break
+                    }
+                }
+                try db.step("""
+                    SELECT image.path, image.contentHash, description.json, nullif(image.takenAt, '') FROM image
+                    JOIN description ON description.imageId = image.id
+                    WHERE \(scope) ORDER BY image.path
+                    """, arguments: StatementArguments(arguments)) { row in
+                    let path = Database.text(row, 0) ?? ""
+                    let length = Int(sqlite3_column_bytes(row, 2))
+                    guard length > 0, let bytes = sqlite3_column_blob(row, 2),
+                          let stored = try? decoder.decode(Description.self, from: Data(bytes: bytes, count: length)) else {
+                        report.undecodable += 1
+                        return
+                    }
+                    var written = path
+                    if let prefix, path.hasPrefix(prefix) { written = String(path.dropFirst(prefix.count)) }
+                    var data = try encoder.encode(ExportedDescription(path: written, contentHash: Database.text(row, 1),
+                                                                      taken: Database.text(row, 3), stored: stored,
+                                                                      whole: options.fullDescriptions))
+                    data.append(UInt8(ascii: "\n"))
+                    do {
+                        try line(data)
+                    } catch {
+                        writeError = error
+                        throw error
+                    }
+                    report.exported += 1
                 }
             }
-            let statement = try db.makeStatement(sql: """
-                SELECT image.path, image.contentHash, description.json, nullif(image.takenAt, '') FROM image
-                JOIN description ON description.imageId = image.id
-                WHERE \(scope) ORDER BY image.path
-                """)
-            try statement.setArguments(StatementArguments(arguments))
-            let sqlite = statement.sqliteStatement
-            while true {
-                let code = sqlite3_step(sqlite)
-                if code == SQLITE_DONE { break }
-                guard code == SQLITE_ROW else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: code),
-                                        message: db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) })
-                }
-                let path = String(cString: sqlite3_column_text(sqlite, 0))
-                let hash = sqlite3_column_type(sqlite, 1) == SQLITE_NULL ? nil : String(cString: sqlite3_column_text(sqlite, 1))
-                let taken = sqlite3_column_type(sqlite, 3) == SQLITE_NULL ? nil : String(cString: sqlite3_column_text(sqlite, 3))
-                let length = Int(sqlite3_column_bytes(sqlite, 2))
-                guard length > 0, let bytes = sqlite3_column_blob(sqlite, 2),
-                      let stored = try? decoder.decode(Description.self, from: Data(bytes: bytes, count: length)) else {
-                    report.undecodable += 1
-                    continue
-                }
-                var written = path
-                if let prefix, path.hasPrefix(prefix) { written = String(path.dropFirst(prefix.count)) }
-                var data = try encoder.encode(ExportedDescription(path: written, contentHash: hash, taken: taken, stored: stored,
-                                                                  whole: options.fullDescriptions))
-                data.append(UInt8(ascii: "\n"))
-                do {
-                    try line(data)
-                } catch {
-                    writeError = error
-                    break
-                }
-                report.exported += 1
-            }
-            return report
+        } catch {
+            throw writeError ?? error
         }
-        if let writeError { throw writeError }
         return report
     }
 }
