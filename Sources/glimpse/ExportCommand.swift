@@ -14,7 +14,7 @@ struct ExportCommand: AsyncParsableCommand {
             export can be imported into another index (the models then compute the embeddings again). Images not \
             described yet and failed ones are counted, not written. The export is one consistent snapshot, also \
             while `glimpse index` runs. A file appears only once it is complete: an interrupted export leaves no \
-            half-written file, and an existing file is replaced only with --force.
+            half-written file (Ctrl-C deletes what was written), and an existing file is replaced only with --force.
             """
     )
 
@@ -51,6 +51,13 @@ struct ExportCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try location.openExisting()
         let output = try ExportDestination(path: destination, replacing: force)
+        // Ctrl-C deletes the partial file; the file under the name, if any, stays as it was.
+        let partial = output.partial
+        let interrupt = InterruptHandler {
+            if let partial { unlink(partial.path) }
+            Foundation.exit(130)
+        }
+        defer { interrupt.stop() }
         let report: ExportReport
         do {
             report = try store.exportDescriptions(

@@ -4,13 +4,15 @@ import Foundation
 ///
 /// A file is written beside its final name as `.NAME.partial-PID` and renamed over it by `commit()` after
 /// its data reached the disk, so an interrupted export never leaves a truncated file under the name (nor
-/// replaces an earlier export with one). Writes are buffered into large blocks.
+/// replaces an earlier export with one); `discard()` (also on Ctrl-C, see `ExportCommand`) deletes the
+/// partial file. Writes are buffered into large blocks.
 final class ExportDestination {
     /// The file's name as given, or "standard output".
     let name: String
     private let handle: FileHandle
     private let target: URL?
-    private let partial: URL?
+    /// The file being written before it is moved into place; nil for standard output.
+    let partial: URL?
     private var buffer = Data()
     private static let blockSize = 1 << 20
 
