@@ -28,9 +28,9 @@ public enum ExifDateTaken {
         return tiff.value(of: 0x0132, inIFDAt: ifd0).flatMap { tiff.ascii($0) }.flatMap(normalised)
     }
 
-    /// `YYYY:MM:DD HH:MM:SS` (dashes also accepted in the date, the time optional) as `YYYY-MM-DDTHH:MM:SS`;
-    /// nil for a blank or impossible date.
-    static func normalised(_ text: String) -> String? {
+    /// `YYYY:MM:DD HH:MM:SS` (dashes also accepted in the date, `T` before the time, the time optional) as
+    /// `YYYY-MM-DDTHH:MM:SS`; nil for a blank or impossible date.
+    public static func normalised(_ text: String) -> String? {
         let characters = Array(text.trimmingCharacters(in: [" ", "\0"]).utf8)
         func number(_ range: Range<Int>) -> Int? {
             guard range.upperBound <= characters.count else { return nil }

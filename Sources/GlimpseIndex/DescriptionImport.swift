@@ -58,6 +58,8 @@ struct ImportLine: Decodable {
     var caption: String
     var regions: [Region]?
     var keywords: [String]?
+    /// When the photo was taken: `YYYY`, `YYYY-MM`, or a date with an optional time (as `export` writes it).
+    var taken: String?
 
     struct Region: Decodable {
         var caption: String
@@ -178,6 +180,7 @@ extension SQLiteIndexStore {
                 }
             }
         }
+        if let given = entry.taken.flatMap(Self.takenDate) { facts.taken = given }  // the line's date wins over the file's
         let caption = Self.clean(entry.caption)
         let regions = (entry.regions ?? []).map { region -> DescribedRegion in
             let box = region.box.map { PixelBox(x: $0[0], y: $0[1], width: $0[2], height: $0[3]) }
@@ -211,6 +214,9 @@ extension SQLiteIndexStore {
 
     static func validate(_ entry: ImportLine) throws {
         guard !entry.path.trimmingCharacters(in: .whitespaces).isEmpty else { throw ImportLineError("\"path\" is empty") }
+        if let taken = entry.taken, takenDate(taken) == nil {
+            throw ImportLineError("\"taken\" must be a date such as 2019-07-14T15:02:11, 2019-07-14, 2019-07 or 2019")
+        }
         guard !clean(entry.caption).isEmpty else { throw ImportLineError("\"caption\" is empty") }
         for (index, region) in (entry.regions ?? []).enumerated() {
             guard !clean(region.caption).isEmpty else { throw ImportLineError("region \(index + 1) has an empty \"caption\"") }
@@ -220,6 +226,15 @@ extension SQLiteIndexStore {
                 }
             }
         }
+    }
+
+    /// A given date as the index stores it: a full date (with or without its time) normalised, or a year
+    /// or month as written; nil when it is none of these.
+    static func takenDate(_ text: String) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let date = ExifDateTaken.normalised(trimmed) { return date }
+        guard trimmed.count <= 7, let range = TakenRange(trimmed), range.from == range.through else { return nil }
+        return trimmed
     }
 
     static func clean(_ text: String) -> String {

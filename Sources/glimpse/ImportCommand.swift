@@ -12,7 +12,8 @@ struct ImportCommand: AsyncParsableCommand {
         abstract: "Import existing descriptions from a JSON Lines file.",
         discussion: """
             One JSON object per line: {"path": "photos/a.jpg", "caption": "...", "regions": [{"caption": "...", \
-            "box": [x, y, width, height]}], "keywords": ["..."]} — regions, box and keywords are optional; relative \
+            "box": [x, y, width, height]}], "keywords": ["..."], "taken": "2019-07-14T15:02:11"} — regions, box, keywords and taken \
+            (when the photo was taken: a date with or without its time, a month such as 1991-06, or a year) are optional; relative \
             paths are taken from the file's folder. Malformed lines are reported with their numbers and the rest is \
             imported. Text embeddings are computed with MiniLM and image embeddings with CLIP (for files that exist) \
             when those models are in the model cache or named with --minilm / --clip.

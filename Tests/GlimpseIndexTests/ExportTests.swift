@@ -58,6 +58,7 @@ struct ExportTests {
     @Test("an export imports into another index with the same text, regions and keywords")
     func roundTrip() throws {
         let store = try Self.library()
+        try store.recordDatesTaken([(try #require(try store.image(atPath: "/photos/2024/dog.jpg")).id, "2019-07-14T15:02:11")])
         let (_, _, data) = try Self.export(store)
         let copy = try SQLiteIndexStore.inMemory()
         let report = try copy.importDescriptions(jsonLines: data)
@@ -71,7 +72,9 @@ struct ExportTests {
             #expect(after.regions == before.regions)
             #expect(after.compounds == before.compounds)
             #expect(Set(after.keywords).isSuperset(of: before.keywords), "a compound's words join the keywords on import")
+            #expect(after.taken == before.taken, "\(path)")
         }
+        #expect(try copy.image(atPath: "/photos/2024/dog.jpg")?.facts.taken == "2019-07-14T15:02:11")
     }
 
     @Test("only the images under the given folders; paths under a folder relative to it")

@@ -58,6 +58,25 @@ struct ImportTests {
         #expect(try store.embeddingMatrix(.text).rows == 0)  // this time without a sentence encoder
     }
 
+    @Test("a line may say when the photo was taken: a date, a month or a year; anything else is a malformed line")
+    func takenDates() throws {
+        let lines = [
+            #"{"path": "/scans/a.jpg", "caption": "a wedding", "taken": "1987"}"#,
+            #"{"path": "/scans/b.jpg", "caption": "a birthday", "taken": "1991-06"}"#,
+            #"{"path": "/p/c.jpg", "caption": "a beach", "taken": "2019-07-14T15:02:11"}"#,
+            #"{"path": "/p/d.jpg", "caption": "a lake", "taken": "2019:07:15 10:00:00"}"#,
+            #"{"path": "/p/e.jpg", "caption": "a dog", "taken": "yesterday"}"#,
+            #"{"path": "/p/f.jpg", "caption": "a cat", "taken": "2019-13"}"#,
+        ]
+        let store = try SQLiteIndexStore.inMemory()
+        let report = try store.importDescriptions(jsonLines: Data(lines.joined(separator: "\n").utf8))
+        #expect(report.imported == 4 && report.malformed.map(\.line) == [5, 6])
+        #expect(report.malformed.first?.message.contains("\"taken\" must be a date") == true)
+        let taken = try ["/scans/a.jpg", "/scans/b.jpg", "/p/c.jpg", "/p/d.jpg"].map { try store.image(atPath: $0)?.facts.taken }
+        #expect(taken == ["1987", "1991-06", "2019-07-14T15:02:11", "2019-07-15T10:00:00"])
+        #expect(try store.imageIDs(taken: try #require(TakenRange("1980..1989"))).count == 1)
+    }
+
     @Test("imported images without a file survive an index run over their folder")
     func importedWithoutFile() async throws {
         let folder = try TemporaryFolder()
