@@ -89,9 +89,13 @@ let package = Package(
             name: "CTIFF", pkgConfig: "libtiff-4",
             providers: [.apt(["libtiff-dev"]), .brew(["libtiff"])]
         ),
+        .systemLibrary(
+            name: "CRaw",  // the thread-safe LibRaw; its pkg-config file asks for -fopenmp, which swiftc rejects
+            providers: [.apt(["libraw-dev"]), .brew(["libraw"])]
+        ),
         .target(
             name: "GlimpseImage",
-            dependencies: ["GlimpseRuntime", "CJPEG", "CPNG", "CWebP", "CGIF", "CHEIF", "CTIFF"]
+            dependencies: ["GlimpseRuntime", "CJPEG", "CPNG", "CWebP", "CGIF", "CHEIF", "CTIFF", "CRaw"]
         ),
         .executableTarget(
             name: "glimpse",

@@ -8,7 +8,7 @@ import Foundation
 /// since these tags hold no time zone. Text in this form sorts as the dates do, so the index compares
 /// dates as strings. Never an error: an absent, blank ("0000:00:00 00:00:00") or malformed date is nil.
 public enum ExifDateTaken {
-    /// The date in a JPEG, PNG, WebP, TIFF or HEIF/AVIF file's EXIF block.
+    /// The date in a JPEG, PNG, WebP, TIFF, HEIF/AVIF or camera raw file's EXIF block.
     public static func read(from bytes: UnsafeRawBufferPointer, format: ImageFormat) -> String? {
         if format == .heif || format == .avif {
             return heifExif(bytes).flatMap { block in block.withUnsafeBytes { date(inTIFF: $0) } }
@@ -97,7 +97,8 @@ struct TIFFBlock {
         default: return nil
         }
         self.bytes = bytes
-        guard u16(2) == 42 else { return nil }
+        // 42, or the magic numbers of Olympus ORF ("RO", "RS") and Panasonic RW2 (85), TIFFs in all but name.
+        guard let magic = u16(2), [42, 0x4F52, 0x5352, 0x55].contains(magic) else { return nil }
     }
 
     /// The offset of IFD0.

@@ -29,6 +29,7 @@ public enum ExifOrientation: Int, Sendable, CaseIterable {
         case .png: return pngExif(bytes)
         case .webp: return webpExif(bytes)
         case .tiff: return 0..<bytes.count
+        case .cameraRaw: return rawExif(bytes)
         default: return nil
         }
     }
@@ -67,6 +68,19 @@ public enum ExifOrientation: Int, Sendable, CaseIterable {
             position = start + length + 4
         }
         return nil
+    }
+
+    /// The TIFF block of a camera raw file: the whole file where it is TIFF-structured (CR2, and ORF and
+    /// RW2 with their own magic numbers), the EXIF of the JPEG preview a Fujifilm RAF starts with; nil for
+    /// the others (CR3).
+    static func rawExif(_ b: UnsafeRawBufferPointer) -> Range<Int>? {
+        if TIFFBlock(b) != nil { return 0..<b.count }
+        guard b.count >= 92, b.starts(with: "FUJIFILMCCD-RAW".utf8) else { return nil }
+        let offset = b[84..<88].reduce(0) { $0 << 8 | Int($1) }, length = b[88..<92].reduce(0) { $0 << 8 | Int($1) }
+        guard offset >= 92, offset < b.count else { return nil }
+        let jpeg = offset..<min(b.count, offset + length)
+        guard let exif = jpegExif(UnsafeRawBufferPointer(rebasing: b[jpeg])) else { return nil }
+        return exif.lowerBound + offset..<exif.upperBound + offset
     }
 
     /// The data of the EXIF chunk (an optional "Exif\0\0" prefix skipped).

@@ -29,8 +29,8 @@ public struct DecodingOptions: Sendable {
     }
 }
 
-/// Decodes image files into `RGBImage`s: JPEG, PNG, WebP, GIF (first frame), BMP, HEIC/HEIF, AVIF and
-/// TIFF (first page). The format is taken from the data, never from the file name.
+/// Decodes image files into `RGBImage`s: JPEG, PNG, WebP, GIF (first frame), BMP, HEIC/HEIF, AVIF,
+/// TIFF (first page) and camera raw files (see `RawDecoder`). The format is taken from the data, never from the file name.
 public enum ImageDecoder {
     /// Reads and decodes the file at `url`, checking its size against the limits first.
     public static func decode(contentsOf url: URL, options: DecodingOptions = DecodingOptions()) throws -> RGBImage {
@@ -62,7 +62,10 @@ public enum ImageDecoder {
     /// with a budget of zero pixels it stops right there. Errors are those of `decode` for a file whose
     /// header cannot be read.
     public static func size(of data: Data, appliesOrientation: Bool = true) throws -> PixelSize {
-        guard let format = ImageFormat.detect(data) else { throw data.isEmpty ? ImageError.empty : ImageError.unsupportedFormat(detected: nil) }
+        guard let format = format(of: data) else { throw data.isEmpty ? ImageError.empty : ImageError.unsupportedFormat(detected: nil) }
+        if format == .cameraRaw {
+            return try data.withUnsafeBytes { try RawDecoder.size(of: $0, appliesOrientation: appliesOrientation) }
+        }
         let headerOnly = DecodingOptions(limits: ImageLimits(maxPixels: 0, maxFileBytes: Int.max), appliesOrientation: false)
         do {
             _ = try decode(data, options: headerOnly)
@@ -73,16 +76,25 @@ public enum ImageDecoder {
         throw ImageError.corrupt(format: format, reason: "the header gives no size")
     }
 
+    /// The format of the image in `data`: `ImageFormat.detect`'s answer, except that a TIFF-structured camera
+    /// raw file (DNG, NEF, ARW, PEF, …) is `.cameraRaw`, which takes more than the first bytes to tell.
+    public static func format(of data: Data) -> ImageFormat? {
+        let format = ImageFormat.detect(data.prefix(16))
+        guard format == .tiff else { return format }
+        return data.withUnsafeBytes { RawDecoder.recognises(tiff: $0) } ? .cameraRaw : .tiff
+    }
+
     /// Decodes an encoded image held in memory.
     public static func decode(_ data: Data, options: DecodingOptions = DecodingOptions()) throws -> RGBImage {
         guard !data.isEmpty else { throw ImageError.empty }
         guard data.count <= options.limits.maxFileBytes else {
             throw ImageError.fileTooLarge(bytes: data.count, limit: options.limits.maxFileBytes)
         }
-        guard let format = ImageFormat.detect(data) else { throw ImageError.unsupportedFormat(detected: nil) }
+        guard let format = format(of: data) else { throw ImageError.unsupportedFormat(detected: nil) }
         return try data.withUnsafeBytes { bytes in
             let image: RGBImage
             switch format {
+            case .cameraRaw: return try RawDecoder.decode(bytes, options: options) // orientation applied inside
             case .jpeg: image = try JPEGDecoder.decode(bytes, options: options)
             case .png: image = try PNGDecoder.decode(bytes, options: options)
             case .webp: image = try WebPDecoder.decode(bytes, options: options)

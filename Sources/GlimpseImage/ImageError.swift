@@ -33,7 +33,7 @@ public enum ImageError: Error, LocalizedError, Equatable {
             if let detected {
                 return "\(detected) images are not supported. Convert the file to JPEG, PNG, WebP or HEIC."
             }
-            return "The file is not a JPEG, PNG, WebP, GIF, BMP, HEIC, AVIF or TIFF image. Convert it, or exclude it from the collection."
+            return "The file is not a JPEG, PNG, WebP, GIF, BMP, HEIC, AVIF, TIFF or camera raw image. Convert it, or exclude it from the collection."
         case .fileTooLarge(let bytes, let limit):
             let needed = (bytes + 1_048_575) / 1_048_576
             return "The image file has \(bytes) bytes, more than the limit of \(limit). If the image is genuine, raise the limit: "

@@ -10,6 +10,17 @@ enum JPEGDecoder {
     /// Progressive scans allowed before the file is rejected (a known decoding-time bomb).
     static let maxScans: Int32 = 1000
 
+    /// The size in the JPEG's header, unoriented; nil when the header cannot be read.
+    static func headerSize(_ bytes: UnsafeRawBufferPointer) -> PixelSize? {
+        let headerOnly = DecodingOptions(limits: ImageLimits(maxPixels: 0, maxFileBytes: .max), appliesOrientation: false)
+        do {
+            _ = try decode(bytes, options: headerOnly)
+        } catch let ImageError.tooManyPixels(width, height, _) where width > 0 && height > 0 {
+            return PixelSize(width: width, height: height)
+        } catch {}
+        return nil
+    }
+
     static func decode(_ bytes: UnsafeRawBufferPointer, options: DecodingOptions) throws -> RGBImage {
         let memoryLimit = min(options.limits.maxPixels, Int(Int32.max) / 8) * 8 + (64 << 20)
         guard let decoder = glimpse_jpeg_decoder_create(maxScans, memoryLimit) else {

@@ -247,7 +247,7 @@ public struct Indexer: Sendable {
             return Prepared(item: item, facts: facts, failure: "cannot read the file (\((error as NSError).localizedDescription))")
         }
         facts.contentHash = ContentHash.of(data)
-        let format = ImageFormat.detect(data.prefix(16))
+        let format = ImageDecoder.format(of: data)
         facts.format = format?.rawValue
         facts.taken = FileNameDate.dateTaken(in: data, format: format, path: path)
         if let hash = facts.contentHash {

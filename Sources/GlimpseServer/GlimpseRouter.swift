@@ -137,6 +137,7 @@ extension ImageFormat {
         case .heif: "image/heif"
         case .avif: "image/avif"
         case .tiff: "image/tiff"
+        case .cameraRaw: "application/octet-stream"
         }
     }
 }

@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+@testable import GlimpseImage
+
+/// Camera raw files through LibRaw, on the DNGs of `Tools/fixtures/make_raw_fixtures.py`: a 96×64 RGGB
+/// mosaic whose left third is red and the rest blue, with a large JPEG preview, a small one, or none.
+@Suite("Camera raw files")
+struct RawDecodingTests {
+    static func data(_ name: String) throws -> Data { try Fixtures.data("raw/\(name)") }
+
+    /// The colour at (x, y): "red", "blue" or "other".
+    static func colour(_ image: RGBImage, _ x: Int, _ y: Int) -> String {
+        let i = (y * image.width + x) * 3
+        let (r, g, b) = (Int(image.pixels[i]), Int(image.pixels[i + 1]), Int(image.pixels[i + 2]))
+        if r > 200 && g < 130 && b < 130 { return "red" }
+        if b > 200 && r < 130 && g < 130 { return "blue" }
+        return "other(\(r),\(g),\(b))"
+    }
+
+    @Test("DNGs are told from ordinary TIFFs by their content, and raw file names count as images")
+    func recognised() throws {
+        for name in ["preview.dng", "small-preview.dng", "no-preview.dng"] {
+            #expect(ImageDecoder.format(of: try Self.data(name)) == .cameraRaw, "\(name)")
+            #expect(ImageFormat.detect(try Self.data(name).prefix(16)) == .tiff, "\(name): the first bytes are a TIFF's")
+        }
+        for tiff in ["images/rgba_deflate_50x40.tif", "images/jpeg_80x64.tif", "dates/ifd0_only.tif"] {
+            #expect(ImageDecoder.format(of: try Fixtures.data(tiff)) == .tiff, "\(tiff)")
+        }
+        #expect(ImageFormat.isImageFileName("/photos/DSC_0001.NEF"))
+        #expect(ImageFormat.isImageFileName("IMG_0001.cr3") && ImageFormat.isImageFileName("a.dng"))
+        #expect(!ImageFormat.isImageFileName("IMG_0001.xmp"))
+        let headers: [(String, [UInt8])] = [
+            ("CR2", [0x49, 0x49, 0x2A, 0x00, 0x10, 0, 0, 0, 0x43, 0x52, 2, 0]),
+            ("ORF", Array("IIRO".utf8) + [8, 0, 0, 0]),
+            ("RW2", [0x49, 0x49, 0x55, 0x00, 8, 0, 0, 0]),
+            ("RAF", Array("FUJIFILMCCD-RAW 0201".utf8)),
+            ("CR3", [0, 0, 0, 0x18] + Array("ftypcrx ".utf8)),
+        ]
+        for (name, header) in headers { #expect(ImageFormat.detect(header) == .cameraRaw, "\(name)") }
+    }
+
+    @Test("a large embedded preview is the picture: the JPEG's pixels, turned by the raw file's orientation")
+    func preview() throws {
+        let data = try Self.data("preview.dng")
+        let image = try ImageDecoder.decode(data)
+        let jpeg = try ImageDecoder.decode(try Self.data("preview.jpg"), options: DecodingOptions(appliesOrientation: false))
+        #expect(jpeg.width == 192 && jpeg.height == 128)
+        let expected = jpeg.applying(.right)
+        #expect(image.width == 128 && image.height == 192)
+        let samePixels = image.pixels == expected.pixels
+        #expect(samePixels)
+        #expect(try ImageDecoder.size(of: data) == PixelSize(width: 128, height: 192))
+        let stored = try ImageDecoder.decode(data, options: DecodingOptions(appliesOrientation: false))
+        let storedAsInJPEG = stored.pixels == jpeg.pixels
+        #expect(storedAsInJPEG)
+        #expect(try ImageDecoder.size(of: data, appliesOrientation: false) == PixelSize(width: 192, height: 128))
+    }
+
+    @Test("without a usable preview the mosaic is developed at half size with the camera's colours")
+    func developed() throws {
+        let data = try Self.data("small-preview.dng")
+        let image = try ImageDecoder.decode(data)
+        #expect(image.width == 48 && image.height == 32)
+        #expect(try ImageDecoder.size(of: data) == PixelSize(width: 48, height: 32))
+        for y in [1, 16, 30] {
+            #expect(Self.colour(image, 2, y) == "red")
+            #expect(Self.colour(image, 12, y) == "red")
+            #expect(Self.colour(image, 20, y) == "blue")
+            #expect(Self.colour(image, 46, y) == "blue")
+        }
+    }
+
+    @Test("a developed mosaic is turned upright too (orientation 8: the left edge becomes the bottom)")
+    func developedAndTurned() throws {
+        let data = try Self.data("no-preview.dng")
+        let image = try ImageDecoder.decode(data)
+        #expect(image.width == 32 && image.height == 48)
+        #expect(try ImageDecoder.size(of: data) == PixelSize(width: 32, height: 48))
+        #expect(Self.colour(image, 16, 46) == "red")
+        #expect(Self.colour(image, 16, 2) == "blue")
+        let stored = try ImageDecoder.decode(data, options: DecodingOptions(appliesOrientation: false))
+        #expect(stored.width == 48 && stored.height == 32)
+        #expect(Self.colour(stored, 2, 16) == "red" && Self.colour(stored, 46, 16) == "blue")
+        #expect(try ImageDecoder.size(of: data, appliesOrientation: false) == PixelSize(width: 48, height: 32))
+    }
+
+    @Test("dates taken: DateTimeOriginal, else IFD0's DateTime, else none")
+    func dates() throws {
+        let expected = ["preview.dng": "2021-05-17T10:11:12", "small-preview.dng": "2019-01-02T03:04:05"]
+        for name in ["preview.dng", "small-preview.dng", "no-preview.dng"] {
+            let data = try Self.data(name)
+            let format = try #require(ImageDecoder.format(of: data))
+            #expect(data.withUnsafeBytes { ExifDateTaken.read(from: $0, format: format) } == expected[name], "\(name)")
+        }
+    }
+
+    @Test("dates of Olympus ORF and Fujifilm RAF files (TIFF with another magic number; a JPEG preview first)")
+    func datesOfOtherRaws() throws {
+        var orf = ExifDateTakenTests.bigEndianBlock(original: "2012:03:04 05:06:07")
+        orf[2] = 0x4F
+        orf[3] = 0x52  // "MMOR"
+        #expect(ImageFormat.detect(orf) == .cameraRaw)
+        #expect(orf.withUnsafeBytes { ExifDateTaken.read(from: $0, format: .cameraRaw) } == "2012-03-04T05:06:07")
+
+        let jpeg = [UInt8](try Fixtures.data("dates/original.jpg"))
+        let jpegDate = jpeg.withUnsafeBytes { ExifDateTaken.read(from: $0, format: .jpeg) }
+        #expect(jpegDate != nil)
+        var raf = [UInt8](repeating: 0, count: 100)
+        raf.replaceSubrange(0..<16, with: Array("FUJIFILMCCD-RAW ".utf8))
+        raf.replaceSubrange(84..<92, with: [0, 0, 0, 100, UInt8(jpeg.count >> 24), UInt8(jpeg.count >> 16 & 0xFF),
+                                            UInt8(jpeg.count >> 8 & 0xFF), UInt8(jpeg.count & 0xFF)])
+        raf += jpeg
+        #expect(raf.withUnsafeBytes { ExifDateTaken.read(from: $0, format: .cameraRaw) } == jpegDate)
+        raf[87] = 0xFF  // an offset past the end
+        #expect(raf.withUnsafeBytes { ExifDateTaken.read(from: $0, format: .cameraRaw) } == nil)
+    }
+
+    @Test("limits hold for raw files: the preview's size and the sensor's are checked before decoding")
+    func limits() throws {
+        let small = DecodingOptions(limits: ImageLimits(maxPixels: 1000))
+        #expect(throws: ImageError.tooManyPixels(width: 192, height: 128, limit: 1000)) {
+            try ImageDecoder.decode(try Self.data("preview.dng"), options: small)
+        }
+        #expect(throws: ImageError.tooManyPixels(width: 96, height: 64, limit: 1000)) {
+            try ImageDecoder.decode(try Self.data("no-preview.dng"), options: small)
+        }
+    }
+
+    @Test("truncated and damaged raw files give a typed error, never a crash")
+    func damaged() throws {
+        for name in ["preview.dng", "small-preview.dng", "no-preview.dng"] {
+            let data = try Self.data(name)
+            for keep in [20, 200, data.count / 2, data.count - 100] {
+                do {
+                    let image = try ImageDecoder.decode(data.prefix(keep))
+                    #expect(image.pixels.count == image.width * image.height * 3, "\(name) cut at \(keep)")
+                } catch is ImageError {}
+            }
+        }
+        var random = FuzzTests.SplitMix(state: 20_261_204)
+        let files = try ["preview.dng", "small-preview.dng", "no-preview.dng"].map { [UInt8](try Self.data($0)) }
+        var failed = 0
+        for iteration in 0..<600 {
+            var bytes = files[iteration % files.count]
+            for _ in 0..<Int.random(in: 1...6, using: &random) {
+                // The fixtures' IFDs (tables and values) are their last few hundred bytes; before them lie the pixels.
+                let index = Int.random(in: 0..<bytes.count, using: &random)
+                bytes[Bool.random(using: &random) ? bytes.count - 1 - index % 600 : index] = UInt8.random(in: 0...255, using: &random)
+            }
+            do {
+                let image = try ImageDecoder.decode(Data(bytes), options: DecodingOptions(limits: ImageLimits(maxPixels: 1_000_000)))
+                #expect(image.pixels.count == image.width * image.height * 3)
+            } catch is ImageError {
+                failed += 1
+            }
+        }
+        #expect(failed > 0)
+    }
+}
