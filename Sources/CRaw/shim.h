@@ -1,55 +1,127 @@
-// LibRaw (thread-safe build) for GlimpseImage: camera raw files read from memory. One libraw_data_t per
-// call, so files decode side by side. Helpers keep LibRaw's large structs out of Swift.
+// LibRaw (thread-safe build) for GlimpseImage: camera raw files read from memory.
+//
+// LibRaw's parsers have crashed on damaged files (Debian's 0.20.2 dereferences a null pointer on some
+// mutated DNGs), and a crash cannot be caught. So every LibRaw call runs in a forked child process that
+// touches only this C code and LibRaw, writes its answer into a shared anonymous mapping and exits; the
+// parent reads the answer, or learns which signal ended the child. One call, one child: files decode
+// side by side.
 #ifndef GLIMPSE_CRAW_SHIM_H
 #define GLIMPSE_CRAW_SHIM_H
 
+#include <errno.h>
+#include <signal.h>
 #include <stddef.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <libraw/libraw.h>
 
-/// What LibRaw read from a raw file's headers.
-typedef struct glimpse_raw_facts {
-    int width, height;              // the visible sensor area, unrotated
-    int raw_width, raw_height;      // the stored sensor area
-    int flip;                       // dcraw's flip code: 0, 3 (180°), 5 (90° counter-clockwise), 6 (90° clockwise), …
-    int filters;                    // non-zero for a colour-filter mosaic (Bayer, X-Trans)
-} glimpse_raw_facts;
+/// What one child does.
+typedef enum glimpse_raw_task {
+    GLIMPSE_RAW_OPEN = 0,      // read the headers
+    GLIMPSE_RAW_PREVIEW = 1,   // and copy out the largest embedded preview when it is a JPEG
+    GLIMPSE_RAW_DEVELOP = 2,   // and develop the sensor data at half size into 8-bit sRGB
+    GLIMPSE_RAW_DEVELOPED_SIZE = 3, // and say the size GLIMPSE_RAW_DEVELOP would give
+} glimpse_raw_task;
 
-/// Opens `size` bytes at `data` (which must outlive `raw`) and reads the headers into `facts`.
-/// LIBRAW_SUCCESS or a LibRaw error code (LIBRAW_FILE_UNSUPPORTED for a file that holds no raw image).
-static int glimpse_raw_open(libraw_data_t *raw, const void *data, size_t size, glimpse_raw_facts *facts) {
-    int status = libraw_open_buffer(raw, (void *)data, size);
-    if (status != LIBRAW_SUCCESS) return status;
-    facts->width = raw->sizes.width;
-    facts->height = raw->sizes.height;
-    facts->raw_width = raw->sizes.raw_width;
-    facts->raw_height = raw->sizes.raw_height;
-    facts->flip = raw->sizes.flip;
-    facts->filters = raw->idata.filters != 0;
-    return LIBRAW_SUCCESS;
+/// A child's answer. `status` is LIBRAW_SUCCESS or the LibRaw error of the step that failed; `signal` is
+/// the signal that ended the child (0 when it exited); `exited_oddly` is set when it exited without answering.
+typedef struct glimpse_raw_answer {
+    int status;
+    int signal;
+    int exited_oddly;
+    int width, height;          // the visible sensor area, unrotated
+    int raw_width, raw_height;  // the stored sensor area
+    int flip;                   // dcraw's flip code: 0, 3 (180°), 5 (90° counter-clockwise), 6 (90° clockwise), …
+    int output_width, output_height, output_colors, output_bits; // GLIMPSE_RAW_DEVELOP(_SIZE)'s image
+    size_t length;              // bytes of output after the answer (the JPEG, or the pixels)
+} glimpse_raw_answer;
+
+static void glimpse_raw_work(glimpse_raw_task task, const void *data, size_t size, int apply_flip,
+                             glimpse_raw_answer *answer, unsigned char *output, size_t capacity) {
+    libraw_data_t *raw = libraw_init(0);
+    if (!raw) { answer->status = LIBRAW_UNSUFFICIENT_MEMORY; return; }
+    answer->status = libraw_open_buffer(raw, (void *)data, size);
+    if (answer->status != LIBRAW_SUCCESS) { libraw_close(raw); return; }
+    answer->width = raw->sizes.width;
+    answer->height = raw->sizes.height;
+    answer->raw_width = raw->sizes.raw_width;
+    answer->raw_height = raw->sizes.raw_height;
+    answer->flip = raw->sizes.flip;
+    if (task == GLIMPSE_RAW_PREVIEW) {
+        // The preview's format is known only once it is read.
+        if (libraw_unpack_thumb(raw) == LIBRAW_SUCCESS && raw->thumbnail.tformat == LIBRAW_THUMBNAIL_JPEG
+            && raw->thumbnail.thumb && raw->thumbnail.tlength <= capacity) {
+            memcpy(output, raw->thumbnail.thumb, raw->thumbnail.tlength);
+            answer->length = raw->thumbnail.tlength;
+        }
+    } else if (task == GLIMPSE_RAW_DEVELOP || task == GLIMPSE_RAW_DEVELOPED_SIZE) {
+        // Half size: each 2×2 block of the mosaic becomes one pixel, no interpolation. The camera's white balance.
+        raw->params.half_size = 1;
+        raw->params.use_camera_wb = 1;
+        raw->params.output_bps = 8;
+        if (!apply_flip) raw->params.user_flip = 0;
+        if (task == GLIMPSE_RAW_DEVELOPED_SIZE) {
+            answer->status = libraw_adjust_sizes_info_only(raw);
+            answer->output_width = raw->sizes.iwidth;
+            answer->output_height = raw->sizes.iheight;
+        } else if ((answer->status = libraw_unpack(raw)) == LIBRAW_SUCCESS
+                   && (answer->status = libraw_dcraw_process(raw)) == LIBRAW_SUCCESS) {
+            int status = LIBRAW_SUCCESS;
+            libraw_processed_image_t *image = libraw_dcraw_make_mem_image(raw, &status);
+            answer->status = status;
+            if (image) {
+                answer->output_width = image->width;
+                answer->output_height = image->height;
+                answer->output_colors = image->colors;
+                answer->output_bits = image->bits;
+                if (image->type == LIBRAW_IMAGE_BITMAP && image->data_size <= capacity) {
+                    memcpy(output, image->data, image->data_size);
+                    answer->length = image->data_size;
+                } else if (status == LIBRAW_SUCCESS) {
+                    answer->status = LIBRAW_UNSPECIFIED_ERROR;
+                }
+                libraw_dcraw_clear_mem(image);
+            }
+        }
+    }
+    libraw_close(raw);
 }
 
-/// Reads the largest embedded preview (its format is known only once read); when it is a JPEG, `*jpeg` and `*length` point into `raw` (valid until it is closed).
-static int glimpse_raw_preview(libraw_data_t *raw, const unsigned char **jpeg, size_t *length) {
-    int status = libraw_unpack_thumb(raw);
-    if (status != LIBRAW_SUCCESS) return status;
-    if (raw->thumbnail.tformat != LIBRAW_THUMBNAIL_JPEG || !raw->thumbnail.thumb) return LIBRAW_NO_THUMBNAIL;
-    *jpeg = (const unsigned char *)raw->thumbnail.thumb;
-    *length = raw->thumbnail.tlength;
-    return LIBRAW_SUCCESS;
-}
-
-/// Develops the raw image at half size (each 2×2 block of the mosaic becomes one pixel: no interpolation)
-/// with the camera's white balance into 8-bit sRGB, rotated as the file says. The image is freed with
-/// libraw_dcraw_clear_mem; NULL with `*status` set on failure.
-static libraw_processed_image_t *glimpse_raw_develop(libraw_data_t *raw, int *status) {
-    raw->params.half_size = 1;
-    raw->params.use_camera_wb = 1;
-    raw->params.output_bps = 8;
-    *status = libraw_unpack(raw);
-    if (*status != LIBRAW_SUCCESS) return NULL;
-    *status = libraw_dcraw_process(raw);
-    if (*status != LIBRAW_SUCCESS) return NULL;
-    return libraw_dcraw_make_mem_image(raw, status);
+/// Runs `task` on `size` bytes at `data` in a child process with at most `seconds` of wall time. On return
+/// `*mapping` (`*mapping_size` bytes, to be freed with munmap) holds the answer followed by `capacity`
+/// bytes of output. -1 with errno set when no child could be started.
+static int glimpse_raw_run(glimpse_raw_task task, const void *data, size_t size, int apply_flip, size_t capacity,
+                           unsigned seconds, void **mapping, size_t *mapping_size) {
+    size_t total = sizeof(glimpse_raw_answer) + capacity;
+    void *shared = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (shared == MAP_FAILED) return -1;
+    glimpse_raw_answer *answer = (glimpse_raw_answer *)shared;
+    memset(answer, 0, sizeof(*answer));
+    answer->exited_oddly = 1;
+    pid_t child = fork();
+    if (child < 0) { int saved = errno; munmap(shared, total); errno = saved; return -1; }
+    if (child == 0) {
+        // Die quietly on a fault (no core file, none of the parent's crash reporting), and after `seconds`.
+        int fatal[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGALRM};
+        for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++) signal(fatal[i], SIG_DFL);
+        struct rlimit none = {0, 0};
+        setrlimit(RLIMIT_CORE, &none);
+        alarm(seconds);
+        glimpse_raw_work(task, data, size, apply_flip, answer, (unsigned char *)shared + sizeof(*answer), capacity);
+        answer->exited_oddly = 0;
+        _exit(0);
+    }
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0) {
+        if (errno != EINTR) { answer->exited_oddly = 1; break; }
+    }
+    if (WIFSIGNALED(status)) answer->signal = WTERMSIG(status);
+    *mapping = shared;
+    *mapping_size = total;
+    return 0;
 }
 
 #endif

@@ -1,4 +1,5 @@
 import CRaw
+import Foundation
 
 /// Camera raw files (DNG, CR2, CR3, NEF, ARW, ORF, RW2, RAF, PEF, SRW, …) through LibRaw.
 ///
@@ -8,34 +9,49 @@ import CRaw
 /// shorter — it is the picture Glimpse reads: the camera's colours, decoded in milliseconds. Otherwise
 /// the sensor data is developed at half size (each 2×2 block of the mosaic one pixel, no interpolation)
 /// with the camera's white balance into sRGB. Either way the file's orientation is applied.
+///
+/// LibRaw runs in a child process for every call (see `Sources/CRaw/shim.h`): a damaged file that
+/// crashes it, or keeps it busy longer than ``timeLimit`` seconds, is an `ImageError`, not the end of
+/// the process. The preview's JPEG is decoded here, by `JPEGDecoder`.
 enum RawDecoder {
     /// The shortest longer side of an embedded preview that is used instead of developing the sensor data.
     static let previewLongSide = 1024
+    /// The most wall-clock seconds LibRaw may take for one step of one file.
+    static let timeLimit: UInt32 = 120
 
     static func decode(_ bytes: UnsafeRawBufferPointer, options: DecodingOptions) throws -> RGBImage {
-        let raw = try OpenRaw(bytes, limits: options.limits)
-        if let preview = try raw.usablePreview() {
+        let opened = try LibRawChild.run(.preview, on: bytes)
+        let orientation = options.appliesOrientation ? opened.orientation : nil
+        if let preview = opened.output, let size = preview.withUnsafeBytes(JPEGDecoder.headerSize), opened.isUsable(previewOfSize: size) {
             var jpegOptions = options
             jpegOptions.appliesOrientation = false
             do {
-                let image = try JPEGDecoder.decode(preview, options: jpegOptions)
-                guard options.appliesOrientation, let orientation = raw.orientation else { return image }
-                return image.applying(orientation)
+                let image = try preview.withUnsafeBytes { try JPEGDecoder.decode($0, options: jpegOptions) }
+                return orientation.map(image.applying) ?? image
             } catch ImageError.corrupt, ImageError.truncated {
                 // A damaged preview: the sensor data may still be whole.
             }
         }
-        return try raw.develop(appliesOrientation: options.appliesOrientation)
+        try options.limits.check(width: Int(opened.answer.raw_width), height: Int(opened.answer.raw_height))
+        let developed = try LibRawChild.run(.develop(appliesOrientation: options.appliesOrientation), on: bytes,
+                                            capacity: Int(opened.answer.raw_width) * Int(opened.answer.raw_height) * 3)
+        let answer = developed.answer
+        let width = Int(answer.output_width), height = Int(answer.output_height)
+        guard let pixels = developed.output, answer.output_colors == 3, answer.output_bits == 8, pixels.count == width * height * 3 else {
+            throw ImageError.corrupt(format: .cameraRaw, reason: "LibRaw developed an unexpected pixel layout")
+        }
+        return try RGBImage(width: width, height: height, pixels: [UInt8](pixels))
     }
 
     /// The size `decode` gives the image, from the headers and the preview's header alone.
     static func size(of bytes: UnsafeRawBufferPointer, appliesOrientation: Bool) throws -> PixelSize {
-        let raw = try OpenRaw(bytes, limits: ImageLimits(maxPixels: .max, maxFileBytes: .max))
-        if let preview = try raw.usablePreview(), let size = JPEGDecoder.headerSize(preview) {
-            let swaps = appliesOrientation && raw.orientation?.swapsDimensions == true
+        let opened = try LibRawChild.run(.preview, on: bytes)
+        if let preview = opened.output, let size = preview.withUnsafeBytes(JPEGDecoder.headerSize), opened.isUsable(previewOfSize: size) {
+            let swaps = appliesOrientation && opened.orientation?.swapsDimensions == true
             return swaps ? PixelSize(width: size.height, height: size.width) : size
         }
-        return try raw.developedSize(appliesOrientation: appliesOrientation)
+        let answer = try LibRawChild.run(.developedSize(appliesOrientation: appliesOrientation), on: bytes).answer
+        return PixelSize(width: Int(answer.output_width), height: Int(answer.output_height))
     }
 
     /// Whether LibRaw finds a raw image in a TIFF-structured file (DNG, NEF, ARW, PEF, …, which begin as
@@ -44,76 +60,68 @@ enum RawDecoder {
         guard let tiff = TIFFBlock(bytes), let ifd0 = tiff.firstIFD else { return false }
         if tiff.value(of: 0xC612, inIFDAt: ifd0) != nil { return true } // DNGVersion
         guard tiff.value(of: 0x010F, inIFDAt: ifd0) != nil else { return false } // Make
-        return (try? OpenRaw(bytes, limits: ImageLimits(maxPixels: .max, maxFileBytes: .max))) != nil
+        return (try? LibRawChild.run(.open, on: bytes)) != nil
     }
 }
 
-/// One raw file opened by LibRaw: its headers read, nothing decoded yet. Closed when released.
-private final class OpenRaw {
-    private let handle: UnsafeMutablePointer<libraw_data_t>
-    private let facts: glimpse_raw_facts
-    private let limits: ImageLimits
-
-    init(_ bytes: UnsafeRawBufferPointer, limits: ImageLimits) throws {
-        guard let handle = libraw_init(0) else { throw ImageError.decoderUnavailable(format: .cameraRaw) }
-        self.handle = handle
-        self.limits = limits
-        var facts = glimpse_raw_facts()
-        let status = glimpse_raw_open(handle, bytes.baseAddress, bytes.count, &facts)
-        self.facts = facts
-        guard status == LIBRAW_SUCCESS.rawValue else { throw Self.error(status) }
-        guard facts.width > 0, facts.height > 0 else {
-            throw ImageError.corrupt(format: .cameraRaw, reason: "the headers give no image size")
-        }
+/// One LibRaw call made in a child process, and its answer.
+private struct LibRawChild {
+    enum Task {
+        case open, preview, develop(appliesOrientation: Bool), developedSize(appliesOrientation: Bool)
     }
 
-    deinit { libraw_close(handle) }
+    /// The child's answer (its status was a success).
+    let answer: glimpse_raw_answer
+    /// The output the child wrote: the preview's JPEG or the developed pixels; nil when none.
+    let output: Data?
+
+    /// Runs `task` on `bytes` in a child process; throws the LibRaw error, or the signal that ended it.
+    static func run(_ task: Task, on bytes: UnsafeRawBufferPointer, capacity: Int? = nil) throws -> LibRawChild {
+        let (code, flip): (glimpse_raw_task, Bool) = switch task {
+        case .open: (GLIMPSE_RAW_OPEN, true)
+        case .preview: (GLIMPSE_RAW_PREVIEW, true)
+        case .develop(let flip): (GLIMPSE_RAW_DEVELOP, flip)
+        case .developedSize(let flip): (GLIMPSE_RAW_DEVELOPED_SIZE, flip)
+        }
+        let room = capacity ?? (code == GLIMPSE_RAW_PREVIEW ? bytes.count : 0)
+        var base: UnsafeMutableRawPointer?
+        var size = 0
+        guard glimpse_raw_run(code, bytes.baseAddress, bytes.count, flip ? 1 : 0, room, RawDecoder.timeLimit, &base, &size) == 0,
+              let base else {
+            throw ImageError.corrupt(format: .cameraRaw, reason: "no process could be started to read it (\(String(cString: strerror(errno))))")
+        }
+        defer { munmap(base, size) }
+        let answer = base.load(as: glimpse_raw_answer.self)
+        if answer.signal == SIGALRM {
+            throw ImageError.corrupt(format: .cameraRaw, reason: "LibRaw took more than \(RawDecoder.timeLimit) s on it and was stopped")
+        }
+        if answer.signal != 0 {
+            let name = strsignal(answer.signal).map { String(cString: $0) } ?? "signal \(answer.signal)"
+            throw ImageError.corrupt(format: .cameraRaw, reason: "LibRaw crashed reading it (\(name)); nothing else was affected")
+        }
+        if answer.exited_oddly != 0 {
+            throw ImageError.corrupt(format: .cameraRaw, reason: "LibRaw's process ended without an answer")
+        }
+        guard answer.status == LIBRAW_SUCCESS.rawValue else { throw error(answer.status) }
+        guard answer.width > 0, answer.height > 0 else {
+            throw ImageError.corrupt(format: .cameraRaw, reason: "the headers give no image size")
+        }
+        let length = min(answer.length, room)
+        let output = length > 0 ? Data(bytes: base + MemoryLayout<glimpse_raw_answer>.size, count: length) : nil
+        return LibRawChild(answer: answer, output: output)
+    }
 
     /// The file's orientation as an EXIF orientation (from dcraw's flip code), nil when upright.
     var orientation: ExifOrientation? {
         let exif: [Int32: ExifOrientation] = [
             1: .upMirrored, 2: .downMirrored, 3: .down, 4: .leftMirrored, 5: .left, 6: .right, 7: .rightMirrored,
         ]
-        return exif[facts.flip]
+        return exif[answer.flip]
     }
 
-    /// The embedded JPEG preview when it is large enough to stand for the picture (the bytes live as long
-    /// as this object), else nil.
-    func usablePreview() throws -> UnsafeRawBufferPointer? {
-        var jpeg: UnsafePointer<UInt8>?
-        var length = 0
-        guard glimpse_raw_preview(handle, &jpeg, &length) == LIBRAW_SUCCESS.rawValue, let jpeg, length > 0 else { return nil }
-        let preview = UnsafeRawBufferPointer(start: jpeg, count: length)
-        // LibRaw does not always know a preview's size before reading it; its JPEG header does.
-        guard let size = JPEGDecoder.headerSize(preview) else { return nil }
-        let wanted = min(RawDecoder.previewLongSide, Int(max(facts.width, facts.height)))
-        return max(size.width, size.height) >= wanted ? preview : nil
-    }
-
-    /// The sensor data developed at half size, upright unless `appliesOrientation` is false.
-    func develop(appliesOrientation: Bool) throws -> RGBImage {
-        try limits.check(width: Int(facts.raw_width), height: Int(facts.raw_height))
-        if !appliesOrientation { handle.pointee.params.user_flip = 0 }
-        var status: Int32 = 0
-        guard let image = glimpse_raw_develop(handle, &status) else { throw Self.error(status) }
-        defer { libraw_dcraw_clear_mem(image) }
-        let width = Int(image.pointee.width), height = Int(image.pointee.height)
-        guard image.pointee.type == LIBRAW_IMAGE_BITMAP, image.pointee.colors == 3, image.pointee.bits == 8,
-              Int(image.pointee.data_size) == width * height * 3 else {
-            throw ImageError.corrupt(format: .cameraRaw, reason: "LibRaw developed an unexpected pixel layout")
-        }
-        let data = UnsafeRawPointer(image).advanced(by: MemoryLayout<libraw_processed_image_t>.offset(of: \.data)!)
-        let pixels = [UInt8](UnsafeRawBufferPointer(start: data, count: width * height * 3))
-        return try RGBImage(width: width, height: height, pixels: pixels)
-    }
-
-    /// The size `develop` gives, without developing.
-    func developedSize(appliesOrientation: Bool) throws -> PixelSize {
-        handle.pointee.params.half_size = 1
-        if !appliesOrientation { handle.pointee.params.user_flip = 0 }
-        let status = libraw_adjust_sizes_info_only(handle)
-        guard status == LIBRAW_SUCCESS.rawValue else { throw Self.error(status) }
-        return PixelSize(width: Int(handle.pointee.sizes.iwidth), height: Int(handle.pointee.sizes.iheight))
+    /// Whether a preview of `size` is large enough to stand for the picture.
+    func isUsable(previewOfSize size: PixelSize) -> Bool {
+        max(size.width, size.height) >= min(RawDecoder.previewLongSide, Int(max(answer.width, answer.height)))
     }
 
     private static func error(_ status: Int32) -> ImageError {

@@ -38,6 +38,8 @@ struct FileScanner {
         var problems: [ScanProblem] = []
         /// Files and folders left out by the exclusions (a folder's contents are not listed).
         var excluded: [String] = []
+        /// Raw files left out because the camera's JPEG or HEIF of the same shot is beside them (`RawJPEGPairs`).
+        var rawsBesideRenderings: [String] = []
         /// The folders walked, roots included.
         var folders: [String] = []
     }
@@ -130,6 +132,7 @@ struct FileScanner {
             result.problems.append(ScanProblem(path: folder, message: "cannot list the folder (\(Self.reason(error)))"))
             return
         }
+        let renderings = RawJPEGPairs.renderings(among: names.filter { !$0.hasPrefix(".") })
         for name in names where !name.hasPrefix(".") {
             let path = folder == "/" ? "/" + name : folder + "/" + name
             let info = Self.status(path)
@@ -147,7 +150,16 @@ struct FileScanner {
                     walk(path, identity: info.identity, rules: rules, visited: &visited, result: &result, seenFiles: &seenFiles)
                 }
             } else if info.isRegular, seenFiles.insert(path).inserted {
-                result.files.append(ScannedFile(path: path, size: info.size, modified: info.modified))
+                let rendering = renderings[RawJPEGPairs.stem(ofRaw: name) ?? ""]?.first { other in
+                    let otherPath = folder == "/" ? "/" + other : folder + "/" + other
+                    return Self.status(otherPath)?.isRegular == true
+                        && !ExclusionRule.excludes(rules, path: otherPath, name: other, isDirectory: false)
+                }
+                if rendering != nil {
+                    result.rawsBesideRenderings.append(path)
+                } else {
+                    result.files.append(ScannedFile(path: path, size: info.size, modified: info.modified))
+                }
             }
         }
     }

@@ -126,6 +126,21 @@ struct RawDecodingTests {
         }
     }
 
+    @Test("a file that crashes LibRaw (Debian's 0.20.2 reads a null pointer in its DNG parser) is an error; the process goes on")
+    func crashIsolated() throws {
+        let data = try Self.data("crashes-libraw-0.20.dng")  // preview.dng with four bytes of its IFDs changed
+        #expect(ImageDecoder.format(of: data) == .cameraRaw, "its DNGVersion tag is intact")
+        do {
+            let image = try ImageDecoder.decode(data)
+            Issue.record("decoded \(image.width)×\(image.height): this LibRaw reads the file; the fixture no longer tests a crash")
+        } catch let ImageError.corrupt(format, reason) {
+            #expect(format == .cameraRaw)
+            #expect(reason.contains("LibRaw crashed reading it"), "\(reason)")
+        }
+        #expect(throws: ImageError.self) { try ImageDecoder.size(of: data) }
+        #expect(try ImageDecoder.decode(try Self.data("preview.dng")).width == 128, "and the next file decodes")
+    }
+
     @Test("truncated and damaged raw files give a typed error, never a crash")
     func damaged() throws {
         for name in ["preview.dng", "small-preview.dng", "no-preview.dng"] {
@@ -140,7 +155,9 @@ struct RawDecodingTests {
         var random = FuzzTests.SplitMix(state: 20_261_204)
         let files = try ["preview.dng", "small-preview.dng", "no-preview.dng"].map { [UInt8](try Self.data($0)) }
         var failed = 0
-        for iteration in 0..<600 {
+        // GLIMPSE_RAW_FUZZ_ITERATIONS runs a longer search by hand; the suite runs 600.
+        let iterations = ProcessInfo.processInfo.environment["GLIMPSE_RAW_FUZZ_ITERATIONS"].flatMap(Int.init) ?? 600
+        for iteration in 0..<iterations {
             var bytes = files[iteration % files.count]
             for _ in 0..<Int.random(in: 1...6, using: &random) {
                 // The fixtures' IFDs (tables and values) are their last few hundred bytes; before them lie the pixels.
