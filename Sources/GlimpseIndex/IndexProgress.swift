@@ -81,6 +81,8 @@ public struct IndexReport: Sendable, Hashable {
     public var problems: [ScanProblem] = []
     /// Files and folders the exclusions left out (`IndexOptions.exclusions`; a folder counts once).
     public var excluded = 0
+    /// Raw files left out because the camera's JPEG or HEIF of the same shot lies beside them (`RawJPEGPairs`).
+    public var rawsBesideRenderings = 0
     /// The folders the scan walked, roots included (what `FolderMonitor` watches).
     public var folders: [String] = []
     /// The places a partial run looked at (`Indexer.run(_:only:progress:)`); nil when it looked at every folder.

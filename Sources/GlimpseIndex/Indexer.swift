@@ -85,6 +85,7 @@ public struct Indexer: Sendable {
         report.problems = scan.problems
         report.places = places
         report.excluded = scan.excluded.count
+        report.rawsBesideRenderings = scan.rawsBesideRenderings.count
         report.folders = scan.folders
 
         var work: [WorkItem] = []

@@ -179,7 +179,8 @@ struct IndexCommand: AsyncParsableCommand {
         var lines = ["Dry run: \(plan.found) image file(s) found — \(plan.new) new, \(plan.toProcess - plan.new) to describe again "
                      + "(changed, unfinished, failed with --retry-failed, or quick ones to enrich), \(plan.unchanged) unchanged; "
                      + "\(plan.missing) indexed image(s) gone (a run removes them and keeps their descriptions aside)"
-                     + (report.excluded > 0 ? "; \(report.excluded) left out by exclusions" : "") + (index.map { " — index \($0)" } ?? ""),
+                     + (report.excluded > 0 ? "; \(report.excluded) left out by exclusions" : "")
+                     + (report.rawsBesideRenderings > 0 ? "; \(rawsLeftOut(report))" : "") + (index.map { " — index \($0)" } ?? ""),
                      "A moved or renamed file counts as new and gone here; a run recognises it by its content and describes nothing."]
         if !report.problems.isEmpty {
             lines.append("Not scanned (what is indexed from these would be kept):")
@@ -187,6 +188,11 @@ struct IndexCommand: AsyncParsableCommand {
         }
         lines.append("Nothing changed.")
         return lines.joined(separator: "\n")
+    }
+
+    /// Raw files that have the camera's JPEG of the same shot beside them.
+    static func rawsLeftOut(_ report: IndexReport) -> String {
+        "\(report.rawsBesideRenderings) raw file(s) left out for the camera's JPEG of the same shot beside them"
     }
 
     static func summary(_ report: IndexReport, index: String?) -> String {
@@ -201,6 +207,7 @@ struct IndexCommand: AsyncParsableCommand {
         if report.datesRead > 0 { parts.append("dates taken read for \(report.datesRead) indexed before") }
         if report.removed > 0 { parts.append("\(report.removed) removed") }
         if report.excluded > 0 { parts.append("\(report.excluded) excluded") }
+        if report.rawsBesideRenderings > 0 { parts.append(rawsLeftOut(report)) }
         parts.append("\(report.failures.count) failed")
         let scope = report.places.map { places in
             places.count == 1 ? " (looked at \(places[0].path) only)" : " (looked at the \(places.count) folders that changed only)"

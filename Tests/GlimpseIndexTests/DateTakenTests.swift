@@ -35,13 +35,7 @@ struct TakenRangeTests {
 @Suite("When photos were taken: the index")
 struct DateTakenIndexingTests {
     /// The photos of `Tests/GlimpseImageTests/Fixtures/dates` (made by Tools/fixtures/make_date_fixtures.py).
-    static func datedPhoto(_ name: String) throws -> Data {
-        var folder = URL(filePath: #filePath).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: folder.appending(path: "Package.swift").path) {
-            folder = folder.deletingLastPathComponent()
-        }
-        return try Data(contentsOf: folder.appending(path: "Tests/GlimpseImageTests/Fixtures/dates/\(name)"))
-    }
+    static func datedPhoto(_ name: String) throws -> Data { try imageFixture("dates/\(name)") }
 
     @Test("an index run records each photo's date; an index from before reads the dates of unchanged files once")
     func indexing() async throws {

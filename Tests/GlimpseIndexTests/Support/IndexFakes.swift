@@ -142,6 +142,15 @@ struct TemporaryFolder {
     }
 }
 
+/// A file of `Tests/GlimpseImageTests/Fixtures` (another test target's resources), by its path there.
+func imageFixture(_ path: String) throws -> Data {
+    var folder = URL(filePath: #filePath).deletingLastPathComponent()
+    while !FileManager.default.fileExists(atPath: folder.appending(path: "Package.swift").path) {
+        folder = folder.deletingLastPathComponent()
+    }
+    return try Data(contentsOf: folder.appending(path: "Tests/GlimpseImageTests/Fixtures/\(path)"))
+}
+
 /// Writes at `url` an index of an earlier schema (migrated up to `version`) holding one image row at
 /// `path` with `status`, as an older Glimpse left it.
 func makeEarlierIndex(at url: URL, upTo version: String, imageAt path: String, status: ImageStatus) throws {
