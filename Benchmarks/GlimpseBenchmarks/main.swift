@@ -9,6 +9,7 @@ import GlimpseRuntime
 //                             [--threads N] [--runs N]
 //   GlimpseBenchmarks sentences MODEL_DIR [--threads N] [--count N]
 //   GlimpseBenchmarks image JPEG_FILE [--runs N]
+//   GlimpseBenchmarks raw RAW_FILE [--runs N] [--resident-mb N]
 //   GlimpseBenchmarks clip MODEL_DIR [--threads N] [--runs N] [--sweep]
 //   GlimpseBenchmarks blip MODEL_DIR --beam-batches 1,4,8 [--runs N]
 //   GlimpseBenchmarks blip MODEL_DIR [--threads N] [--runs N] [--phases [--images N] [--dump DIR]]
@@ -81,6 +82,10 @@ case ("tokenizers", let clipFolder?) where arguments.count >= 3:
 case ("image", let file?):
     let result = try ImageBenchmark(file: URL(filePath: file), runs: Int(option("--runs", default: "7")) ?? 7).run()
     print(String(decoding: try encoder.encode(result), as: UTF8.self))
+case ("raw", let file?):
+    let result = try RawBenchmark(file: URL(filePath: file), runs: Int(option("--runs", default: "7")) ?? 7,
+                                  residentMegabytes: Int(option("--resident-mb", default: "0")) ?? 0).run()
+    print(String(decoding: try encoder.encode(result), as: UTF8.self))
 case ("vector-search", _):
     let result = try VectorSearchBenchmark(rows: Int(option("--rows", default: "1000000")) ?? 1_000_000,
                                            dimension: Int(option("--dimension", default: "512")) ?? 512,
@@ -148,6 +153,7 @@ default:
         usage: GlimpseBenchmarks encoder MODEL_DIR [--prepacking on|off] [--weights lend|external] [--attention packed|separate] [--threads N] [--runs N]
                GlimpseBenchmarks sentences MODEL_DIR [--threads N] [--count N]
                GlimpseBenchmarks image JPEG_FILE [--runs N]
+               GlimpseBenchmarks raw RAW_FILE [--runs N] [--resident-mb N]
                GlimpseBenchmarks clip MODEL_DIR [--threads N] [--runs N] [--sweep]
                GlimpseBenchmarks blip MODEL_DIR [--threads N] [--runs N] [--phases [--images N] [--dump DIR]]
                GlimpseBenchmarks blip MODEL_DIR --beam-batches 1,4,8 [--threads N] [--runs N]

@@ -168,7 +168,7 @@ extension SQLiteIndexStore {
             facts.modified = status.modified
             if let data = try? Data(contentsOf: URL(filePath: path), options: .mappedIfSafe) {
                 facts.contentHash = ContentHash.of(data)
-                let format = ImageFormat.detect(data.prefix(16))
+                let format = ImageDecoder.format(of: data)
                 facts.format = format?.rawValue
                 facts.taken = FileNameDate.dateTaken(in: data, format: format, path: path)
                 if let imageText = options.imageText, let image = try? ImageDecoder.decode(data) {
