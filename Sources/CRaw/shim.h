@@ -20,11 +20,28 @@
 
 /// What one child does.
 typedef enum glimpse_raw_task {
-    GLIMPSE_RAW_OPEN = 0,      // read the headers
-    GLIMPSE_RAW_PREVIEW = 1,   // and copy out the largest embedded preview when it is a JPEG
-    GLIMPSE_RAW_DEVELOP = 2,   // and develop the sensor data at half size into 8-bit sRGB
-    GLIMPSE_RAW_DEVELOPED_SIZE = 3, // and say the size GLIMPSE_RAW_DEVELOP would give
+    GLIMPSE_RAW_OPEN = 0,   // read the headers
+    GLIMPSE_RAW_DECODE = 1, // and copy out the embedded JPEG preview when it is large enough, else develop the sensor data
+    GLIMPSE_RAW_SIZE = 2,   // and say the size GLIMPSE_RAW_DECODE would give
 } glimpse_raw_task;
+
+/// What GLIMPSE_RAW_DECODE(_SIZE) chose.
+typedef enum glimpse_raw_output {
+    GLIMPSE_RAW_NOTHING = 0,
+    GLIMPSE_RAW_JPEG_PREVIEW = 1, // the camera's JPEG (output_width × output_height in its header, unrotated)
+    GLIMPSE_RAW_DEVELOPED = 2,    // 8-bit RGB developed at half size (output_width × output_height, rotated if asked)
+    GLIMPSE_RAW_TOO_LARGE = 3,    // the sensor's raw_width × raw_height is over the pixel limit: nothing developed
+} glimpse_raw_output;
+
+/// The task's settings.
+typedef struct glimpse_raw_request {
+    glimpse_raw_task task;
+    int apply_flip;          // rotate a developed image as the file says
+    int use_preview;         // 0: develop even when the preview is large enough (the preview was damaged)
+    int preview_long_side;   // a preview at least this long (or as long as the sensor) is used
+    long long max_pixels;    // the largest sensor developed
+    unsigned seconds;        // the child's wall-clock limit
+} glimpse_raw_request;
 
 /// A child's answer. `status` is LIBRAW_SUCCESS or the LibRaw error of the step that failed; `signal` is
 /// the signal that ended the child (0 when it exited); `exited_oddly` is set when it exited without answering.
@@ -35,12 +52,37 @@ typedef struct glimpse_raw_answer {
     int width, height;          // the visible sensor area, unrotated
     int raw_width, raw_height;  // the stored sensor area
     int flip;                   // dcraw's flip code: 0, 3 (180°), 5 (90° counter-clockwise), 6 (90° clockwise), …
-    int output_width, output_height, output_colors, output_bits; // GLIMPSE_RAW_DEVELOP(_SIZE)'s image
+    glimpse_raw_output output;
+    int output_width, output_height, output_colors, output_bits;
     size_t length;              // bytes of output after the answer (the JPEG, or the pixels)
 } glimpse_raw_answer;
 
-static void glimpse_raw_work(glimpse_raw_task task, const void *data, size_t size, int apply_flip,
+/// The size in a JPEG's frame header (SOF), bounds-checked; -1 when there is none.
+static int glimpse_raw_jpeg_size(const unsigned char *p, size_t n, int *width, int *height) {
+    if (n < 4 || p[0] != 0xFF || p[1] != 0xD8) return -1;
+    size_t i = 2;
+    while (i + 4 <= n) {
+        if (p[i] != 0xFF) return -1;
+        unsigned char marker = p[i + 1];
+        if (marker == 0xFF) { i += 1; continue; }
+        if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) { i += 2; continue; }
+        if (marker == 0xD9 || marker == 0xDA) return -1; // the image data begins (or ends) before any frame header
+        size_t length = ((size_t)p[i + 2] << 8) | p[i + 3];
+        if (length < 2) return -1;
+        if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
+            if (i + 9 > n) return -1;
+            *height = (p[i + 5] << 8) | p[i + 6];
+            *width = (p[i + 7] << 8) | p[i + 8];
+            return *width > 0 && *height > 0 ? 0 : -1;
+        }
+        i += 2 + length;
+    }
+    return -1;
+}
+
+static void glimpse_raw_work(const glimpse_raw_request *request, const void *data, size_t size,
                              glimpse_raw_answer *answer, unsigned char *output, size_t capacity) {
+    glimpse_raw_task task = request->task;
     libraw_data_t *raw = libraw_init(0);
     if (!raw) { answer->status = LIBRAW_UNSUFFICIENT_MEMORY; return; }
     answer->status = libraw_open_buffer(raw, (void *)data, size);
@@ -50,20 +92,32 @@ static void glimpse_raw_work(glimpse_raw_task task, const void *data, size_t siz
     answer->raw_width = raw->sizes.raw_width;
     answer->raw_height = raw->sizes.raw_height;
     answer->flip = raw->sizes.flip;
-    if (task == GLIMPSE_RAW_PREVIEW) {
-        // The preview's format is known only once it is read.
-        if (libraw_unpack_thumb(raw) == LIBRAW_SUCCESS && raw->thumbnail.tformat == LIBRAW_THUMBNAIL_JPEG
-            && raw->thumbnail.thumb && raw->thumbnail.tlength <= capacity) {
+    if (task == GLIMPSE_RAW_OPEN) { libraw_close(raw); return; }
+    // The preview's format is known only once it is read; LibRaw does not always know its size: its header does.
+    int width = 0, height = 0;
+    int longest = raw->sizes.width > raw->sizes.height ? raw->sizes.width : raw->sizes.height;
+    int wanted = request->preview_long_side < longest ? request->preview_long_side : longest;
+    if (request->use_preview && libraw_unpack_thumb(raw) == LIBRAW_SUCCESS && raw->thumbnail.tformat == LIBRAW_THUMBNAIL_JPEG
+        && raw->thumbnail.thumb
+        && glimpse_raw_jpeg_size((const unsigned char *)raw->thumbnail.thumb, raw->thumbnail.tlength, &width, &height) == 0
+        && (width > height ? width : height) >= wanted) {
+        answer->output = GLIMPSE_RAW_JPEG_PREVIEW;
+        answer->output_width = width;
+        answer->output_height = height;
+        if (task == GLIMPSE_RAW_DECODE && raw->thumbnail.tlength <= capacity) {
             memcpy(output, raw->thumbnail.thumb, raw->thumbnail.tlength);
             answer->length = raw->thumbnail.tlength;
         }
-    } else if (task == GLIMPSE_RAW_DEVELOP || task == GLIMPSE_RAW_DEVELOPED_SIZE) {
+    } else if (task == GLIMPSE_RAW_DECODE && (long long)raw->sizes.raw_width * raw->sizes.raw_height > request->max_pixels) {
+        answer->output = GLIMPSE_RAW_TOO_LARGE;
+    } else {
         // Half size: each 2×2 block of the mosaic becomes one pixel, no interpolation. The camera's white balance.
+        answer->output = GLIMPSE_RAW_DEVELOPED;
         raw->params.half_size = 1;
         raw->params.use_camera_wb = 1;
         raw->params.output_bps = 8;
-        if (!apply_flip) raw->params.user_flip = 0;
-        if (task == GLIMPSE_RAW_DEVELOPED_SIZE) {
+        if (!request->apply_flip) raw->params.user_flip = 0;
+        if (task == GLIMPSE_RAW_SIZE) {
             answer->status = libraw_adjust_sizes_info_only(raw);
             answer->output_width = raw->sizes.iwidth;
             answer->output_height = raw->sizes.iheight;
@@ -90,11 +144,11 @@ static void glimpse_raw_work(glimpse_raw_task task, const void *data, size_t siz
     libraw_close(raw);
 }
 
-/// Runs `task` on `size` bytes at `data` in a child process with at most `seconds` of wall time. On return
-/// `*mapping` (`*mapping_size` bytes, to be freed with munmap) holds the answer followed by `capacity`
-/// bytes of output. -1 with errno set when no child could be started.
-static int glimpse_raw_run(glimpse_raw_task task, const void *data, size_t size, int apply_flip, size_t capacity,
-                           unsigned seconds, void **mapping, size_t *mapping_size) {
+/// Runs `request` on `size` bytes at `data` in a child process. On return `*mapping` (`*mapping_size` bytes,
+/// to be freed with munmap) holds the answer followed by `capacity` bytes of output. -1 with errno set when
+/// no child could be started.
+static int glimpse_raw_run(const glimpse_raw_request *request, const void *data, size_t size, size_t capacity,
+                           void **mapping, size_t *mapping_size) {
     size_t total = sizeof(glimpse_raw_answer) + capacity;
     void *shared = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (shared == MAP_FAILED) return -1;
@@ -109,8 +163,8 @@ static int glimpse_raw_run(glimpse_raw_task task, const void *data, size_t size,
         for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++) signal(fatal[i], SIG_DFL);
         struct rlimit none = {0, 0};
         setrlimit(RLIMIT_CORE, &none);
-        alarm(seconds);
-        glimpse_raw_work(task, data, size, apply_flip, answer, (unsigned char *)shared + sizeof(*answer), capacity);
+        alarm(request->seconds);
+        glimpse_raw_work(request, data, size, answer, (unsigned char *)shared + sizeof(*answer), capacity);
         answer->exited_oddly = 0;
         _exit(0);
     }

@@ -62,9 +62,13 @@ public enum ImageDecoder {
     /// with a budget of zero pixels it stops right there. Errors are those of `decode` for a file whose
     /// header cannot be read.
     public static func size(of data: Data, appliesOrientation: Bool = true) throws -> PixelSize {
-        guard let format = format(of: data) else { throw data.isEmpty ? ImageError.empty : ImageError.unsupportedFormat(detected: nil) }
-        if format == .cameraRaw {
-            return try data.withUnsafeBytes { try RawDecoder.size(of: $0, appliesOrientation: appliesOrientation) }
+        guard let format = ImageFormat.detect(data.prefix(16)) else {
+            throw data.isEmpty ? ImageError.empty : ImageError.unsupportedFormat(detected: nil)
+        }
+        if let raw = try data.withUnsafeBytes({ bytes in
+            try RawDecoder.ifRaw(bytes, detected: format) { try RawDecoder.size(of: bytes, appliesOrientation: appliesOrientation) }
+        }) {
+            return raw
         }
         let headerOnly = DecodingOptions(limits: ImageLimits(maxPixels: 0, maxFileBytes: Int.max), appliesOrientation: false)
         do {
@@ -90,11 +94,12 @@ public enum ImageDecoder {
         guard data.count <= options.limits.maxFileBytes else {
             throw ImageError.fileTooLarge(bytes: data.count, limit: options.limits.maxFileBytes)
         }
-        guard let format = format(of: data) else { throw ImageError.unsupportedFormat(detected: nil) }
+        guard let format = ImageFormat.detect(data.prefix(16)) else { throw ImageError.unsupportedFormat(detected: nil) }
         return try data.withUnsafeBytes { bytes in
+            // Orientation is applied inside.
+            if let raw = try RawDecoder.ifRaw(bytes, detected: format, { try RawDecoder.decode(bytes, options: options) }) { return raw }
             let image: RGBImage
             switch format {
-            case .cameraRaw: return try RawDecoder.decode(bytes, options: options) // orientation applied inside
             case .jpeg: image = try JPEGDecoder.decode(bytes, options: options)
             case .png: image = try PNGDecoder.decode(bytes, options: options)
             case .webp: image = try WebPDecoder.decode(bytes, options: options)

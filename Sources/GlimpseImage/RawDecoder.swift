@@ -20,74 +20,98 @@ enum RawDecoder {
     static let timeLimit: UInt32 = 120
 
     static func decode(_ bytes: UnsafeRawBufferPointer, options: DecodingOptions) throws -> RGBImage {
-        let opened = try LibRawChild.run(.preview, on: bytes)
-        let orientation = options.appliesOrientation ? opened.orientation : nil
-        if let preview = opened.output, let size = preview.withUnsafeBytes(JPEGDecoder.headerSize), opened.isUsable(previewOfSize: size) {
-            var jpegOptions = options
-            jpegOptions.appliesOrientation = false
-            do {
-                let image = try preview.withUnsafeBytes { try JPEGDecoder.decode($0, options: jpegOptions) }
-                return orientation.map(image.applying) ?? image
-            } catch ImageError.corrupt, ImageError.truncated {
-                // A damaged preview: the sensor data may still be whole.
+        var preview = true
+        while true {
+            let child = try LibRawChild.run(GLIMPSE_RAW_DECODE, on: bytes, limits: options.limits, appliesOrientation: options.appliesOrientation,
+                                            usesPreview: preview)
+            let answer = child.answer
+            switch answer.output {
+            case GLIMPSE_RAW_JPEG_PREVIEW:
+                guard let jpeg = child.output else { throw ImageError.corrupt(format: .cameraRaw, reason: "its preview could not be read") }
+                var jpegOptions = options
+                jpegOptions.appliesOrientation = false
+                do {
+                    let image = try jpeg.withUnsafeBytes { try JPEGDecoder.decode($0, options: jpegOptions) }
+                    guard options.appliesOrientation, let orientation = child.orientation else { return image }
+                    return image.applying(orientation)
+                } catch ImageError.corrupt, ImageError.truncated {
+                    preview = false  // a damaged preview: the sensor data may still be whole
+                }
+            case GLIMPSE_RAW_TOO_LARGE:
+                throw ImageError.tooManyPixels(width: Int(answer.raw_width), height: Int(answer.raw_height), limit: options.limits.maxPixels)
+            case GLIMPSE_RAW_DEVELOPED:
+                let width = Int(answer.output_width), height = Int(answer.output_height)
+                guard let pixels = child.output, answer.output_colors == 3, answer.output_bits == 8, pixels.count == width * height * 3 else {
+                    throw ImageError.corrupt(format: .cameraRaw, reason: "LibRaw developed an unexpected pixel layout")
+                }
+                return try RGBImage(width: width, height: height, pixels: [UInt8](pixels))
+            default:
+                throw ImageError.corrupt(format: .cameraRaw, reason: "LibRaw gave no image")
             }
         }
-        try options.limits.check(width: Int(opened.answer.raw_width), height: Int(opened.answer.raw_height))
-        let developed = try LibRawChild.run(.develop(appliesOrientation: options.appliesOrientation), on: bytes,
-                                            capacity: Int(opened.answer.raw_width) * Int(opened.answer.raw_height) * 3)
-        let answer = developed.answer
-        let width = Int(answer.output_width), height = Int(answer.output_height)
-        guard let pixels = developed.output, answer.output_colors == 3, answer.output_bits == 8, pixels.count == width * height * 3 else {
-            throw ImageError.corrupt(format: .cameraRaw, reason: "LibRaw developed an unexpected pixel layout")
-        }
-        return try RGBImage(width: width, height: height, pixels: [UInt8](pixels))
     }
 
     /// The size `decode` gives the image, from the headers and the preview's header alone.
     static func size(of bytes: UnsafeRawBufferPointer, appliesOrientation: Bool) throws -> PixelSize {
-        let opened = try LibRawChild.run(.preview, on: bytes)
-        if let preview = opened.output, let size = preview.withUnsafeBytes(JPEGDecoder.headerSize), opened.isUsable(previewOfSize: size) {
-            let swaps = appliesOrientation && opened.orientation?.swapsDimensions == true
-            return swaps ? PixelSize(width: size.height, height: size.width) : size
-        }
-        let answer = try LibRawChild.run(.developedSize(appliesOrientation: appliesOrientation), on: bytes).answer
-        return PixelSize(width: Int(answer.output_width), height: Int(answer.output_height))
+        let child = try LibRawChild.run(GLIMPSE_RAW_SIZE, on: bytes, appliesOrientation: appliesOrientation)
+        let size = PixelSize(width: Int(child.answer.output_width), height: Int(child.answer.output_height))
+        guard child.answer.output == GLIMPSE_RAW_JPEG_PREVIEW else { return size }
+        let swaps = appliesOrientation && child.orientation?.swapsDimensions == true
+        return swaps ? PixelSize(width: size.height, height: size.width) : size
     }
 
-    /// Whether LibRaw finds a raw image in a TIFF-structured file (DNG, NEF, ARW, PEF, …, which begin as
-    /// any TIFF does). Files whose first IFD names no camera maker are taken for ordinary TIFFs unasked.
+    /// `read`'s answer when the data may be a raw file: one by its signature, or a TIFF that records a DNG
+    /// version or a camera maker (DNG, NEF, ARW, PEF, … begin as any TIFF does). Nil for other data, and for
+    /// a TIFF in which LibRaw finds no raw image (libtiff reads those).
+    static func ifRaw<T>(_ bytes: UnsafeRawBufferPointer, detected: ImageFormat, _ read: () throws -> T) throws -> T? {
+        guard detected == .cameraRaw || (detected == .tiff && mayBeRaw(tiff: bytes)) else { return nil }
+        do {
+            return try read()
+        } catch ImageError.unsupportedFormat where detected == .tiff {
+            return nil
+        }
+    }
+
+    /// Whether a TIFF-structured file is a raw file: a DNG, or one in which LibRaw finds a raw image.
     static func recognises(tiff bytes: UnsafeRawBufferPointer) -> Bool {
-        guard let tiff = TIFFBlock(bytes), let ifd0 = tiff.firstIFD else { return false }
-        if tiff.value(of: 0xC612, inIFDAt: ifd0) != nil { return true } // DNGVersion
-        guard tiff.value(of: 0x010F, inIFDAt: ifd0) != nil else { return false } // Make
-        return (try? LibRawChild.run(.open, on: bytes)) != nil
+        switch tiffKind(bytes) {
+        case .dng: true
+        case .namesMaker: (try? LibRawChild.run(GLIMPSE_RAW_OPEN, on: bytes)) != nil
+        case .plain: false
+        }
+    }
+
+    /// Whether a TIFF may be a raw file: its first IFD records a DNG version or a camera maker.
+    private static func mayBeRaw(tiff bytes: UnsafeRawBufferPointer) -> Bool { tiffKind(bytes) != .plain }
+
+    private enum TIFFKind { case dng, namesMaker, plain }
+
+    private static func tiffKind(_ bytes: UnsafeRawBufferPointer) -> TIFFKind {
+        guard let tiff = TIFFBlock(bytes), let ifd0 = tiff.firstIFD else { return .plain }
+        if tiff.value(of: 0xC612, inIFDAt: ifd0) != nil { return .dng }  // DNGVersion
+        return tiff.value(of: 0x010F, inIFDAt: ifd0) != nil ? .namesMaker : .plain  // Make
     }
 }
 
 /// One LibRaw call made in a child process, and its answer.
 private struct LibRawChild {
-    enum Task {
-        case open, preview, develop(appliesOrientation: Bool), developedSize(appliesOrientation: Bool)
-    }
-
     /// The child's answer (its status was a success).
     let answer: glimpse_raw_answer
     /// The output the child wrote: the preview's JPEG or the developed pixels; nil when none.
     let output: Data?
 
     /// Runs `task` on `bytes` in a child process; throws the LibRaw error, or the signal that ended it.
-    static func run(_ task: Task, on bytes: UnsafeRawBufferPointer, capacity: Int? = nil) throws -> LibRawChild {
-        let (code, flip): (glimpse_raw_task, Bool) = switch task {
-        case .open: (GLIMPSE_RAW_OPEN, true)
-        case .preview: (GLIMPSE_RAW_PREVIEW, true)
-        case .develop(let flip): (GLIMPSE_RAW_DEVELOP, flip)
-        case .developedSize(let flip): (GLIMPSE_RAW_DEVELOPED_SIZE, flip)
-        }
-        let room = capacity ?? (code == GLIMPSE_RAW_PREVIEW ? bytes.count : 0)
+    static func run(_ task: glimpse_raw_task, on bytes: UnsafeRawBufferPointer, limits: ImageLimits = ImageLimits(),
+                    appliesOrientation: Bool = true, usesPreview: Bool = true) throws -> LibRawChild {
+        var request = glimpse_raw_request(task: task, apply_flip: appliesOrientation ? 1 : 0, use_preview: usesPreview ? 1 : 0,
+                                          preview_long_side: Int32(RawDecoder.previewLongSide),
+                                          max_pixels: Int64(limits.maxPixels), seconds: RawDecoder.timeLimit)
+        // Room for the preview (part of the file) or the developed image (a quarter of the sensor's pixels, twice
+        // that for the rare sensors whose pixels are not square); untouched pages of the mapping cost nothing.
+        let room = task == GLIMPSE_RAW_DECODE ? min(max(bytes.count, limits.maxPixels / 2 * 3), 8 << 30) : 0
         var base: UnsafeMutableRawPointer?
         var size = 0
-        guard glimpse_raw_run(code, bytes.baseAddress, bytes.count, flip ? 1 : 0, room, RawDecoder.timeLimit, &base, &size) == 0,
-              let base else {
+        guard glimpse_raw_run(&request, bytes.baseAddress, bytes.count, room, &base, &size) == 0, let base else {
             throw ImageError.corrupt(format: .cameraRaw, reason: "no process could be started to read it (\(String(cString: strerror(errno))))")
         }
         defer { munmap(base, size) }
@@ -117,11 +141,6 @@ private struct LibRawChild {
             1: .upMirrored, 2: .downMirrored, 3: .down, 4: .leftMirrored, 5: .left, 6: .right, 7: .rightMirrored,
         ]
         return exif[answer.flip]
-    }
-
-    /// Whether a preview of `size` is large enough to stand for the picture.
-    func isUsable(previewOfSize size: PixelSize) -> Bool {
-        max(size.width, size.height) >= min(RawDecoder.previewLongSide, Int(max(answer.width, answer.height)))
     }
 
     private static func error(_ status: Int32) -> ImageError {

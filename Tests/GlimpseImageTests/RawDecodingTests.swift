@@ -39,6 +39,17 @@ struct RawDecodingTests {
         for (name, header) in headers { #expect(ImageFormat.detect(header) == .cameraRaw, "\(name)") }
     }
 
+    @Test("a TIFF that names its maker (as scanners write them) is asked of LibRaw, which refuses it, and libtiff reads it")
+    func tiffNamingAMaker() throws {
+        let data = try Self.data("maker.tif")
+        #expect(ImageFormat.detect(data.prefix(16)) == .tiff)
+        #expect(ImageDecoder.format(of: data) == .tiff)
+        let image = try ImageDecoder.decode(data)
+        #expect(image.width == 40 && image.height == 30)
+        #expect(Array(image.pixels.prefix(3)) == [240, 120, 0])
+        #expect(try ImageDecoder.size(of: data) == PixelSize(width: 40, height: 30))
+    }
+
     @Test("a large embedded preview is the picture: the JPEG's pixels, turned by the raw file's orientation")
     func preview() throws {
         let data = try Self.data("preview.dng")
