@@ -243,6 +243,13 @@ struct IndexDatabase: Sendable {
                 CREATE INDEX image_on_takenAt ON image (takenAt);
                 """)
         }
+        migrator.registerMigration("v5") { db in
+            // Files being decoded or described by an index run, and how many runs began on each without
+            // finishing it (`Indexer`'s guard against a file that crashes the process).
+            try db.execute(sql: """
+                CREATE TABLE attempt (path TEXT PRIMARY KEY NOT NULL, runs INTEGER NOT NULL, startedAt DOUBLE NOT NULL);
+                """)
+        }
         return migrator
     }
 }

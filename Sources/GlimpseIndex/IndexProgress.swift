@@ -83,6 +83,8 @@ public struct IndexReport: Sendable, Hashable {
     public var excluded = 0
     /// Raw files left out because the camera's JPEG or HEIF of the same shot lies beside them (`RawJPEGPairs`).
     public var rawsBesideRenderings = 0
+    /// Files an earlier run began and never finished (it was killed, or crashed), read first and alone.
+    public var unfinishedBefore = 0
     /// The folders the scan walked, roots included (what `FolderMonitor` watches).
     public var folders: [String] = []
     /// The places a partial run looked at (`Indexer.run(_:only:progress:)`); nil when it looked at every folder.

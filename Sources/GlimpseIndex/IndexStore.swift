@@ -126,6 +126,17 @@ public protocol IndexStore: SearchableIndex {
     /// description, if any, is removed so that search never shows a stale one.
     func recordFailure(_ message: String, for facts: FileFacts) throws
 
+    /// Records, durably, that a run begins to decode and describe the file at `path` (counting the runs
+    /// that did so without finishing it).
+    func beginAttempt(at path: String) throws
+
+    /// Records that the run is done with the file at `path`, whatever the outcome.
+    func endAttempt(at path: String) throws
+
+    /// The files that runs began on and never finished (the process was killed, or crashed), with how many
+    /// runs did so.
+    func unfinishedAttempts() throws -> [String: Int]
+
     /// Moves image `id` to a new path (a renamed file): its description is kept.
     /// A pending row at the new path is replaced.
     func moveImage(_ id: ImageID, to facts: FileFacts) throws

@@ -56,6 +56,8 @@ public struct Indexer: Sendable {
         var data: Data?
         var image: RGBImage?
         var failure: String?
+        /// Whether `beginAttempt` recorded this file (see `Indexer+Attempts.swift`).
+        var attempted = false
     }
 
     /// Indexes `roots` (folders or files; relative paths are taken from the current folder).
@@ -75,6 +77,7 @@ public struct Indexer: Sendable {
         }
         let lock = options.dryRun ? nil : try store.lockRuns()
         defer { withExtendedLifetime(lock) {} }
+        let unfinished = options.dryRun ? [:] : (try? store.unfinishedAttempts()) ?? [:]
         progress(.scanning)
         let indexed = try places.map { places in
             try places.flatMap { $0.wholeTree ? try store.images(under: [$0.path]) : try store.images(directlyIn: $0.path) }
@@ -136,13 +139,17 @@ public struct Indexer: Sendable {
             return report
         }
         try store.addPending(newFiles)
+        let suspects: Int
+        (work, suspects) = try orderingSuspectsFirst(work, unfinished: unfinished, scope: places?.map(\.path) ?? roots, report: &report)
+        report.unfinishedBefore = suspects
         progress(.planned(report.plan))
 
         let items = work
         var inFlight: [Task<Prepared, Never>] = []
         var next = 0
         func startPreparing() {
-            while inFlight.count < options.lookahead, next < work.count {
+            // A file an earlier run left unfinished is read alone (`orderingSuspectsFirst`).
+            while inFlight.count < (next <= suspects ? 1 : options.lookahead), next < work.count {
                 let item = items[next]
                 next += 1
                 inFlight.append(Task { await offload { prepare(item, total: items.count, progress: progress) } })
@@ -155,7 +162,7 @@ public struct Indexer: Sendable {
             }
             startPreparing()
             let prepared = await inFlight.removeFirst().value
-            startPreparing()
+            if prepared.item.index >= suspects { startPreparing() }
             let outcome: FileOutcome
             do {
                 outcome = try await process(prepared, total: work.count, movable: &movable, claimed: &claimed,
@@ -163,7 +170,7 @@ public struct Indexer: Sendable {
             } catch {
                 // The store cannot be written (a full disk, a damaged file): every later image would fail
                 // the same way, after being described for nothing. Stop; what was saved stays.
-                for task in inFlight { _ = await task.value }
+                await finish(inFlight)
                 throw error
             }
             switch outcome {
@@ -177,7 +184,7 @@ public struct Indexer: Sendable {
             }
             progress(.finished(path: prepared.facts.path, index: prepared.item.index, total: work.count, outcome: outcome))
         }
-        for task in inFlight { _ = await task.value }
+        await finish(inFlight)
         if !report.cancelled && !Task.isCancelled {
             report.datesRead = try await readDatesTaken(of: undated, progress: progress)
         }
@@ -195,6 +202,13 @@ public struct Indexer: Sendable {
         report.seconds = (ContinuousClock.now - clock) / .seconds(1)
         progress(.completed(report))
         return report
+    }
+
+    /// Waits for files still being prepared, which will not be processed: their work is not unfinished.
+    func finish(_ preparing: [Task<Prepared, Never>]) async {
+        for task in preparing where await task.value.attempted {
+            try? store.endAttempt(at: await task.value.facts.path)
+        }
     }
 
     /// Whether an unchanged file's entry still needs work in this run's mode.
@@ -263,10 +277,11 @@ public struct Indexer: Sendable {
             }
         }
         progress(.stage(path: path, index: item.index, total: total, stage: .decoding))
+        let attempted = beginAttempt(at: path)
         do {
-            return Prepared(item: item, facts: facts, image: try ImageDecoder.decode(data, options: decoding))
+            return Prepared(item: item, facts: facts, image: try ImageDecoder.decode(data, options: decoding), attempted: attempted)
         } catch {
-            return Prepared(item: item, facts: facts, failure: error.localizedDescription)
+            return Prepared(item: item, facts: facts, failure: error.localizedDescription, attempted: attempted)
         }
     }
 
@@ -277,6 +292,8 @@ public struct Indexer: Sendable {
                  captionsKept: inout Int, progress: @escaping @Sendable (IndexEvent) -> Void) async throws -> FileOutcome {
         let facts = prepared.facts
         let index = prepared.item.index
+        var attempted = prepared.attempted
+        defer { if attempted { try? store.endAttempt(at: facts.path) } }
         do {
             if let failure = prepared.failure {
                 try store.recordFailure(failure, for: facts)
@@ -307,6 +324,7 @@ public struct Indexer: Sendable {
                       try store.restoreShelvedDescription(for: facts) != nil {
                 return .restored(from: kept.path)
             }
+            if !attempted { attempted = beginAttempt(at: facts.path) }
             var image = prepared.image
             if image == nil, let data = prepared.data {
                 progress(.stage(path: facts.path, index: index, total: total, stage: .decoding))

@@ -208,6 +208,9 @@ struct IndexCommand: AsyncParsableCommand {
         if report.removed > 0 { parts.append("\(report.removed) removed") }
         if report.excluded > 0 { parts.append("\(report.excluded) excluded") }
         if report.rawsBesideRenderings > 0 { parts.append(rawsLeftOut(report)) }
+        if report.unfinishedBefore > 0 {
+            parts.append("\(report.unfinishedBefore) file(s) an earlier run stopped on read first, one at a time")
+        }
         parts.append("\(report.failures.count) failed")
         let scope = report.places.map { places in
             places.count == 1 ? " (looked at \(places[0].path) only)" : " (looked at the \(places.count) folders that changed only)"
@@ -256,16 +259,20 @@ struct IndexLocationOptions: ParsableArguments {
 /// The one place where `glimpse index` gets its describer: the describe pipeline with the models of
 /// `DescribeModelOptions` (from GlimpseDescribe).
 ///
-/// For tests only: `GLIMPSE_TEST_DESCRIBER=colour` (or `colour:MILLISECONDS`, a delay per image) selects a
-/// model-free describer that names the centre pixel's colour. Nothing else sets that variable.
+/// For tests only: `GLIMPSE_TEST_DESCRIBER=colour` (or `colour:MILLISECONDS`, a delay per image, or
+/// `colour:MILLISECONDS:crash-on-COLOUR`, which kills the process when it meets that colour, as a decoder
+/// crashing on a file would) selects a model-free describer that names the centre pixel's colour. Nothing
+/// else sets that variable.
 enum IndexDescriber {
     static let testVariable = "GLIMPSE_TEST_DESCRIBER"
 
     static func make(models: DescribeModelOptions, method: DescribeMethodOptions, runtime: RuntimeOptions,
                      quick: Bool) async throws -> any ImageDescribing {
         if let test = ProcessInfo.processInfo.environment[testVariable], test.hasPrefix("colour") {
-            let delay = test.split(separator: ":").dropFirst().first.flatMap { Double($0) } ?? 0
-            return ColourDescriber(delay: delay / 1000)
+            let parts = test.split(separator: ":")
+            let delay = parts.dropFirst().first.flatMap { Double($0) } ?? 0
+            let crash = parts.dropFirst(2).first.flatMap { $0.hasPrefix("crash-on-") ? String($0.dropFirst(9)) : nil }
+            return ColourDescriber(delay: delay / 1000, crashesOn: crash)
         }
         return try await models.load(runtime: runtime, options: method.options(), quick: quick, pointsPerSide: method.resolvedPointsPerSide)
     }
@@ -281,12 +288,14 @@ struct PlanningOnly: ImageDescribing {
 /// A model-free describer for tests of the command: "a photo of a red square" from the centre pixel.
 struct ColourDescriber: ImageDescribing {
     var delay: Double
+    var crashesOn: String?
 
     func describe(_ image: RGBImage, mode: DescribeMode) throws -> Description {
         if delay > 0 { Thread.sleep(forTimeInterval: delay) }
         let (red, green, blue) = image.rgb(x: image.width / 2, y: image.height / 2)
         let names = [("red", red), ("green", green), ("blue", blue)]
         let colour = names.max { $0.1 < $1.1 }?.0 ?? "gray"
+        if colour == crashesOn { kill(getpid(), SIGKILL) }
         let caption = "a photo of a \(colour) square"
         let vector = [Float(red), Float(green), Float(blue), 1]
         let norm = vector.map { $0 * $0 }.reduce(0, +).squareRoot()
