@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "glimpse", targets: ["glimpse"]),
+        .executable(name: "glimpse-raw-worker", targets: ["glimpse-raw-worker"]),
         .library(name: "GlimpseRuntime", targets: ["GlimpseRuntime"]),
         .library(name: "GlimpseText", targets: ["GlimpseText"]),
         .library(name: "GlimpseModels", targets: ["GlimpseModels"]),
@@ -110,6 +111,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The child process in which GlimpseImage runs LibRaw (`RawDecoder`), installed beside `glimpse`.
+        .executableTarget(name: "glimpse-raw-worker", dependencies: ["CRaw"], linkerSettings: [.linkedLibrary("raw_r")]),
         .executableTarget(
             name: "GlimpseBenchmarks",
             dependencies: ["GlimpseRuntime", "GlimpseImage", "GlimpseModels", "GlimpseDescribe", "GlimpseIndex", "GlimpseSearch"],

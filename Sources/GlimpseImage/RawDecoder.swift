@@ -12,18 +12,35 @@ import Foundation
 ///
 /// LibRaw runs in a child process for every call (see `Sources/CRaw/shim.h`): a damaged file that
 /// crashes it, or keeps it busy longer than ``timeLimit`` seconds, is an `ImageError`, not the end of
-/// the process. The preview's JPEG is decoded here, by `JPEGDecoder`.
+/// the process. The child is ``worker`` where it is installed, else a fork of this process. The preview's
+/// JPEG is decoded here, by `JPEGDecoder`.
 enum RawDecoder {
+    /// The environment variable naming the worker executable; `fork` makes every child a fork.
+    static let workerVariable = "GLIMPSE_RAW_WORKER"
+
+    /// The `glimpse-raw-worker` executable: ``workerVariable``'s, else the one beside the running
+    /// executable; nil when there is none (children are then forks of this process).
+    static let worker: String? = {
+        let fileManager = FileManager.default
+        if let named = ProcessInfo.processInfo.environment[workerVariable], !named.isEmpty {
+            return named != "fork" && fileManager.isExecutableFile(atPath: named) ? named : nil
+        }
+        guard let executable = try? fileManager.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
+        let beside = (executable as NSString).deletingLastPathComponent + "/glimpse-raw-worker"
+        return fileManager.isExecutableFile(atPath: beside) ? beside : nil
+    }()
+
     /// The shortest longer side of an embedded preview that is used instead of developing the sensor data.
     static let previewLongSide = 1024
     /// The most wall-clock seconds LibRaw may take for one step of one file.
     static let timeLimit: UInt32 = 120
 
-    static func decode(_ bytes: UnsafeRawBufferPointer, options: DecodingOptions) throws -> RGBImage {
+    /// `worker`: the child's executable, nil for a fork of this process.
+    static func decode(_ bytes: UnsafeRawBufferPointer, options: DecodingOptions, worker: String? = worker) throws -> RGBImage {
         var preview = true
         while true {
             let child = try LibRawChild.run(GLIMPSE_RAW_DECODE, on: bytes, limits: options.limits, appliesOrientation: options.appliesOrientation,
-                                            usesPreview: preview)
+                                            usesPreview: preview, worker: worker)
             let answer = child.answer
             switch answer.output {
             case GLIMPSE_RAW_JPEG_PREVIEW:
@@ -102,7 +119,7 @@ private struct LibRawChild {
 
     /// Runs `task` on `bytes` in a child process; throws the LibRaw error, or the signal that ended it.
     static func run(_ task: glimpse_raw_task, on bytes: UnsafeRawBufferPointer, limits: ImageLimits = ImageLimits(),
-                    appliesOrientation: Bool = true, usesPreview: Bool = true) throws -> LibRawChild {
+                    appliesOrientation: Bool = true, usesPreview: Bool = true, worker: String? = RawDecoder.worker) throws -> LibRawChild {
         var request = glimpse_raw_request(task: task, apply_flip: appliesOrientation ? 1 : 0, use_preview: usesPreview ? 1 : 0,
                                           preview_long_side: Int32(RawDecoder.previewLongSide),
                                           max_pixels: Int64(limits.maxPixels), seconds: RawDecoder.timeLimit)
@@ -111,7 +128,9 @@ private struct LibRawChild {
         let room = task == GLIMPSE_RAW_DECODE ? min(max(bytes.count, limits.maxPixels / 2 * 3), 8 << 30) : 0
         var base: UnsafeMutableRawPointer?
         var size = 0
-        guard glimpse_raw_run(&request, bytes.baseAddress, bytes.count, room, &base, &size) == 0, let base else {
+        // A worker that cannot be started (removed meanwhile, no memory files here) leaves forking.
+        let spawned = worker.map { glimpse_raw_spawn($0, &request, bytes.baseAddress, bytes.count, room, &base, &size) == 0 } ?? false
+        guard spawned || glimpse_raw_run(&request, bytes.baseAddress, bytes.count, room, &base, &size) == 0, let base else {
             throw ImageError.corrupt(format: .cameraRaw, reason: "no process could be started to read it (\(String(cString: strerror(errno))))")
         }
         defer { munmap(base, size) }

@@ -152,6 +152,27 @@ struct RawDecodingTests {
         #expect(try ImageDecoder.decode(try Self.data("preview.dng")).width == 128, "and the next file decodes")
     }
 
+    @Test("the worker executable and a fork of this process give the same answers, crashes included")
+    func workerAndFork() throws {
+        let worker = try #require(RawDecoder.worker, "glimpse-raw-worker is built beside the test executable")
+        #expect(worker.hasSuffix("/glimpse-raw-worker"))
+        for name in ["preview.dng", "small-preview.dng", "no-preview.dng"] {
+            let data = try Self.data(name)
+            let (spawned, forked) = try data.withUnsafeBytes { bytes in
+                (try RawDecoder.decode(bytes, options: DecodingOptions(), worker: worker),
+                 try RawDecoder.decode(bytes, options: DecodingOptions(), worker: nil))
+            }
+            let same = spawned.width == forked.width && spawned.height == forked.height && spawned.pixels == forked.pixels
+            #expect(same, "\(name)")
+        }
+        let crashing = try Self.data("crashes-libraw-0.20.dng")
+        for child in [worker, nil] {
+            #expect(throws: ImageError.self, "\(child ?? "fork")") {
+                try crashing.withUnsafeBytes { try RawDecoder.decode($0, options: DecodingOptions(), worker: child) }
+            }
+        }
+    }
+
     @Test("truncated and damaged raw files give a typed error, never a crash")
     func damaged() throws {
         for name in ["preview.dng", "small-preview.dng", "no-preview.dng"] {
