@@ -165,6 +165,17 @@ static void glimpse_raw_work(const glimpse_raw_request *request, const void *dat
     libraw_close(raw);
 }
 
+/// Waits for the child and notes in `answer` how it ended: the signal that ended it, or an exit without
+/// an answer (a failing exit status).
+static void glimpse_raw_wait(pid_t child, glimpse_raw_answer *answer) {
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0) {
+        if (errno != EINTR) { answer->exited_oddly = 1; return; }
+    }
+    if (WIFSIGNALED(status)) answer->signal = WTERMSIG(status);
+    else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) answer->exited_oddly = 1;
+}
+
 /// Runs `request` on `size` bytes at `data` in a child process. On return `*mapping` (`*mapping_size` bytes,
 /// to be freed with munmap) holds the answer followed by `capacity` bytes of output. -1 with errno set when
 /// no child could be started.
@@ -184,11 +195,7 @@ static int glimpse_raw_run(const glimpse_raw_request *request, const void *data,
         answer->exited_oddly = 0;
         _exit(0);
     }
-    int status = 0;
-    while (waitpid(child, &status, 0) < 0) {
-        if (errno != EINTR) { answer->exited_oddly = 1; break; }
-    }
-    if (WIFSIGNALED(status)) answer->signal = WTERMSIG(status);
+    glimpse_raw_wait(child, answer);
     *mapping = shared;
     *mapping_size = total;
     return 0;
@@ -259,12 +266,7 @@ static int glimpse_raw_spawn(const char *worker, const glimpse_raw_request *requ
         errno = failed;
         return -1;
     }
-    int status = 0;
-    while (waitpid(child, &status, 0) < 0) {
-        if (errno != EINTR) { answer->exited_oddly = 1; break; }
-    }
-    if (WIFSIGNALED(status)) answer->signal = WTERMSIG(status);
-    else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) answer->exited_oddly = 1;
+    glimpse_raw_wait(child, answer);
     *mapping = shared;
     *mapping_size = total;
     return 0;
