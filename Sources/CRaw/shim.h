@@ -11,9 +11,8 @@
 #ifndef GLIMPSE_CRAW_SHIM_H
 #define GLIMPSE_CRAW_SHIM_H
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
+// No feature macros here (such as _GNU_SOURCE): this header becomes a Clang module beside Glibc's, and
+// the system headers must read the same in both.
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -25,6 +24,7 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <libraw/libraw.h>
@@ -205,6 +205,16 @@ static int glimpse_raw_run(const glimpse_raw_request *request, const void *data,
 /// `capacity` bytes after it) at.
 enum { GLIMPSE_RAW_WORKER_INPUT = 3, GLIMPSE_RAW_WORKER_OUTPUT = 4 };
 
+/// A memory file (memfd_create, called through syscall: glibc declares it only under _GNU_SOURCE), closed
+/// on exec, at a descriptor of 10 or more, so that the dup2s of glimpse_raw_spawn each make a new descriptor.
+static int glimpse_raw_memory_file(const char *name) {
+    int fd = (int)syscall(SYS_memfd_create, name, 1U /* MFD_CLOEXEC */);
+    if (fd < 0) return -1;
+    int high = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+    close(fd);
+    return high;
+}
+
 /// Writes all `size` bytes at `data` to `fd`. 0 or -1.
 static int glimpse_raw_write_all(int fd, const unsigned char *data, size_t size) {
     while (size > 0) {
@@ -223,11 +233,8 @@ static int glimpse_raw_write_all(int fd, const unsigned char *data, size_t size)
 static int glimpse_raw_spawn(const char *worker, const glimpse_raw_request *request, const void *data, size_t size,
                              size_t capacity, void **mapping, size_t *mapping_size) {
     size_t total = sizeof(glimpse_raw_answer) + capacity;
-    // Above the descriptors the worker receives them at, so that each dup2 below makes a new descriptor.
-    int input = -1, output = -1, saved = 0;
-    int first = memfd_create("glimpse-raw-input", MFD_CLOEXEC), second = memfd_create("glimpse-raw-output", MFD_CLOEXEC);
-    if (first >= 0) { input = fcntl(first, F_DUPFD_CLOEXEC, 10); close(first); }
-    if (second >= 0) { output = fcntl(second, F_DUPFD_CLOEXEC, 10); close(second); }
+    int input = glimpse_raw_memory_file("glimpse-raw-input"), output = glimpse_raw_memory_file("glimpse-raw-output");
+    int saved = 0;
     void *shared = MAP_FAILED;
     if (input < 0 || output < 0 || glimpse_raw_write_all(input, (const unsigned char *)data, size) != 0
         || ftruncate(output, (off_t)total) != 0
