@@ -12,6 +12,8 @@ public struct IndexStatusDocument: Encodable, Sendable {
     public var shelvedDescriptions: Int
     /// How many images record when they were taken, and the earliest and latest date (`--taken` spans).
     public var datesTaken: IndexSummary.DatedImages
+    /// Images per file format ("JPEG", "camera raw", …).
+    public var formats: [String: Int]
 
     public struct Model: Encodable, Sendable {
         public var role: String
@@ -36,5 +38,6 @@ public struct IndexStatusDocument: Encodable, Sendable {
         recentErrors = summary.recentErrors.map { Failure(path: $0.path, message: $0.message) }
         shelvedDescriptions = summary.shelved
         datesTaken = summary.dated
+        formats = summary.formats
     }
 }

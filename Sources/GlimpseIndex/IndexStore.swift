@@ -72,6 +72,8 @@ public struct IndexSummary: Sendable, Hashable {
     public var shelved: Int = 0
     /// Images whose files record when they were taken, and the earliest and latest of those dates.
     public var dated = DatedImages()
+    /// Images per file format (`ImageFormat.rawValue`), those of unknown format left out.
+    public var formats: [String: Int] = [:]
 
     public var total: Int { counts.values.reduce(0, +) }
 

@@ -209,8 +209,12 @@ extension SQLiteIndexStore {
                 images: try Int.fetchOne(db, sql: "SELECT count(*) FROM image WHERE takenAt > ''") ?? 0,
                 earliest: try String.fetchOne(db, sql: "SELECT takenAt FROM image WHERE takenAt > '' ORDER BY takenAt LIMIT 1"),
                 latest: try String.fetchOne(db, sql: "SELECT takenAt FROM image WHERE takenAt > '' ORDER BY takenAt DESC LIMIT 1"))
+            var formats: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT format, count(*) AS n FROM image WHERE format IS NOT NULL GROUP BY format") {
+                formats[row["format"]] = row["n"]
+            }
             return IndexSummary(counts: counts, embeddings: embeddings, models: models, recentErrors: errors,
-                                bytesOnDisk: 0, location: nil, shelved: shelved, dated: dated)
+                                bytesOnDisk: 0, location: nil, shelved: shelved, dated: dated, formats: formats)
         }
         if let url {
             summary.location = url.path

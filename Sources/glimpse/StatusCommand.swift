@@ -33,6 +33,10 @@ struct StatusCommand: AsyncParsableCommand {
                 + "\(counts[.pending] ?? 0) pending, \(counts[.failed] ?? 0) failed",
             "Embeddings: " + EmbeddingKind.allCases.map { "\(summary.embeddings[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "),
         ]
+        if !summary.formats.isEmpty {
+            let formats = summary.formats.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+            lines.append("Formats: " + formats.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
         if summary.dated.images > 0, let earliest = summary.dated.earliest, let latest = summary.dated.latest {
             lines.append("Dates taken: \(summary.dated.images) image(s), from \(earliest.prefix(10)) to \(latest.prefix(10)) "
                          + "(search a span with --taken)")

@@ -35,6 +35,7 @@ struct CameraRawIndexingTests {
         let previewed = try #require(try store.image(atPath: folder.file("shots/IMG_0003.dng").path))
         #expect(previewed.facts.taken == "2021-05-17T10:11:12")
         #expect(try store.image(atPath: folder.file("shots/IMG_0002.DNG").path) == nil)
+        #expect(try store.summary().formats == ["camera raw": 3, "PNG": 1], "the damaged DNG counts too")
 
         try FileManager.default.removeItem(at: folder.file("shots/img_0002.JPG"))
         report = try await indexer.run([folder.file("shots").path])
