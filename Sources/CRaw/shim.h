@@ -20,12 +20,14 @@
 #include <stdio.h>
 #include <stddef.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <libraw/libraw.h>
 
@@ -55,11 +57,13 @@ typedef struct glimpse_raw_request {
 } glimpse_raw_request;
 
 /// A child's answer. `status` is LIBRAW_SUCCESS or the LibRaw error of the step that failed; `signal` is
-/// the signal that ended the child (0 when it exited); `exited_oddly` is set when it exited without answering.
+/// the signal that ended the child (0 when it exited); `exited_oddly` is set when it exited without answering;
+/// `timed_out` when the parent ended it for taking longer than the request's `seconds`.
 typedef struct glimpse_raw_answer {
     int status;
     int signal;
     int exited_oddly;
+    int timed_out;
     int width, height;          // the visible sensor area, unrotated
     int raw_width, raw_height;  // the stored sensor area
     int flip;                   // dcraw's flip code: 0, 3 (180°), 5 (90° counter-clockwise), 6 (90° clockwise), …
@@ -91,14 +95,16 @@ static int glimpse_raw_jpeg_size(const unsigned char *p, size_t n, int *width, i
     return -1;
 }
 
-/// The child's preparations: die quietly on a fault (no core file, none of the parent's crash reporting),
-/// and after `seconds`.
-static void glimpse_raw_child_setup(unsigned seconds) {
-    int fatal[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGALRM};
+/// The child's preparations: die quietly on a fault (no core file, none of the parent's crash reporting,
+/// no signal left blocked from the thread that started it).
+static void glimpse_raw_child_setup(void) {
+    int fatal[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP};
     for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++) signal(fatal[i], SIG_DFL);
-    struct rlimit none = {0, 0};
-    setrlimit(RLIMIT_CORE, &none);
-    alarm(seconds);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    struct rlimit nothing = {0, 0};
+    setrlimit(RLIMIT_CORE, &nothing);
 }
 
 static void glimpse_raw_work(const glimpse_raw_request *request, const void *data, size_t size,
@@ -165,12 +171,39 @@ static void glimpse_raw_work(const glimpse_raw_request *request, const void *dat
     libraw_close(raw);
 }
 
-/// Waits for the child and notes in `answer` how it ended: the signal that ended it, or an exit without
-/// an answer (a failing exit status).
-static void glimpse_raw_wait(pid_t child, glimpse_raw_answer *answer) {
-    int status = 0;
-    while (waitpid(child, &status, 0) < 0) {
-        if (errno != EINTR) { answer->exited_oddly = 1; return; }
+/// Waits for the child, killing it once it has run `seconds`, and notes in `answer` how it ended: the
+/// time limit, the signal that ended it, or an exit without an answer (a failing exit status).
+static void glimpse_raw_wait(pid_t child, unsigned seconds, glimpse_raw_answer *answer) {
+    long long left = (long long)seconds * 1000; // milliseconds
+    int finished = 0, reaped = 0, status = 0;
+#ifdef SYS_pidfd_open
+    int pidfd = (int)syscall(SYS_pidfd_open, child, 0);
+    if (pidfd >= 0) {
+        struct pollfd ready = {pidfd, POLLIN, 0};
+        int polled;
+        do { polled = poll(&ready, 1, (int)left); } while (polled < 0 && errno == EINTR);
+        close(pidfd);
+        finished = polled != 0;
+        left = 0;
+    }
+#endif
+    // Without pidfd_open (Linux before 5.3): look every 5 ms.
+    while (!finished && left > 0) {
+        pid_t ended = waitpid(child, &status, WNOHANG);
+        if (ended == child) { finished = reaped = 1; break; }
+        if (ended < 0 && errno != EINTR) { answer->exited_oddly = 1; return; }
+        struct timespec pause = {0, 5000000};
+        nanosleep(&pause, NULL);
+        left -= 5;
+    }
+    if (!finished) {
+        kill(child, SIGKILL);
+        answer->timed_out = 1;
+    }
+    if (!reaped) {
+        pid_t ended;
+        while ((ended = waitpid(child, &status, 0)) < 0 && errno == EINTR) {}
+        if (ended < 0) { answer->exited_oddly = 1; return; }
     }
     if (WIFSIGNALED(status)) answer->signal = WTERMSIG(status);
     else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) answer->exited_oddly = 1;
@@ -190,12 +223,12 @@ static int glimpse_raw_run(const glimpse_raw_request *request, const void *data,
     pid_t child = fork();
     if (child < 0) { int saved = errno; munmap(shared, total); errno = saved; return -1; }
     if (child == 0) {
-        glimpse_raw_child_setup(request->seconds);
+        glimpse_raw_child_setup();
         glimpse_raw_work(request, data, size, answer, (unsigned char *)shared + sizeof(*answer), capacity);
         answer->exited_oddly = 0;
         _exit(0);
     }
-    glimpse_raw_wait(child, answer);
+    glimpse_raw_wait(child, request->seconds, answer);
     *mapping = shared;
     *mapping_size = total;
     return 0;
@@ -273,7 +306,7 @@ static int glimpse_raw_spawn(const char *worker, const glimpse_raw_request *requ
         errno = failed;
         return -1;
     }
-    glimpse_raw_wait(child, answer);
+    glimpse_raw_wait(child, request->seconds, answer);
     *mapping = shared;
     *mapping_size = total;
     return 0;
@@ -290,7 +323,7 @@ static int glimpse_raw_worker_main(int argc, char **argv) {
     request.max_pixels = atoll(argv[5]);
     request.seconds = (unsigned)strtoul(argv[6], NULL, 10);
     size_t capacity = (size_t)strtoull(argv[7], NULL, 10);
-    glimpse_raw_child_setup(request.seconds);
+    glimpse_raw_child_setup();
     struct stat facts;
     if (fstat(GLIMPSE_RAW_WORKER_INPUT, &facts) != 0) return 3;
     size_t size = (size_t)facts.st_size;

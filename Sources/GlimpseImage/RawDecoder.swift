@@ -32,15 +32,16 @@ enum RawDecoder {
 
     /// The shortest longer side of an embedded preview that is used instead of developing the sensor data.
     static let previewLongSide = 1024
-    /// The most wall-clock seconds LibRaw may take for one step of one file.
+    /// The most wall-clock seconds LibRaw may take for one file; then its process is killed.
     static let timeLimit: UInt32 = 120
 
-    /// `worker`: the child's executable, nil for a fork of this process.
-    static func decode(_ bytes: UnsafeRawBufferPointer, options: DecodingOptions, worker: String? = worker) throws -> RGBImage {
+    /// `worker`: the child's executable, nil for a fork of this process; `timeLimit`: its seconds.
+    static func decode(_ bytes: UnsafeRawBufferPointer, options: DecodingOptions, worker: String? = worker,
+                       timeLimit: UInt32 = timeLimit) throws -> RGBImage {
         var preview = true
         while true {
             let child = try LibRawChild.run(GLIMPSE_RAW_DECODE, on: bytes, limits: options.limits, appliesOrientation: options.appliesOrientation,
-                                            usesPreview: preview, worker: worker)
+                                            usesPreview: preview, worker: worker, timeLimit: timeLimit)
             let answer = child.answer
             switch answer.output {
             case GLIMPSE_RAW_JPEG_PREVIEW:
@@ -119,10 +120,11 @@ private struct LibRawChild {
 
     /// Runs `task` on `bytes` in a child process; throws the LibRaw error, or the signal that ended it.
     static func run(_ task: glimpse_raw_task, on bytes: UnsafeRawBufferPointer, limits: ImageLimits = ImageLimits(),
-                    appliesOrientation: Bool = true, usesPreview: Bool = true, worker: String? = RawDecoder.worker) throws -> LibRawChild {
+                    appliesOrientation: Bool = true, usesPreview: Bool = true, worker: String? = RawDecoder.worker,
+                    timeLimit: UInt32 = RawDecoder.timeLimit) throws -> LibRawChild {
         var request = glimpse_raw_request(task: task, apply_flip: appliesOrientation ? 1 : 0, use_preview: usesPreview ? 1 : 0,
                                           preview_long_side: Int32(RawDecoder.previewLongSide),
-                                          max_pixels: Int64(limits.maxPixels), seconds: RawDecoder.timeLimit)
+                                          max_pixels: Int64(limits.maxPixels), seconds: timeLimit)
         // Room for the preview (part of the file) or the developed image (a quarter of the sensor's pixels, twice
         // that for the rare sensors whose pixels are not square); untouched pages of the mapping cost nothing.
         let room = task == GLIMPSE_RAW_DECODE ? min(max(bytes.count, limits.maxPixels / 2 * 3), 8 << 30) : 0
@@ -135,8 +137,8 @@ private struct LibRawChild {
         }
         defer { munmap(base, size) }
         let answer = base.load(as: glimpse_raw_answer.self)
-        if answer.signal == SIGALRM {
-            throw ImageError.corrupt(format: .cameraRaw, reason: "LibRaw took more than \(RawDecoder.timeLimit) s on it and was stopped")
+        if answer.timed_out != 0 {
+            throw ImageError.corrupt(format: .cameraRaw, reason: "LibRaw took more than \(timeLimit) s on it and was stopped")
         }
         if answer.signal != 0 {
             let name = strsignal(answer.signal).map { String(cString: $0) } ?? "signal \(answer.signal)"

@@ -173,6 +173,36 @@ struct RawDecodingTests {
         }
     }
 
+    @Test("a child that runs past its time is killed, and one that exits without answering is an error")
+    func stuckOrSilentChild() throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "glimpse-raw-worker-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func script(_ name: String, _ body: String) throws -> String {
+            let path = folder.appending(path: name).path
+            try Data("#!/bin/sh\n\(body)\n".utf8).write(to: URL(filePath: path))
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+            return path
+        }
+        let data = try Self.data("preview.dng")
+        let stuck = try script("stuck", "exec sleep 30")
+        let start = ContinuousClock.now
+        do {
+            _ = try data.withUnsafeBytes { try RawDecoder.decode($0, options: DecodingOptions(), worker: stuck, timeLimit: 1) }
+            Issue.record("a child that never answers gave an image")
+        } catch let ImageError.corrupt(_, reason) {
+            #expect(reason.contains("took more than 1 s"), "\(reason)")
+        }
+        #expect(ContinuousClock.now - start < .seconds(10))
+        let silent = try script("silent", "exit 3")
+        do {
+            _ = try data.withUnsafeBytes { try RawDecoder.decode($0, options: DecodingOptions(), worker: silent) }
+            Issue.record("a child that exits without answering gave an image")
+        } catch let ImageError.corrupt(_, reason) {
+            #expect(reason.contains("ended without an answer"), "\(reason)")
+        }
+    }
+
     @Test("truncated and damaged raw files give a typed error, never a crash")
     func damaged() throws {
         for name in ["preview.dng", "small-preview.dng", "no-preview.dng"] {
