@@ -323,6 +323,8 @@ static int glimpse_raw_worker_main(int argc, char **argv) {
     request.max_pixels = atoll(argv[5]);
     request.seconds = (unsigned)strtoul(argv[6], NULL, 10);
     size_t capacity = (size_t)strtoull(argv[7], NULL, 10);
+    // Nothing of the parent's but the two memory files: no database, lock or half-written file stays open here.
+    closefrom(GLIMPSE_RAW_WORKER_OUTPUT + 1);
     glimpse_raw_child_setup();
     struct stat facts;
     if (fstat(GLIMPSE_RAW_WORKER_INPUT, &facts) != 0) return 3;

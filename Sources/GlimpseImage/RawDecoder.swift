@@ -91,24 +91,17 @@ enum RawDecoder {
     }
 
     /// Whether a TIFF-structured file is a raw file: a DNG, or one in which LibRaw finds a raw image.
+    /// Asks LibRaw only when the tags leave it open (`CameraRawTIFF`).
     static func recognises(tiff bytes: UnsafeRawBufferPointer) -> Bool {
-        switch tiffKind(bytes) {
-        case .dng: true
+        switch CameraRawTIFF(bytes) {
+        case .dng, .mosaic: true
         case .namesMaker: (try? LibRawChild.run(GLIMPSE_RAW_OPEN, on: bytes)) != nil
         case .plain: false
         }
     }
 
     /// Whether a TIFF may be a raw file: its first IFD records a DNG version or a camera maker.
-    private static func mayBeRaw(tiff bytes: UnsafeRawBufferPointer) -> Bool { tiffKind(bytes) != .plain }
-
-    private enum TIFFKind { case dng, namesMaker, plain }
-
-    private static func tiffKind(_ bytes: UnsafeRawBufferPointer) -> TIFFKind {
-        guard let tiff = TIFFBlock(bytes), let ifd0 = tiff.firstIFD else { return .plain }
-        if tiff.value(of: 0xC612, inIFDAt: ifd0) != nil { return .dng }  // DNGVersion
-        return tiff.value(of: 0x010F, inIFDAt: ifd0) != nil ? .namesMaker : .plain  // Make
-    }
+    private static func mayBeRaw(tiff bytes: UnsafeRawBufferPointer) -> Bool { CameraRawTIFF(bytes) != .plain }
 }
 
 /// One LibRaw call made in a child process, and its answer.
