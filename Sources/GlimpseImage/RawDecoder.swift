@@ -6,7 +6,7 @@ import Foundation
 /// A camera stores, beside the sensor's data, a JPEG rendering of the shot for its own screen: full size
 /// or a few megapixels for most cameras, a thumbnail for some. Where that preview is large enough — a
 /// longer side of at least ``previewLongSide`` pixels, or as long as the sensor's own if that is
-/// shorter — it is the picture Glimpse reads: the camera's colours, decoded in milliseconds. Otherwise
+/// shorter — it is the picture Glimpse reads: the camera's colours, in a fraction of a second. Otherwise
 /// the sensor data is developed at half size (each 2×2 block of the mosaic one pixel, no interpolation)
 /// with the camera's white balance into sRGB. Either way the file's orientation is applied.
 ///
