@@ -13,7 +13,9 @@ public enum ExifDateTaken {
         if format == .heif || format == .avif {
             return heifExif(bytes).flatMap { block in block.withUnsafeBytes { date(inTIFF: $0) } }
         }
-        guard let tiff = ExifOrientation.tiffBlock(in: bytes, format: format) else { return nil }
+        guard let tiff = ExifOrientation.tiffBlock(in: bytes, format: format) else {
+            return format == .cameraRaw ? CR3Metadata.dateTaken(in: bytes) : nil
+        }
         return date(inTIFF: UnsafeRawBufferPointer(rebasing: bytes[tiff]))
     }
 

@@ -142,6 +142,44 @@ struct RawDecodingTests {
         #expect(raf.withUnsafeBytes { ExifDateTaken.read(from: $0, format: .cameraRaw) } == nil)
     }
 
+    /// A big-endian TIFF block whose first IFD holds one ASCII entry.
+    static func tiff(tag: Int, text: String) -> [UInt8] {
+        func u16(_ value: Int) -> [UInt8] { [UInt8(value >> 8), UInt8(value & 0xFF)] }
+        func u32(_ value: Int) -> [UInt8] { u16(value >> 16) + u16(value & 0xFFFF) }
+        let ascii = Array(text.utf8) + [0]
+        return [0x4D, 0x4D] + u16(42) + u32(8) + u16(1) + u16(tag) + u16(2) + u32(ascii.count) + u32(26) + u32(0) + ascii
+    }
+
+    /// An ISO base media box.
+    static func box(_ type: String, _ content: [UInt8]) -> [UInt8] {
+        let size = 8 + content.count
+        return [UInt8(size >> 24), UInt8(size >> 16 & 0xFF), UInt8(size >> 8 & 0xFF), UInt8(size & 0xFF)] + Array(type.utf8) + content
+    }
+
+    @Test("dates of Canon CR3 files: the Exif IFD in moov's Canon box (CMT2), else IFD0's DateTime (CMT1)")
+    func datesOfCR3() {
+        func cr3(_ inner: [[UInt8]]) -> [UInt8] {
+            Self.box("ftyp", Array("crx ".utf8) + [0, 0, 0, 1] + Array("crx isom".utf8))
+                + Self.box("moov", Self.box("mvhd", [UInt8](repeating: 0, count: 20)) + Self.box("uuid", CR3Metadata.canonUUID + inner.flatMap { $0 }))
+                + Self.box("mdat", [1, 2, 3])
+        }
+        let both = cr3([Self.box("CNCV", Array("CanonCR3_001/00.09.00/00.00.00".utf8)),
+                        Self.box("CMT1", Self.tiff(tag: 0x0132, text: "2020:01:02 03:04:05")),
+                        Self.box("CMT2", Self.tiff(tag: 0x9003, text: "2019:08:07 06:05:04"))])
+        #expect(ImageFormat.detect(both) == .cameraRaw)
+        #expect(both.withUnsafeBytes { ExifDateTaken.read(from: $0, format: .cameraRaw) } == "2019-08-07T06:05:04")
+        let ifd0Only = cr3([Self.box("CMT1", Self.tiff(tag: 0x0132, text: "2020:01:02 03:04:05"))])
+        #expect(ifd0Only.withUnsafeBytes { ExifDateTaken.read(from: $0, format: .cameraRaw) } == "2020-01-02T03:04:05")
+        #expect(cr3([]).withUnsafeBytes { ExifDateTaken.read(from: $0, format: .cameraRaw) } == nil)
+        for cut in stride(from: 0, to: both.count, by: 7) {  // every truncation: a date or none, never a crash
+            let read = Array(both.prefix(cut)).withUnsafeBytes { ExifDateTaken.read(from: $0, format: .cameraRaw) }
+            #expect(read == nil || read == "2019-08-07T06:05:04")
+        }
+        var lying = both
+        lying[3] = 0xFF  // the ftyp box claims more bytes than the file has
+        #expect(lying.withUnsafeBytes { ExifDateTaken.read(from: $0, format: .cameraRaw) } == nil)
+    }
+
     @Test("limits hold for raw files: the preview's size and the sensor's are checked before decoding")
     func limits() throws {
         let small = DecodingOptions(limits: ImageLimits(maxPixels: 1000))
