@@ -19,6 +19,8 @@ struct ShelfBenchmark {
         var restoreMillisecondsPerImage: Double
         /// `saveDescription(_:for:)` of the same descriptions at other paths, per image.
         var saveMillisecondsPerImage: Double
+        /// `beginAttempt(at:)` and `endAttempt(at:)` of one path (the crash guard of every decoded file), per image.
+        var attemptMillisecondsPerImage: Double
     }
 
     var count: Int
@@ -61,8 +63,15 @@ struct ShelfBenchmark {
                 try forGood.saveDescription(description, for: facts)
             }
         }
+        let attempts = try seconds {
+            for victim in victims {
+                try forGood.beginAttempt(at: victim.facts.path)
+                try forGood.endAttempt(at: victim.facts.path)
+            }
+        }
+        let perImage = { (seconds: Double) in seconds * 1000 / Double(max(victims.count, 1)) }
         return Result(images: count, removed: victims.count, removeKeepingSeconds: removeKeeping, removeForGoodSeconds: removeForGood,
-                      restoreMillisecondsPerImage: restore * 1000 / Double(max(victims.count, 1)),
-                      saveMillisecondsPerImage: save * 1000 / Double(max(victims.count, 1)))
+                      restoreMillisecondsPerImage: perImage(restore), saveMillisecondsPerImage: perImage(save),
+                      attemptMillisecondsPerImage: perImage(attempts))
     }
 }
