@@ -20,6 +20,17 @@ struct DoctorCommandTests {
         #expect(run.output.contains("[ok  ] ONNX Runtime: 1."))
         #expect(run.output.contains("model openai/clip-vit-base-patch32"))
         #expect(run.output.contains("fix: Run `glimpse models pull clip-vit-b32`"))
+        #expect(run.output.contains("[ok  ] camera raw files: LibRaw answers, in /") && run.output.contains("/glimpse-raw-worker"),
+                "\(run.output)")
+        let forked = try GlimpseProcess.run(["doctor"], environment: ["GLIMPSE_RAW_WORKER": "fork",
+                                                                      "GLIMPSE_CACHE_DIR": home.appending(path: "cache").path,
+                                                                      "GLIMPSE_DATA_DIR": home.appending(path: "data").path])
+        #expect(forked.output.contains("camera raw files: LibRaw answers, in forks of the running process"), "\(forked.output)")
+        let broken = try GlimpseProcess.run(["doctor"], environment: ["GLIMPSE_RAW_WORKER": "/bin/false",
+                                                                      "GLIMPSE_CACHE_DIR": home.appending(path: "cache").path,
+                                                                      "GLIMPSE_DATA_DIR": home.appending(path: "data").path])
+        #expect(broken.output.contains("[warn] camera raw files: LibRaw did not answer: LibRaw's process ended without an answer"),
+                "\(broken.output)")
     }
 
     @Test("JSON output lists every check with its status")
