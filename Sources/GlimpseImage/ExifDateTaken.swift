@@ -139,6 +139,13 @@ struct TIFFBlock {
         }
     }
 
+    /// Where a BYTE or UNDEFINED entry's bytes lie in the block.
+    func range(of entry: Entry) -> Range<Int>? {
+        guard entry.type == 1 || entry.type == 7, entry.count > 0 else { return nil }
+        guard let start = entry.count <= 4 ? entry.field : u32(entry.field), start <= bytes.count - entry.count else { return nil }
+        return start..<start + entry.count
+    }
+
     /// An ASCII entry's text up to its first NUL.
     func ascii(_ entry: Entry) -> String? {
         guard entry.type == 2, entry.count > 0, entry.count < 256 else { return nil }

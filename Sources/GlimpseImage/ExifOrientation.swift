@@ -36,6 +36,12 @@ public enum ExifOrientation: Int, Sendable, CaseIterable {
 
     /// The TIFF block of the first APP1 Exif segment before the scan data.
     static func jpegExif(_ b: UnsafeRawBufferPointer) -> Range<Int>? {
+        jpegSegment(b, marker: 0xE1, signature: [0x45, 0x78, 0x69, 0x66, 0, 0])
+    }
+
+    /// The payload after `signature` of the first segment with `marker` whose payload starts with
+    /// `signature`, among the segments before the scan data.
+    static func jpegSegment(_ b: UnsafeRawBufferPointer, marker wanted: UInt8, signature: [UInt8]) -> Range<Int>? {
         var position = 2
         while position + 4 <= b.count {
             guard b[position] == 0xFF else { return nil }
@@ -46,11 +52,11 @@ public enum ExifOrientation: Int, Sendable, CaseIterable {
             let length = Int(b[position + 2]) << 8 | Int(b[position + 3])
             guard length >= 2, position + 2 + length <= b.count else { return nil }
             let start = position + 4
-            if marker == 0xE1, length >= 8,
-               Array(b[start..<start + 6]) == [0x45, 0x78, 0x69, 0x66, 0, 0] {
-                return start + 6..<position + 2 + length
+            let end = position + 2 + length
+            if marker == wanted, end - start >= signature.count, b[start..<start + signature.count].elementsEqual(signature) {
+                return start + signature.count..<end
             }
-            position += 2 + length
+            position = end
         }
         return nil
     }

@@ -76,4 +76,29 @@ struct FuzzTests {
         }
         #expect(dated > 0, "most flips leave the date alone")
     }
+
+    @Test("3,000 mutated tagged files and sidecars give normalised tags or none (fixed seed)")
+    func tagsOfByteFlips() throws {
+        var random = SplitMix(state: 20_261_204)
+        let names = ["lightroom.jpg", "iptc.jpg", "tagged.png", "tagged.tif", "tagged.webp", "sidecar.xmp"]
+        let files = try names.map { try Fixtures.data("tags/\($0)") }
+        var tagged = 0
+        for iteration in 0..<3000 {
+            var bytes = [UInt8](files[iteration % files.count])
+            for _ in 0..<Int.random(in: 1...8, using: &random) {
+                let index = Int.random(in: 0..<bytes.count, using: &random)
+                // Favour the markup's punctuation, where an XML reader's bounds are tested.
+                let value: UInt8 = Bool.random(using: &random) ? Array("<>/&;='\"".utf8).randomElement(using: &random)! : .random(in: 0...255, using: &random)
+                bytes[index] = value
+            }
+            if Int.random(in: 0..<10, using: &random) == 0 { bytes.removeLast(Int.random(in: 0..<bytes.count, using: &random)) }
+            let data = Data(bytes)
+            let tags = iteration % files.count == 5
+                ? PhotoTags.read(from: Data(), format: nil, sidecar: data)
+                : PhotoTags.read(from: data, format: ImageFormat.detect(data.prefix(16)))
+            #expect(tags == tags.normalised())
+            if !tags.isEmpty { tagged += 1 }
+        }
+        #expect(tagged > 0, "most flips leave some tags readable")
+    }
 }

@@ -1,0 +1,85 @@
+import Foundation
+
+/// What people wrote about a photo in their photo manager (Lightroom, darktable, digiKam, Photo Mechanic,
+/// a phone's gallery): its title, caption, keywords, the names of the people in it, and its rating.
+///
+/// Read from the file's XMP packet and IPTC block, and from an XMP sidecar file beside it (`NAME.xmp` or
+/// `NAME.EXT.xmp`). Never an error: a file with no such metadata, or damaged metadata, has empty tags.
+public struct PhotoTags: Sendable, Hashable, Codable {
+    public var title: String?
+    public var caption: String?
+    /// Keywords as written (a hierarchical keyword `Places|France|Paris` contributes its last part).
+    public var keywords: [String]
+    /// Names of the people (and pets) in the photo, from face regions and "person shown" fields.
+    public var people: [String]
+    /// 1 to 5 stars, or -1 for a photo marked rejected; nil when unrated.
+    public var rating: Int?
+
+    public init(title: String? = nil, caption: String? = nil, keywords: [String] = [], people: [String] = [], rating: Int? = nil) {
+        self.title = title
+        self.caption = caption
+        self.keywords = keywords
+        self.people = people
+        self.rating = rating
+    }
+
+    /// Whether nothing was found.
+    public var isEmpty: Bool {
+        title == nil && caption == nil && keywords.isEmpty && people.isEmpty && rating == nil
+    }
+
+    /// These tags over `base`: a title, caption or rating here wins; keywords and people of both are kept.
+    public func merged(over base: PhotoTags) -> PhotoTags {
+        PhotoTags(title: title ?? base.title, caption: caption ?? base.caption, keywords: keywords + base.keywords,
+                  people: people + base.people, rating: rating ?? base.rating).normalised()
+    }
+
+    /// The text full-text search reads: title, caption, keywords and people, one per line.
+    public var searchText: String {
+        ([title, caption].compactMap { $0 } + keywords + people).joined(separator: "\n")
+    }
+
+    /// The longest keyword or name kept (longer ones are dropped), and the most of each kept.
+    static let maximumEntryLength = 200
+    static let maximumEntries = 500
+    /// Titles and captions are cut at this many characters.
+    static let maximumTextLength = 5000
+
+    /// Whitespace collapsed, empty and over-long entries dropped, repeats (in any case) dropped, a rating
+    /// outside -1…5 or of 0 (unrated) dropped.
+    func normalised() -> PhotoTags {
+        func clean(_ text: String?) -> String? {
+            guard let text else { return nil }
+            let collapsed = text.split(whereSeparator: { $0.isWhitespace || $0.isNewline }).joined(separator: " ")
+            return collapsed.isEmpty ? nil : String(collapsed.prefix(Self.maximumTextLength))
+        }
+        func list(_ entries: [String]) -> [String] {
+            var seen = Set<String>()
+            return entries.compactMap(clean).filter { $0.count <= Self.maximumEntryLength && seen.insert($0.lowercased()).inserted }
+                .prefix(Self.maximumEntries).map { $0 }
+        }
+        let stars = rating.flatMap { (-1...5).contains($0) && $0 != 0 ? $0 : nil }
+        return PhotoTags(title: clean(title), caption: clean(caption), keywords: list(keywords), people: list(people), rating: stars)
+    }
+
+    /// The tags of an image file (`data`, of `format` when known) and of its XMP sidecar file, if any:
+    /// the sidecar's over the file's own XMP, over its IPTC block.
+    public static func read(from data: Data, format: ImageFormat?, sidecar: Data? = nil) -> PhotoTags {
+        let own = data.withUnsafeBytes { bytes -> PhotoTags in
+            var tags = PhotoTags()
+            if format == .jpeg {
+                if let packet = ExifOrientation.jpegSegment(bytes, marker: 0xE1, signature: XMPTags.jpegSignature) {
+                    tags = XMPTags.read(Array(bytes[packet])) ?? tags
+                }
+                if let block = ExifOrientation.jpegSegment(bytes, marker: 0xED, signature: IPTCTags.jpegSignature) {
+                    tags = tags.merged(over: IPTCTags.read(photoshopResources: UnsafeRawBufferPointer(rebasing: bytes[block])))
+                }
+            } else if let packet = XMPTags.packet(in: bytes, format: format) {
+                tags = XMPTags.read(Array(bytes[packet])) ?? tags
+            }
+            return tags
+        }
+        let beside = sidecar.flatMap { XMPTags.read(Array($0)) } ?? PhotoTags()
+        return beside.merged(over: own)
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The tags (`PhotoTags`) of an XMP packet, whatever program wrote it.
+///
+/// Read: `dc:title`, `dc:description` (the `x-default` language, else the first), `dc:subject`,
+/// Lightroom's `lr:hierarchicalSubject` and digiKam's `digiKam:TagsList` (their last part),
+/// `photoshop:Headline` (a title when there is none), `xmp:Rating`, and the names of people: MWG face
+/// regions (`mwg-rs:Name`, as Lightroom, digiKam and Picasa write them), Windows' `MPReg:PersonDisplayName`
+/// and IPTC's `Iptc4xmpExt:PersonInImage`. Properties may be elements or attributes, with any prefixes.
+enum XMPTags {
+    /// What precedes the packet in a JPEG's APP1 segment.
+    static let jpegSignature = Array("http://ns.adobe.com/xap/1.0/\0".utf8)
+
+    private enum Property {
+        case title, headline, caption, keyword, hierarchicalKeyword(Character), rating, person
+    }
+
+    private static let properties: [XMLEventReader.Name: Property] = [
+        .init(namespace: "http://purl.org/dc/elements/1.1/", local: "title"): .title,
+        .init(namespace: "http://purl.org/dc/elements/1.1/", local: "description"): .caption,
+        .init(namespace: "http://purl.org/dc/elements/1.1/", local: "subject"): .keyword,
+        .init(namespace: "http://ns.adobe.com/photoshop/1.0/", local: "Headline"): .headline,
+        .init(namespace: "http://ns.adobe.com/lightroom/1.0/", local: "hierarchicalSubject"): .hierarchicalKeyword("|"),
+        .init(namespace: "http://www.digikam.org/ns/1.0/", local: "TagsList"): .hierarchicalKeyword("/"),
+        .init(namespace: "http://ns.adobe.com/xap/1.0/", local: "Rating"): .rating,
+        .init(namespace: "http://www.metadataworkinggroup.com/schemas/regions/", local: "Name"): .person,
+        .init(namespace: "http://ns.microsoft.com/photo/1.2/t/Region#", local: "PersonDisplayName"): .person,
+        .init(namespace: "http://iptc.org/std/Iptc4xmpExt/2008-02-29/", local: "PersonInImage"): .person,
+    ]
+
+    private static let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    private static let languageAttribute = XMLEventReader.Name(namespace: XMLEventReader.xmlNamespace, local: "lang")
+
+    /// The tags of a packet (or of a whole sidecar file); nil when it is not well-formed XML.
+    static func read(_ packet: [UInt8]) -> PhotoTags? {
+        guard let events = XMLEventReader.read(packet) else { return nil }
+        var tags = PhotoTags()
+        var headline: String?
+        var titleIsDefault = false, captionIsDefault = false
+        var stack: [(name: XMLEventReader.Name, language: String?)] = []
+
+        func record(_ property: Property, _ value: String, language: String?) {
+            let isDefault = language == nil || language == "x-default"
+            switch property {
+            case .title:
+                if tags.title == nil || (isDefault && !titleIsDefault) { tags.title = value; titleIsDefault = isDefault }
+            case .caption:
+                if tags.caption == nil || (isDefault && !captionIsDefault) { tags.caption = value; captionIsDefault = isDefault }
+            case .headline: headline = headline ?? value
+            case .keyword: tags.keywords.append(value)
+            case let .hierarchicalKeyword(separator):
+                if let leaf = value.split(separator: separator).last { tags.keywords.append(String(leaf)) }
+            case .rating:
+                if let number = Double(value.trimmingCharacters(in: .whitespaces)), number.isFinite {
+                    tags.rating = Int(number.rounded())
+                }
+            case .person: tags.people.append(value)
+            }
+        }
+
+        for event in events {
+            switch event {
+            case let .open(name, attributes):
+                let language = attributes[languageAttribute] ?? stack.last?.language
+                stack.append((name, language))
+                for (attribute, value) in attributes {
+                    if let property = properties[attribute] { record(property, value, language: language) }
+                }
+            case .close:
+                stack.removeLast()
+            case let .text(text):
+                guard !text.allSatisfy({ $0.isWhitespace }) else { continue }
+                // The property is the nearest element that is not RDF's own (a container, an item, a description).
+                guard let owner = stack.last(where: { $0.name.namespace != rdf }), let property = properties[owner.name] else { continue }
+                record(property, text, language: stack.last?.language)
+            }
+        }
+        if tags.title == nil { tags.title = headline }
+        return tags.normalised()
+    }
+
+    /// Where the XMP packet lies in a file that is not a JPEG. A TIFF-structured file (TIFF, DNG and most
+    /// camera raw files) names it in IFD0 (tag 700). Elsewhere (PNG, WebP, HEIF, other raw files) writers
+    /// store it uncompressed, so the file is searched for its `x:xmpmeta` element (or a bare `rdf:RDF`):
+    /// the whole file, but only the first `rawScanLimit` bytes of a raw file, which may be large.
+    static func packet(in bytes: UnsafeRawBufferPointer, format: ImageFormat?) -> Range<Int>? {
+        if format == .tiff || format == .cameraRaw, let tiff = TIFFBlock(bytes), let ifd0 = tiff.firstIFD,
+           let packet = tiff.value(of: 700, inIFDAt: ifd0).flatMap({ tiff.range(of: $0) }) {
+            return packet
+        }
+        let searched = format == .cameraRaw ? UnsafeRawBufferPointer(rebasing: bytes.prefix(rawScanLimit)) : bytes
+        for (open, close) in [("<x:xmpmeta", "</x:xmpmeta>"), ("<rdf:RDF", "</rdf:RDF>")] {
+            guard let start = find(open, in: searched, from: 0) else { continue }
+            guard let end = find(close, in: searched, from: start) else { return nil }
+            return start..<end + close.utf8.count
+        }
+        return nil
+    }
+
+    /// How much of a camera raw file without a TIFF structure (CR3, RAF) is searched for its packet.
+    static let rawScanLimit = 4 << 20
+
+    /// The offset of the first `marker` at or after `start` (`memchr` finds each candidate first byte).
+    private static func find(_ marker: String, in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        let needle = Array(marker.utf8)
+        guard let base = bytes.baseAddress, start >= 0, start + needle.count <= bytes.count else { return nil }
+        var at = start
+        while at + needle.count <= bytes.count {
+            guard let hit = memchr(base + at, Int32(needle[0]), bytes.count - needle.count + 1 - at) else { return nil }
+            let offset = base.distance(to: UnsafeRawPointer(hit))
+            if memcmp(base + offset, needle, needle.count) == 0 { return offset }
+            at = offset + 1
+        }
+        return nil
+    }
+}

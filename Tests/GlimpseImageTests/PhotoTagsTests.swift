@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+@testable import GlimpseImage
+
+@Suite("Tags people wrote: XMP, IPTC and sidecar files")
+struct PhotoTagsTests {
+    /// The tags of a fixture written by ExifTool (`Tools/fixtures/make_tag_fixtures.sh`).
+    static func tags(_ name: String, sidecar: String? = nil) throws -> PhotoTags {
+        let data = try Fixtures.data("tags/\(name)")
+        let format = ImageFormat.detect(data.prefix(16))
+        return PhotoTags.read(from: data, format: format, sidecar: try sidecar.map { try Fixtures.data("tags/\($0)") })
+    }
+
+    @Test("Lightroom's way: title in two languages, caption with markup characters, keywords, hierarchy, faces, rating")
+    func lightroom() throws {
+        let tags = try Self.tags("lightroom.jpg")
+        #expect(tags.title == "Grandma's birthday", "the x-default language wins over fr")
+        #expect(tags.caption == "Cake on the terrace & candles <lit>")
+        #expect(tags.keywords == ["birthday", "Café de Flore", "cake", "Paris"])
+        #expect(tags.people == ["Anna Karenina", "Rex"])
+        #expect(tags.rating == 4)
+    }
+
+    @Test("IPTC only, in UTF-8")
+    func iptc() throws {
+        let tags = try Self.tags("iptc.jpg")
+        #expect(tags == PhotoTags(title: "Harbour at dawn", caption: "Fishing boats, Ålesund", keywords: ["boat", "Norway", "harbour"]))
+    }
+
+    @Test("XMP and IPTC in one file: XMP's title wins, keywords of both")
+    func both() throws {
+        let tags = try Self.tags("both.jpg")
+        #expect(tags.title == "XMP title")
+        #expect(tags.keywords == ["from-xmp", "from-iptc"])
+    }
+
+    @Test("XMP inside PNG, WebP, TIFF and HEIF files; Windows' and IPTC's people fields", arguments: ["png", "webp", "tif", "heic"])
+    func otherFormats(_ ext: String) throws {
+        let tags = try Self.tags("tagged.\(ext)")
+        #expect(tags == PhotoTags(keywords: ["sunset", "beach"], people: ["Carol", "Bob"], rating: 5), "\(ext)")
+    }
+
+    @Test("a rejected photo is -1; rating 0 means unrated")
+    func ratings() throws {
+        #expect(try Self.tags("rejected.jpg").rating == -1)
+        let unrated = try Self.tags("unrated.jpg")
+        #expect(unrated.rating == nil)
+        #expect(unrated.keywords == ["plain"])
+    }
+
+    @Test("a sidecar file: its caption and rating win, keywords of both kept, a digiKam hierarchy's last part")
+    func sidecar() throws {
+        let tags = try Self.tags("lightroom.jpg", sidecar: "sidecar.xmp")
+        #expect(tags.title == "Grandma's birthday")
+        #expect(tags.caption == "Summit cross in the fog")
+        #expect(tags.rating == 2)
+        #expect(tags.keywords == ["mountain", "Grandpa", "birthday", "Café de Flore", "cake", "Paris"])
+        #expect(tags.people == ["Anna Karenina", "Rex"])
+    }
+
+    @Test("a file without tags has none")
+    func untagged() throws {
+        let data = try Fixtures.data("images/photo_400x267.jpg")
+        #expect(PhotoTags.read(from: data, format: .jpeg).isEmpty)
+        #expect(PhotoTags.read(from: Data("not an image".utf8), format: nil).isEmpty)
+    }
+
+    @Test("Adobe's compact form: properties as attributes, with other prefixes than the usual ones")
+    func attributes() {
+        let packet = """
+            <x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+            <rdf:Description rdf:about="" xmlns:a="http://ns.adobe.com/xap/1.0/" xmlns:p="http://ns.adobe.com/photoshop/1.0/"
+              a:Rating="3.0" p:Headline="Headline only"><!-- a comment -->
+              <d:subject xmlns:d="http://purl.org/dc/elements/1.1/"><rdf:Bag><rdf:li>one</rdf:li><rdf:li><![CDATA[two & <three>]]></rdf:li>
+              <rdf:li>ONE</rdf:li><rdf:li>  </rdf:li></rdf:Bag></d:subject>
+              <mwg-rs:RegionList xmlns:mwg-rs="http://www.metadataworkinggroup.com/schemas/regions/"><rdf:Bag>
+                <rdf:li><rdf:Description mwg-rs:Name="Dora &#x1F600;" mwg-rs:Type="Face"/></rdf:li></rdf:Bag></mwg-rs:RegionList>
+            </rdf:Description></rdf:RDF></x:xmpmeta>
+            """
+        let tags = XMPTags.read(Array(packet.utf8))
+        #expect(tags == PhotoTags(title: "Headline only", keywords: ["one", "two & <three>"], people: ["Dora 😀"], rating: 3))
+    }
+
+    @Test("damaged or hostile packets give no tags and no crash", arguments: [
+        "<x:xmpmeta><rdf:RDF>",
+        "<a><b></a></b>",
+        "<a attr=novalue></a>",
+        String(repeating: "<a>", count: 5000) + String(repeating: "</a>", count: 5000),
+        "<!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]><x>&b;</x>",
+        "<x:xmpmeta xmlns:x='adobe:ns:meta/'><",
+    ])
+    func hostile(_ packet: String) {
+        let tags = XMPTags.read(Array(packet.utf8)) ?? PhotoTags()
+        #expect(tags.keywords.isEmpty && tags.title == nil)
+    }
+
+    @Test("a document type's entities are left as written, never expanded")
+    func entitiesNotExpanded() {
+        let packet = """
+            <!DOCTYPE x [<!ENTITY e "expanded">]><r xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:subject>&e; &amp;</dc:subject></r>
+            """
+        #expect(XMPTags.read(Array(packet.utf8))?.keywords == ["&e; &"])
+    }
+
+    @Test("over-long entries are dropped, long captions cut, repeats in any case dropped")
+    func limits() {
+        let long = String(repeating: "x", count: PhotoTags.maximumEntryLength + 1)
+        let tags = PhotoTags(caption: String(repeating: "y", count: 9000), keywords: ["Dog", long, "dog", " a   b "], rating: 7)
+            .normalised()
+        #expect(tags.keywords == ["Dog", "a b"])
+        #expect(tags.caption?.count == PhotoTags.maximumTextLength)
+        #expect(tags.rating == nil)
+    }
+
+    @Test("IPTC: Latin-1 text, and a truncated block stops cleanly")
+    func iptcRecords() {
+        var records: [UInt8] = [0x1C, 2, 25, 0, 4] + [0x43, 0x61, 0x66, 0xE9]  // "Café" in ISO 8859-1
+        records += [0x1C, 2, 120, 0, 50, 0x41]  // claims 50 bytes, holds 1
+        let tags = records.withUnsafeBytes { IPTCTags.records($0) }
+        #expect(tags.keywords == ["Café"])
+        #expect(tags.caption == nil)
+    }
+}
