@@ -50,7 +50,7 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
-        .target(name: "GlimpseSearch", dependencies: ["GlimpseIndex", "GlimpseText", "CVectorKernels"]),
+        .target(name: "GlimpseSearch", dependencies: ["GlimpseIndex", "GlimpseImage", "GlimpseText", "CVectorKernels"]),
         .target(
             name: "GlimpseServer",
             dependencies: [

@@ -39,6 +39,17 @@ public struct PhotoTags: Sendable, Hashable, Codable {
         ([title, caption].compactMap { $0 } + keywords + people).joined(separator: "\n")
     }
 
+    /// One line for people: `"Grandma's birthday" · birthday, cake · people Anna, Rex · ★★★★`.
+    public var summary: String {
+        var parts: [String] = []
+        if let title { parts.append("\"\(title)\"") }
+        if !keywords.isEmpty { parts.append(keywords.joined(separator: ", ")) }
+        if !people.isEmpty { parts.append("people " + people.joined(separator: ", ")) }
+        if let rating { parts.append(rating < 0 ? "rejected" : String(repeating: "★", count: rating)) }
+        if let caption { parts.append(caption.count > 80 ? caption.prefix(79) + "…" : caption) }
+        return parts.joined(separator: " · ")
+    }
+
     /// The longest keyword or name kept (longer ones are dropped), and the most of each kept.
     static let maximumEntryLength = 200
     static let maximumEntries = 500

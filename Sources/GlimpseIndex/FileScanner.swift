@@ -11,6 +11,8 @@ public struct ScannedFile: Sendable, Hashable {
     public var size: Int64
     /// Seconds since 1970, nanosecond precision.
     public var modified: Double
+    /// The XMP file beside it that holds its tags, if any (`XMPSidecars`).
+    public var sidecar: Sidecar?
 }
 
 /// Something the scan could not look into (a folder without permission, a broken link).
@@ -64,7 +66,8 @@ struct FileScanner {
                 }
                 walk(root, identity: info.identity, rules: rules, visited: &visited, result: &result, seenFiles: &seenFiles)
             } else if info.isRegular, seenFiles.insert(root).inserted {
-                result.files.append(ScannedFile(path: root, size: info.size, modified: info.modified))
+                result.files.append(ScannedFile(path: root, size: info.size, modified: info.modified,
+                                                sidecar: XMPSidecars.sidecar(ofFileAt: root)))
             }
         }
         return result
@@ -133,6 +136,7 @@ struct FileScanner {
             return
         }
         let renderings = RawJPEGPairs.renderings(among: names.filter { !$0.hasPrefix(".") })
+        let sidecars = XMPSidecars.index(names)
         for name in names where !name.hasPrefix(".") {
             let path = folder == "/" ? "/" + name : folder + "/" + name
             let info = Self.status(path)
@@ -158,7 +162,10 @@ struct FileScanner {
                 if rendering != nil {
                     result.rawsBesideRenderings.append(path)
                 } else {
-                    result.files.append(ScannedFile(path: path, size: info.size, modified: info.modified))
+                    let sidecar = XMPSidecars.sidecar(of: name, in: sidecars).flatMap {
+                        ScannedFile.Sidecar(at: folder == "/" ? "/" + $0 : folder + "/" + $0)
+                    }
+                    result.files.append(ScannedFile(path: path, size: info.size, modified: info.modified, sidecar: sidecar))
                 }
             }
         }

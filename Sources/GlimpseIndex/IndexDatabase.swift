@@ -16,7 +16,7 @@ import GRDB
 /// - `keyword`: `word` and `isCompound` per image (compounds hyphen-joined as `Keywords` writes them).
 /// - `embedding`: `kind` (image · region · text), `regionIndex`, `dimension`, `vector` (little-endian
 ///   Float32 blob); triggers bump `embeddingGeneration.generation` of the kind on every insert/delete.
-/// - `descriptionSearch`: FTS5 over `text`, `keywords`, `compounds` (rowid = image id); see
+/// - `descriptionSearch`: FTS5 over `text`, `keywords`, `compounds` (and `tags` from version 6; rowid = image id); see
 ///   `SearchableIndex` for the tokenizer and the compound rule.
 /// - `metadata`: `key`/`value`; `databaseID` identifies this database (a UUID) for the sidecar files.
 ///
@@ -248,6 +248,28 @@ struct IndexDatabase: Sendable {
             // finishing it (`Indexer`'s guard against a file that crashes the process).
             try db.execute(sql: """
                 CREATE TABLE attempt (path TEXT PRIMARY KEY NOT NULL, runs INTEGER NOT NULL, startedAt DOUBLE NOT NULL);
+                """)
+        }
+        migrator.registerMigration("v6") { db in
+            // What people tagged in their photo manager (`PhotoTags`): `tags` as JSON (NULL for none), its
+            // `rating` for filtering, `tagsStamp` (`ScannedFile.tagsStamp`; NULL until the file was read for
+            // them). The full-text table gains a fourth column, `tags`, which an FTS5 table can only get by
+            // being made again: its rows are copied over.
+            try db.execute(sql: """
+                ALTER TABLE image ADD COLUMN tags TEXT;
+                ALTER TABLE image ADD COLUMN rating INTEGER;
+                ALTER TABLE image ADD COLUMN tagsStamp TEXT;
+                CREATE INDEX image_on_rating ON image (rating);
+                DROP TRIGGER image_after_delete;
+                CREATE VIRTUAL TABLE descriptionSearchWithTags USING fts5(text, keywords, compounds, tags, tokenize = "\(ftsTokenizer)");
+                INSERT INTO descriptionSearchWithTags (rowid, text, keywords, compounds)
+                    SELECT rowid, text, keywords, compounds FROM descriptionSearch;
+                DROP TABLE descriptionSearch;
+                ALTER TABLE descriptionSearchWithTags RENAME TO descriptionSearch;
+                CREATE TRIGGER image_after_delete AFTER DELETE ON image BEGIN
+                    DELETE FROM descriptionSearch WHERE rowid = old.id;
+                END;
+                UPDATE fullTextGeneration SET generation = generation + 1;
                 """)
         }
         return migrator

@@ -54,6 +54,9 @@ public enum IndexEvent: Sendable, Hashable {
     /// Reading when the photos of an index made before dates were stored were taken: `done` of `total`
     /// (once at 0, then after each batch).
     case readingDates(done: Int, total: Int)
+    /// Reading the tags (`PhotoTags`) of unchanged photos whose sidecar file changed, or which were indexed
+    /// before tags were stored: `done` of `total` (once at 0, then after each batch).
+    case readingTags(done: Int, total: Int)
     /// The run ended (completed or stopped).
     case completed(IndexReport)
 }
@@ -75,6 +78,9 @@ public struct IndexReport: Sendable, Hashable {
     /// Unchanged images indexed before the index recorded dates, whose files were read for when they were
     /// taken (once: later runs skip them).
     public var datesRead = 0
+    /// Unchanged images whose tags were read again: their XMP sidecar was added, changed or removed, or
+    /// they were indexed before the index stored tags.
+    public var tagsRead = 0
     /// Files that failed, with their messages (also stored in the index).
     public var failures: [ScanProblem] = []
     /// Folders and links the scan could not follow.

@@ -1,5 +1,6 @@
 import Foundation
 import GlimpseDescribe
+import GlimpseImage
 
 /// Where an image stands in the index.
 public enum ImageStatus: String, Sendable, Hashable, Codable, CaseIterable {
@@ -28,9 +29,16 @@ public struct FileFacts: Sendable, Hashable {
     /// When the photo was taken (`ExifDateTaken`, else `FileNameDate`: `YYYY-MM-DDTHH:MM:SS` or `YYYY-MM-DD`);
     /// "" when the file was read and says no date; nil when it was not read for it (then a stored date is kept).
     public var taken: String?
+    /// What people tagged in their photo manager, read from the file and its sidecar; meaningful only
+    /// with `tagsStamp`.
+    public var tags: PhotoTags?
+    /// `ScannedFile.tagsStamp` when the tags were read; nil when they were not (then stored tags are kept).
+    public var tagsStamp: String?
 
     public init(path: String, size: Int64? = nil, modified: Double? = nil, contentHash: String? = nil, format: String? = nil,
-                taken: String? = nil) {
+                taken: String? = nil, tags: PhotoTags? = nil, tagsStamp: String? = nil) {
+        self.tags = tags
+        self.tagsStamp = tagsStamp
         self.path = path
         self.size = size
         self.modified = modified
@@ -146,6 +154,10 @@ public protocol IndexStore: SearchableIndex {
     /// Records when photos were taken (`FileFacts.taken`) for images whose files are unchanged: those
     /// indexed before the index stored dates. Unknown ids are ignored.
     func recordDatesTaken(_ dates: [(image: ImageID, taken: String)]) throws
+
+    /// Records the tags read for images whose files are unchanged (their sidecar changed, or they were
+    /// indexed before the index stored tags), with the stamp they were read under. Unknown ids are ignored.
+    func recordTags(_ tags: [(image: ImageID, tags: PhotoTags, stamp: String)]) throws
 
     /// Stores for `facts.path` a copy of image `source`'s description (the same content at another path).
     @discardableResult

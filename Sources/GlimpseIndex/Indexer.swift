@@ -93,6 +93,7 @@ public struct Indexer: Sendable {
 
         var work: [WorkItem] = []
         var undated: [IndexedImage] = []
+        var untagged: [(image: IndexedImage, file: ScannedFile)] = []
         var newFiles: [FileFacts] = []
         var found = 0
         var unchanged = 0
@@ -102,7 +103,10 @@ public struct Indexer: Sendable {
             if let entry, entry.facts.size == file.size, entry.facts.modified == file.modified, !needsWork(entry) {
                 found += 1
                 unchanged += 1
-                if entry.facts.taken == nil && (entry.status == .full || entry.status == .quick) { undated.append(entry) }
+                if entry.status == .full || entry.status == .quick {
+                    if entry.facts.taken == nil { undated.append(entry) }
+                    if entry.facts.tagsStamp != file.tagsStamp { untagged.append((entry, file)) }
+                }
                 continue
             }
             let format: ImageFormat?
@@ -187,6 +191,7 @@ public struct Indexer: Sendable {
         await finish(inFlight)
         if !report.cancelled && !Task.isCancelled {
             report.datesRead = try await readDatesTaken(of: undated, progress: progress)
+            report.tagsRead = try await readTags(of: untagged, progress: progress)
         }
         if !report.cancelled && !Task.isCancelled {
             let gone = missing.map(\.id).filter { !claimed.contains($0) }
@@ -265,6 +270,8 @@ public struct Indexer: Sendable {
         let format = ImageDecoder.format(of: data)
         facts.format = format?.rawValue
         facts.taken = FileNameDate.dateTaken(in: data, format: format, path: path)
+        facts.tags = PhotoTags.read(from: data, format: format, sidecar: XMPSidecars.contents(of: item.file.sidecar))
+        facts.tagsStamp = item.file.tagsStamp
         if let hash = facts.contentHash {
             if item.known?.facts.contentHash == hash, let status = item.known?.status, satisfies(status) {
                 return Prepared(item: item, facts: facts, data: data)

@@ -68,9 +68,9 @@ extension SQLiteIndexStore {
             let generation = try Self.fullTextGeneration(db)
             var builder = FullTextPostingsBuilder()
             let tokenizer = try db.makeTokenizer(Self.tokenizerDescriptor)
-            let rows = try Row.fetchCursor(db, sql: "SELECT rowid, text, keywords, compounds FROM descriptionSearch ORDER BY rowid")
+            let rows = try Row.fetchCursor(db, sql: "SELECT rowid, text, keywords, compounds, tags FROM descriptionSearch ORDER BY rowid")
             while let row = try rows.next() {
-                let columns = try (1...3).map { column in
+                let columns = try (1...4).map { column in
                     try tokenizer.tokenize(document: row[column] as String? ?? "")
                         .filter { !$0.flags.contains(.colocated) }.map(\.token)
                 }

@@ -6,16 +6,22 @@ import GRDB
 // The rows derived from one description, written inside the caller's transaction.
 extension SQLiteIndexStore {
     /// Inserts or updates the image row at `facts.path` and returns its id. `size` (pixels) and
-    /// `models` replace the stored ones; a nil content hash or format keeps the stored one.
+    /// `models` replace the stored ones; a nil content hash or format keeps the stored one, and so do
+    /// facts whose tags were not read (nil `tagsStamp`).
     static func upsertImage(_ db: Database, facts: FileFacts, status: ImageStatus, error: String?, size: PixelSize?,
                             models: [ModelStamp], source: String) throws -> ImageID {
         let now = Date()
         let modelsJSON = models.isEmpty ? nil : String(decoding: try JSONEncoder().encode(models), as: UTF8.self)
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO image (path, contentHash, size, modified, width, height, format, status, error, models, source, takenAt, createdAt, updatedAt)
-            VALUES (:path, :hash, :size, :modified, :width, :height, :format, :status, :error, :models, :source, :taken, :now, :now)
+            INSERT INTO image (path, contentHash, size, modified, width, height, format, status, error, models, source, takenAt,
+                               tags, rating, tagsStamp, createdAt, updatedAt)
+            VALUES (:path, :hash, :size, :modified, :width, :height, :format, :status, :error, :models, :source, :taken,
+                    :tags, :rating, :tagsStamp, :now, :now)
             ON CONFLICT(path) DO UPDATE SET
                 contentHash = coalesce(excluded.contentHash, contentHash), takenAt = coalesce(excluded.takenAt, takenAt), size = excluded.size,
+                tags = CASE WHEN excluded.tagsStamp IS NULL THEN tags ELSE excluded.tags END,
+                rating = CASE WHEN excluded.tagsStamp IS NULL THEN rating ELSE excluded.rating END,
+                tagsStamp = coalesce(excluded.tagsStamp, tagsStamp),
                 modified = excluded.modified, width = excluded.width, height = excluded.height,
                 format = coalesce(excluded.format, format), status = excluded.status, error = excluded.error,
                 models = excluded.models, source = excluded.source, updatedAt = excluded.updatedAt
@@ -25,6 +31,7 @@ extension SQLiteIndexStore {
             "path": facts.path, "hash": facts.contentHash, "size": facts.size, "modified": facts.modified,
             "width": size?.width, "height": size?.height, "format": facts.format, "status": status.rawValue,
             "error": error, "models": modelsJSON, "source": source, "taken": facts.taken, "now": now,
+            "tags": try tagsJSON(facts), "rating": facts.tagsStamp == nil ? nil : facts.tags?.rating, "tagsStamp": facts.tagsStamp,
         ])
         guard let id else { throw IndexError.database(operation: "saving \(facts.path)", reason: "no row id returned") }
         return id
@@ -94,10 +101,12 @@ extension SQLiteIndexStore {
         for word in description.keywords { try keywordStatement.execute(arguments: [id, word, false]) }
         for compound in description.compounds { try keywordStatement.execute(arguments: [id, compound, true]) }
 
-        try db.cachedStatement(sql: "INSERT INTO descriptionSearch (rowid, text, keywords, compounds) VALUES (?, ?, ?, ?)").execute(arguments: [
-            id, description.text, description.keywords.joined(separator: " "),
-            description.compounds.map(FullTextExpression.compoundToken).joined(separator: " "),
-        ])
+        try db.cachedStatement(sql: "INSERT INTO descriptionSearch (rowid, text, keywords, compounds, tags) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [
+                id, description.text, description.keywords.joined(separator: " "),
+                description.compounds.map(FullTextExpression.compoundToken).joined(separator: " "),
+                try storedTags(db, id)?.searchText,
+            ])
     }
 }
 

@@ -58,12 +58,13 @@ extension SQLiteIndexStore {
                 let list = Array(repeating: "?", count: chunk.count).joined(separator: ",")
                 let arguments = StatementArguments(chunk)
                 for row in try Row.fetchAll(db, sql: """
-                    SELECT i.id, i.path, nullif(i.takenAt, '') AS taken, d.caption, d.text FROM image i
+                    SELECT i.id, i.path, nullif(i.takenAt, '') AS taken, i.tags, d.caption, d.text FROM image i
                     JOIN description d ON d.imageId = i.id WHERE i.id IN (\(list))
                     """, arguments: arguments) {
                     let id: ImageID = row["id"]
                     found[id] = SearchDocument(id: id, path: row["path"], caption: row["caption"], text: row["text"],
-                                               keywords: [], compounds: [], regions: [], taken: row["taken"])
+                                               keywords: [], compounds: [], regions: [], taken: row["taken"],
+                                               tags: (row["tags"] as String?).flatMap(Self.decodeTags))
                 }
                 for row in try Row.fetchAll(db, sql: """
                     SELECT imageId, word, isCompound FROM keyword WHERE imageId IN (\(list)) ORDER BY imageId, rowid

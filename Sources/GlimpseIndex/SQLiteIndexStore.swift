@@ -89,13 +89,14 @@ public final class SQLiteIndexStore: IndexStore {
 
     // MARK: Reading rows
 
-    static let imageColumns = "id, path, size, modified, contentHash, format, status, error, takenAt"
+    static let imageColumns = "id, path, size, modified, contentHash, format, status, error, takenAt, tagsStamp"
 
     static func indexedImage(_ row: Row) -> IndexedImage {
         IndexedImage(
             id: row["id"],
             facts: FileFacts(path: row["path"], size: row["size"], modified: row["modified"],
-                             contentHash: row["contentHash"], format: row["format"], taken: row["takenAt"]),
+                             contentHash: row["contentHash"], format: row["format"], taken: row["takenAt"],
+                             tagsStamp: row["tagsStamp"]),
             status: ImageStatus(rawValue: row["status"]) ?? .failed,
             error: row["error"])
     }
@@ -216,6 +217,7 @@ public final class SQLiteIndexStore: IndexStore {
                     format = coalesce(?, format), takenAt = coalesce(?, takenAt), updatedAt = ? WHERE id = ?
                 """, arguments: [facts.path, facts.size, facts.modified, facts.contentHash, facts.format, facts.taken, Date(), id])
             guard db.changesCount == 1 else { throw IndexError.unknownImage(id) }
+            try Self.recordTags(db, id, facts)
         }
     }
 
@@ -248,6 +250,7 @@ public final class SQLiteIndexStore: IndexStore {
                 INSERT INTO descriptionSearch (rowid, text, keywords, compounds)
                     SELECT :id, text, keywords, compounds FROM descriptionSearch WHERE rowid = :source;
                 """, arguments: ["id": id, "source": source])
+            try Self.recordTags(db, id, facts)
             return id
         }
     }

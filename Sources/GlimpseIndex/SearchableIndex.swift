@@ -1,5 +1,6 @@
 import Foundation
 import GlimpseDescribe
+import GlimpseImage
 
 /// The row id of an image in the index.
 public typealias ImageID = Int64
@@ -10,8 +11,9 @@ public typealias ImageID = Int64
 ///
 /// ## Full-text rules (`SQLiteIndexStore`)
 ///
-/// - One FTS5 table over three columns: `text` (the description text as written), `keywords` (the
-///   lemmatised keywords, space-separated) and `compounds` (the compound keywords, each one token).
+/// - One FTS5 table over four columns: `text` (the description text as written), `keywords` (the
+///   lemmatised keywords, space-separated), `compounds` (the compound keywords, each one token) and
+///   `tags` (`PhotoTags.searchText`: what people tagged in their photo manager).
 /// - Tokenizer: `porter unicode61 remove_diacritics 2 tokenchars '_'` — lowercase, diacritics folded,
 ///   every character that is not a letter, digit or `_` separates tokens, and English words are
 ///   Porter-stemmed on both sides (so `dogs` in a description meets `dog` in a query).
@@ -123,10 +125,13 @@ public struct SearchDocument: Sendable, Hashable {
     public var regions: [SearchRegion]
     /// When the photo was taken (`FileFacts.taken`), nil when its file records no date or was not read for it.
     public var taken: String?
+    /// What people tagged in their photo manager (`PhotoTags`), nil when nothing.
+    public var tags: PhotoTags?
 
     public init(id: ImageID, path: String, caption: String, text: String, keywords: [String],
-                compounds: [String], regions: [SearchRegion], taken: String? = nil) {
+                compounds: [String], regions: [SearchRegion], taken: String? = nil, tags: PhotoTags? = nil) {
         self.taken = taken
+        self.tags = tags
         self.id = id
         self.path = path
         self.caption = caption

@@ -16,11 +16,24 @@ enum ExplanationBuilder {
             compounds.contains(compound) || joinedText.contains(" " + compound.replacingOccurrences(of: "-", with: " ") + " ")
         }
         let matchedPhrases = query.phrases.filter { joinedText.contains(" " + $0 + " ") }
+        let matchedTags = tags(matching: query, in: document)
 
         return Explanation(matchedTerms: matchedTerms, matchedCompounds: matchedCompounds, matchedPhrases: matchedPhrases,
+                           matchedTags: matchedTags.isEmpty ? nil : matchedTags,
                            region: region(query: query, document: document, clipRegion: entry.region),
                            rankers: entry.contributions.sorted { $0.ranker < $1.ranker }, penalties: penalties,
                            fusedScore: fusedScore)
+    }
+
+    /// The title, caption, keywords and names the image was tagged with that hold a word or phrase of the query.
+    static func tags(matching query: ParsedQuery, in document: SearchDocument) -> [String] {
+        guard let tags = document.tags else { return [] }
+        let wanted = Set(query.terms + query.surfaceWords)
+        return ([tags.title, tags.caption].compactMap { $0 } + tags.keywords + tags.people).filter { entry in
+            let words = DocumentWords.words(in: entry)
+            let joined = " " + words.joined(separator: " ") + " "
+            return words.contains(where: wanted.contains) || query.phrases.contains { joined.contains(" " + $0 + " ") }
+        }
     }
 
     /// The region CLIP matched, else the region whose caption holds the most query terms (at least one).

@@ -69,12 +69,15 @@ public struct NegationJudge: Sendable {
     /// The description words that show `concept` in `document`, or empty when none does.
     ///
     /// A compound of the concept matches the same compound; otherwise every word of the concept
-    /// (or a word of its group: `people` → `man`) must be among the description's keywords or compounds.
+    /// (or a word of its group: `people` → `man`) must be among the description's keywords or compounds,
+    /// or the words of its tags.
     public func descriptionEvidence(for concept: NegativeConcept, in document: SearchDocument) -> [String] {
         var vocabulary = Set(document.keywords.map { $0.lowercased() })
         let compounds = Set(document.compounds.map { $0.lowercased() })
         for compound in compounds { vocabulary.formUnion(compound.split(separator: "-").map(String.init)) }
         if vocabulary.isEmpty { vocabulary = Set(DocumentWords.words(in: document.text)) }
+        // What people tagged counts too: "without Anna" leaves out the photos tagged with her.
+        if let tags = document.tags { vocabulary.formUnion(DocumentWords.words(in: tags.searchText)) }
         let hits = concept.compounds.filter { compounds.contains($0) }
         if !hits.isEmpty { return hits }
         var matched: [String] = []

@@ -1,4 +1,5 @@
 import GlimpseDescribe
+import GlimpseImage
 import GlimpseIndex
 
 /// Knobs of one search.
@@ -75,6 +76,8 @@ public struct SearchResult: Sendable, Hashable, Codable {
     public var text: String
     /// When the photo was taken (`YYYY-MM-DDTHH:MM:SS`, the camera's local time), when its file records it.
     public var taken: String?
+    /// What people tagged in their photo manager, when anything.
+    public var tags: PhotoTags?
     public var explanation: Explanation
 }
 
@@ -86,6 +89,9 @@ public struct Explanation: Sendable, Hashable, Codable {
     public var matchedCompounds: [String]
     /// Quoted phrases found in the description text.
     public var matchedPhrases: [String]
+    /// The image's tags (title, caption, keywords, people: `PhotoTags`) that hold a query word or phrase;
+    /// nil when none does.
+    public var matchedTags: [String]?
     /// The region that matched best, when one did.
     public var region: RegionMatch?
     /// Each ranker's raw score, rank and calibrated score for this image.
@@ -98,6 +104,7 @@ public struct Explanation: Sendable, Hashable, Codable {
     /// One line for people: `terms dog, sofa · compound blue-collar · region 2 (12,40 200×120) · fullText #1 …`.
     public var summary: String {
         var parts: [String] = []
+        if let matchedTags { parts.append("tagged " + matchedTags.map { "\"\($0)\"" }.joined(separator: ", ")) }
         if !matchedCompounds.isEmpty { parts.append("compounds " + matchedCompounds.joined(separator: ", ")) }
         if !matchedTerms.isEmpty { parts.append("terms " + matchedTerms.joined(separator: ", ")) }
         if !matchedPhrases.isEmpty { parts.append("phrases " + matchedPhrases.map { "\"\($0)\"" }.joined(separator: ", ")) }

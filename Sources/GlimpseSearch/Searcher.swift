@@ -164,7 +164,8 @@ public struct Searcher: Sendable {
             let explanation = ExplanationBuilder.explain(query: query, document: document, entry: entry,
                                                          penalties: found, fusedScore: before)
             results.append(SearchResult(image: entry.image, path: document.path, rank: results.count + 1,
-                                        score: entry.score, text: document.text, taken: document.taken, explanation: explanation))
+                                        score: entry.score, text: document.text, taken: document.taken, tags: document.tags,
+                                        explanation: explanation))
         }
         timings.explanations = stage.millisecondsSince
         timings.total = start.millisecondsSince

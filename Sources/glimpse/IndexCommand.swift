@@ -205,6 +205,7 @@ struct IndexCommand: AsyncParsableCommand {
         if report.restored > 0 { parts.append("\(report.restored) taken back from removed images") }
         parts.append("\(report.plan.unchanged) unchanged")
         if report.datesRead > 0 { parts.append("dates taken read for \(report.datesRead) indexed before") }
+        if report.tagsRead > 0 { parts.append("tags read again for \(report.tagsRead) unchanged") }
         if report.removed > 0 { parts.append("\(report.removed) removed") }
         if report.excluded > 0 { parts.append("\(report.excluded) excluded") }
         if report.rawsBesideRenderings > 0 { parts.append(rawsLeftOut(report)) }

@@ -69,6 +69,15 @@ final class IndexProgressBar: @unchecked Sendable {
                 } else if done == 0 {
                     write("reading when \(total) photo(s) indexed before were taken…\n")
                 }
+            case let .readingTags(done, total):
+                let line = "reading the tags of \(total) unchanged photo(s): \(done)/\(total)"
+                if isTerminal {
+                    clear()
+                    write(line)
+                    drawn = true
+                } else if done == 0 {
+                    write("reading the tags of \(total) unchanged photo(s)…\n")
+                }
             case .completed:
                 if isTerminal && drawn {
                     clear()

@@ -140,6 +140,7 @@ struct SearchCommand: AsyncParsableCommand {
             print(String(format: "%3d. %.4f  ", result.rank, result.score) + result.path
                   + (result.taken.map { "  (taken \($0.replacingOccurrences(of: "T", with: " ")))" } ?? ""))
             print("     " + Self.excerpt(result.text))
+            if let tags = result.tags { print("     tagged: " + tags.summary) }
             print("     " + result.explanation.summary)
         }
         if response.excluded > 0 { print("\(response.excluded) image(s) excluded by --strict.") }

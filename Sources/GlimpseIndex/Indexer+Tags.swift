@@ -1,0 +1,40 @@
+import Foundation
+import GlimpseImage
+import Synchronization
+
+// Tags people wrote (`PhotoTags`), read again for unchanged photos: their sidecar changed, or they were
+// indexed before the index stored tags.
+extension Indexer {
+    /// Reads the tags of `images` (each with the file the scan found) and records them, a few hundred at a
+    /// time; a file that cannot be read now is tried by a later run. Returns how many were recorded.
+    func readTags(of images: [(image: IndexedImage, file: ScannedFile)], progress: @Sendable (IndexEvent) -> Void) async throws -> Int {
+        var recorded = 0
+        if !images.isEmpty { progress(.readingTags(done: 0, total: images.count)) }
+        for start in stride(from: 0, to: images.count, by: 500) {
+            if Task.isCancelled { break }
+            let batch = Array(images[start..<min(images.count, start + 500)])
+            let tags = await offload { Self.tags(of: batch) }
+            try store.recordTags(tags)
+            recorded += tags.count
+            progress(.readingTags(done: start + batch.count, total: images.count))
+        }
+        return recorded
+    }
+
+    /// The tags of `images`' files and sidecars, read four at a time; the files that cannot be read are left out.
+    static func tags(of images: [(image: IndexedImage, file: ScannedFile)]) -> [(image: ImageID, tags: PhotoTags, stamp: String)] {
+        let found = Mutex([(image: ImageID, tags: PhotoTags, stamp: String)?](repeating: nil, count: images.count))
+        let lanes = 4
+        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+            for index in stride(from: lane, to: images.count, by: lanes) {
+                let (image, file) = images[index]
+                // Mapped: only the pages that the metadata lies in are read (`PhotoTags.read`).
+                guard let data = try? Data(contentsOf: URL(filePath: file.path), options: .alwaysMapped) else { continue }
+                let format = ImageFormat.detect(data.prefix(16))
+                let tags = PhotoTags.read(from: data, format: format, sidecar: XMPSidecars.contents(of: file.sidecar))
+                found.withLock { $0[index] = (image.id, tags, file.tagsStamp) }
+            }
+        }
+        return found.withLock { $0.compactMap { $0 } }
+    }
+}
