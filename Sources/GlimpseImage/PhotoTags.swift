@@ -23,6 +23,18 @@ public struct PhotoTags: Sendable, Hashable, Codable {
         self.rating = rating
     }
 
+    private enum CodingKeys: String, CodingKey { case title, caption, keywords, people, rating }
+
+    /// Every field may be missing (an imported line that gives only keywords); the result is normalised.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self = PhotoTags(title: try container.decodeIfPresent(String.self, forKey: .title),
+                         caption: try container.decodeIfPresent(String.self, forKey: .caption),
+                         keywords: try container.decodeIfPresent([String].self, forKey: .keywords) ?? [],
+                         people: try container.decodeIfPresent([String].self, forKey: .people) ?? [],
+                         rating: try container.decodeIfPresent(Int.self, forKey: .rating)).normalised()
+    }
+
     /// Whether nothing was found.
     public var isEmpty: Bool {
         title == nil && caption == nil && keywords.isEmpty && people.isEmpty && rating == nil

@@ -1,5 +1,6 @@
 import Foundation
 import GlimpseDescribe
+import GlimpseImage
 import GRDB
 import GRDBSQLite
 
@@ -61,6 +62,8 @@ public struct ExportedDescription: Sendable, Hashable, Encodable {
     public var contentHash: String?
     /// When the photo was taken (`YYYY-MM-DDTHH:MM:SS`, the camera's local time); nil when its file records no date.
     public var taken: String?
+    /// What people tagged in their photo manager; nil when nothing.
+    public var tags: PhotoTags?
     /// The models that wrote the description.
     public var models: [ModelStamp]
     /// The whole stored description (schema in docs/description-schema.md, embeddings left empty); only
@@ -73,8 +76,9 @@ public struct ExportedDescription: Sendable, Hashable, Encodable {
         public var box: [Int]
     }
 
-    init(path: String, contentHash: String?, taken: String?, stored: Description, whole: Bool) {
+    init(path: String, contentHash: String?, taken: String?, tags: PhotoTags?, stored: Description, whole: Bool) {
         self.taken = taken
+        self.tags = tags
         self.path = path
         caption = stored.caption
         regions = stored.keptRegions.compactMap { region in
@@ -135,7 +139,7 @@ extension SQLiteIndexStore {
                     }
                 }
                 try db.step("""
-                    SELECT image.path, image.contentHash, description.json, nullif(image.takenAt, '') FROM image
+                    SELECT image.path, image.contentHash, description.json, nullif(image.takenAt, ''), image.tags FROM image
                     JOIN description ON description.imageId = image.id
                     WHERE \(scope) ORDER BY image.path
                     """, arguments: StatementArguments(arguments)) { row in
@@ -149,7 +153,8 @@ extension SQLiteIndexStore {
                     var written = path
                     if let prefix, path.hasPrefix(prefix) { written = String(path.dropFirst(prefix.count)) }
                     var data = try encoder.encode(ExportedDescription(path: written, contentHash: Database.text(row, 1),
-                                                                      taken: Database.text(row, 3), stored: stored,
+                                                                      taken: Database.text(row, 3),
+                                                                      tags: Database.text(row, 4).flatMap(Self.decodeTags), stored: stored,
                                                                       whole: options.fullDescriptions))
                     data.append(UInt8(ascii: "\n"))
                     do {

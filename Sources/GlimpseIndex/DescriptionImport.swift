@@ -60,6 +60,9 @@ struct ImportLine: Decodable {
     var keywords: [String]?
     /// When the photo was taken: `YYYY`, `YYYY-MM`, or a date with an optional time (as `export` writes it).
     var taken: String?
+    /// What people tagged in their photo manager (as `export` writes it); a file at the path, once indexed,
+    /// has its own tags read again.
+    var tags: PhotoTags?
 
     struct Region: Decodable {
         var caption: String
@@ -181,6 +184,10 @@ extension SQLiteIndexStore {
             }
         }
         if let given = entry.taken.flatMap(Self.takenDate) { facts.taken = given }  // the line's date wins over the file's
+        if let tags = entry.tags {
+            facts.tags = tags  // normalised when decoded
+            facts.tagsStamp = Self.importedTagsStamp
+        }
         let caption = Self.clean(entry.caption)
         let regions = (entry.regions ?? []).map { region -> DescribedRegion in
             let box = region.box.map { PixelBox(x: $0[0], y: $0[1], width: $0[2], height: $0[3]) }
@@ -211,6 +218,10 @@ extension SQLiteIndexStore {
             models: [ModelStamp(role: .captioner, identifier: "imported")])
         return (facts, description)
     }
+
+    /// The stamp of imported tags: never a file's (`ScannedFile.tagsStamp`), so an index run reads the
+    /// file's own tags when it finds one at the path.
+    static let importedTagsStamp = "imported"
 
     static func validate(_ entry: ImportLine) throws {
         guard !entry.path.trimmingCharacters(in: .whitespaces).isEmpty else { throw ImportLineError("\"path\" is empty") }

@@ -14,6 +14,8 @@ public struct IndexStatusDocument: Encodable, Sendable {
     public var datesTaken: IndexSummary.DatedImages
     /// Images per file format ("JPEG", "camera raw", …).
     public var formats: [String: Int]
+    /// Images tagged in a photo manager (XMP, IPTC, sidecar files), and how many carry each rating.
+    public var tags: IndexSummary.TaggedImages
 
     public struct Model: Encodable, Sendable {
         public var role: String
@@ -39,5 +41,6 @@ public struct IndexStatusDocument: Encodable, Sendable {
         shelvedDescriptions = summary.shelved
         datesTaken = summary.dated
         formats = summary.formats
+        tags = summary.tagged
     }
 }

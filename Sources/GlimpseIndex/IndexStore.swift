@@ -82,6 +82,8 @@ public struct IndexSummary: Sendable, Hashable {
     public var dated = DatedImages()
     /// Images per file format (`ImageFormat.rawValue`), those of unknown format left out.
     public var formats: [String: Int] = [:]
+    /// Images that people tagged in their photo manager (`PhotoTags`), and how many carry each rating.
+    public var tagged = TaggedImages()
 
     public var total: Int { counts.values.reduce(0, +) }
 
@@ -93,6 +95,16 @@ public struct IndexSummary: Sendable, Hashable {
             self.images = images
             self.earliest = earliest
             self.latest = latest
+        }
+    }
+
+    public struct TaggedImages: Sendable, Hashable, Encodable {
+        public var images = 0
+        /// Images per rating: "1" to "5" stars, "-1" rejected.
+        public var ratings: [String: Int] = [:]
+        public init(images: Int = 0, ratings: [String: Int] = [:]) {
+            self.images = images
+            self.ratings = ratings
         }
     }
 

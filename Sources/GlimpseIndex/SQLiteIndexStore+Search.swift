@@ -34,6 +34,12 @@ extension SQLiteIndexStore {
         }
     }
 
+    public func imageIDs(ratedAtLeast stars: Int) throws -> [ImageID] {
+        try read("finding the photos rated \(stars) stars or more") { db in
+            try db.integers("SELECT id FROM image WHERE rating >= ?", arguments: [max(1, stars)])
+        }
+    }
+
     public func imageCount(ifAllUnder places: [String]) throws -> Int? {
         // Paths under a folder are one run of the path index: the first and last path tell (two lookups;
         // `min` and `max` in one query would read every path).
@@ -214,8 +220,12 @@ extension SQLiteIndexStore {
             for row in try Row.fetchAll(db, sql: "SELECT format, count(*) AS n FROM image WHERE format IS NOT NULL GROUP BY format") {
                 formats[row["format"]] = row["n"]
             }
+            var tagged = IndexSummary.TaggedImages(images: try Int.fetchOne(db, sql: "SELECT count(*) FROM image WHERE tags IS NOT NULL") ?? 0)
+            for row in try Row.fetchAll(db, sql: "SELECT rating, count(*) AS n FROM image WHERE rating IS NOT NULL GROUP BY rating") {
+                tagged.ratings[String(row["rating"] as Int)] = row["n"]
+            }
             return IndexSummary(counts: counts, embeddings: embeddings, models: models, recentErrors: errors,
-                                bytesOnDisk: 0, location: nil, shelved: shelved, dated: dated, formats: formats)
+                                bytesOnDisk: 0, location: nil, shelved: shelved, dated: dated, formats: formats, tagged: tagged)
         }
         if let url {
             summary.location = url.path

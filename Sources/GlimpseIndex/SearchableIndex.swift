@@ -47,6 +47,9 @@ public protocol SearchableIndex: Sendable {
     /// The images taken within `range` (by the date their files record), whatever their status, in any order.
     func imageIDs(taken range: TakenRange) throws -> [ImageID]
 
+    /// The images rated at least `stars` (1 to 5) in their tags (`PhotoTags.rating`), in any order.
+    func imageIDs(ratedAtLeast stars: Int) throws -> [ImageID]
+
     /// How many images the index holds (whatever their status) when every one lies under one of
     /// `places`; nil otherwise. A search within the library's root folder then needs no scope.
     func imageCount(ifAllUnder places: [String]) throws -> Int?

@@ -37,6 +37,10 @@ public struct ImageStanding: Sendable, Hashable, Codable {
     public var takenSpan: TakenRange?
     /// The photo was taken within `takenSpan` (always true without one).
     public var inTakenSpan: Bool
+    /// The photo's rating in its tags (`PhotoTags.rating`), when it has one.
+    public var rating: Int?
+    /// The photo is rated at least the stars searched (`SearchOptions.minimumRating`; always true without).
+    public var ratedEnough: Bool = true
     /// Strict negation leaves the image out (its penalties have factor 0).
     public var excluded: Bool
     public var rankers: [RankerStanding]

@@ -40,6 +40,7 @@ public struct InMemoryIndex: SearchableIndex {
             documents[entry.document.id] = entry.document
             let fields = [entry.document.text] + entry.document.keywords
                 + entry.document.compounds.map { $0.replacingOccurrences(of: "-", with: "_") }
+                + [entry.document.tags?.searchText ?? ""]
             tokens[entry.document.id] = fields.flatMap(Self.tokenize)
         }
         self.documents = documents
@@ -99,6 +100,10 @@ public struct InMemoryIndex: SearchableIndex {
 
     public func imageIDs(taken range: TakenRange) throws -> [ImageID] {
         documents.values.filter { $0.taken.map(range.contains) ?? false }.map(\.id)
+    }
+
+    public func imageIDs(ratedAtLeast stars: Int) throws -> [ImageID] {
+        documents.values.filter { ($0.tags?.rating ?? 0) >= max(1, stars) }.map(\.id)
     }
 
     public func imageCount(ifAllUnder places: [String]) throws -> Int? {

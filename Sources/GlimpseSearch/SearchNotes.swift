@@ -12,6 +12,11 @@ public enum SearchNotes {
     public static let similarDuringRun = "An index run is in progress: the images it has saved since it started are not compared yet."
 
     /// The search covered only the images under `folders` (`SearchOptions.folders`).
+    public static func rated(atLeast stars: Int, images: Int) -> String {
+        images == 0 ? "No indexed photo is rated \(stars) star(s) or more (ratings come from the tags photo managers write: XMP in the file or a sidecar)."
+            : "Searched the photos rated \(stars) star(s) or more: \(images) indexed image(s)."
+    }
+
     public static func taken(in range: TakenRange, images: Int) -> String {
         images == 0 ? "No indexed photo records a date taken in \(range)."
             : "Searched the photos taken in \(range): \(images) indexed image(s)."

@@ -16,10 +16,13 @@ public struct SearchOptions: Sendable, Hashable, Codable {
     public var folders: [String]
     /// Only photos taken within this span (by the date their files record); nil for any date, also none.
     public var taken: TakenRange?
+    /// Only photos rated at least this many stars (1 to 5) in their tags (`PhotoTags.rating`); nil for any.
+    public var minimumRating: Int?
 
     public init(limit: Int = 20, candidates: Int = 200, fusion: Fusion = .standard, negation: NegationOptions = NegationOptions(),
-                rankers: Set<RankerKind>? = nil, folders: [String] = [], taken: TakenRange? = nil) {
+                rankers: Set<RankerKind>? = nil, folders: [String] = [], taken: TakenRange? = nil, minimumRating: Int? = nil) {
         self.taken = taken
+        self.minimumRating = minimumRating
         self.limit = limit
         self.candidates = candidates
         self.fusion = fusion

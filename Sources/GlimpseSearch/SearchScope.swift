@@ -23,6 +23,13 @@ public struct SearchScope: Sendable, Hashable {
         return SearchScope(images: dated.filter(folders.contains))
     }
 
+    /// The scope of the images rated at least `stars`, among those of `narrower` (nil: every image).
+    static func images(ratedAtLeast stars: Int, within narrower: SearchScope?, in index: any SearchableIndex) throws -> SearchScope {
+        let rated = try index.imageIDs(ratedAtLeast: stars)
+        guard let narrower else { return SearchScope(images: rated) }
+        return SearchScope(images: rated.filter(narrower.contains))
+    }
+
     /// A scope of `images` (in any order, repeats allowed; ids below 0 are left out).
     public init(images: [ImageID]) {
         members = RowSet(images.lazy.map { Int($0) })

@@ -47,6 +47,8 @@ extension Searcher {
         return ImageStanding(image: image, path: document.path, text: document.text, query: parsed, rank: result?.rank,
                              reach: reach, inScope: inScope, taken: document.taken, takenSpan: span,
                              inTakenSpan: span.map { span in document.taken.map(span.contains) ?? false } ?? true,
+                             rating: document.tags?.rating,
+                             ratedEnough: options.minimumRating.map { (document.tags?.rating ?? 0) >= max(1, $0) } ?? true,
                              excluded: !explanation.penalties.isEmpty && explanation.penalties.allSatisfy { $0.factor == 0 },
                              rankers: rankers, explanation: explanation)
     }

@@ -98,6 +98,10 @@ public struct Searcher: Sendable {
             scope = dated
             notes.append(SearchNotes.taken(in: taken, images: dated.images.count))
         }
+        if let stars = options.minimumRating {
+            scope = try SearchScope.images(ratedAtLeast: stars, within: scope, in: index)
+            notes.append(SearchNotes.rated(atLeast: stars, images: scope?.images.count ?? 0))
+        }
         timings.scope = scopeStart.millisecondsSince
 
         let depth = max(options.candidates, options.limit)

@@ -4,7 +4,8 @@ import GlimpseSearch
 /// The query string of `GET /api/search`: `q` (required), `limit` (1…100, default 20), `offset` (results
 /// to skip, 0…900, default 0: the next page), `strict` and `text-only` (true or false, default false),
 /// `in` (only images under this absolute folder path), `taken` (only photos taken within a span: `2019`,
-/// `2019-06..2019-08`, `..2010`, as `glimpse search --taken`).
+/// `2019-06..2019-08`, `..2010`, as `glimpse search --taken`), `rating` (only photos rated at least this
+/// many stars, 1…5, in their tags, as `glimpse search --rating`).
 struct SearchParameters: Sendable, Hashable {
     var query: String
     var limit: Int
@@ -13,6 +14,7 @@ struct SearchParameters: Sendable, Hashable {
     var textOnly: Bool
     var folder: String?
     var taken: TakenRange?
+    var rating: Int?
 
     init(_ parameters: QueryString) throws {
         guard let query = parameters["q"], !query.allSatisfy(\.isWhitespace) else {
@@ -25,6 +27,7 @@ struct SearchParameters: Sendable, Hashable {
         textOnly = try Parameter.flag(parameters, "text-only")
         folder = try Parameter.folder(parameters)
         taken = try Parameter.taken(parameters)
+        rating = try parameters["rating"].flatMap { $0.isEmpty ? nil : try Parameter.integer(parameters, "rating", default: 1, range: 1...5) }
     }
 
     /// `base` (the searcher's options) with this request's depth (offset + limit), negation mode and rankers.
@@ -36,6 +39,7 @@ struct SearchParameters: Sendable, Hashable {
         if textOnly { options.rankers = [.fullText] }
         if let folder { options.folders = [folder] }
         if let taken { options.taken = taken }
+        if let rating { options.minimumRating = rating }
         return options
     }
 

@@ -41,6 +41,7 @@ enum WebPage {
           .text { margin: 6px 0; }
           .why { font-size: 12px; color: #555; }
           .taken { font-size: 12px; color: #555; margin-top: 4px; }
+          .tags { font-size: 12px; color: #0a5; margin-top: 4px; }
           .error { color: #b00020; padding: 16px 20px; }
           .more { text-align: center; }
         </style>
@@ -52,6 +53,10 @@ enum WebPage {
             <input id="in" name="in" type="text" placeholder="only in folder (optional)" title="an absolute folder path">
             <input id="taken" name="taken" type="text" size="16" placeholder="taken (optional)"
                    title="a year, month or day (2019, 2019-06, 2019-06-14) or a span of them (2019-06..2019-08, ..2010, 2020..)">
+            <select id="rating" name="rating" title="only photos rated at least this many stars in their tags (XMP)">
+              <option value="">any rating</option><option value="1">★ or more</option><option value="2">★★ or more</option>
+              <option value="3">★★★ or more</option><option value="4">★★★★ or more</option><option value="5">★★★★★</option>
+            </select>
             <label><input id="strict" type="checkbox"> drop negated</label>
             <button>Search</button>
           </form>
@@ -166,7 +171,19 @@ enum WebPage {
             : `looks ${Math.round(result.similarity * 100)}% alike (cosine of the CLIP image embeddings, ${number(result.similarity)})`;
           card.append(frame, path, folder, alike, element("div", "text", result.text), element("div", "why", reason));
           if (result.taken) card.append(element("div", "taken", "taken " + result.taken.replace("T", " ")));
+          if (result.tags) card.append(element("div", "tags", "tagged: " + tagLine(result.tags)));
           return card;
+        }
+
+        // What people tagged in their photo manager, on one line: title, keywords, people, stars.
+        function tagLine(tags) {
+          const parts = [];
+          if (tags.title) parts.push(`"${tags.title}"`);
+          if (tags.keywords && tags.keywords.length) parts.push(tags.keywords.join(", "));
+          if (tags.people && tags.people.length) parts.push("people " + tags.people.join(", "));
+          if (tags.rating) parts.push(tags.rating < 0 ? "rejected" : "★".repeat(tags.rating));
+          if (tags.caption) parts.push(tags.caption);
+          return parts.join(" · ");
         }
 
         function render(response, append) {
@@ -199,6 +216,7 @@ enum WebPage {
           if (strict) parameters.set("strict", "true");
           if (folder.trim()) parameters.set("in", folder.trim());
           if (taken.trim()) parameters.set("taken", taken.trim());
+          if ($("rating").value) parameters.set("rating", $("rating").value);
           history.replaceState(null, "", "?" + parameters);
           current = { endpoint: "/api/search", parameters, shown: 0 };
           return fetchPage(false);
@@ -237,6 +255,7 @@ enum WebPage {
           $("strict").checked = initial.get("strict") === "true";
           $("in").value = initial.get("in") || "";
           $("taken").value = initial.get("taken") || "";
+          $("rating").value = initial.get("rating") || "";
           search($("q").value, $("strict").checked, $("in").value, $("taken").value);
         } else if (initial.get("similar")) {
           $("in").value = initial.get("in") || "";

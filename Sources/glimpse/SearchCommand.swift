@@ -54,6 +54,12 @@ struct SearchCommand: AsyncParsableCommand {
     var taken: String?
 
     @Option(help: ArgumentHelp("""
+        Search only the photos rated at least this many stars (1 to 5) in the tags a photo manager wrote \
+        (XMP in the file or a sidecar beside it).
+        """, valueName: "stars"))
+    var rating: Int?
+
+    @Option(help: ArgumentHelp("""
         Instead of the results, say where this indexed image stands for the query and why: its place in the answer \
         and in each ranker's list, each ranker's score, the query words its description holds or lacks, and the \
         penalties negation gives it.
@@ -69,6 +75,7 @@ struct SearchCommand: AsyncParsableCommand {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1.") }
         if why != nil && readsQueries { throw ValidationError("--why needs one query, not - (queries from standard input).") }
         _ = try TakenOption.range(taken)
+        if let rating, !(1...5).contains(rating) { throw ValidationError("--rating is a number of stars, 1 to 5.") }
     }
 
     func run() async throws {
@@ -84,6 +91,7 @@ struct SearchCommand: AsyncParsableCommand {
         options.negation.mode = strict ? .strict : .soft
         options.folders = folders.map { URL(filePath: $0).standardizedFileURL.path }
         options.taken = try TakenOption.range(taken)
+        options.minimumRating = rating
         let searcher = Searcher(index: store, keywords: models.keywords, clip: models.clip, sentences: models.sentences,
                                 options: options)
         for note in models.notes where !json { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }

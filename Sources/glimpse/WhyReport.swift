@@ -38,6 +38,10 @@ enum WhyReport {
             let when = standing.taken.map { "taken \($0.replacingOccurrences(of: "T", with: " "))" } ?? "its file records no date taken"
             lines.append("  \(when), not in \(span) (the dates searched): a search of those dates never shows it")
         }
+        if !standing.ratedEnough {
+            let rating = standing.rating.map { $0 < 0 ? "rejected" : "rated \($0) star(s)" } ?? "not rated"
+            lines.append("  \(rating), below the stars searched (--rating): a search for those never shows it")
+        }
         if let rank = standing.rank {
             lines.append("  #\(rank) in the answer" + (rank > limit ? " (the first \(limit) are shown: --limit \(rank) shows it)" : ""))
         } else if standing.excluded {

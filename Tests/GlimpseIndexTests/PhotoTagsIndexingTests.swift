@@ -77,6 +77,23 @@ struct PhotoTagsIndexingTests {
         #expect(describer.callCount == 1, "the photo was described once")
     }
 
+    @Test("a watch's look at only the folder where a sidecar was written reads it; a sidecar's event names the folder")
+    func watchedFolder() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try Self.tagged("iptc.jpg").write(to: folder.file("2024/harbour.jpg"), createFolders: true)
+        let store = try SQLiteIndexStore(url: folder.file("index.sqlite"))
+        let indexer = Indexer(store: store, describer: FakeDescriber())
+        _ = try await indexer.run([folder.path])
+        try Self.tagged("sidecar.xmp").write(to: folder.file("2024/harbour.jpg.xmp"))
+        var changes = FolderChanges()
+        changes.record(in: folder.file("2024").path, name: "harbour.jpg.xmp", isFolder: false)
+        #expect(changes.folders == [folder.file("2024").path])
+        let pass = try await indexer.run([folder.path], only: [ScanPlace(path: folder.file("2024").path, wholeTree: false)])
+        #expect(pass.tagsRead == 1 && pass.described == 0)
+        #expect(try Self.matches("mountain", in: store) == ["harbour.jpg"])
+    }
+
     @Test("a copy of a tagged photo elsewhere gets its own sidecar's tags; a moved photo keeps its description and reads its tags")
     func copiesAndMoves() async throws {
         let folder = try TemporaryFolder()

@@ -35,13 +35,14 @@ struct PageScriptTests {
           }
         }
         const elements = {};
-        for (const id of ["search", "q", "in", "taken", "strict", "status", "understood", "notes", "error", "results", "more"]) elements[id] = new Node("div");
+        for (const id of ["search", "q", "in", "taken", "rating", "strict", "status", "understood", "notes", "error", "results", "more"]) elements[id] = new Node("div");
         global.document = { getElementById: (id) => elements[id], createElement: (tag) => new Node(tag) };
         global.location = { search };
         global.history = { replaceState(state, title, url) { global.location.search = url; } };
         const result = (rank, path) => ({
           image: rank, path, rank, score: 1, text: `<img src=x onerror="alert(${rank})"> a dog`,
           taken: rank === 1 ? "2019-07-14T15:02:11" : undefined,
+          tags: rank === 1 ? { title: "Grandma's <b>birthday</b>", keywords: ["cake", "Paris"], people: ["Anna"], rating: 4 } : undefined,
           explanation: { matchedTerms: ["dog"], matchedCompounds: [], matchedPhrases: [], region: null,
                          rankers: [{ ranker: "fullText", rank, score: 1 }], penalties: [] },
         });
@@ -64,6 +65,7 @@ struct PageScriptTests {
             if (action.type === "submit") {
               elements.q.value = action.q; elements.in.value = action.in; elements.strict.checked = action.strict;
               elements.taken.value = action.taken || "";
+              elements.rating.value = action.rating || "";
               elements.search.dispatch("submit");
             } else if (action.type === "folder" || action.type === "similar") {
               elements.results.children[action.result].find(action.type)[0].dispatch("click");
@@ -122,6 +124,16 @@ struct PageScriptTests {
         #expect(outcome.notes == "<b>note</b>")
         #expect(outcome.texts.contains("taken 2019-07-14 15:02:11"), "a result with a date shows it: \(outcome.texts)")
         #expect(outcome.texts.filter { $0.hasPrefix("taken ") }.count == 1, "the second result has no date, and shows none")
+        #expect(outcome.texts.contains(#"tagged: "Grandma's <b>birthday</b>" · cake, Paris · people Anna · ★★★★"#),
+                "a tagged result shows its tags as text: \(outcome.texts)")
+        #expect(outcome.texts.filter { $0.hasPrefix("tagged: ") }.count == 1)
+    }
+
+    @Test("stars chosen in the form are asked for and kept in the address")
+    func rating() throws {
+        let typed = try Self.run(search: "", actions: #"[{"type": "submit", "q": "dog", "in": "", "strict": false, "rating": "4"}]"#)
+        #expect(typed.fetched.first { $0.hasPrefix("/api/search?") } == "/api/search?q=dog&rating=4&limit=20")
+        #expect(typed.address == "?q=dog&rating=4")
     }
 
     @Test("a span of dates from the form is asked for, kept in the address, and filled in again from it")

@@ -1,5 +1,6 @@
 import Foundation
 import GlimpseDescribe
+import GlimpseImage
 import GlimpseIndex
 import GlimpseSearch
 import GlimpseServer
@@ -76,6 +77,20 @@ struct SearchRouteTests {
                 #expect((document["results"] as? [[String: Any]])?.first?["taken"] as? String == "2019-07-14T15:02:11")
                 #expect((document["notes"] as? [String])?.contains("Searched the photos taken in 2019-07: 1 indexed image(s).") == true)
             }
+            let tags = PhotoTags(keywords: ["Lisbon"], people: ["Anna"], rating: 5)
+            try fixture.library.store.recordTags([(fixture.id("knife.jpg"), tags, "t1")])
+            try await client.execute(uri: "/api/search?q=knife&rating=5", method: .get) { response in
+                let document = try Self.json(response)
+                #expect(Self.paths(document) == ["knife.jpg"], "the only knife rated 5 stars")
+                let result = try #require((document["results"] as? [[String: Any]])?.first)
+                #expect((result["tags"] as? [String: Any])?["people"] as? [String] == ["Anna"])
+            }
+            try await client.execute(uri: "/api/search?q=Lisbon", method: .get) { response in
+                let document = try Self.json(response)
+                #expect(Self.paths(document).first == "knife.jpg")
+                let explanation = (document["results"] as? [[String: Any]])?.first?["explanation"] as? [String: Any]
+                #expect(explanation?["matchedTags"] as? [String] == ["Lisbon"])
+            }
         }
     }
 
@@ -106,6 +121,7 @@ struct SearchRouteTests {
         ("/api/search?q=dog&in=Pictures", "in is an absolute folder path"),
         ("/api/search?q=dog&taken=last+summer", "taken is a year, month or day"),
         ("/api/search?q=dog&taken=2020..2019", "taken is a year, month or day"),
+        ("/api/search?q=dog&rating=6", "rating is a whole number from 1 to 5"),
         ("/api/search?q=%E0%A4%A", "malformed %-escape"),
         ("/api/images/abc", "whole number"),
         ("/api/images/1/thumbnail?size=5000", "size is a whole number from 16 to 1024"),

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+/// `glimpse index` reads the tags photo managers write; `search` finds, shows and filters by them; `status`
+/// counts them; `export` writes them and `import` reads them back.
+@Suite("glimpse and the tags photo managers write")
+struct PhotoTagsCommandTests {
+    @Test("index tagged photos and a sidecar, search a name, filter by stars, count them, export and import them")
+    func tags() throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "glimpse-tags-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let photos = folder.appending(path: "photos")
+        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
+        let fixtures = GlimpseProcess.packageRoot.appending(path: "Tests/GlimpseImageTests/Fixtures")
+        try FileManager.default.copyItem(at: fixtures.appending(path: "tags/lightroom.jpg"), to: photos.appending(path: "birthday.jpg"))
+        try FileManager.default.copyItem(at: fixtures.appending(path: "tags/rejected.jpg"), to: photos.appending(path: "blurry.jpg"))
+        try FileManager.default.copyItem(at: fixtures.appending(path: "images/photo_400x267.jpg"), to: photos.appending(path: "hike.jpg"))
+        let index = folder.appending(path: "index.sqlite").path
+        let environment = ["GLIMPSE_TEST_DESCRIBER": "colour"]
+        let indexed = try GlimpseProcess.run(["index", photos.path, "--index", index], environment: environment)
+        #expect(indexed.status == 0 && indexed.output.contains("3 described"), "\(indexed.output)")
+
+        let search = try GlimpseProcess.run(["search", "Karenina", "--text-only", "--index", index])
+        #expect(search.status == 0, "\(search.output)")
+        #expect(search.output.contains("birthday.jpg"), "\(search.output)")
+        #expect(search.output.contains(#"tagged: "Grandma's birthday" · birthday, Café de Flore, cake, Paris · people Anna Karenina, Rex · ★★★★"#),
+                "\(search.output)")
+        #expect(search.output.contains(#"tagged "Anna Karenina""#), "the explanation names the tag: \(search.output)")
+
+        // A sidecar written beside the hike after it was indexed: read again, without describing it.
+        try FileManager.default.copyItem(at: fixtures.appending(path: "tags/sidecar.xmp"), to: photos.appending(path: "hike.xmp"))
+        let again = try GlimpseProcess.run(["index", photos.path, "--index", index], environment: environment)
+        #expect(again.status == 0 && again.output.contains("0 described, 3 unchanged, tags read again for 1 unchanged"), "\(again.output)")
+        let summit = try GlimpseProcess.run(["search", "summit fog", "--text-only", "--index", index])
+        #expect(summit.output.contains("hike.jpg") && summit.output.contains("★★"), "\(summit.output)")
+
+        let rated = try GlimpseProcess.run(["search", "square", "--text-only", "--rating", "3", "--index", index])
+        #expect(rated.status == 0 && rated.output.contains("birthday.jpg"), "\(rated.output)")
+        #expect(!rated.output.contains("hike.jpg") && !rated.output.contains("blurry.jpg"), "\(rated.output)")
+        #expect(rated.output.contains("Searched the photos rated 3 star(s) or more: 1 indexed image(s)."), "\(rated.output)")
+        let why = try GlimpseProcess.run(["search", "square", "--text-only", "--rating", "3", "--why", photos.appending(path: "blurry.jpg").path,
+                                          "--index", index])
+        #expect(why.output.contains("rejected, below the stars searched (--rating)"), "\(why.output)")
+        let bad = try GlimpseProcess.run(["search", "square", "--rating", "6", "--index", index])
+        #expect(bad.status != 0 && bad.output.contains("--rating is a number of stars, 1 to 5."), "\(bad.output)")
+
+        let status = try GlimpseProcess.run(["status", "--index", index])
+        #expect(status.output.contains("Tagged in a photo manager: 3 image(s)"), "\(status.output)")
+        #expect(status.output.contains("rated ★★★★ 1, ★★ 1, rejected 1"), "\(status.output)")
+
+        let export = folder.appending(path: "export.jsonl")
+        let exported = try GlimpseProcess.run(["export", export.path, "--index", index])
+        #expect(exported.status == 0, "\(exported.output)")
+        let written = try String(contentsOf: export, encoding: .utf8)
+        #expect(written.contains(#""people":["Anna Karenina","Rex"]"#) && written.contains(#""rating":-1"#), "\(written)")
+        let copy = folder.appending(path: "copy.sqlite").path
+        let imported = try GlimpseProcess.run(["import", export.path, "--no-embeddings", "--index", copy])
+        #expect(imported.status == 0, "\(imported.output)")
+        let found = try GlimpseProcess.run(["search", "Paris", "--text-only", "--index", copy])
+        #expect(found.output.contains("birthday.jpg") && found.output.contains(#"tagged "Paris""#), "\(found.output)")
+    }
+}

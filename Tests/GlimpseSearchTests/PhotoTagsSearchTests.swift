@@ -1,0 +1,78 @@
+import Foundation
+import GlimpseImage
+import GlimpseIndex
+import Testing
+@testable import GlimpseSearch
+
+/// Search over the tags people wrote in their photo manager (`SearchDocument.tags`).
+@Suite("Search by the tags people wrote")
+struct PhotoTagsSearchTests {
+    /// `SearchScopeTests`' 300 images; every tenth tagged with a person and a place, rated 1 to 5 by position,
+    /// image 7 rejected.
+    static func index() -> InMemoryIndex {
+        InMemoryIndex(SearchScopeTests.entries().enumerated().map { position, entry in
+            var entry = entry
+            if position % 10 == 0 {
+                entry.document.tags = PhotoTags(title: "Holiday \(position)", keywords: ["Lisbon"], people: ["Anna Karenina"],
+                                                rating: 1 + (position / 10) % 5)
+            }
+            if position == 7 { entry.document.tags = PhotoTags(keywords: ["blurry"], rating: -1) }
+            return entry
+        })
+    }
+
+    func search(_ query: String, _ options: SearchOptions = SearchOptions(limit: 10)) throws -> SearchResponse {
+        try Searcher(index: Self.index(), keywords: FakeKeywords(), clip: FakeCLIP(), sentences: FakeSentences(), options: options)
+            .search(query)
+    }
+
+    @Test("a name or a keyword only the tags hold finds the tagged photos, and the explanation names the tag")
+    func findsTags() throws {
+        let response = try search("Lisbon", SearchOptions(limit: 10, rankers: [.fullText]))
+        #expect(response.results.count == 10)
+        let tagged = response.results.filter { $0.tags?.keywords == ["Lisbon"] }
+        #expect(tagged.count == 10, "full text ranks the tagged photos first: \(response.results.map(\.path))")
+        #expect(tagged.allSatisfy { $0.explanation.matchedTags == ["Lisbon"] })
+        #expect(tagged[0].explanation.summary.hasPrefix(#"tagged "Lisbon""#), "\(tagged[0].explanation.summary)")
+        // The fake CLIP finds a "car" in "Karenina": full text alone shows what the tags hold.
+        let named = try search("Karenina", SearchOptions(limit: 10, rankers: [.fullText]))
+        #expect(named.results.count == 10 && named.results.allSatisfy { $0.explanation.matchedTags == ["Anna Karenina"] })
+        let untagged = try search("a dog on a sofa")
+        #expect(untagged.results.allSatisfy { $0.explanation.matchedTags == nil })
+    }
+
+    @Test("negation sees the tags: without Anna demotes, or with strict drops, the photos tagged with her")
+    func negation() throws {
+        var options = SearchOptions(limit: 300)
+        options.negation.mode = .strict
+        options.rankers = [.fullText]
+        let kept = try search("a dog without Anna", options)
+        #expect(!kept.results.isEmpty)
+        #expect(kept.results.allSatisfy { $0.tags?.people.contains("Anna Karenina") != true }, "\(kept.results.map(\.path))")
+        #expect(kept.excluded > 0)
+    }
+
+    @Test("--rating keeps the photos rated at least so many stars; a rejected photo never counts; the answer says how many")
+    func rating() throws {
+        let four = try search("a dog on a sofa", SearchOptions(limit: 50, minimumRating: 4))
+        #expect(!four.results.isEmpty)
+        #expect(four.results.allSatisfy { ($0.tags?.rating ?? 0) >= 4 }, "\(four.results.map(\.tags))")
+        #expect(four.notes.contains("Searched the photos rated 4 star(s) or more: 12 indexed image(s)."), "\(four.notes)")
+        let one = try search("blurry", SearchOptions(limit: 50, minimumRating: 1))
+        #expect(one.results.allSatisfy { $0.image != 8 }, "the rejected photo (-1) is below any rating")
+        let index = InMemoryIndex(SearchScopeTests.entries())
+        let none = try Searcher(index: index, keywords: FakeKeywords(), clip: FakeCLIP(), sentences: FakeSentences(),
+                                options: SearchOptions(limit: 5, minimumRating: 1)).search("a dog")
+        #expect(none.results.isEmpty && none.notes.contains { $0.hasPrefix("No indexed photo is rated 1 star(s) or more") })
+    }
+
+    @Test("--why says when a photo's rating is below the stars searched")
+    func standing() throws {
+        let searcher = Searcher(index: Self.index(), keywords: FakeKeywords(), clip: FakeCLIP(), sentences: FakeSentences(),
+                                options: SearchOptions(limit: 10, minimumRating: 5))
+        let rejected = try searcher.standing(of: 8, for: "blurry")
+        #expect(!rejected.ratedEnough && rejected.rating == -1 && rejected.rank == nil)
+        let fiveStars = try searcher.standing(of: 41, for: "Lisbon")
+        #expect(fiveStars.ratedEnough && fiveStars.rating == 5)
+    }
+}
