@@ -115,7 +115,8 @@ let package = Package(
         .executableTarget(name: "glimpse-raw-worker", dependencies: ["CRaw"], linkerSettings: [.linkedLibrary("raw_r")]),
         .executableTarget(
             name: "GlimpseBenchmarks",
-            dependencies: ["GlimpseRuntime", "GlimpseImage", "GlimpseModels", "GlimpseDescribe", "GlimpseIndex", "GlimpseSearch"],
+            dependencies: ["GlimpseRuntime", "GlimpseImage", "GlimpseModels", "GlimpseDescribe", "GlimpseIndex", "GlimpseSearch",
+                           .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/GlimpseBenchmarks"
         ),
         .testTarget(

@@ -20,6 +20,7 @@ import GlimpseRuntime
 //                              [--points-per-side N]
 //   GlimpseBenchmarks index-scale [--count N] [--dimension N] [--queries N] [--minilm DIR [--clip DIR]]
 //   GlimpseBenchmarks shelf [--count N] [--removed N]
+//   GlimpseBenchmarks tags [--count N] [--runs N] [--files A,B,...]
 //   GlimpseBenchmarks search-scale --minilm DIR [--clip DIR] [--count N] [--queries N] [--store FOLDER]
 //   GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--filters on|off]
 //                         [--points-per-side N] [--dump DIR]
@@ -132,6 +133,14 @@ case ("shelf", _):
     defer { try? FileManager.default.removeItem(at: folder) }
     let result = try ShelfBenchmark(count: Int(option("--count", default: "20000")) ?? 20_000,
                                     removed: Int(option("--removed", default: "10000")) ?? 10_000, folder: folder).run()
+    print(String(decoding: try encoder.encode(result), as: UTF8.self))
+case ("tags", _):
+    let folder = FileManager.default.temporaryDirectory.appending(path: "glimpse-tags-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let files = option("--files", default: "").split(separator: ",").map { URL(filePath: String($0)) }
+    let result = try TagsBenchmark(count: Int(option("--count", default: "100000")) ?? 100_000, files: files,
+                                   runs: Int(option("--runs", default: "20")) ?? 20, folder: folder).run()
     print(String(decoding: try encoder.encode(result), as: UTF8.self))
 case ("sam", let model?):
     let result = try SAMBenchmark(modelDirectory: URL(filePath: model, directoryHint: .isDirectory), threads: threads,

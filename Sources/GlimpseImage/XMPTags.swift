@@ -87,13 +87,14 @@ enum XMPTags {
     /// Where the XMP packet lies in a file that is not a JPEG. A TIFF-structured file (TIFF, DNG and most
     /// camera raw files) names it in IFD0 (tag 700). Elsewhere (PNG, WebP, HEIF, other raw files) writers
     /// store it uncompressed, so the file is searched for its `x:xmpmeta` element (or a bare `rdf:RDF`):
-    /// the whole file, but only the first `rawScanLimit` bytes of a raw file, which may be large.
+    /// the whole file, but only the first `rawScanLimit` bytes of a TIFF or raw file without the tag, which
+    /// may be large (a DNG is a TIFF to `ImageFormat.detect`).
     static func packet(in bytes: UnsafeRawBufferPointer, format: ImageFormat?) -> Range<Int>? {
         if format == .tiff || format == .cameraRaw, let tiff = TIFFBlock(bytes), let ifd0 = tiff.firstIFD,
            let packet = tiff.value(of: 700, inIFDAt: ifd0).flatMap({ tiff.range(of: $0) }) {
             return packet
         }
-        let searched = format == .cameraRaw ? UnsafeRawBufferPointer(rebasing: bytes.prefix(rawScanLimit)) : bytes
+        let searched = format == .tiff || format == .cameraRaw ? UnsafeRawBufferPointer(rebasing: bytes.prefix(rawScanLimit)) : bytes
         for (open, close) in [("<x:xmpmeta", "</x:xmpmeta>"), ("<rdf:RDF", "</rdf:RDF>")] {
             guard let start = find(open, in: searched, from: 0) else { continue }
             guard let end = find(close, in: searched, from: start) else { return nil }
@@ -102,7 +103,7 @@ enum XMPTags {
         return nil
     }
 
-    /// How much of a camera raw file without a TIFF structure (CR3, RAF) is searched for its packet.
+    /// How much of a TIFF or camera raw file whose IFD0 names no packet (CR3 and RAF have no IFD0) is searched.
     static let rawScanLimit = 4 << 20
 
     /// The offset of the first `marker` at or after `start` (`memchr` finds each candidate first byte).

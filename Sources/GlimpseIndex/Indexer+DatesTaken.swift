@@ -21,15 +21,20 @@ extension Indexer {
         return recorded
     }
 
-    /// The dates of `images`' files, read four at a time (a disk answers several reads at once faster than
-    /// one after another); the files that cannot be read are left out.
+    /// The dates of `images`' files (`readingFiles`); the files that cannot be read are left out.
     static func datesTaken(of images: [IndexedImage]) -> [(image: ImageID, taken: String)] {
-        let found = Mutex([(image: ImageID, taken: String)?](repeating: nil, count: images.count))
+        readingFiles(of: images) { image in dateTaken(ofFileAt: image.facts.path).map { (image.id, $0) } }
+    }
+
+    /// `read` for each of `items`, four at a time (a disk answers several reads at once faster than one
+    /// after another), in order; the nil answers (files that cannot be read) left out.
+    static func readingFiles<Item: Sendable, Answer: Sendable>(of items: [Item], _ read: @Sendable (Item) -> Answer?) -> [Answer] {
+        let found = Mutex([Answer?](repeating: nil, count: items.count))
         let lanes = 4
         DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-            for index in stride(from: lane, to: images.count, by: lanes) {
-                guard let taken = dateTaken(ofFileAt: images[index].facts.path) else { continue }
-                found.withLock { $0[index] = (images[index].id, taken) }
+            for index in stride(from: lane, to: items.count, by: lanes) {
+                guard let answer = read(items[index]) else { continue }
+                found.withLock { $0[index] = answer }
             }
         }
         return found.withLock { $0.compactMap { $0 } }

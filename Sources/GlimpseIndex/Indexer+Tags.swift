@@ -1,6 +1,5 @@
 import Foundation
 import GlimpseImage
-import Synchronization
 
 // Tags people wrote (`PhotoTags`), read again for unchanged photos: their sidecar changed, or they were
 // indexed before the index stored tags.
@@ -21,20 +20,14 @@ extension Indexer {
         return recorded
     }
 
-    /// The tags of `images`' files and sidecars, read four at a time; the files that cannot be read are left out.
+    /// The tags of `images`' files and sidecars (`readingFiles`); the files that cannot be read are left out.
     static func tags(of images: [(image: IndexedImage, file: ScannedFile)]) -> [(image: ImageID, tags: PhotoTags, stamp: String)] {
-        let found = Mutex([(image: ImageID, tags: PhotoTags, stamp: String)?](repeating: nil, count: images.count))
-        let lanes = 4
-        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-            for index in stride(from: lane, to: images.count, by: lanes) {
-                let (image, file) = images[index]
-                // Mapped: only the pages that the metadata lies in are read (`PhotoTags.read`).
-                guard let data = try? Data(contentsOf: URL(filePath: file.path), options: .alwaysMapped) else { continue }
-                let format = ImageFormat.detect(data.prefix(16))
-                let tags = PhotoTags.read(from: data, format: format, sidecar: XMPSidecars.contents(of: file.sidecar))
-                found.withLock { $0[index] = (image.id, tags, file.tagsStamp) }
-            }
+        readingFiles(of: images) { image, file in
+            // Mapped: only the pages that the metadata lies in are read (`PhotoTags.read`).
+            guard let data = try? Data(contentsOf: URL(filePath: file.path), options: .alwaysMapped) else { return nil }
+            let tags = PhotoTags.read(from: data, format: ImageFormat.detect(data.prefix(16)),
+                                      sidecar: XMPSidecars.contents(of: file.sidecar))
+            return (image.id, tags, file.tagsStamp)
         }
-        return found.withLock { $0.compactMap { $0 } }
     }
 }

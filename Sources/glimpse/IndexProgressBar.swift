@@ -60,24 +60,10 @@ final class IndexProgressBar: @unchecked Sendable {
             case .enteringFolder:
                 return
             case let .readingDates(done, total):
-                // Once per index made before dates were stored: one line, redrawn in place on a terminal.
-                let line = "reading when \(total) photo(s) indexed before were taken: \(done)/\(total)"
-                if isTerminal {
-                    clear()
-                    write(line)
-                    drawn = true
-                } else if done == 0 {
-                    write("reading when \(total) photo(s) indexed before were taken…\n")
-                }
+                // Once per index made before dates were stored.
+                showPass("reading when \(total) photo(s) indexed before were taken", done: done, total: total)
             case let .readingTags(done, total):
-                let line = "reading the tags of \(total) unchanged photo(s): \(done)/\(total)"
-                if isTerminal {
-                    clear()
-                    write(line)
-                    drawn = true
-                } else if done == 0 {
-                    write("reading the tags of \(total) unchanged photo(s)…\n")
-                }
+                showPass("reading the tags of \(total) unchanged photo(s)", done: done, total: total)
             case .completed:
                 if isTerminal && drawn {
                     clear()
@@ -113,6 +99,18 @@ final class IndexProgressBar: @unchecked Sendable {
         let remaining = Double(total - done) / rate
         let rateText = rate >= 1 ? String(format: "%.1f img/s", rate) : String(format: "%.1f s/img", 1 / rate)
         return "\(rateText), ETA \(Self.duration(remaining))"
+    }
+
+    /// A pass over unchanged files after the others: one line redrawn in place on a terminal, else a line
+    /// when it starts.
+    private func showPass(_ what: String, done: Int, total: Int) {
+        if isTerminal {
+            clear()
+            write("\(what): \(done)/\(total)")
+            drawn = true
+        } else if done == 0 {
+            write("\(what)…\n")
+        }
     }
 
     private func draw(force: Bool) {
