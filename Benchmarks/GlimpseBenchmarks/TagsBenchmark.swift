@@ -5,7 +5,8 @@ import GRDB
 
 /// What reading the tags photo managers write costs: an index of `count` images made before Glimpse read
 /// them, migrated on open (schema v6 makes the full-text table again); their tags recorded by a run (as
-/// after every sidecar changed) and the full-text postings rebuilt; and `PhotoTags.read` on `files`.
+/// after every sidecar changed) and the full-text postings rebuilt; and, on `files`, `PhotoTags.read` and the
+/// picture's fingerprint (`ContentHash.ofPicture`) next to the whole file's (`ContentHash.of`).
 struct TagsBenchmark {
     struct Result: Encodable {
         var images: Int
@@ -20,6 +21,8 @@ struct TagsBenchmark {
         var bytes: Int
         var tagged: Bool
         var milliseconds: Double
+        var pictureHashMilliseconds: Double
+        var contentHashMilliseconds: Double
     }
 
     var count: Int
@@ -50,12 +53,18 @@ struct TagsBenchmark {
             let data = try Data(contentsOf: file, options: .alwaysMapped)
             let format = ImageFormat.detect(data.prefix(16))
             let tagged = !PhotoTags.read(from: data, format: format).isEmpty
-            let times = (0..<runs).map { _ in
-                let start = ContinuousClock.now
-                _ = PhotoTags.read(from: data, format: format)
-                return milliseconds(ContinuousClock.now - start)
-            }.sorted()
-            return FileRead(file: file.lastPathComponent, bytes: data.count, tagged: tagged, milliseconds: times[times.count / 2])
+            func median(_ body: () -> Void) -> Double {
+                let times = (0..<runs).map { _ in
+                    let start = ContinuousClock.now
+                    body()
+                    return milliseconds(ContinuousClock.now - start)
+                }.sorted()
+                return times[times.count / 2]
+            }
+            return FileRead(file: file.lastPathComponent, bytes: data.count, tagged: tagged,
+                            milliseconds: median { _ = PhotoTags.read(from: data, format: format) },
+                            pictureHashMilliseconds: median { _ = ContentHash.ofPicture(in: data, format: format) },
+                            contentHashMilliseconds: median { _ = ContentHash.of(data) })
         }
         return Result(images: count, migrationSeconds: migration, recordTagsMillisecondsPerImage: record, postingsSeconds: postings,
                       reads: reads)
@@ -69,6 +78,7 @@ struct TagsBenchmark {
                 DELETE FROM grdb_migrations WHERE identifier = 'v6';
                 DROP INDEX image_on_rating;
                 ALTER TABLE image DROP COLUMN tags; ALTER TABLE image DROP COLUMN rating; ALTER TABLE image DROP COLUMN tagsStamp;
+                ALTER TABLE image DROP COLUMN pictureHash;
                 DROP TRIGGER image_after_delete;
                 CREATE VIRTUAL TABLE old USING fts5(text, keywords, compounds, tokenize = "porter unicode61 remove_diacritics 2 tokenchars '_'");
                 INSERT INTO old (rowid, text, keywords, compounds) SELECT rowid, text, keywords, compounds FROM descriptionSearch;

@@ -12,6 +12,9 @@ import Darwin
 /// `photoshop:Headline` (a title when there is none), `xmp:Rating`, and the names of people: MWG face
 /// regions (`mwg-rs:Name`, as Lightroom, digiKam and Picasa write them), Windows' `MPReg:PersonDisplayName`
 /// and IPTC's `Iptc4xmpExt:PersonInImage`. Properties may be elements or attributes, with any prefixes.
+/// darktable's own tags (`darktable|format|nef`, `darktable|changed`, `darktable|style|…` in the hierarchy,
+/// their last parts also in `dc:subject` since darktable 5) say how a file was edited, not what it shows:
+/// they are left out.
 enum XMPTags {
     /// What precedes the packet in a JPEG's APP1 segment.
     static let jpegSignature = Array("http://ns.adobe.com/xap/1.0/\0".utf8)
@@ -42,6 +45,7 @@ enum XMPTags {
         var tags = PhotoTags()
         var headline: String?
         var titleIsDefault = false, captionIsDefault = false
+        var automatic = Set<String>()  // the last parts of darktable's own tags
         var stack: [(name: XMLEventReader.Name, language: String?)] = []
 
         func record(_ property: Property, _ value: String, language: String?) {
@@ -54,7 +58,13 @@ enum XMPTags {
             case .headline: headline = headline ?? value
             case .keyword: tags.keywords.append(value)
             case let .hierarchicalKeyword(separator):
-                if let leaf = value.split(separator: separator).last { tags.keywords.append(String(leaf)) }
+                let parts = value.split(separator: separator)
+                guard let leaf = parts.last.map(String.init) else { return }
+                if parts.count > 1, parts[0].lowercased() == "darktable" {
+                    automatic.insert(leaf.lowercased())
+                } else {
+                    tags.keywords.append(leaf)
+                }
             case .rating:
                 if let number = Double(value.trimmingCharacters(in: .whitespaces)), number.isFinite {
                     tags.rating = Int(number.rounded())
@@ -81,6 +91,7 @@ enum XMPTags {
             }
         }
         if tags.title == nil { tags.title = headline }
+        tags.keywords.removeAll { automatic.contains($0.lowercased()) }
         return tags.normalised()
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GlimpseImage
 
 /// A 128-bit fingerprint of a file's bytes, used to recognise moved, renamed and duplicated images.
 ///
@@ -15,6 +16,22 @@ public enum ContentHash {
     public static func of(_ bytes: UnsafeRawBufferPointer) -> String {
         let (high, low) = digest(bytes)
         return "g1:" + hex(high) + hex(low)
+    }
+
+    /// The fingerprint of the picture in an image file apart from the metadata photo managers rewrite
+    /// (`ImagePayload`: its ranges and its EXIF orientation), prefixed `p1:`; nil for a format where the
+    /// picture's bytes are not known.
+    public static func ofPicture(in data: Data, format: ImageFormat?) -> String? {
+        data.withUnsafeBytes { bytes in
+            guard let payload = ImagePayload.ranges(in: bytes, format: format) else { return nil }
+            var digests: [UInt64] = [UInt64(payload.orientation)]
+            for range in payload.ranges {
+                let (high, low) = digest(UnsafeRawBufferPointer(rebasing: bytes[range]))
+                digests += [high, low]
+            }
+            let (high, low) = digests.withUnsafeBytes { digest($0) }
+            return "p1:" + hex(high) + hex(low)
+        }
     }
 
     private static let prime1: UInt64 = 0x9E37_79B1_85EB_CA87

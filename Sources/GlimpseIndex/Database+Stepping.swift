@@ -20,7 +20,7 @@ extension Database {
             let isNull = { (column: Int32) in sqlite3_column_type(row, column) == SQLITE_NULL }
             let facts = FileFacts(path: text(1) ?? "", size: isNull(2) ? nil : sqlite3_column_int64(row, 2),
                                   modified: isNull(3) ? nil : sqlite3_column_double(row, 3), contentHash: text(4), format: text(5),
-                                  taken: text(8), tagsStamp: text(9))
+                                  taken: text(8), tagsStamp: text(9), pictureHash: text(10))
             images.append(IndexedImage(id: sqlite3_column_int64(row, 0), facts: facts,
                                        status: text(6).flatMap(ImageStatus.init(rawValue:)) ?? .failed, error: text(7)))
         }

@@ -253,12 +253,15 @@ struct IndexDatabase: Sendable {
         migrator.registerMigration("v6") { db in
             // What people tagged in their photo manager (`PhotoTags`): `tags` as JSON (NULL for none), its
             // `rating` for filtering, `tagsStamp` (`ScannedFile.tagsStamp`; NULL until the file was read for
-            // them). The full-text table gains a fourth column, `tags`, which an FTS5 table can only get by
-            // being made again: its rows are copied over.
+            // them); `pictureHash` (`ContentHash.ofPicture`: the file without its metadata, so that a file
+            // whose tags were written into it is not described again; NULL until read, or for other formats).
+            // The full-text table gains a fourth column, `tags`, which an FTS5 table can only get by being
+            // made again: its rows are copied over.
             try db.execute(sql: """
                 ALTER TABLE image ADD COLUMN tags TEXT;
                 ALTER TABLE image ADD COLUMN rating INTEGER;
                 ALTER TABLE image ADD COLUMN tagsStamp TEXT;
+                ALTER TABLE image ADD COLUMN pictureHash TEXT;
                 CREATE INDEX image_on_rating ON image (rating);
                 DROP TRIGGER image_after_delete;
                 CREATE VIRTUAL TABLE descriptionSearchWithTags USING fts5(text, keywords, compounds, tags, tokenize = "\(ftsTokenizer)");

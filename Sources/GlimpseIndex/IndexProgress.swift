@@ -21,6 +21,9 @@ public enum FileOutcome: Sendable, Hashable {
     case restored(from: String)
     /// The content is what is indexed already (only the file's dates changed): the entry was updated.
     case unchanged
+    /// The picture is what is indexed already but the file's metadata changed (a photo manager wrote tags
+    /// into it): its tags were read again and its description kept.
+    case retagged
     /// Reading, decoding or describing failed; the message is stored with the image.
     case failed(String)
 }

@@ -26,6 +26,9 @@ public struct FileFacts: Sendable, Hashable {
     public var contentHash: String?
     /// `ImageFormat.rawValue`, nil when not known.
     public var format: String?
+    /// `ContentHash.ofPicture`: the fingerprint of the picture without the file's metadata; nil when not
+    /// read, or for a format where it is not known.
+    public var pictureHash: String?
     /// When the photo was taken (`ExifDateTaken`, else `FileNameDate`: `YYYY-MM-DDTHH:MM:SS` or `YYYY-MM-DD`);
     /// "" when the file was read and says no date; nil when it was not read for it (then a stored date is kept).
     public var taken: String?
@@ -36,7 +39,8 @@ public struct FileFacts: Sendable, Hashable {
     public var tagsStamp: String?
 
     public init(path: String, size: Int64? = nil, modified: Double? = nil, contentHash: String? = nil, format: String? = nil,
-                taken: String? = nil, tags: PhotoTags? = nil, tagsStamp: String? = nil) {
+                taken: String? = nil, tags: PhotoTags? = nil, tagsStamp: String? = nil, pictureHash: String? = nil) {
+        self.pictureHash = pictureHash
         self.tags = tags
         self.tagsStamp = tagsStamp
         self.path = path

@@ -31,3 +31,13 @@ extension Indexer {
         }
     }
 }
+
+extension Indexer {
+    /// Whether the file of `facts` holds the picture `known` was described from: the same bytes, or the
+    /// same picture with other metadata (`ContentHash.ofPicture`: tags a photo manager wrote into it).
+    static func samePicture(_ known: IndexedImage, _ facts: FileFacts) -> Bool {
+        if let hash = facts.contentHash, known.facts.contentHash == hash { return true }
+        guard let picture = facts.pictureHash else { return false }
+        return known.facts.pictureHash == picture
+    }
+}

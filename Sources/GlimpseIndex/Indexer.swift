@@ -184,6 +184,9 @@ public struct Indexer: Sendable {
             case .copied: report.copied += 1
             case .restored: report.restored += 1
             case .unchanged: report.plan.unchanged += 1
+            case .retagged:
+                report.plan.unchanged += 1
+                report.tagsRead += 1
             case let .failed(message): report.failures.append(ScanProblem(path: prepared.facts.path, message: message))
             }
             progress(.finished(path: prepared.facts.path, index: prepared.item.index, total: work.count, outcome: outcome))
@@ -191,7 +194,7 @@ public struct Indexer: Sendable {
         await finish(inFlight)
         if !report.cancelled && !Task.isCancelled {
             report.datesRead = try await readDatesTaken(of: undated, progress: progress)
-            report.tagsRead = try await readTags(of: untagged, progress: progress)
+            report.tagsRead += try await readTags(of: untagged, progress: progress)
         }
         if !report.cancelled && !Task.isCancelled {
             let gone = missing.map(\.id).filter { !claimed.contains($0) }
@@ -272,8 +275,9 @@ public struct Indexer: Sendable {
         facts.taken = FileNameDate.dateTaken(in: data, format: format, path: path)
         facts.tags = PhotoTags.read(from: data, format: format, sidecar: XMPSidecars.contents(of: item.file.sidecar))
         facts.tagsStamp = item.file.tagsStamp
+        facts.pictureHash = ContentHash.ofPicture(in: data, format: format)
         if let hash = facts.contentHash {
-            if item.known?.facts.contentHash == hash, let status = item.known?.status, satisfies(status) {
+            if let known = item.known, Self.samePicture(known, facts), satisfies(known.status) {
                 return Prepared(item: item, facts: facts, data: data)
             }
             if let copies = try? store.describedImages(withContentHash: hash), copies.contains(where: { satisfies($0.status) }) {
@@ -307,9 +311,9 @@ public struct Indexer: Sendable {
                 return .failed(failure)
             }
             let hash = facts.contentHash ?? ""
-            if let known = prepared.item.known, known.facts.contentHash == hash, satisfies(known.status) {
+            if let known = prepared.item.known, Self.samePicture(known, facts), satisfies(known.status) {
                 try store.moveImage(known.id, to: facts)
-                return .unchanged
+                return known.facts.contentHash == hash ? .unchanged : .retagged
             }
             var outcome: FileOutcome?
             // An entry of the same content described quickly: the full pass may reuse its caption.

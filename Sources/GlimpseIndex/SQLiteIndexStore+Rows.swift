@@ -14,14 +14,14 @@ extension SQLiteIndexStore {
         let modelsJSON = models.isEmpty ? nil : String(decoding: try JSONEncoder().encode(models), as: UTF8.self)
         let statement = try db.cachedStatement(sql: """
             INSERT INTO image (path, contentHash, size, modified, width, height, format, status, error, models, source, takenAt,
-                               tags, rating, tagsStamp, createdAt, updatedAt)
+                               tags, rating, tagsStamp, pictureHash, createdAt, updatedAt)
             VALUES (:path, :hash, :size, :modified, :width, :height, :format, :status, :error, :models, :source, :taken,
-                    :tags, :rating, :tagsStamp, :now, :now)
+                    :tags, :rating, :tagsStamp, :pictureHash, :now, :now)
             ON CONFLICT(path) DO UPDATE SET
                 contentHash = coalesce(excluded.contentHash, contentHash), takenAt = coalesce(excluded.takenAt, takenAt), size = excluded.size,
                 tags = CASE WHEN excluded.tagsStamp IS NULL THEN tags ELSE excluded.tags END,
                 rating = CASE WHEN excluded.tagsStamp IS NULL THEN rating ELSE excluded.rating END,
-                tagsStamp = coalesce(excluded.tagsStamp, tagsStamp),
+                tagsStamp = coalesce(excluded.tagsStamp, tagsStamp), pictureHash = coalesce(excluded.pictureHash, pictureHash),
                 modified = excluded.modified, width = excluded.width, height = excluded.height,
                 format = coalesce(excluded.format, format), status = excluded.status, error = excluded.error,
                 models = excluded.models, source = excluded.source, updatedAt = excluded.updatedAt
@@ -32,6 +32,7 @@ extension SQLiteIndexStore {
             "width": size?.width, "height": size?.height, "format": facts.format, "status": status.rawValue,
             "error": error, "models": modelsJSON, "source": source, "taken": facts.taken, "now": now,
             "tags": try tagsJSON(facts), "rating": facts.tagsStamp == nil ? nil : facts.tags?.rating, "tagsStamp": facts.tagsStamp,
+            "pictureHash": facts.pictureHash,
         ])
         guard let id else { throw IndexError.database(operation: "saving \(facts.path)", reason: "no row id returned") }
         return id

@@ -89,14 +89,14 @@ public final class SQLiteIndexStore: IndexStore {
 
     // MARK: Reading rows
 
-    static let imageColumns = "id, path, size, modified, contentHash, format, status, error, takenAt, tagsStamp"
+    static let imageColumns = "id, path, size, modified, contentHash, format, status, error, takenAt, tagsStamp, pictureHash"
 
     static func indexedImage(_ row: Row) -> IndexedImage {
         IndexedImage(
             id: row["id"],
             facts: FileFacts(path: row["path"], size: row["size"], modified: row["modified"],
                              contentHash: row["contentHash"], format: row["format"], taken: row["takenAt"],
-                             tagsStamp: row["tagsStamp"]),
+                             tagsStamp: row["tagsStamp"], pictureHash: row["pictureHash"]),
             status: ImageStatus(rawValue: row["status"]) ?? .failed,
             error: row["error"])
     }
@@ -214,8 +214,10 @@ public final class SQLiteIndexStore: IndexStore {
             try db.execute(sql: "DELETE FROM image WHERE path = ? AND id <> ?", arguments: [facts.path, id])
             try db.execute(sql: """
                 UPDATE image SET path = ?, size = ?, modified = ?, contentHash = coalesce(?, contentHash),
-                    format = coalesce(?, format), takenAt = coalesce(?, takenAt), updatedAt = ? WHERE id = ?
-                """, arguments: [facts.path, facts.size, facts.modified, facts.contentHash, facts.format, facts.taken, Date(), id])
+                    format = coalesce(?, format), takenAt = coalesce(?, takenAt), pictureHash = coalesce(?, pictureHash),
+                    updatedAt = ? WHERE id = ?
+                """, arguments: [facts.path, facts.size, facts.modified, facts.contentHash, facts.format, facts.taken, facts.pictureHash,
+                                 Date(), id])
             guard db.changesCount == 1 else { throw IndexError.unknownImage(id) }
             try Self.recordTags(db, id, facts)
         }

@@ -20,12 +20,14 @@ public struct SimilarImageSearch: Sendable {
     ///   - folders: only images under these absolute paths (none: the whole index).
     ///   - taken: only photos taken within this span (nil: any date, also none).
     /// - Throws: `SearchError.noImageEmbedding` when the index holds no image embedding for `image`.
-    public func images(like image: ImageID, limit: Int, folders: [String] = [], taken: TakenRange? = nil) throws -> SimilarImages {
+    public func images(like image: ImageID, limit: Int, folders: [String] = [], taken: TakenRange? = nil,
+                       minimumRating: Int? = nil) throws -> SimilarImages {
         let start = ContinuousClock.now
         let matrix = try index.embeddingMatrix(.image)
         guard let row = matrix.firstRow(of: image) else { throw SearchError.noImageEmbedding(image: image) }
         let embedding = matrix.withValues { Array($0[(row * matrix.dimension)..<((row + 1) * matrix.dimension)]) }
-        var answer = try nearest(embedding, in: matrix, excluding: image, limit: limit, folders: folders, taken: taken)
+        var answer = try nearest(embedding, in: matrix, excluding: image, limit: limit, folders: folders, taken: taken,
+                                 minimumRating: minimumRating)
         answer.image = image
         answer.path = try index.searchDocuments([image]).first?.path
         answer.milliseconds = start.millisecondsSince
@@ -34,16 +36,17 @@ public struct SimilarImageSearch: Sendable {
 
     /// The images most like a picture whose CLIP image embedding (unit length, the index's model) is
     /// `embedding`, best first.
-    public func images(like embedding: [Float], limit: Int, folders: [String] = [], taken: TakenRange? = nil) throws -> SimilarImages {
+    public func images(like embedding: [Float], limit: Int, folders: [String] = [], taken: TakenRange? = nil,
+                       minimumRating: Int? = nil) throws -> SimilarImages {
         let start = ContinuousClock.now
         var answer = try nearest(embedding, in: try index.embeddingMatrix(.image), excluding: nil, limit: limit, folders: folders,
-                                 taken: taken)
+                                 taken: taken, minimumRating: minimumRating)
         answer.milliseconds = start.millisecondsSince
         return answer
     }
 
     private func nearest(_ embedding: [Float], in matrix: EmbeddingMatrix, excluding excluded: ImageID?, limit: Int,
-                         folders: [String], taken: TakenRange?) throws -> SimilarImages {
+                         folders: [String], taken: TakenRange?, minimumRating: Int?) throws -> SimilarImages {
         var notes: [String] = []
         var scope: SearchScope?
         if !folders.isEmpty {
@@ -54,6 +57,10 @@ public struct SimilarImageSearch: Sendable {
         if let taken {
             scope = try SearchScope.images(taken: taken, within: scope, in: index)
             notes.append(SearchNotes.taken(in: taken, images: scope?.images.count ?? 0))
+        }
+        if let stars = minimumRating {
+            scope = try SearchScope.images(ratedAtLeast: stars, within: scope, in: index)
+            notes.append(SearchNotes.rated(atLeast: stars, images: scope?.images.count ?? 0))
         }
         if matrix.predatesRunInProgress { notes.append(SearchNotes.similarDuringRun) }
         guard limit > 0 else { return SimilarImages(results: [], notes: notes) }

@@ -72,7 +72,8 @@ public func buildRouter(library: SearchLibrary, access: AccessPolicy = AccessPol
             let folders = try Parameter.folder(parameters).map { [$0] } ?? []
             let taken = try Parameter.taken(parameters)
             return try JSONBody.response(try await library.similar(to: try imageID(context), limit: limit, offset: offset,
-                                                                   folders: folders, taken: taken))
+                                                                   folders: folders, taken: taken,
+                                                                   minimumRating: try Parameter.rating(parameters)))
         }
     }
     router.get("/api/images/{id}/why") { request, context in

@@ -27,7 +27,7 @@ struct SearchParameters: Sendable, Hashable {
         textOnly = try Parameter.flag(parameters, "text-only")
         folder = try Parameter.folder(parameters)
         taken = try Parameter.taken(parameters)
-        rating = try parameters["rating"].flatMap { $0.isEmpty ? nil : try Parameter.integer(parameters, "rating", default: 1, range: 1...5) }
+        rating = try Parameter.rating(parameters)
     }
 
     /// `base` (the searcher's options) with this request's depth (offset + limit), negation mode and rankers.
@@ -78,6 +78,12 @@ enum Parameter {
                            + "(2019-06..2019-08, ..2010, 2020..); got \"\(text.prefix(100))\".")
         }
         return range
+    }
+
+    /// `rating`: the least number of stars, 1…5, or nil when absent or empty.
+    static func rating(_ parameters: QueryString) throws -> Int? {
+        guard let text = parameters["rating"], !text.isEmpty else { return nil }
+        return try integer(parameters, "rating", default: 1, range: 1...5)
     }
 
     static func flag(_ parameters: QueryString, _ name: String) throws -> Bool {

@@ -228,10 +228,13 @@ enum WebPage {
           const folder = $("in").value.trim();
           const taken = $("taken").value.trim();
           if (folder) parameters.set("in", folder);
+          const rating = $("rating").value;
           if (taken) parameters.set("taken", taken);
+          if (rating) parameters.set("rating", rating);
           const address = new URLSearchParams({ similar: image });
           if (folder) address.set("in", folder);
           if (taken) address.set("taken", taken);
+          if (rating) address.set("rating", rating);
           history.replaceState(null, "", "?" + address);
           current = { endpoint: `/api/images/${encodeURIComponent(image)}/similar`, parameters, similar: image, shown: 0 };
           return fetchPage(false);
@@ -260,6 +263,7 @@ enum WebPage {
         } else if (initial.get("similar")) {
           $("in").value = initial.get("in") || "";
           $("taken").value = initial.get("taken") || "";
+          $("rating").value = initial.get("rating") || "";
           similar(initial.get("similar"));
         }
         status();

@@ -81,6 +81,7 @@ final class IndexProgressBar: @unchecked Sendable {
         switch outcome {
         case let .described(mode): return "described (\(mode.rawValue))"
         case .enriched: return "enriched"
+        case .retagged: return "tags read again (the picture is unchanged)"
         case let .moved(from): return "moved from \(from) to"
         case let .copied(from): return "same as \(from):"
         case let .restored(from): return "description kept from \(from) taken back for"

@@ -42,6 +42,10 @@ struct SimilarCommand: AsyncParsableCommand {
         """, valueName: "dates"))
     var taken: String?
 
+    @Option(help: ArgumentHelp("Compare only with the photos rated at least this many stars (1 to 5), as `glimpse search --rating`.",
+                               valueName: "stars"))
+    var rating: Int?
+
     @OptionGroup var location: IndexLocationOptions
     @OptionGroup var clip: CLIPOptions
 
@@ -51,6 +55,7 @@ struct SimilarCommand: AsyncParsableCommand {
             throw ValidationError("--min-similarity is a cosine from -1 to 1, such as 0.95.")
         }
         _ = try TakenOption.range(taken)
+        if let rating, !(1...5).contains(rating) { throw ValidationError("--rating is a number of stars, 1 to 5.") }
     }
 
     func run() async throws {
@@ -73,7 +78,8 @@ struct SimilarCommand: AsyncParsableCommand {
         let search = SimilarImageSearch(index: store)
         if let indexed = try store.imageIDs(under: [path]).first(where: { try store.searchDocuments([$0]).first?.path == path }) {
             do {
-                return try search.images(like: indexed, limit: limit, folders: places, taken: try TakenOption.range(taken))
+                return try search.images(like: indexed, limit: limit, folders: places, taken: try TakenOption.range(taken),
+                                         minimumRating: rating)
             } catch SearchError.noImageEmbedding where fileExists {
                 // Indexed without CLIP, or not described yet: the file itself is embedded below.
             }
@@ -83,7 +89,8 @@ struct SimilarCommand: AsyncParsableCommand {
         let picture = try ImageDecoder.decode(contentsOf: URL(filePath: path))
         let model = try await clip.load(prepacking: false)  // one image
         let embedding = try model.embed(images: [picture]).floats()
-        return try search.images(like: embedding, limit: limit, folders: places, taken: try TakenOption.range(taken))
+        return try search.images(like: embedding, limit: limit, folders: places, taken: try TakenOption.range(taken),
+                                 minimumRating: rating)
     }
 
     private func printAnswer(_ answer: SimilarImages, of path: String) throws {

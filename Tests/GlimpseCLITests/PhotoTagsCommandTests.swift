@@ -41,6 +41,9 @@ struct PhotoTagsCommandTests {
         let why = try GlimpseProcess.run(["search", "square", "--text-only", "--rating", "3", "--why", photos.appending(path: "blurry.jpg").path,
                                           "--index", index])
         #expect(why.output.contains("rejected, below the stars searched (--rating)"), "\(why.output)")
+        let alike = try GlimpseProcess.run(["similar", photos.appending(path: "blurry.jpg").path, "--rating", "4", "--index", index])
+        #expect(alike.status == 0 && alike.output.contains("birthday.jpg") && !alike.output.contains("hike.jpg"), "\(alike.output)")
+        #expect(alike.output.contains("Searched the photos rated 4 star(s) or more: 1 indexed image(s)."), "\(alike.output)")
         let bad = try GlimpseProcess.run(["search", "square", "--rating", "6", "--index", index])
         #expect(bad.status != 0 && bad.output.contains("--rating is a number of stars, 1 to 5."), "\(bad.output)")
 

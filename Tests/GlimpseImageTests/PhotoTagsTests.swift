@@ -81,6 +81,22 @@ struct PhotoTagsTests {
         #expect(tags == PhotoTags(title: "Headline only", keywords: ["one", "two & <three>"], people: ["Dora 😀"], rating: 3))
     }
 
+    @Test("darktable's own tags (format, changed, style) are left out; the user's are kept")
+    func darktableTags() {
+        // As darktable 5 writes a sidecar (darktable-org/darktable#18162).
+        let packet = """
+            <x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+            <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:lr="http://ns.adobe.com/lightroom/1.0/"
+              xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:Rating="1">
+            <dc:subject><rdf:Bag><rdf:li>1. Develop Filmic</rdf:li><rdf:li>changed</rdf:li><rdf:li>Green Street</rdf:li>
+              <rdf:li>rw2</rdf:li></rdf:Bag></dc:subject>
+            <lr:hierarchicalSubject><rdf:Bag><rdf:li>darktable|changed</rdf:li><rdf:li>darktable|format|rw2</rdf:li>
+              <rdf:li>darktable|style|1. Develop Filmic</rdf:li><rdf:li>place|Green Street</rdf:li></rdf:Bag></lr:hierarchicalSubject>
+            </rdf:Description></rdf:RDF></x:xmpmeta>
+            """
+        #expect(XMPTags.read(Array(packet.utf8)) == PhotoTags(keywords: ["Green Street"], rating: 1))
+    }
+
     @Test("damaged or hostile packets give no tags and no crash", arguments: [
         "<x:xmpmeta><rdf:RDF>",
         "<a><b></a></b>",

@@ -1,4 +1,5 @@
 import Foundation
+import GlimpseImage
 import GRDB
 import Testing
 @testable import GlimpseIndex
@@ -8,7 +9,8 @@ struct FullTextPostingsTests {
     static let words = ["cat", "cats", "dog", "dogs", "running", "runs", "red", "car", "cutting", "board", "knife", "table",
                         "blue", "collar", "worker", "sunny", "beach", "night", "the", "a", "café", "Über"]
 
-    /// A store of `count` random descriptions (repeated words, several regions, compounds), postings built.
+    /// A store of `count` random descriptions (repeated words, several regions, compounds; every fourth image
+    /// tagged with a title and keywords of the same words, in the fourth column), postings built.
     static func randomStore(count: Int, seed: UInt64, folder: URL? = nil) throws -> SQLiteIndexStore {
         let store = try folder.map { try SQLiteIndexStore(url: $0.appending(path: "index.sqlite")) } ?? SQLiteIndexStore.inMemory()
         var random = SplitMix(state: seed)
@@ -19,9 +21,10 @@ struct FullTextPostingsTests {
             let regions = (0..<Int(random.next() % 3)).map { _ in sentence(2 + Int(random.next() % 4)) }
             let keywords = Array(Set(sentence(3).split(separator: " ").map(String.init))).sorted()
             let compounds = random.next() % 3 == 0 ? ["cutting-board"] : random.next() % 2 == 0 ? ["blue-collar"] : []
+            let tags = index % 4 == 0 ? PhotoTags(title: sentence(2), keywords: [sentence(1), sentence(2)]) : nil
             try store.saveDescription(
                 sampleDescription(caption: sentence(3 + Int(random.next() % 8)), regions: regions, keywords: keywords, compounds: compounds),
-                for: FileFacts(path: "/p/\(index).jpg"))
+                for: FileFacts(path: "/p/\(index).jpg", tags: tags, tagsStamp: tags == nil ? nil : "t1"))
         }
         try store.prepareForSearch()
         return store

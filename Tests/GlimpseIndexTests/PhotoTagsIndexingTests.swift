@@ -77,6 +77,66 @@ struct PhotoTagsIndexingTests {
         #expect(describer.callCount == 1, "the photo was described once")
     }
 
+    @Test("the picture without its metadata: equal for a file before and after a photo manager tagged it, not for another orientation",
+          arguments: [("images/orient1_24x16.jpg", "tags/lightroom.jpg"), ("images/orient1_24x16.jpg", "tags/iptc.jpg"),
+                      ("images/orient8_24x16.png", "tags/tagged.png"), ("images/orient3_24x16.webp", "tags/tagged.webp")])
+    func pictureHash(original: String, tagged: String) throws {
+        let before = try imageFixture(original), after = try imageFixture(tagged)
+        #expect(ContentHash.of(before) != ContentHash.of(after), "the files differ")
+        let format = ImageFormat.detect(before.prefix(16))
+        let picture = try #require(ContentHash.ofPicture(in: before, format: format))
+        #expect(picture.hasPrefix("p1:") && ContentHash.ofPicture(in: after, format: format) == picture)
+    }
+
+    @Test("another picture, another orientation, or a cut file has another fingerprint or none")
+    func pictureHashDiffers() throws {
+        let up = try imageFixture("images/orient1_24x16.jpg")
+        let picture = ContentHash.ofPicture(in: up, format: .jpeg)
+        #expect(ContentHash.ofPicture(in: try imageFixture("images/orient6_24x16.jpg"), format: .jpeg) != picture)
+        #expect(ContentHash.ofPicture(in: try imageFixture("images/photo_400x267.jpg"), format: .jpeg) != picture)
+        #expect(ContentHash.ofPicture(in: up.prefix(40), format: .jpeg) == nil, "no scan data")
+        #expect(ContentHash.ofPicture(in: try imageFixture("tags/tagged.tif"), format: .tiff) == nil, "not known for TIFF")
+        // The same bytes with its orientation changed in the EXIF block, as a photo manager rotates a photo.
+        var rotated = [UInt8](try imageFixture("images/orient6_24x16.jpg"))
+        let value = try #require(Self.orientationOffset(in: rotated))
+        #expect(rotated[value] == 6)
+        let original = ContentHash.ofPicture(in: Data(rotated), format: .jpeg)
+        rotated[value] = 3
+        #expect(ContentHash.ofPicture(in: Data(rotated), format: .jpeg) != original)
+    }
+
+    /// Where the value of the first orientation entry (tag 0x0112, a SHORT) lies in a file's EXIF block.
+    static func orientationOffset(in bytes: [UInt8]) -> Int? {
+        for index in 0..<(bytes.count - 10) {
+            if bytes[index] == 0x12, bytes[index + 1] == 0x01, bytes[index + 2] == 3 { return index + 8 }  // little-endian
+            if bytes[index] == 0x01, bytes[index + 1] == 0x12, bytes[index + 3] == 3 { return index + 9 }  // big-endian
+        }
+        return nil
+    }
+
+    @Test("tags written into a photo's file read it again without describing it; another picture in the file is described")
+    func tagsWrittenIntoTheFile() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try imageFixture("images/orient1_24x16.jpg").write(to: folder.file("photo.jpg"))
+        let store = try SQLiteIndexStore(url: folder.file("index.sqlite"))
+        let describer = FakeDescriber()
+        let indexer = Indexer(store: store, describer: describer)
+        _ = try await indexer.run([folder.path])
+        try Self.tagged("lightroom.jpg").write(to: folder.file("photo.jpg"))  // the same picture, tagged by Lightroom
+        let tagged = try await indexer.run([folder.path])
+        #expect(tagged.described == 0 && tagged.tagsRead == 1 && describer.callCount == 1, "\(tagged)")
+        #expect(try Self.matches("Paris", in: store) == ["photo.jpg"])
+        let stored = try #require(try store.image(atPath: folder.file("photo.jpg").path))
+        #expect(stored.facts.contentHash == ContentHash.of(try Self.tagged("lightroom.jpg")), "the entry follows the file")
+        #expect(try await indexer.run([folder.path]).tagsRead == 0)
+
+        try imageFixture("images/photo_400x267.jpg").write(to: folder.file("photo.jpg"))
+        let replaced = try await indexer.run([folder.path])
+        #expect(replaced.described == 1 && describer.callCount == 2)
+        #expect(try Self.matches("Paris", in: store).isEmpty)
+    }
+
     @Test("a watch's look at only the folder where a sidecar was written reads it; a sidecar's event names the folder")
     func watchedFolder() async throws {
         let folder = try TemporaryFolder()
@@ -133,6 +193,7 @@ struct PhotoTagsIndexingTests {
                 DELETE FROM grdb_migrations WHERE identifier = 'v6';
                 DROP INDEX image_on_rating;
                 ALTER TABLE image DROP COLUMN tags; ALTER TABLE image DROP COLUMN rating; ALTER TABLE image DROP COLUMN tagsStamp;
+                ALTER TABLE image DROP COLUMN pictureHash;
                 DROP TRIGGER image_after_delete;
                 CREATE VIRTUAL TABLE old USING fts5(text, keywords, compounds, tokenize = "\(IndexDatabase.ftsTokenizer)");
                 INSERT INTO old (rowid, text, keywords, compounds) SELECT rowid, text, keywords, compounds FROM descriptionSearch;

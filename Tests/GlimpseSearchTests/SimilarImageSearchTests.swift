@@ -45,6 +45,18 @@ struct SimilarImageSearchTests {
         #expect(answer.notes == ["Searched the photos taken in 2020: 100 indexed image(s)."])
     }
 
+    @Test("rated at least so many stars: the photos rated so, by similarity; the rejected one never")
+    func rated() throws {
+        let index = PhotoTagsSearchTests.index()
+        let answer = try SimilarImageSearch(index: index).images(like: 42, limit: 8, minimumRating: 4)
+        let rated = Set(try index.imageIDs(ratedAtLeast: 4))
+        #expect(rated.count == 12)
+        let expected = try Self.expected(index, like: try Self.vector(of: 42, in: index), excluding: 42).filter(rated.contains)
+        #expect(answer.results.map(\.image) == Array(expected.prefix(8)))
+        #expect(answer.notes == ["Searched the photos rated 4 star(s) or more: 12 indexed image(s)."])
+        #expect(try index.imageIDs(ratedAtLeast: 1).contains(8) == false, "rejected (-1)")
+    }
+
     @Test("a copy of the picture under another path comes first, as alike as can be")
     func copies() throws {
         let entries = ["a dog", "a cat", "a car in the street", "a dog"].enumerated().map { position, subject in

@@ -134,6 +134,10 @@ struct PageScriptTests {
         let typed = try Self.run(search: "", actions: #"[{"type": "submit", "q": "dog", "in": "", "strict": false, "rating": "4"}]"#)
         #expect(typed.fetched.first { $0.hasPrefix("/api/search?") } == "/api/search?q=dog&rating=4&limit=20")
         #expect(typed.address == "?q=dog&rating=4")
+        let alike = try Self.run(search: "", actions: """
+            [{"type": "submit", "q": "dog", "in": "", "strict": false, "rating": "5"}, {"type": "similar", "result": 0}]
+            """)
+        #expect(alike.fetched.last == "/api/images/1/similar?rating=5&limit=20" && alike.address == "?similar=1&rating=5")
     }
 
     @Test("a span of dates from the form is asked for, kept in the address, and filled in again from it")

@@ -64,6 +64,7 @@ struct SimilarRouteTests {
                 ("/api/images/x/similar", .badRequest, "whole number"),
                 ("/api/images/1/similar?limit=0", .badRequest, "limit is a whole number"),
                 ("/api/images/1/similar?in=photos", .badRequest, "absolute folder path"),
+                ("/api/images/1/similar?rating=0", .badRequest, "rating is a whole number from 1 to 5"),
             ] {
                 try await client.execute(uri: uri, method: .get) { response in
                     #expect(response.status == status, "\(uri)")
