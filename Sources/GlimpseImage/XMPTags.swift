@@ -39,9 +39,13 @@ enum XMPTags {
     private static let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
     private static let languageAttribute = XMLEventReader.Name(namespace: XMLEventReader.xmlNamespace, local: "lang")
 
-    /// The tags of a packet (or of a whole sidecar file); nil when it is not well-formed XML.
+    /// The largest packet read (a real one holds kilobytes; Photoshop's edit history, at most a few megabytes).
+    static let maximumPacketBytes = 16 << 20
+
+    /// The tags of a packet (or of a whole sidecar file); nil when it is not well-formed XML or is larger
+    /// than `maximumPacketBytes`.
     static func read(_ packet: [UInt8]) -> PhotoTags? {
-        guard let events = XMLEventReader.read(packet) else { return nil }
+        guard packet.count <= maximumPacketBytes, let events = XMLEventReader.read(packet) else { return nil }
         var tags = PhotoTags()
         var headline: String?
         var titleIsDefault = false, captionIsDefault = false

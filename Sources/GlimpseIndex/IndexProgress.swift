@@ -81,8 +81,9 @@ public struct IndexReport: Sendable, Hashable {
     /// Unchanged images indexed before the index recorded dates, whose files were read for when they were
     /// taken (once: later runs skip them).
     public var datesRead = 0
-    /// Unchanged images whose tags were read again: their XMP sidecar was added, changed or removed, or
-    /// they were indexed before the index stored tags.
+    /// Images whose tags were read again without describing them: their XMP sidecar was added, changed or
+    /// removed, a photo manager wrote tags into the file (`FileOutcome.retagged`), or they were indexed
+    /// before the index stored tags.
     public var tagsRead = 0
     /// Files that failed, with their messages (also stored in the index).
     public var failures: [ScanProblem] = []

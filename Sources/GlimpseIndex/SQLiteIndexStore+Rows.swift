@@ -31,7 +31,8 @@ extension SQLiteIndexStore {
             "path": facts.path, "hash": facts.contentHash, "size": facts.size, "modified": facts.modified,
             "width": size?.width, "height": size?.height, "format": facts.format, "status": status.rawValue,
             "error": error, "models": modelsJSON, "source": source, "taken": facts.taken, "now": now,
-            "tags": try tagsJSON(facts), "rating": facts.tagsStamp == nil ? nil : facts.tags?.rating, "tagsStamp": facts.tagsStamp,
+            "tags": try tagsJSON(facts.tags, stamp: facts.tagsStamp), "rating": facts.tagsStamp == nil ? nil : facts.tags?.rating,
+            "tagsStamp": facts.tagsStamp,
             "pictureHash": facts.pictureHash,
         ])
         guard let id else { throw IndexError.database(operation: "saving \(facts.path)", reason: "no row id returned") }

@@ -220,7 +220,8 @@ extension SQLiteIndexStore {
             for row in try Row.fetchAll(db, sql: "SELECT format, count(*) AS n FROM image WHERE format IS NOT NULL GROUP BY format") {
                 formats[row["format"]] = row["n"]
             }
-            var tagged = IndexSummary.TaggedImages(images: try Int.fetchOne(db, sql: "SELECT count(*) FROM image WHERE tags IS NOT NULL") ?? 0)
+            let taggedCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM image WHERE tags IS NOT NULL") ?? 0
+            var tagged = IndexSummary.TaggedImages(images: taggedCount)
             for row in try Row.fetchAll(db, sql: "SELECT rating, count(*) AS n FROM image WHERE rating IS NOT NULL GROUP BY rating") {
                 tagged.ratings[String(row["rating"] as Int)] = row["n"]
             }

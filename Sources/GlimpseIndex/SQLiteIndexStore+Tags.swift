@@ -9,30 +9,31 @@ extension SQLiteIndexStore {
         guard !tags.isEmpty else { return }
         try write("recording tags") { db in
             for entry in tags {
-                try Self.recordTags(db, entry.image, FileFacts(path: "", tags: entry.tags, tagsStamp: entry.stamp))
+                try Self.recordTags(db, entry.image, tags: entry.tags, stamp: entry.stamp)
             }
         }
     }
 
-    /// Writes `facts.tags` to image `id` when they were read (a `tagsStamp`), and brings its full-text row
-    /// (if it has one) up to date with the stored tags.
-    static func recordTags(_ db: Database, _ id: ImageID, _ facts: FileFacts) throws {
-        if let stamp = facts.tagsStamp {
+    /// Writes `tags` to image `id` when they were read (a `stamp`; nil keeps the stored ones), and brings its
+    /// full-text row (if it has one) up to date with the stored tags.
+    static func recordTags(_ db: Database, _ id: ImageID, tags: PhotoTags?, stamp: String?) throws {
+        if let stamp {
             try db.cachedStatement(sql: "UPDATE image SET tags = ?, rating = ?, tagsStamp = ? WHERE id = ?")
-                .execute(arguments: [try tagsJSON(facts), facts.tags?.rating, stamp, id])
+                .execute(arguments: [try tagsJSON(tags, stamp: stamp), tags?.rating, stamp, id])
         }
         let text = try storedTags(db, id)?.searchText ?? ""
         guard let indexed = try Row.fetchOne(db.cachedStatement(sql: "SELECT coalesce(tags, '') FROM descriptionSearch WHERE rowid = ?"),
                                              arguments: [id]),
               indexed[0] as String != text else { return }
-        try db.cachedStatement(sql: "UPDATE descriptionSearch SET tags = ? WHERE rowid = ?").execute(arguments: [text.isEmpty ? nil : text, id])
+        try db.cachedStatement(sql: "UPDATE descriptionSearch SET tags = ? WHERE rowid = ?")
+            .execute(arguments: [text.isEmpty ? nil : text, id])
         // The postings file follows the full-text table by this generation (description writes bump it by trigger).
         try db.execute(sql: "UPDATE fullTextGeneration SET generation = generation + 1")
     }
 
-    /// The tags of `facts` as stored: JSON, or nil when there are none.
-    static func tagsJSON(_ facts: FileFacts) throws -> String? {
-        guard facts.tagsStamp != nil, let tags = facts.tags, !tags.isEmpty else { return nil }
+    /// Tags read under `stamp` as stored: JSON, or nil when there are none (or they were not read).
+    static func tagsJSON(_ tags: PhotoTags?, stamp: String?) throws -> String? {
+        guard stamp != nil, let tags, !tags.isEmpty else { return nil }
         return String(decoding: try JSONEncoder().encode(tags), as: UTF8.self)
     }
 

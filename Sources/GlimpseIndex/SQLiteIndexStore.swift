@@ -219,7 +219,7 @@ public final class SQLiteIndexStore: IndexStore {
                 """, arguments: [facts.path, facts.size, facts.modified, facts.contentHash, facts.format, facts.taken, facts.pictureHash,
                                  Date(), id])
             guard db.changesCount == 1 else { throw IndexError.unknownImage(id) }
-            try Self.recordTags(db, id, facts)
+            try Self.recordTags(db, id, tags: facts.tags, stamp: facts.tagsStamp)
         }
     }
 
@@ -252,7 +252,7 @@ public final class SQLiteIndexStore: IndexStore {
                 INSERT INTO descriptionSearch (rowid, text, keywords, compounds)
                     SELECT :id, text, keywords, compounds FROM descriptionSearch WHERE rowid = :source;
                 """, arguments: ["id": id, "source": source])
-            try Self.recordTags(db, id, facts)
+            try Self.recordTags(db, id, tags: facts.tags, stamp: facts.tagsStamp)
             return id
         }
     }

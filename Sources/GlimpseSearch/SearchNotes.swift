@@ -13,7 +13,8 @@ public enum SearchNotes {
 
     /// The search covered only the images under `folders` (`SearchOptions.folders`).
     public static func rated(atLeast stars: Int, images: Int) -> String {
-        images == 0 ? "No indexed photo is rated \(stars) star(s) or more (ratings come from the tags photo managers write: XMP in the file or a sidecar)."
+        images == 0
+            ? "No indexed photo is rated \(stars) star(s) or more (ratings come from the tags photo managers write: XMP in the file or a sidecar)."
             : "Searched the photos rated \(stars) star(s) or more: \(images) indexed image(s)."
     }
 

@@ -113,11 +113,11 @@ public final class SearchLibrary: Sendable {
     public func description(of id: ImageID, embeddings: Bool) async throws -> ImageDocument {
         let store = try index().store
         return try await reads.run {
-            guard let path = try store.searchDocuments([id]).first?.path, var description = try store.description(of: id) else {
+            guard let document = try store.searchDocuments([id]).first, var description = try store.description(of: id) else {
                 throw APIError(.notFound, "No described image has the ID \(id) in this index.")
             }
             if !embeddings { description.removeEmbeddings() }
-            return ImageDocument(id: id, path: path, description: description)
+            return ImageDocument(id: id, path: document.path, description: description, taken: document.taken, tags: document.tags)
         }
     }
 
@@ -172,6 +172,10 @@ public struct ImageDocument: Sendable, Encodable {
     public var id: ImageID
     public var path: String
     public var description: Description
+    /// When the photo was taken, when its file records it.
+    public var taken: String?
+    /// What people tagged in their photo manager, when anything.
+    public var tags: PhotoTags?
 }
 
 extension SearchLibrary.Index {

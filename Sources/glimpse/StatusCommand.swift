@@ -45,9 +45,9 @@ struct StatusCommand: AsyncParsableCommand {
             let stars = (1...5).reversed().compactMap { stars in
                 summary.tagged.ratings[String(stars)].map { "\(String(repeating: "★", count: stars)) \($0)" }
             } + (summary.tagged.ratings["-1"].map { ["rejected \($0)"] } ?? [])
+            let rated = stars.isEmpty ? "" : "; rated " + stars.joined(separator: ", ") + " (search with --rating)"
             lines.append("Tagged in a photo manager: \(summary.tagged.images) image(s) (titles, captions, keywords, people or ratings "
-                         + "from XMP, IPTC or sidecar files; found by search)" + (stars.isEmpty ? "" : "; rated " + stars.joined(separator: ", ")
-                         + " (search with --rating)"))
+                         + "from XMP, IPTC or sidecar files; found by search)" + rated)
         }
         if (counts[.quick] ?? 0) > 0 { lines.append("Run `glimpse index DIR` without --quick to enrich the quick entries.") }
         if (counts[.pending] ?? 0) > 0 { lines.append("Pending images are described by the next `glimpse index` run.") }

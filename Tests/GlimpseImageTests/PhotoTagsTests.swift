@@ -110,6 +110,14 @@ struct PhotoTagsTests {
         #expect(tags.keywords.isEmpty && tags.title == nil)
     }
 
+    @Test("a packet over the size limit is not read")
+    func oversized() {
+        let keyword = #"<r xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:subject>big</dc:subject>"#
+        let packet = Array((keyword + String(repeating: " ", count: XMPTags.maximumPacketBytes) + "</r>").utf8)
+        #expect(XMPTags.read(packet) == nil)
+        #expect(XMPTags.read(Array((keyword + "</r>").utf8))?.keywords == ["big"])
+    }
+
     @Test("a document type's entities are left as written, never expanded")
     func entitiesNotExpanded() {
         let packet = """

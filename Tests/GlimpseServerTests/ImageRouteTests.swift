@@ -97,6 +97,15 @@ struct ImageRouteTests {
                 #expect((region["box"] as? [String: Int])?["x"] == 40)
                 #expect((region["embedding"] as? [Double])?.isEmpty == true)
                 #expect(((description["embeddings"] as? [String: Any])?["image"] as? [Double])?.isEmpty == true)
+                #expect(document["tags"] == nil && document["taken"] == nil)
+            }
+            try fixture.library.store.recordTags([(id, PhotoTags(title: "Rex asleep", people: ["Rex"], rating: 3), "t1")])
+            try fixture.library.store.recordDatesTaken([(id, "2021-03-04T05:06:07")])
+            try await client.execute(uri: "/api/images/\(id)", method: .get) { response in
+                let document = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+                let tags = try #require(document["tags"] as? [String: Any])
+                #expect(tags["title"] as? String == "Rex asleep" && tags["people"] as? [String] == ["Rex"] && tags["rating"] as? Int == 3)
+                #expect(document["taken"] as? String == "2021-03-04T05:06:07")
             }
             try await client.execute(uri: "/api/images/\(id)?embeddings=true", method: .get) { response in
                 let document = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
