@@ -58,7 +58,7 @@ public enum ExifDateTaken {
 
     /// The TIFF part of the primary image's Exif metadata block in a HEIF file (libheif), which starts
     /// with the offset of the TIFF header.
-    private static func heifExif(_ bytes: UnsafeRawBufferPointer) -> [UInt8]? {
+    static func heifExif(_ bytes: UnsafeRawBufferPointer) -> [UInt8]? {
         _ = HEIFDecoder.initialized
         guard let context = heif_context_alloc() else { return nil }
         defer { heif_context_free(context) }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// What people wrote about a photo in their photo manager (Lightroom, darktable, digiKam, Photo Mechanic,
-/// a phone's gallery): its title, caption, keywords, the names of the people in it, and its rating.
+/// a phone's gallery): its title, caption, keywords, the names of the people in it, and its rating; and
+/// where it was taken (the camera's GPS, or a place set on a map in the manager).
 ///
 /// Read from the file's XMP packet and IPTC block, and from an XMP sidecar file beside it (`NAME.xmp` or
 /// `NAME.EXT.xmp`). Never an error: a file with no such metadata, or damaged metadata, has empty tags.
@@ -14,8 +15,12 @@ public struct PhotoTags: Sendable, Hashable, Codable {
     public var people: [String]
     /// 1 to 5 stars, or -1 for a photo marked rejected; nil when unrated.
     public var rating: Int?
+    /// Where the photo was taken: XMP's `exif:GPSLatitude`/`GPSLongitude`, else the EXIF GPS tags.
+    public var location: PhotoLocation?
 
-    public init(title: String? = nil, caption: String? = nil, keywords: [String] = [], people: [String] = [], rating: Int? = nil) {
+    public init(title: String? = nil, caption: String? = nil, keywords: [String] = [], people: [String] = [], rating: Int? = nil,
+                location: PhotoLocation? = nil) {
+        self.location = location
         self.title = title
         self.caption = caption
         self.keywords = keywords
@@ -23,7 +28,7 @@ public struct PhotoTags: Sendable, Hashable, Codable {
         self.rating = rating
     }
 
-    private enum CodingKeys: String, CodingKey { case title, caption, keywords, people, rating }
+    private enum CodingKeys: String, CodingKey { case title, caption, keywords, people, rating, location }
 
     /// Every field may be missing (an imported line that gives only keywords); the result is normalised.
     public init(from decoder: any Decoder) throws {
@@ -32,18 +37,19 @@ public struct PhotoTags: Sendable, Hashable, Codable {
                          caption: try container.decodeIfPresent(String.self, forKey: .caption),
                          keywords: try container.decodeIfPresent([String].self, forKey: .keywords) ?? [],
                          people: try container.decodeIfPresent([String].self, forKey: .people) ?? [],
-                         rating: try container.decodeIfPresent(Int.self, forKey: .rating)).normalised()
+                         rating: try container.decodeIfPresent(Int.self, forKey: .rating),
+                         location: try container.decodeIfPresent(PhotoLocation.self, forKey: .location)).normalised()
     }
 
     /// Whether nothing was found.
     public var isEmpty: Bool {
-        title == nil && caption == nil && keywords.isEmpty && people.isEmpty && rating == nil
+        title == nil && caption == nil && keywords.isEmpty && people.isEmpty && rating == nil && location == nil
     }
 
-    /// These tags over `base`: a title, caption or rating here wins; keywords and people of both are kept.
+    /// These tags over `base`: a title, caption, rating or location here wins; keywords and people of both are kept.
     public func merged(over base: PhotoTags) -> PhotoTags {
         PhotoTags(title: title ?? base.title, caption: caption ?? base.caption, keywords: keywords + base.keywords,
-                  people: people + base.people, rating: rating ?? base.rating).normalised()
+                  people: people + base.people, rating: rating ?? base.rating, location: location ?? base.location).normalised()
     }
 
     /// The text full-text search reads: title, caption, keywords and people, one per line.
@@ -51,7 +57,8 @@ public struct PhotoTags: Sendable, Hashable, Codable {
         ([title, caption].compactMap { $0 } + keywords + people).joined(separator: "\n")
     }
 
-    /// One line for people: `"Grandma's birthday" · birthday, cake · people Anna, Rex · ★★★★`.
+    /// One line for people: `"Grandma's birthday" · birthday, cake · people Anna, Rex · ★★★★` (the location
+    /// is not in it).
     public var summary: String {
         var parts: [String] = []
         if let title { parts.append("\"\(title)\"") }
@@ -82,11 +89,12 @@ public struct PhotoTags: Sendable, Hashable, Codable {
                 .prefix(Self.maximumEntries).map { $0 }
         }
         let stars = rating.flatMap { (-1...5).contains($0) && $0 != 0 ? $0 : nil }
-        return PhotoTags(title: clean(title), caption: clean(caption), keywords: list(keywords), people: list(people), rating: stars)
+        return PhotoTags(title: clean(title), caption: clean(caption), keywords: list(keywords), people: list(people), rating: stars,
+                         location: location)
     }
 
     /// The tags of an image file (`data`, of `format` when known) and of its XMP sidecar file, if any:
-    /// the sidecar's over the file's own XMP, over its IPTC block.
+    /// the sidecar's over the file's own XMP, over its IPTC block and EXIF GPS tags.
     public static func read(from data: Data, format: ImageFormat?, sidecar: Data? = nil) -> PhotoTags {
         let own = data.withUnsafeBytes { bytes -> PhotoTags in
             var tags = PhotoTags()
@@ -100,6 +108,7 @@ public struct PhotoTags: Sendable, Hashable, Codable {
             } else if let packet = XMPTags.packet(in: bytes, format: format) {
                 tags = XMPTags.read(Array(bytes[packet])) ?? tags
             }
+            if tags.location == nil, let format { tags.location = PhotoLocation.read(from: bytes, format: format) }
             return tags
         }
         let beside = sidecar.flatMap { XMPTags.read(Array($0)) } ?? PhotoTags()

@@ -11,7 +11,9 @@ import Darwin
 /// Lightroom's `lr:hierarchicalSubject` and digiKam's `digiKam:TagsList` (their last part),
 /// `photoshop:Headline` (a title when there is none), `xmp:Rating`, and the names of people: MWG face
 /// regions (`mwg-rs:Name`, as Lightroom, digiKam and Picasa write them), Windows' `MPReg:PersonDisplayName`
-/// and IPTC's `Iptc4xmpExt:PersonInImage`. Properties may be elements or attributes, with any prefixes.
+/// and IPTC's `Iptc4xmpExt:PersonInImage`, and the location (`exif:GPSLatitude` and `exif:GPSLongitude`,
+/// `DDD,MM.mmK` or `DDD,MM,SSK`, as a photo manager's map writes them). Properties may be elements or
+/// attributes, with any prefixes.
 /// darktable's own tags (`darktable|format|nef`, `darktable|changed`, `darktable|style|…` in the hierarchy,
 /// their last parts also in `dc:subject` since darktable 5) say how a file was edited, not what it shows:
 /// they are left out.
@@ -20,7 +22,7 @@ enum XMPTags {
     static let jpegSignature = Array("http://ns.adobe.com/xap/1.0/\0".utf8)
 
     private enum Property {
-        case title, headline, caption, keyword, hierarchicalKeyword(Character), rating, person
+        case title, headline, caption, keyword, hierarchicalKeyword(Character), rating, person, latitude, longitude
     }
 
     private static let properties: [XMLEventReader.Name: Property] = [
@@ -34,6 +36,8 @@ enum XMPTags {
         .init(namespace: "http://www.metadataworkinggroup.com/schemas/regions/", local: "Name"): .person,
         .init(namespace: "http://ns.microsoft.com/photo/1.2/t/Region#", local: "PersonDisplayName"): .person,
         .init(namespace: "http://iptc.org/std/Iptc4xmpExt/2008-02-29/", local: "PersonInImage"): .person,
+        .init(namespace: "http://ns.adobe.com/exif/1.0/", local: "GPSLatitude"): .latitude,
+        .init(namespace: "http://ns.adobe.com/exif/1.0/", local: "GPSLongitude"): .longitude,
     ]
 
     private static let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -50,6 +54,7 @@ enum XMPTags {
         var headline: String?
         var titleIsDefault = false, captionIsDefault = false
         var automatic = Set<String>()  // the last parts of darktable's own tags
+        var latitude: Double?, longitude: Double?
         var stack: [(name: XMLEventReader.Name, language: String?)] = []
 
         func record(_ property: Property, _ value: String, language: String?) {
@@ -74,6 +79,8 @@ enum XMPTags {
                     tags.rating = Int(number.rounded())
                 }
             case .person: tags.people.append(value)
+            case .latitude: latitude = coordinate(value, negative: "S")
+            case .longitude: longitude = coordinate(value, negative: "W")
             }
         }
 
@@ -96,7 +103,20 @@ enum XMPTags {
         }
         if tags.title == nil { tags.title = headline }
         tags.keywords.removeAll { automatic.contains($0.lowercased()) }
+        if let latitude, let longitude { tags.location = PhotoLocation(latitude: latitude, longitude: longitude) }
         return tags.normalised()
+    }
+
+    /// Degrees from XMP's GPS coordinate form, `DDD,MM.mmK` or `DDD,MM,SSK` (K the direction), negative
+    /// toward `negative`; nil when malformed.
+    static func coordinate(_ text: String, negative: Character) -> Double? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let direction = trimmed.last?.uppercased().first, "NSEW".contains(direction) else { return nil }
+        let parts = trimmed.dropLast().split(separator: ",").map { Double($0) }
+        guard (2...3).contains(parts.count), parts.allSatisfy({ $0.map { $0 >= 0 && $0.isFinite } ?? false }) else { return nil }
+        let numbers = parts.compactMap { $0 }
+        let degrees = numbers[0] + numbers[1] / 60 + (numbers.count == 3 ? numbers[2] / 3600 : 0)
+        return direction == negative ? -degrees : degrees
     }
 
     /// Where the XMP packet lies in a file that is not a JPEG. A TIFF-structured file (TIFF, DNG and most

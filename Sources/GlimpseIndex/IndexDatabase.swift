@@ -252,7 +252,7 @@ struct IndexDatabase: Sendable {
         }
         migrator.registerMigration("v6") { db in
             // What people tagged in their photo manager (`PhotoTags`): `tags` as JSON (NULL for none), its
-            // `rating` for filtering, `tagsStamp` (`ScannedFile.tagsStamp`; NULL until the file was read for
+            // `rating`, `latitude` and `longitude` (`PhotoTags.location`) for filtering, `tagsStamp` (`ScannedFile.tagsStamp`; NULL until the file was read for
             // them); `pictureHash` (`ContentHash.ofPicture`: the file without its metadata, so that a file
             // whose tags were written into it is not described again; NULL until read, or for other formats).
             // The full-text table gains a fourth column, `tags`, which an FTS5 table can only get by being
@@ -262,7 +262,10 @@ struct IndexDatabase: Sendable {
                 ALTER TABLE image ADD COLUMN rating INTEGER;
                 ALTER TABLE image ADD COLUMN tagsStamp TEXT;
                 ALTER TABLE image ADD COLUMN pictureHash TEXT;
+                ALTER TABLE image ADD COLUMN latitude REAL;
+                ALTER TABLE image ADD COLUMN longitude REAL;
                 CREATE INDEX image_on_rating ON image (rating);
+                CREATE INDEX image_on_latitude ON image (latitude);
                 DROP TRIGGER image_after_delete;
                 CREATE VIRTUAL TABLE descriptionSearchWithTags USING fts5(text, keywords, compounds, tags, tokenize = "\(ftsTokenizer)");
                 INSERT INTO descriptionSearchWithTags (rowid, text, keywords, compounds)

@@ -14,7 +14,8 @@ public struct IndexStatusDocument: Encodable, Sendable {
     public var datesTaken: IndexSummary.DatedImages
     /// Images per file format ("JPEG", "camera raw", …).
     public var formats: [String: Int]
-    /// Images tagged in a photo manager (XMP, IPTC, sidecar files), and how many carry each rating.
+    /// Images tagged in a photo manager (XMP, IPTC, sidecar files; a place recorded by the camera counts), how
+    /// many carry each rating, and how many record where they were taken.
     public var tags: IndexSummary.TaggedImages
 
     public struct Model: Encodable, Sendable {

@@ -106,9 +106,12 @@ public struct IndexSummary: Sendable, Hashable {
         public var images = 0
         /// Images per rating: "1" to "5" stars, "-1" rejected.
         public var ratings: [String: Int] = [:]
-        public init(images: Int = 0, ratings: [String: Int] = [:]) {
+        /// Images whose files record where they were taken (`PhotoTags.location`).
+        public var located = 0
+        public init(images: Int = 0, ratings: [String: Int] = [:], located: Int = 0) {
             self.images = images
             self.ratings = ratings
+            self.located = located
         }
     }
 

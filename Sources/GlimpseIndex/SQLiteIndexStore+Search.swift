@@ -1,7 +1,9 @@
 import Foundation
 import GlimpseDescribe
+import GlimpseImage
 import GlimpseRuntime
 import GRDB
+import GRDBSQLite
 
 // `SearchableIndex`: what GlimpseSearch reads.
 extension SQLiteIndexStore {
@@ -37,6 +39,23 @@ extension SQLiteIndexStore {
     public func imageIDs(ratedAtLeast stars: Int) throws -> [ImageID] {
         try read("finding the photos rated \(stars) stars or more") { db in
             try db.integers("SELECT id FROM image WHERE rating >= ?", arguments: [max(1, stars)])
+        }
+    }
+
+    public func imageIDs(takenWithin area: NearbyArea) throws -> [ImageID] {
+        let bounds = area.bounds
+        return try read("finding the photos taken within \(area)") { db in
+            var found: [ImageID] = []
+            try db.step("""
+                SELECT id, latitude, longitude FROM image
+                WHERE latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?
+                """, arguments: [bounds.latitudes.lowerBound, bounds.latitudes.upperBound,
+                                 bounds.longitudes.lowerBound, bounds.longitudes.upperBound]) { row in
+                guard let location = PhotoLocation(latitude: sqlite3_column_double(row, 1), longitude: sqlite3_column_double(row, 2)),
+                      area.contains(location) else { return }
+                found.append(sqlite3_column_int64(row, 0))
+            }
+            return found
         }
     }
 
@@ -221,7 +240,9 @@ extension SQLiteIndexStore {
                 formats[row["format"]] = row["n"]
             }
             let taggedCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM image WHERE tags IS NOT NULL") ?? 0
-            var tagged = IndexSummary.TaggedImages(images: taggedCount)
+            var tagged = IndexSummary.TaggedImages(images: taggedCount, located: try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM image WHERE latitude IS NOT NULL
+                """) ?? 0)
             for row in try Row.fetchAll(db, sql: "SELECT rating, count(*) AS n FROM image WHERE rating IS NOT NULL GROUP BY rating") {
                 tagged.ratings[String(row["rating"] as Int)] = row["n"]
             }

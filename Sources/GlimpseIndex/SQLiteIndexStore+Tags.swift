@@ -18,8 +18,9 @@ extension SQLiteIndexStore {
     /// full-text row (if it has one) up to date with the stored tags.
     static func recordTags(_ db: Database, _ id: ImageID, tags: PhotoTags?, stamp: String?) throws {
         if let stamp {
-            try db.cachedStatement(sql: "UPDATE image SET tags = ?, rating = ?, tagsStamp = ? WHERE id = ?")
-                .execute(arguments: [try tagsJSON(tags, stamp: stamp), tags?.rating, stamp, id])
+            try db.cachedStatement(sql: "UPDATE image SET tags = ?, rating = ?, latitude = ?, longitude = ?, tagsStamp = ? WHERE id = ?")
+                .execute(arguments: [try tagsJSON(tags, stamp: stamp), tags?.rating, tags?.location?.latitude, tags?.location?.longitude,
+                                     stamp, id])
         }
         let text = try storedTags(db, id)?.searchText ?? ""
         guard let indexed = try Row.fetchOne(db.cachedStatement(sql: "SELECT coalesce(tags, '') FROM descriptionSearch WHERE rowid = ?"),

@@ -50,6 +50,9 @@ public protocol SearchableIndex: Sendable {
     /// The images rated at least `stars` (1 to 5) in their tags (`PhotoTags.rating`), in any order.
     func imageIDs(ratedAtLeast stars: Int) throws -> [ImageID]
 
+    /// The images taken within `area` (`PhotoTags.location`), in any order.
+    func imageIDs(takenWithin area: NearbyArea) throws -> [ImageID]
+
     /// How many images the index holds (whatever their status) when every one lies under one of
     /// `places`; nil otherwise. A search within the library's root folder then needs no scope.
     func imageCount(ifAllUnder places: [String]) throws -> Int?
@@ -73,6 +76,37 @@ public func pathRange(under place: String) -> (exact: String, from: String, befo
     let trimmed = place.count > 1 && place.hasSuffix("/") ? String(place.dropLast()) : place
     let prefix = trimmed.hasSuffix("/") ? trimmed : trimmed + "/"
     return (trimmed, prefix, String(prefix.dropLast()) + "0")
+}
+
+/// A circle on the globe: what `--near` searches in.
+public struct NearbyArea: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var center: PhotoLocation
+    public var kilometres: Double
+
+    public init(center: PhotoLocation, kilometres: Double) {
+        self.center = center
+        self.kilometres = kilometres
+    }
+
+    public func contains(_ location: PhotoLocation) -> Bool { center.kilometres(to: location) <= kilometres }
+
+    /// Latitudes and longitudes that hold the circle (every longitude near a pole or across the date line).
+    public var bounds: (latitudes: ClosedRange<Double>, longitudes: ClosedRange<Double>) {
+        let latitudeSpan = kilometres / 111.19
+        let latitudes = max(-90, center.latitude - latitudeSpan)...min(90, center.latitude + latitudeSpan)
+        let narrowest = cos(max(abs(latitudes.lowerBound), abs(latitudes.upperBound)) * .pi / 180)
+        guard narrowest > 0.01 else { return (latitudes, -180...180) }
+        let longitudeSpan = latitudeSpan / narrowest
+        let west = center.longitude - longitudeSpan, east = center.longitude + longitudeSpan
+        guard west >= -180, east <= 180 else { return (latitudes, -180...180) }
+        return (latitudes, west...east)
+    }
+
+    /// `2 km of 48.85837,2.29448`.
+    public var description: String {
+        let distance = kilometres < 10 ? String(format: "%.1f", kilometres) : String(format: "%.0f", kilometres)
+        return "\(distance) km of \(center)"
+    }
 }
 
 /// An FTS5 `MATCH` expression built from escaped terms only. Construct it from terms, never from raw text.

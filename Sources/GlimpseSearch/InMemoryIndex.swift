@@ -106,6 +106,10 @@ public struct InMemoryIndex: SearchableIndex {
         documents.values.filter { ($0.tags?.rating ?? 0) >= max(1, stars) }.map(\.id)
     }
 
+    public func imageIDs(takenWithin area: NearbyArea) throws -> [ImageID] {
+        documents.values.filter { $0.tags?.location.map(area.contains) ?? false }.map(\.id)
+    }
+
     public func imageCount(ifAllUnder places: [String]) throws -> Int? {
         let prefixes = places.map { pathRange(under: $0).from }
         let containing = prefixes.contains { prefix in documents.values.allSatisfy { $0.path.hasPrefix(prefix) } }

@@ -18,6 +18,11 @@ public enum SearchNotes {
             : "Searched the photos rated \(stars) star(s) or more: \(images) indexed image(s)."
     }
 
+    public static func near(_ area: NearbyArea, images: Int) -> String {
+        images == 0 ? "No indexed photo records a place within \(area) (the camera's GPS, or a place set in a photo manager)."
+            : "Searched the photos taken within \(area): \(images) indexed image(s)."
+    }
+
     public static func taken(in range: TakenRange, images: Int) -> String {
         images == 0 ? "No indexed photo records a date taken in \(range)."
             : "Searched the photos taken in \(range): \(images) indexed image(s)."

@@ -18,9 +18,13 @@ public struct SearchOptions: Sendable, Hashable, Codable {
     public var taken: TakenRange?
     /// Only photos rated at least this many stars (1 to 5) in their tags (`PhotoTags.rating`); nil for any.
     public var minimumRating: Int?
+    /// Only photos taken within this area (by the location their files record); nil for anywhere, also none.
+    public var near: NearbyArea?
 
     public init(limit: Int = 20, candidates: Int = 200, fusion: Fusion = .standard, negation: NegationOptions = NegationOptions(),
-                rankers: Set<RankerKind>? = nil, folders: [String] = [], taken: TakenRange? = nil, minimumRating: Int? = nil) {
+                rankers: Set<RankerKind>? = nil, folders: [String] = [], taken: TakenRange? = nil, minimumRating: Int? = nil,
+                near: NearbyArea? = nil) {
+        self.near = near
         self.taken = taken
         self.minimumRating = minimumRating
         self.limit = limit

@@ -30,6 +30,13 @@ public struct SearchScope: Sendable, Hashable {
         return SearchScope(images: rated.filter(narrower.contains))
     }
 
+    /// The scope of the images taken within `area`, among those of `narrower` (nil: every image).
+    static func images(takenWithin area: NearbyArea, within narrower: SearchScope?, in index: any SearchableIndex) throws -> SearchScope {
+        let near = try index.imageIDs(takenWithin: area)
+        guard let narrower else { return SearchScope(images: near) }
+        return SearchScope(images: near.filter(narrower.contains))
+    }
+
     /// A scope of `images` (in any order, repeats allowed; ids below 0 are left out).
     public init(images: [ImageID]) {
         members = RowSet(images.lazy.map { Int($0) })

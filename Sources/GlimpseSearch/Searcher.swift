@@ -102,6 +102,10 @@ public struct Searcher: Sendable {
             scope = try SearchScope.images(ratedAtLeast: stars, within: scope, in: index)
             notes.append(SearchNotes.rated(atLeast: stars, images: scope?.images.count ?? 0))
         }
+        if let area = options.near {
+            scope = try SearchScope.images(takenWithin: area, within: scope, in: index)
+            notes.append(SearchNotes.near(area, images: scope?.images.count ?? 0))
+        }
         timings.scope = scopeStart.millisecondsSince
 
         let depth = max(options.candidates, options.limit)

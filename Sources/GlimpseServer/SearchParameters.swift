@@ -1,3 +1,4 @@
+import GlimpseImage
 import GlimpseIndex
 import GlimpseSearch
 
@@ -15,6 +16,7 @@ struct SearchParameters: Sendable, Hashable {
     var folder: String?
     var taken: TakenRange?
     var rating: Int?
+    var near: NearbyArea?
 
     init(_ parameters: QueryString) throws {
         guard let query = parameters["q"], !query.allSatisfy(\.isWhitespace) else {
@@ -28,6 +30,7 @@ struct SearchParameters: Sendable, Hashable {
         folder = try Parameter.folder(parameters)
         taken = try Parameter.taken(parameters)
         rating = try Parameter.rating(parameters)
+        near = try Parameter.near(parameters)
     }
 
     /// `base` (the searcher's options) with this request's depth (offset + limit), negation mode and rankers.
@@ -40,6 +43,7 @@ struct SearchParameters: Sendable, Hashable {
         if let folder { options.folders = [folder] }
         if let taken { options.taken = taken }
         if let rating { options.minimumRating = rating }
+        if let near { options.near = near }
         return options
     }
 
@@ -78,6 +82,28 @@ enum Parameter {
                            + "(2019-06..2019-08, ..2010, 2020..); got \"\(text.prefix(100))\".")
         }
         return range
+    }
+
+    /// `near` (`LATITUDE,LONGITUDE` in degrees) and `within` (kilometres, default 2): an area, or nil
+    /// without `near`.
+    static func near(_ parameters: QueryString) throws -> NearbyArea? {
+        guard let text = parameters["near"], !text.isEmpty else {
+            if parameters["within"] != nil { throw APIError(.badRequest, "within says how far from the place of near: give near too.") }
+            return nil
+        }
+        let parts = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, let latitude = parts[0], let longitude = parts[1],
+              let center = PhotoLocation(latitude: latitude, longitude: longitude) else {
+            throw APIError(.badRequest, "near is a latitude and a longitude in degrees, such as 48.8584,2.2945; got \"\(text.prefix(100))\".")
+        }
+        var kilometres = 2.0
+        if let within = parameters["within"] {
+            guard let value = Double(within), value > 0, value <= 20_040 else {
+                throw APIError(.badRequest, "within is a distance in kilometres, more than 0 and at most 20040; got \"\(within.prefix(100))\".")
+            }
+            kilometres = value
+        }
+        return NearbyArea(center: center, kilometres: kilometres)
     }
 
     /// `rating`: the least number of stars, 1…5, or nil when absent or empty.

@@ -60,6 +60,15 @@ struct SearchCommand: AsyncParsableCommand {
     var rating: Int?
 
     @Option(help: ArgumentHelp("""
+        Search only the photos taken near a place: coordinates (48.8584,2.2945, latitude and longitude in degrees, \
+        south and west negative) or a photo whose file records where it was taken (its GPS).
+        """, valueName: "place"))
+    var near: String?
+
+    @Option(help: ArgumentHelp("How far from the place of --near, in kilometres (default 2).", valueName: "km"))
+    var within: Double?
+
+    @Option(help: ArgumentHelp("""
         Instead of the results, say where this indexed image stands for the query and why: its place in the answer \
         and in each ranker's list, each ranker's score, the query words its description holds or lacks, and the \
         penalties negation gives it.
@@ -76,6 +85,7 @@ struct SearchCommand: AsyncParsableCommand {
         if why != nil && readsQueries { throw ValidationError("--why needs one query, not - (queries from standard input).") }
         _ = try TakenOption.range(taken)
         if let rating, !(1...5).contains(rating) { throw ValidationError("--rating is a number of stars, 1 to 5.") }
+        try NearOption.validate(near: near, within: within)
     }
 
     func run() async throws {
@@ -92,6 +102,7 @@ struct SearchCommand: AsyncParsableCommand {
         options.folders = folders.map { URL(filePath: $0).standardizedFileURL.path }
         options.taken = try TakenOption.range(taken)
         options.minimumRating = rating
+        options.near = try NearOption.area(near: near, within: within, store: store)
         let searcher = Searcher(index: store, keywords: models.keywords, clip: models.clip, sentences: models.sentences,
                                 options: options)
         for note in models.notes where !json { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
@@ -145,10 +156,13 @@ struct SearchCommand: AsyncParsableCommand {
         print("query: \(response.query.summary)")
         if response.results.isEmpty { print("No image matches. Try fewer or other words.") }
         for result in response.results {
+            let when = result.taken.map { "taken \($0.replacingOccurrences(of: "T", with: " "))" }
+            let place = result.tags?.location.map { "at \($0)" }
+            let facts = [when, place].compactMap { $0 }
             print(String(format: "%3d. %.4f  ", result.rank, result.score) + result.path
-                  + (result.taken.map { "  (taken \($0.replacingOccurrences(of: "T", with: " ")))" } ?? ""))
+                  + (facts.isEmpty ? "" : "  (" + facts.joined(separator: ", ") + ")"))
             print("     " + Self.excerpt(result.text))
-            if let tags = result.tags { print("     tagged: " + tags.summary) }
+            if let summary = result.tags?.summary, !summary.isEmpty { print("     tagged: " + summary) }
             print("     " + result.explanation.summary)
         }
         if response.excluded > 0 { print("\(response.excluded) image(s) excluded by --strict.") }

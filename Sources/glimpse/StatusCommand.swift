@@ -41,13 +41,16 @@ struct StatusCommand: AsyncParsableCommand {
             lines.append("Dates taken: \(summary.dated.images) image(s), from \(earliest.prefix(10)) to \(latest.prefix(10)) "
                          + "(search a span with --taken)")
         }
+        if summary.tagged.located > 0 {
+            lines.append("Places taken: \(summary.tagged.located) image(s) record where they were taken (search near a place with --near)")
+        }
         if summary.tagged.images > 0 {
             let stars = (1...5).reversed().compactMap { stars in
                 summary.tagged.ratings[String(stars)].map { "\(String(repeating: "★", count: stars)) \($0)" }
             } + (summary.tagged.ratings["-1"].map { ["rejected \($0)"] } ?? [])
             let rated = stars.isEmpty ? "" : "; rated " + stars.joined(separator: ", ") + " (search with --rating)"
-            lines.append("Tagged in a photo manager: \(summary.tagged.images) image(s) (titles, captions, keywords, people or ratings "
-                         + "from XMP, IPTC or sidecar files; found by search)" + rated)
+            lines.append("Tagged in a photo manager: \(summary.tagged.images) image(s) (titles, captions, keywords, people, ratings "
+                         + "or places from XMP, IPTC, GPS or sidecar files; found by search)" + rated)
         }
         if (counts[.quick] ?? 0) > 0 { lines.append("Run `glimpse index DIR` without --quick to enrich the quick entries.") }
         if (counts[.pending] ?? 0) > 0 { lines.append("Pending images are described by the next `glimpse index` run.") }

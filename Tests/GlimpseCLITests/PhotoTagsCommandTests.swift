@@ -47,8 +47,29 @@ struct PhotoTagsCommandTests {
         let bad = try GlimpseProcess.run(["search", "square", "--rating", "6", "--index", index])
         #expect(bad.status != 0 && bad.output.contains("--rating is a number of stars, 1 to 5."), "\(bad.output)")
 
+        // Where they were taken: the Eiffel Tower's photo, by coordinates or by the photo itself.
+        let fixturesPlaces = fixtures.appending(path: "places")
+        try FileManager.default.copyItem(at: fixturesPlaces.appending(path: "paris.jpg"), to: photos.appending(path: "tower.jpg"))
+        try FileManager.default.copyItem(at: fixturesPlaces.appending(path: "rio.heic"), to: photos.appending(path: "rio.heic"))
+        let placed = try GlimpseProcess.run(["index", photos.path, "--index", index], environment: environment)
+        #expect(placed.status == 0 && placed.output.contains("2 described"), "\(placed.output)")
+        let near = try GlimpseProcess.run(["search", "square", "--text-only", "--near", "48.8606,2.3376", "--within", "4", "--index", index])
+        #expect(near.status == 0 && near.output.contains("tower.jpg") && near.output.contains("at 48.85837,2.29448"), "\(near.output)")
+        #expect(!near.output.contains("rio.heic") && !near.output.contains("birthday.jpg"), "\(near.output)")
+        #expect(near.output.contains("Searched the photos taken within 4.0 km of 48.86060,2.33760: 1 indexed image(s)."), "\(near.output)")
+        let byPhoto = try GlimpseProcess.run(["search", "square", "--text-only", "--near", fixturesPlaces.appending(path: "rio.heic").path,
+                                              "--index", index])
+        #expect(byPhoto.status == 0 && byPhoto.output.contains("rio.heic") && !byPhoto.output.contains("tower.jpg"), "\(byPhoto.output)")
+        let nowhere = try GlimpseProcess.run(["search", "square", "--near", photos.appending(path: "hike.jpg").path, "--index", index])
+        #expect(nowhere.status != 0 && nowhere.output.contains("records no place where it was taken"), "\(nowhere.output)")
+        let badWithin = try GlimpseProcess.run(["search", "square", "--near", "48.86,2.33", "--within", "0", "--index", index])
+        #expect(badWithin.status != 0 && badWithin.output.contains("--within is a distance in kilometres"), "\(badWithin.output)")
+        let neither = try GlimpseProcess.run(["search", "square", "--near", "somewhere nice", "--index", index])
+        #expect(neither.status != 0 && neither.output.contains("--near takes coordinates"), "\(neither.output)")
+
         let status = try GlimpseProcess.run(["status", "--index", index])
-        #expect(status.output.contains("Tagged in a photo manager: 3 image(s)"), "\(status.output)")
+        #expect(status.output.contains("Places taken: 2 image(s) record where they were taken"), "\(status.output)")
+        #expect(status.output.contains("Tagged in a photo manager: 5 image(s)"), "a place counts: \(status.output)")
         #expect(status.output.contains("rated ★★★★ 1, ★★ 1, rejected 1"), "\(status.output)")
 
         let export = folder.appending(path: "export.jsonl")

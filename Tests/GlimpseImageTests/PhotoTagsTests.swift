@@ -97,6 +97,22 @@ struct PhotoTagsTests {
         #expect(XMPTags.read(Array(packet.utf8)) == PhotoTags(keywords: ["Green Street"], rating: 1))
     }
 
+    @Test("a location set on a photo manager's map (XMP's GPS form) wins over the camera's EXIF GPS")
+    func location() throws {
+        let packet = """
+            <x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+            <rdf:Description rdf:about="" xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="22,57.11496S"
+              exif:GPSLongitude="43,12,37.7532W"/></rdf:RDF></x:xmpmeta>
+            """
+        let paris = try Fixtures.data("places/paris.jpg")
+        let camera = try #require(PhotoTags.read(from: paris, format: .jpeg).location)
+        #expect(abs(camera.latitude - 48.85837) < 1e-6)
+        let moved = try #require(PhotoTags.read(from: paris, format: .jpeg, sidecar: Data(packet.utf8)).location)
+        #expect(abs(moved.latitude + 22.951916) < 1e-6 && abs(moved.longitude + 43.210487) < 1e-6, "\(moved)")
+        #expect(XMPTags.coordinate("91,0N", negative: "S") == 91, "read as written; PhotoLocation refuses it")
+        #expect(XMPTags.coordinate("48.5", negative: "S") == nil && XMPTags.coordinate("x,1N", negative: "S") == nil)
+    }
+
     @Test("damaged or hostile packets give no tags and no crash", arguments: [
         "<x:xmpmeta><rdf:RDF>",
         "<a><b></a></b>",

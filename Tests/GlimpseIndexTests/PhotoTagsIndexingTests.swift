@@ -194,6 +194,7 @@ struct PhotoTagsIndexingTests {
                 DROP INDEX image_on_rating;
                 ALTER TABLE image DROP COLUMN tags; ALTER TABLE image DROP COLUMN rating; ALTER TABLE image DROP COLUMN tagsStamp;
                 ALTER TABLE image DROP COLUMN pictureHash;
+                DROP INDEX image_on_latitude; ALTER TABLE image DROP COLUMN latitude; ALTER TABLE image DROP COLUMN longitude;
                 DROP TRIGGER image_after_delete;
                 CREATE VIRTUAL TABLE old USING fts5(text, keywords, compounds, tokenize = "\(IndexDatabase.ftsTokenizer)");
                 INSERT INTO old (rowid, text, keywords, compounds) SELECT rowid, text, keywords, compounds FROM descriptionSearch;

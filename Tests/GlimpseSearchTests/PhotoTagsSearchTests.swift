@@ -66,6 +66,29 @@ struct PhotoTagsSearchTests {
         #expect(none.results.isEmpty && none.notes.contains { $0.hasPrefix("No indexed photo is rated 1 star(s) or more") })
     }
 
+    @Test("--near keeps the photos taken within the distance of a place; the answer says how many")
+    func near() throws {
+        let entries = SearchScopeTests.entries().enumerated().map { position, entry -> InMemoryIndex.Entry in
+            var entry = entry
+            // Every third photo in Lisbon, spread 0 to 9.9 km east of the centre; the others nowhere.
+            if position % 3 == 0 {
+                entry.document.tags = PhotoTags(location: PhotoLocation(latitude: 38.7223, longitude: -9.1393 + Double(position % 100) * 0.00115))
+            }
+            return entry
+        }
+        let index = InMemoryIndex(entries)
+        let centre = try #require(PhotoLocation(latitude: 38.7223, longitude: -9.1393))
+        let area = NearbyArea(center: centre, kilometres: 5)
+        let response = try Searcher(index: index, keywords: FakeKeywords(), clip: FakeCLIP(), sentences: FakeSentences(),
+                                    options: SearchOptions(limit: 300, near: area)).search("a dog on a sofa")
+        #expect(!response.results.isEmpty)
+        #expect(response.results.allSatisfy { $0.tags?.location.map { centre.kilometres(to: $0) <= 5 } ?? false })
+        let inside = try index.imageIDs(takenWithin: area).count
+        #expect(inside > 0 && inside < 100)
+        #expect(response.notes.contains("Searched the photos taken within 5.0 km of 38.72230,-9.13930: \(inside) indexed image(s)."),
+                "\(response.notes)")
+    }
+
     @Test("--why says when a photo's rating is below the stars searched")
     func standing() throws {
         let searcher = Searcher(index: Self.index(), keywords: FakeKeywords(), clip: FakeCLIP(), sentences: FakeSentences(),

@@ -77,13 +77,18 @@ struct SearchRouteTests {
                 #expect((document["results"] as? [[String: Any]])?.first?["taken"] as? String == "2019-07-14T15:02:11")
                 #expect((document["notes"] as? [String])?.contains("Searched the photos taken in 2019-07: 1 indexed image(s).") == true)
             }
-            let tags = PhotoTags(keywords: ["Lisbon"], people: ["Anna"], rating: 5)
+            let tags = PhotoTags(keywords: ["Lisbon"], people: ["Anna"], rating: 5, location: PhotoLocation(latitude: 38.7223, longitude: -9.1393))
             try fixture.library.store.recordTags([(fixture.id("knife.jpg"), tags, "t1")])
             try await client.execute(uri: "/api/search?q=knife&rating=5", method: .get) { response in
                 let document = try Self.json(response)
                 #expect(Self.paths(document) == ["knife.jpg"], "the only knife rated 5 stars")
                 let result = try #require((document["results"] as? [[String: Any]])?.first)
                 #expect((result["tags"] as? [String: Any])?["people"] as? [String] == ["Anna"])
+            }
+            try await client.execute(uri: "/api/search?q=knife&near=38.72,-9.14&within=1", method: .get) { response in
+                let document = try Self.json(response)
+                #expect(Self.paths(document) == ["knife.jpg"], "the only knife taken in Lisbon")
+                #expect((document["notes"] as? [String])?.contains { $0.hasPrefix("Searched the photos taken within 1.0 km of 38.72000,-9.14000") } == true)
             }
             try await client.execute(uri: "/api/search?q=Lisbon", method: .get) { response in
                 let document = try Self.json(response)
@@ -122,6 +127,10 @@ struct SearchRouteTests {
         ("/api/search?q=dog&taken=last+summer", "taken is a year, month or day"),
         ("/api/search?q=dog&taken=2020..2019", "taken is a year, month or day"),
         ("/api/search?q=dog&rating=6", "rating is a whole number from 1 to 5"),
+        ("/api/search?q=dog&near=Paris", "near is a latitude and a longitude"),
+        ("/api/search?q=dog&near=91,0", "near is a latitude and a longitude"),
+        ("/api/search?q=dog&near=48.8,2.3&within=-1", "within is a distance in kilometres"),
+        ("/api/search?q=dog&within=3", "give near too"),
         ("/api/search?q=%E0%A4%A", "malformed %-escape"),
         ("/api/images/abc", "whole number"),
         ("/api/images/1/thumbnail?size=5000", "size is a whole number from 16 to 1024"),
