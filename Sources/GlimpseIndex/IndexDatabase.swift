@@ -31,6 +31,14 @@ struct IndexDatabase: Sendable {
     let writer: any DatabaseWriter
     /// The database file; nil in memory.
     let url: URL?
+    /// `url`'s path, taken once: every read and write names it in its errors.
+    let path: String?
+
+    init(writer: any DatabaseWriter, url: URL?) {
+        self.writer = writer
+        self.url = url
+        path = url?.path
+    }
 
     /// Opens the database at `url` (a WAL-mode pool), creating the file and its folder if needed.
     static func open(at url: URL) throws -> IndexDatabase {

@@ -20,6 +20,9 @@ public final class SQLiteIndexStore: IndexStore {
     let matrices = Locked<[EmbeddingKind: (generation: Int64, matrix: EmbeddingMatrix)]>([:])
     /// The full-text postings last built or mapped (see `prepareFullTextSearch()`).
     let postings = Locked<FullTextPostings?>(nil)
+    /// The folder of the memory-mapped embedding and postings files; nil in memory. Made once: every search
+    /// asks for it.
+    public let vectorsFolder: URL?
 
     /// While an index run holds the run lock, a stale embedding file of more rows than this is used as it
     /// is rather than rebuilt after every saved image (see `embeddingMatrix(_:)`).
@@ -52,31 +55,29 @@ public final class SQLiteIndexStore: IndexStore {
             try database.writer.read { try String.fetchOne($0, sql: "SELECT value FROM metadata WHERE key = 'databaseID'") }
         }
         databaseID = text.flatMap(UUID.init(uuidString:)) ?? UUID()
-        fileIdentity = database.url.flatMap { FileIdentity(path: $0.path) }
+        fileIdentity = database.path.flatMap { FileIdentity(path: $0) }
+        vectorsFolder = database.url.map {
+            $0.deletingLastPathComponent().appending(path: $0.lastPathComponent + ".vectors", directoryHint: .isDirectory)
+        }
     }
 
     /// Whether another database file now stands at `url` (`glimpse restore` put a backup there, or the index
     /// was moved aside and made again): this store goes on reading the file it opened, so a long-lived reader
     /// (`glimpse serve`) opens the new one. False in memory and while no file stands there.
     public var isReplacedOnDisk: Bool {
-        guard let url, let fileIdentity, let now = FileIdentity(path: url.path) else { return false }
+        guard let path = database.path, let fileIdentity, let now = FileIdentity(path: path) else { return false }
         return now != fileIdentity
     }
 
     /// `<database>.lock` beside the database file; nil in memory.
-    public var runLockURL: URL? { url.map { URL(filePath: $0.path + ".lock") } }
-
-    /// The folder of the memory-mapped embedding files; nil in memory.
-    public var vectorsFolder: URL? {
-        url.map { $0.deletingLastPathComponent().appending(path: $0.lastPathComponent + ".vectors", directoryHint: .isDirectory) }
-    }
+    public var runLockURL: URL? { database.path.map { URL(filePath: $0 + ".lock") } }
 
     func read<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
-        try IndexError.wrapping(operation, path: url?.path) { try database.writer.read(body) }
+        try IndexError.wrapping(operation, path: database.path) { try database.writer.read(body) }
     }
 
     func write<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
-        try IndexError.wrapping(operation, path: url?.path) { try database.writer.write(body) }
+        try IndexError.wrapping(operation, path: database.path) { try database.writer.write(body) }
     }
 
     /// Copies the write-ahead log into the database file and truncates it (for size measurements and

@@ -82,10 +82,13 @@ public func pathRange(under place: String) -> (exact: String, from: String, befo
 public struct NearbyArea: Sendable, Hashable, Codable, CustomStringConvertible {
     public var center: PhotoLocation
     public var kilometres: Double
+    /// The place's name when it was given by one (`Lisbon, Portugal`).
+    public var name: String?
 
-    public init(center: PhotoLocation, kilometres: Double) {
+    public init(center: PhotoLocation, kilometres: Double, name: String? = nil) {
         self.center = center
         self.kilometres = kilometres
+        self.name = name
     }
 
     public func contains(_ location: PhotoLocation) -> Bool { center.kilometres(to: location) <= kilometres }
@@ -102,10 +105,10 @@ public struct NearbyArea: Sendable, Hashable, Codable, CustomStringConvertible {
         return (latitudes, west...east)
     }
 
-    /// `2 km of 48.85837,2.29448`.
+    /// `2.0 km of 48.85837,2.29448`; `30 km of Lisbon, Portugal (38.71667,-9.13333)`.
     public var description: String {
         let distance = kilometres < 10 ? String(format: "%.1f", kilometres) : String(format: "%.0f", kilometres)
-        return "\(distance) km of \(center)"
+        return "\(distance) km of " + (name.map { "\($0) (\(center))" } ?? "\(center)")
     }
 }
 

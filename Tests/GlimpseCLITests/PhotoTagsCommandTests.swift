@@ -64,8 +64,15 @@ struct PhotoTagsCommandTests {
         #expect(nowhere.status != 0 && nowhere.output.contains("records no place where it was taken"), "\(nowhere.output)")
         let badWithin = try GlimpseProcess.run(["search", "square", "--near", "48.86,2.33", "--within", "0", "--index", index])
         #expect(badWithin.status != 0 && badWithin.output.contains("--within is a distance in kilometres"), "\(badWithin.output)")
-        let neither = try GlimpseProcess.run(["search", "square", "--near", "somewhere nice", "--index", index])
-        #expect(neither.status != 0 && neither.output.contains("--near takes coordinates"), "\(neither.output)")
+        let named = try GlimpseProcess.run(["search", "square", "--text-only", "--near", "Paris, France", "--index", index])
+        #expect(named.status == 0 && named.output.contains("tower.jpg") && !named.output.contains("rio.heic"), "\(named.output)")
+        #expect(named.output.contains("Searched the photos taken within 30 km of Paris, Île-de-France, France (48.85341,2.34880)"),
+                "\(named.output)")
+        let unknown = try GlimpseProcess.run(["search", "square", "--near", "Xyzzyville", "--index", index])
+        #expect(unknown.status != 0 && unknown.output.contains("no place is named \"Xyzzyville\""), "\(unknown.output)")
+        let noGazetteer = try GlimpseProcess.run(["search", "square", "--near", "Lisbon", "--index", index],
+                                                 environment: ["GLIMPSE_PLACES": folder.appending(path: "missing.tsv").path])
+        #expect(noGazetteer.status != 0 && noGazetteer.output.contains("missing.tsv cannot be read"), "\(noGazetteer.output)")
 
         let status = try GlimpseProcess.run(["status", "--index", index])
         #expect(status.output.contains("Places taken: 2 image(s) record where they were taken"), "\(status.output)")
