@@ -34,6 +34,9 @@ public struct Gazetteer: Sendable {
         lines = text.split(separator: "\n", omittingEmptySubsequences: true)
     }
 
+    /// How many places it holds.
+    public var count: Int { lines.count }
+
     /// Where the gazetteer is: `$GLIMPSE_PLACES`, else `.deps/places/places.tsv` in a folder above the
     /// executable (a checkout set up by scripts/bootstrap), else `../share/glimpse/places.tsv` beside it;
     /// nil when none exists.

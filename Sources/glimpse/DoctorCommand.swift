@@ -4,6 +4,7 @@ import GlimpseHub
 import GlimpseImage
 import GlimpseModels
 import GlimpseRuntime
+import GlimpseSearch
 
 /// `glimpse doctor`: checks every run-time requirement and says how to fix what is missing.
 struct DoctorCommand: AsyncParsableCommand {
@@ -22,6 +23,7 @@ struct DoctorCommand: AsyncParsableCommand {
         var checks = [HealthCheck.onnxRuntime(libraryPath: runtime.ortLibrary)]
         checks.append(.systemLibrary(sqliteLibraryName, purpose: "the index", debianPackage: "libsqlite3-0"))
         checks.append(Self.cameraRawFiles())
+        checks.append(Self.placeNames())
         checks.append(.writableDirectory("cache", directories.cache, environmentVariable: "GLIMPSE_CACHE_DIR"))
         checks.append(.writableDirectory("data", directories.data, environmentVariable: "GLIMPSE_DATA_DIR"))
         checks += KnownModel.defaults.map { model in
@@ -60,6 +62,24 @@ struct DoctorCommand: AsyncParsableCommand {
                                    + "or name it in \(CameraRawWorker.environmentVariable).")
         }
         return HealthCheck(name: name, status: .ok, detail: "LibRaw answers, in \(worker)")
+    }
+
+    /// The gazetteer `search --near NAME` reads; missing is a warning (coordinates and photos still work).
+    static func placeNames() -> HealthCheck {
+        let name = "place names"
+        let fix = "Run scripts/fetch-places (scripts/bootstrap does), or set GLIMPSE_PLACES to its places.tsv."
+        guard let url = Gazetteer.locate() else {
+            return HealthCheck(name: name, status: .warning, detail: "no gazetteer: search --near takes coordinates or a photo only", fix: fix)
+        }
+        do {
+            let gazetteer = try Gazetteer(contentsOf: url)
+            guard let london = gazetteer.places(named: "London", limit: 1).first else {
+                return HealthCheck(name: name, status: .warning, detail: "\(url.path) does not know London: it is not a gazetteer", fix: fix)
+            }
+            return HealthCheck(name: name, status: .ok, detail: "\(gazetteer.count) places in \(url.path) (London is \(london.title))")
+        } catch {
+            return HealthCheck(name: name, status: .warning, detail: "\(url.path) cannot be read (\(error.localizedDescription))", fix: fix)
+        }
     }
 
     private var sqliteLibraryName: String {

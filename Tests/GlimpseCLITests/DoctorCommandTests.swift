@@ -31,6 +31,14 @@ struct DoctorCommandTests {
                                                                       "GLIMPSE_DATA_DIR": home.appending(path: "data").path])
         #expect(broken.output.contains("[warn] camera raw files: LibRaw did not answer: LibRaw's process ended without an answer"),
                 "\(broken.output)")
+        #expect(run.output.contains("[ok  ] place names: 155210 places in /") && run.output.contains("(London is London, England, United Kingdom)"),
+                "the gazetteer of scripts/fetch-places, found above the executable: \(run.output)")
+        let notAGazetteer = home.appending(path: "places.tsv")
+        try Data("Paris\tÎle-de-France\tFrance\t48.85341\t2.34880\t2138551\n".utf8).write(to: notAGazetteer)
+        let wrong = try GlimpseProcess.run(["doctor"], environment: ["GLIMPSE_PLACES": notAGazetteer.path,
+                                                                     "GLIMPSE_CACHE_DIR": home.appending(path: "cache").path,
+                                                                     "GLIMPSE_DATA_DIR": home.appending(path: "data").path])
+        #expect(wrong.status == 0 && wrong.output.contains("[warn] place names: \(notAGazetteer.path) does not know London"), "\(wrong.output)")
     }
 
     @Test("JSON output lists every check with its status")
