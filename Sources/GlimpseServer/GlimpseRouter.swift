@@ -73,7 +73,8 @@ public func buildRouter(library: SearchLibrary, access: AccessPolicy = AccessPol
             let taken = try Parameter.taken(parameters)
             return try JSONBody.response(try await library.similar(to: try imageID(context), limit: limit, offset: offset,
                                                                    folders: folders, taken: taken,
-                                                                   minimumRating: try Parameter.rating(parameters)))
+                                                                   minimumRating: try Parameter.rating(parameters),
+                                                                   near: try Parameter.near(parameters)))
         }
     }
     router.get("/api/images/{id}/why") { request, context in

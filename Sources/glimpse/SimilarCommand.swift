@@ -46,6 +46,13 @@ struct SimilarCommand: AsyncParsableCommand {
                                valueName: "stars"))
     var rating: Int?
 
+    @Option(help: ArgumentHelp("Compare only with the photos taken near a place, as `glimpse search --near` (coordinates, a photo, or a town's name).",
+                               valueName: "place"))
+    var near: String?
+
+    @Option(help: ArgumentHelp("How far from the place of --near, in kilometres.", valueName: "km"))
+    var within: Double?
+
     @OptionGroup var location: IndexLocationOptions
     @OptionGroup var clip: CLIPOptions
 
@@ -56,6 +63,7 @@ struct SimilarCommand: AsyncParsableCommand {
         }
         _ = try TakenOption.range(taken)
         if let rating, !(1...5).contains(rating) { throw ValidationError("--rating is a number of stars, 1 to 5.") }
+        try NearOption.validate(near: near, within: within)
     }
 
     func run() async throws {
@@ -76,10 +84,11 @@ struct SimilarCommand: AsyncParsableCommand {
     private func lookAlikes(of path: String, fileExists: Bool, in store: SQLiteIndexStore, places: [String]) async throws
         -> SimilarImages {
         let search = SimilarImageSearch(index: store)
+        let area = try NearOption.area(near: near, within: within, store: store)
         if let indexed = try store.imageIDs(under: [path]).first(where: { try store.searchDocuments([$0]).first?.path == path }) {
             do {
                 return try search.images(like: indexed, limit: limit, folders: places, taken: try TakenOption.range(taken),
-                                         minimumRating: rating)
+                                         minimumRating: rating, near: area)
             } catch SearchError.noImageEmbedding where fileExists {
                 // Indexed without CLIP, or not described yet: the file itself is embedded below.
             }
@@ -90,7 +99,7 @@ struct SimilarCommand: AsyncParsableCommand {
         let model = try await clip.load(prepacking: false)  // one image
         let embedding = try model.embed(images: [picture]).floats()
         return try search.images(like: embedding, limit: limit, folders: places, taken: try TakenOption.range(taken),
-                                 minimumRating: rating)
+                                 minimumRating: rating, near: area)
     }
 
     private func printAnswer(_ answer: SimilarImages, of path: String) throws {

@@ -74,6 +74,11 @@ struct PhotoTagsCommandTests {
                                                  environment: ["GLIMPSE_PLACES": folder.appending(path: "missing.tsv").path])
         #expect(noGazetteer.status != 0 && noGazetteer.output.contains("missing.tsv cannot be read"), "\(noGazetteer.output)")
 
+        let alikeNear = try GlimpseProcess.run(["similar", photos.appending(path: "birthday.jpg").path, "--near", "Rio de Janeiro",
+                                                "--index", index])
+        #expect(alikeNear.status == 0 && alikeNear.output.contains("rio.heic") && !alikeNear.output.contains("tower.jpg"), "\(alikeNear.output)")
+        #expect(alikeNear.output.contains("km of Rio de Janeiro, Brazil"), "\(alikeNear.output)")
+
         let status = try GlimpseProcess.run(["status", "--index", index])
         #expect(status.output.contains("Places taken: 2 image(s) record where they were taken"), "\(status.output)")
         #expect(status.output.contains("Tagged in a photo manager: 5 image(s)"), "a place counts: \(status.output)")
