@@ -1,7 +1,8 @@
 import Foundation
 
 /// The tags (`PhotoTags`) of a JPEG's IPTC block (the "IPTC-IIM" records older photo managers and news
-/// agencies write, inside Photoshop's APP13 segment): object name (a title), keywords and caption.
+/// agencies write, inside Photoshop's APP13 segment): object name (a title), keywords, caption and the
+/// place's names.
 enum IPTCTags {
     /// What precedes Photoshop's image resources in a JPEG's APP13 segment.
     static let jpegSignature = Array("Photoshop 3.0\0".utf8)
@@ -26,10 +27,12 @@ enum IPTCTags {
         return PhotoTags()
     }
 
-    /// Datasets of record 2 (application): 5 object name, 25 keywords, 120 caption. Text is read as UTF-8
-    /// when it is valid UTF-8, else as ISO 8859-1.
+    /// Datasets of record 2 (application): 5 object name, 25 keywords, 120 caption; the place: 92
+    /// sublocation, 90 city, 95 province or state, 101 country name. Text is read as UTF-8 when it is valid
+    /// UTF-8, else as ISO 8859-1.
     static func records(_ bytes: UnsafeRawBufferPointer) -> PhotoTags {
         var tags = PhotoTags()
+        var place: [UInt8: String] = [:]
         var position = 0
         while position + 5 <= bytes.count, bytes[position] == 0x1C {
             let record = bytes[position + 1], dataset = bytes[position + 2]
@@ -43,11 +46,13 @@ enum IPTCTags {
                 case 5: tags.title = text
                 case 25: tags.keywords.append(text)
                 case 120: tags.caption = text
+                case 90, 92, 95, 101: place[dataset] = place[dataset] ?? text
                 default: break
                 }
             }
             position += 5 + length
         }
+        tags.place = [92, 90, 95, 101].compactMap { place[$0] }
         return tags.normalised()
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// What people wrote about a photo in their photo manager (Lightroom, darktable, digiKam, Photo Mechanic,
 /// a phone's gallery): its title, caption, keywords, the names of the people in it, and its rating; and
-/// where it was taken (the camera's GPS, or a place set on a map in the manager).
+/// where it was taken (the camera's GPS, or a place set on a map in the manager, and the place's names).
 ///
 /// Read from the file's XMP packet and IPTC block, and from an XMP sidecar file beside it (`NAME.xmp` or
 /// `NAME.EXT.xmp`). Never an error: a file with no such metadata, or damaged metadata, has empty tags.
@@ -17,10 +17,14 @@ public struct PhotoTags: Sendable, Hashable, Codable {
     public var rating: Int?
     /// Where the photo was taken: XMP's `exif:GPSLatitude`/`GPSLongitude`, else the EXIF GPS tags.
     public var location: PhotoLocation?
+    /// The names of the place it was taken at, most specific first — sublocation, city, region, country
+    /// (`Belém`, `Lisbon`, `Lisboa`, `Portugal`) — as a photo manager's map or its location fields set them.
+    public var place: [String]
 
     public init(title: String? = nil, caption: String? = nil, keywords: [String] = [], people: [String] = [], rating: Int? = nil,
-                location: PhotoLocation? = nil) {
+                location: PhotoLocation? = nil, place: [String] = []) {
         self.location = location
+        self.place = place
         self.title = title
         self.caption = caption
         self.keywords = keywords
@@ -28,7 +32,7 @@ public struct PhotoTags: Sendable, Hashable, Codable {
         self.rating = rating
     }
 
-    private enum CodingKeys: String, CodingKey { case title, caption, keywords, people, rating, location }
+    private enum CodingKeys: String, CodingKey { case title, caption, keywords, people, rating, location, place }
 
     /// Every field may be missing (an imported line that gives only keywords); the result is normalised.
     public init(from decoder: any Decoder) throws {
@@ -38,27 +42,29 @@ public struct PhotoTags: Sendable, Hashable, Codable {
                          keywords: try container.decodeIfPresent([String].self, forKey: .keywords) ?? [],
                          people: try container.decodeIfPresent([String].self, forKey: .people) ?? [],
                          rating: try container.decodeIfPresent(Int.self, forKey: .rating),
-                         location: try container.decodeIfPresent(PhotoLocation.self, forKey: .location)).normalised()
+                         location: try container.decodeIfPresent(PhotoLocation.self, forKey: .location),
+                         place: try container.decodeIfPresent([String].self, forKey: .place) ?? []).normalised()
     }
 
     /// Whether nothing was found.
     public var isEmpty: Bool {
-        title == nil && caption == nil && keywords.isEmpty && people.isEmpty && rating == nil && location == nil
+        title == nil && caption == nil && keywords.isEmpty && people.isEmpty && rating == nil && location == nil && place.isEmpty
     }
 
-    /// These tags over `base`: a title, caption, rating or location here wins; keywords and people of both are kept.
+    /// These tags over `base`: a title, caption, rating, location or place here wins; keywords and people of both are kept.
     public func merged(over base: PhotoTags) -> PhotoTags {
         PhotoTags(title: title ?? base.title, caption: caption ?? base.caption, keywords: keywords + base.keywords,
-                  people: people + base.people, rating: rating ?? base.rating, location: location ?? base.location).normalised()
+                  people: people + base.people, rating: rating ?? base.rating, location: location ?? base.location,
+                  place: place.isEmpty ? base.place : place).normalised()
     }
 
-    /// The text full-text search reads: title, caption, keywords and people, one per line.
+    /// The text full-text search reads: title, caption, keywords, people and the place's names, one per line.
     public var searchText: String {
-        ([title, caption].compactMap { $0 } + keywords + people).joined(separator: "\n")
+        ([title, caption].compactMap { $0 } + keywords + people + place).joined(separator: "\n")
     }
 
     /// One line for people: `"Grandma's birthday" · birthday, cake · people Anna, Rex · ★★★★` (the location
-    /// is not in it).
+    /// and place are not in it).
     public var summary: String {
         var parts: [String] = []
         if let title { parts.append("\"\(title)\"") }
@@ -90,7 +96,7 @@ public struct PhotoTags: Sendable, Hashable, Codable {
         }
         let stars = rating.flatMap { (-1...5).contains($0) && $0 != 0 ? $0 : nil }
         return PhotoTags(title: clean(title), caption: clean(caption), keywords: list(keywords), people: list(people), rating: stars,
-                         location: location)
+                         location: location, place: list(place))
     }
 
     /// The tags of an image file (`data`, of `format` when known) and of its XMP sidecar file, if any:

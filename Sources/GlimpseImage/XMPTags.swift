@@ -12,8 +12,10 @@ import Darwin
 /// `photoshop:Headline` (a title when there is none), `xmp:Rating`, and the names of people: MWG face
 /// regions (`mwg-rs:Name`, as Lightroom, digiKam and Picasa write them), Windows' `MPReg:PersonDisplayName`
 /// and IPTC's `Iptc4xmpExt:PersonInImage`, and the location (`exif:GPSLatitude` and `exif:GPSLongitude`,
-/// `DDD,MM.mmK` or `DDD,MM,SSK`, as a photo manager's map writes them). Properties may be elements or
-/// attributes, with any prefixes.
+/// `DDD,MM.mmK` or `DDD,MM,SSK`, as a photo manager's map writes them) and the place's names
+/// (`Iptc4xmpCore:Location`, `photoshop:City`, `photoshop:State`, `photoshop:Country`, as Lightroom's map
+/// fills them; else the first of IPTC's `Iptc4xmpExt:LocationShown`/`LocationCreated` structures).
+/// Properties may be elements or attributes, with any prefixes.
 /// darktable's own tags (`darktable|format|nef`, `darktable|changed`, `darktable|style|…` in the hierarchy,
 /// their last parts also in `dc:subject` since darktable 5) say how a file was edited, not what it shows:
 /// they are left out.
@@ -23,7 +25,11 @@ enum XMPTags {
 
     private enum Property {
         case title, headline, caption, keyword, hierarchicalKeyword(Character), rating, person, latitude, longitude
+        case place(PlacePart, structured: Bool)
     }
+
+    /// The parts of a place's name, most specific first.
+    private enum PlacePart: Int, CaseIterable { case sublocation, city, region, country }
 
     private static let properties: [XMLEventReader.Name: Property] = [
         .init(namespace: "http://purl.org/dc/elements/1.1/", local: "title"): .title,
@@ -38,9 +44,18 @@ enum XMPTags {
         .init(namespace: "http://iptc.org/std/Iptc4xmpExt/2008-02-29/", local: "PersonInImage"): .person,
         .init(namespace: "http://ns.adobe.com/exif/1.0/", local: "GPSLatitude"): .latitude,
         .init(namespace: "http://ns.adobe.com/exif/1.0/", local: "GPSLongitude"): .longitude,
+        .init(namespace: "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/", local: "Location"): .place(.sublocation, structured: false),
+        .init(namespace: "http://ns.adobe.com/photoshop/1.0/", local: "City"): .place(.city, structured: false),
+        .init(namespace: "http://ns.adobe.com/photoshop/1.0/", local: "State"): .place(.region, structured: false),
+        .init(namespace: "http://ns.adobe.com/photoshop/1.0/", local: "Country"): .place(.country, structured: false),
+        .init(namespace: "http://iptc.org/std/Iptc4xmpExt/2008-02-29/", local: "Sublocation"): .place(.sublocation, structured: true),
+        .init(namespace: "http://iptc.org/std/Iptc4xmpExt/2008-02-29/", local: "City"): .place(.city, structured: true),
+        .init(namespace: "http://iptc.org/std/Iptc4xmpExt/2008-02-29/", local: "ProvinceState"): .place(.region, structured: true),
+        .init(namespace: "http://iptc.org/std/Iptc4xmpExt/2008-02-29/", local: "CountryName"): .place(.country, structured: true),
     ]
 
     private static let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    private static let listItem = XMLEventReader.Name(namespace: rdf, local: "li")
     private static let languageAttribute = XMLEventReader.Name(namespace: XMLEventReader.xmlNamespace, local: "lang")
 
     /// The largest packet read (a real one holds kilobytes; Photoshop's edit history, at most a few megabytes).
@@ -55,6 +70,9 @@ enum XMPTags {
         var titleIsDefault = false, captionIsDefault = false
         var automatic = Set<String>()  // the last parts of darktable's own tags
         var latitude: Double?, longitude: Double?
+        // The place's parts from the flat properties, and from the first structure that gives any.
+        var flatPlace = [PlacePart: String](), structuredPlace = [PlacePart: String]()
+        var structuredPlaceDone = false
         var stack: [(name: XMLEventReader.Name, language: String?)] = []
 
         func record(_ property: Property, _ value: String, language: String?) {
@@ -81,6 +99,12 @@ enum XMPTags {
             case .person: tags.people.append(value)
             case .latitude: latitude = coordinate(value, negative: "S")
             case .longitude: longitude = coordinate(value, negative: "W")
+            case let .place(part, structured):
+                if !structured {
+                    flatPlace[part] = flatPlace[part] ?? value
+                } else if !structuredPlaceDone {
+                    structuredPlace[part] = structuredPlace[part] ?? value
+                }
             }
         }
 
@@ -93,7 +117,8 @@ enum XMPTags {
                     if let property = properties[attribute] { record(property, value, language: language) }
                 }
             case .close:
-                stack.removeLast()
+                // A structure (an `rdf:li` of LocationShown) ends: later ones do not mix into its place.
+                if let closed = stack.popLast(), closed.name == listItem, !structuredPlace.isEmpty { structuredPlaceDone = true }
             case let .text(text):
                 guard !text.allSatisfy({ $0.isWhitespace }) else { continue }
                 // The property is the nearest element that is not RDF's own (a container, an item, a description).
@@ -104,6 +129,8 @@ enum XMPTags {
         if tags.title == nil { tags.title = headline }
         tags.keywords.removeAll { automatic.contains($0.lowercased()) }
         if let latitude, let longitude { tags.location = PhotoLocation(latitude: latitude, longitude: longitude) }
+        let place = flatPlace.isEmpty ? structuredPlace : flatPlace
+        tags.place = PlacePart.allCases.compactMap { place[$0] }
         return tags.normalised()
     }
 

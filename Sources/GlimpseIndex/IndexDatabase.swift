@@ -16,7 +16,7 @@ import GRDB
 /// - `keyword`: `word` and `isCompound` per image (compounds hyphen-joined as `Keywords` writes them).
 /// - `embedding`: `kind` (image · region · text), `regionIndex`, `dimension`, `vector` (little-endian
 ///   Float32 blob); triggers bump `embeddingGeneration.generation` of the kind on every insert/delete.
-/// - `descriptionSearch`: FTS5 over `text`, `keywords`, `compounds` (and `tags` from version 6; rowid = image id); see
+/// - `descriptionSearch`: FTS5 over `text`, `keywords`, `compounds` (and `tags` from version 6: the photo manager's tags and, from version 7, the place's names; rowid = image id); see
 ///   `SearchableIndex` for the tokenizer and the compound rule.
 /// - `metadata`: `key`/`value`; `databaseID` identifies this database (a UUID) for the sidecar files.
 ///
@@ -284,6 +284,15 @@ struct IndexDatabase: Sendable {
                     DELETE FROM descriptionSearch WHERE rowid = old.id;
                 END;
                 UPDATE fullTextGeneration SET generation = generation + 1;
+                """)
+        }
+        migrator.registerMigration("v7") { db in
+            // The names of the place a located photo was taken at (`PlaceNaming`, joined by ", "), searched
+            // in the full-text table's `tags` column; `placeStamp` says by which namer and for which location
+            // (NULL until named).
+            try db.execute(sql: """
+                ALTER TABLE image ADD COLUMN place TEXT;
+                ALTER TABLE image ADD COLUMN placeStamp TEXT;
                 """)
         }
         return migrator

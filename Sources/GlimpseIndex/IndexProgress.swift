@@ -85,6 +85,11 @@ public struct IndexReport: Sendable, Hashable {
     /// removed, a photo manager wrote tags into the file (`FileOutcome.retagged`), or they were indexed
     /// before the index stored tags.
     public var tagsRead = 0
+    /// Located images whose place was named (`IndexOptions.placeNaming`): new ones, moved ones, and all of
+    /// them when the namer changed.
+    public var placesNamed = 0
+    /// Why places could not be named (their gazetteer cannot be read); the next run tries again.
+    public var placeNamingError: String?
     /// Files that failed, with their messages (also stored in the index).
     public var failures: [ScanProblem] = []
     /// Folders and links the scan could not follow.
@@ -133,6 +138,8 @@ public struct IndexOptions: Sendable {
     /// How long the descriptions of removed images are kept aside (`ShelvedDescription`); a completed
     /// run deletes older ones.
     public var shelfLife: Duration
+    /// Names the places of located images at the end of each run (none when nil: they keep their names).
+    public var placeNaming: (any PlaceNaming)?
 
     public init(mode: DescribeMode = .full, retryFailed: Bool = false, lookahead: Int = 1, removesFromEmptyRoots: Bool = false,
                 exclusions: Exclusions = Exclusions(),

@@ -108,10 +108,13 @@ public struct IndexSummary: Sendable, Hashable {
         public var ratings: [String: Int] = [:]
         /// Images whose files record where they were taken (`PhotoTags.location`).
         public var located = 0
-        public init(images: Int = 0, ratings: [String: Int] = [:], located: Int = 0) {
+        /// Located images whose place was named after a town (`PlaceNaming`).
+        public var named = 0
+        public init(images: Int = 0, ratings: [String: Int] = [:], located: Int = 0, named: Int = 0) {
             self.images = images
             self.ratings = ratings
             self.located = located
+            self.named = named
         }
     }
 
@@ -177,6 +180,10 @@ public protocol IndexStore: SearchableIndex {
     /// Records the tags read for images whose files are unchanged (their sidecar changed, or they were
     /// indexed before the index stored tags), with the stamp they were read under. Unknown ids are ignored.
     func recordTags(_ tags: [(image: ImageID, tags: PhotoTags, stamp: String)]) throws
+
+    /// Names the places of the located images whose names are missing or were given by another namer
+    /// or for another location, and forgets those of images no longer located. Returns how many changed.
+    func namePlaces(with naming: any PlaceNaming) throws -> Int
 
     /// Stores for `facts.path` a copy of image `source`'s description (the same content at another path).
     @discardableResult

@@ -195,6 +195,7 @@ public struct Indexer: Sendable {
         if !report.cancelled && !Task.isCancelled {
             report.datesRead = try await readDatesTaken(of: undated, progress: progress)
             report.tagsRead += try await readTags(of: untagged, progress: progress)
+            try await namePlaces(&report)
         }
         if !report.cancelled && !Task.isCancelled {
             let gone = missing.map(\.id).filter { !claimed.contains($0) }

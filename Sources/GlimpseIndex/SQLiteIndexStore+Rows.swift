@@ -110,7 +110,7 @@ extension SQLiteIndexStore {
             .execute(arguments: [
                 id, description.text, description.keywords.joined(separator: " "),
                 description.compounds.map(FullTextExpression.compoundToken).joined(separator: " "),
-                try storedTags(db, id)?.searchText,
+                try tagSearchText(db, id),
             ])
     }
 }

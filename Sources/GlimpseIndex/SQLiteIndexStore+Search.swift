@@ -83,13 +83,13 @@ extension SQLiteIndexStore {
                 let list = Array(repeating: "?", count: chunk.count).joined(separator: ",")
                 let arguments = StatementArguments(chunk)
                 for row in try Row.fetchAll(db, sql: """
-                    SELECT i.id, i.path, nullif(i.takenAt, '') AS taken, i.tags, d.caption, d.text FROM image i
+                    SELECT i.id, i.path, nullif(i.takenAt, '') AS taken, i.tags, i.place, d.caption, d.text FROM image i
                     JOIN description d ON d.imageId = i.id WHERE i.id IN (\(list))
                     """, arguments: arguments) {
                     let id: ImageID = row["id"]
                     found[id] = SearchDocument(id: id, path: row["path"], caption: row["caption"], text: row["text"],
                                                keywords: [], compounds: [], regions: [], taken: row["taken"],
-                                               tags: (row["tags"] as String?).flatMap(Self.decodeTags))
+                                               tags: (row["tags"] as String?).flatMap(Self.decodeTags), place: row["place"])
                 }
                 for row in try Row.fetchAll(db, sql: """
                     SELECT imageId, word, isCompound FROM keyword WHERE imageId IN (\(list)) ORDER BY imageId, rowid
@@ -242,7 +242,7 @@ extension SQLiteIndexStore {
             let taggedCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM image WHERE tags IS NOT NULL") ?? 0
             var tagged = IndexSummary.TaggedImages(images: taggedCount, located: try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM image WHERE latitude IS NOT NULL
-                """) ?? 0)
+                """) ?? 0, named: try Int.fetchOne(db, sql: "SELECT count(*) FROM image WHERE place IS NOT NULL") ?? 0)
             for row in try Row.fetchAll(db, sql: "SELECT rating, count(*) AS n FROM image WHERE rating IS NOT NULL GROUP BY rating") {
                 tagged.ratings[String(row["rating"] as Int)] = row["n"]
             }

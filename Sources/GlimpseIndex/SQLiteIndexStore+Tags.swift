@@ -22,7 +22,7 @@ extension SQLiteIndexStore {
                 .execute(arguments: [try tagsJSON(tags, stamp: stamp), tags?.rating, tags?.location?.latitude, tags?.location?.longitude,
                                      stamp, id])
         }
-        let text = try storedTags(db, id)?.searchText ?? ""
+        let text = try tagSearchText(db, id) ?? ""
         guard let indexed = try Row.fetchOne(db.cachedStatement(sql: "SELECT coalesce(tags, '') FROM descriptionSearch WHERE rowid = ?"),
                                              arguments: [id]),
               indexed[0] as String != text else { return }
@@ -36,6 +36,16 @@ extension SQLiteIndexStore {
     static func tagsJSON(_ tags: PhotoTags?, stamp: String?) throws -> String? {
         guard stamp != nil, let tags, !tags.isEmpty else { return nil }
         return String(decoding: try JSONEncoder().encode(tags), as: UTF8.self)
+    }
+
+    /// What the full-text table's `tags` column holds for image `id`: its tags' `searchText` and its
+    /// place's names; nil when neither.
+    static func tagSearchText(_ db: Database, _ id: ImageID) throws -> String? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT tags, place FROM image WHERE id = ?"), arguments: [id])
+        else { return nil }
+        let parts = [(row["tags"] as String?).flatMap(decodeTags)?.searchText, row["place"] as String?]
+        let text = parts.compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n")
+        return text.isEmpty ? nil : text
     }
 
     /// The stored tags of image `id`; nil when it has none (or they cannot be read).

@@ -13,7 +13,8 @@ public typealias ImageID = Int64
 ///
 /// - One FTS5 table over four columns: `text` (the description text as written), `keywords` (the
 ///   lemmatised keywords, space-separated), `compounds` (the compound keywords, each one token) and
-///   `tags` (`PhotoTags.searchText`: what people tagged in their photo manager).
+///   `tags` (`SearchDocument.tagSearchText`: what people tagged in their photo manager, and the names of
+///   the place a located photo was taken at).
 /// - Tokenizer: `porter unicode61 remove_diacritics 2 tokenchars '_'` — lowercase, diacritics folded,
 ///   every character that is not a letter, digit or `_` separates tokens, and English words are
 ///   Porter-stemmed on both sides (so `dogs` in a description meets `dog` in a query).
@@ -167,11 +168,26 @@ public struct SearchDocument: Sendable, Hashable {
     public var taken: String?
     /// What people tagged in their photo manager (`PhotoTags`), nil when nothing.
     public var tags: PhotoTags?
+    /// The names of the place it was taken at, from its location (`PlaceNaming`: `Amadora, Lisbon, Portugal`);
+    /// nil when it records none or it was not named yet.
+    public var place: String?
+
+    /// The place to show: the names a photo manager gave (`PhotoTags.place`), else those named from its location.
+    public var placeName: String? {
+        if let names = tags?.place, !names.isEmpty { return names.joined(separator: ", ") }
+        return place
+    }
+
+    /// The words full-text search reads besides the description: the tags' `searchText` and the place's names.
+    public var tagSearchText: String {
+        [tags?.searchText, place].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n")
+    }
 
     public init(id: ImageID, path: String, caption: String, text: String, keywords: [String],
-                compounds: [String], regions: [SearchRegion], taken: String? = nil, tags: PhotoTags? = nil) {
+                compounds: [String], regions: [SearchRegion], taken: String? = nil, tags: PhotoTags? = nil, place: String? = nil) {
         self.taken = taken
         self.tags = tags
+        self.place = place
         self.id = id
         self.path = path
         self.caption = caption

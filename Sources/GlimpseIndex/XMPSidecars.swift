@@ -63,5 +63,6 @@ extension ScannedFile {
         return "\(Self.tagsReaderVersion) \(sidecar.size) \(sidecar.modified) \((sidecar.path as NSString).lastPathComponent)"
     }
 
-    static let tagsReaderVersion = "t1"
+    /// t2: the place's names (`PhotoTags.place`).
+    static let tagsReaderVersion = "t2"
 }

@@ -17,9 +17,13 @@ enum ExplanationBuilder {
         }
         let matchedPhrases = query.phrases.filter { joinedText.contains(" " + $0 + " ") }
         let matchedTags = tags(matching: query, in: document)
+        let places = (document.tags?.place ?? []) + (document.place.map { [$0] } ?? []).flatMap { $0.components(separatedBy: ", ") }
+        var seenPlaces = Set<String>()
+        let matchedPlace = matching(query, places).filter { seenPlaces.insert($0.lowercased()).inserted }
 
         return Explanation(matchedTerms: matchedTerms, matchedCompounds: matchedCompounds, matchedPhrases: matchedPhrases,
                            matchedTags: matchedTags.isEmpty ? nil : matchedTags,
+                           matchedPlace: matchedPlace.isEmpty ? nil : matchedPlace,
                            region: region(query: query, document: document, clipRegion: entry.region),
                            rankers: entry.contributions.sorted { $0.ranker < $1.ranker }, penalties: penalties,
                            fusedScore: fusedScore)
@@ -28,8 +32,13 @@ enum ExplanationBuilder {
     /// The title, caption, keywords and names the image was tagged with that hold a word or phrase of the query.
     static func tags(matching query: ParsedQuery, in document: SearchDocument) -> [String] {
         guard let tags = document.tags else { return [] }
+        return matching(query, [tags.title, tags.caption].compactMap { $0 } + tags.keywords + tags.people)
+    }
+
+    /// The entries that hold a word or phrase of the query.
+    static func matching(_ query: ParsedQuery, _ entries: [String]) -> [String] {
         let wanted = Set(query.terms + query.surfaceWords)
-        return ([tags.title, tags.caption].compactMap { $0 } + tags.keywords + tags.people).filter { entry in
+        return entries.filter { entry in
             let words = DocumentWords.words(in: entry)
             let joined = " " + words.joined(separator: " ") + " "
             return words.contains(where: wanted.contains) || query.phrases.contains { joined.contains(" " + $0 + " ") }

@@ -18,14 +18,16 @@ public struct Gazetteer: Sendable {
         }
 
         /// How far around the place its photos are looked for when no distance is given: a city's outskirts.
-        public var suggestedKilometres: Double {
+        public var suggestedKilometres: Double { Self.suggestedKilometres(population: population) }
+
+        static func suggestedKilometres(population: Int) -> Double {
             population >= 1_000_000 ? 30 : population >= 100_000 ? 15 : population >= 10_000 ? 8 : 4
         }
     }
 
     /// The file this gazetteer was read from.
     public let url: URL
-    private let lines: [Substring]
+    let lines: [Substring]
 
     /// Reads the file at `url` (its lines are parsed only when a name is looked up).
     public init(contentsOf url: URL) throws {
@@ -77,7 +79,7 @@ public struct Gazetteer: Sendable {
         return found
     }
 
-    private static func place(_ line: Substring) -> Place? {
+    static func place(_ line: Substring) -> Place? {
         let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
         guard fields.count >= 6, let latitude = Double(fields[3]), let longitude = Double(fields[4]),
               let location = PhotoLocation(latitude: latitude, longitude: longitude) else { return nil }

@@ -40,7 +40,7 @@ public struct InMemoryIndex: SearchableIndex {
             documents[entry.document.id] = entry.document
             let fields = [entry.document.text] + entry.document.keywords
                 + entry.document.compounds.map { $0.replacingOccurrences(of: "-", with: "_") }
-                + [entry.document.tags?.searchText ?? ""]
+                + [entry.document.tagSearchText]
             tokens[entry.document.id] = fields.flatMap(Self.tokenize)
         }
         self.documents = documents

@@ -76,8 +76,8 @@ public struct NegationJudge: Sendable {
         let compounds = Set(document.compounds.map { $0.lowercased() })
         for compound in compounds { vocabulary.formUnion(compound.split(separator: "-").map(String.init)) }
         if vocabulary.isEmpty { vocabulary = Set(DocumentWords.words(in: document.text)) }
-        // What people tagged counts too: "without Anna" leaves out the photos tagged with her.
-        if let tags = document.tags { vocabulary.formUnion(DocumentWords.words(in: tags.searchText)) }
+        // What people tagged counts too ("without Anna" leaves out the photos tagged with her), and the place.
+        vocabulary.formUnion(DocumentWords.words(in: document.tagSearchText))
         let hits = concept.compounds.filter { compounds.contains($0) }
         if !hits.isEmpty { return hits }
         var matched: [String] = []

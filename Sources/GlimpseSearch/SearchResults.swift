@@ -85,6 +85,8 @@ public struct SearchResult: Sendable, Hashable, Codable {
     public var taken: String?
     /// What people tagged in their photo manager, when anything.
     public var tags: PhotoTags?
+    /// Where the photo was taken by name (`SearchDocument.placeName`), when known.
+    public var place: String?
     public var explanation: Explanation
 }
 
@@ -99,6 +101,8 @@ public struct Explanation: Sendable, Hashable, Codable {
     /// The image's tags (title, caption, keywords, people: `PhotoTags`) that hold a query word or phrase;
     /// nil when none does.
     public var matchedTags: [String]?
+    /// The names of the place it was taken at that hold a query word or phrase (`Lisbon`); nil when none does.
+    public var matchedPlace: [String]?
     /// The region that matched best, when one did.
     public var region: RegionMatch?
     /// Each ranker's raw score, rank and calibrated score for this image.
@@ -112,6 +116,7 @@ public struct Explanation: Sendable, Hashable, Codable {
     public var summary: String {
         var parts: [String] = []
         if let matchedTags { parts.append("tagged " + matchedTags.map { "\"\($0)\"" }.joined(separator: ", ")) }
+        if let matchedPlace { parts.append("taken at " + matchedPlace.joined(separator: ", ")) }
         if !matchedCompounds.isEmpty { parts.append("compounds " + matchedCompounds.joined(separator: ", ")) }
         if !matchedTerms.isEmpty { parts.append("terms " + matchedTerms.joined(separator: ", ")) }
         if !matchedPhrases.isEmpty { parts.append("phrases " + matchedPhrases.map { "\"\($0)\"" }.joined(separator: ", ")) }

@@ -173,7 +173,7 @@ public struct Searcher: Sendable {
                                                          penalties: found, fusedScore: before)
             results.append(SearchResult(image: entry.image, path: document.path, rank: results.count + 1,
                                         score: entry.score, text: document.text, taken: document.taken, tags: document.tags,
-                                        explanation: explanation))
+                                        place: document.placeName, explanation: explanation))
         }
         timings.explanations = stage.millisecondsSince
         timings.total = start.millisecondsSince

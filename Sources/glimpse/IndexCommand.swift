@@ -4,6 +4,7 @@ import GlimpseDescribe
 import GlimpseImage
 import GlimpseIndex
 import GlimpseRuntime
+import GlimpseSearch
 
 /// `glimpse index DIR…`: describe the images of folders into the index, incrementally.
 struct IndexCommand: AsyncParsableCommand {
@@ -84,6 +85,7 @@ struct IndexCommand: AsyncParsableCommand {
             print(Self.plan(report, index: store.url?.path))
             return
         }
+        options.placeNaming = Gazetteer.locate().flatMap(GazetteerPlaceNaming.init(url:))
         let describer = try await IndexDescriber.make(models: models, method: method, runtime: runtime, quick: quick)
         var indexer = Indexer(store: store, describer: describer, options: options)
         let (folders, watch, every, index, location) = (folders, watch, every, store.url?.path, location)
@@ -206,6 +208,7 @@ struct IndexCommand: AsyncParsableCommand {
         parts.append("\(report.plan.unchanged) unchanged")
         if report.datesRead > 0 { parts.append("dates taken read for \(report.datesRead) indexed before") }
         if report.tagsRead > 0 { parts.append("tags read again for \(report.tagsRead) unchanged") }
+        if report.placesNamed > 0 { parts.append("places named for \(report.placesNamed) located") }
         if report.removed > 0 { parts.append("\(report.removed) removed") }
         if report.excluded > 0 { parts.append("\(report.excluded) excluded") }
         if report.rawsBesideRenderings > 0 { parts.append(rawsLeftOut(report)) }
@@ -219,6 +222,9 @@ struct IndexCommand: AsyncParsableCommand {
         lines.append(parts.joined(separator: ", ") + String(format: " in %.1f s", report.seconds) + scope
                      + (index.map { " — index \($0)" } ?? ""))
         if report.cancelled { lines.append("Stopped before the end; run the same command again to continue.") }
+        if let error = report.placeNamingError {
+            lines.append("Places were not named (the next run tries again; `glimpse doctor` checks the gazetteer): \(error)")
+        }
         if !report.failures.isEmpty {
             lines.append("Failed files (kept in the index as failed; retried when they change, or with --retry-failed):")
             for failure in report.failures.prefix(20) { lines.append("  \(failure.path): \(failure.message)") }

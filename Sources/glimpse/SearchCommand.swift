@@ -157,7 +157,8 @@ struct SearchCommand: AsyncParsableCommand {
         if response.results.isEmpty { print("No image matches. Try fewer or other words.") }
         for result in response.results {
             let when = result.taken.map { "taken \($0.replacingOccurrences(of: "T", with: " "))" }
-            let place = result.tags?.location.map { "at \($0)" }
+            let coordinates = result.tags?.location.map(String.init(describing:))
+            let place = result.place.map { "at \($0)" + (coordinates.map { " (\($0))" } ?? "") } ?? coordinates.map { "at \($0)" }
             let facts = [when, place].compactMap { $0 }
             print(String(format: "%3d. %.4f  ", result.rank, result.score) + result.path
                   + (facts.isEmpty ? "" : "  (" + facts.joined(separator: ", ") + ")"))

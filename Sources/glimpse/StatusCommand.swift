@@ -42,7 +42,8 @@ struct StatusCommand: AsyncParsableCommand {
                          + "(search a span with --taken)")
         }
         if summary.tagged.located > 0 {
-            lines.append("Places taken: \(summary.tagged.located) image(s) record where they were taken (search near a place with --near)")
+            let named = summary.tagged.named > 0 ? ", \(summary.tagged.named) named after the town (search its name)" : ""
+            lines.append("Places taken: \(summary.tagged.located) image(s) record where they were taken\(named) (search near a place with --near)")
         }
         if summary.tagged.images > 0 {
             let stars = (1...5).reversed().compactMap { stars in

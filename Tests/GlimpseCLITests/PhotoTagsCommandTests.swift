@@ -53,8 +53,10 @@ struct PhotoTagsCommandTests {
         try FileManager.default.copyItem(at: fixturesPlaces.appending(path: "rio.heic"), to: photos.appending(path: "rio.heic"))
         let placed = try GlimpseProcess.run(["index", photos.path, "--index", index], environment: environment)
         #expect(placed.status == 0 && placed.output.contains("2 described"), "\(placed.output)")
+        #expect(placed.output.contains("places named for 2 located"), "the gazetteer names their towns: \(placed.output)")
         let near = try GlimpseProcess.run(["search", "square", "--text-only", "--near", "48.8606,2.3376", "--within", "4", "--index", index])
-        #expect(near.status == 0 && near.output.contains("tower.jpg") && near.output.contains("at 48.85837,2.29448"), "\(near.output)")
+        #expect(near.status == 0 && near.output.contains("tower.jpg") && near.output.contains("at Paris, Île-de-France, France (48.85837,2.29448)"),
+                "\(near.output)")
         #expect(!near.output.contains("rio.heic") && !near.output.contains("birthday.jpg"), "\(near.output)")
         #expect(near.output.contains("Searched the photos taken within 4.0 km of 48.86060,2.33760: 1 indexed image(s)."), "\(near.output)")
         let byPhoto = try GlimpseProcess.run(["search", "square", "--text-only", "--near", fixturesPlaces.appending(path: "rio.heic").path,
@@ -68,6 +70,11 @@ struct PhotoTagsCommandTests {
         #expect(named.status == 0 && named.output.contains("tower.jpg") && !named.output.contains("rio.heic"), "\(named.output)")
         #expect(named.output.contains("Searched the photos taken within 30 km of Paris, Île-de-France, France (48.85341,2.34880)"),
                 "\(named.output)")
+        let byName = try GlimpseProcess.run(["search", "square in janeiro", "--text-only", "--index", index])
+        #expect(byName.output.contains("  1. ") && byName.output.contains("rio.heic") && byName.output.contains("taken at Rio de Janeiro"),
+                "a town's name finds the photos taken there: \(byName.output)")
+        let first = byName.output.split(separator: "\n").first { $0.hasPrefix("  1. ") } ?? ""
+        #expect(first.contains("rio.heic") && first.contains("(at Rio de Janeiro, Brazil (-22.95192,-43.21049))"), "\(byName.output)")
         let unknown = try GlimpseProcess.run(["search", "square", "--near", "Xyzzyville", "--index", index])
         #expect(unknown.status != 0 && unknown.output.contains("no place is named \"Xyzzyville\""), "\(unknown.output)")
         let noGazetteer = try GlimpseProcess.run(["search", "square", "--near", "Lisbon", "--index", index],
@@ -80,7 +87,7 @@ struct PhotoTagsCommandTests {
         #expect(alikeNear.output.contains("km of Rio de Janeiro, Brazil"), "\(alikeNear.output)")
 
         let status = try GlimpseProcess.run(["status", "--index", index])
-        #expect(status.output.contains("Places taken: 2 image(s) record where they were taken"), "\(status.output)")
+        #expect(status.output.contains("Places taken: 2 image(s) record where they were taken, 2 named after the town"), "\(status.output)")
         #expect(status.output.contains("Tagged in a photo manager: 5 image(s)"), "a place counts: \(status.output)")
         #expect(status.output.contains("rated ★★★★ 1, ★★ 1, rejected 1"), "\(status.output)")
 

@@ -113,6 +113,24 @@ struct PhotoTagsTests {
         #expect(XMPTags.coordinate("48.5", negative: "S") == nil && XMPTags.coordinate("x,1N", negative: "S") == nil)
     }
 
+    @Test("the place's names: Lightroom's map fields, IPTC's datasets, the first IPTC Extension structure")
+    func placeNames() throws {
+        let xmp = try Self.tags("place-xmp.jpg")
+        #expect(xmp == PhotoTags(keywords: ["tower"], place: ["Belém", "Lisbon", "Lisboa", "Portugal"]))
+        #expect(xmp.searchText.split(separator: "\n") == ["tower", "Belém", "Lisbon", "Lisboa", "Portugal"])
+        #expect(try Self.tags("place-iptc.jpg").place == ["Brosundet", "Ålesund", "Møre og Romsdal", "Norway"])
+        #expect(try Self.tags("place-shown.png").place == ["Pena Palace", "Sintra", "Portugal"], "Cascais is a second structure")
+        // A sidecar's place replaces the file's whole (its parts do not mix with the file's).
+        let sidecar = Data("""
+            <x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+            <rdf:Description rdf:about="" xmlns:ps="http://ns.adobe.com/photoshop/1.0/" ps:City="Porto"/></rdf:RDF></x:xmpmeta>
+            """.utf8)
+        #expect(PhotoTags.read(from: try Fixtures.data("tags/place-xmp.jpg"), format: .jpeg, sidecar: sidecar).place == ["Porto"])
+        let decoded = try JSONDecoder().decode(PhotoTags.self, from: try JSONEncoder().encode(xmp))
+        #expect(decoded == xmp)
+        #expect(try JSONDecoder().decode(PhotoTags.self, from: Data(#"{"place": [" Lisbon ", "lisbon", ""]}"#.utf8)).place == ["Lisbon"])
+    }
+
     @Test("damaged or hostile packets give no tags and no crash", arguments: [
         "<x:xmpmeta><rdf:RDF>",
         "<a><b></a></b>",

@@ -52,6 +52,31 @@ struct PhotoTagsSearchTests {
         #expect(kept.excluded > 0)
     }
 
+    @Test("the place's names (named from the location, or a photo manager's) find the photos taken there, and are shown")
+    func places() throws {
+        let index = InMemoryIndex(SearchScopeTests.entries().enumerated().map { position, entry in
+            var entry = entry
+            if position % 20 == 3 { entry.document.place = "Amadora, Lisbon, Portugal" }
+            if position == 23 { entry.document.tags = PhotoTags(place: ["Belém", "Lisbon"]) }
+            return entry
+        })
+        func search(_ query: String, _ options: SearchOptions) throws -> SearchResponse {
+            try Searcher(index: index, keywords: FakeKeywords(), clip: FakeCLIP(), sentences: FakeSentences(), options: options).search(query)
+        }
+        let found = try search("Amadora", SearchOptions(limit: 15, rankers: [.fullText]))
+        #expect(found.results.count == 15 && found.results.allSatisfy { $0.place != nil }, "\(found.results.map(\.path))")
+        let managed = try #require(found.results.first { $0.tags?.place.isEmpty == false })
+        #expect(managed.place == "Belém, Lisbon", "a photo manager's names are shown before those named from the location")
+        #expect(managed.explanation.matchedPlace == ["Amadora"] && managed.explanation.summary.contains("taken at Amadora"))
+        let both = try #require(try search("Lisbon", SearchOptions(limit: 15, rankers: [.fullText])).results.first { $0.tags?.place.isEmpty == false })
+        #expect(both.explanation.matchedPlace == ["Lisbon"], "a name both hold is named once")
+
+        var strict = SearchOptions(limit: 300, rankers: [.fullText])
+        strict.negation.mode = .strict
+        let away = try search("a dog not in Portugal", strict)
+        #expect(!away.results.isEmpty && away.results.allSatisfy { $0.place == nil } && away.excluded > 0, "\(away.results.map(\.place))")
+    }
+
     @Test("--rating keeps the photos rated at least so many stars; a rejected photo never counts; the answer says how many")
     func rating() throws {
         let four = try search("a dog on a sofa", SearchOptions(limit: 50, minimumRating: 4))

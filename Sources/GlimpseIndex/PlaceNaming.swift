@@ -1,0 +1,12 @@
+import GlimpseImage
+
+/// Names the place where a photo was taken from its GPS location (reverse geocoding), so that its
+/// place's names can be searched and shown: "beach Lisbon" finds the beach photos taken there.
+public protocol PlaceNaming: Sendable {
+    /// Which names it gives: when it changes (another gazetteer, other rules), every located photo is named again.
+    var identity: String { get }
+    /// The names of the place at `location`, most specific first (`Santa Monica`, `Los Angeles`,
+    /// `California`, `United States`); empty when no place is near enough to name. An error (its
+    /// gazetteer cannot be read) leaves the photos unnamed, to be named by a later run.
+    func names(at location: PhotoLocation) throws -> [String]
+}

@@ -1,0 +1,93 @@
+import Foundation
+import GlimpseImage
+import GRDB
+import Testing
+@testable import GlimpseIndex
+
+@Suite("Place names of located photos: the index")
+struct PlaceNamingIndexTests {
+    /// Names by hemisphere; `identity` says which rules (GlimpseSearch's `PlaceNamer` is tested with a real gazetteer).
+    struct HemisphereNaming: PlaceNaming {
+        var identity = "hemispheres 1"
+        var fails = false
+        func names(at location: PhotoLocation) throws -> [String] {
+            if fails { throw CocoaError(.fileReadCorruptFile) }
+            return location.latitude > 0 ? ["Northtown", "Nordland"] : ["Southtown", "Sudland"]
+        }
+    }
+
+    static func index(_ folder: TemporaryFolder, _ store: SQLiteIndexStore, naming: (any PlaceNaming)?) async throws -> IndexReport {
+        var options = IndexOptions()
+        options.placeNaming = naming
+        return try await Indexer(store: store, describer: FakeDescriber(), options: options).run([folder.path])
+    }
+
+    static func place(_ name: String, _ folder: TemporaryFolder, _ store: SQLiteIndexStore) throws -> String? {
+        let id = try #require(try store.image(atPath: folder.file(name).path)?.id)
+        return try #require(try store.searchDocuments([id]).first).place
+    }
+
+    @Test("a run names the places of located photos, full text finds them by those names; named once, again for new rules")
+    func naming() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try imageFixture("places/paris.jpg").write(to: folder.file("eiffel.jpg"))
+        try imageFixture("places/rio.heic").write(to: folder.file("rio.heic"))
+        try imageFixture("places/nofix.jpg").write(to: folder.file("nofix.jpg"))
+        let store = try SQLiteIndexStore(url: folder.file("index.sqlite"))
+
+        #expect(try await Self.index(folder, store, naming: nil).placesNamed == 0)
+        #expect(try Self.place("eiffel.jpg", folder, store) == nil, "no namer: no names")
+        let first = try await Self.index(folder, store, naming: HemisphereNaming())
+        #expect(first.placesNamed == 2 && first.placeNamingError == nil)
+        #expect(try Self.place("eiffel.jpg", folder, store) == "Northtown, Nordland")
+        #expect(try Self.place("rio.heic", folder, store) == "Southtown, Sudland")
+        #expect(try Self.place("nofix.jpg", folder, store) == nil)
+        #expect(try PhotoTagsIndexingTests.matches("Nordland", in: store) == ["eiffel.jpg"])
+        #expect(try PhotoTagsIndexingTests.matches("southtown", in: store) == ["rio.heic"])
+        #expect(try PhotoTagsIndexingTests.matches("red", in: store).isEmpty, "the fixtures' descriptions are as before")
+
+        #expect(try await Self.index(folder, store, naming: HemisphereNaming()).placesNamed == 0, "named once")
+        #expect(try await Self.index(folder, store, naming: HemisphereNaming(identity: "hemispheres 2")).placesNamed == 2)
+    }
+
+    @Test("a photo moved on a photo manager's map is named again; one no longer located loses its names")
+    func relocated() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try imageFixture("places/paris.jpg").write(to: folder.file("eiffel.jpg"))
+        let store = try SQLiteIndexStore(url: folder.file("index.sqlite"))
+        _ = try await Self.index(folder, store, naming: HemisphereNaming())
+        #expect(try PhotoTagsIndexingTests.matches("Northtown", in: store) == ["eiffel.jpg"])
+
+        try Data("""
+            <x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+            <rdf:Description rdf:about="" xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="22,57.11496S"
+              exif:GPSLongitude="43,12,37.7532W"/></rdf:RDF></x:xmpmeta>
+            """.utf8).write(to: folder.file("eiffel.jpg.xmp"))
+        let moved = try await Self.index(folder, store, naming: HemisphereNaming())
+        #expect(moved.described == 0 && moved.tagsRead == 1 && moved.placesNamed == 1)
+        #expect(try PhotoTagsIndexingTests.matches("Southtown", in: store) == ["eiffel.jpg"])
+        #expect(try PhotoTagsIndexingTests.matches("Northtown", in: store).isEmpty)
+
+        let id = try #require(try store.image(atPath: folder.file("eiffel.jpg").path)?.id)
+        try store.write("") { try $0.execute(sql: "UPDATE image SET latitude = NULL, longitude = NULL WHERE id = ?", arguments: [id]) }
+        #expect(try store.namePlaces(with: HemisphereNaming()) == 1)
+        #expect(try Self.place("eiffel.jpg", folder, store) == nil)
+        #expect(try PhotoTagsIndexingTests.matches("Southtown", in: store).isEmpty)
+        #expect(try store.namePlaces(with: HemisphereNaming()) == 0)
+    }
+
+    @Test("a namer that fails (its gazetteer unreadable) is reported, the run succeeds, and the next run names the photos")
+    func failing() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try imageFixture("places/paris.jpg").write(to: folder.file("eiffel.jpg"))
+        let store = try SQLiteIndexStore(url: folder.file("index.sqlite"))
+        let failed = try await Self.index(folder, store, naming: HemisphereNaming(fails: true))
+        #expect(failed.described == 1 && failed.placesNamed == 0 && failed.placeNamingError != nil)
+        #expect(try Self.place("eiffel.jpg", folder, store) == nil)
+        #expect(try await Self.index(folder, store, naming: HemisphereNaming()).placesNamed == 1)
+        #expect(try Self.place("eiffel.jpg", folder, store) == "Northtown, Nordland")
+    }
+}

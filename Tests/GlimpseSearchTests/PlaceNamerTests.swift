@@ -1,0 +1,53 @@
+import Foundation
+import GlimpseImage
+import Testing
+@testable import GlimpseSearch
+
+@Suite("Place names from locations (reverse geocoding)")
+struct PlaceNamerTests {
+    static func at(_ latitude: Double, _ longitude: Double) -> PhotoLocation { PhotoLocation(latitude: latitude, longitude: longitude)! }
+
+    /// A small gazetteer: a city, a town in its outskirts, a town beyond them, a village near the city's
+    /// centre, towns across the date line.
+    static let lines = """
+        Lisbon\tLisbon\tPortugal\t38.71667\t-9.13333\t517802
+        Belém\tLisbon\tPortugal\t38.69700\t-9.20600\t1500
+        Amadora\tLisbon\tPortugal\t38.75382\t-9.23083\t178858
+        Sintra\tLisbon\tPortugal\t38.80097\t-9.37826\t30000
+        Suva\tCentral\tFiji\t-18.14161\t178.44149\t77366
+        Taveuni\tNorthern\tFiji\t-16.8\t179.99\t2000
+        Apia\tTuamasaga\tSamoa\t-13.83333\t-171.76666\t40407
+        Broken\tline
+
+        """
+
+    static func small() throws -> PlaceNamer {
+        let url = FileManager.default.temporaryDirectory.appending(path: "glimpse-places-\(UUID().uuidString).tsv")
+        try Data(lines.utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        return PlaceNamer(gazetteer: try Gazetteer(contentsOf: url))
+    }
+
+    @Test("the nearest town, the city whose outskirts hold it, its region and country; nothing far from any town")
+    func rules() throws {
+        let namer = try Self.small()
+        #expect(namer.names(at: Self.at(38.7139, -9.1394)) == ["Lisbon", "Portugal"], "in the city: its region repeats its name")
+        #expect(namer.names(at: Self.at(38.757, -9.225)) == ["Amadora", "Lisbon", "Portugal"], "a town in Lisbon's 15 km")
+        #expect(namer.names(at: Self.at(38.797, -9.39)) == ["Sintra", "Lisbon", "Portugal"],
+                "beyond Lisbon's outskirts (the region says Lisbon); Amadora, 15 km away, is too small to be named as a city")
+        #expect(namer.names(at: Self.at(38.70, -9.20)) == ["Belém", "Lisbon", "Portugal"], "a village 0.6 km away before a city 6 km away")
+        #expect(namer.names(at: Self.at(38.705, -9.17)) == ["Lisbon", "Portugal"], "3.4 km from the city's centre, 3.2 km from the village's")
+        #expect(namer.names(at: Self.at(38.6, -10.0)) == [], "at sea, 75 km from the nearest town")
+        #expect(namer.names(at: Self.at(-16.8, -179.99)) == ["Taveuni", "Northern", "Fiji"], "2 km away across the date line")
+        #expect(namer.names(at: Self.at(89.9, 10)) == [] && namer.names(at: Self.at(-90, 0)) == [], "the poles")
+        #expect(namer.identity == "\(PlaceNamer.rules) 8 places")
+    }
+
+    @Test("GeoNames' towns: Santa Monica lies in Los Angeles' outskirts, the Eiffel Tower in Paris, mid-ocean nowhere")
+    func geonames() throws {
+        let namer = PlaceNamer(gazetteer: try GazetteerTests.installed())
+        #expect(namer.names(at: Self.at(34.0195, -118.4912)) == ["Santa Monica", "Los Angeles", "California", "United States"])
+        #expect(namer.names(at: Self.at(48.8584, 2.2945)) == ["Paris", "Île-de-France", "France"], "not Neuilly-sur-Seine, nearer by 1 km")
+        #expect(namer.names(at: Self.at(30, -40)).isEmpty)
+    }
+}
