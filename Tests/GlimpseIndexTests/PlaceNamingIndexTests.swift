@@ -90,4 +90,39 @@ struct PlaceNamingIndexTests {
         #expect(try await Self.index(folder, store, naming: HemisphereNaming()).placesNamed == 1)
         #expect(try Self.place("eiffel.jpg", folder, store) == "Northtown, Nordland")
     }
+
+    @Test("an index of schema v6 gains the place columns; the next run reads the tags of v6's reader again once and names the places")
+    func migratesVersion6() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try imageFixture("places/paris.jpg").write(to: folder.file("eiffel.jpg"))
+        try imageFixture("tags/place-xmp.jpg").write(to: folder.file("belem.jpg"))
+        let url = folder.file("index.sqlite")
+        do {
+            let store = try SQLiteIndexStore(url: url)
+            _ = try await Self.index(folder, store, naming: nil)
+        }
+        // As the previous Glimpse left it: no place columns, tags read by reader t1 (which knew no place names).
+        let queue = try DatabaseQueue(path: url.path)
+        try await queue.write { db in
+            try db.execute(sql: """
+                DELETE FROM grdb_migrations WHERE identifier = 'v7';
+                ALTER TABLE image DROP COLUMN place; ALTER TABLE image DROP COLUMN placeStamp;
+                UPDATE image SET tagsStamp = 't1', tags = '{"keywords":["tower"]}' WHERE path LIKE '%belem.jpg';
+                UPDATE descriptionSearch SET tags = 'tower' WHERE rowid = (SELECT id FROM image WHERE path LIKE '%belem.jpg');
+                UPDATE fullTextGeneration SET generation = generation + 1;
+                """)
+        }
+        try queue.close()
+
+        let store = try SQLiteIndexStore(url: url)
+        #expect(try PhotoTagsIndexingTests.matches("Belém", in: store).isEmpty)
+        #expect(try PhotoTagsIndexingTests.matches("tower", in: store) == ["belem.jpg"])
+        let report = try await Self.index(folder, store, naming: HemisphereNaming())
+        #expect(report.described == 0 && report.tagsRead == 1 && report.placesNamed == 1)
+        #expect(try PhotoTagsIndexingTests.matches("Belém", in: store) == ["belem.jpg"], "the place a photo manager named")
+        #expect(try PhotoTagsIndexingTests.matches("Nordland", in: store) == ["eiffel.jpg"])
+        let again = try await Self.index(folder, store, naming: HemisphereNaming())
+        #expect(again.tagsRead == 0 && again.placesNamed == 0)
+    }
 }
