@@ -70,12 +70,13 @@ struct TagsBenchmark {
                       reads: reads)
     }
 
-    /// Puts the database back in the shape schema v5 had: no tag columns, a full-text table of three columns.
+    /// Puts the database back in the shape schema v5 had: no tag or place columns, a full-text table of three columns.
     static func revertToVersion5(_ url: URL) throws {
         let queue = try DatabaseQueue(path: url.path)
         try queue.write { db in
             try db.execute(sql: """
-                DELETE FROM grdb_migrations WHERE identifier = 'v6';
+                DELETE FROM grdb_migrations WHERE identifier IN ('v6', 'v7');
+                ALTER TABLE image DROP COLUMN place; ALTER TABLE image DROP COLUMN placeStamp;
                 DROP INDEX image_on_rating;
                 ALTER TABLE image DROP COLUMN tags; ALTER TABLE image DROP COLUMN rating; ALTER TABLE image DROP COLUMN tagsStamp;
                 ALTER TABLE image DROP COLUMN pictureHash;

@@ -21,6 +21,7 @@ import GlimpseRuntime
 //   GlimpseBenchmarks index-scale [--count N] [--dimension N] [--queries N] [--minilm DIR [--clip DIR]]
 //   GlimpseBenchmarks shelf [--count N] [--removed N]
 //   GlimpseBenchmarks tags [--count N] [--runs N] [--files A,B,...]
+//   GlimpseBenchmarks places [--gazetteer FILE] [--count N] [--runs N]
 //   GlimpseBenchmarks search-scale --minilm DIR [--clip DIR] [--count N] [--queries N] [--store FOLDER]
 //   GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--filters on|off]
 //                         [--points-per-side N] [--dump DIR]
@@ -141,6 +142,14 @@ case ("tags", _):
     let files = option("--files", default: "").split(separator: ",").map { URL(filePath: String($0)) }
     let result = try TagsBenchmark(count: Int(option("--count", default: "100000")) ?? 100_000, files: files,
                                    runs: Int(option("--runs", default: "20")) ?? 20, folder: folder).run()
+    print(String(decoding: try encoder.encode(result), as: UTF8.self))
+case ("places", _):
+    let folder = FileManager.default.temporaryDirectory.appending(path: "glimpse-places-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let result = try PlacesBenchmark(gazetteer: URL(filePath: option("--gazetteer", default: ".deps/places/places.tsv")),
+                                     count: Int(option("--count", default: "100000")) ?? 100_000,
+                                     runs: Int(option("--runs", default: "5")) ?? 5, folder: folder).run()
     print(String(decoding: try encoder.encode(result), as: UTF8.self))
 case ("sam", let model?):
     let result = try SAMBenchmark(modelDirectory: URL(filePath: model, directoryHint: .isDirectory), threads: threads,

@@ -46,6 +46,18 @@ public struct PhotoTags: Sendable, Hashable, Codable {
                          place: try container.decodeIfPresent([String].self, forKey: .place) ?? []).normalised()
     }
 
+    /// Only what is present: empty lists and missing fields are left out.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(title, forKey: .title)
+        try container.encodeIfPresent(caption, forKey: .caption)
+        if !keywords.isEmpty { try container.encode(keywords, forKey: .keywords) }
+        if !people.isEmpty { try container.encode(people, forKey: .people) }
+        try container.encodeIfPresent(rating, forKey: .rating)
+        try container.encodeIfPresent(location, forKey: .location)
+        if !place.isEmpty { try container.encode(place, forKey: .place) }
+    }
+
     /// Whether nothing was found.
     public var isEmpty: Bool {
         title == nil && caption == nil && keywords.isEmpty && people.isEmpty && rating == nil && location == nil && place.isEmpty

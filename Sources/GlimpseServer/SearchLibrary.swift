@@ -117,7 +117,8 @@ public final class SearchLibrary: Sendable {
                 throw APIError(.notFound, "No described image has the ID \(id) in this index.")
             }
             if !embeddings { description.removeEmbeddings() }
-            return ImageDocument(id: id, path: document.path, description: description, taken: document.taken, tags: document.tags)
+            return ImageDocument(id: id, path: document.path, description: description, taken: document.taken, tags: document.tags,
+                                 place: document.placeName)
         }
     }
 
@@ -176,6 +177,8 @@ public struct ImageDocument: Sendable, Encodable {
     public var taken: String?
     /// What people tagged in their photo manager, when anything.
     public var tags: PhotoTags?
+    /// Where the photo was taken by name (`SearchDocument.placeName`), when known.
+    public var place: String?
 }
 
 extension SearchLibrary.Index {

@@ -171,8 +171,10 @@ enum WebPage {
             : `looks ${Math.round(result.similarity * 100)}% alike (cosine of the CLIP image embeddings, ${number(result.similarity)})`;
           card.append(frame, path, folder, alike, element("div", "text", result.text), element("div", "why", reason));
           if (result.taken) card.append(element("div", "taken", "taken " + result.taken.replace("T", " ")));
-          if (result.tags && result.tags.location) {
-            card.append(element("div", "taken", `at ${result.tags.location.latitude.toFixed(5)},${result.tags.location.longitude.toFixed(5)}`));
+          const location = result.tags && result.tags.location;
+          const coordinates = location ? `${location.latitude.toFixed(5)},${location.longitude.toFixed(5)}` : null;
+          if (result.place || coordinates) {
+            card.append(element("div", "taken", "at " + (result.place ? result.place + (coordinates ? ` (${coordinates})` : "") : coordinates)));
           }
           if (result.tags && tagLine(result.tags)) card.append(element("div", "tags", "tagged: " + tagLine(result.tags)));
           return card;
