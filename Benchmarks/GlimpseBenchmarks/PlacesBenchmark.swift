@@ -7,7 +7,7 @@ import GRDB
 /// What naming places costs: reading the gazetteer and building `PlaceNamer`'s cells; naming one location
 /// (points a few kilometres from random towns, and random points anywhere, mostly sea); and an index of
 /// `count` located images named at once (`SQLiteIndexStore.namePlaces`, as after an upgrade or a new
-/// gazetteer), then the check a run makes when nothing needs naming.
+/// gazetteer), then the check a run makes when nothing needs naming, and looking a place's name up in it.
 struct PlacesBenchmark {
     struct Result: Encodable {
         var places: Int
@@ -18,6 +18,8 @@ struct PlacesBenchmark {
         var images: Int
         var nameAllSeconds: Double
         var checkMilliseconds: Double
+        /// `imageIDs(takenAt:)`, what a query's place clause costs per name looked up (half of them named).
+        var lookupMicroseconds: Double
     }
 
     var gazetteer: URL
@@ -34,10 +36,9 @@ struct PlacesBenchmark {
             loads.append(milliseconds(ContinuousClock.now - start))
         }
         guard let namer else { throw CocoaError(.featureUnsupported) }
-        let towns = try Gazetteer(contentsOf: gazetteer)
-        var random = SystemRandomNumberGenerator()
+        let towns = try String(contentsOf: gazetteer, encoding: .utf8).split(separator: "\n")
         let nearTowns: [PhotoLocation] = (0..<count).compactMap { _ in
-            let town = towns.lines[Int.random(in: 0..<towns.lines.count, using: &random)].split(separator: "\t")
+            let town = towns[Int.random(in: 0..<towns.count)].split(separator: "\t")
             guard town.count >= 6, let latitude = Double(town[3]), let longitude = Double(town[4]) else { return nil }
             return PhotoLocation(latitude: max(-89.9, min(89.9, latitude + .random(in: -0.05...0.05))),
                                  longitude: max(-179.9, min(179.9, longitude + .random(in: -0.05...0.05))))
@@ -68,8 +69,14 @@ struct PlacesBenchmark {
         let checking = ContinuousClock.now
         _ = try store.namePlaces(with: namer)
         let check = milliseconds(ContinuousClock.now - checking)
+        let names = (0..<1000).map { index in
+            index % 2 == 0 ? (namer.names(at: nearTowns[index % nearTowns.count]).first ?? "Lisbon") : "Nowhere \(index)"
+        }
+        let looking = ContinuousClock.now
+        for name in names { _ = try store.imageIDs(takenAt: name) }
+        let lookup = milliseconds(ContinuousClock.now - looking) * 1000 / Double(names.count)
         return Result(places: towns.count, loadMilliseconds: loads, namesMicrosecondsNearTowns: nearCost,
                       namesMicrosecondsAnywhere: anywhereCost, named: named, images: images, nameAllSeconds: nameAll,
-                      checkMilliseconds: check)
+                      checkMilliseconds: check, lookupMicroseconds: lookup)
     }
 }

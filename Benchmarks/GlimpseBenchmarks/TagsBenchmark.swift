@@ -76,7 +76,7 @@ struct TagsBenchmark {
         try queue.write { db in
             try db.execute(sql: """
                 DELETE FROM grdb_migrations WHERE identifier IN ('v6', 'v7');
-                ALTER TABLE image DROP COLUMN place; ALTER TABLE image DROP COLUMN placeStamp;
+                ALTER TABLE image DROP COLUMN place; ALTER TABLE image DROP COLUMN placeStamp; DROP TABLE placeName;
                 DROP INDEX image_on_rating;
                 ALTER TABLE image DROP COLUMN tags; ALTER TABLE image DROP COLUMN rating; ALTER TABLE image DROP COLUMN tagsStamp;
                 ALTER TABLE image DROP COLUMN pictureHash;

@@ -289,10 +289,17 @@ struct IndexDatabase: Sendable {
         migrator.registerMigration("v7") { db in
             // The names of the place a located photo was taken at (`PlaceNaming`, joined by ", "), searched
             // in the full-text table's `tags` column; `placeStamp` says by which namer and for which location
-            // (NULL until named).
+            // (NULL until named). `placeName` holds each name of an image's place (named, or set in a photo
+            // manager: `PhotoTags.place`) as `PlaceNameKey` folds it, to find the photos taken at a place.
             try db.execute(sql: """
                 ALTER TABLE image ADD COLUMN place TEXT;
                 ALTER TABLE image ADD COLUMN placeStamp TEXT;
+                CREATE TABLE placeName (
+                    name TEXT NOT NULL,
+                    imageId INTEGER NOT NULL REFERENCES image(id) ON DELETE CASCADE,
+                    PRIMARY KEY (name, imageId)
+                ) WITHOUT ROWID;
+                CREATE INDEX placeName_on_imageId ON placeName (imageId);
                 """)
         }
         return migrator

@@ -1,3 +1,4 @@
+import Foundation
 import GlimpseImage
 
 /// Names the place where a photo was taken from its GPS location (reverse geocoding), so that its
@@ -9,4 +10,13 @@ public protocol PlaceNaming: Sendable {
     /// `California`, `United States`); empty when no place is near enough to name. An error (its
     /// gazetteer cannot be read) leaves the photos unnamed, to be named by a later run.
     func names(at location: PhotoLocation) throws -> [String]
+}
+
+/// A place's name as the index compares it: lowercased, accents dropped, spaces collapsed (`São  Paulo` →
+/// `sao paulo`).
+public enum PlaceNameKey {
+    public static func of(_ name: String) -> String {
+        name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
 }

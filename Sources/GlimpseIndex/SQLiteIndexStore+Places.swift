@@ -31,6 +31,12 @@ extension SQLiteIndexStore {
         return stale.count
     }
 
+    public func imageIDs(takenAt name: String) throws -> [ImageID] {
+        try read("finding the photos taken at \(name)") { db in
+            try ImageID.fetchAll(db.cachedStatement(sql: "SELECT imageId FROM placeName WHERE name = ?"), arguments: [PlaceNameKey.of(name)])
+        }
+    }
+
     /// Which namer named the place at `location`.
     static func placeStamp(_ naming: any PlaceNaming, _ location: PhotoLocation) -> String {
         "\(naming.identity) \(location.latitude),\(location.longitude)"

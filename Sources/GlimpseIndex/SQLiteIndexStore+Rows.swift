@@ -110,7 +110,7 @@ extension SQLiteIndexStore {
             .execute(arguments: [
                 id, description.text, description.keywords.joined(separator: " "),
                 description.compounds.map(FullTextExpression.compoundToken).joined(separator: " "),
-                try tagSearchText(db, id),
+                try searchableTags(db, id).text,
             ])
     }
 }

@@ -22,7 +22,11 @@ extension SQLiteIndexStore {
                 .execute(arguments: [try tagsJSON(tags, stamp: stamp), tags?.rating, tags?.location?.latitude, tags?.location?.longitude,
                                      stamp, id])
         }
-        let text = try tagSearchText(db, id) ?? ""
+        let searchable = try searchableTags(db, id)
+        try db.cachedStatement(sql: "DELETE FROM placeName WHERE imageId = ?").execute(arguments: [id])
+        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO placeName (name, imageId) VALUES (?, ?)")
+        for name in searchable.places { try insert.execute(arguments: [PlaceNameKey.of(name), id]) }
+        let text = searchable.text ?? ""
         guard let indexed = try Row.fetchOne(db.cachedStatement(sql: "SELECT coalesce(tags, '') FROM descriptionSearch WHERE rowid = ?"),
                                              arguments: [id]),
               indexed[0] as String != text else { return }
@@ -38,14 +42,15 @@ extension SQLiteIndexStore {
         return String(decoding: try JSONEncoder().encode(tags), as: UTF8.self)
     }
 
-    /// What the full-text table's `tags` column holds for image `id`: its tags' `searchText` and its
-    /// place's names; nil when neither.
-    static func tagSearchText(_ db: Database, _ id: ImageID) throws -> String? {
+    /// What the full-text table's `tags` column holds for image `id` (its tags' `searchText` and its
+    /// place's names; nil when neither), and the names of its place (`SearchDocument.placeNames`).
+    static func searchableTags(_ db: Database, _ id: ImageID) throws -> (text: String?, places: [String]) {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT tags, place FROM image WHERE id = ?"), arguments: [id])
-        else { return nil }
-        let parts = [(row["tags"] as String?).flatMap(decodeTags)?.searchText, row["place"] as String?]
-        let text = parts.compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n")
-        return text.isEmpty ? nil : text
+        else { return (nil, []) }
+        let document = SearchDocument(id: id, path: "", caption: "", text: "", keywords: [], compounds: [], regions: [],
+                                      tags: (row["tags"] as String?).flatMap(decodeTags), place: row["place"])
+        let text = document.tagSearchText
+        return (text.isEmpty ? nil : text, document.placeNames)
     }
 
     /// The stored tags of image `id`; nil when it has none (or they cannot be read).

@@ -54,6 +54,10 @@ public protocol SearchableIndex: Sendable {
     /// The images taken within `area` (`PhotoTags.location`), in any order.
     func imageIDs(takenWithin area: NearbyArea) throws -> [ImageID]
 
+    /// The images one of whose place names (`SearchDocument.placeNames`) is `name`, compared as
+    /// `PlaceNameKey` folds them (`lisbon`, `sao paulo`), in any order.
+    func imageIDs(takenAt name: String) throws -> [ImageID]
+
     /// How many images the index holds (whatever their status) when every one lies under one of
     /// `places`; nil otherwise. A search within the library's root folder then needs no scope.
     func imageCount(ifAllUnder places: [String]) throws -> Int?
@@ -176,6 +180,11 @@ public struct SearchDocument: Sendable, Hashable {
     public var placeName: String? {
         if let names = tags?.place, !names.isEmpty { return names.joined(separator: ", ") }
         return place
+    }
+
+    /// Every name of its place: a photo manager's (`PhotoTags.place`) and those named from its location.
+    public var placeNames: [String] {
+        (tags?.place ?? []) + (place.map { $0.components(separatedBy: ", ") } ?? [])
     }
 
     /// The words full-text search reads besides the description: the tags' `searchText` and the place's names.

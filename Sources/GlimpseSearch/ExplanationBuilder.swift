@@ -17,9 +17,8 @@ enum ExplanationBuilder {
         }
         let matchedPhrases = query.phrases.filter { joinedText.contains(" " + $0 + " ") }
         let matchedTags = tags(matching: query, in: document)
-        let places = (document.tags?.place ?? []) + (document.place.map { [$0] } ?? []).flatMap { $0.components(separatedBy: ", ") }
         var seenPlaces = Set<String>()
-        let matchedPlace = matching(query, places).filter { seenPlaces.insert($0.lowercased()).inserted }
+        let matchedPlace = matching(query, document.placeNames).filter { seenPlaces.insert($0.lowercased()).inserted }
 
         return Explanation(matchedTerms: matchedTerms, matchedCompounds: matchedCompounds, matchedPhrases: matchedPhrases,
                            matchedTags: matchedTags.isEmpty ? nil : matchedTags,

@@ -1,5 +1,6 @@
 import Foundation
 import GlimpseImage
+import GlimpseIndex
 
 /// Places by name, so that a search can be asked for the photos taken near "Lisbon": GeoNames' towns of
 /// 1,000 people or more (CC BY 4.0), as `scripts/fetch-places` writes them — one per line, `name`,
@@ -88,8 +89,5 @@ public struct Gazetteer: Sendable {
     }
 
     /// Lowercased, accents dropped, spaces collapsed.
-    static func fold(_ text: String) -> String {
-        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
-    }
+    static func fold(_ text: String) -> String { PlaceNameKey.of(text) }
 }

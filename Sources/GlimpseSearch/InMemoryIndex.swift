@@ -110,6 +110,11 @@ public struct InMemoryIndex: SearchableIndex {
         documents.values.filter { $0.tags?.location.map(area.contains) ?? false }.map(\.id)
     }
 
+    public func imageIDs(takenAt name: String) throws -> [ImageID] {
+        let key = PlaceNameKey.of(name)
+        return documents.values.filter { $0.placeNames.contains { PlaceNameKey.of($0) == key } }.map(\.id)
+    }
+
     public func imageCount(ifAllUnder places: [String]) throws -> Int? {
         let prefixes = places.map { pathRange(under: $0).from }
         let containing = prefixes.contains { prefix in documents.values.allSatisfy { $0.path.hasPrefix(prefix) } }

@@ -23,6 +23,9 @@ public struct ParsedQuery: Sendable, Hashable, Codable {
     /// When the photos were taken, as the query says it ("in June 2019": `2019-06`); nil when it does not.
     /// The words that said it are not searched for (`QueryDates`).
     public var taken: TakenRange?
+    /// Where the photos were taken, as the query names the place of indexed photos ("in Lisbon": `Lisbon`);
+    /// nil when it does not. The words that said it are not searched for (`QueryPlaces`).
+    public var place: String?
 
     public init(original: String, positiveText: String, terms: [String], compounds: [String], phrases: [String],
                 surfaceWords: [String], negatives: [NegativeConcept], taken: TakenRange? = nil) {
@@ -54,6 +57,7 @@ public struct ParsedQuery: Sendable, Hashable, Codable {
         if !phrases.isEmpty { parts.append("phrases: " + phrases.map { "\"\($0)\"" }.joined(separator: ", ")) }
         if !negatives.isEmpty { parts.append("not: " + negatives.map(\.text).joined(separator: ", ")) }
         if let taken { parts.append("taken: \(taken)") }
+        if let place { parts.append("taken at: \(place)") }
         return parts.joined(separator: "; ")
     }
 }

@@ -68,7 +68,7 @@ enum QueryDates {
 
     /// Whether a negation cue comes right before `range` ("not in 2019", "except from 2015 to 2017"): such a
     /// span is not the one searched, and Glimpse has no "all but these dates"; it stays words.
-    private static func isNegated(_ range: NSRange, in query: String) -> Bool {
+    static func isNegated(_ range: NSRange, in query: String) -> Bool {
         guard let start = Range(range, in: query)?.lowerBound else { return false }
         let before = query[..<start].lowercased().split(whereSeparator: { !$0.isLetter && $0 != "'" })
         guard let last = before.last else { return false }
@@ -76,7 +76,7 @@ enum QueryDates {
     }
 
     /// Whether `range` lies between double quotes (an odd number of them before it).
-    private static func isQuoted(_ range: NSRange, in query: String) -> Bool {
+    static func isQuoted(_ range: NSRange, in query: String) -> Bool {
         guard let start = Range(range, in: query)?.lowerBound else { return false }
         return query[..<start].filter { $0 == "\"" }.count % 2 == 1
     }

@@ -23,6 +23,11 @@ public enum SearchNotes {
             : "Searched the photos taken within \(area): \(images) indexed image(s)."
     }
 
+    public static func taken(at place: String, images: Int) -> String {
+        images == 0 ? "No indexed photo was taken at \(place) among those searched."
+            : "Searched the photos taken at \(place) (by the name of their place): \(images) indexed image(s)."
+    }
+
     public static func taken(in range: TakenRange, images: Int) -> String {
         images == 0 ? "No indexed photo records a date taken in \(range)."
             : "Searched the photos taken in \(range): \(images) indexed image(s)."

@@ -37,6 +37,14 @@ public struct SearchScope: Sendable, Hashable {
         return SearchScope(images: near.filter(narrower.contains))
     }
 
+    /// The scope of the images taken at the place named `name` (`SearchableIndex.imageIDs(takenAt:)`), among
+    /// those of `narrower` (nil: every image).
+    static func images(takenAt name: String, within narrower: SearchScope?, in index: any SearchableIndex) throws -> SearchScope {
+        let there = try index.imageIDs(takenAt: name)
+        guard let narrower else { return SearchScope(images: there) }
+        return SearchScope(images: there.filter(narrower.contains))
+    }
+
     /// A scope of `images` (in any order, repeats allowed; ids below 0 are left out).
     public init(images: [ImageID]) {
         members = RowSet(images.lazy.map { Int($0) })

@@ -10,7 +10,7 @@ extension Searcher {
         var options = options ?? self.options
         let reach = max(options.candidates, options.limit)
         options.limit = reach
-        let parsed = try parser.parse(query)
+        let parsed = try understand(query)
         guard let document = try index.searchDocuments([image]).first else { throw SearchError.unknownImage(image) }
         let answer = try answer(parsed, options: options)
 

@@ -45,9 +45,19 @@ public struct Searcher: Sendable {
     /// Parses and answers `query` (options default to the searcher's).
     public func search(_ query: String, options: SearchOptions? = nil) throws -> SearchResponse {
         let start = ContinuousClock.now
-        var response = try search(parsed: parser.parse(query), options: options)
+        var response = try search(parsed: understand(query), options: options)
         response.timings.total = start.millisecondsSince
         return response
+    }
+
+    /// Parses `query` (`QueryParser`), taking out the place it names when photos taken there are indexed
+    /// (`QueryPlaces`); when nothing but the place is left to search for, the place's words are searched instead.
+    public func understand(_ query: String) throws -> ParsedQuery {
+        guard let place = try QueryPlaces.extract(from: query, in: index) else { return try parser.parse(query) }
+        guard var parsed = try? parser.parse(place.rest) else { return try parser.parse(query) }
+        parsed.original = query
+        parsed.place = place.name
+        return parsed
     }
 
     /// Answers a query parsed before.
@@ -105,6 +115,10 @@ public struct Searcher: Sendable {
         if let area = options.near {
             scope = try SearchScope.images(takenWithin: area, within: scope, in: index)
             notes.append(SearchNotes.near(area, images: scope?.images.count ?? 0))
+        }
+        if let place = query.place {
+            scope = try SearchScope.images(takenAt: place, within: scope, in: index)
+            notes.append(SearchNotes.taken(at: place, images: scope?.images.count ?? 0))
         }
         timings.scope = scopeStart.millisecondsSince
 

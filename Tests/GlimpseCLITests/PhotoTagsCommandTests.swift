@@ -75,6 +75,11 @@ struct PhotoTagsCommandTests {
                 "a town's name finds the photos taken there: \(byName.output)")
         let first = byName.output.split(separator: "\n").first { $0.hasPrefix("  1. ") } ?? ""
         #expect(first.contains("rio.heic") && first.contains("(at Rio de Janeiro, Brazil (-22.95192,-43.21049))"), "\(byName.output)")
+        let inRio = try GlimpseProcess.run(["search", "a square in Rio de Janeiro", "--text-only", "--index", index])
+        #expect(inRio.status == 0 && inRio.output.contains("taken at: Rio de Janeiro") && inRio.output.contains("rio.heic")
+                && !inRio.output.contains("tower.jpg"), "a place of indexed photos in the query searches only them: \(inRio.output)")
+        #expect(inRio.output.contains("Searched the photos taken at Rio de Janeiro (by the name of their place): 1 indexed image(s)."),
+                "\(inRio.output)")
         let unknown = try GlimpseProcess.run(["search", "square", "--near", "Xyzzyville", "--index", index])
         #expect(unknown.status != 0 && unknown.output.contains("no place is named \"Xyzzyville\""), "\(unknown.output)")
         let noGazetteer = try GlimpseProcess.run(["search", "square", "--near", "Lisbon", "--index", index],

@@ -46,6 +46,15 @@ struct PlaceNamingIndexTests {
         #expect(try PhotoTagsIndexingTests.matches("Nordland", in: store) == ["eiffel.jpg"])
         #expect(try PhotoTagsIndexingTests.matches("southtown", in: store) == ["rio.heic"])
         #expect(try PhotoTagsIndexingTests.matches("red", in: store).isEmpty, "the fixtures' descriptions are as before")
+        let eiffel = try #require(try store.image(atPath: folder.file("eiffel.jpg").path)?.id)
+        #expect(try store.imageIDs(takenAt: "NORDLAND") == [eiffel] && store.imageIDs(takenAt: "Nord").isEmpty, "whole names, any case")
+
+        try FileManager.default.removeItem(at: folder.file("eiffel.jpg"))
+        _ = try await Self.index(folder, store, naming: HemisphereNaming())
+        #expect(try store.imageIDs(takenAt: "Northtown").isEmpty, "a removed image's names go with it")
+        #expect(try store.read("") { try Int.fetchOne($0, sql: "SELECT count(*) FROM placeName WHERE imageId = ?", arguments: [eiffel]) } == 0)
+        try imageFixture("places/paris.jpg").write(to: folder.file("eiffel.jpg"))
+        #expect(try await Self.index(folder, store, naming: HemisphereNaming()).placesNamed == 1, "the photo back is named again")
 
         #expect(try await Self.index(folder, store, naming: HemisphereNaming()).placesNamed == 0, "named once")
         #expect(try await Self.index(folder, store, naming: HemisphereNaming(identity: "hemispheres 2")).placesNamed == 2)
@@ -107,7 +116,7 @@ struct PlaceNamingIndexTests {
         try await queue.write { db in
             try db.execute(sql: """
                 DELETE FROM grdb_migrations WHERE identifier = 'v7';
-                ALTER TABLE image DROP COLUMN place; ALTER TABLE image DROP COLUMN placeStamp;
+                ALTER TABLE image DROP COLUMN place; ALTER TABLE image DROP COLUMN placeStamp; DROP TABLE placeName;
                 UPDATE image SET tagsStamp = 't1', tags = '{"keywords":["tower"]}' WHERE path LIKE '%belem.jpg';
                 UPDATE descriptionSearch SET tags = 'tower' WHERE rowid = (SELECT id FROM image WHERE path LIKE '%belem.jpg');
                 UPDATE fullTextGeneration SET generation = generation + 1;
@@ -122,6 +131,8 @@ struct PlaceNamingIndexTests {
         #expect(report.described == 0 && report.tagsRead == 1 && report.placesNamed == 1)
         #expect(try PhotoTagsIndexingTests.matches("Belém", in: store) == ["belem.jpg"], "the place a photo manager named")
         #expect(try PhotoTagsIndexingTests.matches("Nordland", in: store) == ["eiffel.jpg"])
+        let belem = try #require(try store.image(atPath: folder.file("belem.jpg").path)?.id)
+        #expect(try store.imageIDs(takenAt: "belem") == [belem] && store.imageIDs(takenAt: "Lisboa") == [belem], "a photo manager's names")
         let again = try await Self.index(folder, store, naming: HemisphereNaming())
         #expect(again.tagsRead == 0 && again.placesNamed == 0)
     }
