@@ -105,6 +105,8 @@ enum WebPage {
           if (query.compounds.length) parts.push("compounds: " + query.compounds.join(", "));
           if (query.phrases.length) parts.push("phrases: " + query.phrases.map((p) => `"${p}"`).join(", "));
           if (query.negatives.length) parts.push("not: " + query.negatives.map((n) => n.text).join(", "));
+          if (query.taken) parts.push("taken: " + query.taken);
+          if (query.place) parts.push("taken at: " + query.place);
           return "Understood: " + parts.join("; ");
         }
 
