@@ -64,6 +64,9 @@ public struct ExportedDescription: Sendable, Hashable, Encodable {
     public var taken: String?
     /// What people tagged in their photo manager; nil when nothing.
     public var tags: PhotoTags?
+    /// The names of the place it was taken at, named from its location (`PlaceNaming`); nil when none.
+    /// Not read back by `import`: the next index run names the place again.
+    public var place: String?
     /// The models that wrote the description.
     public var models: [ModelStamp]
     /// The whole stored description (schema in docs/description-schema.md, embeddings left empty); only
@@ -76,7 +79,8 @@ public struct ExportedDescription: Sendable, Hashable, Encodable {
         public var box: [Int]
     }
 
-    init(path: String, contentHash: String?, taken: String?, tags: PhotoTags?, stored: Description, whole: Bool) {
+    init(path: String, contentHash: String?, taken: String?, tags: PhotoTags?, place: String?, stored: Description, whole: Bool) {
+        self.place = place
         self.taken = taken
         self.tags = tags
         self.path = path
@@ -139,7 +143,7 @@ extension SQLiteIndexStore {
                     }
                 }
                 try db.step("""
-                    SELECT image.path, image.contentHash, description.json, nullif(image.takenAt, ''), image.tags FROM image
+                    SELECT image.path, image.contentHash, description.json, nullif(image.takenAt, ''), image.tags, image.place FROM image
                     JOIN description ON description.imageId = image.id
                     WHERE \(scope) ORDER BY image.path
                     """, arguments: StatementArguments(arguments)) { row in
@@ -154,7 +158,8 @@ extension SQLiteIndexStore {
                     if let prefix, path.hasPrefix(prefix) { written = String(path.dropFirst(prefix.count)) }
                     var data = try encoder.encode(ExportedDescription(path: written, contentHash: Database.text(row, 1),
                                                                       taken: Database.text(row, 3),
-                                                                      tags: Database.text(row, 4).flatMap(Self.decodeTags), stored: stored,
+                                                                      tags: Database.text(row, 4).flatMap(Self.decodeTags),
+                                                                      place: Database.text(row, 5), stored: stored,
                                                                       whole: options.fullDescriptions))
                     data.append(UInt8(ascii: "\n"))
                     do {

@@ -27,7 +27,8 @@ public struct PlaceNamer: PlaceNaming {
     /// The rules' version, part of `identity`.
     static let rules = "n1"
 
-    private let gazetteer: Gazetteer
+    /// The gazetteer it names places from.
+    public let gazetteer: Gazetteer
     private let latitudes: [Float], longitudes: [Float], populations: [Int32]
     /// Indices of the places in each one-degree cell, by `cell(latitude:longitude:)`.
     private let cells: [[Int32]]
@@ -98,34 +99,5 @@ public struct PlaceNamer: PlaceNaming {
         let row = min(179, max(0, Int(floor(latitude)) + 90))
         let column = min(359, max(0, Int(floor(longitude)) + 180))
         return row * 360 + column
-    }
-}
-
-/// A `PlaceNamer` read from its gazetteer file only when a place is first named: most index runs name
-/// none, and reading the file takes a noticeable part of a second. Its identity comes from the file's
-/// size, so the same gazetteer gives the same identity wherever it is installed.
-public final class GazetteerPlaceNaming: PlaceNaming, @unchecked Sendable {
-    public let url: URL
-    public let identity: String
-    private let lock = NSLock()
-    private var namer: PlaceNamer?
-    private var failure: (any Error)?
-
-    /// Nil when the file cannot be found.
-    public init?(url: URL) {
-        guard let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int else { return nil }
-        self.url = url
-        identity = "\(PlaceNamer.rules) \(size) bytes"
-    }
-
-    /// The names at `location`; throws when the gazetteer cannot be read (it is read once, or tried once).
-    public func names(at location: PhotoLocation) throws -> [String] {
-        try lock.withLock {
-            if namer == nil, failure == nil {
-                do { namer = PlaceNamer(gazetteer: try Gazetteer(contentsOf: url)) } catch { failure = error }
-            }
-            if let failure { throw failure }
-            return namer?.names(at: location) ?? []
-        }
     }
 }

@@ -78,7 +78,7 @@ public struct SimilarImageSearch: Sendable {
         let results = hits.compactMap { hit in documents[matrix.rowImages[hit.row]].map { (hit, $0) } }
             .enumerated().map { position, found in
                 SimilarImage(image: found.1.id, path: found.1.path, rank: position + 1, similarity: Double(found.0.score),
-                             text: found.1.text, taken: found.1.taken)
+                             text: found.1.text, taken: found.1.taken, place: found.1.placeName)
             }
         return SimilarImages(results: results, notes: notes)
     }
@@ -109,4 +109,6 @@ public struct SimilarImage: Sendable, Hashable, Codable {
     public var text: String
     /// When the photo was taken, when its file records it.
     public var taken: String?
+    /// Where it was taken by name (`SearchDocument.placeName`), when known.
+    public var place: String?
 }

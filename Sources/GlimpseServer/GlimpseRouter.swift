@@ -36,7 +36,7 @@ public func buildRouter(library: SearchLibrary, access: AccessPolicy = AccessPol
     router.get("/app.js") { _, _ in WebPage.script }
     router.get("/api/search") { request, _ in
         try await answer {
-            let parameters = try SearchParameters(QueryString(of: request))
+            let parameters = try SearchParameters(QueryString(of: request), places: library.places)
             let response = try await library.search(parameters.query, options: parameters.options(from: library.searcher.options))
             return try JSONBody.response(parameters.page(of: response))
         }
@@ -74,12 +74,12 @@ public func buildRouter(library: SearchLibrary, access: AccessPolicy = AccessPol
             return try JSONBody.response(try await library.similar(to: try imageID(context), limit: limit, offset: offset,
                                                                    folders: folders, taken: taken,
                                                                    minimumRating: try Parameter.rating(parameters),
-                                                                   near: try Parameter.near(parameters)))
+                                                                   near: try Parameter.near(parameters, places: library.places)))
         }
     }
     router.get("/api/images/{id}/why") { request, context in
         try await answer {
-            let parameters = try SearchParameters(QueryString(of: request))
+            let parameters = try SearchParameters(QueryString(of: request), places: library.places)
             let options = parameters.options(from: library.searcher.options)
             return try JSONBody.response(try await library.standing(of: try imageID(context), for: parameters.query, options: options))
         }

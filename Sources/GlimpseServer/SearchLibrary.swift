@@ -28,6 +28,8 @@ public final class SearchLibrary: Sendable {
     /// What the model loader had to say (a missing model and how to get it); they replace the searcher's
     /// own notes on missing models in every response, as in `glimpse search`.
     public let notes: [String]
+    /// The gazetteer that `near=` looks place names up in; nil: `near=` takes coordinates only.
+    public let places: GazetteerFile?
     let thumbnails: ThumbnailCache
     private let current: Locked<Index>
     private let reopen: (@Sendable () throws -> Index)?
@@ -38,12 +40,14 @@ public final class SearchLibrary: Sendable {
     private let decoding = ParallelWork(label: "glimpse.thumbnails", count: min(4, ProcessInfo.processInfo.activeProcessorCount))
 
     /// - Parameters:
+    ///   - places: the gazetteer `near=` looks names up in (`Gazetteer.locate()`).
     ///   - thumbnailBudget: bytes of encoded thumbnails kept in memory (default 64 MiB).
     ///   - reopen: opens the index at the same path again, with a searcher over it; nil: the index opened
     ///     first is used for good.
-    public init(store: any IndexStore, searcher: Searcher, notes: [String] = [], thumbnailBudget: Int = 64 << 20,
-                reopen: (@Sendable () throws -> Index)? = nil) {
+    public init(store: any IndexStore, searcher: Searcher, notes: [String] = [], places: GazetteerFile? = nil,
+                thumbnailBudget: Int = 64 << 20, reopen: (@Sendable () throws -> Index)? = nil) {
         self.current = Locked(Index(store: store, searcher: searcher))
+        self.places = places
         self.reopen = reopen
         self.notes = notes
         self.thumbnails = ThumbnailCache(budget: thumbnailBudget)

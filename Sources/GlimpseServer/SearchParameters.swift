@@ -6,7 +6,7 @@ import GlimpseSearch
 /// to skip, 0…900, default 0: the next page), `strict` and `text-only` (true or false, default false),
 /// `in` (only images under this absolute folder path), `taken` (only photos taken within a span: `2019`,
 /// `2019-06..2019-08`, `..2010`, as `glimpse search --taken`), `rating` (only photos rated at least this
-/// many stars, 1…5, in their tags, as `glimpse search --rating`).
+/// many stars, 1…5, in their tags, as `glimpse search --rating`), `near` and `within` (`Parameter.near`).
 struct SearchParameters: Sendable, Hashable {
     var query: String
     var limit: Int
@@ -18,7 +18,7 @@ struct SearchParameters: Sendable, Hashable {
     var rating: Int?
     var near: NearbyArea?
 
-    init(_ parameters: QueryString) throws {
+    init(_ parameters: QueryString, places: GazetteerFile? = nil) throws {
         guard let query = parameters["q"], !query.allSatisfy(\.isWhitespace) else {
             throw APIError(.badRequest, "Say what to look for in the parameter q, e.g. /api/search?q=a+dog+on+a+sofa+but+no+cartoon.")
         }
@@ -30,7 +30,7 @@ struct SearchParameters: Sendable, Hashable {
         folder = try Parameter.folder(parameters)
         taken = try Parameter.taken(parameters)
         rating = try Parameter.rating(parameters)
-        near = try Parameter.near(parameters)
+        near = try Parameter.near(parameters, places: places)
     }
 
     /// `base` (the searcher's options) with this request's depth (offset + limit), negation mode and rankers.
@@ -84,26 +84,44 @@ enum Parameter {
         return range
     }
 
-    /// `near` (`LATITUDE,LONGITUDE` in degrees) and `within` (kilometres, default 2): an area, or nil
-    /// without `near`.
-    static func near(_ parameters: QueryString) throws -> NearbyArea? {
+    /// `near` (`LATITUDE,LONGITUDE` in degrees, or a town's name looked up in `places`: `Lisbon`, `Paris,
+    /// Texas`) and `within` (kilometres; default 2 around coordinates, a town's suggested distance around
+    /// it): an area, or nil without `near`.
+    static func near(_ parameters: QueryString, places: GazetteerFile? = nil) throws -> NearbyArea? {
         guard let text = parameters["near"], !text.isEmpty else {
             if parameters["within"] != nil { throw APIError(.badRequest, "within says how far from the place of near: give near too.") }
             return nil
         }
-        let parts = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.count == 2, let latitude = parts[0], let longitude = parts[1],
-              let center = PhotoLocation(latitude: latitude, longitude: longitude) else {
-            throw APIError(.badRequest, "near is a latitude and a longitude in degrees, such as 48.8584,2.2945; got \"\(text.prefix(100))\".")
-        }
-        var kilometres = 2.0
-        if let within = parameters["within"] {
-            guard let value = Double(within), value > 0, value <= 20_040 else {
-                throw APIError(.badRequest, "within is a distance in kilometres, more than 0 and at most 20040; got \"\(within.prefix(100))\".")
+        var within: Double?
+        if let text = parameters["within"] {
+            guard let value = Double(text), value > 0, value <= 20_040 else {
+                throw APIError(.badRequest, "within is a distance in kilometres, more than 0 and at most 20040; got \"\(text.prefix(100))\".")
             }
-            kilometres = value
+            within = value
         }
-        return NearbyArea(center: center, kilometres: kilometres)
+        let parts = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        if parts.count == 2, let latitude = parts[0], let longitude = parts[1] {
+            guard let center = PhotoLocation(latitude: latitude, longitude: longitude) else {
+                throw APIError(.badRequest, "near is a latitude and a longitude in degrees, such as 48.8584,2.2945 (latitude -90 to 90, "
+                               + "longitude -180 to 180); got \"\(text.prefix(100))\".")
+            }
+            return NearbyArea(center: center, kilometres: within ?? 2)
+        }
+        guard let places, text.count <= 200 else {
+            throw APIError(.badRequest, "near is a latitude and a longitude in degrees, such as 48.8584,2.2945"
+                           + (places == nil ? " (place names need the gazetteer: scripts/fetch-places)" : "") + "; got \"\(text.prefix(100))\".")
+        }
+        let found: Gazetteer.Place?
+        do {
+            found = try places.places(named: text, limit: 1).first
+        } catch {
+            throw APIError(.internalServerError, "The gazetteer \(places.url.path) cannot be read (\(error.localizedDescription)).")
+        }
+        guard let place = found else {
+            throw APIError(.badRequest, "near: no place is named \"\(text.prefix(100))\" among the towns of 1,000 people or more; "
+                           + "add its country (Paris, France) or give coordinates (48.8584,2.2945).")
+        }
+        return NearbyArea(center: place.location, kilometres: within ?? place.suggestedKilometres, name: place.title)
     }
 
     /// `rating`: the least number of stars, 1…5, or nil when absent or empty.

@@ -85,7 +85,7 @@ struct IndexCommand: AsyncParsableCommand {
             print(Self.plan(report, index: store.url?.path))
             return
         }
-        options.placeNaming = Gazetteer.locate().flatMap(GazetteerPlaceNaming.init(url:))
+        options.placeNaming = Gazetteer.locate().flatMap(GazetteerFile.init(url:))
         let describer = try await IndexDescriber.make(models: models, method: method, runtime: runtime, quick: quick)
         var indexer = Indexer(store: store, describer: describer, options: options)
         let (folders, watch, every, index, location) = (folders, watch, every, store.url?.path, location)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GlimpseDescribe
 import GlimpseHub
+import GlimpseImage
 import GlimpseIndex
 import GlimpseModels
 import GlimpseRuntime
@@ -156,12 +157,8 @@ struct SearchCommand: AsyncParsableCommand {
         print("query: \(response.query.summary)")
         if response.results.isEmpty { print("No image matches. Try fewer or other words.") }
         for result in response.results {
-            let when = result.taken.map { "taken \($0.replacingOccurrences(of: "T", with: " "))" }
-            let coordinates = result.tags?.location.map(String.init(describing:))
-            let place = result.place.map { "at \($0)" + (coordinates.map { " (\($0))" } ?? "") } ?? coordinates.map { "at \($0)" }
-            let facts = [when, place].compactMap { $0 }
             print(String(format: "%3d. %.4f  ", result.rank, result.score) + result.path
-                  + (facts.isEmpty ? "" : "  (" + facts.joined(separator: ", ") + ")"))
+                  + Self.facts(taken: result.taken, place: result.place, location: result.tags?.location))
             print("     " + Self.excerpt(result.text))
             if let summary = result.tags?.summary, !summary.isEmpty { print("     tagged: " + summary) }
             print("     " + result.explanation.summary)
@@ -174,6 +171,16 @@ struct SearchCommand: AsyncParsableCommand {
     /// `{"error": …, "query": …}` on one line: a failed query's place among JSON answers.
     static func failureLine(query: String, error: any Error) throws -> String {
         try JSONLine.encode(["error": error.localizedDescription, "query": query])
+    }
+
+    /// `  (taken 2019-06-14 15:02:11, at Lisbon, Portugal (38.72230,-9.13930))` after a result's path; empty
+    /// when nothing is known.
+    static func facts(taken: String?, place: String?, location: PhotoLocation?) -> String {
+        let when = taken.map { "taken \($0.replacingOccurrences(of: "T", with: " "))" }
+        let coordinates = location.map(String.init(describing:))
+        let at = place.map { "at \($0)" + (coordinates.map { " (\($0))" } ?? "") } ?? coordinates.map { "at \($0)" }
+        let facts = [when, at].compactMap { $0 }
+        return facts.isEmpty ? "" : "  (" + facts.joined(separator: ", ") + ")"
     }
 
     /// The description on one line, cut at a word boundary near 160 characters.

@@ -75,7 +75,8 @@ struct ServeCommand: AsyncParsableCommand {
             Searcher(index: store, keywords: models.keywords, clip: models.clip, sentences: models.sentences, options: options)
         }
         // After `glimpse restore`, the next request opens the restored index with the same models.
-        let library = SearchLibrary(store: store, searcher: searcher(store), notes: models.notes) { [search] in
+        let places = Gazetteer.locate().flatMap(GazetteerFile.init(url:))
+        let library = SearchLibrary(store: store, searcher: searcher(store), notes: models.notes, places: places) { [search] in
             let reopened = try search.openIndex()
             FileHandle.standardError.write(Data("note: the index at \(reopened.url?.path ?? "") was replaced; serving the new one.\n".utf8))
             return SearchLibrary.Index(store: reopened, searcher: searcher(reopened))

@@ -115,7 +115,8 @@ struct SimilarCommand: AsyncParsableCommand {
             print(minimumSimilarity.map { "No other indexed image is \($0) alike or more." } ?? "No other image is indexed with a CLIP embedding.")
         }
         for result in answer.results {
-            print(String(format: "%3d. %.4f  ", result.rank, result.similarity) + result.path)
+            print(String(format: "%3d. %.4f  ", result.rank, result.similarity) + result.path
+                  + SearchCommand.facts(taken: result.taken, place: result.place, location: nil))
             print("     " + SearchCommand.excerpt(result.text))
         }
         print(String(format: "compared in %.1f ms.", answer.milliseconds))

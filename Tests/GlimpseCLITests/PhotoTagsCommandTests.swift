@@ -90,6 +90,7 @@ struct PhotoTagsCommandTests {
                                                 "--index", index])
         #expect(alikeNear.status == 0 && alikeNear.output.contains("rio.heic") && !alikeNear.output.contains("tower.jpg"), "\(alikeNear.output)")
         #expect(alikeNear.output.contains("km of Rio de Janeiro, Brazil"), "\(alikeNear.output)")
+        #expect(alikeNear.output.contains("rio.heic  (at Rio de Janeiro, Brazil)"), "a look-alike's place: \(alikeNear.output)")
 
         let status = try GlimpseProcess.run(["status", "--index", index])
         #expect(status.output.contains("Places taken: 2 image(s) record where they were taken, 2 named after the town"), "\(status.output)")
@@ -101,6 +102,7 @@ struct PhotoTagsCommandTests {
         #expect(exported.status == 0, "\(exported.output)")
         let written = try String(contentsOf: export, encoding: .utf8)
         #expect(written.contains(#""people":["Anna Karenina","Rex"]"#) && written.contains(#""rating":-1"#), "\(written)")
+        #expect(written.contains(#""place":"Rio de Janeiro, Brazil""#), "the town named from its GPS: \(written)")
         let copy = folder.appending(path: "copy.sqlite").path
         let imported = try GlimpseProcess.run(["import", export.path, "--no-embeddings", "--index", copy])
         #expect(imported.status == 0, "\(imported.output)")

@@ -99,6 +99,44 @@ struct SearchRouteTests {
         }
     }
 
+    @Test("near= takes a town's name from the gazetteer; a located photo's town is named, shown and searched with \"in\"")
+    func places() async throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "glimpse-places-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appending(path: "places.tsv")
+        try Data("Lisbon\tLisbon\tPortugal\t38.71667\t-9.13333\t517802\nParis\tÎle-de-France\tFrance\t48.85341\t2.34880\t2138551\n".utf8)
+            .write(to: file)
+        let places = try #require(GazetteerFile(url: file))
+        let fixture = try ServerFixture(places: places)
+        let tags = PhotoTags(location: PhotoLocation(latitude: 38.7223, longitude: -9.1393))
+        try fixture.library.store.recordTags([(fixture.id("knife.jpg"), tags, "t1")])
+        #expect(try fixture.library.store.namePlaces(with: places) == 1)
+        try fixture.store.prepareForSearch()
+        try await buildApplication(library: fixture.library).test(.router) { client in
+            try await client.execute(uri: "/api/search?q=knife&near=lisbon", method: .get) { response in
+                let document = try Self.json(response)
+                #expect(Self.paths(document) == ["knife.jpg"], "the only knife taken in Lisbon")
+                #expect((document["notes"] as? [String])?.contains { $0.hasPrefix("Searched the photos taken within 15 km of Lisbon, Portugal") } == true,
+                        "\(document["notes"] ?? "")")
+                #expect((document["results"] as? [[String: Any]])?.first?["place"] as? String == "Lisbon, Portugal")
+            }
+            try await client.execute(uri: "/api/search?q=knife&near=Paris,+France&within=1", method: .get) { response in
+                let document = try Self.json(response)
+                #expect(Self.paths(document).isEmpty)
+            }
+            try await client.execute(uri: "/api/search?q=knife+in+Lisbon", method: .get) { response in
+                let document = try Self.json(response)
+                #expect((document["query"] as? [String: Any])?["place"] as? String == "Lisbon")
+                #expect(Self.paths(document) == ["knife.jpg"])
+            }
+            try await client.execute(uri: "/api/search?q=knife&near=Atlantis", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains(#"no place is named \"Atlantis\""#), "JSON escapes the quotes")
+            }
+        }
+    }
+
     @Test("FTS5 syntax in a query is plain words", arguments: [
         #"knife" OR NEAR(a b) text:* ^board"#, "knife AND NOT board", "-cartoon knife*", "{knife} board:",
     ])

@@ -15,11 +15,11 @@ final class ServerFixture: @unchecked Sendable {  // `ids` is behind `lock`; the
     private var ids: [String: ImageID] = [:]
     private let lock = NSLock()
 
-    init(thumbnailBudget: Int = 64 << 20) throws {
+    init(thumbnailBudget: Int = 64 << 20, places: GazetteerFile? = nil) throws {
         folder = FileManager.default.temporaryDirectory.appending(path: "glimpse-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         store = try SQLiteIndexStore(url: folder.appending(path: "index.sqlite"))
-        library = SearchLibrary(store: store, searcher: Searcher(index: store, keywords: PlainKeywords()),
+        library = SearchLibrary(store: store, searcher: Searcher(index: store, keywords: PlainKeywords()), places: places,
                                 thumbnailBudget: thumbnailBudget)
         try add("dog.jpg", data: JPEGEncoder.encode(Self.gradient(width: 400, height: 300)),
                 caption: "a brown dog sleeping on a couch", size: PixelSize(width: 400, height: 300),
