@@ -50,4 +50,31 @@ struct PlaceNamerTests {
         #expect(namer.names(at: Self.at(48.8584, 2.2945)) == ["Paris", "Île-de-France", "France"], "not Neuilly-sur-Seine, nearer by 1 km")
         #expect(namer.names(at: Self.at(30, -40)).isEmpty)
     }
+
+    @Test("a damaged gazetteer: unreadable lines are skipped, a file that is not text is an error when first needed, never a crash")
+    func damaged() throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "glimpse-gazetteer-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let garbled = folder.appending(path: "garbled.tsv")
+        try Data("""
+            Lisbon\tLisbon\tPortugal\t38.71667\t-9.13333\t517802
+            Nan\tX\tY\tnan\t-9.1\t5
+            Far\tX\tY\t1e308\t-9.1\t5
+            Short\tX
+            Huge\tX\tY\t38.7\t-9.1\t99999999999999999999999
+            \t\t\t\t\t
+            """.utf8).write(to: garbled)
+        let namer = PlaceNamer(gazetteer: try Gazetteer(contentsOf: garbled))
+        #expect(namer.names(at: Self.at(38.7, -9.1)) == ["Huge", "Lisbon", "X", "Y"],
+                "a population that cannot be read counts as none: a village, in Lisbon's outskirts")
+        #expect(namer.names(at: Self.at(0, 0)).isEmpty)
+
+        let binary = folder.appending(path: "binary.tsv")
+        try Data([0xFF, 0xFE, 0x00, 0xC3, 0x28, 0x0A]).write(to: binary)
+        let file = try #require(GazetteerFile(url: binary))
+        #expect(throws: (any Error).self) { try file.names(at: Self.at(38.7, -9.1)) }
+        #expect(throws: (any Error).self) { try file.places(named: "Lisbon") }
+        #expect(GazetteerFile(url: folder.appending(path: "missing.tsv")) == nil)
+    }
 }
