@@ -110,11 +110,26 @@ public struct IndexSummary: Sendable, Hashable {
         public var located = 0
         /// Located images whose place was named after a town (`PlaceNaming`).
         public var named = 0
-        public init(images: Int = 0, ratings: [String: Int] = [:], located: Int = 0, named: Int = 0) {
+        /// The towns most photos were taken in, most first (at most `topTowns`), with how many.
+        public var towns: [TownCount] = []
+        /// How many towns `towns` lists at most.
+        public static let topTowns = 10
+
+        public struct TownCount: Sendable, Hashable, Encodable {
+            public var name: String
+            public var images: Int
+            public init(name: String, images: Int) {
+                self.name = name
+                self.images = images
+            }
+        }
+
+        public init(images: Int = 0, ratings: [String: Int] = [:], located: Int = 0, named: Int = 0, towns: [TownCount] = []) {
             self.images = images
             self.ratings = ratings
             self.located = located
             self.named = named
+            self.towns = towns
         }
     }
 

@@ -243,6 +243,11 @@ extension SQLiteIndexStore {
             var tagged = IndexSummary.TaggedImages(images: taggedCount, located: try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM image WHERE latitude IS NOT NULL
                 """) ?? 0, named: try Int.fetchOne(db, sql: "SELECT count(*) FROM image WHERE place IS NOT NULL") ?? 0)
+            // A named place begins with its town (`PlaceNamer`: town, city, region, country).
+            tagged.towns = try Row.fetchAll(db, sql: """
+                SELECT substr(place, 1, instr(place || ',', ',') - 1) AS town, count(*) AS n FROM image WHERE place IS NOT NULL
+                GROUP BY town ORDER BY n DESC, town LIMIT ?
+                """, arguments: [IndexSummary.TaggedImages.topTowns]).map { .init(name: $0["town"], images: $0["n"]) }
             for row in try Row.fetchAll(db, sql: "SELECT rating, count(*) AS n FROM image WHERE rating IS NOT NULL GROUP BY rating") {
                 tagged.ratings[String(row["rating"] as Int)] = row["n"]
             }

@@ -42,7 +42,8 @@ struct StatusCommand: AsyncParsableCommand {
                          + "(search a span with --taken)")
         }
         if summary.tagged.located > 0 {
-            let named = summary.tagged.named > 0 ? ", \(summary.tagged.named) named after the town (search its name)" : ""
+            let towns = summary.tagged.towns.map { "\($0.name) \($0.images)" }.joined(separator: ", ")
+            let named = summary.tagged.named > 0 ? ", \(summary.tagged.named) named after the town (search its name: \(towns))" : ""
             lines.append("Places taken: \(summary.tagged.located) image(s) record where they were taken\(named) (search near a place with --near)")
         }
         if summary.tagged.images > 0 {

@@ -5,13 +5,18 @@ import Testing
 
 @Suite("Where photos were taken: the index")
 struct PhotoLocationIndexingTests {
+    /// The Eiffel Tower's photo (`eiffel.jpg`), Rio's (`rio.heic`) and one without a GPS fix (`nofix.jpg`).
+    static func writeLocatedPhotos(to folder: TemporaryFolder) throws {
+        try imageFixture("places/paris.jpg").write(to: folder.file("eiffel.jpg"))
+        try imageFixture("places/rio.heic").write(to: folder.file("rio.heic"))
+        try imageFixture("places/nofix.jpg").write(to: folder.file("nofix.jpg"))
+    }
+
     @Test("a run records where each photo was taken; the photos within a distance of a place are found")
     func near() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        try imageFixture("places/paris.jpg").write(to: folder.file("eiffel.jpg"))
-        try imageFixture("places/rio.heic").write(to: folder.file("rio.heic"))
-        try imageFixture("places/nofix.jpg").write(to: folder.file("nofix.jpg"))
+        try Self.writeLocatedPhotos(to: folder)
         let store = try SQLiteIndexStore(url: folder.file("index.sqlite"))
         _ = try await Indexer(store: store, describer: FakeDescriber()).run([folder.path])
         let louvre = try #require(PhotoLocation(latitude: 48.8606, longitude: 2.3376))  // 3.2 km from the tower

@@ -31,9 +31,7 @@ struct PlaceNamingIndexTests {
     func naming() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        try imageFixture("places/paris.jpg").write(to: folder.file("eiffel.jpg"))
-        try imageFixture("places/rio.heic").write(to: folder.file("rio.heic"))
-        try imageFixture("places/nofix.jpg").write(to: folder.file("nofix.jpg"))
+        try PhotoLocationIndexingTests.writeLocatedPhotos(to: folder)
         let store = try SQLiteIndexStore(url: folder.file("index.sqlite"))
 
         #expect(try await Self.index(folder, store, naming: nil).placesNamed == 0)
