@@ -41,7 +41,7 @@ public struct PlaceNamer: PlaceNaming {
         populations.reserveCapacity(gazetteer.count)
         var cells = [[Int32]](repeating: [], count: 180 * 360)
         for line in gazetteer.lines {
-            let fields = line.split(separator: "\t", maxSplits: 6, omittingEmptySubsequences: false)
+            let fields = line.utf8.split(separator: UInt8(ascii: "\t"), maxSplits: 6, omittingEmptySubsequences: false).map { Substring($0) }
             let latitude = fields.count >= 6 ? Double(fields[3]) : nil, longitude = fields.count >= 6 ? Double(fields[4]) : nil
             guard let latitude, let longitude, PhotoLocation(latitude: latitude, longitude: longitude) != nil else {
                 // Kept in step with the lines (an index names a line), but in no cell.
