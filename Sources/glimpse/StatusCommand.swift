@@ -43,8 +43,8 @@ struct StatusCommand: AsyncParsableCommand {
         }
         if summary.tagged.located > 0 {
             let towns = summary.tagged.towns.map { "\($0.name) \($0.images)" }.joined(separator: ", ")
-            let named = summary.tagged.named > 0 ? ", \(summary.tagged.named) named after the town (search its name: \(towns))" : ""
-            lines.append("Places taken: \(summary.tagged.located) image(s) record where they were taken\(named) (search near a place with --near)")
+            let named = summary.tagged.named > 0 ? "; \(summary.tagged.named) named after their town (search \"in\" a town): \(towns)" : ""
+            lines.append("Places taken: \(summary.tagged.located) image(s) record where they were taken (search near a place with --near)\(named)")
         }
         if summary.tagged.images > 0 {
             let stars = (1...5).reversed().compactMap { stars in

@@ -93,8 +93,8 @@ struct PhotoTagsCommandTests {
         #expect(alikeNear.output.contains("rio.heic  (at Rio de Janeiro, Brazil)"), "a look-alike's place: \(alikeNear.output)")
 
         let status = try GlimpseProcess.run(["status", "--index", index])
-        #expect(status.output.contains("Places taken: 2 image(s) record where they were taken, 2 named after the town "
-                                       + "(search its name: Paris 1, Rio de Janeiro 1)"), "\(status.output)")
+        #expect(status.output.contains("Places taken: 2 image(s) record where they were taken (search near a place with --near); "
+                                       + "2 named after their town (search \"in\" a town): Paris 1, Rio de Janeiro 1"), "\(status.output)")
         #expect(status.output.contains("Tagged in a photo manager: 5 image(s)"), "a place counts: \(status.output)")
         #expect(status.output.contains("rated ★★★★ 1, ★★ 1, rejected 1"), "\(status.output)")
 
