@@ -16,33 +16,11 @@ public struct SearchScope: Sendable, Hashable {
         return (scope, scope.images.count)
     }
 
-    /// The scope of the images taken within `range`, among those of `folders` (nil: every image).
-    static func images(taken range: TakenRange, within folders: SearchScope?, in index: any SearchableIndex) throws -> SearchScope {
-        let dated = try index.imageIDs(taken: range)
-        guard let folders else { return SearchScope(images: dated) }
-        return SearchScope(images: dated.filter(folders.contains))
-    }
-
-    /// The scope of the images rated at least `stars`, among those of `narrower` (nil: every image).
-    static func images(ratedAtLeast stars: Int, within narrower: SearchScope?, in index: any SearchableIndex) throws -> SearchScope {
-        let rated = try index.imageIDs(ratedAtLeast: stars)
-        guard let narrower else { return SearchScope(images: rated) }
-        return SearchScope(images: rated.filter(narrower.contains))
-    }
-
-    /// The scope of the images taken within `area`, among those of `narrower` (nil: every image).
-    static func images(takenWithin area: NearbyArea, within narrower: SearchScope?, in index: any SearchableIndex) throws -> SearchScope {
-        let near = try index.imageIDs(takenWithin: area)
-        guard let narrower else { return SearchScope(images: near) }
-        return SearchScope(images: near.filter(narrower.contains))
-    }
-
-    /// The scope of the images taken at the place named `name` (`SearchableIndex.imageIDs(takenAt:)`), among
-    /// those of `narrower` (nil: every image).
-    static func images(takenAt name: String, within narrower: SearchScope?, in index: any SearchableIndex) throws -> SearchScope {
-        let there = try index.imageIDs(takenAt: name)
-        guard let narrower else { return SearchScope(images: there) }
-        return SearchScope(images: there.filter(narrower.contains))
+    /// The scope of `found` (what a filter of the index found: `imageIDs(taken:)`, `imageIDs(ratedAtLeast:)`,
+    /// …) among the images of `narrower` (nil: every image).
+    static func images(_ found: [ImageID], within narrower: SearchScope?) -> SearchScope {
+        guard let narrower else { return SearchScope(images: found) }
+        return SearchScope(images: found.filter(narrower.contains))
     }
 
     /// A scope of `images` (in any order, repeats allowed; ids below 0 are left out).

@@ -104,20 +104,20 @@ public struct Searcher: Sendable {
             notes.append(SearchNotes.scoped(to: options.folders, images: found.count))
         }
         if let taken = options.taken ?? query.taken {
-            let dated = try SearchScope.images(taken: taken, within: scope, in: index)
+            let dated = try SearchScope.images(index.imageIDs(taken: taken), within: scope)
             scope = dated
             notes.append(SearchNotes.taken(in: taken, images: dated.images.count))
         }
         if let stars = options.minimumRating {
-            scope = try SearchScope.images(ratedAtLeast: stars, within: scope, in: index)
+            scope = try SearchScope.images(index.imageIDs(ratedAtLeast: stars), within: scope)
             notes.append(SearchNotes.rated(atLeast: stars, images: scope?.images.count ?? 0))
         }
         if let area = options.near {
-            scope = try SearchScope.images(takenWithin: area, within: scope, in: index)
+            scope = try SearchScope.images(index.imageIDs(takenWithin: area), within: scope)
             notes.append(SearchNotes.near(area, images: scope?.images.count ?? 0))
         }
         if let place = query.place {
-            scope = try SearchScope.images(takenAt: place, within: scope, in: index)
+            scope = try SearchScope.images(index.imageIDs(takenAt: place), within: scope)
             notes.append(SearchNotes.taken(at: place, images: scope?.images.count ?? 0))
         }
         timings.scope = scopeStart.millisecondsSince

@@ -55,15 +55,15 @@ public struct SimilarImageSearch: Sendable {
             notes.append(SearchNotes.scoped(to: folders, images: found.count))
         }
         if let taken {
-            scope = try SearchScope.images(taken: taken, within: scope, in: index)
+            scope = try SearchScope.images(index.imageIDs(taken: taken), within: scope)
             notes.append(SearchNotes.taken(in: taken, images: scope?.images.count ?? 0))
         }
         if let stars = minimumRating {
-            scope = try SearchScope.images(ratedAtLeast: stars, within: scope, in: index)
+            scope = try SearchScope.images(index.imageIDs(ratedAtLeast: stars), within: scope)
             notes.append(SearchNotes.rated(atLeast: stars, images: scope?.images.count ?? 0))
         }
         if let near {
-            scope = try SearchScope.images(takenWithin: near, within: scope, in: index)
+            scope = try SearchScope.images(index.imageIDs(takenWithin: near), within: scope)
             notes.append(SearchNotes.near(near, images: scope?.images.count ?? 0))
         }
         if matrix.predatesRunInProgress { notes.append(SearchNotes.similarDuringRun) }
