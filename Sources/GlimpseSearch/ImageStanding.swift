@@ -41,6 +41,12 @@ public struct ImageStanding: Sendable, Hashable, Codable {
     public var rating: Int?
     /// The photo is rated at least the stars searched (`SearchOptions.minimumRating`; always true without).
     public var ratedEnough: Bool = true
+    /// Where the photo was taken by name (`SearchDocument.placeName`), when known.
+    public var place: String?
+    /// The photo was taken at the place the query names (`ParsedQuery.place`; always true without one).
+    public var atPlace: Bool = true
+    /// The photo was taken within the area searched (`SearchOptions.near`; always true without one).
+    public var inArea: Bool = true
     /// Strict negation leaves the image out (its penalties have factor 0).
     public var excluded: Bool
     public var rankers: [RankerStanding]

@@ -49,6 +49,9 @@ extension Searcher {
                              inTakenSpan: span.map { span in document.taken.map(span.contains) ?? false } ?? true,
                              rating: document.tags?.rating,
                              ratedEnough: options.minimumRating.map { (document.tags?.rating ?? 0) >= max(1, $0) } ?? true,
+                             place: document.placeName,
+                             atPlace: try parsed.place.map { try index.imageIDs(takenAt: $0).contains(image) } ?? true,
+                             inArea: options.near.map { area in document.tags?.location.map(area.contains) ?? false } ?? true,
                              excluded: !explanation.penalties.isEmpty && explanation.penalties.allSatisfy { $0.factor == 0 },
                              rankers: rankers, explanation: explanation)
     }

@@ -42,6 +42,15 @@ enum WhyReport {
             let rating = standing.rating.map { $0 < 0 ? "rejected" : "rated \($0) star(s)" } ?? "not rated"
             lines.append("  \(rating), below the stars searched (--rating): a search for those never shows it")
         }
+        if let place = standing.query.place, !standing.atPlace {
+            let at = standing.place.map { "taken at \($0)" } ?? "no place recorded where it was taken"
+            lines.append("  \(at), not at \(place) (the query's place): a search there never shows it")
+        }
+        if !standing.inArea {
+            let at = standing.place.map { "taken at \($0), outside the area searched" }
+                ?? "outside the area searched, or its file records no place where it was taken"
+            lines.append("  \(at) (--near): a search there never shows it")
+        }
         if let rank = standing.rank {
             lines.append("  #\(rank) in the answer" + (rank > limit ? " (the first \(limit) are shown: --limit \(rank) shows it)" : ""))
         } else if standing.excluded {

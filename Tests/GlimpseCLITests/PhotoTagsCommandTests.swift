@@ -80,6 +80,12 @@ struct PhotoTagsCommandTests {
                 && !inRio.output.contains("tower.jpg"), "a place of indexed photos in the query searches only them: \(inRio.output)")
         #expect(inRio.output.contains("Searched the photos taken at Rio de Janeiro (by the name of their place): 1 indexed image(s)."),
                 "\(inRio.output)")
+        let whyNot = try GlimpseProcess.run(["search", "a square in Rio de Janeiro", "--text-only", "--why",
+                                             photos.appending(path: "tower.jpg").path, "--index", index])
+        #expect(whyNot.output.contains("taken at Paris, Île-de-France, France, not at Rio de Janeiro (the query's place)"), "\(whyNot.output)")
+        let whyFar = try GlimpseProcess.run(["search", "square", "--text-only", "--near", "Rio de Janeiro", "--why",
+                                             photos.appending(path: "tower.jpg").path, "--index", index])
+        #expect(whyFar.output.contains("taken at Paris, Île-de-France, France, outside the area searched (--near)"), "\(whyFar.output)")
         let unknown = try GlimpseProcess.run(["search", "square", "--near", "Xyzzyville", "--index", index])
         #expect(unknown.status != 0 && unknown.output.contains("no place is named \"Xyzzyville\""), "\(unknown.output)")
         let noGazetteer = try GlimpseProcess.run(["search", "square", "--near", "Lisbon", "--index", index],

@@ -61,6 +61,9 @@ struct QueryPlacesTests {
                                 options: SearchOptions(limit: 10))
         let elsewhere = try #require(SearchScopeTests.entries().dropFirst(3).first?.document.id)
         let standing = try searcher.standing(of: elsewhere, for: "a dog in Amadora")
-        #expect(standing.query.place == "Amadora" && standing.rank == nil)
+        #expect(standing.query.place == "Amadora" && standing.rank == nil && !standing.atPlace && standing.place == nil)
+        let there = try #require(SearchScopeTests.entries().first?.document.id)
+        let inAmadora = try searcher.standing(of: there, for: "a dog in Amadora")
+        #expect(inAmadora.atPlace && inAmadora.place == "Amadora, Lisbon, Portugal")
     }
 }
