@@ -42,12 +42,13 @@ extension SQLiteIndexStore {
         return String(decoding: try JSONEncoder().encode(tags), as: UTF8.self)
     }
 
-    /// What the full-text table's `tags` column holds for image `id` (its tags' `searchText` and its
-    /// place's names; nil when neither), and the names of its place (`SearchDocument.placeNames`).
+    /// What the full-text table's `tags` column holds for image `id` (`SearchDocument.tagSearchText`: its
+    /// tags, its place's names, its telling folder names; nil when none), and the names of its place
+    /// (`SearchDocument.placeNames`).
     static func searchableTags(_ db: Database, _ id: ImageID) throws -> (text: String?, places: [String]) {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT tags, place FROM image WHERE id = ?"), arguments: [id])
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT tags, place, path FROM image WHERE id = ?"), arguments: [id])
         else { return (nil, []) }
-        let document = SearchDocument(id: id, path: "", caption: "", text: "", keywords: [], compounds: [], regions: [],
+        let document = SearchDocument(id: id, path: row["path"], caption: "", text: "", keywords: [], compounds: [], regions: [],
                                       tags: (row["tags"] as String?).flatMap(decodeTags), place: row["place"])
         let text = document.tagSearchText
         return (text.isEmpty ? nil : text, document.placeNames)

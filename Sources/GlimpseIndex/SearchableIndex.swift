@@ -187,9 +187,13 @@ public struct SearchDocument: Sendable, Hashable {
         (tags?.place ?? []) + (place.map { $0.components(separatedBy: ", ") } ?? [])
     }
 
-    /// The words full-text search reads besides the description: the tags' `searchText` and the place's names.
+    /// The names of the folders it lies in that say something about it (`FolderNames`: `Lisbon trip`).
+    public var folderNames: [String] { FolderNames.of(path: path) }
+
+    /// The words full-text search reads besides the description: the tags' `searchText`, the place's names
+    /// and the telling folder names.
     public var tagSearchText: String {
-        [tags?.searchText, place].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n")
+        ([tags?.searchText, place] + folderNames).compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n")
     }
 
     public init(id: ImageID, path: String, caption: String, text: String, keywords: [String],

@@ -19,10 +19,12 @@ enum ExplanationBuilder {
         let matchedTags = tags(matching: query, in: document)
         var seenPlaces = Set<String>()
         let matchedPlace = matching(query, document.placeNames).filter { seenPlaces.insert($0.lowercased()).inserted }
+        let matchedFolders = matching(query, document.folderNames)
 
         return Explanation(matchedTerms: matchedTerms, matchedCompounds: matchedCompounds, matchedPhrases: matchedPhrases,
                            matchedTags: matchedTags.isEmpty ? nil : matchedTags,
                            matchedPlace: matchedPlace.isEmpty ? nil : matchedPlace,
+                           matchedFolders: matchedFolders.isEmpty ? nil : matchedFolders,
                            region: region(query: query, document: document, clipRegion: entry.region),
                            rankers: entry.contributions.sorted { $0.ranker < $1.ranker }, penalties: penalties,
                            fusedScore: fusedScore)

@@ -103,6 +103,8 @@ public struct Explanation: Sendable, Hashable, Codable {
     public var matchedTags: [String]?
     /// The names of the place it was taken at that hold a query word or phrase (`Lisbon`); nil when none does.
     public var matchedPlace: [String]?
+    /// The telling names of the folders it lies in (`FolderNames`) that hold a query word or phrase; nil when none does.
+    public var matchedFolders: [String]?
     /// The region that matched best, when one did.
     public var region: RegionMatch?
     /// Each ranker's raw score, rank and calibrated score for this image.
@@ -117,6 +119,7 @@ public struct Explanation: Sendable, Hashable, Codable {
         var parts: [String] = []
         if let matchedTags { parts.append("tagged " + matchedTags.map { "\"\($0)\"" }.joined(separator: ", ")) }
         if let matchedPlace { parts.append("taken at " + matchedPlace.joined(separator: ", ")) }
+        if let matchedFolders { parts.append("in folder " + matchedFolders.map { "\"\($0)\"" }.joined(separator: ", ")) }
         if !matchedCompounds.isEmpty { parts.append("compounds " + matchedCompounds.joined(separator: ", ")) }
         if !matchedTerms.isEmpty { parts.append("terms " + matchedTerms.joined(separator: ", ")) }
         if !matchedPhrases.isEmpty { parts.append("phrases " + matchedPhrases.map { "\"\($0)\"" }.joined(separator: ", ")) }

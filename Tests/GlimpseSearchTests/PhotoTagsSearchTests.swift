@@ -77,6 +77,20 @@ struct PhotoTagsSearchTests {
         #expect(!away.results.isEmpty && away.results.allSatisfy { $0.place == nil } && away.excluded > 0, "\(away.results.map(\.place))")
     }
 
+    @Test("a telling folder's name finds the photos in it, and the explanation names the folder")
+    func folders() throws {
+        let index = InMemoryIndex(SearchScopeTests.entries().enumerated().map { position, entry in
+            var entry = entry
+            if position % 30 == 0 { entry.document.path = "/home/anna/Pictures/Grandma's birthday/DCIM/IMG_\(position).jpg" }
+            return entry
+        })
+        let response = try Searcher(index: index, keywords: FakeKeywords(), options: SearchOptions(limit: 10, rankers: [.fullText]))
+            .search("grandma")
+        #expect(response.results.count == 10 && response.results.allSatisfy { $0.path.contains("Grandma's birthday") })
+        #expect(response.results.allSatisfy { $0.explanation.matchedFolders == ["Grandma's birthday"] })
+        #expect(response.results[0].explanation.summary.contains(#"in folder "Grandma's birthday""#))
+    }
+
     @Test("--rating keeps the photos rated at least so many stars; a rejected photo never counts; the answer says how many")
     func rating() throws {
         let four = try search("a dog on a sofa", SearchOptions(limit: 50, minimumRating: 4))
