@@ -16,7 +16,7 @@ import GRDB
 /// - `keyword`: `word` and `isCompound` per image (compounds hyphen-joined as `Keywords` writes them).
 /// - `embedding`: `kind` (image · region · text), `regionIndex`, `dimension`, `vector` (little-endian
 ///   Float32 blob); triggers bump `embeddingGeneration.generation` of the kind on every insert/delete.
-/// - `descriptionSearch`: FTS5 over `text`, `keywords`, `compounds` (and `tags` from version 6: the photo manager's tags and, from version 7, the place's names; rowid = image id); see
+/// - `descriptionSearch`: FTS5 over `text`, `keywords`, `compounds` (and `tags` from version 6: the photo manager's tags and, from version 7, the place's names and the telling folder names; rowid = image id); see
 ///   `SearchableIndex` for the tokenizer and the compound rule.
 /// - `metadata`: `key`/`value`; `databaseID` identifies this database (a UUID) for the sidecar files.
 ///

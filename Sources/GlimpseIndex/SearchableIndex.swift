@@ -13,8 +13,8 @@ public typealias ImageID = Int64
 ///
 /// - One FTS5 table over four columns: `text` (the description text as written), `keywords` (the
 ///   lemmatised keywords, space-separated), `compounds` (the compound keywords, each one token) and
-///   `tags` (`SearchDocument.tagSearchText`: what people tagged in their photo manager, and the names of
-///   the place a located photo was taken at).
+///   `tags` (`SearchDocument.tagSearchText`: what people tagged in their photo manager, the names of
+///   the place a located photo was taken at, and the telling names of the folders it lies in).
 /// - Tokenizer: `porter unicode61 remove_diacritics 2 tokenchars '_'` — lowercase, diacritics folded,
 ///   every character that is not a letter, digit or `_` separates tokens, and English words are
 ///   Porter-stemmed on both sides (so `dogs` in a description meets `dog` in a query).
