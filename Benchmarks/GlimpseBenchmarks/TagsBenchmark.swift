@@ -5,7 +5,8 @@ import GRDB
 
 /// What reading the tags photo managers write costs: an index of `count` images made before Glimpse read
 /// them, migrated on open (schema v6 makes the full-text table again); their tags recorded by a run (as
-/// after every sidecar changed) and the full-text postings rebuilt; and, on `files`, `PhotoTags.read` and the
+/// after every sidecar changed) and the full-text postings rebuilt; schema v8 when every file's name is
+/// telling (`FileNameWords`); and, on `files`, `PhotoTags.read` and the
 /// picture's fingerprint (`ContentHash.ofPicture`) next to the whole file's (`ContentHash.of`).
 struct TagsBenchmark {
     struct Result: Encodable {
@@ -13,6 +14,8 @@ struct TagsBenchmark {
         var migrationSeconds: Double
         var recordTagsMillisecondsPerImage: Double
         var postingsSeconds: Double
+        /// Schema v8 on open when every image has a telling file name (all of them written again).
+        var fileNamesMigrationSeconds: Double
         var reads: [FileRead]
     }
 
@@ -48,6 +51,7 @@ struct TagsBenchmark {
         let rebuilding = ContinuousClock.now
         try store.prepareForSearch()
         let postings = seconds(ContinuousClock.now - rebuilding)
+        let fileNames = try Self.fileNamesMigration(url)
 
         let reads = try files.map { file -> FileRead in
             let data = try Data(contentsOf: file, options: .alwaysMapped)
@@ -67,7 +71,23 @@ struct TagsBenchmark {
                             contentHashMilliseconds: median { _ = ContentHash.of(data) })
         }
         return Result(images: count, migrationSeconds: migration, recordTagsMillisecondsPerImage: record, postingsSeconds: postings,
-                      reads: reads)
+                      fileNamesMigrationSeconds: fileNames, reads: reads)
+    }
+
+    /// Renames every image as a web page would name it (`golden retriever puppy 123.jpg`), takes schema v8
+    /// back, and times its migration on open: each image's full-text row is written again.
+    static func fileNamesMigration(_ url: URL) throws -> Double {
+        let queue = try DatabaseQueue(path: url.path)
+        try queue.write { db in
+            try db.execute(sql: """
+                DELETE FROM grdb_migrations WHERE identifier = 'v8';
+                UPDATE image SET path = '/synthetic/' || (id / 1000) || '/golden-retriever-puppy-' || id || '.jpg';
+                """)
+        }
+        try queue.close()
+        let opening = ContinuousClock.now
+        _ = try SQLiteIndexStore(url: url)
+        return seconds(ContinuousClock.now - opening)
     }
 
     /// Puts the database back in the shape schema v5 had: no tag or place columns, a full-text table of three columns.
@@ -75,7 +95,7 @@ struct TagsBenchmark {
         let queue = try DatabaseQueue(path: url.path)
         try queue.write { db in
             try db.execute(sql: """
-                DELETE FROM grdb_migrations WHERE identifier IN ('v6', 'v7');
+                DELETE FROM grdb_migrations WHERE identifier IN ('v6', 'v7', 'v8');
                 ALTER TABLE image DROP COLUMN place; ALTER TABLE image DROP COLUMN placeStamp; DROP TABLE placeName;
                 DROP INDEX image_on_rating;
                 ALTER TABLE image DROP COLUMN tags; ALTER TABLE image DROP COLUMN rating; ALTER TABLE image DROP COLUMN tagsStamp;

@@ -16,7 +16,7 @@ import GRDB
 /// - `keyword`: `word` and `isCompound` per image (compounds hyphen-joined as `Keywords` writes them).
 /// - `embedding`: `kind` (image · region · text), `regionIndex`, `dimension`, `vector` (little-endian
 ///   Float32 blob); triggers bump `embeddingGeneration.generation` of the kind on every insert/delete.
-/// - `descriptionSearch`: FTS5 over `text`, `keywords`, `compounds` (and `tags` from version 6: the photo manager's tags and, from version 7, the place's names and the telling folder names; rowid = image id); see
+/// - `descriptionSearch`: FTS5 over `text`, `keywords`, `compounds` (and `tags` from version 6: the photo manager's tags and, from version 7, the place's names and the telling folder names, and from version 8 the telling words of the file's name; rowid = image id); see
 ///   `SearchableIndex` for the tokenizer and the compound rule.
 /// - `metadata`: `key`/`value`; `databaseID` identifies this database (a UUID) for the sidecar files.
 ///
@@ -301,6 +301,14 @@ struct IndexDatabase: Sendable {
                 ) WITHOUT ROWID;
                 CREATE INDEX placeName_on_imageId ON placeName (imageId);
                 """)
+        }
+        migrator.registerMigration("v8") { db in
+            // No new column: the telling words of file names (`FileNameWords`) join the full-text `tags`
+            // column, written here for the images indexed before; most cameras' file names have none.
+            let paths = try Row.fetchAll(db, sql: "SELECT id, path FROM image")
+            for row in paths where FileNameWords.of(path: row["path"]) != nil {
+                try SQLiteIndexStore.recordTags(db, row["id"], tags: nil, stamp: nil)
+            }
         }
         return migrator
     }

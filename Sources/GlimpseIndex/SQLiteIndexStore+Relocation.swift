@@ -56,13 +56,13 @@ extension SQLiteIndexStore {
                 try Self.shelve(id, at: now, in: db)
                 try db.execute(sql: "DELETE FROM image WHERE id = ?", arguments: [id])
             }
-            // The images whose telling folder names change with their paths (those in or just below `from`)
+            // The images whose telling folder or file names change with their paths (those in or just below `from`)
             // have their full-text rows brought up to date after the move.
             let renamed = try Row.fetchAll(db, sql: "SELECT id, path FROM image WHERE path = :exact OR (path >= :from AND path < :before)",
                                            arguments: moving).compactMap { row -> ImageID? in
                 let old: String = row["path"]
                 let new = to + String(String.UnicodeScalarView(old.unicodeScalars.dropFirst(from.unicodeScalars.count)))  // as :cut does
-                return FolderNames.of(path: old) == FolderNames.of(path: new) ? nil : row["id"]
+                return SearchDocument.pathNames(of: old) == SearchDocument.pathNames(of: new) ? nil : row["id"]
             }
             // The paths under `from` and those under `to` never meet (neither lies inside the other), so one
             // statement moves the rest without a clash of paths.

@@ -190,10 +190,22 @@ public struct SearchDocument: Sendable, Hashable {
     /// The names of the folders it lies in that say something about it (`FolderNames`: `Lisbon trip`).
     public var folderNames: [String] { FolderNames.of(path: path) }
 
-    /// The words full-text search reads besides the description: the tags' `searchText`, the place's names
-    /// and the telling folder names.
+    /// The words of its file's name that say something about it (`FileNameWords`: `golden retriever puppy`).
+    public var fileNameWords: String? { FileNameWords.of(path: path) }
+
+    /// The words full-text search reads besides the description: the tags' `searchText`, the place's names,
+    /// and the telling folder names and file name (`pathNames`).
     public var tagSearchText: String {
-        ([tags?.searchText, place] + folderNames).compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n")
+        ([tags?.searchText, place] + Self.pathNames(of: path)).compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n")
+    }
+
+    /// What a path adds to the words searched: its telling folder names, then its file name's words unless
+    /// a folder has the same name.
+    public static func pathNames(of path: String) -> [String] {
+        let folders = FolderNames.of(path: path)
+        guard let file = FileNameWords.of(path: path),
+              !folders.contains(where: { $0.caseInsensitiveCompare(file) == .orderedSame }) else { return folders }
+        return folders + [file]
     }
 
     public init(id: ImageID, path: String, caption: String, text: String, keywords: [String],

@@ -20,11 +20,13 @@ enum ExplanationBuilder {
         var seenPlaces = Set<String>()
         let matchedPlace = matching(query, document.placeNames).filter { seenPlaces.insert($0.lowercased()).inserted }
         let matchedFolders = matching(query, document.folderNames)
+        let matchedFileName = matching(query, [document.fileNameWords].compactMap { $0 }).first
 
         return Explanation(matchedTerms: matchedTerms, matchedCompounds: matchedCompounds, matchedPhrases: matchedPhrases,
                            matchedTags: matchedTags.isEmpty ? nil : matchedTags,
                            matchedPlace: matchedPlace.isEmpty ? nil : matchedPlace,
                            matchedFolders: matchedFolders.isEmpty ? nil : matchedFolders,
+                           matchedFileName: matchedFileName,
                            region: region(query: query, document: document, clipRegion: entry.region),
                            rankers: entry.contributions.sorted { $0.ranker < $1.ranker }, penalties: penalties,
                            fusedScore: fusedScore)

@@ -105,6 +105,8 @@ public struct Explanation: Sendable, Hashable, Codable {
     public var matchedPlace: [String]?
     /// The telling names of the folders it lies in (`FolderNames`) that hold a query word or phrase; nil when none does.
     public var matchedFolders: [String]?
+    /// The telling words of its file's name (`FileNameWords`) when they hold a query word or phrase; nil otherwise.
+    public var matchedFileName: String?
     /// The region that matched best, when one did.
     public var region: RegionMatch?
     /// Each ranker's raw score, rank and calibrated score for this image.
@@ -120,6 +122,7 @@ public struct Explanation: Sendable, Hashable, Codable {
         if let matchedTags { parts.append("tagged " + matchedTags.map { "\"\($0)\"" }.joined(separator: ", ")) }
         if let matchedPlace { parts.append("taken at " + matchedPlace.joined(separator: ", ")) }
         if let matchedFolders { parts.append("in folder " + matchedFolders.map { "\"\($0)\"" }.joined(separator: ", ")) }
+        if let matchedFileName { parts.append("named \"\(matchedFileName)\"") }
         if !matchedCompounds.isEmpty { parts.append("compounds " + matchedCompounds.joined(separator: ", ")) }
         if !matchedTerms.isEmpty { parts.append("terms " + matchedTerms.joined(separator: ", ")) }
         if !matchedPhrases.isEmpty { parts.append("phrases " + matchedPhrases.map { "\"\($0)\"" }.joined(separator: ", ")) }

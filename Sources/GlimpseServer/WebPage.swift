@@ -85,6 +85,11 @@ enum WebPage {
 
         function why(explanation) {
           const parts = [];
+          const quoted = (names) => names.map((name) => `"${name}"`).join(", ");
+          if (explanation.matchedTags) parts.push("tagged " + quoted(explanation.matchedTags));
+          if (explanation.matchedPlace) parts.push("taken at " + explanation.matchedPlace.join(", "));
+          if (explanation.matchedFolders) parts.push("in folder " + quoted(explanation.matchedFolders));
+          if (explanation.matchedFileName) parts.push(`named "${explanation.matchedFileName}"`);
           if (explanation.matchedCompounds.length) parts.push("compounds " + explanation.matchedCompounds.join(", "));
           if (explanation.matchedTerms.length) parts.push("terms " + explanation.matchedTerms.join(", "));
           if (explanation.matchedPhrases.length) parts.push("phrases " + explanation.matchedPhrases.map((p) => `"${p}"`).join(", "));

@@ -91,6 +91,21 @@ struct PhotoTagsSearchTests {
         #expect(response.results[0].explanation.summary.contains(#"in folder "Grandma's birthday""#))
     }
 
+    @Test("a telling file name finds the photo, and the explanation names it; a camera's name is never matched")
+    func fileNames() throws {
+        let index = InMemoryIndex(SearchScopeTests.entries().enumerated().map { position, entry in
+            var entry = entry
+            entry.document.path = position == 17 ? "/srv/photos/golden-retriever-puppy-3277268.jpg" : "/srv/photos/IMG_\(position).jpg"
+            return entry
+        })
+        let searcher = Searcher(index: index, keywords: FakeKeywords(), options: SearchOptions(limit: 10, rankers: [.fullText]))
+        let response = try searcher.search("retriever")
+        #expect(response.results.map(\.path) == ["/srv/photos/golden-retriever-puppy-3277268.jpg"])
+        #expect(response.results[0].explanation.matchedFileName == "golden retriever puppy")
+        #expect(response.results[0].explanation.summary.contains(#"named "golden retriever puppy""#))
+        #expect(try searcher.search("img").results.isEmpty, "IMG_17 says nothing")
+    }
+
     @Test("--rating keeps the photos rated at least so many stars; a rejected photo never counts; the answer says how many")
     func rating() throws {
         let four = try search("a dog on a sofa", SearchOptions(limit: 50, minimumRating: 4))

@@ -44,6 +44,8 @@ struct PageScriptTests {
           taken: rank === 1 ? "2019-07-14T15:02:11" : undefined,
           tags: rank === 1 ? { title: "Grandma's <b>birthday</b>", keywords: ["cake", "Paris"], people: ["Anna"], rating: 4 } : undefined,
           explanation: { matchedTerms: ["dog"], matchedCompounds: [], matchedPhrases: [], region: null,
+                         matchedFolders: rank === 1 ? ["Lisbon <trip>"] : undefined,
+                         matchedFileName: rank === 1 ? "dog on the beach" : undefined,
                          rankers: [{ ranker: "fullText", rank, score: 1 }], penalties: [] },
         });
         global.fetch = async (url) => {
@@ -127,6 +129,8 @@ struct PageScriptTests {
         #expect(outcome.texts.contains(#"tagged: "Grandma's <b>birthday</b>" · cake, Paris · people Anna · ★★★★"#),
                 "a tagged result shows its tags as text: \(outcome.texts)")
         #expect(outcome.texts.filter { $0.hasPrefix("tagged: ") }.count == 1)
+        #expect(outcome.texts.contains { $0.hasPrefix(#"in folder "Lisbon <trip>" · named "dog on the beach" · terms dog"#) },
+                "the why line names the folder and the file name that matched: \(outcome.texts)")
     }
 
     @Test("stars chosen in the form are asked for and kept in the address")
