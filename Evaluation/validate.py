@@ -38,6 +38,39 @@ def nonempty_string(value):
     return isinstance(value, str) and value.strip() != ""
 
 
+def check_queries(folder, name, allowed_kinds, paths, problems):
+    """Checks one file of judged queries; returns its rows and how many of each kind it holds."""
+    queries = read_jsonl(os.path.join(folder, name), problems)
+    texts = set()
+    kinds = {}
+    for number, row in queries:
+        where = f"{name}:{number}"
+        extra = set(row) - {"query", "relevant", "kind"}
+        if extra:
+            problems.append(f"{where}: unknown fields {sorted(extra)}")
+        query = row.get("query")
+        if not nonempty_string(query):
+            problems.append(f"{where}: missing or empty query")
+        elif query in texts:
+            problems.append(f"{where}: duplicate query {query!r}")
+        else:
+            texts.add(query)
+        kind = row.get("kind")
+        if kind not in allowed_kinds:
+            problems.append(f"{where}: kind {kind!r} is not one of {sorted(allowed_kinds)}")
+        kinds[kind] = kinds.get(kind, 0) + 1
+        relevant = row.get("relevant")
+        if not isinstance(relevant, dict) or not relevant:
+            problems.append(f"{where}: no relevant images")
+            continue
+        for path, grade in relevant.items():
+            if path not in paths:
+                problems.append(f"{where}: judged path {path} is not in descriptions.jsonl")
+            if isinstance(grade, bool) or grade not in GRADES:
+                problems.append(f"{where}: grade {grade!r} for {path} is not 1 or 2")
+    return queries, kinds
+
+
 def main():
     folder = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
     problems = []
@@ -46,7 +79,7 @@ def main():
     paths = set()
     for number, row in descriptions:
         where = f"descriptions.jsonl:{number}"
-        extra = set(row) - {"path", "caption", "regions"}
+        extra = set(row) - {"path", "caption", "regions", "tags"}
         if extra:
             problems.append(f"{where}: unknown fields {sorted(extra)}")
         path = row.get("path")
@@ -70,34 +103,8 @@ def main():
     if len(descriptions) < MIN_DESCRIPTIONS:
         problems.append(f"{len(descriptions)} descriptions (at least {MIN_DESCRIPTIONS})")
 
-    queries = read_jsonl(os.path.join(folder, "queries.jsonl"), problems)
-    texts = set()
-    kinds = {}
-    for number, row in queries:
-        where = f"queries.jsonl:{number}"
-        extra = set(row) - {"query", "relevant", "kind"}
-        if extra:
-            problems.append(f"{where}: unknown fields {sorted(extra)}")
-        query = row.get("query")
-        if not nonempty_string(query):
-            problems.append(f"{where}: missing or empty query")
-        elif query in texts:
-            problems.append(f"{where}: duplicate query {query!r}")
-        else:
-            texts.add(query)
-        kind = row.get("kind")
-        if kind not in KINDS:
-            problems.append(f"{where}: kind {kind!r} is not one of {sorted(KINDS)}")
-        kinds[kind] = kinds.get(kind, 0) + 1
-        relevant = row.get("relevant")
-        if not isinstance(relevant, dict) or not relevant:
-            problems.append(f"{where}: no relevant images")
-            continue
-        for path, grade in relevant.items():
-            if path not in paths:
-                problems.append(f"{where}: judged path {path} is not in descriptions.jsonl")
-            if isinstance(grade, bool) or grade not in GRADES:
-                problems.append(f"{where}: grade {grade!r} for {path} is not 1 or 2")
+    queries, kinds = check_queries(folder, "queries.jsonl", KINDS, paths, problems)
+    tagged, _ = check_queries(folder, "tagged-queries.jsonl", {"tagged"}, paths, problems)
     if len(queries) < MIN_QUERIES:
         problems.append(f"{len(queries)} queries (at least {MIN_QUERIES})")
     negation = kinds.get("negation", 0)
@@ -107,7 +114,7 @@ def main():
     for problem in problems:
         print(problem)
     summary = ", ".join(f"{kinds[k]} {k}" for k in sorted(kinds, key=str))
-    print(f"{len(descriptions)} descriptions, {len(queries)} queries ({summary})")
+    print(f"{len(descriptions)} descriptions, {len(queries)} queries ({summary}), {len(tagged)} queries of tagged names")
     print("FAILED" if problems else "OK")
     return 1 if problems else 0
 

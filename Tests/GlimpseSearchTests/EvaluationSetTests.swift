@@ -19,9 +19,9 @@ struct RealMiniLM: SentenceEncoding {
 /// CLIP is left out: there are no pictures, and only random CLIP weights exist here.
 @Suite("Evaluation set", .enabled(if: TestData.hasEvaluationSet && FileManager.default.fileExists(atPath: TestData.miniLM.path)))
 struct EvaluationSetTests {
-    static func rows() throws -> [EvaluationRow] {
+    static func rows(queries file: String = "queries.jsonl") throws -> [EvaluationRow] {
         let descriptions = try EvaluationData.lines(EvaluationDescription.self, from: TestData.evaluation.appending(path: "descriptions.jsonl"))
-        let queries = try EvaluationData.lines(EvaluationQuery.self, from: TestData.evaluation.appending(path: "queries.jsonl"))
+        let queries = try EvaluationData.lines(EvaluationQuery.self, from: TestData.evaluation.appending(path: file))
         _ = descriptions
         let keywords = EvaluationKeywords.extractor
         let sentences = CachingSentenceEncoder(try RealMiniLM())
@@ -43,7 +43,8 @@ struct EvaluationSetTests {
         let byName = Dictionary(uniqueKeysWithValues: rows.map { ($0.name, $0) })
         let fullText = try #require(byName["fullText"])
         let sentence = try #require(byName["sentence"])
-        let fused = try #require(rows.first { $0.name.hasPrefix("fused: weighted sum, full text 1.0") })
+        let fused = try #require(rows.first { $0.name.hasPrefix("fused: weighted sum, full text 1.0") && $0.name.contains("cosine") })
+        let ofBest = try #require(rows.first { $0.name.hasPrefix("fused: weighted sum, full text 1.0") && $0.name.hasSuffix("by its best") })
         let off = try #require(byName["fused: weighted sum, negation off"])
         #expect(fullText.all.ndcgAt10 > 0.6)
         #expect(sentence.all.ndcgAt10 > 0.8)
@@ -51,5 +52,16 @@ struct EvaluationSetTests {
         #expect(fused.all.ndcgAt10 > fullText.all.ndcgAt10 + 0.1)
         #expect(fused.negation.ndcgAt10 > off.negation.ndcgAt10 + 0.05)
         #expect(fused.failures.isEmpty, "\(fused.failures)")
+        #expect(fused.all.ndcgAt10 >= ofBest.all.ndcgAt10 - 0.005, "counting cosines from a floor costs the descriptions' queries nothing")
+    }
+
+    @Test("queries of names that only tags hold (people, places): the sentence ranker's noise does not bury what full text found")
+    func names() throws {
+        let rows = try Self.rows(queries: "tagged-queries.jsonl")
+        let fullText = try #require(rows.first { $0.name == "fullText" })
+        let fused = try #require(rows.first { $0.name.hasPrefix("fused: weighted sum, full text 1.0") && $0.name.contains("cosine") })
+        let ofBest = try #require(rows.first { $0.name.hasPrefix("fused: weighted sum, full text 1.0") && $0.name.hasSuffix("by its best") })
+        #expect(fullText.all.ndcgAt10 > 0.85)
+        #expect(fused.all.ndcgAt10 > 0.8 && fused.all.ndcgAt10 > ofBest.all.ndcgAt10 + 0.2, "\(fused.all) against \(ofBest.all)")
     }
 }

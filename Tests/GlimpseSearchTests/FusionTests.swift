@@ -36,6 +36,25 @@ struct FusionTests {
         #expect(fused.map(\.image) == [3, 2, 1, 4])
     }
 
+    @Test("cosines counted from a floor: a weak best adds little; a strong list is scaled by its best")
+    func cosineScale() {
+        let scale = ScoreScale.cosine(floor: 0.3, span: 0.5)
+        #expect(abs(scale(0.9, best: 0.9) - 1) < 1e-12)
+        #expect(abs(scale(0.6, best: 0.9) - (0.99 * 0.5 + 0.01 * 0.6 / 0.9)) < 1e-12)
+        #expect(abs(scale(0.5, best: 0.5) - (0.99 * 0.4 + 0.01)) < 1e-12, "the best of a weak list is divided by the span")
+        #expect(abs(scale(0.2, best: 0.25) - 0.01 * 0.2 / 0.25) < 1e-12, "below the floor only the hundredth is left")
+        #expect(scale(0.2, best: 0.25) > scale(0.1, best: 0.25), "and keeps the order")
+        let weak: [RankerKind: [RankedEntry]] = [
+            .fullText: [RankedEntry(image: 1, score: 4), RankedEntry(image: 2, score: 4)],
+            .sentence: [RankedEntry(image: 7, score: 0.25), RankedEntry(image: 1, score: 0.2)],
+        ]
+        let fused = Fusion.standard.fuse(weak)
+        #expect(fused.map(\.image) == [1, 2, 7], "a name that full text found stays above the sentence ranker's noise")
+        #expect(Fusion(method: .weightedSum, weights: Fusion.standard.weights).fuse(weak).map(\.image) == [1, 7, 2],
+                "divided by its best, the noise would come before a name that full text found")
+        #expect(Fusion.standard.fuse([.sentence: weak[.sentence]!]).map(\.image) == [7, 1], "alone, it still ranks by cosine")
+    }
+
     @Test("a ranker with weight 0 explains but does not rank")
     func zeroWeight() {
         let fused = Fusion(method: .reciprocalRank(k: 60), weights: FusionWeights(fullText: 0, clip: 1, sentence: 1)).fuse(lists)

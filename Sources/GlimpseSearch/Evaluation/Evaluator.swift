@@ -58,8 +58,10 @@ public struct Evaluator: Sendable {
             EvaluationConfiguration(name: "fused: reciprocal rank, \(weightText)",
                                     options: SearchOptions(fusion: Fusion(method: .reciprocalRank(k: 60), weights: weights))),
             EvaluationConfiguration(name: "fused: weighted sum, equal weights", options: SearchOptions(fusion: Fusion(method: .weightedSum))),
-            EvaluationConfiguration(name: "fused: weighted sum, \(weightText)",
+            EvaluationConfiguration(name: "fused: weighted sum, \(weightText), each scaled by its best",
                                     options: SearchOptions(fusion: Fusion(method: .weightedSum, weights: weights))),
+            EvaluationConfiguration(name: "fused: weighted sum, \(weightText)\(fusion.scales.label)",
+                                    options: SearchOptions(fusion: Fusion(method: .weightedSum, weights: weights, scales: fusion.scales))),
             EvaluationConfiguration(name: "fused: \(fusion.name), negation off",
                                     options: SearchOptions(fusion: fusion, negation: NegationOptions(mode: .off))),
             EvaluationConfiguration(name: "fused: \(fusion.name), strict negation",
@@ -133,6 +135,17 @@ public struct Evaluator: Sendable {
             if !first.failures.isEmpty { lines.append("Not searchable: " + first.failures.joined(separator: "; ")) }
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension ScoreScales {
+    /// ", sentence cosine from 0.3 (span 0.5)" for the scales that are not `ofBest`; "" when all are.
+    var label: String {
+        let parts = RankerKind.allCases.compactMap { kind -> String? in
+            guard case let .cosine(floor, span) = self[kind] else { return nil }
+            return "\(kind.rawValue) cosine from \(floor) (span \(span))"
+        }
+        return parts.map { ", " + $0 }.joined()
     }
 }
 
