@@ -46,4 +46,43 @@ public struct PreNormEncoderLayer {
             return graph.add(afterAttention, down)
         }
     }
+
+    /// The layer's output at one token per sequence only, for a causal tower that pools that token after
+    /// its last layer (CLIP's text tower and its end-of-text token): the keys and values come from every
+    /// token, the query, the output projection and the MLP run on one row per sequence, and the token
+    /// attends to the keys up to its own position, as the causal layer would.
+    ///
+    /// - Parameters:
+    ///   - x: flat activations `[batch·tokens, hidden]`.
+    ///   - position: the pooled token's index in each sequence, int64 `[batch, 1]`.
+    /// - Returns: `[batch, hidden]`, equal to the rows `position` of `callAsFunction(x, mask: .causal)`.
+    public func pooled(
+        _ x: GraphValue, at position: GraphValue, prefix: String, layout: SequenceLayout, weights: CheckpointWeights
+    ) throws -> GraphValue {
+        let graph = weights.graph
+        let name = { (part: String) in prefix.isEmpty ? part : "\(prefix).\(part)" }
+        let names = AttentionProjectionNames.clip(name("self_attn"))
+        return try graph.scope(prefix + ".pooled") {
+            let normed = try weights.layerNorm(x, name("layer_norm1"), size: hidden, epsilon: layerNormEpsilon)
+            let key = layout.unflatten(try weights.linear(normed, names.key, input: hidden, output: hidden), in: graph)
+            let value = layout.unflatten(try weights.linear(normed, names.value, input: hidden, output: hidden), in: graph)
+            let row = { (flat: GraphValue) in
+                graph.op("GatherND", layout.unflatten(flat, in: graph), position, attributes: ["batch_dims": 1])
+            }
+            let residual = row(x)
+            let query = try weights.linear(row(normed), names.query, input: hidden, output: hidden)
+            // Keys at or before the pooled token: 1, the rest 0 (`[batch, tokens]`, int32).
+            let count = graph.op("Squeeze", graph.shape(key, start: 1, end: 2), graph.constant([0]))
+            let indices = graph.op("Range", graph.constant([0], shape: []), count, graph.constant([1], shape: []))
+            let visible = graph.cast(graph.op("LessOrEqual", graph.unsqueeze(indices, axes: [0]), position), to: .int32)
+            let context = graph.op("MultiHeadAttention", graph.unsqueeze(query, axes: [1]), key, value, nil, visible,
+                                   attributes: ["num_heads": .int(heads)], domain: "com.microsoft")
+            let attention = try weights.linear(graph.reshape(context, [-1, Int64(hidden)]), names.output, input: hidden, output: hidden)
+            let afterAttention = graph.add(residual, attention)
+            let normed2 = try weights.layerNorm(afterAttention, name("layer_norm2"), size: hidden, epsilon: layerNormEpsilon)
+            let up = try weights.linear(normed2, name("mlp.fc1"), input: hidden, output: intermediate)
+            let down = try weights.linear(try activation.apply(up, in: graph), name("mlp.fc2"), input: intermediate, output: hidden)
+            return graph.add(afterAttention, down)
+        }
+    }
 }
