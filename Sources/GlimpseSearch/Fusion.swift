@@ -110,8 +110,8 @@ public struct Fusion: Sendable, Hashable, Codable {
     ///
     /// Chosen on Evaluation/ (462 descriptions, 152 queries, text only, and 14 queries of people's and
     /// places' names that only tags hold) with real all-MiniLM-L6-v2: nDCG@10 0.878 and 0.832 on the names,
-    /// against 0.876 and 0.576 with the sentence ranker's cosines divided by its best, 0.858 for reciprocal
-    /// rank with equal weights, 0.883 for MiniLM alone and 0.703 for full text alone (0.896 on the names).
+    /// against 0.876 and 0.576 with the sentence ranker's cosines divided by its best, 0.854 for reciprocal
+    /// rank with equal weights, 0.882 for MiniLM alone and 0.705 for full text alone (0.896 on the names).
     /// Full text stays in the fusion because it explains results, matches compounds as units, finds tags
     /// and names and answers without models. CLIP's weight (1) and scale could not be measured: the set
     /// has no pictures.
