@@ -38,6 +38,22 @@ def nonempty_string(value):
     return isinstance(value, str) and value.strip() != ""
 
 
+def check_row(row, where, fields, key, seen, problems):
+    """Flags fields not in `fields` and a missing, empty or repeated `key`; returns the key's value when new."""
+    extra = set(row) - fields
+    if extra:
+        problems.append(f"{where}: unknown fields {sorted(extra)}")
+    value = row.get(key)
+    if not nonempty_string(value):
+        problems.append(f"{where}: missing or empty {key}")
+    elif value in seen:
+        problems.append(f"{where}: duplicate {key} {value!r}")
+    else:
+        seen.add(value)
+        return value
+    return None
+
+
 def check_queries(folder, name, allowed_kinds, paths, problems):
     """Checks one file of judged queries; returns its rows and how many of each kind it holds."""
     queries = read_jsonl(os.path.join(folder, name), problems)
@@ -45,16 +61,7 @@ def check_queries(folder, name, allowed_kinds, paths, problems):
     kinds = {}
     for number, row in queries:
         where = f"{name}:{number}"
-        extra = set(row) - {"query", "relevant", "kind"}
-        if extra:
-            problems.append(f"{where}: unknown fields {sorted(extra)}")
-        query = row.get("query")
-        if not nonempty_string(query):
-            problems.append(f"{where}: missing or empty query")
-        elif query in texts:
-            problems.append(f"{where}: duplicate query {query!r}")
-        else:
-            texts.add(query)
+        check_row(row, where, {"query", "relevant", "kind"}, "query", texts, problems)
         kind = row.get("kind")
         if kind not in allowed_kinds:
             problems.append(f"{where}: kind {kind!r} is not one of {sorted(allowed_kinds)}")
@@ -79,16 +86,7 @@ def main():
     paths = set()
     for number, row in descriptions:
         where = f"descriptions.jsonl:{number}"
-        extra = set(row) - {"path", "caption", "regions", "tags"}
-        if extra:
-            problems.append(f"{where}: unknown fields {sorted(extra)}")
-        path = row.get("path")
-        if not nonempty_string(path):
-            problems.append(f"{where}: missing or empty path")
-        elif path in paths:
-            problems.append(f"{where}: duplicate path {path}")
-        else:
-            paths.add(path)
+        check_row(row, where, {"path", "caption", "regions", "tags"}, "path", paths, problems)
         if not nonempty_string(row.get("caption")):
             problems.append(f"{where}: missing or empty caption")
         regions = row.get("regions")

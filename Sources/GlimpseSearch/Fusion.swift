@@ -32,19 +32,13 @@ public enum ScoreScale: Sendable, Hashable, Codable {
     }
 }
 
-/// How each ranker's scores are scaled in the weighted sum.
-public struct ScoreScales: Sendable, Hashable, Codable {
-    public var fullText: ScoreScale
-    public var clip: ScoreScale
-    public var sentence: ScoreScale
+/// One value for each ranker.
+public struct PerRanker<Value: Sendable & Hashable & Codable>: Sendable, Hashable, Codable {
+    public var fullText: Value
+    public var clip: Value
+    public var sentence: Value
 
-    public init(fullText: ScoreScale = .ofBest, clip: ScoreScale = .ofBest, sentence: ScoreScale = .ofBest) {
-        self.fullText = fullText
-        self.clip = clip
-        self.sentence = sentence
-    }
-
-    public subscript(kind: RankerKind) -> ScoreScale {
+    public subscript(kind: RankerKind) -> Value {
         switch kind {
         case .fullText: fullText
         case .clip: clip
@@ -54,23 +48,24 @@ public struct ScoreScales: Sendable, Hashable, Codable {
 }
 
 /// The weight of each ranker in the fusion; a ranker with weight 0 still explains but does not rank.
-public struct FusionWeights: Sendable, Hashable, Codable {
-    public var fullText: Double
-    public var clip: Double
-    public var sentence: Double
+public typealias FusionWeights = PerRanker<Double>
 
+extension PerRanker where Value == Double {
     public init(fullText: Double = 1, clip: Double = 1, sentence: Double = 1) {
         self.fullText = fullText
         self.clip = clip
         self.sentence = sentence
     }
+}
 
-    public subscript(kind: RankerKind) -> Double {
-        switch kind {
-        case .fullText: fullText
-        case .clip: clip
-        case .sentence: sentence
-        }
+/// How each ranker's scores are scaled in the weighted sum.
+public typealias ScoreScales = PerRanker<ScoreScale>
+
+extension PerRanker where Value == ScoreScale {
+    public init(fullText: ScoreScale = .ofBest, clip: ScoreScale = .ofBest, sentence: ScoreScale = .ofBest) {
+        self.fullText = fullText
+        self.clip = clip
+        self.sentence = sentence
     }
 }
 

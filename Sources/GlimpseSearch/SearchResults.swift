@@ -116,13 +116,20 @@ public struct Explanation: Sendable, Hashable, Codable {
     /// The fused score before penalties.
     public var fusedScore: Double
 
-    /// One line for people: `terms dog, sofa · compound blue-collar · region 2 (12,40 200×120) · fullText #1 …`.
-    public var summary: String {
+    /// What matched outside the description, for people: `tagged "Anna"`, `taken at Lisbon`,
+    /// `in folder "Lisbon trip"`, `named "tram 28"`.
+    public var matchedBesideDescription: [String] {
         var parts: [String] = []
         if let matchedTags { parts.append("tagged " + matchedTags.map { "\"\($0)\"" }.joined(separator: ", ")) }
         if let matchedPlace { parts.append("taken at " + matchedPlace.joined(separator: ", ")) }
         if let matchedFolders { parts.append("in folder " + matchedFolders.map { "\"\($0)\"" }.joined(separator: ", ")) }
         if let matchedFileName { parts.append("named \"\(matchedFileName)\"") }
+        return parts
+    }
+
+    /// One line for people: `terms dog, sofa · compound blue-collar · region 2 (12,40 200×120) · fullText #1 …`.
+    public var summary: String {
+        var parts = matchedBesideDescription
         if !matchedCompounds.isEmpty { parts.append("compounds " + matchedCompounds.joined(separator: ", ")) }
         if !matchedTerms.isEmpty { parts.append("terms " + matchedTerms.joined(separator: ", ")) }
         if !matchedPhrases.isEmpty { parts.append("phrases " + matchedPhrases.map { "\"\($0)\"" }.joined(separator: ", ")) }

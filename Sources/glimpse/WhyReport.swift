@@ -76,6 +76,8 @@ enum WhyReport {
         let found = standing.explanation.matchedCompounds + standing.explanation.matchedTerms
         if !found.isEmpty { lines.append("  in its description: " + found.joined(separator: ", ")) }
         if !standing.missingTerms.isEmpty { lines.append("  not in its description: " + standing.missingTerms.joined(separator: ", ")) }
+        let beside = standing.explanation.matchedBesideDescription
+        if !beside.isEmpty { lines.append("  beside its description: " + beside.joined(separator: " · ")) }
         if let region = standing.explanation.region {
             lines.append("  region \(region.index) \"\(region.caption)\" (\(region.source.rawValue))")
         }

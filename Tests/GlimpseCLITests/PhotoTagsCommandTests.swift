@@ -86,6 +86,10 @@ struct PhotoTagsCommandTests {
         let whyFar = try GlimpseProcess.run(["search", "square", "--text-only", "--near", "Rio de Janeiro", "--why",
                                              photos.appending(path: "tower.jpg").path, "--index", index])
         #expect(whyFar.output.contains("taken at Paris, Île-de-France, France, outside the area searched (--near)"), "\(whyFar.output)")
+        let whyNamed = try GlimpseProcess.run(["search", "a tower", "--text-only", "--why", photos.appending(path: "tower.jpg").path,
+                                               "--index", index])
+        #expect(whyNamed.output.contains("not in its description: tower") && whyNamed.output.contains(#"beside its description: "#)
+                && whyNamed.output.contains(#"named "tower""#), "its file's name holds the word: \(whyNamed.output)")
         let unknown = try GlimpseProcess.run(["search", "square", "--near", "Xyzzyville", "--index", index])
         #expect(unknown.status != 0 && unknown.output.contains("no place is named \"Xyzzyville\""), "\(unknown.output)")
         let noGazetteer = try GlimpseProcess.run(["search", "square", "--near", "Lisbon", "--index", index],
