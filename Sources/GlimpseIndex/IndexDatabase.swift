@@ -305,10 +305,13 @@ struct IndexDatabase: Sendable {
         migrator.registerMigration("v8") { db in
             // No new column: the telling words of file names (`FileNameWords`) join the full-text `tags`
             // column, written here for the images indexed before; most cameras' file names have none.
-            let paths = try Row.fetchAll(db, sql: "SELECT id, path FROM image")
-            for row in paths where FileNameWords.of(path: row["path"]) != nil {
-                try SQLiteIndexStore.recordTags(db, row["id"], tags: nil, stamp: nil)
+            // A file's name never names its place: only the full-text rows change.
+            var written = 0
+            for row in try Row.fetchAll(db, sql: "SELECT id, path FROM image") where FileNameWords.of(path: row["path"]) != nil {
+                let id: ImageID = row["id"]
+                if try SQLiteIndexStore.writeFullTextTags(db, id, SQLiteIndexStore.searchableTags(db, id).text) { written += 1 }
             }
+            if written > 0 { try SQLiteIndexStore.bumpFullTextGeneration(db) }
         }
         return migrator
     }

@@ -26,13 +26,23 @@ extension SQLiteIndexStore {
         try db.cachedStatement(sql: "DELETE FROM placeName WHERE imageId = ?").execute(arguments: [id])
         let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO placeName (name, imageId) VALUES (?, ?)")
         for name in searchable.places { try insert.execute(arguments: [PlaceNameKey.of(name), id]) }
-        let text = searchable.text ?? ""
+        if try writeFullTextTags(db, id, searchable.text) { try bumpFullTextGeneration(db) }
+    }
+
+    /// Writes `text` to image `id`'s full-text `tags` column when it holds something else; whether it did
+    /// (an image without a full-text row is left alone).
+    static func writeFullTextTags(_ db: Database, _ id: ImageID, _ text: String?) throws -> Bool {
+        let text = text ?? ""
         guard let indexed = try Row.fetchOne(db.cachedStatement(sql: "SELECT coalesce(tags, '') FROM descriptionSearch WHERE rowid = ?"),
                                              arguments: [id]),
-              indexed[0] as String != text else { return }
+              indexed[0] as String != text else { return false }
         try db.cachedStatement(sql: "UPDATE descriptionSearch SET tags = ? WHERE rowid = ?")
             .execute(arguments: [text.isEmpty ? nil : text, id])
-        // The postings file follows the full-text table by this generation (description writes bump it by trigger).
+        return true
+    }
+
+    /// The postings file follows the full-text table by this generation (description writes bump it by trigger).
+    static func bumpFullTextGeneration(_ db: Database) throws {
         try db.execute(sql: "UPDATE fullTextGeneration SET generation = generation + 1")
     }
 
