@@ -74,7 +74,7 @@ struct DuplicatesCommand: AsyncParsableCommand {
         }
         for group in groups {
             print("\(group.paths.count) copies, \(Self.bytes(group.size)) each:")
-            for path in group.paths { print("  \(path)") }
+            for path in group.paths { print("  \(TerminalText.escaped(path))") }
         }
         print("\(groups.count) photo(s) stored more than once; the \(report.extraCopies) extra copies take \(Self.bytes(report.extraBytes)).")
     }
@@ -108,7 +108,7 @@ struct DuplicatesCommand: AsyncParsableCommand {
         }
         for group in groups {
             print("\(group.paths.count) images alike (similarity \(String(format: "%.3f", group.leastSimilarity)) or more):")
-            for path in group.paths { print("  \(path)") }
+            for path in group.paths { print("  \(TerminalText.escaped(path))") }
         }
         print("\(groups.count) group(s) of look-alikes, \(groups.map(\.paths.count).reduce(0, +)) images.")
     }

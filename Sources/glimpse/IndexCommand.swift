@@ -186,7 +186,7 @@ struct IndexCommand: AsyncParsableCommand {
                      "A moved or renamed file counts as new and gone here; a run recognises it by its content and describes nothing."]
         if !report.problems.isEmpty {
             lines.append("Not scanned (what is indexed from these would be kept):")
-            for problem in report.problems.prefix(20) { lines.append("  \(problem.path): \(problem.message)") }
+            for problem in report.problems.prefix(20) { lines.append("  \(TerminalText.escaped(problem.path)): \(problem.message)") }
         }
         lines.append("Nothing changed.")
         return lines.joined(separator: "\n")
@@ -227,12 +227,12 @@ struct IndexCommand: AsyncParsableCommand {
         }
         if !report.failures.isEmpty {
             lines.append("Failed files (kept in the index as failed; retried when they change, or with --retry-failed):")
-            for failure in report.failures.prefix(20) { lines.append("  \(failure.path): \(failure.message)") }
+            for failure in report.failures.prefix(20) { lines.append("  \(TerminalText.escaped(failure.path)): \(failure.message)") }
             if report.failures.count > 20 { lines.append("  … and \(report.failures.count - 20) more (glimpse status lists them)") }
         }
         if !report.problems.isEmpty {
             lines.append("Not scanned (what is indexed from these is kept):")
-            for problem in report.problems.prefix(20) { lines.append("  \(problem.path): \(problem.message)") }
+            for problem in report.problems.prefix(20) { lines.append("  \(TerminalText.escaped(problem.path)): \(problem.message)") }
         }
         return lines.joined(separator: "\n")
     }

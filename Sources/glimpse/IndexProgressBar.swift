@@ -43,7 +43,7 @@ final class IndexProgressBar: @unchecked Sendable {
             case let .stage(path, _, _, stage):
                 guard stage == .describing || stage == .reading else { return }
                 self.stage = stage.rawValue
-                self.path = path
+                self.path = TerminalText.escaped(path)
                 if isTerminal { draw(force: false) }
             case let .finished(path, index, total, outcome):
                 done = index + 1
@@ -51,11 +51,11 @@ final class IndexProgressBar: @unchecked Sendable {
                 if isTerminal {
                     if case let .failed(message) = outcome {
                         clear()
-                        write("failed: \(path): \(message)\n")
+                        write("failed: \(TerminalText.escaped(path)): \(TerminalText.escaped(message))\n")
                     }
                     draw(force: done == total)
                 } else {
-                    write("[\(done)/\(total)] \(Self.describe(outcome)) \(path)\(rateText().map { "  (\($0))" } ?? "")\n")
+                    write("[\(done)/\(total)] \(Self.describe(outcome)) \(TerminalText.escaped(path))\(rateText().map { "  (\($0))" } ?? "")\n")
                 }
             case .enteringFolder:
                 return
@@ -82,11 +82,11 @@ final class IndexProgressBar: @unchecked Sendable {
         case let .described(mode): return "described (\(mode.rawValue))"
         case .enriched: return "enriched"
         case .retagged: return "tags read again (the picture is unchanged)"
-        case let .moved(from): return "moved from \(from) to"
-        case let .copied(from): return "same as \(from):"
-        case let .restored(from): return "description kept from \(from) taken back for"
+        case let .moved(from): return "moved from \(TerminalText.escaped(from)) to"
+        case let .copied(from): return "same as \(TerminalText.escaped(from)):"
+        case let .restored(from): return "description kept from \(TerminalText.escaped(from)) taken back for"
         case .unchanged: return "unchanged"
-        case let .failed(message): return "failed (\(message))"
+        case let .failed(message): return "failed (\(TerminalText.escaped(message)))"
         }
     }
 

@@ -157,11 +157,11 @@ struct SearchCommand: AsyncParsableCommand {
         print("query: \(response.query.summary)")
         if response.results.isEmpty { print("No image matches. Try fewer or other words.") }
         for result in response.results {
-            print(String(format: "%3d. %.4f  ", result.rank, result.score) + result.path
+            print(String(format: "%3d. %.4f  ", result.rank, result.score) + TerminalText.escaped(result.path)
                   + Self.facts(taken: result.taken, place: result.place, location: result.tags?.location))
             print("     " + Self.excerpt(result.text))
-            if let summary = result.tags?.summary, !summary.isEmpty { print("     tagged: " + summary) }
-            print("     " + result.explanation.summary)
+            if let summary = result.tags?.summary, !summary.isEmpty { print("     tagged: " + TerminalText.escaped(summary)) }
+            print("     " + TerminalText.escaped(result.explanation.summary))
         }
         if response.excluded > 0 { print("\(response.excluded) image(s) excluded by --strict.") }
         print(String(format: "%d of %d described images shown; searched in %.1f ms.", response.results.count, described,

@@ -110,12 +110,12 @@ struct SimilarCommand: AsyncParsableCommand {
             return
         }
         for note in answer.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
-        print("like: \(path)" + (answer.image.map { " (indexed image \($0))" } ?? " (not in the index: embedded with CLIP)"))
+        print("like: \(TerminalText.escaped(path))" + (answer.image.map { " (indexed image \($0))" } ?? " (not in the index: embedded with CLIP)"))
         if answer.results.isEmpty {
             print(minimumSimilarity.map { "No other indexed image is \($0) alike or more." } ?? "No other image is indexed with a CLIP embedding.")
         }
         for result in answer.results {
-            print(String(format: "%3d. %.4f  ", result.rank, result.similarity) + result.path
+            print(String(format: "%3d. %.4f  ", result.rank, result.similarity) + TerminalText.escaped(result.path)
                   + SearchCommand.facts(taken: result.taken, place: result.place, location: nil))
             print("     " + SearchCommand.excerpt(result.text))
         }

@@ -70,7 +70,7 @@ struct StatusCommand: AsyncParsableCommand {
         }
         if !summary.recentErrors.isEmpty {
             lines.append("Recent errors:")
-            for failed in summary.recentErrors { lines.append("  \(failed.path): \(failed.message)") }
+            for failed in summary.recentErrors { lines.append("  \(TerminalText.escaped(failed.path)): \(TerminalText.escaped(failed.message))") }
         }
         return lines.joined(separator: "\n")
     }

@@ -32,7 +32,7 @@ enum WhyReport {
 
     /// The standing for people; `limit` is how many results the same search would show.
     static func text(_ standing: ImageStanding, limit: Int) -> String {
-        var lines = ["query: \(standing.query.summary)", standing.path, "  description: " + SearchCommand.excerpt(standing.text)]
+        var lines = ["query: \(standing.query.summary)", TerminalText.escaped(standing.path), "  description: " + SearchCommand.excerpt(standing.text)]
         if !standing.inScope { lines.append("  not under the folders searched (--in): a search there never shows it") }
         if let span = standing.takenSpan, !standing.inTakenSpan {
             let when = standing.taken.map { "taken \($0.replacingOccurrences(of: "T", with: " "))" } ?? "its file records no date taken"
