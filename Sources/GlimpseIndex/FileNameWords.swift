@@ -11,9 +11,9 @@ import Foundation
 public enum FileNameWords {
     /// The telling words of the name of the file at `path`, in their order, joined by spaces; nil when none.
     public static func of(path: String) -> String? {
-        let name = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? ""
-        guard !name.hasPrefix(".") else { return nil }
-        let stem = name.lastIndex(of: ".").map { String(name[..<$0]) } ?? name
+        let name = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path[path.index(after: $0)...] } ?? path[...]
+        guard !name.isEmpty, !name.hasPrefix(".") else { return nil }
+        let stem = String(name.utf8.lastIndex(of: UInt8(ascii: ".")).map { name[..<$0] } ?? name)
         let tokens = tokens(of: stem).filter { !generic.contains($0.lowercased()) }.flatMap(camelCaseWords)
         // Beside a hash (`bd7c1de61c7d`), a run of the letters a–f (`beef`) is part of it.
         let hashed = tokens.contains { $0.count >= 6 && $0.allSatisfy(\.isHexDigit) && $0.contains(where: \.isNumber) }
@@ -24,16 +24,30 @@ public enum FileNameWords {
 
     /// Runs of letters, digits and apostrophes; everything else separates.
     static func tokens(of stem: String) -> [String] {
-        stem.split { !($0.isLetter || $0.isNumber || $0 == "'" || $0 == "’") }
+        let bytes = stem.utf8
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            // Most names are ASCII: split their bytes, without grapheme breaking (a search reads names per result).
+            return bytes.split { !(isASCIIAlphanumeric($0) || $0 == UInt8(ascii: "'")) }
+                .map { $0.drop { $0 == UInt8(ascii: "'") } }
+                .map { String(decoding: $0.reversed().drop { $0 == UInt8(ascii: "'") }.reversed(), as: UTF8.self) }
+                .filter { !$0.isEmpty }
+        }
+        return stem.split { !($0.isLetter || $0.isNumber || $0 == "'" || $0 == "’") }
             .map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "'’")) }
             .filter { !$0.isEmpty }
+    }
+
+    private static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
 
     /// Whether a token is a word worth searching: not a number, counter or code, not what cameras and programs write.
     static func isWord(_ token: String) -> Bool {
         let lower = token.lowercased()
         if generic.contains(lower) { return false }
-        if token.contains(where: \.isNumber) { return isOrdinal(lower) }
+        if token.utf8.contains(where: { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) || token.contains(where: \.isNumber) {
+            return isOrdinal(lower)
+        }
         let letters = lower.unicodeScalars
         if letters.allSatisfy(\.isASCII) {
             // `dsc`, `pxl`, `mg`, `pm`: letters without a vowel are a maker's prefix or an abbreviation.
@@ -72,6 +86,16 @@ public enum FileNameWords {
     /// Where a capital letter follows a lowercase one.
     private static func capitalsAfterLowercase(_ token: String) -> [String.Index] {
         var cuts: [String.Index] = []
+        if token.utf8.allSatisfy({ $0 < 0x80 }) {
+            var previousIsLower = false
+            for index in token.utf8.indices {
+                let byte = token.utf8[index]
+                let isUpper = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                if previousIsLower && isUpper { cuts.append(index) }
+                previousIsLower = (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+            }
+            return cuts
+        }
         var previous: Character?
         for index in token.indices {
             let character = token[index]
