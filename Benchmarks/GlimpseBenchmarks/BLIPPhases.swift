@@ -68,11 +68,13 @@ struct BLIPPhases {
 }
 
 extension BLIPPhases {
-    /// Writes `decoder.onnx` into `folder`, next to a link to (or copy of) the weights.
+    /// Writes `vision.onnx` and `decoder.onnx` into `folder`, next to a link to (or copy of) the weights.
     static func dump(_ modelDirectory: URL, to folder: URL) throws {
         try placeWeights(of: modelDirectory, in: folder)
         let configuration = try ModelDirectory(url: modelDirectory).configuration(BLIPConfiguration.self)
         let checkpoint = try SafeTensorsCheckpoint(directory: modelDirectory)
+        let vision = BLIPVisionGraph(configuration: configuration)
+        try Data(vision.build(checkpoint: checkpoint).graph.model().serializedBytes()).write(to: folder.appending(path: "vision.onnx"))
         let graph = BLIPTextDecoderGraph(configuration: configuration)
         try Data(graph.buildDecoder(checkpoint: checkpoint).graph.model().serializedBytes()).write(to: folder.appending(path: "decoder.onnx"))
     }

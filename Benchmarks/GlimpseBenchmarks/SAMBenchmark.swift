@@ -13,7 +13,8 @@ import GlimpseRuntime
 ///     GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--dump DIR]
 ///
 /// With `--encoder-runs 0` the encoder's time is its warm-up run; `--generate off` skips the generation.
-/// `--dump DIR` also writes both graphs (`sam_vision.onnx`, `sam_mask_decoder.onnx`, weights as external
+/// `--dump DIR` also writes the graphs (`sam_vision.onnx`, `sam_mask_decoder.onnx`, and `sam_mask_tokens.onnx`,
+/// the decoder's transformer part that mask generation runs; weights as external
 /// data pointing at `model.safetensors`, hard-linked or copied into DIR) for profiling them outside Swift.
 struct SAMBenchmark {
     struct Result: Encodable {
@@ -103,6 +104,8 @@ struct SAMBenchmark {
         try Data(vision.graph.model().serializedBytes()).write(to: folder.appending(path: "sam_vision.onnx"))
         let decoder = try SAMMaskDecoderGraph(configuration: configuration).build(checkpoint: checkpoint)
         try Data(decoder.graph.model().serializedBytes()).write(to: folder.appending(path: "sam_mask_decoder.onnx"))
+        let tokens = try SAMMaskDecoderGraph(configuration: configuration).build(checkpoint: checkpoint, part: .tokens)
+        try Data(tokens.graph.model().serializedBytes()).write(to: folder.appending(path: "sam_mask_tokens.onnx"))
     }
 }
 

@@ -108,6 +108,41 @@ struct InferenceSessionTests {
         }
     }
 
+    @Test("outputs kept in ONNX Runtime read as the copies do and feed another run")
+    func keptOutputs() throws {
+        let first = try InferenceSession(runtime: .shared(), modelBytes: linearModel(weight: [1, 2, 3, -1, 0, 0.5], bias: [0.25, -2]).serializedBytes())
+        let graph = GraphBuilder(name: "double")
+        let y = graph.input("y", .float, ["batch", 2])
+        let offset = graph.input("offset", .float, [1])
+        graph.output(graph.add(graph.mul(y, graph.scalar(2)), offset), name: "z")
+        let second = try InferenceSession(runtime: .shared(), modelBytes: graph.model().serializedBytes())
+        let x = try Tensor(shape: [2, 3], floats: [1, 1, 1, 2, 0, -4])
+
+        let kept = try #require(try first.runKeeping(["x": x])["y"])
+        #expect(kept.shape == [2, 2] && kept.elementType == .float)
+        #expect(try kept.tensor().floats() == [6.25, -2.5, -9.75, -6])
+        #expect(try kept.withFloats(Array.init) == [6.25, -2.5, -9.75, -6])
+        let offsetOne = try Tensor(shape: [1], floats: [1])
+        let z = try second.run(["offset": offsetOne], values: ["y": kept])["z"]
+        #expect(try z?.floats() == [13.5, -4, -18.5, -11])
+        // The value is not consumed: it feeds a second run, and a kept result chains on.
+        let chained = try #require(try second.runKeeping(["offset": offsetOne], values: ["y": kept])["z"])
+        #expect(try chained.withFloats(Array.init) == [13.5, -4, -18.5, -11])
+
+        #expect(throws: RuntimeError.self) { try second.run(["offset": offsetOne, "y": kept.tensor()], values: ["y": kept]) }
+        #expect(throws: RuntimeError.unknownName("w", kind: "input", known: ["y", "offset"])) {
+            try second.run(["offset": offsetOne], values: ["w": kept])
+        }
+        let counts = try #require(try InferenceSession(runtime: .shared(), modelBytes: {
+            let graph = GraphBuilder(name: "shape")
+            graph.output(graph.op("Shape", graph.input("x", .float, ["batch", 3])), name: "s", .int64)
+            return graph.model().serializedBytes()
+        }()).runKeeping(["x": x])["s"])
+        #expect(counts.elementType == .int64)
+        #expect(throws: RuntimeError.unsupportedElementType(7)) { try counts.withFloats { $0.count } }
+        #expect(try counts.tensor().int64s() == [2, 3])
+    }
+
     @Test("a tensor's element count must match its shape")
     func tensorShapeChecked() {
         #expect(throws: RuntimeError.tensorShapeMismatch(shape: [2, 2], elementCount: 3)) {

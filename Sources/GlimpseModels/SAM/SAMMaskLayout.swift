@@ -9,33 +9,31 @@ import Dispatch
 /// mask tokens innermost, and this type puts the masks asked for into image order, row-major.
 enum SAMMaskLayout {
     /// Block-ordered logits `[count, 16·grid², tokens]` → image-ordered `[count, picked.count, 4·grid, 4·grid]`.
-    static func imageOrder(_ block: [Float], count: Int, grid: Int, tokens: Int, picking picked: Range<Int>) -> [Float] {
+    static func imageOrder(_ block: UnsafeBufferPointer<Float>, count: Int, grid: Int, tokens: Int, picking picked: Range<Int>) -> [Float] {
         let side = 4 * grid, plane = side * side, masks = picked.count
         precondition(block.count == count * 16 * grid * grid * tokens && picked.lowerBound >= 0 && picked.upperBound <= tokens)
-        var result = [Float](repeating: 0, count: count * masks * plane)
-        block.withUnsafeBufferPointer { source in
-            result.withUnsafeMutableBufferPointer { target in
-                let buffers = Buffers(source: source, target: target)
-                let workers = min(count, 4)
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    let source = buffers.source, target = buffers.target
-                    for row in stride(from: worker, to: count, by: workers) {
-                        for y in 0..<grid {
-                            for i in 0..<2 {
-                                for i2 in 0..<2 {
-                                    let imageRow = 4 * y + 2 * i + i2
-                                    for (slot, token) in picked.enumerated() {
-                                        var out = (row * masks + slot) * plane + imageRow * side
-                                        var cell = ((row * grid + y) * grid) * 16 + i * 8 + i2 * 2
-                                        for _ in 0..<grid {
-                                            // Columns 4x + (0, 1, 2, 3) are (j, j2) = (0, 0), (0, 1), (1, 0), (1, 1).
-                                            target[out] = source[cell * tokens + token]
-                                            target[out + 1] = source[(cell + 1) * tokens + token]
-                                            target[out + 2] = source[(cell + 4) * tokens + token]
-                                            target[out + 3] = source[(cell + 5) * tokens + token]
-                                            out += 4
-                                            cell += 16
-                                        }
+        // Every element is written: each (row, slot, image row) gets all `side` columns.
+        return [Float](unsafeUninitializedCapacity: count * masks * plane) { target, initialized in
+            let buffers = Buffers(source: block, target: target)
+            let workers = min(count, 4)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let source = buffers.source, target = buffers.target
+                for row in stride(from: worker, to: count, by: workers) {
+                    for y in 0..<grid {
+                        for i in 0..<2 {
+                            for i2 in 0..<2 {
+                                let imageRow = 4 * y + 2 * i + i2
+                                for (slot, token) in picked.enumerated() {
+                                    var out = (row * masks + slot) * plane + imageRow * side
+                                    var cell = ((row * grid + y) * grid) * 16 + i * 8 + i2 * 2
+                                    for _ in 0..<grid {
+                                        // Columns 4x + (0, 1, 2, 3) are (j, j2) = (0, 0), (0, 1), (1, 0), (1, 1).
+                                        target[out] = source[cell * tokens + token]
+                                        target[out + 1] = source[(cell + 1) * tokens + token]
+                                        target[out + 2] = source[(cell + 4) * tokens + token]
+                                        target[out + 3] = source[(cell + 5) * tokens + token]
+                                        out += 4
+                                        cell += 16
                                     }
                                 }
                             }
@@ -43,8 +41,8 @@ enum SAMMaskLayout {
                     }
                 }
             }
+            initialized = count * masks * plane
         }
-        return result
     }
 
     /// The two buffers of one conversion; the workers write disjoint rows of `target`.

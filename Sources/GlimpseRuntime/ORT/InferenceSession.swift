@@ -105,37 +105,67 @@ public final class InferenceSession: @unchecked Sendable {
     ///
     /// - Parameters:
     ///   - feeds: a tensor for every input, by name; the memory is lent to ONNX Runtime, not copied.
+    ///   - values: inputs given as values kept from earlier runs (no copy either).
     ///   - outputNames: the outputs wanted, all of them when `nil`.
     /// - Returns: the outputs by name, copied into Swift tensors.
-    public func run(_ feeds: [String: Tensor], outputs outputNames: [String]? = nil) throws -> [String: Tensor] {
+    public func run(_ feeds: [String: Tensor], values: [String: RuntimeValue] = [:],
+                    outputs outputNames: [String]? = nil) throws -> [String: Tensor] {
+        try runKeeping(feeds, values: values, outputs: outputNames).mapValues { try $0.tensor() }
+    }
+
+    /// Runs the model and leaves the outputs in ONNX Runtime's memory, to be fed to another run or read
+    /// in place: for large intermediate results, a copy out of ONNX Runtime can cost as much as the work.
+    ///
+    /// - Parameters: as ``run(_:values:outputs:)``.
+    public func runKeeping(_ feeds: [String: Tensor], values: [String: RuntimeValue] = [:],
+                           outputs outputNames: [String]? = nil) throws -> [String: RuntimeValue] {
         let api = runtime.api
         let inputNames = inputs.map(\.name)
-        for name in feeds.keys where !inputNames.contains(name) {
+        for name in Array(feeds.keys) + Array(values.keys) where !inputNames.contains(name) {
             throw RuntimeError.unknownName(name, kind: "input", known: inputNames)
+        }
+        if let name = feeds.keys.first(where: { values[$0] != nil }) {
+            throw RuntimeError.invalidGraph("input '\(name)' is given twice, as a tensor and as a kept value")
         }
         let wanted = outputNames ?? outputs.map(\.name)
         for name in wanted where !outputs.contains(where: { $0.name == name }) {
             throw RuntimeError.unknownName(name, kind: "output", known: outputs.map(\.name))
         }
-        let ordered = feeds.sorted { $0.key < $1.key }
-        return try OrtValueFactory.withBorrowedValues(ArraySlice(ordered.map(\.value)), runtime: runtime, names: ArraySlice(ordered.map(\.key))) { inputValues in
+        let ordered = feeds.sorted { $0.key < $1.key }, kept = values.sorted { $0.key < $1.key }
+        let results = try OrtValueFactory.withBorrowedValues(ArraySlice(ordered.map(\.value)), runtime: runtime,
+                                                             names: ArraySlice(ordered.map(\.key))) { borrowed in
+            let inputValues = (ordered.isEmpty ? [] : borrowed) + kept.map { Optional($0.value.handle) }
             var results = [OpaquePointer?](repeating: nil, count: wanted.count)
-            defer { results.forEach { if let value = $0 { api.releaseValue(value) } } }
-            try withCStrings(ordered.map(\.key)) { inputNamePointers in
-                try withCStrings(wanted) { outputNamePointers in
-                    try api.check(
-                        api.run(handle, nil, inputNamePointers, inputValues, inputValues.count,
-                                outputNamePointers, wanted.count, &results),
-                        "Run")
+            do {
+                try withCStrings(ordered.map(\.key) + kept.map(\.key)) { inputNamePointers in
+                    try withCStrings(wanted) { outputNamePointers in
+                        try withExtendedLifetime(kept) {
+                            try api.check(
+                                api.run(handle, nil, inputNamePointers, inputValues.isEmpty ? [nil] : inputValues, inputValues.count,
+                                        outputNamePointers, wanted.count, &results),
+                                "Run")
+                        }
+                    }
                 }
+            } catch {
+                results.forEach { if let value = $0 { api.releaseValue(value) } }
+                throw error
             }
-            var tensors: [String: Tensor] = [:]
-            for (name, value) in zip(wanted, results) {
-                guard let value else { throw RuntimeError.invalidGraph("ONNX Runtime returned no value for output '\(name)'") }
-                tensors[name] = try OrtValueFactory.copyTensor(runtime, value)
-            }
-            return tensors
+            return results
         }
+        // Every handle is owned from here: by a RuntimeValue, or released on the way out.
+        var owned: [String: RuntimeValue] = [:]
+        var failure: (any Error)?
+        for (name, value) in zip(wanted, results) {
+            guard failure == nil, let value else {
+                if let value { api.releaseValue(value) }
+                failure = failure ?? RuntimeError.invalidGraph("ONNX Runtime returned no value for output '\(name)'")
+                continue
+            }
+            do { owned[name] = try RuntimeValue(runtime: runtime, owning: value) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        return owned
     }
 
     private static func metadata(_ api: ORTFunctions, _ session: OpaquePointer, input: Bool) throws -> [ValueMetadata] {

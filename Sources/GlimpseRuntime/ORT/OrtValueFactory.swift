@@ -62,24 +62,30 @@ enum OrtValueFactory {
         return (elementType, shape)
     }
 
-    /// Copies a tensor `OrtValue` produced by ONNX Runtime into a Swift ``Tensor``.
-    static func copyTensor(_ runtime: OnnxRuntime, _ value: OpaquePointer) throws -> Tensor {
+    /// The element type and concrete shape of a tensor `OrtValue`.
+    static func elementTypeAndShape(_ runtime: OnnxRuntime, of value: OpaquePointer) throws -> (TensorElementType, [Int]) {
         let api = runtime.api
         var info: OpaquePointer?
         try api.check(api.getTensorTypeAndShape(value, &info), "GetTensorTypeAndShape")
         guard let info else { throw RuntimeError.invalidGraph("an output is not a tensor") }
         defer { api.releaseTensorTypeAndShapeInfo(info) }
         let (rawType, dimensions) = try typeAndShape(api, info)
+        guard let elementType = TensorElementType(rawValue: rawType) else {
+            throw RuntimeError.unsupportedElementType(rawType)
+        }
         let shape = dimensions.map { dimension -> Int in
             if case .fixed(let size) = dimension { return size }
             return 0
         }
+        return (elementType, shape)
+    }
+
+    /// Copies a tensor `OrtValue` produced by ONNX Runtime into a Swift ``Tensor``.
+    static func copyTensor(_ runtime: OnnxRuntime, _ value: OpaquePointer) throws -> Tensor {
+        let (elementType, shape) = try elementTypeAndShape(runtime, of: value)
         let count = Tensor.elementCount(of: shape)
         var data: UnsafeMutableRawPointer?
-        try api.check(api.getTensorMutableData(value, &data), "GetTensorMutableData")
-        guard let elementType = TensorElementType(rawValue: rawType) else {
-            throw RuntimeError.unsupportedElementType(rawType)
-        }
+        try runtime.api.check(runtime.api.getTensorMutableData(value, &data), "GetTensorMutableData")
         func copy<T>(_: T.Type) -> [T] {
             guard count > 0, let data else { return [] }
             return Array(UnsafeBufferPointer(start: data.assumingMemoryBound(to: T.self), count: count))
@@ -90,7 +96,7 @@ enum OrtValueFactory {
         case .int32: return try Tensor(shape: shape, storage: .int32(copy(Int32.self)))
         case .uint8: return try Tensor(shape: shape, storage: .uint8(copy(UInt8.self)))
         case .bool: return try Tensor(shape: shape, storage: .bool(copy(UInt8.self).map { $0 != 0 }))
-        default: throw RuntimeError.unsupportedElementType(rawType)
+        default: throw RuntimeError.unsupportedElementType(elementType.rawValue)
         }
     }
 }
