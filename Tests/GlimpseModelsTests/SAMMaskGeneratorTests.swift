@@ -86,6 +86,11 @@ struct SAMMaskGeneratorTests {
         let all = try fixture.model.multimaskPassing(iouThreshold: 0, for: embedding, points: points)
         #expect(all.prompts == Array(points.indices) && points.count > SAMModel.upscalingRunSize)
         #expect(maxAbsoluteDifference(try all.masks.logits.floats(), logits) < 1e-5)
+        // The transformer in runs of a few prompts: the same prompts, masks and scores.
+        let inRuns = try fixture.model.multimaskPassing(iouThreshold: threshold, for: embedding, points: points, runSize: 4)
+        #expect(inRuns.prompts == prompts && (prompts.last ?? 0) >= 4)
+        #expect(maxAbsoluteDifference(try inRuns.masks.logits.floats(), try passing.logits.floats()) < 1e-5)
+        #expect(try inRuns.masks.iouScores.floats() == passing.iouScores.floats())
         let none = try fixture.model.multimaskPassing(iouThreshold: best.max()! + 1, for: embedding, points: points)
         #expect(none.prompts.isEmpty && none.masks.logits.shape == [0, 3, whole.side, whole.side])
     }

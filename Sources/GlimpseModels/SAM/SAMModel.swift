@@ -119,13 +119,38 @@ public final class SAMModel: Sendable {
     /// predicted IoU is above `iouThreshold` (every prompt when it is 0 or less): the others would be
     /// dropped unseen by mask generation, and the upscaling is about half of the decoder's work.
     ///
-    /// The upscaling runs on at most ``upscalingRunSize`` prompts at a time. The transformed image cells
-    /// of every prompt (268 MB for 64 prompts with ViT-B) pass from one session to the other without
-    /// leaving ONNX Runtime's memory.
+    /// The two-way transformer runs on at most `runSize` prompts at a time (``tokensRunSize``), the
+    /// upscaling on at most ``upscalingRunSize``. The transformed image cells of every prompt (4 MB each
+    /// with ViT-B) pass from one session to the other without leaving ONNX Runtime's memory.
     ///
     /// - Returns: the masks and scores of those prompts, in order, and their indices in `points`.
-    func multimaskPassing(iouThreshold: Float, for embedding: Tensor, points: [SAMPoint]) throws -> (masks: SAMMasks, prompts: [Int]) {
+    func multimaskPassing(iouThreshold: Float, for embedding: Tensor, points: [SAMPoint],
+                          runSize: Int = SAMModel.tokensRunSize) throws -> (masks: SAMMasks, prompts: [Int]) {
         guard embedding.shape.first == 1 else { throw SAMError.badTensor("image_embeddings", embedding.shape) }
+        let grid = configuration.promptEncoderConfig.imageEmbeddingSize, side = 4 * grid
+        var logits: [Float] = [], scores: [Float] = [], prompts: [Int] = [], masksPerPrompt = 3
+        for start in stride(from: 0, to: points.count, by: max(1, runSize)) {
+            let run = try passingMasks(iouThreshold: iouThreshold, for: embedding,
+                                       points: Array(points[start..<min(start + max(1, runSize), points.count)]))
+            logits += run.logits
+            scores += run.scores
+            prompts += run.prompts.map { start + $0 }
+            masksPerPrompt = run.masksPerPrompt
+        }
+        let masks = SAMMasks(logits: try Tensor(shape: [prompts.count, masksPerPrompt, side, side], floats: logits),
+                             iouScores: try Tensor(shape: [prompts.count, masksPerPrompt], floats: scores))
+        return (masks, prompts)
+    }
+
+    /// The most prompts one run of the two-way transformer takes in mask generation: each carries its
+    /// own copy of the image cells through the layers, and 64 at once made the first run of a process
+    /// 0.3 to 1.4 s slower (fresh memory) for no faster later runs (BENCHMARKS.md, 2026-12-04).
+    static let tokensRunSize = 32
+
+    /// ``multimaskPassing(iouThreshold:for:points:runSize:)`` for one run of the two-way transformer:
+    /// flat logits and scores of the passing prompts, and their indices in `points`.
+    private func passingMasks(iouThreshold: Float, for embedding: Tensor, points: [SAMPoint])
+        throws -> (logits: [Float], scores: [Float], prompts: [Int], masksPerPrompt: Int) {
         let (inputPoints, labels) = try SAMPrompt.tensors(for: points.map { SAMPrompt(points: [$0]) })
         let outputs = try tokenDecoder.runKeeping(["image_embeddings": embedding, "input_points": inputPoints, "input_labels": labels],
                                                   outputs: ["iou_scores_all", "image_state", "hyper_weights"])
@@ -135,9 +160,9 @@ public final class SAMModel: Sendable {
         let passing = (0..<points.count).filter { prompt in
             iouThreshold <= 0 || picked.contains { all[prompt * tokens + $0] > iouThreshold }
         }
-        let grid = configuration.promptEncoderConfig.imageEmbeddingSize, side = 4 * grid
+        let grid = configuration.promptEncoderConfig.imageEmbeddingSize
         var logits: [Float] = []
-        logits.reserveCapacity(passing.count * picked.count * side * side)
+        logits.reserveCapacity(passing.count * picked.count * 16 * grid * grid)
         for start in stride(from: 0, to: passing.count, by: Self.upscalingRunSize) {
             let run = Array(passing[start..<min(start + Self.upscalingRunSize, passing.count)])
             let block = try output(upscaler.runKeeping(["prompts": Tensor(shape: [run.count], int64s: run.map(Int64.init))],
@@ -146,10 +171,7 @@ public final class SAMModel: Sendable {
                                                        outputs: ["block_masks"]), "block_masks")
             logits += try block.withFloats { SAMMaskLayout.imageOrder($0, count: run.count, grid: grid, tokens: tokens, picking: picked) }
         }
-        let masks = SAMMasks(logits: try Tensor(shape: [passing.count, picked.count, side, side], floats: logits),
-                             iouScores: try Tensor(shape: [passing.count, picked.count],
-                                                   floats: passing.flatMap { prompt in picked.map { all[prompt * tokens + $0] } }))
-        return (masks, passing)
+        return (logits, passing.flatMap { prompt in picked.map { all[prompt * tokens + $0] } }, passing, picked.count)
     }
 
     /// The sparse prompt embeddings `[batch, prompts, slots, hidden]` the decoder graph computes (for checks).
