@@ -10,7 +10,7 @@ import GlimpseText
 /// 2 cores, with about 20 candidate regions).
 ///
 ///     GlimpseBenchmarks describe BENCH_MODELS TEST_DATA PHOTO [--threads N] [--runs N] [--regions N] [--sam-filters on|off]
-///                                [--points-per-side N]
+///                                [--points-per-side N] [--low-memory on|off]
 ///
 /// `BENCH_MODELS` holds `blip-base`, `sam-vit-b`, `clip-vit-b32` from Tools/fixtures/make_fullsize.py;
 /// `TEST_DATA` (scripts/fetch-test-data) gives the tokenizers the random checkpoints lack
@@ -49,6 +49,8 @@ struct DescribeBenchmark {
     var samFilters = false
     /// SAM's prompt grid (default: the pipeline's region grid, ``DescribeOptions/regionPointsPerSide``).
     var pointsPerSide = DescribeOptions().regionPointsPerSide
+    /// The pipeline's low-memory setting (`glimpse describe --low-memory`).
+    var lowMemory = false
 
     func run() throws -> Result {
         let folders = try assembleFolders()
@@ -61,7 +63,8 @@ struct DescribeBenchmark {
         let keywords: any KeywordExtracting = (try? KeywordExtractor.standard()) ?? PlainKeywords()
         let start = ContinuousClock.now
         var pipeline = try DescribePipeline.load(folders: folders, runtime: .shared(), keywords: keywords,
-                                                 session: SessionOptions(intraOpThreads: threads), segmentation: segmentation)
+                                                 session: SessionOptions(intraOpThreads: threads), segmentation: segmentation,
+                                                 lowMemory: lowMemory)
         let loadSeconds = milliseconds(ContinuousClock.now - start) / 1000
         pipeline.segmenter = pipeline.segmenter.map { GridPaddedProposer(inner: $0, minimum: regions) }
         let image = try Self.scaled(ImageDecoder.decode(contentsOf: photo), longestSide: 1024)

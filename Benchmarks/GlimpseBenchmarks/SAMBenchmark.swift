@@ -10,7 +10,7 @@ import GlimpseRuntime
 ///   multimask_output=True)`);
 /// - automatic mask generation from that embedding (32 × 32 grid, batches of 64, default filters), once.
 ///
-///     GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--dump DIR]
+///     GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--prepacking on|off] [--dump DIR]
 ///
 /// With `--encoder-runs 0` the encoder's time is its warm-up run; `--generate off` skips the generation.
 /// `--dump DIR` also writes the graphs (`sam_vision.onnx`, `sam_mask_decoder.onnx`, and `sam_mask_tokens.onnx`,
@@ -41,6 +41,8 @@ struct SAMBenchmark {
     /// full resolution (what random weights' noisy logits cost at most; real SAM's IoU filter drops most).
     var filters = true
     var pointsPerSide = 32
+    /// ONNX Runtime's weight prepacking (the default) or the weights used where they are mapped.
+    var prepacking = true
     var dump: URL?
     var prompts = 64
 
@@ -48,7 +50,7 @@ struct SAMBenchmark {
         let runtime = try OnnxRuntime.shared()
         if let dump { try dumpGraphs(to: dump) }
         let start = ContinuousClock.now
-        let model = try SAMModel(directory: modelDirectory, runtime: runtime, options: SessionOptions(intraOpThreads: threads))
+        let model = try SAMModel(directory: modelDirectory, runtime: runtime, options: SessionOptions(intraOpThreads: threads, prepacking: prepacking))
         let creation = milliseconds(ContinuousClock.now - start)
 
         var generator = SplitMix(seed: 7)

@@ -23,7 +23,7 @@ import GlimpseRuntime
 //   GlimpseBenchmarks tags [--count N] [--runs N] [--files A,B,...]
 //   GlimpseBenchmarks places [--gazetteer FILE] [--count N] [--runs N]
 //   GlimpseBenchmarks search-scale --minilm DIR [--clip DIR] [--count N] [--queries N] [--store FOLDER]
-//   GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--filters on|off]
+//   GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--filters on|off] [--prepacking on|off]
 //                         [--points-per-side N] [--dump DIR]
 //   GlimpseBenchmarks dump-text-graphs CLIP_DIR MINILM_DIR OUT_DIR   (no timing: the query encoders' graphs as ONNX files)
 
@@ -102,6 +102,7 @@ case ("describe", let models?) where arguments.count >= 4:
                                       regions: Int(option("--regions", default: "20")) ?? 20,
                                       samFilters: option("--sam-filters", default: "off") == "on")
     if let points = Int(option("--points-per-side", default: "")) { benchmark.pointsPerSide = points }
+    benchmark.lowMemory = option("--low-memory", default: "off") == "on"
     let result = try benchmark.run()
     print(String(decoding: try encoder.encode(result), as: UTF8.self))
 case ("index-scale", _):
@@ -158,6 +159,7 @@ case ("sam", let model?):
                                   generate: option("--generate", default: "on") == "on",
                                   filters: option("--filters", default: "on") == "on",
                                   pointsPerSide: Int(option("--points-per-side", default: "32")) ?? 32,
+                                  prepacking: option("--prepacking", default: "on") == "on",
                                   dump: arguments.firstIndex(of: "--dump").map { _ in
                                       URL(filePath: option("--dump", default: ""), directoryHint: .isDirectory)
                                   }).run()
@@ -178,11 +180,11 @@ default:
                GlimpseBenchmarks tokenizers CLIP_BPE_DIR BERT_VOCAB_TXT [--count N]
                GlimpseBenchmarks vector-search [--rows N] [--dimension N] [--k N] [--threads N] [--runs N]
                                                [--data random|clustered|duplicates] [--compact-file PATH] [--recall-queries N]
-               GlimpseBenchmarks describe BENCH_MODELS TEST_DATA PHOTO [--threads N] [--runs N] [--regions N] [--sam-filters on|off] [--points-per-side N]
+               GlimpseBenchmarks describe BENCH_MODELS TEST_DATA PHOTO [--threads N] [--runs N] [--regions N] [--sam-filters on|off] [--points-per-side N] [--low-memory on|off]
                GlimpseBenchmarks index-scale [--count N] [--dimension N] [--queries N] [--minilm DIR [--clip DIR]]
                GlimpseBenchmarks search-scale --minilm DIR [--clip DIR] [--count N] [--queries N] [--store FOLDER]
                GlimpseBenchmarks shelf [--count N] [--removed N]
-               GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--filters on|off]
+               GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--filters on|off] [--prepacking on|off]
                                      [--points-per-side N] [--dump DIR]
                GlimpseBenchmarks dump-text-graphs CLIP_DIR MINILM_DIR OUT_DIR
 

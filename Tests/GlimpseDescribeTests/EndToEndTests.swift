@@ -118,26 +118,43 @@ struct EndToEndTests {
         #expect(try encoder.encode(decoded) == data)
     }
 
-    @Test("a CLIP folder without a tokenizer is reported with what to do")
+    @Test("a model folder without its tokenizer is refused when the pipeline loads, not image by image")
     func missingTokenizer() throws {
         let folders = TinyModels.folders
-        let bare = FileManager.default.temporaryDirectory.appending(path: "glimpse-describe-bare-\(ProcessInfo.processInfo.processIdentifier)")
-        try FileManager.default.createDirectory(at: bare, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: bare) }
-        for file in ["config.json", "model.safetensors", "preprocessor_config.json"] {
-            try FileManager.default.copyItem(at: folders.imageTextEmbedder.appending(path: file).resolvingSymlinksInPath(),
-                                             to: bare.appending(path: file))
+        let root = FileManager.default.temporaryDirectory.appending(path: "glimpse-describe-bare-\(ProcessInfo.processInfo.processIdentifier)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        /// A copy of `folder` with only the model's own files.
+        func bare(_ folder: URL, _ name: String) throws -> URL {
+            let copy = root.appending(path: name)
+            try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
+            for file in ["config.json", "model.safetensors", "preprocessor_config.json"] {
+                try FileManager.default.copyItem(at: folder.appending(path: file).resolvingSymlinksInPath(), to: copy.appending(path: file))
+            }
+            return copy
         }
-        var changed = folders
-        changed.imageTextEmbedder = bare
-        let pipeline = try DescribePipeline.load(folders: changed, runtime: .shared(), keywords: FakeKeywords(),
-                                                 segmentation: TinyModels.segmentation)
-        #expect {
-            try pipeline.describe(TinyModels.image, mode: .full)
-        } throws: { error in
-            guard case DescribeError.missingTokenizer(let role, _, let files) = error else { return false }
-            return role == "image-text embedder" && files == ["vocab.json", "merges.txt"]
+        func refusal(_ folders: DescribeModelFolders) -> (role: String, files: [String])? {
+            do {
+                _ = try DescribePipeline.load(folders: folders, runtime: .shared(), keywords: FakeKeywords(), segmentation: TinyModels.segmentation)
+                return nil
+            } catch DescribeError.missingTokenizer(let role, _, let files) {
+                return (role, files)
+            } catch {
+                return ("other: \(error)", [])
+            }
         }
+        var noCLIPTokenizer = folders
+        noCLIPTokenizer.imageTextEmbedder = try bare(folders.imageTextEmbedder, "clip")
+        #expect(refusal(noCLIPTokenizer)?.role == "image-text embedder")
+        #expect(refusal(noCLIPTokenizer)?.files == ["vocab.json", "merges.txt"])
+        var noBLIPTokenizer = folders
+        noBLIPTokenizer.captioner = try bare(folders.captioner, "blip")
+        #expect(refusal(noBLIPTokenizer)?.role == "captioner")
+        #expect(refusal(noBLIPTokenizer)?.files == ["vocab.txt"])
+
+        // Quick mode ranks no texts with CLIP: its tokenizer is not needed there.
+        noCLIPTokenizer.segmenter = nil
+        let quick = try DescribePipeline.load(folders: noCLIPTokenizer, runtime: .shared(), keywords: FakeKeywords())
+        #expect(try !quick.describe(TinyModels.image, mode: .quick).caption.isEmpty)
     }
 
     @Test("model stamps: the manifest's repository and weights hash, else the cache folder's known repository, else the folder name")

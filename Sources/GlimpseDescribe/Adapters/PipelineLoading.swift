@@ -22,15 +22,43 @@ public struct DescribeModelFolders: Sendable, Hashable {
     }
 }
 
+extension DescribeModelFolders {
+    /// Throws ``DescribeError/missingTokenizer(role:folder:files:)`` for a folder that lacks the tokenizer
+    /// files the pipeline reads, before any model is loaded: otherwise every image would fail with the
+    /// same error, one by one (BLIP's `vocab.txt`; CLIP's BPE files in full mode, which ranks texts).
+    func checkTokenizers() throws {
+        guard try ModelDirectory(url: captioner).vocabTextURL != nil else {
+            throw DescribeError.missingTokenizer(role: "captioner", folder: captioner.path, files: ["vocab.txt"])
+        }
+        let clip = try ModelDirectory(url: imageTextEmbedder)
+        if segmenter != nil, !((clip.vocabJSONURL != nil && clip.mergesURL != nil) || clip.tokenizerURL != nil) {
+            throw DescribeError.missingTokenizer(role: "image-text embedder", folder: imageTextEmbedder.path,
+                                                 files: ["vocab.json", "merges.txt"])
+        }
+    }
+}
+
+extension SessionOptions {
+    /// The same settings with weight prepacking off.
+    fileprivate var withoutPrepacking: SessionOptions {
+        var options = self
+        options.prepacking = false
+        return options
+    }
+}
+
 extension DescribePipeline {
     /// Loads the four models from `folders` on `runtime` and stamps them with their identities.
+    /// A folder without the tokenizer files a mode needs is refused first, before any model loads.
     ///
     /// - Parameters:
     ///   - session: ONNX Runtime settings for every model's sessions.
     ///   - generation: BLIP decoding settings (the beams come from `options`).
     ///   - segmentation: SAM's automatic mask generation settings.
-    ///   - lowMemory: SAM's mask decoder gives its working memory back after every run: about 0.7 GB less
-    ///     at the peak with SAM ViT-B, about 17 % slower segmentation. Descriptions are the same.
+    ///   - lowMemory: no model's weights are prepacked (`session.prepacking` off) and SAM's mask decoder
+    ///     gives its working memory back after every run: about 0.4 GB less at the peak with the default
+    ///     models and faster loads, slower runs (BENCHMARKS.md, 2026-12-04). Descriptions are the same,
+    ///     their embeddings up to rounding.
     ///   - compiledCache: a folder for compiled copies of the tokenizers' files (faster loads); nil parses them.
     public static func load(
         folders: DescribeModelFolders, runtime: OnnxRuntime, keywords: any KeywordExtracting,
@@ -40,6 +68,8 @@ extension DescribePipeline {
         compiledCache: URL? = nil
     ) throws -> DescribePipeline {
         try options.validate()
+        try folders.checkTokenizers()
+        let session = lowMemory ? session.withoutPrepacking : session
         // The models load side by side; a failure is reported in this order all the same.
         let blipLoad = BackgroundWork {
             try BLIPCaptioner(directory: folders.captioner, runtime: runtime, options: session, compiledCache: compiledCache)

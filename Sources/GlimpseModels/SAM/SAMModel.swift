@@ -34,8 +34,10 @@ public final class SAMModel: Sendable {
     /// fresh memory (see BENCHMARKS.md).
     ///
     /// - Parameter releasesDecoderMemory: the mask decoder's sessions give their working memory back
-    ///   after every run (ONNX Runtime's arena off) instead of keeping their largest: with ViT-B, about
-    ///   0.7 GB less at the peak and about 17 % slower mask generation (BENCHMARKS.md, 2026-12-03).
+    ///   after every run (ONNX Runtime's arena off) instead of keeping their largest. Since generation
+    ///   runs 32 prompts at a time this saves little on its own (tens of megabytes at the peak with
+    ///   ViT-B; about 0.4 GB together with prepacking off, BENCHMARKS.md, 2026-12-04) and makes
+    ///   generation slower: every run faults in fresh memory.
     public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions(),
                 releasesDecoderMemory: Bool = false) throws {
         var options = options
