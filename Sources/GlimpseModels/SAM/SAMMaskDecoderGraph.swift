@@ -26,7 +26,7 @@ public struct SAMMaskDecoderGraph {
         /// Prompts in, masks and scores out (the outputs above).
         case whole
         /// Prompts in; out `iou_scores_all`, each prompt's transformed image cells `image_state`
-        /// `[batch·prompts, grid², hidden]` and hypernetwork weights `hyper_weights`
+        /// `[batch, prompts, grid², hidden]` and hypernetwork weights `hyper_weights`
         /// `[batch·prompts, tokens, hidden / 8]`, the inputs of ``SAMMaskDecoderGraph/buildUpscaling(checkpoint:)``.
         case tokens
     }
@@ -87,8 +87,8 @@ public struct SAMMaskDecoderGraph {
         case .tokens:
             let (hyper, allScores) = try graph.scope("mask_decoder.heads") { try heads.tokenHeads(queries: state.queries, weights: weights) }
             scores = allScores
-            graph.output(graph.reshape(state.keys, [-1, Int64(cells), Int64(hidden)]), name: "image_state", .float,
-                         ["rows", .fixed(cells), .fixed(hidden)])
+            // The transformer's own result, not a reshaped view of it: a graph output that is a view is a copy.
+            graph.output(state.keys, name: "image_state", .float, ["batch", "prompts", .fixed(cells), .fixed(hidden)])
             graph.output(hyper, name: "hyper_weights", .float, ["rows", .fixed(c.numMaskTokens), .fixed(hidden / 8)])
         }
         let allScores = graph.reshape(scores, shape: graph.concat([batchAndPrompts, graph.constant([Int64(c.numMaskTokens)])], axis: 0))
@@ -106,10 +106,10 @@ public struct SAMMaskDecoderGraph {
         try validate()
         let graph = GraphBuilder(name: "sam_mask_upscaling")
         let weights = CheckpointWeights(checkpoint: checkpoint, graph: graph)
-        let state = graph.input("image_state", .float, ["rows", .fixed(cells), .fixed(c.hiddenSize)])
+        let state = graph.input("image_state", .float, [1, "prompts", .fixed(cells), .fixed(c.hiddenSize)])
         let hyper = graph.input("hyper_weights", .float, ["rows", .fixed(c.numMaskTokens), .fixed(c.hiddenSize / 8)])
         let prompts = graph.input("prompts", .int64, ["picked"])
-        let keys = graph.unsqueeze(graph.gather(state, indices: prompts), axes: [0])
+        let keys = graph.gather(state, indices: prompts, axis: 1)
         let picked = graph.unsqueeze(graph.gather(hyper, indices: prompts), axes: [0])
         let masks = try graph.scope("mask_decoder.heads") {
             try SAMMaskHeads(configuration: c, grid: grid).masks(keys: keys, hyperWeights: picked, weights: weights)
