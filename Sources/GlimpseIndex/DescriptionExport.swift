@@ -15,13 +15,20 @@ public struct ExportOptions: Sendable {
     public var relativeTo: String?
     /// Only the photos taken within this span; nil: any date, also none.
     public var taken: TakenRange?
+    /// Only the photos rated at least this many stars in their tags (1 to 5); nil: any, also unrated.
+    public var minimumRating: Int?
+    /// Only the photos taken within this area (`PhotoTags.location`); nil: anywhere, also unknown.
+    public var near: NearbyArea?
     /// Also write each stored description whole (`ExportedDescription.description`): dropped regions,
     /// CLIP's candidate ranking, timings.
     public var fullDescriptions: Bool
 
-    public init(places: [String] = [], relativeTo: String? = nil, taken: TakenRange? = nil, fullDescriptions: Bool = false) {
+    public init(places: [String] = [], relativeTo: String? = nil, taken: TakenRange? = nil, minimumRating: Int? = nil,
+                near: NearbyArea? = nil, fullDescriptions: Bool = false) {
         self.places = places
         self.taken = taken
+        self.minimumRating = minimumRating
+        self.near = near
         self.relativeTo = relativeTo
         self.fullDescriptions = fullDescriptions
     }
@@ -125,6 +132,22 @@ extension SQLiteIndexStore {
             scope = "(\(scope)) AND takenAt >= ? AND takenAt < ?"
             arguments += [taken.lowerBound, taken.upperBound]
         }
+        if let stars = options.minimumRating {
+            scope = "(\(scope)) AND rating >= ?"
+            arguments.append(max(1, stars))
+        }
+        // The area's bounding box here; the distance itself per row (`inArea`).
+        if let area = options.near {
+            let bounds = area.bounds
+            scope = "(\(scope)) AND latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?"
+            arguments += [bounds.latitudes.lowerBound, bounds.latitudes.upperBound, bounds.longitudes.lowerBound, bounds.longitudes.upperBound]
+        }
+        let inArea = { (row: OpaquePointer, latitude: Int32) -> Bool in
+            guard let area = options.near else { return true }
+            guard let location = PhotoLocation(latitude: sqlite3_column_double(row, latitude),
+                                               longitude: sqlite3_column_double(row, latitude + 1)) else { return false }
+            return area.contains(location)
+        }
         let prefix = options.relativeTo.map { pathRange(under: FileScanner.normalise($0)).from }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -133,20 +156,18 @@ extension SQLiteIndexStore {
         var writeError: (any Error)?  // the sink's own error, rethrown as it is rather than as the index's
         do {
             try read("exporting descriptions") { db in
-                let counts = try Row.fetchAll(db, sql: "SELECT status, count(*) AS n FROM image WHERE \(scope) GROUP BY status",
-                                              arguments: StatementArguments(arguments))
-                for row in counts {
-                    switch ImageStatus(rawValue: row["status"]) {
-                    case .pending: report.pending = row["n"]
-                    case .failed: report.failed = row["n"]
-                    default: break
-                    }
+                try db.step("SELECT status, latitude, longitude FROM image WHERE (\(scope)) AND status IN (?, ?)",
+                            arguments: StatementArguments(arguments + [ImageStatus.pending.rawValue, ImageStatus.failed.rawValue])) { row in
+                    guard inArea(row, 1) else { return }
+                    if Database.text(row, 0) == ImageStatus.pending.rawValue { report.pending += 1 } else { report.failed += 1 }
                 }
                 try db.step("""
-                    SELECT image.path, image.contentHash, description.json, nullif(image.takenAt, ''), image.tags, image.place FROM image
+                    SELECT image.path, image.contentHash, description.json, nullif(image.takenAt, ''), image.tags, image.place,
+                        image.latitude, image.longitude FROM image
                     JOIN description ON description.imageId = image.id
                     WHERE \(scope) ORDER BY image.path
                     """, arguments: StatementArguments(arguments)) { row in
+                    guard inArea(row, 6) else { return }
                     let path = Database.text(row, 0) ?? ""
                     let length = Int(sqlite3_column_bytes(row, 2))
                     guard length > 0, let bytes = sqlite3_column_blob(row, 2),

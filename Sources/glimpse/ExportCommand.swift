@@ -30,6 +30,20 @@ struct ExportCommand: AsyncParsableCommand {
         """, valueName: "dates"))
     var taken: String?
 
+    @Option(help: ArgumentHelp("Only the photos rated at least this many stars (1 to 5), as `glimpse search --rating`.",
+                               valueName: "stars"))
+    var rating: Int?
+
+    @Option(help: ArgumentHelp("""
+        Only the photos taken near a place, as `glimpse search --near`: coordinates (48.8584,2.2945), a photo whose \
+        file records where it was taken, or a town's name.
+        """, valueName: "place"))
+    var near: String?
+
+    @Option(help: ArgumentHelp("How far from the place of --near, in kilometres (default 2 around coordinates or a photo).",
+                               valueName: "km"))
+    var within: Double?
+
     @Option(name: .customLong("relative-to"), help: ArgumentHelp("""
         Write the paths under this folder relative to it (others stay absolute); `glimpse import` reads relative \
         paths from the folder of its file, so save the export there to move it with the photos.
@@ -46,10 +60,13 @@ struct ExportCommand: AsyncParsableCommand {
 
     func validate() throws {
         _ = try TakenOption.range(taken)
+        if let rating, !(1...5).contains(rating) { throw ValidationError("--rating is a number of stars, 1 to 5.") }
+        try NearOption.validate(near: near, within: within)
     }
 
     func run() async throws {
         let store = try location.openExisting()
+        let area = try NearOption.area(near: near, within: within, store: store)
         let output = try ExportDestination(path: destination, replacing: force)
         // Ctrl-C deletes the partial file; the file under the name, if any, stays as it was.
         let partial = output.partial
@@ -62,7 +79,7 @@ struct ExportCommand: AsyncParsableCommand {
         do {
             report = try store.exportDescriptions(
                 options: ExportOptions(places: folders, relativeTo: relativeTo, taken: try TakenOption.range(taken),
-                                       fullDescriptions: full),
+                                       minimumRating: rating, near: area, fullDescriptions: full),
                 line: output.write)
             try output.commit()
         } catch {
@@ -71,18 +88,24 @@ struct ExportCommand: AsyncParsableCommand {
         }
         // The summary goes to standard error, so that an export to standard output stays pure JSON Lines.
         var summary = Self.summary(report, to: output.name)
-        let narrowed = !folders.isEmpty || taken != nil
+        let conditions = Self.conditions(folders: folders, taken: taken, rating: rating, area: area)
+        let narrowed = !conditions.isEmpty
         if report.exported == 0 && narrowed {
-            let place = folders.joined(separator: ", ")
-            switch (folders.isEmpty, taken) {
-            case (false, nil): summary = "Nothing described is indexed under \(place). " + summary
-            case (true, let taken?): summary = "No described photo was taken in \(taken). " + summary
-            case (false, let taken?): summary = "No described photo under \(place) was taken in \(taken). " + summary
-            case (true, nil): break
-            }
+            summary = "No described photo matches the filters (" + conditions.joined(separator: "; ") + "). " + summary
         }
         FileHandle.standardError.write(Data((summary + "\n").utf8))
         if report.exported == 0 && narrowed { throw ExitCode(1) }
+    }
+
+    /// What the filters ask for, in words: `indexed under /photos`, `taken in 2019`, `rated 4 stars or more`,
+    /// `taken within 2.0 km of …`.
+    static func conditions(folders: [String], taken: String?, rating: Int?, area: NearbyArea?) -> [String] {
+        var conditions: [String] = []
+        if !folders.isEmpty { conditions.append("indexed under " + folders.joined(separator: ", ")) }
+        if let taken { conditions.append("taken in \(taken)") }
+        if let rating { conditions.append("rated \(rating) star\(rating == 1 ? "" : "s") or more") }
+        if let area { conditions.append("taken within \(area)") }
+        return conditions
     }
 
     static func summary(_ report: ExportReport, to name: String) -> String {

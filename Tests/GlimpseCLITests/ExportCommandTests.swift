@@ -64,7 +64,7 @@ struct ExportCommandTests {
         let (folder, index) = try makeIndex()
         defer { try? FileManager.default.removeItem(at: folder) }
         let run = try GlimpseProcess.run(["export", "--index", index, "--in", folder.appending(path: "elsewhere").path])
-        #expect(run.status == 1 && run.output.contains("Nothing described is indexed under"), "\(run.output)")
+        #expect(run.status == 1 && run.output.contains("No described photo matches the filters (indexed under"), "\(run.output)")
         let intoFolder = try GlimpseProcess.run(["export", folder.path, "--index", index])
         #expect(intoFolder.status != 0 && intoFolder.output.contains("is a folder"), "\(intoFolder.output)")
     }

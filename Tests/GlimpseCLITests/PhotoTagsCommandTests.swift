@@ -114,6 +114,18 @@ struct PhotoTagsCommandTests {
         let written = try String(contentsOf: export, encoding: .utf8)
         #expect(written.contains(#""people":["Anna Karenina","Rex"]"#) && written.contains(#""rating":-1"#), "\(written)")
         #expect(written.contains(#""place":"Rio de Janeiro, Brazil""#), "the town named from its GPS: \(written)")
+        // The same filters as search: stars, and a place (by name, through the gazetteer).
+        let ratedExport = try GlimpseProcess.runSeparating(["export", "--rating", "3", "--index", index])
+        #expect(ratedExport.status == 0 && ratedExport.standardOutput.contains("birthday.jpg"), "\(ratedExport.standardOutput)")
+        #expect(!ratedExport.standardOutput.contains("hike.jpg") && !ratedExport.standardOutput.contains("blurry.jpg"), "\(ratedExport.standardOutput)")
+        let nearExport = try GlimpseProcess.runSeparating(["export", "--near", "Rio de Janeiro", "--index", index])
+        #expect(nearExport.status == 0 && nearExport.standardOutput.contains("rio.heic") && !nearExport.standardOutput.contains("tower.jpg"),
+                "\(nearExport.standardOutput)")
+        let neither = try GlimpseProcess.run(["export", "--rating", "4", "--near", "Rio de Janeiro", "--index", index])
+        #expect(neither.status == 1 && neither.output.contains("No described photo matches the filters (rated 4 stars or more; taken within"),
+                "\(neither.output)")
+        let badExport = try GlimpseProcess.run(["export", "--within", "3", "--index", index])
+        #expect(badExport.status != 0 && badExport.output.contains("give --near too"), "\(badExport.output)")
         let copy = folder.appending(path: "copy.sqlite").path
         let imported = try GlimpseProcess.run(["import", export.path, "--no-embeddings", "--index", copy])
         #expect(imported.status == 0, "\(imported.output)")

@@ -1,5 +1,6 @@
 import Foundation
 import GlimpseDescribe
+import GlimpseImage
 import Testing
 @testable import GlimpseIndex
 
@@ -103,6 +104,39 @@ struct ExportTests {
         #expect(try Self.export(store, ExportOptions(taken: TakenRange("2020.."))).report.exported == 0)
         let all = try Self.export(store)
         #expect(all.lines.count == 2 && all.lines[1]["taken"] == nil, "no date: no key")
+    }
+
+    @Test("only the photos rated enough or taken within an area; pending and failed ones counted under the same filters")
+    func ratingAndArea() throws {
+        let store = try Self.library()
+        let paris = try #require(PhotoLocation(latitude: 48.8584, longitude: 2.2945))
+        let rio = try #require(PhotoLocation(latitude: -22.9519, longitude: -43.2105))
+        var records: [(image: ImageID, tags: PhotoTags, stamp: String)] = []
+        for (path, rating, location) in [("/photos/2024/dog.jpg", 4, paris), ("/photos/cat.jpg", 2, rio),
+                                         ("/photos/2024/new.jpg", 5, paris)] {
+            let image = try #require(try store.image(atPath: path))
+            records.append((image.id, PhotoTags(rating: rating, location: location), "stamp"))
+        }
+        try store.recordTags(records)
+        func paths(_ options: ExportOptions) throws -> (paths: [String], pending: Int, failed: Int) {
+            let result = try Self.export(store, options)
+            return (result.lines.compactMap { $0["path"] as? String }, result.report.pending, result.report.failed)
+        }
+        let rated = try paths(ExportOptions(minimumRating: 3))
+        #expect(rated.paths == ["/photos/2024/dog.jpg"] && rated.pending == 1 && rated.failed == 0)
+        #expect(try paths(ExportOptions(minimumRating: 1)).paths == ["/photos/2024/dog.jpg", "/photos/cat.jpg"])
+        // 3.2 km from the tower: inside 4 km, outside 3; the bounding box alone would let a corner in.
+        let louvre = try #require(PhotoLocation(latitude: 48.8606, longitude: 2.3376))
+        let near = try paths(ExportOptions(near: NearbyArea(center: louvre, kilometres: 4)))
+        #expect(near.paths == ["/photos/2024/dog.jpg"] && near.pending == 1 && near.failed == 0)
+        let far = try paths(ExportOptions(near: NearbyArea(center: louvre, kilometres: 3)))
+        #expect(far.paths.isEmpty && far.pending == 0 && far.failed == 0)
+        let corner = try #require(PhotoLocation(latitude: 48.8584 + 0.026, longitude: 2.2945 + 0.039))  // ~4.1 km away
+        #expect(try paths(ExportOptions(near: NearbyArea(center: corner, kilometres: 3.5))).paths.isEmpty)
+        #expect(try paths(ExportOptions(near: NearbyArea(center: corner, kilometres: 4.5))).paths == ["/photos/2024/dog.jpg"])
+        let both = try paths(ExportOptions(minimumRating: 2, near: NearbyArea(center: rio, kilometres: 1)))
+        #expect(both.paths == ["/photos/cat.jpg"] && both.pending == 0)
+        #expect(try paths(ExportOptions(minimumRating: 3, near: NearbyArea(center: rio, kilometres: 1))).paths.isEmpty)
     }
 
     @Test("the whole stored description on request, dropped regions included")
