@@ -6,21 +6,32 @@ enum CR3Metadata {
 
     /// The date taken: CMT2's DateTimeOriginal (else DateTimeDigitized), else CMT1's DateTime.
     static func dateTaken(in bytes: UnsafeRawBufferPointer) -> String? {
-        guard let moov = boxes(in: bytes, 0..<bytes.count).first(where: { $0.type == "moov" }),
-              let canon = boxes(in: bytes, moov.content).first(where: { box in
-                  box.type == "uuid" && box.content.count >= 16 && Array(bytes[box.content.prefix(16)]) == canonUUID
-              }) else { return nil }
-        let inside = boxes(in: bytes, canon.content.dropFirst(16).startIndex..<canon.content.endIndex)
-        func tiff(_ type: String) -> TIFFBlock? {
-            inside.first { $0.type == type }.flatMap { TIFFBlock(UnsafeRawBufferPointer(rebasing: bytes[$0.content])) }
-        }
-        if let exif = tiff("CMT2"), let ifd = exif.firstIFD {
+        let blocks = tiffBlocks(in: bytes)
+        if let exif = blocks["CMT2"], let ifd = exif.firstIFD {
             for tag in [0x9003, 0x9004] {
                 if let date = exif.value(of: tag, inIFDAt: ifd).flatMap({ exif.ascii($0) }).flatMap(ExifDateTaken.normalised) { return date }
             }
         }
-        guard let ifd0 = tiff("CMT1"), let first = ifd0.firstIFD else { return nil }
+        guard let ifd0 = blocks["CMT1"], let first = ifd0.firstIFD else { return nil }
         return ifd0.value(of: 0x0132, inIFDAt: first).flatMap { ifd0.ascii($0) }.flatMap(ExifDateTaken.normalised)
+    }
+
+    /// The camera that took it: CMT1's Make and Model (`CameraName`).
+    static func camera(in bytes: UnsafeRawBufferPointer) -> String? {
+        tiffBlocks(in: bytes)["CMT1"].flatMap(CameraName.camera(inTIFF:))
+    }
+
+    /// The TIFF blocks of the Canon box by their box types (`CMT1`, `CMT2`, …); empty when there is none.
+    private static func tiffBlocks(in bytes: UnsafeRawBufferPointer) -> [String: TIFFBlock] {
+        guard let moov = boxes(in: bytes, 0..<bytes.count).first(where: { $0.type == "moov" }),
+              let canon = boxes(in: bytes, moov.content).first(where: { box in
+                  box.type == "uuid" && box.content.count >= 16 && Array(bytes[box.content.prefix(16)]) == canonUUID
+              }) else { return [:] }
+        var blocks: [String: TIFFBlock] = [:]
+        for box in boxes(in: bytes, canon.content.dropFirst(16).startIndex..<canon.content.endIndex) where blocks[box.type] == nil {
+            blocks[box.type] = TIFFBlock(UnsafeRawBufferPointer(rebasing: bytes[box.content]))
+        }
+        return blocks
     }
 
     struct Box {

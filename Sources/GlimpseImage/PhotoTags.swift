@@ -1,8 +1,9 @@
 import Foundation
 
 /// What people wrote about a photo in their photo manager (Lightroom, darktable, digiKam, Photo Mechanic,
-/// a phone's gallery): its title, caption, keywords, the names of the people in it, and its rating; and
-/// where it was taken (the camera's GPS, or a place set on a map in the manager, and the place's names).
+/// a phone's gallery): its title, caption, keywords, the names of the people in it, and its rating; where
+/// it was taken (the camera's GPS, or a place set on a map in the manager, and the place's names); and
+/// which camera took it.
 ///
 /// Read from the file's XMP packet and IPTC block, and from an XMP sidecar file beside it (`NAME.xmp` or
 /// `NAME.EXT.xmp`). Never an error: a file with no such metadata, or damaged metadata, has empty tags.
@@ -20,9 +21,13 @@ public struct PhotoTags: Sendable, Hashable, Codable {
     /// The names of the place it was taken at, most specific first — sublocation, city, region, country
     /// (`Belém`, `Lisbon`, `Lisboa`, `Portugal`) — as a photo manager's map or its location fields set them.
     public var place: [String]
+    /// The camera that took it (`CameraName`: EXIF's Make and Model, or XMP's `tiff:Make` and `tiff:Model`).
+    /// Not searched as text (model names are ordinary words: "Galaxy", "Pixel", "Mark"); `--camera` filters by it.
+    public var camera: String?
 
     public init(title: String? = nil, caption: String? = nil, keywords: [String] = [], people: [String] = [], rating: Int? = nil,
-                location: PhotoLocation? = nil, place: [String] = []) {
+                location: PhotoLocation? = nil, place: [String] = [], camera: String? = nil) {
+        self.camera = camera
         self.location = location
         self.place = place
         self.title = title
@@ -32,7 +37,7 @@ public struct PhotoTags: Sendable, Hashable, Codable {
         self.rating = rating
     }
 
-    private enum CodingKeys: String, CodingKey { case title, caption, keywords, people, rating, location, place }
+    private enum CodingKeys: String, CodingKey { case title, caption, keywords, people, rating, location, place, camera }
 
     /// Every field may be missing (an imported line that gives only keywords); the result is normalised.
     public init(from decoder: any Decoder) throws {
@@ -43,7 +48,8 @@ public struct PhotoTags: Sendable, Hashable, Codable {
                          people: try container.decodeIfPresent([String].self, forKey: .people) ?? [],
                          rating: try container.decodeIfPresent(Int.self, forKey: .rating),
                          location: try container.decodeIfPresent(PhotoLocation.self, forKey: .location),
-                         place: try container.decodeIfPresent([String].self, forKey: .place) ?? []).normalised()
+                         place: try container.decodeIfPresent([String].self, forKey: .place) ?? [],
+                         camera: try container.decodeIfPresent(String.self, forKey: .camera)).normalised()
     }
 
     /// Only what is present: empty lists and missing fields are left out.
@@ -56,18 +62,20 @@ public struct PhotoTags: Sendable, Hashable, Codable {
         try container.encodeIfPresent(rating, forKey: .rating)
         try container.encodeIfPresent(location, forKey: .location)
         if !place.isEmpty { try container.encode(place, forKey: .place) }
+        try container.encodeIfPresent(camera, forKey: .camera)
     }
 
     /// Whether nothing was found.
     public var isEmpty: Bool {
         title == nil && caption == nil && keywords.isEmpty && people.isEmpty && rating == nil && location == nil && place.isEmpty
+            && camera == nil
     }
 
-    /// These tags over `base`: a title, caption, rating, location or place here wins; keywords and people of both are kept.
+    /// These tags over `base`: a title, caption, rating, location, place or camera here wins; keywords and people of both are kept.
     public func merged(over base: PhotoTags) -> PhotoTags {
         PhotoTags(title: title ?? base.title, caption: caption ?? base.caption, keywords: keywords + base.keywords,
                   people: people + base.people, rating: rating ?? base.rating, location: location ?? base.location,
-                  place: place.isEmpty ? base.place : place).normalised()
+                  place: place.isEmpty ? base.place : place, camera: camera ?? base.camera).normalised()
     }
 
     /// The text full-text search reads: title, caption, keywords, people and the place's names, one per line.
@@ -108,11 +116,11 @@ public struct PhotoTags: Sendable, Hashable, Codable {
         }
         let stars = rating.flatMap { (-1...5).contains($0) && $0 != 0 ? $0 : nil }
         return PhotoTags(title: clean(title), caption: clean(caption), keywords: list(keywords), people: list(people), rating: stars,
-                         location: location, place: list(place))
+                         location: location, place: list(place), camera: clean(camera).flatMap { $0.count <= Self.maximumEntryLength ? $0 : nil })
     }
 
     /// The tags of an image file (`data`, of `format` when known) and of its XMP sidecar file, if any:
-    /// the sidecar's over the file's own XMP, over its IPTC block and EXIF GPS tags.
+    /// the sidecar's over the file's own XMP, over its IPTC block and EXIF GPS, Make and Model tags.
     public static func read(from data: Data, format: ImageFormat?, sidecar: Data? = nil) -> PhotoTags {
         let own = data.withUnsafeBytes { bytes -> PhotoTags in
             var tags = PhotoTags()
@@ -127,6 +135,7 @@ public struct PhotoTags: Sendable, Hashable, Codable {
                 tags = XMPTags.read(Array(bytes[packet])) ?? tags
             }
             if tags.location == nil, let format { tags.location = PhotoLocation.read(from: bytes, format: format) }
+            if tags.camera == nil, let format { tags.camera = CameraName.read(from: bytes, format: format) }
             return tags
         }
         let beside = sidecar.flatMap { XMPTags.read(Array($0)) } ?? PhotoTags()

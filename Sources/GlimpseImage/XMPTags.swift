@@ -14,7 +14,8 @@ import Darwin
 /// and IPTC's `Iptc4xmpExt:PersonInImage`, and the location (`exif:GPSLatitude` and `exif:GPSLongitude`,
 /// `DDD,MM.mmK` or `DDD,MM,SSK`, as a photo manager's map writes them) and the place's names
 /// (`Iptc4xmpCore:Location`, `photoshop:City`, `photoshop:State`, `photoshop:Country`, as Lightroom's map
-/// fills them; else the first of IPTC's `Iptc4xmpExt:LocationShown`/`LocationCreated` structures).
+/// fills them; else the first of IPTC's `Iptc4xmpExt:LocationShown`/`LocationCreated` structures), and the
+/// camera (`tiff:Make` and `tiff:Model`, which Lightroom and darktable copy from the raw file's EXIF).
 /// Properties may be elements or attributes, with any prefixes.
 /// darktable's own tags (`darktable|format|nef`, `darktable|changed`, `darktable|style|…` in the hierarchy,
 /// their last parts also in `dc:subject` since darktable 5) say how a file was edited, not what it shows:
@@ -24,7 +25,7 @@ enum XMPTags {
     static let jpegSignature = Array("http://ns.adobe.com/xap/1.0/\0".utf8)
 
     private enum Property {
-        case title, headline, caption, keyword, hierarchicalKeyword(Character), rating, person, latitude, longitude
+        case title, headline, caption, keyword, hierarchicalKeyword(Character), rating, person, latitude, longitude, make, model
         case place(PlacePart, structured: Bool)
     }
 
@@ -44,6 +45,8 @@ enum XMPTags {
         .init(namespace: "http://iptc.org/std/Iptc4xmpExt/2008-02-29/", local: "PersonInImage"): .person,
         .init(namespace: "http://ns.adobe.com/exif/1.0/", local: "GPSLatitude"): .latitude,
         .init(namespace: "http://ns.adobe.com/exif/1.0/", local: "GPSLongitude"): .longitude,
+        .init(namespace: "http://ns.adobe.com/tiff/1.0/", local: "Make"): .make,
+        .init(namespace: "http://ns.adobe.com/tiff/1.0/", local: "Model"): .model,
         .init(namespace: "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/", local: "Location"): .place(.sublocation, structured: false),
         .init(namespace: "http://ns.adobe.com/photoshop/1.0/", local: "City"): .place(.city, structured: false),
         .init(namespace: "http://ns.adobe.com/photoshop/1.0/", local: "State"): .place(.region, structured: false),
@@ -70,6 +73,7 @@ enum XMPTags {
         var titleIsDefault = false, captionIsDefault = false
         var automatic = Set<String>()  // the last parts of darktable's own tags
         var latitude: Double?, longitude: Double?
+        var make: String?, model: String?
         // The place's parts from the flat properties, and from the first structure that gives any.
         var flatPlace = [PlacePart: String](), structuredPlace = [PlacePart: String]()
         var structuredPlaceDone = false
@@ -99,6 +103,8 @@ enum XMPTags {
             case .person: tags.people.append(value)
             case .latitude: latitude = coordinate(value, negative: "S")
             case .longitude: longitude = coordinate(value, negative: "W")
+            case .make: make = make ?? value
+            case .model: model = model ?? value
             case let .place(part, structured):
                 if !structured {
                     flatPlace[part] = flatPlace[part] ?? value
@@ -131,6 +137,7 @@ enum XMPTags {
         if let latitude, let longitude { tags.location = PhotoLocation(latitude: latitude, longitude: longitude) }
         let place = flatPlace.isEmpty ? structuredPlace : flatPlace
         tags.place = PlacePart.allCases.compactMap { place[$0] }
+        tags.camera = CameraName.joined(make: make, model: model)
         return tags.normalised()
     }
 

@@ -19,12 +19,15 @@ public struct ExportOptions: Sendable {
     public var minimumRating: Int?
     /// Only the photos taken within this area (`PhotoTags.location`); nil: anywhere, also unknown.
     public var near: NearbyArea?
+    /// Only the photos taken with a camera this query matches (`PhotoTags.camera`); nil: any, also unknown.
+    public var camera: CameraQuery?
     /// Also write each stored description whole (`ExportedDescription.description`): dropped regions,
     /// CLIP's candidate ranking, timings.
     public var fullDescriptions: Bool
 
     public init(places: [String] = [], relativeTo: String? = nil, taken: TakenRange? = nil, minimumRating: Int? = nil,
-                near: NearbyArea? = nil, fullDescriptions: Bool = false) {
+                near: NearbyArea? = nil, camera: CameraQuery? = nil, fullDescriptions: Bool = false) {
+        self.camera = camera
         self.places = places
         self.taken = taken
         self.minimumRating = minimumRating
@@ -135,6 +138,11 @@ extension SQLiteIndexStore {
         if let stars = options.minimumRating {
             scope = "(\(scope)) AND rating >= ?"
             arguments.append(max(1, stars))
+        }
+        if let camera = options.camera {
+            let names = camera.matching(try cameras()).map(\.name)
+            scope = "(\(scope)) AND camera IN (\(names.map { _ in "?" }.joined(separator: ", ")))"  // `IN ()` holds nothing
+            arguments += names.map { $0 as any DatabaseValueConvertible }
         }
         // The area's bounding box here; the distance itself per row (`inArea`).
         if let area = options.near {

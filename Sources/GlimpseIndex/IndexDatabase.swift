@@ -313,6 +313,14 @@ struct IndexDatabase: Sendable {
             }
             if written > 0 { try SQLiteIndexStore.bumpFullTextGeneration(db) }
         }
+        migrator.registerMigration("v9") { db in
+            // The camera that took each photo (`PhotoTags.camera`), for `--camera`; NULL until its tags are
+            // read again (`XMPSidecars.tagsReaderVersion` t3 makes the next index run read them).
+            try db.execute(sql: """
+                ALTER TABLE image ADD COLUMN camera TEXT;
+                CREATE INDEX image_on_camera ON image (camera);
+                """)
+        }
         return migrator
     }
 }

@@ -14,8 +14,9 @@ public struct IndexStatusDocument: Encodable, Sendable {
     public var datesTaken: IndexSummary.DatedImages
     /// Images per file format ("JPEG", "camera raw", …).
     public var formats: [String: Int]
-    /// Images tagged in a photo manager (XMP, IPTC, sidecar files; a place recorded by the camera counts), how
-    /// many carry each rating, and how many record where they were taken.
+    /// Images tagged in a photo manager (XMP, IPTC, sidecar files; a place recorded by the camera counts, its
+    /// name does not), how many carry each rating, how many record where they were taken, and the cameras
+    /// that took most of them.
     public var tags: IndexSummary.TaggedImages
 
     public struct Model: Encodable, Sendable {

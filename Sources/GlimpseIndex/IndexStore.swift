@@ -86,7 +86,8 @@ public struct IndexSummary: Sendable, Hashable {
     public var dated = DatedImages()
     /// Images per file format (`ImageFormat.rawValue`), those of unknown format left out.
     public var formats: [String: Int] = [:]
-    /// Images that people tagged in their photo manager (`PhotoTags`), and how many carry each rating.
+    /// Images that people tagged in their photo manager (`PhotoTags`), how many carry each rating, where
+    /// they were taken and with which cameras.
     public var tagged = TaggedImages()
 
     public var total: Int { counts.values.reduce(0, +) }
@@ -114,6 +115,12 @@ public struct IndexSummary: Sendable, Hashable {
         public var towns: [TownCount] = []
         /// How many towns `towns` lists at most.
         public static let topTowns = 10
+        /// The cameras that took most photos, most first (at most `topCameras`), with how many (`PhotoTags.camera`).
+        public var cameras: [CameraCount] = []
+        /// How many cameras `cameras` lists at most.
+        public static let topCameras = 10
+        /// How many different cameras took indexed photos.
+        public var cameraCount = 0
 
         public struct TownCount: Sendable, Hashable, Encodable {
             public var name: String

@@ -14,15 +14,16 @@ extension SQLiteIndexStore {
         let modelsJSON = models.isEmpty ? nil : String(decoding: try JSONEncoder().encode(models), as: UTF8.self)
         let statement = try db.cachedStatement(sql: """
             INSERT INTO image (path, contentHash, size, modified, width, height, format, status, error, models, source, takenAt,
-                               tags, rating, latitude, longitude, tagsStamp, pictureHash, createdAt, updatedAt)
+                               tags, rating, latitude, longitude, camera, tagsStamp, pictureHash, createdAt, updatedAt)
             VALUES (:path, :hash, :size, :modified, :width, :height, :format, :status, :error, :models, :source, :taken,
-                    :tags, :rating, :latitude, :longitude, :tagsStamp, :pictureHash, :now, :now)
+                    :tags, :rating, :latitude, :longitude, :camera, :tagsStamp, :pictureHash, :now, :now)
             ON CONFLICT(path) DO UPDATE SET
                 contentHash = coalesce(excluded.contentHash, contentHash), takenAt = coalesce(excluded.takenAt, takenAt), size = excluded.size,
                 tags = CASE WHEN excluded.tagsStamp IS NULL THEN tags ELSE excluded.tags END,
                 rating = CASE WHEN excluded.tagsStamp IS NULL THEN rating ELSE excluded.rating END,
                 latitude = CASE WHEN excluded.tagsStamp IS NULL THEN latitude ELSE excluded.latitude END,
                 longitude = CASE WHEN excluded.tagsStamp IS NULL THEN longitude ELSE excluded.longitude END,
+                camera = CASE WHEN excluded.tagsStamp IS NULL THEN camera ELSE excluded.camera END,
                 tagsStamp = coalesce(excluded.tagsStamp, tagsStamp), pictureHash = coalesce(excluded.pictureHash, pictureHash),
                 modified = excluded.modified, width = excluded.width, height = excluded.height,
                 format = coalesce(excluded.format, format), status = excluded.status, error = excluded.error,
@@ -36,6 +37,7 @@ extension SQLiteIndexStore {
             "tags": try tagsJSON(facts.tags, stamp: facts.tagsStamp), "rating": facts.tagsStamp == nil ? nil : facts.tags?.rating,
             "latitude": facts.tagsStamp == nil ? nil : facts.tags?.location?.latitude,
             "longitude": facts.tagsStamp == nil ? nil : facts.tags?.location?.longitude, "tagsStamp": facts.tagsStamp,
+            "camera": facts.tagsStamp == nil ? nil : facts.tags?.camera,
             "pictureHash": facts.pictureHash,
         ])
         guard let id else { throw IndexError.database(operation: "saving \(facts.path)", reason: "no row id returned") }

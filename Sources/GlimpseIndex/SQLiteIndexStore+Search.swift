@@ -42,6 +42,20 @@ extension SQLiteIndexStore {
         }
     }
 
+    public func cameras() throws -> [CameraCount] {
+        try read("listing the cameras") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT camera, count(*) AS n FROM image WHERE camera IS NOT NULL GROUP BY camera ORDER BY n DESC, camera
+                """).map { CameraCount(name: $0["camera"], images: $0["n"]) }
+        }
+    }
+
+    public func imageIDs(takenWith cameras: [String]) throws -> [ImageID] {
+        try read("finding the photos taken with \(cameras.joined(separator: ", "))") { db in
+            try cameras.flatMap { try db.integers("SELECT id FROM image WHERE camera = ?", arguments: [$0]) }
+        }
+    }
+
     public func imageIDs(takenWithin area: NearbyArea) throws -> [ImageID] {
         let bounds = area.bounds
         return try read("finding the photos taken within \(area)") { db in
@@ -239,7 +253,10 @@ extension SQLiteIndexStore {
             for row in try Row.fetchAll(db, sql: "SELECT format, count(*) AS n FROM image WHERE format IS NOT NULL GROUP BY format") {
                 formats[row["format"]] = row["n"]
             }
-            let taggedCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM image WHERE tags IS NOT NULL") ?? 0
+            // A camera's name alone is not a tag people wrote.
+            let taggedCount = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM image WHERE tags IS NOT NULL AND (camera IS NULL OR json_remove(tags, '$.camera') != '{}')
+                """) ?? 0
             var tagged = IndexSummary.TaggedImages(images: taggedCount, located: try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM image WHERE latitude IS NOT NULL
                 """) ?? 0, named: try Int.fetchOne(db, sql: "SELECT count(*) FROM image WHERE place IS NOT NULL") ?? 0)
@@ -248,6 +265,10 @@ extension SQLiteIndexStore {
                 SELECT substr(place, 1, instr(place || ',', ',') - 1) AS town, count(*) AS n FROM image WHERE place IS NOT NULL
                 GROUP BY town ORDER BY n DESC, town LIMIT ?
                 """, arguments: [IndexSummary.TaggedImages.topTowns]).map { .init(name: $0["town"], images: $0["n"]) }
+            tagged.cameraCount = try Int.fetchOne(db, sql: "SELECT count(DISTINCT camera) FROM image") ?? 0
+            tagged.cameras = try Row.fetchAll(db, sql: """
+                SELECT camera, count(*) AS n FROM image WHERE camera IS NOT NULL GROUP BY camera ORDER BY n DESC, camera LIMIT ?
+                """, arguments: [IndexSummary.TaggedImages.topCameras]).map { CameraCount(name: $0["camera"], images: $0["n"]) }
             for row in try Row.fetchAll(db, sql: "SELECT rating, count(*) AS n FROM image WHERE rating IS NOT NULL GROUP BY rating") {
                 tagged.ratings[String(row["rating"] as Int)] = row["n"]
             }

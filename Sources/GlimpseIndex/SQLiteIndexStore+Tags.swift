@@ -18,9 +18,9 @@ extension SQLiteIndexStore {
     /// full-text row (if it has one) up to date with the stored tags.
     static func recordTags(_ db: Database, _ id: ImageID, tags: PhotoTags?, stamp: String?) throws {
         if let stamp {
-            try db.cachedStatement(sql: "UPDATE image SET tags = ?, rating = ?, latitude = ?, longitude = ?, tagsStamp = ? WHERE id = ?")
+            try db.cachedStatement(sql: "UPDATE image SET tags = ?, rating = ?, latitude = ?, longitude = ?, camera = ?, tagsStamp = ? WHERE id = ?")
                 .execute(arguments: [try tagsJSON(tags, stamp: stamp), tags?.rating, tags?.location?.latitude, tags?.location?.longitude,
-                                     stamp, id])
+                                     tags?.camera, stamp, id])
         }
         let searchable = try searchableTags(db, id)
         try db.cachedStatement(sql: "DELETE FROM placeName WHERE imageId = ?").execute(arguments: [id])

@@ -54,6 +54,12 @@ public protocol SearchableIndex: Sendable {
     /// The images taken within `area` (`PhotoTags.location`), in any order.
     func imageIDs(takenWithin area: NearbyArea) throws -> [ImageID]
 
+    /// Every camera that took an indexed image (`PhotoTags.camera`), with how many, most first (ties by name).
+    func cameras() throws -> [CameraCount]
+
+    /// The images taken with one of `cameras` (names exactly as `cameras()` gives them), in any order.
+    func imageIDs(takenWith cameras: [String]) throws -> [ImageID]
+
     /// The images one of whose place names (`SearchDocument.placeNames`) is `name`, compared as
     /// `PlaceNameKey` folds them (`lisbon`, `sao paulo`), in any order.
     func imageIDs(takenAt name: String) throws -> [ImageID]
@@ -69,6 +75,12 @@ extension SearchableIndex {
 }
 
 extension SearchableIndex {
+    /// The images taken with a camera that `query` matches, in any order, and those cameras.
+    public func imageIDs(takenWith query: CameraQuery) throws -> (images: [ImageID], cameras: [CameraCount]) {
+        let cameras = query.matching(try cameras())
+        return (cameras.isEmpty ? [] : try imageIDs(takenWith: cameras.map(\.name)), cameras)
+    }
+
     /// Every image whose description matches `expression`, best first, at most `limit`.
     public func fullTextMatches(_ expression: FullTextExpression, limit: Int) throws -> [FullTextMatch] {
         try fullTextMatches(expression, limit: limit, where: nil)

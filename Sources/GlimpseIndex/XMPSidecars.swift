@@ -63,6 +63,6 @@ extension ScannedFile {
         return "\(Self.tagsReaderVersion) \(sidecar.size) \(sidecar.modified) \((sidecar.path as NSString).lastPathComponent)"
     }
 
-    /// t2: the place's names (`PhotoTags.place`).
-    static let tagsReaderVersion = "t2"
+    /// t2: the place's names (`PhotoTags.place`); t3: the camera (`PhotoTags.camera`).
+    static let tagsReaderVersion = "t3"
 }

@@ -47,6 +47,10 @@ public struct ImageStanding: Sendable, Hashable, Codable {
     public var atPlace: Bool = true
     /// The photo was taken within the area searched (`SearchOptions.near`; always true without one).
     public var inArea: Bool = true
+    /// The camera that took the photo (`PhotoTags.camera`), when its file records it.
+    public var camera: String?
+    /// The photo was taken with a camera the search asked for (`SearchOptions.camera`; always true without one).
+    public var cameraMatches: Bool = true
     /// Strict negation leaves the image out (its penalties have factor 0).
     public var excluded: Bool
     public var rankers: [RankerStanding]

@@ -110,6 +110,17 @@ public struct InMemoryIndex: SearchableIndex {
         documents.values.filter { $0.tags?.location.map(area.contains) ?? false }.map(\.id)
     }
 
+    public func cameras() throws -> [CameraCount] {
+        Dictionary(grouping: documents.values.compactMap { $0.tags?.camera }, by: { $0 })
+            .map { CameraCount(name: $0.key, images: $0.value.count) }
+            .sorted { ($0.images, $1.name) > ($1.images, $0.name) }
+    }
+
+    public func imageIDs(takenWith cameras: [String]) throws -> [ImageID] {
+        let wanted = Set(cameras)
+        return documents.values.filter { $0.tags?.camera.map(wanted.contains) ?? false }.map(\.id)
+    }
+
     public func imageIDs(takenAt name: String) throws -> [ImageID] {
         let key = PlaceNameKey.of(name)
         return documents.values.filter { $0.placeNames.contains { PlaceNameKey.of($0) == key } }.map(\.id)

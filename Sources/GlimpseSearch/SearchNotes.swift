@@ -11,7 +11,6 @@ public enum SearchNotes {
     /// `SimilarImageSearch` used the image embeddings of the last finished index run.
     public static let similarDuringRun = "An index run is in progress: the images it has saved since it started are not compared yet."
 
-    /// The search covered only the images under `folders` (`SearchOptions.folders`).
     public static func rated(atLeast stars: Int, images: Int) -> String {
         images == 0
             ? "No indexed photo is rated \(stars) star(s) or more (ratings come from the tags photo managers write: XMP in the file or a sidecar)."
@@ -33,6 +32,24 @@ public enum SearchNotes {
             : "Searched the photos taken in \(range): \(images) indexed image(s)."
     }
 
+    /// The search covered only the photos taken with `cameras` (what `query` matched); with none matched,
+    /// the note names the cameras the index knows (`known`, most photos first).
+    public static func taken(with query: CameraQuery, cameras: [CameraCount], images: Int, known: [CameraCount]) -> String {
+        guard !cameras.isEmpty else {
+            guard !known.isEmpty else {
+                return "No indexed photo records the camera that took it (EXIF's Make and Model, or XMP's), so none matches \"\(query)\"."
+            }
+            let shown = known.prefix(5).map(\.name).joined(separator: ", ")
+            let more = known.count > 5 ? " and \(known.count - 5) more (`glimpse status` lists the commonest)" : ""
+            return "No indexed photo was taken with a camera called \"\(query)\"; the index knows \(shown)\(more)."
+        }
+        let names = cameras.count == 1 ? cameras[0].name
+            : cameras.dropLast().map(\.name).joined(separator: ", ") + " or " + cameras[cameras.count - 1].name
+        return images == 0 ? "No photo taken with \(names) is among those searched."
+            : "Searched the photos taken with \(names): \(images) indexed image(s)."
+    }
+
+    /// The search covered only the images under `folders` (`SearchOptions.folders`).
     public static func scoped(to folders: [String], images: Int) -> String {
         let places = folders.count == 1 ? folders[0] : folders.dropLast().joined(separator: ", ") + " and " + folders.last!
         return images == 0 ? "No image is indexed under \(places)." : "Searched within \(places): \(images) indexed image(s)."

@@ -20,11 +20,14 @@ public struct SearchOptions: Sendable, Hashable, Codable {
     public var minimumRating: Int?
     /// Only photos taken within this area (by the location their files record); nil for anywhere, also none.
     public var near: NearbyArea?
+    /// Only photos taken with a camera this query matches (`PhotoTags.camera`); nil for any camera, also none.
+    public var camera: CameraQuery?
 
     public init(limit: Int = 20, candidates: Int = 200, fusion: Fusion = .standard, negation: NegationOptions = NegationOptions(),
                 rankers: Set<RankerKind>? = nil, folders: [String] = [], taken: TakenRange? = nil, minimumRating: Int? = nil,
-                near: NearbyArea? = nil) {
+                near: NearbyArea? = nil, camera: CameraQuery? = nil) {
         self.near = near
+        self.camera = camera
         self.taken = taken
         self.minimumRating = minimumRating
         self.limit = limit

@@ -23,6 +23,16 @@ public struct SearchScope: Sendable, Hashable {
         return SearchScope(images: found.filter(narrower.contains))
     }
 
+    /// The scope of the photos taken with a camera that `query` matches among the images of `narrower`
+    /// (nil: every image), and the note that says which cameras those are (`SearchNotes.taken(with:…)`).
+    static func images(takenWith query: CameraQuery, in index: any SearchableIndex, within narrower: SearchScope?) throws
+        -> (scope: SearchScope, note: String) {
+        let found = try index.imageIDs(takenWith: query)
+        let scope = images(found.images, within: narrower)
+        let known = found.cameras.isEmpty ? try index.cameras() : []
+        return (scope, SearchNotes.taken(with: query, cameras: found.cameras, images: scope.images.count, known: known))
+    }
+
     /// A scope of `images` (in any order, repeats allowed; ids below 0 are left out).
     public init(images: [ImageID]) {
         members = RowSet(images.lazy.map { Int($0) })

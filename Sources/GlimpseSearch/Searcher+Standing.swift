@@ -52,6 +52,8 @@ extension Searcher {
                              place: document.placeName,
                              atPlace: try parsed.place.map { try index.imageIDs(takenAt: $0).contains(image) } ?? true,
                              inArea: options.near.map { area in document.tags?.location.map(area.contains) ?? false } ?? true,
+                             camera: document.tags?.camera,
+                             cameraMatches: options.camera.map { query in document.tags?.camera.map(query.matches) ?? false } ?? true,
                              excluded: !explanation.penalties.isEmpty && explanation.penalties.allSatisfy { $0.factor == 0 },
                              rankers: rankers, explanation: explanation)
     }

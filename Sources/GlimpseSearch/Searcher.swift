@@ -116,6 +116,11 @@ public struct Searcher: Sendable {
             scope = try SearchScope.images(index.imageIDs(takenWithin: area), within: scope)
             notes.append(SearchNotes.near(area, images: scope?.images.count ?? 0))
         }
+        if let camera = options.camera {
+            let found = try SearchScope.images(takenWith: camera, in: index, within: scope)
+            scope = found.scope
+            notes.append(found.note)
+        }
         if let place = query.place {
             scope = try SearchScope.images(index.imageIDs(takenAt: place), within: scope)
             notes.append(SearchNotes.taken(at: place, images: scope?.images.count ?? 0))

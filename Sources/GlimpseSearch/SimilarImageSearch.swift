@@ -21,13 +21,13 @@ public struct SimilarImageSearch: Sendable {
     ///   - taken: only photos taken within this span (nil: any date, also none).
     /// - Throws: `SearchError.noImageEmbedding` when the index holds no image embedding for `image`.
     public func images(like image: ImageID, limit: Int, folders: [String] = [], taken: TakenRange? = nil,
-                       minimumRating: Int? = nil, near: NearbyArea? = nil) throws -> SimilarImages {
+                       minimumRating: Int? = nil, near: NearbyArea? = nil, camera: CameraQuery? = nil) throws -> SimilarImages {
         let start = ContinuousClock.now
         let matrix = try index.embeddingMatrix(.image)
         guard let row = matrix.firstRow(of: image) else { throw SearchError.noImageEmbedding(image: image) }
         let embedding = matrix.withValues { Array($0[(row * matrix.dimension)..<((row + 1) * matrix.dimension)]) }
         var answer = try nearest(embedding, in: matrix, excluding: image, limit: limit, folders: folders, taken: taken,
-                                 minimumRating: minimumRating, near: near)
+                                 minimumRating: minimumRating, near: near, camera: camera)
         answer.image = image
         answer.path = try index.searchDocuments([image]).first?.path
         answer.milliseconds = start.millisecondsSince
@@ -37,16 +37,17 @@ public struct SimilarImageSearch: Sendable {
     /// The images most like a picture whose CLIP image embedding (unit length, the index's model) is
     /// `embedding`, best first.
     public func images(like embedding: [Float], limit: Int, folders: [String] = [], taken: TakenRange? = nil,
-                       minimumRating: Int? = nil, near: NearbyArea? = nil) throws -> SimilarImages {
+                       minimumRating: Int? = nil, near: NearbyArea? = nil, camera: CameraQuery? = nil) throws -> SimilarImages {
         let start = ContinuousClock.now
         var answer = try nearest(embedding, in: try index.embeddingMatrix(.image), excluding: nil, limit: limit, folders: folders,
-                                 taken: taken, minimumRating: minimumRating, near: near)
+                                 taken: taken, minimumRating: minimumRating, near: near, camera: camera)
         answer.milliseconds = start.millisecondsSince
         return answer
     }
 
     private func nearest(_ embedding: [Float], in matrix: EmbeddingMatrix, excluding excluded: ImageID?, limit: Int,
-                         folders: [String], taken: TakenRange?, minimumRating: Int?, near: NearbyArea?) throws -> SimilarImages {
+                         folders: [String], taken: TakenRange?, minimumRating: Int?, near: NearbyArea?,
+                         camera: CameraQuery?) throws -> SimilarImages {
         var notes: [String] = []
         var scope: SearchScope?
         if !folders.isEmpty {
@@ -65,6 +66,11 @@ public struct SimilarImageSearch: Sendable {
         if let near {
             scope = try SearchScope.images(index.imageIDs(takenWithin: near), within: scope)
             notes.append(SearchNotes.near(near, images: scope?.images.count ?? 0))
+        }
+        if let camera {
+            let found = try SearchScope.images(takenWith: camera, in: index, within: scope)
+            scope = found.scope
+            notes.append(found.note)
         }
         if matrix.predatesRunInProgress { notes.append(SearchNotes.similarDuringRun) }
         guard limit > 0 else { return SimilarImages(results: [], notes: notes) }

@@ -11,13 +11,13 @@ import NIOCore
 /// | route | answer |
 /// |---|---|
 /// | `GET /` | the search page (`GET /app.js` is its script) |
-/// | `GET /api/search?q=…[&limit=N][&offset=N][&strict=true][&text-only=true][&in=FOLDER][&taken=DATES][&rating=N][&near=PLACE[&within=KM]]` | `SearchResponse`, as `glimpse search --json` prints it |
+/// | `GET /api/search?q=…[&limit=N][&offset=N][&strict=true][&text-only=true][&in=FOLDER][&taken=DATES][&rating=N][&near=PLACE[&within=KM]][&camera=NAME]` | `SearchResponse`, as `glimpse search --json` prints it |
 /// | `GET /api/status` | `IndexStatusDocument`, as `glimpse status --json` prints it |
 /// | `GET /api/images/{id}[?embeddings=true]` | `ImageDocument`: path and stored description |
 /// | `GET /api/images/{id}/thumbnail[?size=N]` | a JPEG, longest side N (default 320, 16…1024), with an entity tag |
 /// | `GET /api/images/{id}/file` | the image file itself |
-/// | `GET /api/images/{id}/similar[?limit=N][&offset=N][&in=FOLDER][&taken=DATES][&rating=N][&near=PLACE[&within=KM]]` | `SimilarImages`, as `glimpse similar --json` prints it |
-/// | `GET /api/images/{id}/why?q=…[&strict=true][&text-only=true][&in=FOLDER][&taken=DATES][&rating=N][&near=PLACE[&within=KM]]` | `ImageStanding`, as `glimpse search --why --json` prints it |
+/// | `GET /api/images/{id}/similar[?limit=N][&offset=N][&in=FOLDER][&taken=DATES][&rating=N][&near=PLACE[&within=KM]][&camera=NAME]` | `SimilarImages`, as `glimpse similar --json` prints it |
+/// | `GET /api/images/{id}/why?q=…[&strict=true][&text-only=true][&in=FOLDER][&taken=DATES][&rating=N][&near=PLACE[&within=KM]][&camera=NAME]` | `ImageStanding`, as `glimpse search --why --json` prints it |
 ///
 /// Errors are `{"error": "…"}` with status 400 (the request), 404 (no such image or file), 422 (a file
 /// that cannot be decoded) or 500 (the index).
@@ -74,7 +74,8 @@ public func buildRouter(library: SearchLibrary, access: AccessPolicy = AccessPol
             return try JSONBody.response(try await library.similar(to: try imageID(context), limit: limit, offset: offset,
                                                                    folders: folders, taken: taken,
                                                                    minimumRating: try Parameter.rating(parameters),
-                                                                   near: try Parameter.near(parameters, places: library.places)))
+                                                                   near: try Parameter.near(parameters, places: library.places),
+                                                                   camera: Parameter.camera(parameters)))
         }
     }
     router.get("/api/images/{id}/why") { request, context in

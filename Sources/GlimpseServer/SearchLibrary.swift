@@ -90,11 +90,12 @@ public final class SearchLibrary: Sendable {
 
     /// The indexed images that look like image `id` (`SimilarImageSearch`), the first `offset` skipped.
     public func similar(to id: ImageID, limit: Int, offset: Int = 0, folders: [String] = [], taken: TakenRange? = nil,
-                        minimumRating: Int? = nil, near: NearbyArea? = nil) async throws -> SimilarImages {
+                        minimumRating: Int? = nil, near: NearbyArea? = nil, camera: CameraQuery? = nil) async throws -> SimilarImages {
         let (store, searcher) = try index().pair
         return try await searches.run {
             var answer = try SimilarImageSearch(index: store, vectors: searcher.vectors)
-                .images(like: id, limit: offset + limit, folders: folders, taken: taken, minimumRating: minimumRating, near: near)
+                .images(like: id, limit: offset + limit, folders: folders, taken: taken, minimumRating: minimumRating, near: near,
+                        camera: camera)
             answer.results = Array(answer.results.dropFirst(offset))
             return answer
         }

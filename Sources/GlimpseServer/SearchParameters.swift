@@ -6,7 +6,8 @@ import GlimpseSearch
 /// to skip, 0…900, default 0: the next page), `strict` and `text-only` (true or false, default false),
 /// `in` (only images under this absolute folder path), `taken` (only photos taken within a span: `2019`,
 /// `2019-06..2019-08`, `..2010`, as `glimpse search --taken`), `rating` (only photos rated at least this
-/// many stars, 1…5, in their tags, as `glimpse search --rating`), `near` and `within` (`Parameter.near`).
+/// many stars, 1…5, in their tags, as `glimpse search --rating`), `near` and `within` (`Parameter.near`),
+/// `camera` (only photos taken with a camera these words name, as `glimpse search --camera`).
 struct SearchParameters: Sendable, Hashable {
     var query: String
     var limit: Int
@@ -17,6 +18,7 @@ struct SearchParameters: Sendable, Hashable {
     var taken: TakenRange?
     var rating: Int?
     var near: NearbyArea?
+    var camera: CameraQuery?
 
     init(_ parameters: QueryString, places: GazetteerFile? = nil) throws {
         guard let query = parameters["q"], !query.allSatisfy(\.isWhitespace) else {
@@ -31,6 +33,7 @@ struct SearchParameters: Sendable, Hashable {
         taken = try Parameter.taken(parameters)
         rating = try Parameter.rating(parameters)
         near = try Parameter.near(parameters, places: places)
+        camera = Parameter.camera(parameters)
     }
 
     /// `base` (the searcher's options) with this request's depth (offset + limit), negation mode and rankers.
@@ -44,6 +47,7 @@ struct SearchParameters: Sendable, Hashable {
         if let taken { options.taken = taken }
         if let rating { options.minimumRating = rating }
         if let near { options.near = near }
+        if let camera { options.camera = camera }
         return options
     }
 
@@ -122,6 +126,11 @@ enum Parameter {
                            + "add its country (Paris, France) or give coordinates (48.8584,2.2945).")
         }
         return NearbyArea(center: place.location, kilometres: within ?? place.suggestedKilometres, name: place.title)
+    }
+
+    /// `camera`: the words of a camera's name (`CameraQuery`), or nil when absent or blank.
+    static func camera(_ parameters: QueryString) -> CameraQuery? {
+        parameters["camera"].flatMap(CameraQuery.init)
     }
 
     /// `rating`: the least number of stars, 1…5, or nil when absent or empty.

@@ -57,6 +57,8 @@ enum WebPage {
               <option value="">any rating</option><option value="1">★ or more</option><option value="2">★★ or more</option>
               <option value="3">★★★ or more</option><option value="4">★★★★ or more</option><option value="5">★★★★★</option>
             </select>
+            <input id="camera" name="camera" type="text" size="12" placeholder="camera (optional)"
+                   title="only photos taken with this camera: its name or whole words of it (x100v, canon, iphone 12)">
             <label><input id="strict" type="checkbox"> drop negated</label>
             <button>Search</button>
           </form>
@@ -229,6 +231,7 @@ enum WebPage {
           if (folder.trim()) parameters.set("in", folder.trim());
           if (taken.trim()) parameters.set("taken", taken.trim());
           if ($("rating").value) parameters.set("rating", $("rating").value);
+          if ($("camera").value.trim()) parameters.set("camera", $("camera").value.trim());
           history.replaceState(null, "", "?" + parameters);
           current = { endpoint: "/api/search", parameters, shown: 0 };
           return fetchPage(false);
@@ -241,12 +244,15 @@ enum WebPage {
           const taken = $("taken").value.trim();
           if (folder) parameters.set("in", folder);
           const rating = $("rating").value;
+          const camera = $("camera").value.trim();
           if (taken) parameters.set("taken", taken);
           if (rating) parameters.set("rating", rating);
+          if (camera) parameters.set("camera", camera);
           const address = new URLSearchParams({ similar: image });
           if (folder) address.set("in", folder);
           if (taken) address.set("taken", taken);
           if (rating) address.set("rating", rating);
+          if (camera) address.set("camera", camera);
           history.replaceState(null, "", "?" + address);
           current = { endpoint: `/api/images/${encodeURIComponent(image)}/similar`, parameters, similar: image, shown: 0 };
           return fetchPage(false);
@@ -271,11 +277,13 @@ enum WebPage {
           $("in").value = initial.get("in") || "";
           $("taken").value = initial.get("taken") || "";
           $("rating").value = initial.get("rating") || "";
+          $("camera").value = initial.get("camera") || "";
           search($("q").value, $("strict").checked, $("in").value, $("taken").value);
         } else if (initial.get("similar")) {
           $("in").value = initial.get("in") || "";
           $("taken").value = initial.get("taken") || "";
           $("rating").value = initial.get("rating") || "";
+          $("camera").value = initial.get("camera") || "";
           similar(initial.get("similar"));
         }
         status();

@@ -44,6 +44,9 @@ struct ExportCommand: AsyncParsableCommand {
                                valueName: "km"))
     var within: Double?
 
+    @Option(help: CameraOption.help("Export"))
+    var camera: String?
+
     @Option(name: .customLong("relative-to"), help: ArgumentHelp("""
         Write the paths under this folder relative to it (others stay absolute); `glimpse import` reads relative \
         paths from the folder of its file, so save the export there to move it with the photos.
@@ -62,6 +65,7 @@ struct ExportCommand: AsyncParsableCommand {
         _ = try TakenOption.range(taken)
         if let rating, !(1...5).contains(rating) { throw ValidationError("--rating is a number of stars, 1 to 5.") }
         try NearOption.validate(near: near, within: within)
+        _ = try CameraOption.query(camera)
     }
 
     func run() async throws {
@@ -79,7 +83,7 @@ struct ExportCommand: AsyncParsableCommand {
         do {
             report = try store.exportDescriptions(
                 options: ExportOptions(places: folders, relativeTo: relativeTo, taken: try TakenOption.range(taken),
-                                       minimumRating: rating, near: area, fullDescriptions: full),
+                                       minimumRating: rating, near: area, camera: try CameraOption.query(camera), fullDescriptions: full),
                 line: output.write)
             try output.commit()
         } catch {
@@ -88,7 +92,7 @@ struct ExportCommand: AsyncParsableCommand {
         }
         // The summary goes to standard error, so that an export to standard output stays pure JSON Lines.
         var summary = Self.summary(report, to: output.name)
-        let conditions = Self.conditions(folders: folders, taken: taken, rating: rating, area: area)
+        let conditions = Self.conditions(folders: folders, taken: taken, rating: rating, area: area, camera: camera)
         let narrowed = !conditions.isEmpty
         if report.exported == 0 && narrowed {
             summary = "No described photo matches the filters (" + conditions.joined(separator: "; ") + "). " + summary
@@ -98,13 +102,14 @@ struct ExportCommand: AsyncParsableCommand {
     }
 
     /// What the filters ask for, in words: `indexed under /photos`, `taken in 2019`, `rated 4 stars or more`,
-    /// `taken within 2.0 km of …`.
-    static func conditions(folders: [String], taken: String?, rating: Int?, area: NearbyArea?) -> [String] {
+    /// `taken within 2.0 km of …`, `taken with a camera called "x100v"`.
+    static func conditions(folders: [String], taken: String?, rating: Int?, area: NearbyArea?, camera: String? = nil) -> [String] {
         var conditions: [String] = []
         if !folders.isEmpty { conditions.append("indexed under " + folders.joined(separator: ", ")) }
         if let taken { conditions.append("taken in \(taken)") }
         if let rating { conditions.append("rated \(rating) star\(rating == 1 ? "" : "s") or more") }
         if let area { conditions.append("taken within \(area)") }
+        if let camera { conditions.append("taken with a camera called \"\(camera)\"") }
         return conditions
     }
 

@@ -69,6 +69,9 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How far from the place of --near, in kilometres (default 2).", valueName: "km"))
     var within: Double?
 
+    @Option(help: CameraOption.help("Search"))
+    var camera: String?
+
     @Option(help: ArgumentHelp("""
         Instead of the results, say where this indexed image stands for the query and why: its place in the answer \
         and in each ranker's list, each ranker's score, the query words its description holds or lacks, and the \
@@ -87,6 +90,7 @@ struct SearchCommand: AsyncParsableCommand {
         _ = try TakenOption.range(taken)
         if let rating, !(1...5).contains(rating) { throw ValidationError("--rating is a number of stars, 1 to 5.") }
         try NearOption.validate(near: near, within: within)
+        _ = try CameraOption.query(camera)
     }
 
     func run() async throws {
@@ -104,6 +108,7 @@ struct SearchCommand: AsyncParsableCommand {
         options.taken = try TakenOption.range(taken)
         options.minimumRating = rating
         options.near = try NearOption.area(near: near, within: within, store: store)
+        options.camera = try CameraOption.query(camera)
         let searcher = Searcher(index: store, keywords: models.keywords, clip: models.clip, sentences: models.sentences,
                                 options: options)
         for note in models.notes where !json { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }

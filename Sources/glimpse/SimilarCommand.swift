@@ -53,6 +53,9 @@ struct SimilarCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How far from the place of --near, in kilometres.", valueName: "km"))
     var within: Double?
 
+    @Option(help: CameraOption.help("Compare with"))
+    var camera: String?
+
     @OptionGroup var location: IndexLocationOptions
     @OptionGroup var clip: CLIPOptions
 
@@ -64,6 +67,7 @@ struct SimilarCommand: AsyncParsableCommand {
         _ = try TakenOption.range(taken)
         if let rating, !(1...5).contains(rating) { throw ValidationError("--rating is a number of stars, 1 to 5.") }
         try NearOption.validate(near: near, within: within)
+        _ = try CameraOption.query(camera)
     }
 
     func run() async throws {
@@ -88,7 +92,7 @@ struct SimilarCommand: AsyncParsableCommand {
         if let indexed = try store.imageIDs(under: [path]).first(where: { try store.searchDocuments([$0]).first?.path == path }) {
             do {
                 return try search.images(like: indexed, limit: limit, folders: places, taken: try TakenOption.range(taken),
-                                         minimumRating: rating, near: area)
+                                         minimumRating: rating, near: area, camera: try CameraOption.query(camera))
             } catch SearchError.noImageEmbedding where fileExists {
                 // Indexed without CLIP, or not described yet: the file itself is embedded below.
             }
@@ -99,7 +103,7 @@ struct SimilarCommand: AsyncParsableCommand {
         let model = try await clip.load(prepacking: false)  // one image
         let embedding = try model.embed(images: [picture]).floats()
         return try search.images(like: embedding, limit: limit, folders: places, taken: try TakenOption.range(taken),
-                                 minimumRating: rating, near: area)
+                                 minimumRating: rating, near: area, camera: try CameraOption.query(camera))
     }
 
     private func printAnswer(_ answer: SimilarImages, of path: String) throws {

@@ -46,6 +46,11 @@ struct StatusCommand: AsyncParsableCommand {
             let named = summary.tagged.named > 0 ? "; \(summary.tagged.named) named after their town (search \"in\" a town): \(towns)" : ""
             lines.append("Places taken: \(summary.tagged.located) image(s) record where they were taken (search near a place with --near)\(named)")
         }
+        if !summary.tagged.cameras.isEmpty {
+            let more = summary.tagged.cameraCount - summary.tagged.cameras.count
+            lines.append("Cameras: " + summary.tagged.cameras.map { "\($0.name) \($0.images)" }.joined(separator: ", ")
+                         + (more > 0 ? " and \(more) more" : "") + " (search with --camera)")
+        }
         if summary.tagged.images > 0 {
             let stars = (1...5).reversed().compactMap { stars in
                 summary.tagged.ratings[String(stars)].map { "\(String(repeating: "★", count: stars)) \($0)" }

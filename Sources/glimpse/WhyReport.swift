@@ -51,6 +51,10 @@ enum WhyReport {
                 ?? "outside the area searched, or its file records no place where it was taken"
             lines.append("  \(at) (--near): a search there never shows it")
         }
+        if !standing.cameraMatches {
+            let taken = standing.camera.map { "taken with \($0)" } ?? "its file records no camera"
+            lines.append("  \(taken), not the camera searched (--camera): a search for it never shows it")
+        }
         if let rank = standing.rank {
             lines.append("  #\(rank) in the answer" + (rank > limit ? " (the first \(limit) are shown: --limit \(rank) shows it)" : ""))
         } else if standing.excluded {

@@ -35,7 +35,7 @@ struct PageScriptTests {
           }
         }
         const elements = {};
-        for (const id of ["search", "q", "in", "taken", "rating", "strict", "status", "understood", "notes", "error", "results", "more"]) elements[id] = new Node("div");
+        for (const id of ["search", "q", "in", "taken", "rating", "camera", "strict", "status", "understood", "notes", "error", "results", "more"]) elements[id] = new Node("div");
         global.document = { getElementById: (id) => elements[id], createElement: (tag) => new Node(tag) };
         global.location = { search };
         global.history = { replaceState(state, title, url) { global.location.search = url; } };
@@ -68,6 +68,7 @@ struct PageScriptTests {
               elements.q.value = action.q; elements.in.value = action.in; elements.strict.checked = action.strict;
               elements.taken.value = action.taken || "";
               elements.rating.value = action.rating || "";
+              elements.camera.value = action.camera || "";
               elements.search.dispatch("submit");
             } else if (action.type === "folder" || action.type === "similar") {
               elements.results.children[action.result].find(action.type)[0].dispatch("click");
@@ -75,7 +76,7 @@ struct PageScriptTests {
             await settle();
           }
           console.log(JSON.stringify({
-            fetched, address: global.location.search, folderField: elements.in.value, takenField: elements.taken.value,
+            fetched, address: global.location.search, folderField: elements.in.value, takenField: elements.taken.value, cameraField: elements.camera.value,
             notes: elements.notes.textContent, understood: elements.understood.textContent, texts: elements.results.texts(),
           }));
         })().catch((error) => { console.log(JSON.stringify({ error: String(error) })); process.exit(1); });
@@ -86,6 +87,7 @@ struct PageScriptTests {
         var address: String
         var folderField: String
         var takenField: String
+        var cameraField: String?
         var notes: String
         var understood: String
         var texts: [String]
@@ -142,6 +144,20 @@ struct PageScriptTests {
             [{"type": "submit", "q": "dog", "in": "", "strict": false, "rating": "5"}, {"type": "similar", "result": 0}]
             """)
         #expect(alike.fetched.last == "/api/images/1/similar?rating=5&limit=20" && alike.address == "?similar=1&rating=5")
+    }
+
+    @Test("a camera from the form is asked for, kept in the address, and filled in again from it")
+    func camera() throws {
+        let typed = try Self.run(search: "", actions: #"[{"type": "submit", "q": "dog", "in": "", "strict": false, "camera": " x100v "}]"#)
+        #expect(typed.fetched.first { $0.hasPrefix("/api/search?") } == "/api/search?q=dog&camera=x100v&limit=20")
+        #expect(typed.address == "?q=dog&camera=x100v")
+        let alike = try Self.run(search: "", actions: """
+            [{"type": "submit", "q": "dog", "in": "", "strict": false, "camera": "canon"}, {"type": "similar", "result": 0}]
+            """)
+        #expect(alike.fetched.last == "/api/images/1/similar?camera=canon&limit=20" && alike.address == "?similar=1&camera=canon")
+        let opened = try Self.run(search: "?q=dog&camera=eos+r5", actions: "[]")
+        #expect(opened.fetched.first { $0.hasPrefix("/api/search?") } == "/api/search?q=dog&camera=eos+r5&limit=20")
+        #expect(opened.cameraField == "eos r5")
     }
 
     @Test("a span of dates from the form is asked for, kept in the address, and filled in again from it")
