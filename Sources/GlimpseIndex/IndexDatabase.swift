@@ -321,6 +321,14 @@ struct IndexDatabase: Sendable {
                 CREATE INDEX image_on_camera ON image (camera);
                 """)
         }
+        migrator.registerMigration("v10") { db in
+            // Other names of the places photos were named after (`NamedPlace.otherNames`), both as
+            // `PlaceNameKey` folds them: `cologne` → `koln`, so that "in Cologne" finds the photos taken in
+            // Köln. Written as places are named; one row per name and other name, however many photos.
+            try db.execute(sql: """
+                CREATE TABLE placeAlias (alias TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (alias, name)) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

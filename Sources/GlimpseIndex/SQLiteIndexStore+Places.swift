@@ -17,9 +17,13 @@ extension SQLiteIndexStore {
                 (row["id"], PhotoLocation(latitude: row["latitude"] ?? .nan, longitude: row["longitude"] ?? .nan))
             }
         }
+        var aliased = Set<String>()  // the names whose other names this run wrote
         for start in stride(from: 0, to: stale.count, by: 1000) {
+            var otherNames: [String: [String]] = [:]
             let batch = try stale[start..<min(stale.count, start + 1000)].map { entry in
-                (entry, try entry.location.map { try naming.names(at: $0).joined(separator: ", ") })
+                let named = try entry.location.map { try naming.namedPlace(at: $0) }
+                for (name, others) in named?.otherNames ?? [:] where aliased.insert(name).inserted { otherNames[name] = others }
+                return (entry, named?.names.joined(separator: ", "))
             }
             try write("recording places") { db in
                 // Only where the location is still the one named (another writer may have moved it meanwhile).
@@ -32,14 +36,23 @@ extension SQLiteIndexStore {
                                                    entry.location?.latitude, entry.location?.longitude])
                     try Self.recordTags(db, entry.id, tags: nil, stamp: nil)
                 }
+                let alias = try db.cachedStatement(sql: "INSERT OR IGNORE INTO placeAlias (alias, name) VALUES (?, ?)")
+                for (name, others) in otherNames {
+                    let key = PlaceNameKey.of(name)
+                    for other in Set(others.map(PlaceNameKey.of)) where other != key { try alias.execute(arguments: [other, key]) }
+                }
             }
         }
         return stale.count
     }
 
+    /// By the names of their places, or by another name of one (`placeAlias`: "Cologne" for Köln).
     public func imageIDs(takenAt name: String) throws -> [ImageID] {
         try read("finding the photos taken at \(name)") { db in
-            try ImageID.fetchAll(db.cachedStatement(sql: "SELECT imageId FROM placeName WHERE name = ?"), arguments: [PlaceNameKey.of(name)])
+            try ImageID.fetchAll(db.cachedStatement(sql: """
+                SELECT imageId FROM placeName WHERE name = ?1
+                UNION SELECT placeName.imageId FROM placeAlias JOIN placeName ON placeName.name = placeAlias.name WHERE placeAlias.alias = ?1
+                """), arguments: [PlaceNameKey.of(name)])
         }
     }
 

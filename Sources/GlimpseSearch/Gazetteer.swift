@@ -4,7 +4,8 @@ import GlimpseIndex
 
 /// Places by name, so that a search can be asked for the photos taken near "Lisbon": GeoNames' towns of
 /// 1,000 people or more (CC BY 4.0), as `scripts/fetch-places` writes them — one per line, `name`,
-/// `region`, `country`, `latitude`, `longitude`, `population`, tab-separated, most populous first.
+/// `region`, `country`, `latitude`, `longitude`, `population` and, optionally, the town's other names
+/// separated by `|` (`Cologne|Colonia|Koeln` for Köln), tab-separated, most populous first.
 public struct Gazetteer: Sendable {
     public struct Place: Sendable, Hashable {
         public var name: String
@@ -61,24 +62,39 @@ public struct Gazetteer: Sendable {
     }
 
     /// The places `query` names, most populous first: `Lisbon`; `Paris, France` or `Paris, Texas` (after a
-    /// comma, words of the region or country); case and accents do not matter (`sao paulo`).
+    /// comma, words of the region or country); case and accents do not matter (`sao paulo`). A place's other
+    /// names count as its name (`Cologne` is Köln before the Cologne of Lombardy; `Geneva` is Genève before
+    /// Geneva, Illinois); of equal population, a place of that very name first.
     public func places(named query: String, limit: Int = 10) -> [Place] {
         let parts = query.split(separator: ",").map { Self.fold(String($0)) }
-        guard let name = parts.first, !name.isEmpty else { return [] }
+        guard let name = parts.first, !name.isEmpty, limit > 0 else { return [] }
         let qualifiers = parts.dropFirst().filter { !$0.isEmpty }
-        var found: [Place] = []
         let initial = name.utf8.first.flatMap { $0 < 0x80 && Character(Unicode.Scalar($0)).isLetter ? $0 : nil }
-        for line in lines {
-            // Most names start with another letter: skipped without folding them (folding is slow).
-            if let initial, let first = line.utf8.first, first < 0x80, first | 0x20 != initial { continue }
-            guard let tab = line.firstIndex(of: "\t"), Self.fold(String(line[..<tab])) == name,
-                  let place = Self.place(line) else { continue }
+        // Most names start with another letter: skipped without folding them (folding is slow).
+        func called(_ candidate: Substring) -> Bool {
+            if let initial, let first = candidate.utf8.first, first < 0x80, first | 0x20 != initial { return false }
+            return Self.fold(String(candidate)) == name
+        }
+        var found: [(own: Bool, line: Int, place: Place)] = []
+        for (index, line) in lines.enumerated() {
+            let own = line.firstIndex(of: "\t").map { called(line[..<$0]) } ?? false
+            guard own || Self.otherNames(line).contains(where: called), let place = Self.place(line) else { continue }
             let context = Self.fold(place.region + " " + place.country)
             guard qualifiers.allSatisfy({ context.contains($0) }) else { continue }
-            found.append(place)
-            if found.count == limit { break }
+            found.append((own, index, place))
         }
-        return found
+        return found.sorted { ($0.place.population, $0.own ? 1 : 0, $1.line) > ($1.place.population, $1.own ? 1 : 0, $0.line) }
+            .prefix(limit).map(\.place)
+    }
+
+    /// The other names of a line's place: its seventh field, split at `|`.
+    static func otherNames(_ line: Substring) -> [Substring] {
+        var tabs = 0
+        for index in line.utf8.indices where line.utf8[index] == UInt8(ascii: "\t") {
+            tabs += 1
+            if tabs == 6 { return line[line.utf8.index(after: index)...].split(separator: "|") }
+        }
+        return []
     }
 
     static func place(_ line: Substring) -> Place? {

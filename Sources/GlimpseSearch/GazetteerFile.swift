@@ -25,6 +25,11 @@ public final class GazetteerFile: PlaceNaming, @unchecked Sendable {
         try loaded { $0.names(at: location) }
     }
 
+    /// The names at `location` and their other names (`PlaceNamer.namedPlace(at:)`).
+    public func namedPlace(at location: PhotoLocation) throws -> NamedPlace {
+        try loaded { $0.namedPlace(at: location) }
+    }
+
     /// The places `name` names, most populous first (`Gazetteer.places(named:limit:)`).
     public func places(named name: String, limit: Int = 10) throws -> [Gazetteer.Place] {
         try loaded { $0.gazetteer.places(named: name, limit: limit) }

@@ -60,7 +60,10 @@ public struct PlaceNamer: PlaceNaming {
         identity = "\(Self.rules) \(gazetteer.count) places"
     }
 
-    public func names(at location: PhotoLocation) -> [String] {
+    public func names(at location: PhotoLocation) -> [String] { namedPlace(at: location).names }
+
+    /// The names, and the other names the gazetteer gives the town and the city (`Gazetteer.otherNames`).
+    public func namedPlace(at location: PhotoLocation) -> NamedPlace {
         var town: (index: Int, nearness: Double)?
         var city: (index: Int, population: Int32)?
         for index in candidates(around: location) {
@@ -73,11 +76,20 @@ public struct PlaceNamer: PlaceNaming {
                 city = (index, population)
             }
         }
-        guard let town, let nearest = Gazetteer.place(gazetteer.lines[town.index]) else { return [] }
-        let around = city.flatMap { $0.index == town.index ? nil : Gazetteer.place(gazetteer.lines[$0.index]) }
+        guard let town, let nearest = Gazetteer.place(gazetteer.lines[town.index]) else { return NamedPlace(names: []) }
+        let cityIndex = city.flatMap { $0.index == town.index ? nil : $0.index }
+        let around = cityIndex.flatMap { Gazetteer.place(gazetteer.lines[$0]) }
         var seen = Set<String>()
-        return [nearest.name, around?.name, nearest.region, nearest.country].compactMap { $0 }
+        let names = [nearest.name, around?.name, nearest.region, nearest.country].compactMap { $0 }
             .filter { !$0.isEmpty && seen.insert(Gazetteer.fold($0)).inserted }
+        var otherNames: [String: [String]] = [:]
+        var named = [(index: town.index, place: nearest)]
+        if let cityIndex, let around { named.append((cityIndex, around)) }
+        for (index, place) in named {
+            let others = Gazetteer.otherNames(gazetteer.lines[index]).map(String.init)
+            if !others.isEmpty { otherNames[place.name] = others }
+        }
+        return NamedPlace(names: names, otherNames: otherNames)
     }
 
     /// The places in the cells that a circle of `outskirtsKilometres` around `location` touches.

@@ -75,6 +75,13 @@ struct PhotoTagsCommandTests {
                 "a town's name finds the photos taken there: \(byName.output)")
         let first = byName.output.split(separator: "\n").first { $0.hasPrefix("  1. ") } ?? ""
         #expect(first.contains("rio.heic") && first.contains("(at Rio de Janeiro, Brazil (-22.95192,-43.21049))"), "\(byName.output)")
+        // Other names of a place (GeoNames'): the Italian for Paris, in the query and after --near.
+        let parigi = try GlimpseProcess.run(["search", "a square in Parigi", "--text-only", "--index", index])
+        #expect(parigi.output.contains("taken at: Parigi") && parigi.output.contains("tower.jpg") && !parigi.output.contains("rio.heic"),
+                "\(parigi.output)")
+        let nearParigi = try GlimpseProcess.run(["search", "square", "--text-only", "--near", "Parigi", "--index", index])
+        #expect(nearParigi.output.contains("within 30 km of Paris, Île-de-France, France") && nearParigi.output.contains("tower.jpg"),
+                "\(nearParigi.output)")
         let inRio = try GlimpseProcess.run(["search", "a square in Rio de Janeiro", "--text-only", "--index", index])
         #expect(inRio.status == 0 && inRio.output.contains("taken at: Rio de Janeiro") && inRio.output.contains("rio.heic")
                 && !inRio.output.contains("tower.jpg"), "a place of indexed photos in the query searches only them: \(inRio.output)")

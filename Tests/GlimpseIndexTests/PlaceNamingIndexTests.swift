@@ -16,6 +16,35 @@ struct PlaceNamingIndexTests {
         }
     }
 
+    /// `HemisphereNaming` whose northern town has other names.
+    struct AliasedNaming: PlaceNaming {
+        var identity = "hemispheres with other names 1"
+        func names(at location: PhotoLocation) throws -> [String] { try HemisphereNaming().names(at: location) }
+        func namedPlace(at location: PhotoLocation) throws -> NamedPlace {
+            let names = try names(at: location)
+            return NamedPlace(names: names, otherNames: names.first == "Northtown" ? ["Northtown": ["Nordstadt", "Villeneuve du Nord", "NORTHTOWN"]] : [:])
+        }
+    }
+
+    @Test("another name of a named town finds its photos by name, not in full text; written once")
+    func otherNames() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try PhotoLocationIndexingTests.writeLocatedPhotos(to: folder)
+        let store = try SQLiteIndexStore(url: folder.file("index.sqlite"))
+        #expect(try await Self.index(folder, store, naming: AliasedNaming()).placesNamed == 2)
+        let eiffel = try #require(try store.image(atPath: folder.file("eiffel.jpg").path)?.id)
+        #expect(try store.imageIDs(takenAt: "nordstadt") == [eiffel] && store.imageIDs(takenAt: "Villeneuve du  Nord") == [eiffel])
+        #expect(try store.imageIDs(takenAt: "Northtown") == [eiffel], "the name itself once, not again through its other names")
+        #expect(try store.imageIDs(takenAt: "Sudstadt").isEmpty)
+        #expect(try PhotoTagsIndexingTests.matches("Nordstadt", in: store).isEmpty, "other names are not words of the photo")
+        let rows = { try store.read("") { try Row.fetchAll($0, sql: "SELECT alias, name FROM placeAlias ORDER BY alias").map { "\($0[0] as String)→\($0[1] as String)" } } }
+        #expect(try rows() == ["nordstadt→northtown", "villeneuve du nord→northtown"])
+        try imageFixture("places/paris.jpg").write(to: folder.file("louvre.jpg"))
+        #expect(try await Self.index(folder, store, naming: AliasedNaming()).placesNamed == 1)
+        #expect(try rows().count == 2 && store.imageIDs(takenAt: "Nordstadt").count == 2)
+    }
+
     static func index(_ folder: TemporaryFolder, _ store: SQLiteIndexStore, naming: (any PlaceNaming)?) async throws -> IndexReport {
         var options = IndexOptions()
         options.placeNaming = naming

@@ -1,6 +1,7 @@
 import Foundation
 import GlimpseImage
 import Testing
+import GlimpseIndex
 @testable import GlimpseSearch
 
 @Suite("Place names from locations (reverse geocoding)")
@@ -10,7 +11,7 @@ struct PlaceNamerTests {
     /// A small gazetteer: a city, a town in its outskirts, a town beyond them, a village near the city's
     /// centre, towns across the date line.
     static let lines = """
-        Lisbon\tLisbon\tPortugal\t38.71667\t-9.13333\t517802
+        Lisbon\tLisbon\tPortugal\t38.71667\t-9.13333\t517802\tLisboa|Lissabon
         Belém\tLisbon\tPortugal\t38.69700\t-9.20600\t1500
         Amadora\tLisbon\tPortugal\t38.75382\t-9.23083\t178858
         Sintra\tLisbon\tPortugal\t38.80097\t-9.37826\t30000
@@ -49,6 +50,17 @@ struct PlaceNamerTests {
         #expect(namer.names(at: Self.at(34.0195, -118.4912)) == ["Santa Monica", "Los Angeles", "California", "United States"])
         #expect(namer.names(at: Self.at(48.8584, 2.2945)) == ["Paris", "Île-de-France", "France"], "not Neuilly-sur-Seine, nearer by 1 km")
         #expect(namer.names(at: Self.at(30, -40)).isEmpty)
+        let cologne = namer.namedPlace(at: Self.at(50.9413, 6.9583))
+        #expect(cologne.names.prefix(2) == ["Altstadt Nord", "Köln"] && cologne.otherNames["Köln"]?.contains("Cologne") == true, "\(cologne)")
+    }
+
+    @Test("the other names of the town and of the city it lies near, by name; none for the region or country")
+    func otherNames() throws {
+        let namer = try Self.small()
+        #expect(namer.namedPlace(at: Self.at(38.757, -9.225)) == NamedPlace(names: ["Amadora", "Lisbon", "Portugal"],
+                                                                             otherNames: ["Lisbon": ["Lisboa", "Lissabon"]]))
+        #expect(namer.namedPlace(at: Self.at(38.797, -9.39)).otherNames.isEmpty, "Sintra has none, and Lisbon is only its region")
+        #expect(namer.namedPlace(at: Self.at(38.6, -10.0)) == NamedPlace(names: []))
     }
 
     @Test("a damaged gazetteer: unreadable lines are skipped, a file that is not text is an error when first needed, never a crash")
