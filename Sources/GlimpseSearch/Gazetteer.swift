@@ -70,21 +70,44 @@ public struct Gazetteer: Sendable {
         guard let name = parts.first, !name.isEmpty, limit > 0 else { return [] }
         let qualifiers = parts.dropFirst().filter { !$0.isEmpty }
         let initial = name.utf8.first.flatMap { $0 < 0x80 && Character(Unicode.Scalar($0)).isLetter ? $0 : nil }
-        // Most names start with another letter: skipped without folding them (folding is slow).
+        let key = Array(name.utf8)
+        // Most names start with another letter: skipped without folding them; a name in ASCII folds to its
+        // lower case, compared byte by byte. Only the others go through Foundation's folding (slow).
         func called(_ candidate: Substring) -> Bool {
-            if let initial, let first = candidate.utf8.first, first < 0x80, first | 0x20 != initial { return false }
+            let bytes = candidate.utf8
+            if let initial, let first = bytes.first, first < 0x80, first | 0x20 != initial { return false }
+            guard bytes.contains(where: { $0 >= 0x80 }) else {
+                return bytes.count == key.count && zip(bytes, key).allSatisfy { (0x41...0x5A).contains($0) ? $0 | 0x20 == $1 : $0 == $1 }
+            }
             return Self.fold(String(candidate)) == name
         }
         var found: [(own: Bool, line: Int, place: Place)] = []
         for (index, line) in lines.enumerated() {
-            let own = line.firstIndex(of: "\t").map { called(line[..<$0]) } ?? false
-            guard own || Self.otherNames(line).contains(where: called), let place = Self.place(line) else { continue }
+            let own = line.utf8.firstIndex(of: UInt8(ascii: "\t")).map { called(line[..<$0]) } ?? false
+            guard own || Self.hasOtherName(line, where: called), let place = Self.place(line) else { continue }
             let context = Self.fold(place.region + " " + place.country)
             guard qualifiers.allSatisfy({ context.contains($0) }) else { continue }
             found.append((own, index, place))
         }
         return found.sorted { ($0.place.population, $0.own ? 1 : 0, $1.line) > ($1.place.population, $1.own ? 1 : 0, $0.line) }
             .prefix(limit).map(\.place)
+    }
+
+    /// Whether one of the other names of a line's place (`otherNames`) passes `test`; nothing is allocated.
+    static func hasOtherName(_ line: Substring, where test: (Substring) -> Bool) -> Bool {
+        let bytes = line.utf8
+        var tabs = 0, start = bytes.startIndex
+        while start < bytes.endIndex, tabs < 6 {
+            if bytes[start] == UInt8(ascii: "\t") { tabs += 1 }
+            start = bytes.index(after: start)
+        }
+        guard tabs == 6 else { return false }
+        while start < bytes.endIndex {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "|")) ?? bytes.endIndex
+            if end > start, test(line[start..<end]) { return true }
+            start = end < bytes.endIndex ? bytes.index(after: end) : end
+        }
+        return false
     }
 
     /// The other names of a line's place: its seventh field, split at `|`.
