@@ -56,7 +56,7 @@ public struct DescribePipeline: ImageDescribing {
     }
 
     /// The captioner's settings for the main caption.
-    private var mainCaptionSettings: String? { captioner.captionSettings(beams: options.captionBeams) }
+    var mainCaptionSettings: String? { captioner.captionSettings(beams: options.captionBeams) }
 
     /// `previous.caption` when this pipeline would write the same caption for `image`, else nil.
     func reusableCaption(from previous: Description, for image: RGBImage) -> String? {

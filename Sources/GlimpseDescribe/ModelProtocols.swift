@@ -58,6 +58,9 @@ public protocol ImageDescribing: Sendable {
     /// The same, where `previous` is an earlier description of the same picture (the quick pass that a
     /// full pass enriches): a describer may reuse the parts of it that it would compute identically.
     func describe(_ image: RGBImage, mode: DescribeMode, reusing previous: Description?) throws -> Description
+    /// Quick descriptions of several pictures, each its own result in order: a describer may share model
+    /// runs among them (`DescribePipeline` does); one picture's error is not the others'.
+    func describeQuickly(_ images: [RGBImage]) -> [Result<Description, any Error>]
 }
 
 extension ImageDescribing {

@@ -126,6 +126,9 @@ public struct IndexOptions: Sendable {
     public var retryFailed: Bool
     /// Files read and decoded ahead of the one being described (memory: that many decoded images).
     public var lookahead: Int
+    /// In a quick run, how many decoded files are described together (`ImageDescribing.describeQuickly`):
+    /// the run then reads that many files ahead, and holds as many decoded images. 1 describes one at a time.
+    public var quickBatch = 8
 
     /// Remove the entries of a root that turned up empty (by default they are kept and reported: an
     /// unmounted drive leaves an empty mount point).

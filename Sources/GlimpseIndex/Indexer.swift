@@ -21,7 +21,9 @@ import GlimpseRuntime
 ///   recorded as `pending` first, so a run killed at any point loses at most the file in flight and the
 ///   next run continues with the pending ones.
 /// - **Pipelined**: reading, hashing and decoding of the next files (`IndexOptions.lookahead`) overlap
-///   the description of the current one; at most `lookahead + 1` decoded images are in memory.
+///   the description of the current one; at most `lookahead + 1` decoded images are in memory. A quick
+///   run describes the decoded files in batches (`IndexOptions.quickBatch`, `Indexer+QuickBatches.swift`),
+///   still saved one by one in order.
 /// - **Errors**: a file that cannot be read, decoded or described is recorded as `failed` with its
 ///   message and the run goes on; failed files are retried when they change (or with `retryFailed`).
 ///   When the store itself fails (a full disk, a damaged database: `IndexError.isStoreFailure`) the run
@@ -151,9 +153,11 @@ public struct Indexer: Sendable {
         let items = work
         var inFlight: [Task<Prepared, Never>] = []
         var next = 0
+        let depth = options.mode == .quick ? max(options.lookahead, options.quickBatch - 1) : options.lookahead
+        var describedAhead = DescribedAhead()
         func startPreparing() {
             // A file an earlier run left unfinished is read alone (`orderingSuspectsFirst`).
-            while inFlight.count < (next <= suspects ? 1 : options.lookahead), next < work.count {
+            while inFlight.count < (next <= suspects ? 1 : depth), next < work.count {
                 let item = items[next]
                 next += 1
                 inFlight.append(Task { await offload { prepare(item, total: items.count, progress: progress) } })
@@ -167,10 +171,15 @@ public struct Indexer: Sendable {
             startPreparing()
             let prepared = await inFlight.removeFirst().value
             if prepared.item.index >= suspects { startPreparing() }
+            if describedAhead[prepared.item.index] == nil {
+                describedAhead.merge(await describeAhead(prepared, preparing: inFlight, suspects: suspects, total: work.count,
+                                                         progress: progress)) { old, _ in old }
+            }
             let outcome: FileOutcome
             do {
                 outcome = try await process(prepared, total: work.count, movable: &movable, claimed: &claimed,
-                                            captionsKept: &report.captionsKept, progress: progress)
+                                            captionsKept: &report.captionsKept, described: describedAhead.removeValue(forKey: prepared.item.index),
+                                            progress: progress)
             } catch {
                 // The store cannot be written (a full disk, a damaged file): every later image would fail
                 // the same way, after being described for nothing. Stop; what was saved stays.
@@ -298,10 +307,12 @@ public struct Indexer: Sendable {
     }
 
     /// Moves, copies or describes one prepared file and commits the result; counts in `captionsKept` a
-    /// description that kept its earlier caption. Throws only when the store itself fails
-    /// (`IndexError.isStoreFailure`); anything wrong with the image is its outcome, `.failed`.
+    /// description that kept its earlier caption; `described` is its description made ahead in a batch,
+    /// if any. Throws only when the store itself fails (`IndexError.isStoreFailure`); anything wrong with
+    /// the image is its outcome, `.failed`.
     func process(_ prepared: Prepared, total: Int, movable: inout [String: [IndexedImage]], claimed: inout Set<ImageID>,
-                 captionsKept: inout Int, progress: @escaping @Sendable (IndexEvent) -> Void) async throws -> FileOutcome {
+                 captionsKept: inout Int, described: Result<Description, any Error>? = nil,
+                 progress: @escaping @Sendable (IndexEvent) -> Void) async throws -> FileOutcome {
         let facts = prepared.facts
         let index = prepared.item.index
         var attempted = prepared.attempted
@@ -348,7 +359,12 @@ public struct Indexer: Sendable {
             let mode = options.mode
             // Only a help: a description that cannot be read is simply not reused.
             let previous = mode == .full ? earlier.flatMap { try? store.description(of: $0) } : nil
-            let description = try await offload { try describer.describe(image, mode: mode, reusing: previous) }
+            let description: Description
+            if let described {
+                description = try described.get()
+            } else {
+                description = try await offload { try describer.describe(image, mode: mode, reusing: previous) }
+            }
             progress(.stage(path: facts.path, index: index, total: total, stage: .saving))
             try store.saveDescription(description, for: facts)
             if description.statistics?.captionReused == true { captionsKept += 1 }
@@ -376,18 +392,5 @@ public struct Indexer: Sendable {
             return .unreadable
         }
         return ImageFormat.detect(head).map(Probe.image) ?? .notAnImage
-    }
-}
-
-/// Runs blocking work (decoding, inference) on a dispatch thread, off Swift's cooperative pool.
-func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
-    }
-}
-
-func offload<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(returning: work()) }
     }
 }

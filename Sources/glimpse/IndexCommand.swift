@@ -86,6 +86,7 @@ struct IndexCommand: AsyncParsableCommand {
             return
         }
         options.placeNaming = Gazetteer.locate().flatMap(GazetteerFile.init(url:))
+        if models.lowMemory { options.quickBatch = 1 }
         let describer = try await IndexDescriber.make(models: models, method: method, runtime: runtime, quick: quick)
         var indexer = Indexer(store: store, describer: describer, options: options)
         let (folders, watch, every, index, location) = (folders, watch, every, store.url?.path, location)
