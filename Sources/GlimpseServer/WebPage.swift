@@ -57,8 +57,9 @@ enum WebPage {
               <option value="">any rating</option><option value="1">★ or more</option><option value="2">★★ or more</option>
               <option value="3">★★★ or more</option><option value="4">★★★★ or more</option><option value="5">★★★★★</option>
             </select>
-            <input id="camera" name="camera" type="text" size="12" placeholder="camera (optional)"
+            <input id="camera" name="camera" type="text" size="12" placeholder="camera (optional)" list="cameras"
                    title="only photos taken with this camera: its name or whole words of it (x100v, canon, iphone 12)">
+            <datalist id="cameras"></datalist>
             <label><input id="strict" type="checkbox"> drop negated</label>
             <button>Search</button>
           </form>
@@ -263,6 +264,13 @@ enum WebPage {
           if (!reply.ok) return;
           const body = await reply.json();
           $("status").textContent = `${body.images.full || 0} full and ${body.images.quick || 0} quick descriptions in ${body.index || "memory"}`;
+          // The cameras that took most photos, offered as the camera field is typed in.
+          const cameras = (body.tags && body.tags.cameras) || [];
+          $("cameras").replaceChildren(...cameras.map((camera) => {
+            const option = document.createElement("option");
+            option.value = camera.name;
+            return option;
+          }));
         }
 
         $("more").addEventListener("click", () => fetchPage(true));
