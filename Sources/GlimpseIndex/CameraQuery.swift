@@ -1,16 +1,5 @@
 import Foundation
 
-/// A camera's name (`PhotoTags.camera`) and how many indexed images it took.
-public struct CameraCount: Sendable, Hashable, Codable {
-    public var name: String
-    public var images: Int
-
-    public init(name: String, images: Int) {
-        self.name = name
-        self.images = images
-    }
-}
-
 /// What `--camera` asks for: one or more words, each of which must be a whole word of the camera's name,
 /// compared without case, diacritics, hyphens or dots — `x100v` and `fujifilm x100v` find `FUJIFILM X100V`,
 /// `canon` every Canon, `iphone 12` the `Apple iPhone 12` and the `Apple iPhone 12 Pro`, `xt3` the
@@ -51,7 +40,7 @@ public struct CameraQuery: Sendable, Hashable, Codable, CustomStringConvertible 
     }
 
     /// The cameras of `cameras` that this query matches, in the same order.
-    public func matching(_ cameras: [CameraCount]) -> [CameraCount] {
+    public func matching(_ cameras: [NamedCount]) -> [NamedCount] {
         cameras.filter { matches($0.name) }
     }
 

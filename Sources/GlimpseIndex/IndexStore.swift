@@ -112,26 +112,17 @@ public struct IndexSummary: Sendable, Hashable {
         /// Located images whose place was named after a town (`PlaceNaming`).
         public var named = 0
         /// The towns most photos were taken in, most first (at most `topTowns`), with how many.
-        public var towns: [TownCount] = []
+        public var towns: [NamedCount] = []
         /// How many towns `towns` lists at most.
         public static let topTowns = 10
         /// The cameras that took most photos, most first (at most `topCameras`), with how many (`PhotoTags.camera`).
-        public var cameras: [CameraCount] = []
+        public var cameras: [NamedCount] = []
         /// How many cameras `cameras` lists at most.
         public static let topCameras = 10
         /// How many different cameras took indexed photos.
         public var cameraCount = 0
 
-        public struct TownCount: Sendable, Hashable, Encodable {
-            public var name: String
-            public var images: Int
-            public init(name: String, images: Int) {
-                self.name = name
-                self.images = images
-            }
-        }
-
-        public init(images: Int = 0, ratings: [String: Int] = [:], located: Int = 0, named: Int = 0, towns: [TownCount] = []) {
+        public init(images: Int = 0, ratings: [String: Int] = [:], located: Int = 0, named: Int = 0, towns: [NamedCount] = []) {
             self.images = images
             self.ratings = ratings
             self.located = located
@@ -148,6 +139,17 @@ public struct IndexSummary: Sendable, Hashable {
     public struct FailedImage: Sendable, Hashable {
         public var path: String
         public var message: String
+    }
+}
+
+/// A name (a town's, a camera's) and how many indexed images carry it.
+public struct NamedCount: Sendable, Hashable, Codable {
+    public var name: String
+    public var images: Int
+
+    public init(name: String, images: Int) {
+        self.name = name
+        self.images = images
     }
 }
 

@@ -42,12 +42,15 @@ extension SQLiteIndexStore {
         }
     }
 
-    public func cameras() throws -> [CameraCount] {
-        try read("listing the cameras") { db in
-            try Row.fetchAll(db, sql: """
-                SELECT camera, count(*) AS n FROM image WHERE camera IS NOT NULL GROUP BY camera ORDER BY n DESC, camera
-                """).map { CameraCount(name: $0["camera"], images: $0["n"]) }
-        }
+    public func cameras() throws -> [NamedCount] {
+        try read("listing the cameras") { try Self.cameras($0) }
+    }
+
+    /// The cameras and how many images each took, most first, ties by name; at most `limit`.
+    static func cameras(_ db: Database, limit: Int = -1) throws -> [NamedCount] {
+        try Row.fetchAll(db, sql: """
+            SELECT camera, count(*) AS n FROM image WHERE camera IS NOT NULL GROUP BY camera ORDER BY n DESC, camera LIMIT ?
+            """, arguments: [limit]).map { NamedCount(name: $0["camera"], images: $0["n"]) }
     }
 
     public func imageIDs(takenWith cameras: [String]) throws -> [ImageID] {
@@ -266,9 +269,7 @@ extension SQLiteIndexStore {
                 GROUP BY town ORDER BY n DESC, town LIMIT ?
                 """, arguments: [IndexSummary.TaggedImages.topTowns]).map { .init(name: $0["town"], images: $0["n"]) }
             tagged.cameraCount = try Int.fetchOne(db, sql: "SELECT count(DISTINCT camera) FROM image") ?? 0
-            tagged.cameras = try Row.fetchAll(db, sql: """
-                SELECT camera, count(*) AS n FROM image WHERE camera IS NOT NULL GROUP BY camera ORDER BY n DESC, camera LIMIT ?
-                """, arguments: [IndexSummary.TaggedImages.topCameras]).map { CameraCount(name: $0["camera"], images: $0["n"]) }
+            tagged.cameras = try Self.cameras(db, limit: IndexSummary.TaggedImages.topCameras)
             for row in try Row.fetchAll(db, sql: "SELECT rating, count(*) AS n FROM image WHERE rating IS NOT NULL GROUP BY rating") {
                 tagged.ratings[String(row["rating"] as Int)] = row["n"]
             }

@@ -55,7 +55,7 @@ public protocol SearchableIndex: Sendable {
     func imageIDs(takenWithin area: NearbyArea) throws -> [ImageID]
 
     /// Every camera that took an indexed image (`PhotoTags.camera`), with how many, most first (ties by name).
-    func cameras() throws -> [CameraCount]
+    func cameras() throws -> [NamedCount]
 
     /// The images taken with one of `cameras` (names exactly as `cameras()` gives them), in any order.
     func imageIDs(takenWith cameras: [String]) throws -> [ImageID]
@@ -76,7 +76,7 @@ extension SearchableIndex {
 
 extension SearchableIndex {
     /// The images taken with a camera that `query` matches, in any order, and those cameras.
-    public func imageIDs(takenWith query: CameraQuery) throws -> (images: [ImageID], cameras: [CameraCount]) {
+    public func imageIDs(takenWith query: CameraQuery) throws -> (images: [ImageID], cameras: [NamedCount]) {
         let cameras = query.matching(try cameras())
         return (cameras.isEmpty ? [] : try imageIDs(takenWith: cameras.map(\.name)), cameras)
     }

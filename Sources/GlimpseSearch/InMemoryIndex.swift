@@ -110,9 +110,9 @@ public struct InMemoryIndex: SearchableIndex {
         documents.values.filter { $0.tags?.location.map(area.contains) ?? false }.map(\.id)
     }
 
-    public func cameras() throws -> [CameraCount] {
+    public func cameras() throws -> [NamedCount] {
         Dictionary(grouping: documents.values.compactMap { $0.tags?.camera }, by: { $0 })
-            .map { CameraCount(name: $0.key, images: $0.value.count) }
+            .map { NamedCount(name: $0.key, images: $0.value.count) }
             .sorted { ($0.images, $1.name) > ($1.images, $0.name) }
     }
 

@@ -34,7 +34,7 @@ public enum SearchNotes {
 
     /// The search covered only the photos taken with `cameras` (what `query` matched); with none matched,
     /// the note names the cameras the index knows (`known`, most photos first).
-    public static func taken(with query: CameraQuery, cameras: [CameraCount], images: Int, known: [CameraCount]) -> String {
+    public static func taken(with query: CameraQuery, cameras: [NamedCount], images: Int, known: [NamedCount]) -> String {
         guard !cameras.isEmpty else {
             guard !known.isEmpty else {
                 return "No indexed photo records the camera that took it (EXIF's Make and Model, or XMP's), so none matches \"\(query)\"."

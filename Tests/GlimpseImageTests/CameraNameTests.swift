@@ -75,13 +75,8 @@ struct CameraNameTests {
 
     @Test("mutated EXIF blocks give a short name or none, never a crash")
     func mutations() throws {
-        var random = FuzzTests.SplitMix(state: 1_005)
         let files = try ["x100v.jpg", "d750.tif", "iphone.heic"].map { try Fixtures.data("cameras/\($0)") }
-        for iteration in 0..<600 {
-            var bytes = [UInt8](files[iteration % files.count])
-            for _ in 0..<Int.random(in: 1...6, using: &random) {
-                bytes[Int.random(in: 0..<bytes.count, using: &random)] = .random(in: 0...255, using: &random)
-            }
+        for bytes in FuzzTests.mutations(of: files, count: 600, seed: 1_005) {
             guard let format = ImageFormat.detect(bytes.prefix(16)),
                   let found = bytes.withUnsafeBytes({ CameraName.read(from: $0, format: format) }) else { continue }
             #expect(!found.isEmpty && found.count <= 201 && !found.unicodeScalars.contains { CharacterSet.controlCharacters.contains($0) })

@@ -17,6 +17,19 @@ struct FuzzTests {
         }
     }
 
+    /// `count` copies of `files` in turn, each with one to six of its bytes set at random (from `seed`): for
+    /// readers that must give a sane answer or none, never crash.
+    static func mutations(of files: [Data], count: Int, seed: UInt64) -> [[UInt8]] {
+        var random = SplitMix(state: seed)
+        return (0..<count).map { iteration in
+            var bytes = [UInt8](files[iteration % files.count])
+            for _ in 0..<Int.random(in: 1...6, using: &random) {
+                bytes[Int.random(in: 0..<bytes.count, using: &random)] = .random(in: 0...255, using: &random)
+            }
+            return bytes
+        }
+    }
+
     static let seeds = ["one_1x1.jpg", "small_17x9.png", "orient6_24x16.jpg", "gray_alpha_40x30.png",
                         "palette_130x95.png", "lossy_alpha_96x64.webp", "one_1x1.webp", "interlaced_150x100.png",
                         "small_12x10.gif", "animated_60x40.gif", "alpha_64x48.heic",

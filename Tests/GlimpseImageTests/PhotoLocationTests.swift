@@ -43,13 +43,8 @@ struct PhotoLocationTests {
 
     @Test("mutated GPS blocks give a location on the globe or none, never a crash")
     func mutations() throws {
-        var random = FuzzTests.SplitMix(state: 48_858)
         let files = try ["paris.jpg", "paris.tif", "rio.heic"].map { try Fixtures.data("places/\($0)") }
-        for iteration in 0..<600 {
-            var bytes = [UInt8](files[iteration % files.count])
-            for _ in 0..<Int.random(in: 1...6, using: &random) {
-                bytes[Int.random(in: 0..<bytes.count, using: &random)] = .random(in: 0...255, using: &random)
-            }
+        for bytes in FuzzTests.mutations(of: files, count: 600, seed: 48_858) {
             guard let format = ImageFormat.detect(bytes.prefix(16)),
                   let found = bytes.withUnsafeBytes({ PhotoLocation.read(from: $0, format: format) }) else { continue }
             #expect(abs(found.latitude) <= 90 && abs(found.longitude) <= 180)

@@ -29,15 +29,15 @@ struct CameraIndexingTests {
     func counting() async throws {
         let (folder, store, _) = try await Self.indexed()
         defer { folder.remove() }
-        #expect(try store.cameras() == [CameraCount(name: "FUJIFILM X100V", images: 2), CameraCount(name: "FUJIFILM X-T3", images: 1),
-                                        CameraCount(name: "NIKON D750", images: 1)])
+        #expect(try store.cameras() == [NamedCount(name: "FUJIFILM X100V", images: 2), NamedCount(name: "FUJIFILM X-T3", images: 1),
+                                        NamedCount(name: "NIKON D750", images: 1)])
         #expect(try Self.names(store.imageIDs(takenWith: ["FUJIFILM X-T3", "NIKON D750"]), in: store) == ["c.jpg", "d.tif"])
         let fuji = try store.imageIDs(takenWith: try #require(CameraQuery("fujifilm")))
         #expect(try Self.names(fuji.images, in: store) == ["a.jpg", "b.jpg", "c.jpg"] && fuji.cameras.count == 2)
         #expect(try store.imageIDs(takenWith: try #require(CameraQuery("x100"))).images.isEmpty, "a word is matched whole")
         let summary = try store.summary()
         #expect(summary.tagged.images == 1, "only the photo tagged in Lightroom: \(summary.tagged)")
-        #expect(summary.tagged.cameras.first == CameraCount(name: "FUJIFILM X100V", images: 2) && summary.tagged.cameraCount == 3)
+        #expect(summary.tagged.cameras.first == NamedCount(name: "FUJIFILM X100V", images: 2) && summary.tagged.cameraCount == 3)
         let id = try #require(try store.image(atPath: folder.file("d.tif").path)?.id)
         #expect(try store.searchDocuments([id]).first?.tags?.camera == "NIKON D750")
     }
@@ -67,7 +67,7 @@ struct CameraIndexingTests {
         #expect(try store.cameras().map(\.name).sorted() == ["Canon EOS R5", "FUJIFILM X-T3", "FUJIFILM X100V", "NIKON D750"])
         try FileManager.default.removeItem(at: folder.file("a.xmp"))
         #expect(try await indexer.run([folder.path]).tagsRead == 1)
-        #expect(try store.cameras().first == CameraCount(name: "FUJIFILM X100V", images: 2))
+        #expect(try store.cameras().first == NamedCount(name: "FUJIFILM X100V", images: 2))
     }
 
     @Test("camera queries match whole words, without case, diacritics, hyphens or dots")
