@@ -7,16 +7,13 @@ import Testing
 struct CameraCommandTests {
     @Test("index photos of three cameras, list them, search, compare and export by camera, explain the others")
     func cameras() throws {
-        let folder = FileManager.default.temporaryDirectory.appending(path: "glimpse-cameras-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let photos = folder.appending(path: "photos")
-        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
-        let fixtures = GlimpseProcess.packageRoot.appending(path: "Tests/GlimpseImageTests/Fixtures")
+        let library = try PhotoLibrary("cameras")
+        defer { library.remove() }
+        let (photos, index) = (library.photos, library.index)
         for (fixture, name) in [("cameras/x100v.jpg", "street.jpg"), ("cameras/xt3.jpg", "market.jpg"), ("cameras/d750.tif", "wedding.tif"),
                                 ("images/photo_400x267.jpg", "scan.jpg")] {
-            try FileManager.default.copyItem(at: fixtures.appending(path: fixture), to: photos.appending(path: name))
+            try library.add(fixture, as: name)
         }
-        let index = folder.appending(path: "index.sqlite").path
         let indexed = try GlimpseProcess.run(["index", photos.path, "--index", index], environment: ["GLIMPSE_TEST_DESCRIBER": "colour"])
         #expect(indexed.status == 0 && indexed.output.contains("4 described"), "\(indexed.output)")
 

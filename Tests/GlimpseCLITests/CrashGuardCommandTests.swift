@@ -7,15 +7,13 @@ import Testing
 struct CrashGuardCommandTests {
     @Test("killed twice on the same file, the third run records it as failed and indexes the rest")
     func crashingFile() throws {
-        let folder = FileManager.default.temporaryDirectory.appending(path: "glimpse-crash-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let photos = folder.appending(path: "photos")
-        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
+        let library = try PhotoLibrary("crash")
+        defer { library.remove() }
+        let (photos, index) = (library.photos, library.index)
         for (name, rgb) in [("a-blue.png", (0, 0, 250)), ("b-red.png", (250, 0, 0)), ("c-green.png", (0, 250, 0))] {
             let image = try RGBImage(width: 8, height: 6, red: UInt8(rgb.0), green: UInt8(rgb.1), blue: UInt8(rgb.2))
             try PNGEncoder.encode(image).write(to: photos.appending(path: name))
         }
-        let index = folder.appending(path: "index.sqlite").path
         let environment = ["GLIMPSE_TEST_DESCRIBER": "colour:0:crash-on-red"]
         let first = try GlimpseProcess.run(["index", photos.path, "--index", index], environment: environment)
         #expect(first.status != 0, "the describer kills the process on the red picture: \(first.output)")

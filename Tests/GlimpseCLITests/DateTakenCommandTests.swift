@@ -6,15 +6,12 @@ import Testing
 struct DateTakenCommandTests {
     @Test("index the dated fixtures, search one year, and refuse a span that is not one")
     func searchByDate() throws {
-        let folder = FileManager.default.temporaryDirectory.appending(path: "glimpse-taken-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let photos = folder.appending(path: "photos")
-        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
-        let fixtures = GlimpseProcess.packageRoot.appending(path: "Tests/GlimpseImageTests/Fixtures/dates")
+        let library = try PhotoLibrary("taken")
+        defer { library.remove() }
+        let (photos, index) = (library.photos, library.index)
         for name in ["original.jpg", "ifd0_only.jpg", "no_exif.jpg", "original.png"] {
-            try FileManager.default.copyItem(at: fixtures.appending(path: name), to: photos.appending(path: name))
+            try library.add("dates/\(name)", as: name)
         }
-        let index = folder.appending(path: "index.sqlite").path
         let environment = ["GLIMPSE_TEST_DESCRIBER": "colour"]
         let indexed = try GlimpseProcess.run(["index", photos.path, "--index", index], environment: environment)
         #expect(indexed.status == 0 && indexed.output.contains("4 described"), "\(indexed.output)")

@@ -6,15 +6,12 @@ import Testing
 struct HostileFileNameCommandTests {
     @Test("a name with a line break and a terminal's escape sequence is indexed, found and printed escaped, never raw")
     func escaped() throws {
-        let folder = FileManager.default.temporaryDirectory.appending(path: "glimpse-hostile-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let photos = folder.appending(path: "photos")
-        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
-        let fixture = GlimpseProcess.packageRoot.appending(path: "Tests/GlimpseImageTests/Fixtures/images/photo_400x267.jpg")
+        let library = try PhotoLibrary("hostile")
+        defer { library.remove() }
+        let (photos, index) = (library.photos, library.index)
         let name = "sunset\n\u{1B}]0;owned\u{07}\u{1B}[2Jbeach.jpg"
-        try FileManager.default.copyItem(at: fixture, to: photos.appending(path: name))
+        try library.add("images/photo_400x267.jpg", as: name)
         try Data("not a picture".utf8).write(to: photos.appending(path: "broken\u{1B}[31m.jpg"))
-        let index = folder.appending(path: "index.sqlite").path
 
         let indexed = try GlimpseProcess.run(["index", photos.path, "--index", index], environment: ["GLIMPSE_TEST_DESCRIBER": "colour"])
         #expect(indexed.status == 1 && indexed.output.contains("1 described") && indexed.output.contains("1 failed"), "a failed file exits 1: \(indexed.output)")

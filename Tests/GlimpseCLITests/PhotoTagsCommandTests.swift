@@ -7,15 +7,12 @@ import Testing
 struct PhotoTagsCommandTests {
     @Test("index tagged photos and a sidecar, search a name, filter by stars, count them, export and import them")
     func tags() throws {
-        let folder = FileManager.default.temporaryDirectory.appending(path: "glimpse-tags-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let photos = folder.appending(path: "photos")
-        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
-        let fixtures = GlimpseProcess.packageRoot.appending(path: "Tests/GlimpseImageTests/Fixtures")
-        try FileManager.default.copyItem(at: fixtures.appending(path: "tags/lightroom.jpg"), to: photos.appending(path: "birthday.jpg"))
-        try FileManager.default.copyItem(at: fixtures.appending(path: "tags/rejected.jpg"), to: photos.appending(path: "blurry.jpg"))
-        try FileManager.default.copyItem(at: fixtures.appending(path: "images/photo_400x267.jpg"), to: photos.appending(path: "hike.jpg"))
-        let index = folder.appending(path: "index.sqlite").path
+        let library = try PhotoLibrary("tags")
+        defer { library.remove() }
+        let (folder, photos, index, fixtures) = (library.folder, library.photos, library.index, PhotoLibrary.fixtures)
+        try library.add("tags/lightroom.jpg", as: "birthday.jpg")
+        try library.add("tags/rejected.jpg", as: "blurry.jpg")
+        try library.add("images/photo_400x267.jpg", as: "hike.jpg")
         let environment = ["GLIMPSE_TEST_DESCRIBER": "colour"]
         let indexed = try GlimpseProcess.run(["index", photos.path, "--index", index], environment: environment)
         #expect(indexed.status == 0 && indexed.output.contains("3 described"), "\(indexed.output)")
@@ -28,7 +25,7 @@ struct PhotoTagsCommandTests {
         #expect(search.output.contains(#"tagged "Anna Karenina""#), "the explanation names the tag: \(search.output)")
 
         // A sidecar written beside the hike after it was indexed: read again, without describing it.
-        try FileManager.default.copyItem(at: fixtures.appending(path: "tags/sidecar.xmp"), to: photos.appending(path: "hike.xmp"))
+        try library.add("tags/sidecar.xmp", as: "hike.xmp")
         let again = try GlimpseProcess.run(["index", photos.path, "--index", index], environment: environment)
         #expect(again.status == 0 && again.output.contains("0 described, 3 unchanged, tags read again for 1 unchanged"), "\(again.output)")
         let summit = try GlimpseProcess.run(["search", "summit fog", "--text-only", "--index", index])
@@ -49,8 +46,8 @@ struct PhotoTagsCommandTests {
 
         // Where they were taken: the Eiffel Tower's photo, by coordinates or by the photo itself.
         let fixturesPlaces = fixtures.appending(path: "places")
-        try FileManager.default.copyItem(at: fixturesPlaces.appending(path: "paris.jpg"), to: photos.appending(path: "tower.jpg"))
-        try FileManager.default.copyItem(at: fixturesPlaces.appending(path: "rio.heic"), to: photos.appending(path: "rio.heic"))
+        try library.add("places/paris.jpg", as: "tower.jpg")
+        try library.add("places/rio.heic", as: "rio.heic")
         let placed = try GlimpseProcess.run(["index", photos.path, "--index", index], environment: environment)
         #expect(placed.status == 0 && placed.output.contains("2 described"), "\(placed.output)")
         #expect(placed.output.contains("places named for 2 located"), "the gazetteer names their towns: \(placed.output)")
