@@ -240,6 +240,10 @@ public protocol IndexStore: SearchableIndex {
     /// Counts, models, recent errors and size, for `glimpse status`.
     func summary() throws -> IndexSummary
 
+    /// The described files stored more than once (`glimpse duplicates`), those with a copy under one of
+    /// `places` when given (`SQLiteIndexStore.identicalFiles(under:)`).
+    func identicalFiles(under places: [String]) throws -> [IdenticalFiles]
+
     /// Builds what makes search fast for the index as it is now (the full-text postings, the embedding
     /// files); index and import runs call it when they finish. Search works without it, more slowly.
     func prepareForSearch() throws

@@ -16,6 +16,20 @@ public struct IdenticalFiles: Sendable, Hashable, Codable {
     public var extraBytes: Int64 { size * Int64(max(0, paths.count - 1)) }
 }
 
+/// What `glimpse duplicates --json` prints and `GET /api/duplicates` answers: the groups of identical
+/// files, the most space their extra copies take first, and how many extra copies and bytes in all.
+public struct DuplicateFilesReport: Sendable, Hashable, Codable {
+    public var groups: [IdenticalFiles]
+    public var extraCopies: Int
+    public var extraBytes: Int64
+
+    public init(groups: [IdenticalFiles]) {
+        self.groups = groups
+        extraCopies = groups.map { $0.paths.count - 1 }.reduce(0, +)
+        extraBytes = groups.map(\.extraBytes).reduce(0, +)
+    }
+}
+
 extension SQLiteIndexStore {
     /// Every group of two or more described images whose files have identical content, the groups whose
     /// extra copies take the most space first (then by first path).

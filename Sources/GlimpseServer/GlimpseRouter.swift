@@ -13,6 +13,7 @@ import NIOCore
 /// | `GET /` | the search page (`GET /app.js` is its script) |
 /// | `GET /api/search?q=…[&limit=N][&offset=N][&strict=true][&text-only=true][&in=FOLDER][&taken=DATES][&rating=N][&near=PLACE[&within=KM]][&camera=NAME]` | `SearchResponse`, as `glimpse search --json` prints it |
 /// | `GET /api/status` | `IndexStatusDocument`, as `glimpse status --json` prints it |
+/// | `GET /api/duplicates[?in=FOLDER]` | `DuplicateFilesReport`, as `glimpse duplicates --json` prints it |
 /// | `GET /api/images/{id}[?embeddings=true]` | `ImageDocument`: path and stored description |
 /// | `GET /api/images/{id}/thumbnail[?size=N]` | a JPEG, longest side N (default 320, 16…1024), with an entity tag |
 /// | `GET /api/images/{id}/file` | the image file itself |
@@ -43,6 +44,12 @@ public func buildRouter(library: SearchLibrary, access: AccessPolicy = AccessPol
     }
     router.get("/api/status") { _, _ in
         try await answer { try JSONBody.response(IndexStatusDocument(try await library.summary())) }
+    }
+    router.get("/api/duplicates") { request, _ in
+        try await answer {
+            let folders = try Parameter.folder(QueryString(of: request)).map { [$0] } ?? []
+            return try JSONBody.response(try await library.duplicates(under: folders))
+        }
     }
     router.get("/api/images/{id}") { request, context in
         try await answer {

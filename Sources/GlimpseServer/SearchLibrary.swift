@@ -114,6 +114,13 @@ public final class SearchLibrary: Sendable {
         return try await reads.run { try store.summary() }
     }
 
+    /// The indexed files stored more than once, those with a copy under one of `folders` when given, as
+    /// `glimpse duplicates --json` prints them.
+    public func duplicates(under folders: [String]) async throws -> DuplicateFilesReport {
+        let store = try index().store
+        return try await reads.run { DuplicateFilesReport(groups: try store.identicalFiles(under: folders)) }
+    }
+
     /// The stored description of image `id`, with or without its embeddings.
     public func description(of id: ImageID, embeddings: Bool) async throws -> ImageDocument {
         let store = try index().store

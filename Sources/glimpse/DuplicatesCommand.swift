@@ -42,12 +42,6 @@ struct DuplicatesCommand: AsyncParsableCommand {
 
     @OptionGroup var location: IndexLocationOptions
 
-    struct Report: Encodable {
-        var groups: [IdenticalFiles]
-        var extraCopies: Int
-        var extraBytes: Int64
-    }
-
     func validate() throws {
         if let similarity, !(similarity > 0 && similarity <= 1) {
             throw ValidationError("--similarity is a cosine above 0 and at most 1, such as 0.95.")
@@ -62,8 +56,7 @@ struct DuplicatesCommand: AsyncParsableCommand {
             return
         }
         let groups = try store.identicalFiles(under: places)
-        let report = Report(groups: groups, extraCopies: groups.map { $0.paths.count - 1 }.reduce(0, +),
-                            extraBytes: groups.map(\.extraBytes).reduce(0, +))
+        let report = DuplicateFilesReport(groups: groups)
         if json {
             print(try JSONLine.encode(report))
             return
