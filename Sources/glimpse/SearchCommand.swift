@@ -163,7 +163,8 @@ struct SearchCommand: AsyncParsableCommand {
         if response.results.isEmpty { print("No image matches. Try fewer or other words.") }
         for result in response.results {
             print(String(format: "%3d. %.4f  ", result.rank, result.score) + TerminalText.escaped(result.path)
-                  + Self.facts(taken: result.taken, place: result.place, location: result.tags?.location))
+                  + Self.facts(taken: result.taken, place: result.place, location: result.tags?.location,
+                               camera: camera == nil ? nil : result.tags?.camera))
             print("     " + Self.excerpt(result.text))
             if let summary = result.tags?.summary, !summary.isEmpty { print("     tagged: " + TerminalText.escaped(summary)) }
             print("     " + TerminalText.escaped(result.explanation.summary))
@@ -180,11 +181,11 @@ struct SearchCommand: AsyncParsableCommand {
 
     /// `  (taken 2019-06-14 15:02:11, at Lisbon, Portugal (38.72230,-9.13930))` after a result's path; empty
     /// when nothing is known.
-    static func facts(taken: String?, place: String?, location: PhotoLocation?) -> String {
+    static func facts(taken: String?, place: String?, location: PhotoLocation?, camera: String? = nil) -> String {
         let when = taken.map { "taken \($0.replacingOccurrences(of: "T", with: " "))" }
         let coordinates = location.map(String.init(describing:))
         let at = place.map { "at \($0)" + (coordinates.map { " (\($0))" } ?? "") } ?? coordinates.map { "at \($0)" }
-        let facts = [when, at].compactMap { $0 }
+        let facts = [when, at, camera.map { "with \(TerminalText.escaped($0))" }].compactMap { $0 }
         return facts.isEmpty ? "" : "  (" + facts.joined(separator: ", ") + ")"
     }
 

@@ -27,6 +27,7 @@ struct CameraCommandTests {
         let maker = try GlimpseProcess.run(["search", "square", "--text-only", "--camera", "FUJIFILM", "--index", index])
         #expect(maker.output.contains("street.jpg") && maker.output.contains("market.jpg") && !maker.output.contains("wedding.tif"),
                 "\(maker.output)")
+        #expect(maker.output.contains("market.jpg  (with FUJIFILM X-T3)"), "each result says which camera: \(maker.output)")
         let unknown = try GlimpseProcess.run(["search", "square", "--text-only", "--camera", "eos r5", "--index", index])
         #expect(unknown.output.contains(#"No indexed photo was taken with a camera called "eos r5"; the index knows FUJIFILM X-T3, "#),
                 "\(unknown.output)")
