@@ -186,6 +186,7 @@ enum WebPage {
           if (result.place || coordinates) {
             card.append(element("div", "taken", "at " + (result.place ? result.place + (coordinates ? ` (${coordinates})` : "") : coordinates)));
           }
+          if (result.tags && result.tags.camera) card.append(element("div", "taken", "with " + result.tags.camera));
           if (result.tags && tagLine(result.tags)) card.append(element("div", "tags", "tagged: " + tagLine(result.tags)));
           return card;
         }

@@ -42,7 +42,7 @@ struct PageScriptTests {
         const result = (rank, path) => ({
           image: rank, path, rank, score: 1, text: `<img src=x onerror="alert(${rank})"> a dog`,
           taken: rank === 1 ? "2019-07-14T15:02:11" : undefined,
-          tags: rank === 1 ? { title: "Grandma's <b>birthday</b>", keywords: ["cake", "Paris"], people: ["Anna"], rating: 4 } : undefined,
+          tags: rank === 1 ? { title: "Grandma's <b>birthday</b>", keywords: ["cake", "Paris"], people: ["Anna"], rating: 4, camera: "FUJIFILM <X100V>" } : undefined,
           explanation: { matchedTerms: ["dog"], matchedCompounds: [], matchedPhrases: [], region: null,
                          matchedFolders: rank === 1 ? ["Lisbon <trip>"] : undefined,
                          matchedFileName: rank === 1 ? "dog on the beach" : undefined,
@@ -129,6 +129,7 @@ struct PageScriptTests {
         #expect(outcome.texts.contains(#"<img src=x onerror="alert(1)"> a dog"#), "the server's text is shown as text: \(outcome.texts)")
         #expect(outcome.notes == "<b>note</b>")
         #expect(outcome.texts.contains("taken 2019-07-14 15:02:11"), "a result with a date shows it: \(outcome.texts)")
+        #expect(outcome.texts.contains("with FUJIFILM <X100V>"), "a result whose file names its camera shows it, as text: \(outcome.texts)")
         #expect(outcome.texts.filter { $0.hasPrefix("taken ") }.count == 1, "the second result has no date, and shows none")
         #expect(outcome.texts.contains(#"tagged: "Grandma's <b>birthday</b>" · cake, Paris · people Anna · ★★★★"#),
                 "a tagged result shows its tags as text: \(outcome.texts)")
