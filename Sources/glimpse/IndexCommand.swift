@@ -76,6 +76,7 @@ struct IndexCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let creation = location.creation
         let store = try location.open()
         var options = IndexOptions(mode: quick ? .quick : .full, retryFailed: retryFailed, removesFromEmptyRoots: allowEmpty,
                                    exclusions: Exclusions(patterns: exclude))
@@ -87,7 +88,14 @@ struct IndexCommand: AsyncParsableCommand {
         }
         options.placeNaming = Gazetteer.locate().flatMap(GazetteerFile.init(url:))
         if models.lowMemory { options.quickBatch = 1 }
-        let describer = try await IndexDescriber.make(models: models, method: method, runtime: runtime, quick: quick)
+        let describer: any ImageDescribing
+        do {
+            describer = try await IndexDescriber.make(models: models, method: method, runtime: runtime, quick: quick)
+        } catch {
+            // A first run whose models cannot be loaded leaves no empty index behind.
+            if let creation { location.undo(creation) }
+            throw error
+        }
         var indexer = Indexer(store: store, describer: describer, options: options)
         let (folders, watch, every, index, location) = (folders, watch, every, store.url?.path, location)
         let task = Task { () async throws -> IndexReport? in
@@ -249,6 +257,27 @@ struct IndexLocationOptions: ParsableArguments {
 
     /// Opens the index, creating it when missing.
     func open() throws -> SQLiteIndexStore { try SQLiteIndexStore(url: url) }
+
+    /// A new index that `open()` creates: the database, and its folder when `folder`.
+    struct Creation {
+        var folder: Bool
+    }
+
+    /// What `open()` would create now; nil when the index exists.
+    var creation: Creation? {
+        guard !FileManager.default.fileExists(atPath: url.path) else { return nil }
+        return Creation(folder: !FileManager.default.fileExists(atPath: url.deletingLastPathComponent().path))
+    }
+
+    /// Deletes what `open()` created (`creation`, asked before it), journal files included: for a command that
+    /// fails before it writes anything to a new index.
+    func undo(_ creation: Creation) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: url.path + suffix) }
+        let folder = url.deletingLastPathComponent()
+        if creation.folder, (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?.isEmpty == true {
+            try? FileManager.default.removeItem(at: folder)
+        }
+    }
 
     /// Opens an index that must exist already.
     func openExisting() throws -> SQLiteIndexStore {
