@@ -36,16 +36,23 @@ public struct Exclusions: Sendable, Hashable {
     public var patterns: [String]
     /// Whether `systemFolderNames` are left out.
     public var leavesOutSystemFolders: Bool
+    /// Folders of the library with the patterns remembered for them (`LibraryFolder`): those apply under
+    /// their folder, relative to it, as the run's patterns do under a root.
+    public var rememberedFolders: [LibraryFolder]
 
-    public init(patterns: [String] = [], leavesOutSystemFolders: Bool = true) {
+    public init(patterns: [String] = [], leavesOutSystemFolders: Bool = true, rememberedFolders: [LibraryFolder] = []) {
         self.patterns = patterns
         self.leavesOutSystemFolders = leavesOutSystemFolders
+        self.rememberedFolders = rememberedFolders
     }
 
-    /// The rules that apply under `root`: the system folders, the run's patterns and the patterns of the
-    /// `.glimpseignore` files in the folders above it.
+    /// The rules that apply under `root`: the system folders, the patterns remembered for the library folder
+    /// that holds it, the run's patterns and the patterns of the `.glimpseignore` files in the folders above it.
     func rules(under root: String) throws(ScanProblem) -> [ExclusionRule] {
         var rules = leavesOutSystemFolders ? Self.systemFolderNames.map { ExclusionRule(name: $0) } : []
+        for folder in rememberedFolders where Indexer.path(root, isIn: folder.path) {
+            rules += folder.exclusionPatterns.compactMap { ExclusionRule.parse($0, base: folder.path, absoluteAllowed: true) }
+        }
         for pattern in patterns {
             rules += ExclusionRule.parse(pattern, base: root, absoluteAllowed: true).map { [$0] } ?? []
         }

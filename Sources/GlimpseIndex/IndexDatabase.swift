@@ -329,6 +329,11 @@ struct IndexDatabase: Sendable {
                 CREATE TABLE placeAlias (alias TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (alias, name)) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v11") { db in
+            // The folders the index was built from (`LibraryFolder`), for `glimpse index` without folders. An
+            // index made before remembers none until its folders are given once more.
+            try db.execute(sql: "CREATE TABLE libraryFolder (path TEXT PRIMARY KEY NOT NULL, exclusions TEXT NOT NULL) WITHOUT ROWID")
+        }
         return migrator
     }
 }

@@ -8,6 +8,9 @@ public struct ForgetReport: Sendable, Hashable, Codable {
         public var path: String
         public var images: Int
         public var keptDescriptions: Int
+        /// The library folder that holds the place and stays remembered (`LibraryFolder`): the next run
+        /// over it finds these images again unless they are excluded.
+        public var libraryFolder: String?
     }
 
     public var places: [Place]
@@ -20,14 +23,17 @@ public struct ForgetReport: Sendable, Hashable, Codable {
     public var forGood: Bool
     /// Kept descriptions deleted (only `forGood`, 0 for a dry run).
     public var keptDescriptionsDeleted: Int
+    /// Folders of the library at or below the places, no longer remembered (a dry run: that would be).
+    public var libraryFoldersForgotten: [String] = []
 }
 
 extension IndexStore {
     /// Removes from the index the images under `places` (folders or files, which need not exist any more;
     /// relative paths are taken from the current folder) with their descriptions; the files are not
     /// touched. The descriptions are kept aside (`ShelvedDescription`) unless `forGood`, which also deletes
-    /// those kept earlier from under the places. Holds the run lock meanwhile, so it is refused while an
-    /// index run works on this index. With `dryRun`, counts and changes nothing.
+    /// those kept earlier from under the places. Folders of the library at or below the places are no longer
+    /// remembered (`LibraryFolder`). Holds the run lock meanwhile, so it is refused while an index run works
+    /// on this index. With `dryRun`, counts and changes nothing.
     public func forgetImages(under places: [String], forGood: Bool = false, dryRun: Bool = false) throws -> ForgetReport {
         let lock = try lockRuns()
         defer { withExtendedLifetime(lock) {} }
@@ -35,13 +41,17 @@ extension IndexStore {
         var ids = Set<ImageID>()
         var found: [ForgetReport.Place] = []
         let kept = try discardShelvedDescriptions(under: places, dryRun: true)
+        let folders = try libraryFolders(), remainingFolders = folders.forgetting(places)
         for (place, keptCount) in zip(places, kept) {
             let images = try images(under: [place])
             ids.formUnion(images.map(\.id))
-            found.append(ForgetReport.Place(path: place, images: images.count, keptDescriptions: keptCount))
+            found.append(ForgetReport.Place(path: place, images: images.count, keptDescriptions: keptCount,
+                                            libraryFolder: remainingFolders.folder(holding: place)?.path))
         }
-        var report = ForgetReport(places: found, removed: 0, found: ids.count, forGood: forGood, keptDescriptionsDeleted: 0)
+        var report = ForgetReport(places: found, removed: 0, found: ids.count, forGood: forGood, keptDescriptionsDeleted: 0,
+                                  libraryFoldersForgotten: folders.map(\.path).filter { path in !remainingFolders.contains { $0.path == path } })
         guard !dryRun else { return report }
+        if remainingFolders != folders { try setLibraryFolders(remainingFolders) }
         if !ids.isEmpty {
             try removeImages(ids.sorted(), shelving: !forGood)
             report.removed = ids.count

@@ -102,6 +102,8 @@ public struct IndexReport: Sendable, Hashable {
     public var unfinishedBefore = 0
     /// The folders the scan walked, roots included (what `FolderMonitor` watches).
     public var folders: [String] = []
+    /// Folders this run added to the library's remembered ones (`LibraryFolder`).
+    public var newlyRemembered: [String] = []
     /// The places a partial run looked at (`Indexer.run(_:only:progress:)`); nil when it looked at every folder.
     public var places: [ScanPlace]?
     /// True when the run was stopped (Ctrl-C) before it processed every file; what was committed stays.
@@ -116,6 +118,16 @@ public struct IndexReport: Sendable, Hashable {
 
     /// Whether the run changed the index (processed or removed a file).
     public var changedAnything: Bool { processed > 0 || removed > 0 }
+}
+
+/// Where an index run's roots come from.
+public enum IndexRoots: Sendable, Hashable {
+    /// Given for the run: the folders among them are remembered as the library's (`LibraryFolder`; not by a
+    /// dry run), with the run's exclusion patterns, which replace those remembered for them.
+    case given
+    /// The library's remembered folders (`Indexer.libraryFolders()`), each scanned with its own patterns; one
+    /// that is not there (an unplugged drive) is reported and its images are kept.
+    case remembered
 }
 
 /// Options of an index run.
@@ -133,8 +145,11 @@ public struct IndexOptions: Sendable {
     /// Remove the entries of a root that turned up empty (by default they are kept and reported: an
     /// unmounted drive leaves an empty mount point).
     public var removesFromEmptyRoots: Bool
-    /// What the scan leaves out; indexed images under what it leaves out are removed.
+    /// What the scan leaves out; indexed images under what it leaves out are removed. The patterns
+    /// remembered for the library's folders are added by the run (`Indexer.run`).
     public var exclusions: Exclusions
+    /// What a run's roots are: folders given for it, or the library's remembered folders (`LibraryFolder`).
+    public var roots: IndexRoots = .given
     /// Only scan and plan (`IndexReport.plan`, problems, exclusions): nothing is read beyond each file's
     /// first bytes, nothing is written, and no run lock is taken.
     public var dryRun = false

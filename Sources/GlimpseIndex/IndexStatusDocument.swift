@@ -18,6 +18,9 @@ public struct IndexStatusDocument: Encodable, Sendable {
     /// name does not), how many carry each rating, how many record where they were taken, and the cameras
     /// that took most of them.
     public var tags: IndexSummary.TaggedImages
+    /// The folders the index was built from (what `glimpse index` without folders looks at), with their
+    /// exclusion patterns and the images indexed under each.
+    public var libraryFolders: [IndexSummary.LibraryFolderCount]
 
     public struct Model: Encodable, Sendable {
         public var role: String
@@ -44,5 +47,6 @@ public struct IndexStatusDocument: Encodable, Sendable {
         datesTaken = summary.dated
         formats = summary.formats
         tags = summary.tagged
+        libraryFolders = summary.libraryFolders
     }
 }

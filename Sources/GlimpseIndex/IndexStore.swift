@@ -89,8 +89,16 @@ public struct IndexSummary: Sendable, Hashable {
     /// Images that people tagged in their photo manager (`PhotoTags`), how many carry each rating, where
     /// they were taken and with which cameras.
     public var tagged = TaggedImages()
+    /// The folders the index was built from, with the images indexed under each.
+    public var libraryFolders: [LibraryFolderCount] = []
 
     public var total: Int { counts.values.reduce(0, +) }
+
+    public struct LibraryFolderCount: Sendable, Hashable, Encodable {
+        public var path: String
+        public var exclusionPatterns: [String]
+        public var images: Int
+    }
 
     public struct DatedImages: Sendable, Hashable, Encodable {
         public var images = 0
@@ -160,6 +168,12 @@ public struct NamedCount: Sendable, Hashable, Codable {
 public protocol IndexStore: SearchableIndex {
     /// Every image whose path is under one of `roots` (a root itself or below it, by path prefix).
     func images(under roots: [String]) throws -> [IndexedImage]
+
+    /// The folders the index was built from (`LibraryFolder`), sorted by path.
+    func libraryFolders() throws -> [LibraryFolder]
+
+    /// Replaces the folders the index was built from.
+    func setLibraryFolders(_ folders: [LibraryFolder]) throws
 
     /// Every image whose file lies directly in `folder` (not in a subfolder).
     func images(directlyIn folder: String) throws -> [IndexedImage]

@@ -72,22 +72,23 @@ public struct Indexer: Sendable {
                     progress: @escaping @Sendable (IndexEvent) -> Void = { _ in }) async throws -> IndexReport {
         let clock = ContinuousClock.now
         var report = IndexReport()
-        let roots = roots.map { FileScanner.normalise($0) }
+        let roots = presentRoots(roots.map { FileScanner.normalise($0) }, report: &report)
         let places = places?.map { ScanPlace(path: FileScanner.normalise($0.path), wholeTree: $0.wholeTree) }
         for root in roots where FileScanner.status(root) == nil {
             throw IndexError.notAFolder(path: root)
         }
         let lock = options.dryRun ? nil : try store.lockRuns()
         defer { withExtendedLifetime(lock) {} }
+        let exclusions = try libraryExclusions(roots: roots, report: &report)
         let unfinished = options.dryRun ? [:] : (try? store.unfinishedAttempts()) ?? [:]
         progress(.scanning)
         let indexed = try places.map { places in
             try places.flatMap { $0.wholeTree ? try store.images(under: [$0.path]) : try store.images(directlyIn: $0.path) }
         } ?? store.images(under: roots)
         let known = Dictionary(indexed.map { ($0.facts.path, $0) }, uniquingKeysWith: { first, _ in first })
-        let scanner = FileScanner(exclusions: options.exclusions, entering: { progress(.enteringFolder($0)) })
+        let scanner = FileScanner(exclusions: exclusions, entering: { progress(.enteringFolder($0)) })
         let scan = await offload { places.map { scanner.scan($0, within: roots) } ?? scanner.scan(roots) }
-        report.problems = scan.problems
+        report.problems += scan.problems
         report.places = places
         report.excluded = scan.excluded.count
         report.rawsBesideRenderings = scan.rawsBesideRenderings.count

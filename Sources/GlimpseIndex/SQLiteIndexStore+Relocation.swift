@@ -13,6 +13,9 @@ public struct RelocationReport: Sendable, Hashable, Codable {
     /// stays and the old one goes (its description kept aside when the new one has none).
     public var alreadyThere: Int
     public var dryRun: Bool
+    /// The library's remembered folders afterwards (`LibraryFolder`), when the move changed them: a folder at
+    /// or below `from` moves, and `to` joins when `from` lay inside one.
+    public var libraryFolders: [String]?
 }
 
 extension SQLiteIndexStore {
@@ -77,7 +80,14 @@ extension SQLiteIndexStore {
                 """, arguments: moving)
             for id in renamed { try Self.recordTags(db, id, tags: nil, stamp: nil) }
         }
-        if dryRun { try read("counting the images under \(from)", work) } else { try write("moving \(from) to \(to)", work) }
+        let folders = { (db: Database) throws in
+            let remembered = try Self.libraryFolders(db), moved = remembered.relocating(from: from, to: to)
+            guard moved != remembered else { return }
+            report.libraryFolders = moved.map(\.path)
+            if !dryRun { try Self.setLibraryFolders(moved, db) }
+        }
+        let both = { (db: Database) throws in try work(db); try folders(db) }
+        if dryRun { try read("counting the images under \(from)", both) } else { try write("moving \(from) to \(to)", both) }
         return report
     }
 }

@@ -274,7 +274,8 @@ extension SQLiteIndexStore {
                 tagged.ratings[String(row["rating"] as Int)] = row["n"]
             }
             return IndexSummary(counts: counts, embeddings: embeddings, models: models, recentErrors: errors,
-                                bytesOnDisk: 0, location: nil, shelved: shelved, dated: dated, formats: formats, tagged: tagged)
+                                bytesOnDisk: 0, location: nil, shelved: shelved, dated: dated, formats: formats, tagged: tagged,
+                                libraryFolders: try Self.libraryFolderCounts(db))
         }
         if let url {
             summary.location = url.path

@@ -50,7 +50,8 @@ enum WebPage {
         <header>
           <form id="search">
             <input id="q" name="q" type="search" autofocus placeholder="a cat and a dog on a bed, but no cartoon">
-            <input id="in" name="in" type="text" placeholder="only in folder (optional)" title="an absolute folder path">
+            <input id="in" name="in" type="text" placeholder="only in folder (optional)" title="an absolute folder path" list="folders">
+            <datalist id="folders"></datalist>
             <input id="taken" name="taken" type="text" size="16" placeholder="taken (optional)"
                    title="a year, month or day (2019, 2019-06, 2019-06-14) or a span of them (2019-06..2019-08, ..2010, 2020..)">
             <select id="rating" name="rating" title="only photos rated at least this many stars in their tags (XMP)">
@@ -265,13 +266,14 @@ enum WebPage {
           if (!reply.ok) return;
           const body = await reply.json();
           $("status").textContent = `${body.images.full || 0} full and ${body.images.quick || 0} quick descriptions in ${body.index || "memory"}`;
-          // The cameras that took most photos, offered as the camera field is typed in.
-          const cameras = (body.tags && body.tags.cameras) || [];
-          $("cameras").replaceChildren(...cameras.map((camera) => {
+          // The cameras that took most photos and the library's folders, offered as their fields are typed in.
+          const offer = (list, values) => $(list).replaceChildren(...values.map((value) => {
             const option = document.createElement("option");
-            option.value = camera.name;
+            option.value = value;
             return option;
           }));
+          offer("cameras", ((body.tags && body.tags.cameras) || []).map((camera) => camera.name));
+          offer("folders", (body.libraryFolders || []).map((folder) => folder.path));
         }
 
         $("more").addEventListener("click", () => fetchPage(true));

@@ -12,7 +12,8 @@ struct ForgetCommand: AsyncParsableCommand {
             what search reads but are kept aside for \(ShelvedDescription.defaultShelfLifeDays) days: indexing the \
             same pictures again (from anywhere) takes them back without running the models. With --for-good they \
             are deleted, together with any kept earlier from under the paths (photos you want no trace of). To keep \
-            a folder out of later index runs, name it in a .glimpseignore file or with `glimpse index --exclude`. \
+            a folder out of later index runs, name it in a .glimpseignore file or with `glimpse index --exclude`; a \
+            remembered folder of the library that is forgotten (or lies under a path forgotten) is no longer remembered. \
             Refused while `glimpse index` runs on the index. Exits 1 when a path has nothing indexed under it \
             (a mistyped path forgets nothing).
             """
@@ -51,6 +52,15 @@ struct ForgetCommand: AsyncParsableCommand {
                 line += " (and \(place.keptDescriptions) kept description(s) of images removed earlier)"
             }
             return line
+        }
+        for place in report.places where place.images > 0 {
+            guard let folder = place.libraryFolder else { continue }
+            lines.append("\(place.path) lies in \(folder), a folder of the library: the next `glimpse index` finds its images again "
+                         + "unless a .glimpseignore there (or `glimpse index \(folder) --exclude …`) leaves them out.")
+        }
+        if !report.libraryFoldersForgotten.isEmpty {
+            lines.append((dryRun ? "Would no longer remember" : "No longer remembered") + " as the library's: "
+                         + report.libraryFoldersForgotten.joined(separator: ", ") + " (`glimpse index` without folders leaves them alone).")
         }
         let kept = report.places.reduce(0) { $0 + $1.keptDescriptions }
         if dryRun {

@@ -22,8 +22,11 @@ struct IndexCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "Folders (or image files) to index.")
-    var folders: [String]
+    @Argument(help: ArgumentHelp("""
+        Folders (or image files) to index; the folders are remembered, with the --exclude patterns given now. \
+        Without any, the remembered folders are indexed again, each with its own patterns.
+        """, valueName: "folder"))
+    var folders: [String] = []
 
     @Flag(help: "Fast first pass: caption and CLIP embedding only, no segmentation.")
     var quick = false
@@ -77,9 +80,12 @@ struct IndexCommand: AsyncParsableCommand {
 
     func run() async throws {
         let creation = location.creation
+        if folders.isEmpty, creation != nil { throw LibraryFolders.noneRemembered(index: location.url.path, exists: false) }
         let store = try location.open()
+        let (folders, roots) = try LibraryFolders.roots(given: folders, store: store)
         var options = IndexOptions(mode: quick ? .quick : .full, retryFailed: retryFailed, removesFromEmptyRoots: allowEmpty,
                                    exclusions: Exclusions(patterns: exclude))
+        options.roots = roots
         if dryRun {
             options.dryRun = true
             let report = try await Indexer(store: store, describer: PlanningOnly(), options: options).run(folders)
@@ -97,7 +103,7 @@ struct IndexCommand: AsyncParsableCommand {
             throw error
         }
         var indexer = Indexer(store: store, describer: describer, options: options)
-        let (folders, watch, every, index, location) = (folders, watch, every, store.url?.path, location)
+        let (watch, every, index, location) = (watch, every, store.url?.path, location)
         let task = Task { () async throws -> IndexReport? in
             var last: IndexReport?
             /// The problems of the last pass over every folder: a pass speaks when they change.
@@ -231,6 +237,7 @@ struct IndexCommand: AsyncParsableCommand {
         lines.append(parts.joined(separator: ", ") + String(format: " in %.1f s", report.seconds) + scope
                      + (index.map { " — index \($0)" } ?? ""))
         if report.cancelled { lines.append("Stopped before the end; run the same command again to continue.") }
+        if let remembered = LibraryFolders.rememberedLine(report) { lines.append(remembered) }
         if let error = report.placeNamingError {
             lines.append("Places were not named (the next run tries again; `glimpse doctor` checks the gazetteer): \(error)")
         }

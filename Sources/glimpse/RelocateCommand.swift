@@ -14,7 +14,7 @@ struct RelocateCommand: AsyncParsableCommand {
             by reading every file.) Refused while `glimpse index` runs on the index, when TO does not exist, and when \
             none of the files is at its new path — a mistyped destination — unless --even-if-missing. An image \
             already indexed at its new path keeps that entry. Files that are not at their new path are dealt with by \
-            the next `glimpse index TO`.
+            the next `glimpse index TO`. The library's remembered folders move along (see `glimpse index`).
             """
     )
 
@@ -51,6 +51,9 @@ struct RelocateCommand: AsyncParsableCommand {
         if report.foundAtNewPlace < report.images {
             lines.append("The next `glimpse index \(report.to)` removes the entries of files that are not there "
                          + "(their descriptions are kept aside and come back if the files do).")
+        }
+        if let folders = report.libraryFolders {
+            lines.append("The library's folders " + (report.dryRun ? "would be" : "are now") + ": " + folders.joined(separator: ", ") + ".")
         }
         if report.dryRun { lines.append("Nothing changed.") }
         return lines.joined(separator: "\n")

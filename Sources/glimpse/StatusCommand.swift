@@ -33,6 +33,7 @@ struct StatusCommand: AsyncParsableCommand {
                 + "\(counts[.pending] ?? 0) pending, \(counts[.failed] ?? 0) failed",
             "Embeddings: " + EmbeddingKind.allCases.map { "\(summary.embeddings[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "),
         ]
+        if let folders = LibraryFolders.statusLine(summary) { lines.append(folders) }
         if !summary.formats.isEmpty {
             let formats = summary.formats.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
             lines.append("Formats: " + formats.map { "\($0.key) \($0.value)" }.joined(separator: ", "))

@@ -35,7 +35,7 @@ struct PageScriptTests {
           }
         }
         const elements = {};
-        for (const id of ["search", "q", "in", "taken", "rating", "camera", "cameras", "strict", "status", "understood", "notes", "error", "results", "more"]) elements[id] = new Node("div");
+        for (const id of ["search", "q", "in", "taken", "rating", "camera", "cameras", "folders", "strict", "status", "understood", "notes", "error", "results", "more"]) elements[id] = new Node("div");
         global.document = { getElementById: (id) => elements[id], createElement: (tag) => new Node(tag) };
         global.location = { search };
         global.history = { replaceState(state, title, url) { global.location.search = url; } };
@@ -51,7 +51,8 @@ struct PageScriptTests {
         global.fetch = async (url) => {
           fetched.push(url);
           const body = url.startsWith("/api/status")
-            ? { images: { full: 2 }, index: "/index.sqlite", tags: { cameras: [{ name: "FUJIFILM X100V", images: 3 }, { name: "<b>Canon</b>", images: 1 }] } }
+            ? { images: { full: 2 }, index: "/index.sqlite", tags: { cameras: [{ name: "FUJIFILM X100V", images: 3 }, { name: "<b>Canon</b>", images: 1 }] },
+                libraryFolders: [{ path: "/photos", exclusionPatterns: [], images: 2 }, { path: "/mnt/<old>", exclusionPatterns: ["raw/"], images: 1 }] }
             : url.includes("/similar")
             ? { image: 7, path: "/photos/q.jpg", notes: [], milliseconds: 2.5,
                 results: [{ image: 3, path: "/photos/2024/c.jpg", rank: 1, similarity: 0.912, text: "<b>c</b>" }] }
@@ -78,6 +79,7 @@ struct PageScriptTests {
           console.log(JSON.stringify({
             fetched, address: global.location.search, folderField: elements.in.value, takenField: elements.taken.value, cameraField: elements.camera.value,
             cameraChoices: elements.cameras.children.map((option) => option.value),
+            folderChoices: elements.folders.children.map((option) => option.value),
             notes: elements.notes.textContent, understood: elements.understood.textContent, texts: elements.results.texts(),
           }));
         })().catch((error) => { console.log(JSON.stringify({ error: String(error) })); process.exit(1); });
@@ -90,6 +92,7 @@ struct PageScriptTests {
         var takenField: String
         var cameraField: String?
         var cameraChoices: [String]
+        var folderChoices: [String]
         var notes: String
         var understood: String
         var texts: [String]
@@ -162,6 +165,7 @@ struct PageScriptTests {
         #expect(opened.fetched.first { $0.hasPrefix("/api/search?") } == "/api/search?q=dog&camera=eos+r5&limit=20")
         #expect(opened.cameraField == "eos r5")
         #expect(opened.cameraChoices == ["FUJIFILM X100V", "<b>Canon</b>"], "the status's cameras, as values, never markup")
+        #expect(opened.folderChoices == ["/photos", "/mnt/<old>"], "the library's folders offered for the folder field, as values")
     }
 
     @Test("a span of dates from the form is asked for, kept in the address, and filled in again from it")
