@@ -79,6 +79,7 @@ struct SearchCommand: AsyncParsableCommand {
         """, valueName: "file"))
     var why: String?
 
+    @OptionGroup(title: "Output") var pathList: PathListOptions
     @OptionGroup var search: SearchModelOptions
 
     /// Whether the queries come from standard input.
@@ -87,6 +88,10 @@ struct SearchCommand: AsyncParsableCommand {
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1.") }
         if why != nil && readsQueries { throw ValidationError("--why needs one query, not - (queries from standard input).") }
+        try pathList.validate(json: json)
+        if pathList.isOn && (why != nil || readsQueries) {
+            throw ValidationError("--paths lists the results of one query; for --why or queries from standard input use --json.")
+        }
         _ = try TakenOption.range(taken)
         if let rating, !(1...5).contains(rating) { throw ValidationError("--rating is a number of stars, 1 to 5.") }
         try NearOption.validate(near: near, within: within)
@@ -159,6 +164,7 @@ struct SearchCommand: AsyncParsableCommand {
         for note in merged.notes where !notes.contains(note) {
             FileHandle.standardError.write(Data("note: \(note)\n".utf8))
         }
+        if pathList.isOn { return pathList.write(response.results.map(\.path)) }
         print("query: \(response.query.summary)")
         if response.results.isEmpty { print("No image matches. Try fewer or other words.") }
         for result in response.results {

@@ -56,6 +56,7 @@ struct SimilarCommand: AsyncParsableCommand {
     @Option(help: CameraOption.help("Compare with"))
     var camera: String?
 
+    @OptionGroup(title: "Output") var pathList: PathListOptions
     @OptionGroup var location: IndexLocationOptions
     @OptionGroup var clip: CLIPOptions
 
@@ -68,6 +69,7 @@ struct SimilarCommand: AsyncParsableCommand {
         if let rating, !(1...5).contains(rating) { throw ValidationError("--rating is a number of stars, 1 to 5.") }
         try NearOption.validate(near: near, within: within)
         _ = try CameraOption.query(camera)
+        try pathList.validate(json: json)
     }
 
     func run() async throws {
@@ -114,6 +116,7 @@ struct SimilarCommand: AsyncParsableCommand {
             return
         }
         for note in answer.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+        if pathList.isOn { return pathList.write(answer.results.map(\.path)) }
         print("like: \(TerminalText.escaped(path))" + (answer.image.map { " (indexed image \($0))" } ?? " (not in the index: embedded with CLIP)"))
         if answer.results.isEmpty {
             print(minimumSimilarity.map { "No other indexed image is \($0) alike or more." } ?? "No other image is indexed with a CLIP embedding.")

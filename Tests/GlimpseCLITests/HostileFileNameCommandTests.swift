@@ -27,4 +27,30 @@ struct HostileFileNameCommandTests {
             #expect(!output.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" }, "no raw control character reaches the terminal")
         }
     }
+
+    @Test("--paths and --null print the results' paths as they are, for other programs; --null ends each with NUL")
+    func pathLists() throws {
+        let library = try PhotoLibrary("path-lists")
+        defer { library.remove() }
+        let name = "sunset\nbeach \u{1B}[2J.jpg"
+        try library.add("images/photo_400x267.jpg", as: name)
+        try library.add("images/gray_250x190.jpg", as: "gray sunset.jpg")
+        let indexed = try GlimpseProcess.run(["index", library.photos.path, "--index", library.index],
+                                             environment: ["GLIMPSE_TEST_DESCRIBER": "colour"])
+        #expect(indexed.status == 0, "\(indexed.output)")
+        let hostile = library.photos.appending(path: name).path, gray = library.photos.appending(path: "gray sunset.jpg").path
+
+        let null = try GlimpseProcess.runSeparating(["search", "sunset", "--text-only", "--null", "--index", library.index])
+        #expect(null.status == 0 && Set(null.standardOutput.split(separator: "\0", omittingEmptySubsequences: false)) == [hostile[...], gray[...], ""],
+                "each path raw, ended by NUL: \(null.standardOutput.debugDescription)")
+        let lines = try GlimpseProcess.runSeparating(["search", "gray", "--text-only", "--paths", "--index", library.index])
+        #expect(lines.status == 0 && lines.standardOutput == gray + "\n", "\(lines.standardOutput.debugDescription)")
+        let alike = try GlimpseProcess.runSeparating(["similar", gray, "-0", "--index", library.index])
+        #expect(alike.status == 0 && alike.standardOutput == hostile + "\0", "\(alike.standardOutput.debugDescription)")
+
+        for refused in [["search", "gray", "--paths", "--json"], ["search", "-", "--paths"], ["similar", gray, "--null", "--json"]] {
+            let run = try GlimpseProcess.run(refused + ["--text-only", "--index", library.index].filter { refused[0] == "search" || $0 != "--text-only" })
+            #expect(run.status != 0 && (run.output.contains("choose one") || run.output.contains("one query")), "\(refused): \(run.output)")
+        }
+    }
 }
