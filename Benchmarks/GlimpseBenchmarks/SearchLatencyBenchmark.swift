@@ -29,6 +29,17 @@ struct SearchLatencyBenchmark {
         var stageP50Milliseconds: [String: Double]
         /// One cold search as a new process runs it (see `run`), by step.
         var coldStartMilliseconds: [String: Double]
+        /// Queries with one word misspelt (two neighbouring letters swapped): the first (which reads the
+        /// vocabulary of suggestions unless a query before had an unknown word), the p50 of the rest, and how
+        /// many got the word back as a suggestion.
+        var misspelt: Misspelt
+    }
+
+    struct Misspelt: Encodable {
+        var queries: Int
+        var firstMilliseconds: Double
+        var p50Milliseconds: Double
+        var suggestedBack: Int
     }
 
     var store: SQLiteIndexStore
@@ -112,6 +123,7 @@ struct SearchLatencyBenchmark {
             let staged = timings.clipText + timings.rankers.values.reduce(0, +) + timings.fusion + timings.negation + timings.explanations
             stages["parsing", default: []].append(timings.total - staged)
         }
+        let misspelt = try measureMisspelt(searcher: searcher, subjects: subjects, places: places)
         total.sort()
         encoding.sort()
         clipEncoding.sort()
@@ -121,6 +133,33 @@ struct SearchLatencyBenchmark {
                       encoderP50Milliseconds: encoding[encoding.count / 2],
                       clipEncoderP50Milliseconds: clipEncoding.isEmpty ? nil : clipEncoding[clipEncoding.count / 2],
                       stageP50Milliseconds: stages.mapValues { $0.sorted()[$0.count / 2] },
-                      coldStartMilliseconds: cold)
+                      coldStartMilliseconds: cold, misspelt: misspelt)
+    }
+
+    /// Searches 50 queries phrased as the others, each with one word of its subject or place misspelt: the
+    /// longest, its second and third letters swapped (words whose two letters are equal are passed over).
+    private func measureMisspelt(searcher: Searcher, subjects: [String], places: [String]) throws -> Misspelt {
+        var generator = IndexScaleBenchmark.Generator(state: 23)
+        var times: [Double] = []
+        var suggestedBack = 0
+        while times.count < 50 {
+            let pattern = Self.phrasings.randomElement(using: &generator)!
+            var parts = [subjects.randomElement(using: &generator)!, places.randomElement(using: &generator)!]
+            let part = times.count % 2
+            var words = parts[part].split(separator: " ").map(String.init)
+            guard let longest = words.indices.filter({ words[$0].count >= 5 && Array(words[$0])[1] != Array(words[$0])[2] })
+                .max(by: { words[$0].count < words[$1].count }) else { continue }
+            let original = words[longest]
+            var letters = Array(original)
+            letters.swapAt(1, 2)
+            words[longest] = String(letters)
+            parts[part] = words.joined(separator: " ")
+            let start = ContinuousClock.now
+            let response = try searcher.search(String(format: pattern, parts[0], parts[1]))
+            times.append((ContinuousClock.now - start) / .milliseconds(1))
+            if response.unknownWords?.contains(where: { $0.suggestion == original }) == true { suggestedBack += 1 }
+        }
+        let rest = times.dropFirst().sorted()
+        return Misspelt(queries: times.count, firstMilliseconds: times[0], p50Milliseconds: rest[rest.count / 2], suggestedBack: suggestedBack)
     }
 }

@@ -20,6 +20,8 @@ public final class SQLiteIndexStore: IndexStore {
     let matrices = Locked<[EmbeddingKind: (generation: Int64, matrix: EmbeddingMatrix)]>([:])
     /// The full-text postings last built or mapped (see `prepareFullTextSearch()`).
     let postings = Locked<FullTextPostings?>(nil)
+    /// The words spelling suggestions come from, with the full-text generation they reflect (`unknownWords(_:)`).
+    let vocabulary = Locked<(generation: Int64, vocabulary: SuggestionVocabulary)?>(nil)
     /// The folder of the memory-mapped embedding and postings files; nil in memory. Made once: every search
     /// asks for it.
     public let vectorsFolder: URL?

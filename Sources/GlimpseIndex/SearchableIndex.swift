@@ -67,11 +67,19 @@ public protocol SearchableIndex: Sendable {
     /// How many images the index holds (whatever their status) when every one lies under one of
     /// `places`; nil otherwise. A search within the library's root folder then needs no scope.
     func imageCount(ifAllUnder places: [String]) throws -> Int?
+
+    /// The `words` (as typed) that no description, tag or file name holds, each with the word it was probably
+    /// meant to be (`UnknownWord`); words of fewer than three letters, or with other characters than
+    /// letters, are not looked at.
+    func unknownWords(_ words: [String]) throws -> [UnknownWord]
 }
 
 extension SearchableIndex {
     /// Nil: the caller finds the images under `places` one by one.
     public func imageCount(ifAllUnder places: [String]) throws -> Int? { nil }
+
+    /// None: an index that cannot tell suggests nothing.
+    public func unknownWords(_ words: [String]) throws -> [UnknownWord] { [] }
 }
 
 extension SearchableIndex {

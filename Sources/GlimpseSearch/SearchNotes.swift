@@ -49,6 +49,11 @@ public enum SearchNotes {
             : "Searched the photos taken with \(names): \(images) indexed image(s)."
     }
 
+    /// A query word that nothing in the index holds (`SearchableIndex.unknownWords(_:)`).
+    public static func unknown(_ word: UnknownWord) -> String {
+        "No description, tag or file name holds \"\(word.word)\"" + (word.suggestion.map { ": did you mean \"\($0)\"?" } ?? ".")
+    }
+
     /// The search covered only the images under `folders` (`SearchOptions.folders`).
     public static func scoped(to folders: [String], images: Int) -> String {
         let places = folders.count == 1 ? folders[0] : folders.dropLast().joined(separator: ", ") + " and " + folders.last!

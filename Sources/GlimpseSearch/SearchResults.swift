@@ -52,6 +52,9 @@ public struct SearchResponse: Sendable, Hashable, Codable {
     public var notes: [String]
     /// Where the time went.
     public var timings: SearchTimings
+    /// Query words no description, tag or file name holds, with what each was probably meant to be; nil
+    /// when every word is known (or full text did not run).
+    public var unknownWords: [UnknownWord]?
 }
 
 /// Milliseconds spent in each stage of one search.

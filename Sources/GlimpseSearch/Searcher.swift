@@ -134,6 +134,15 @@ public struct Searcher: Sendable {
             lists[ranker.kind] = scope?.images.isEmpty == true ? [] : try ranker.rank(query, in: index, limit: depth, scope: scope)
             timings.rankers[ranker.kind] = rankerStart.millisecondsSince
         }
+        var unknownWords: [UnknownWord]?
+        if lists[.fullText] != nil {
+            let lookup = ContinuousClock.now
+            let negated = query.negatives.flatMap { $0.text.split { !$0.isLetter }.map(String.init) }
+            let unknown = try index.unknownWords(query.surfaceWords + negated)
+            notes += unknown.map(SearchNotes.unknown)
+            unknownWords = unknown.isEmpty ? nil : unknown
+            timings.rankers[.fullText, default: 0] += lookup.millisecondsSince
+        }
         let vectorKinds = (lists[.clip] == nil ? [] : [EmbeddingKind.image, .region]) + (lists[.sentence] == nil ? [] : [.text])
         if try vectorKinds.contains(where: { try index.embeddingMatrix($0).predatesRunInProgress }) {
             notes.append(SearchNotes.runInProgress)
@@ -197,7 +206,7 @@ public struct Searcher: Sendable {
         timings.explanations = stage.millisecondsSince
         timings.total = start.millisecondsSince
         let response = SearchResponse(query: query, results: results, rankers: active.map(\.kind).sorted(), excluded: excluded,
-                                      notes: notes, timings: timings)
+                                      notes: notes, timings: timings, unknownWords: unknownWords)
         return Answer(response: response, lists: lists, rankers: active, clip: clip)
     }
 

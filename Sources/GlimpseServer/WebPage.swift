@@ -44,6 +44,7 @@ enum WebPage {
           .tags { font-size: 12px; color: #0a5; margin-top: 4px; }
           .error { color: #b00020; padding: 16px 20px; }
           .more { text-align: center; }
+          .suggestion { margin-left: 8px; }
         </style>
         </head>
         <body>
@@ -203,11 +204,30 @@ enum WebPage {
           return parts.join(" · ");
         }
 
+        // `text` with each unknown word (letters only, whole words, any case) replaced by its suggestion.
+        function respelt(text, words) {
+          for (const word of words) {
+            text = text.replace(new RegExp(`(^|[^\\p{L}])${word.word}(?=$|[^\\p{L}])`, "giu"), (match, before) => before + word.suggestion);
+          }
+          return text;
+        }
+
         function render(response, append) {
           const heading = response.query ? understood(response.query) : `Looks like ${response.path || "image " + response.image}`;
           const milliseconds = response.timings ? response.timings.total : response.milliseconds;
           $("understood").textContent = heading + ` · ${milliseconds.toFixed(1)} ms`;
           $("notes").textContent = response.notes.join(" ");
+          // Words no description holds, with a likely meaning: one click searches the query so spelt.
+          const fixes = (response.unknownWords || []).filter((word) => word.suggestion);
+          if (fixes.length && response.query) {
+            const better = respelt(response.query.original, fixes);
+            const button = element("button", "suggestion", `Search for “${better}”`);
+            button.addEventListener("click", () => {
+              $("q").value = better;
+              search(better, $("strict").checked, $("in").value, $("taken").value);
+            });
+            $("notes").append(button);
+          }
           const results = $("results");
           if (!append) results.replaceChildren();
           const none = response.query ? "No image matches. Try fewer or other words." : "No other image to compare with.";

@@ -74,6 +74,24 @@ struct SQLiteSearchTests {
         #expect(first.explanation.region?.box.width == 100)
         #expect(soft.results.first { $0.name == "cartoon-pets.jpg" }?.explanation.penalties.isEmpty == false)
     }
+
+    @Test("a query word nothing holds gets a note with the nearest indexed word; known words, short ones and numbers get none")
+    func unknownWords() throws {
+        let store = try Self.store()
+        let searcher = Searcher(index: store, keywords: FakeKeywords())
+        let response = try searcher.search("a dgo on a sofaa with a xyzzy knife, but no cartone")
+        #expect(response.unknownWords == [UnknownWord(word: "dgo", suggestion: "dog"), UnknownWord(word: "sofaa", suggestion: "sofa"),
+                                          UnknownWord(word: "xyzzy", suggestion: nil), UnknownWord(word: "cartone", suggestion: "cartoon")])
+        #expect(response.notes.contains(#"No description, tag or file name holds "dgo": did you mean "dog"?"#), "\(response.notes)")
+        #expect(response.notes.contains(#"No description, tag or file name holds "xyzzy"."#))
+        #expect(response.results.first?.name == "kitchen.jpg", "the known word still finds its image")
+
+        let known = try searcher.search("dogs on a couch with a knife")
+        #expect(known.unknownWords == nil && !known.notes.contains { $0.hasPrefix("No description") })
+        let json = String(decoding: try JSONEncoder().encode(known), as: UTF8.self)
+        #expect(!json.contains("unknownWords"), "the field appears only when a word is unknown")
+        #expect(try store.unknownWords(["Busy", "ox", "r2d2", "houses"]).isEmpty, "inflections, case, short words and numbers")
+    }
 }
 
 extension SearchResult {
@@ -83,4 +101,5 @@ extension SearchResult {
 
 extension SearchDocument {
     var name: String { URL(filePath: path).lastPathComponent }
+
 }

@@ -56,7 +56,8 @@ struct PageScriptTests {
             : url.includes("/similar")
             ? { image: 7, path: "/photos/q.jpg", notes: [], milliseconds: 2.5,
                 results: [{ image: 3, path: "/photos/2024/c.jpg", rank: 1, similarity: 0.912, text: "<b>c</b>" }] }
-            : { query: { terms: ["dog"], compounds: [], phrases: [], negatives: [] }, notes: ["<b>note</b>"],
+            : { query: { original: "a Dgo near dgos", terms: ["dog"], compounds: [], phrases: [], negatives: [] }, notes: ["<b>note</b>"],
+                unknownWords: [{ word: "dgo", suggestion: "dog" }, { word: "xyzzy" }],
                 timings: { total: 1.5 }, results: [result(1, "/photos/2024/a.jpg"), result(2, "/photos/b.jpg")] };
           return { ok: true, json: async () => body };
         };
@@ -71,6 +72,8 @@ struct PageScriptTests {
               elements.rating.value = action.rating || "";
               elements.camera.value = action.camera || "";
               elements.search.dispatch("submit");
+            } else if (action.type === "suggestion") {
+              elements.notes.find("suggestion")[0].dispatch("click");
             } else if (action.type === "folder" || action.type === "similar") {
               elements.results.children[action.result].find(action.type)[0].dispatch("click");
             }
@@ -166,6 +169,13 @@ struct PageScriptTests {
         #expect(opened.cameraField == "eos r5")
         #expect(opened.cameraChoices == ["FUJIFILM X100V", "<b>Canon</b>"], "the status's cameras, as values, never markup")
         #expect(opened.folderChoices == ["/photos", "/mnt/<old>"], "the library's folders offered for the folder field, as values")
+    }
+
+    @Test("a word no description holds, with a likely meaning, offers the query so spelt, searched at a click")
+    func suggestion() throws {
+        let clicked = try Self.run(search: "?q=a+Dgo+near+dgos", actions: #"[{"type": "suggestion"}]"#)
+        #expect(clicked.fetched.last == "/api/search?q=a+dog+near+dgos&limit=20", "whole words only, any case: \(clicked.fetched)")
+        #expect(clicked.address == "?q=a+dog+near+dgos")
     }
 
     @Test("a span of dates from the form is asked for, kept in the address, and filled in again from it")
