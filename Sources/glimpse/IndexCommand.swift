@@ -64,6 +64,12 @@ struct IndexCommand: AsyncParsableCommand {
         """)
     var dryRun = false
 
+    @Flag(help: """
+        Run at the lowest priority (on Linux the idle scheduling class, and nice 19): other programs come first, \
+        and the run takes only the processor time they leave. For a laptop, and for --watch as a service.
+        """)
+    var background = false
+
     @OptionGroup var location: IndexLocationOptions
     @OptionGroup(title: "Models") var models: DescribeModelOptions
     @OptionGroup(title: "Method") var method: DescribeMethodOptions
@@ -79,6 +85,7 @@ struct IndexCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if background, let note = BackgroundPriority.enter() { FileHandle.standardError.write(Data("note: --background: \(note).\n".utf8)) }
         let creation = location.creation
         if folders.isEmpty, creation != nil { throw LibraryFolders.noneRemembered(index: location.url.path, exists: false) }
         let store = try location.open()
