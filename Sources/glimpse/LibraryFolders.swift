@@ -31,7 +31,8 @@ enum LibraryFolders {
         }
         let folders = summary.libraryFolders.map { folder in
             let excluding = folder.exclusionPatterns.isEmpty ? "" : ", excluding " + folder.exclusionPatterns.map(TerminalText.escaped).joined(separator: " ")
-            return "\(TerminalText.escaped(folder.path)) (\(folder.images) image(s)\(excluding))"
+            let away = FileManager.default.fileExists(atPath: folder.path) ? "" : ", not there now"
+            return "\(TerminalText.escaped(folder.path)) (\(folder.images) image(s)\(excluding)\(away))"
         }
         return "Folders: " + folders.joined(separator: ", ") + " (what `glimpse index` without folders indexes)"
     }

@@ -42,6 +42,8 @@ struct LibraryFoldersCommandTests {
 
         let moved = library.folder.appending(path: "moved").path
         try FileManager.default.moveItem(atPath: photos, toPath: moved)
+        status = try glimpse(["status"])
+        #expect(status.output.contains("Folders: \(photos) (1 image(s), excluding screens, not there now)"), "\(status.output)")
         run = try glimpse(["relocate", photos, moved])
         #expect(run.status == 0 && run.output.contains("The library's folders are now: \(moved)."), "\(run.output)")
         run = try glimpse(["index", "--dry-run"])
