@@ -48,11 +48,42 @@ struct IndexWatchTests {
         #expect(lines.rest().isEmpty, "passes that changed nothing printed nothing")
     }
 
-    /// Starts `glimpse index FOLDER --watch` with the test describer; its standard output comes line by line.
-    static func watch(_ folder: URL, every: Int, index: String) throws -> (Process, LineReader) {
+    @Test("without folders it watches the remembered ones; one that is away is reported, and indexed once it is back")
+    func rememberedFolders() throws {
+        let root = FileManager.default.temporaryDirectory.appending(path: "glimpse-watch-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (home, drive) = (root.appending(path: "home"), root.appending(path: "drive"))
+        let fixtures = GlimpseProcess.packageRoot.appending(path: "Tests/GlimpseModelsTests/Fixtures")
+        for (folder, fixture) in [(home, "tiny-sam"), (drive, "tiny-clip")] {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: fixtures.appending(path: "\(fixture)/reference_image.png"), to: folder.appending(path: "a.png"))
+        }
+        let index = root.appending(path: "index.sqlite").path
+        let first = try GlimpseProcess.run(["index", home.path, drive.path, "--index", index], environment: ["GLIMPSE_TEST_DESCRIBER": "colour"])
+        #expect(first.status == 0 && first.output.contains("2 described"), "\(first.output)")
+        let away = root.appending(path: "drive-away")
+        try FileManager.default.moveItem(at: drive, to: away)
+
+        let (process, lines) = try Self.watch(nil, every: 1, index: index)
+        defer { if process.isRunning { process.terminate() } }
+        #expect(try lines.next(containing: "described").hasPrefix("0 described, 1 unchanged"))
+        #expect(try lines.next(containing: drive.path).contains("not there"), "the drive that is away is named")
+        try FileManager.default.copyItem(at: fixtures.appending(path: "tiny-blip/reference_image.png"), to: away.appending(path: "b.png"))
+        try FileManager.default.moveItem(at: away, to: drive)
+        let back = try lines.next(containing: "described")
+        #expect(back.contains("1 described, 2 unchanged"), "the drive's new photo, once it is back: \(back)")
+
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
+    /// Starts `glimpse index [FOLDER] --watch` with the test describer (no folder: the remembered ones); its
+    /// standard output comes line by line.
+    static func watch(_ folder: URL?, every: Int, index: String) throws -> (Process, LineReader) {
         let process = Process()
         process.executableURL = GlimpseProcess.executable
-        process.arguments = ["index", folder.path, "--watch", "--every", "\(every)", "--index", index]
+        process.arguments = ["index"] + (folder.map { [$0.path] } ?? []) + ["--watch", "--every", "\(every)", "--index", index]
         process.environment = ProcessInfo.processInfo.environment.merging(["GLIMPSE_TEST_DESCRIBER": "colour"]) { $1 }
         let output = Pipe()
         process.standardOutput = output
