@@ -22,6 +22,10 @@ public struct SearchOptions: Sendable, Hashable, Codable {
     public var near: NearbyArea?
     /// Only photos taken with a camera this query matches (`PhotoTags.camera`); nil for any camera, also none.
     public var camera: CameraQuery?
+    /// Group look-alikes: a result whose CLIP image embedding has at least this cosine with one shown above it
+    /// is listed under that one (`SearchResult.lookAlikes`) instead of taking a place of its own; nil shows
+    /// every image on its own.
+    public var lookAlikeSimilarity: Double?
 
     public init(limit: Int = 20, candidates: Int = 200, fusion: Fusion = .standard, negation: NegationOptions = NegationOptions(),
                 rankers: Set<RankerKind>? = nil, folders: [String] = [], taken: TakenRange? = nil, minimumRating: Int? = nil,
@@ -94,6 +98,9 @@ public struct SearchResult: Sendable, Hashable, Codable {
     /// Where the photo was taken by name (`SearchDocument.placeName`), when known.
     public var place: String?
     public var explanation: Explanation
+    /// With `SearchOptions.lookAlikeSimilarity`: the candidates left out for looking like this image, most
+    /// alike first; nil when there are none.
+    public var lookAlikes: [LookAlike]?
 }
 
 /// Why an image is where it is.

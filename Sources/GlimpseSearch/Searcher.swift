@@ -165,7 +165,8 @@ public struct Searcher: Sendable {
             var next = 0
             let chunk = max(2 * options.limit, 32)
             while next < fused.count {
-                if kept.count >= options.limit {
+                // Grouping look-alikes may hide any of them: then every candidate is judged.
+                if options.lookAlikeSimilarity == nil && kept.count >= options.limit {
                     let floor = kept.map(\.score).sorted(by: >)[options.limit - 1]
                     if floor > fused[next].score { break }
                 }
@@ -190,8 +191,10 @@ public struct Searcher: Sendable {
             stage = .now
         }
 
-        let top = Array(fused.prefix(options.limit))
-        if !negating { documents = try fetch(top.map(\.image)) }
+        let (top, lookAlikes) = try options.lookAlikeSimilarity.map { try groupingLookAlikes(fused, limit: options.limit, similarity: $0) }
+            ?? (Array(fused.prefix(options.limit)), [:])
+        let shownOrGrouped = top.map(\.image) + lookAlikes.values.flatMap { $0.map(\.image) }
+        documents.merge(try fetch(shownOrGrouped.filter { documents[$0] == nil }), uniquingKeysWith: { first, _ in first })
         var results: [SearchResult] = []
         for entry in top {
             guard let document = documents[entry.image] else { continue }
@@ -199,9 +202,12 @@ public struct Searcher: Sendable {
             let before = beforePenalties[entry.image] ?? entry.score
             let explanation = ExplanationBuilder.explain(query: query, document: document, entry: entry,
                                                          penalties: found, fusedScore: before)
+            let alike = lookAlikes[entry.image]?.compactMap { image, similarity in
+                documents[image].map { LookAlike(image: image, path: $0.path, similarity: similarity) }
+            }
             results.append(SearchResult(image: entry.image, path: document.path, rank: results.count + 1,
                                         score: entry.score, text: document.text, taken: document.taken, tags: document.tags,
-                                        place: document.placeName, explanation: explanation))
+                                        place: document.placeName, explanation: explanation, lookAlikes: alike))
         }
         timings.explanations = stage.millisecondsSince
         timings.total = start.millisecondsSince
