@@ -14,6 +14,12 @@ public struct LookAlike: Sendable, Hashable, Codable {
     }
 }
 
+extension SearchOptions {
+    /// The cosine from which `lookAlikeSimilarity` groups when asked without one: frames of a burst, other
+    /// exposures, resized copies (as `glimpse duplicates --similarity` starts; not calibrated on CLIP's real weights).
+    public static let defaultLookAlikeSimilarity = 0.95
+}
+
 extension Searcher {
     /// The first `limit` of `fused` (best first) that look like none shown before them, and for each shown
     /// image the later candidates whose CLIP image embeddings are at least `similarity` alike with it (of

@@ -7,7 +7,8 @@ import GlimpseSearch
 /// `in` (only images under this absolute folder path), `taken` (only photos taken within a span: `2019`,
 /// `2019-06..2019-08`, `..2010`, as `glimpse search --taken`), `rating` (only photos rated at least this
 /// many stars, 1…5, in their tags, as `glimpse search --rating`), `near` and `within` (`Parameter.near`),
-/// `camera` (only photos taken with a camera these words name, as `glimpse search --camera`).
+/// `camera` (only photos taken with a camera these words name, as `glimpse search --camera`), `group` (true, or
+/// a cosine: look-alikes listed under the result they resemble, as `glimpse search --group`).
 struct SearchParameters: Sendable, Hashable {
     var query: String
     var limit: Int
@@ -19,6 +20,7 @@ struct SearchParameters: Sendable, Hashable {
     var rating: Int?
     var near: NearbyArea?
     var camera: CameraQuery?
+    var lookAlikeSimilarity: Double?
 
     init(_ parameters: QueryString, places: GazetteerFile? = nil) throws {
         guard let query = parameters["q"], !query.allSatisfy(\.isWhitespace) else {
@@ -34,6 +36,7 @@ struct SearchParameters: Sendable, Hashable {
         rating = try Parameter.rating(parameters)
         near = try Parameter.near(parameters, places: places)
         camera = Parameter.camera(parameters)
+        lookAlikeSimilarity = try Parameter.lookAlikes(parameters)
     }
 
     /// `base` (the searcher's options) with this request's depth (offset + limit), negation mode and rankers.
@@ -48,6 +51,7 @@ struct SearchParameters: Sendable, Hashable {
         if let rating { options.minimumRating = rating }
         if let near { options.near = near }
         if let camera { options.camera = camera }
+        if let lookAlikeSimilarity { options.lookAlikeSimilarity = lookAlikeSimilarity }
         return options
     }
 
@@ -137,6 +141,18 @@ enum Parameter {
     static func rating(_ parameters: QueryString) throws -> Int? {
         guard let text = parameters["rating"], !text.isEmpty else { return nil }
         return try integer(parameters, "rating", default: 1, range: 1...5)
+    }
+
+    /// `group`: true for `SearchOptions.defaultLookAlikeSimilarity`, or a cosine between 0 and 1; nil when absent
+    /// or false.
+    static func lookAlikes(_ parameters: QueryString) throws -> Double? {
+        guard let text = parameters["group"] else { return nil }
+        if let cosine = Double(text), cosine > 0, cosine < 1 { return cosine }
+        switch text.lowercased() {
+        case "", "1", "true", "yes", "on": return SearchOptions.defaultLookAlikeSimilarity
+        case "0", "false", "no", "off": return nil
+        default: throw APIError(.badRequest, "group is true, false or a cosine between 0 and 1 (0.95 groups the frames of a burst); got \"\(text)\".")
+        }
     }
 
     static func flag(_ parameters: QueryString, _ name: String) throws -> Bool {

@@ -63,6 +63,7 @@ enum WebPage {
                    title="only photos taken with this camera: its name or whole words of it (x100v, canon, iphone 12)">
             <datalist id="cameras"></datalist>
             <label><input id="strict" type="checkbox"> drop negated</label>
+            <label title="another frame of a burst, a resized copy: listed under the result it looks like"><input id="group" type="checkbox"> group look-alikes</label>
             <button>Search</button>
           </form>
           <div id="status"></div>
@@ -190,6 +191,10 @@ enum WebPage {
           }
           if (result.tags && result.tags.camera) card.append(element("div", "taken", "with " + result.tags.camera));
           if (result.tags && tagLine(result.tags)) card.append(element("div", "tags", "tagged: " + tagLine(result.tags)));
+          if (result.lookAlikes && result.lookAlikes.length) {
+            const names = result.lookAlikes.map((alike) => alike.path.slice(alike.path.lastIndexOf("/") + 1));
+            card.append(element("div", "tags", `+${names.length} look-alike(s): ${names.join(", ")}`));
+          }
           return card;
         }
 
@@ -255,6 +260,7 @@ enum WebPage {
           if (taken.trim()) parameters.set("taken", taken.trim());
           if ($("rating").value) parameters.set("rating", $("rating").value);
           if ($("camera").value.trim()) parameters.set("camera", $("camera").value.trim());
+          if ($("group").checked) parameters.set("group", "true");
           history.replaceState(null, "", "?" + parameters);
           current = { endpoint: "/api/search", parameters, shown: 0 };
           return fetchPage(false);
@@ -309,6 +315,7 @@ enum WebPage {
           $("taken").value = initial.get("taken") || "";
           $("rating").value = initial.get("rating") || "";
           $("camera").value = initial.get("camera") || "";
+          $("group").checked = initial.get("group") === "true";
           search($("q").value, $("strict").checked, $("in").value, $("taken").value);
         } else if (initial.get("similar")) {
           $("in").value = initial.get("in") || "";

@@ -42,6 +42,15 @@ struct SearchCommand: AsyncParsableCommand {
     @Flag(help: "Drop images that show a negated concept instead of moving them down.")
     var strict = false
 
+    @Flag(help: """
+        Group look-alikes: an image whose CLIP image embedding is at least 0.95 alike with a result above it (another \
+        frame of a burst, a resized copy) is listed under that result instead of taking a place of its own.
+        """)
+    var group = false
+
+    @Option(name: .customLong("group-at"), help: ArgumentHelp("--group from this cosine instead of 0.95 (lower groups more).", valueName: "cosine"))
+    var groupAt: Double?
+
     @Option(name: .customLong("in"), help: ArgumentHelp(
         "Search only the images under this folder (repeatable: under any of them); relative to the current folder.",
         valueName: "folder"))
@@ -89,6 +98,10 @@ struct SearchCommand: AsyncParsableCommand {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1.") }
         if why != nil && readsQueries { throw ValidationError("--why needs one query, not - (queries from standard input).") }
         try pathList.validate(json: json)
+        if let groupAt, !(groupAt > 0 && groupAt < 1) { throw ValidationError("--group-at is a cosine between 0 and 1, such as 0.9.") }
+        if why != nil && lookAlikeSimilarity != nil {
+            throw ValidationError("--why explains an image's place among all results; it does not go with --group.")
+        }
         if pathList.isOn && (why != nil || readsQueries) {
             throw ValidationError("--paths lists the results of one query; for --why or queries from standard input use --json.")
         }
@@ -114,6 +127,7 @@ struct SearchCommand: AsyncParsableCommand {
         options.minimumRating = rating
         options.near = try NearOption.area(near: near, within: within, store: store)
         options.camera = try CameraOption.query(camera)
+        options.lookAlikeSimilarity = lookAlikeSimilarity
         let searcher = Searcher(index: store, keywords: models.keywords, clip: models.clip, sentences: models.sentences,
                                 options: options)
         for note in models.notes where !json { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
@@ -174,10 +188,27 @@ struct SearchCommand: AsyncParsableCommand {
             print("     " + Self.excerpt(result.text))
             if let summary = result.tags?.summary, !summary.isEmpty { print("     tagged: " + TerminalText.escaped(summary)) }
             print("     " + TerminalText.escaped(result.explanation.summary))
+            if let line = Self.lookAlikesLine(result) { print("     " + line) }
         }
         if response.excluded > 0 { print("\(response.excluded) image(s) excluded by --strict.") }
         print(String(format: "%d of %d described images shown; searched in %.1f ms.", response.results.count, described,
                      response.timings.total))
+    }
+
+    /// The cosine `--group` and `--group-at` ask for; nil without them.
+    var lookAlikeSimilarity: Double? { groupAt ?? (group ? SearchOptions.defaultLookAlikeSimilarity : nil) }
+
+    /// `+ 3 look-alike(s): b.jpg 0.981, c.jpg 0.962, /other/d.jpg 0.951` under a result (names in the result's folder,
+    /// paths elsewhere; the first five); nil when it has none.
+    static func lookAlikesLine(_ result: SearchResult) -> String? {
+        guard let alike = result.lookAlikes, !alike.isEmpty else { return nil }
+        let folder = URL(filePath: result.path).deletingLastPathComponent().path
+        let shown = alike.prefix(5).map { lookAlike in
+            let url = URL(filePath: lookAlike.path)
+            let name = url.deletingLastPathComponent().path == folder ? url.lastPathComponent : lookAlike.path
+            return TerminalText.escaped(name) + String(format: " %.3f", lookAlike.similarity)
+        }
+        return "+ \(alike.count) look-alike(s): " + shown.joined(separator: ", ") + (alike.count > 5 ? ", …" : "")
     }
 
     /// `{"error": …, "query": …}` on one line: a failed query's place among JSON answers.

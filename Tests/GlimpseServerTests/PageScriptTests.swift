@@ -35,13 +35,14 @@ struct PageScriptTests {
           }
         }
         const elements = {};
-        for (const id of ["search", "q", "in", "taken", "rating", "camera", "cameras", "folders", "strict", "status", "understood", "notes", "error", "results", "more"]) elements[id] = new Node("div");
+        for (const id of ["search", "q", "in", "taken", "rating", "camera", "cameras", "folders", "strict", "group", "status", "understood", "notes", "error", "results", "more"]) elements[id] = new Node("div");
         global.document = { getElementById: (id) => elements[id], createElement: (tag) => new Node(tag) };
         global.location = { search };
         global.history = { replaceState(state, title, url) { global.location.search = url; } };
         const result = (rank, path) => ({
           image: rank, path, rank, score: 1, text: `<img src=x onerror="alert(${rank})"> a dog`,
           taken: rank === 1 ? "2019-07-14T15:02:11" : undefined,
+          lookAlikes: rank === 1 ? [{ image: 5, path: "/photos/2024/a2.jpg", similarity: 0.97 }, { image: 6, path: "/x/<a3>.jpg", similarity: 0.96 }] : undefined,
           tags: rank === 1 ? { title: "Grandma's <b>birthday</b>", keywords: ["cake", "Paris"], people: ["Anna"], rating: 4, camera: "FUJIFILM <X100V>" } : undefined,
           explanation: { matchedTerms: ["dog"], matchedCompounds: [], matchedPhrases: [], region: null,
                          matchedFolders: rank === 1 ? ["Lisbon <trip>"] : undefined,
@@ -71,6 +72,7 @@ struct PageScriptTests {
               elements.taken.value = action.taken || "";
               elements.rating.value = action.rating || "";
               elements.camera.value = action.camera || "";
+              elements.group.checked = action.group || false;
               elements.search.dispatch("submit");
             } else if (action.type === "suggestion") {
               elements.notes.find("suggestion")[0].dispatch("click");
@@ -176,6 +178,18 @@ struct PageScriptTests {
         let clicked = try Self.run(search: "?q=a+Dgo+near+dgos", actions: #"[{"type": "suggestion"}]"#)
         #expect(clicked.fetched.last == "/api/search?q=a+dog+near+dgos&limit=20", "whole words only, any case: \(clicked.fetched)")
         #expect(clicked.address == "?q=a+dog+near+dgos")
+    }
+
+    @Test("grouping look-alikes is asked for, kept in the address, and a result lists its look-alikes as text")
+    func group() throws {
+        let typed = try Self.run(search: "", actions: #"[{"type": "submit", "q": "dog", "in": "", "strict": false, "group": true}]"#)
+        #expect(typed.fetched.first { $0.hasPrefix("/api/search?") } == "/api/search?q=dog&group=true&limit=20")
+        #expect(typed.address == "?q=dog&group=true")
+        #expect(typed.texts.contains("+2 look-alike(s): a2.jpg, <a3>.jpg"), "\(typed.texts)")
+        let opened = try Self.run(search: "?q=dog&group=true", actions: "[]")
+        #expect(opened.fetched.first { $0.hasPrefix("/api/search?") } == "/api/search?q=dog&group=true&limit=20")
+        let plain = try Self.run(search: "", actions: #"[{"type": "submit", "q": "dog", "in": "", "strict": false}]"#)
+        #expect(plain.fetched.first { $0.hasPrefix("/api/search?") } == "/api/search?q=dog&limit=20")
     }
 
     @Test("a span of dates from the form is asked for, kept in the address, and filled in again from it")

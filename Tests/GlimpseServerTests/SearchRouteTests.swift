@@ -19,6 +19,31 @@ struct SearchRouteTests {
         ((document["results"] as? [[String: Any]]) ?? []).compactMap { ($0["path"] as? String).map { URL(filePath: $0).lastPathComponent } }
     }
 
+    @Test("group=true (or a cosine) lists look-alikes under the result they resemble; other values are a clear 400")
+    func group() async throws {
+        let fixture = try ServerFixture()  // every image has the same CLIP embedding
+        try await buildApplication(library: fixture.library).test(.router) { client in
+            for value in ["true", "0.9"] {
+                try await client.execute(uri: "/api/search?q=knife&group=\(value)", method: .get) { response in
+                    let results = try #require(try Self.json(response)["results"] as? [[String: Any]])
+                    #expect(results.count == 1, "\(results)")
+                    let alike = (results.first?["lookAlikes"] as? [[String: Any]]) ?? []
+                    #expect(alike.count == 2 && alike.allSatisfy { ($0["similarity"] as? Double ?? 0) > 0.999 && $0["path"] is String })
+                }
+            }
+            try await client.execute(uri: "/api/search?q=knife&group=false", method: .get) { response in
+                let document = try Self.json(response)
+                #expect(Self.paths(document).count == 3)
+            }
+            for value in ["2", "maybe", "-0.5"] {
+                try await client.execute(uri: "/api/search?q=knife&group=\(value)", method: .get) { response in
+                    #expect(response.status == .badRequest)
+                    #expect(String(buffer: response.body).contains("group is true, false or a cosine"), "\(String(buffer: response.body))")
+                }
+            }
+        }
+    }
+
     @Test("a query as a browser encodes it: ranked results, what was understood, and the penalty explained")
     func search() async throws {
         let fixture = try ServerFixture()
