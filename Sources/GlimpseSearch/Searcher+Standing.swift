@@ -4,12 +4,13 @@ import GlimpseIndex
 extension Searcher {
     /// Where `image` stands for `query` with `options` (default: the searcher's), and why: its place in
     /// the answer and in each ranker's list (within `options.candidates`), each ranker's own score for it,
-    /// what of the query its description holds, and the penalties negation gives it. Costs one search
-    /// and each ranker's look at the one image.
+    /// what of the query its description holds, and the penalties negation gives it (look-alikes are not
+    /// grouped: the place is among all results). Costs one search and each ranker's look at the one image.
     public func standing(of image: ImageID, for query: String, options: SearchOptions? = nil) throws -> ImageStanding {
         var options = options ?? self.options
         let reach = max(options.candidates, options.limit)
         options.limit = reach
+        options.lookAlikeSimilarity = nil  // a place among all results, look-alikes included
         let parsed = try understand(query)
         guard let document = try index.searchDocuments([image]).first else { throw SearchError.unknownImage(image) }
         let answer = try answer(parsed, options: options)

@@ -54,6 +54,12 @@ struct LookAlikeGroupingTests {
 
         let one = try search("sunny beach sand sea", grouping: 0.95, limit: 1)
         #expect(one.results.count == 1 && one.results[0].lookAlikes?.count == 2, "look-alikes below the last shown result are still listed")
+        var options = SearchOptions(limit: 10, rankers: [.fullText])
+        options.lookAlikeSimilarity = 0.95
+        let hidden = try #require(first.lookAlikes?.first)
+        let standing = try Searcher(index: Self.index(), keywords: FakeKeywords(), clip: FakeCLIP(), options: options)
+            .standing(of: hidden.image, for: "sunny beach sand sea")
+        #expect(standing.rank != nil, "--why places a look-alike among all results, not hidden under another")
         let loose = try search("sunny beach sand sea", grouping: 0.2)
         #expect(loose.results.count < 4, "a lower similarity groups more")
     }
