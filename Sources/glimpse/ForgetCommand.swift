@@ -47,20 +47,21 @@ struct ForgetCommand: AsyncParsableCommand {
 
     static func text(_ report: ForgetReport, dryRun: Bool) -> String {
         var lines = report.places.map { place in
-            var line = place.images == 0 ? "Nothing is indexed under \(place.path)." : "\(place.images) image(s) under \(place.path)"
+            let path = TerminalText.escaped(place.path)
+            var line = place.images == 0 ? "Nothing is indexed under \(path)." : "\(place.images) image(s) under \(path)"
             if report.forGood && place.keptDescriptions > 0 {
                 line += " (and \(place.keptDescriptions) kept description(s) of images removed earlier)"
             }
             return line
         }
         for place in report.places where place.images > 0 {
-            guard let folder = place.libraryFolder else { continue }
-            lines.append("\(place.path) lies in \(folder), a folder of the library: the next `glimpse index` finds its images again "
+            guard let folder = place.libraryFolder.map(TerminalText.escaped) else { continue }
+            lines.append("\(TerminalText.escaped(place.path)) lies in \(folder), a folder of the library: the next `glimpse index` finds its images again "
                          + "unless a .glimpseignore there (or `glimpse index \(folder) --exclude …`) leaves them out.")
         }
         if !report.libraryFoldersForgotten.isEmpty {
             lines.append((dryRun ? "Would no longer remember" : "No longer remembered") + " as the library's: "
-                         + report.libraryFoldersForgotten.joined(separator: ", ") + " (`glimpse index` without folders leaves them alone).")
+                         + report.libraryFoldersForgotten.map(TerminalText.escaped).joined(separator: ", ") + " (`glimpse index` without folders leaves them alone).")
         }
         let kept = report.places.reduce(0) { $0 + $1.keptDescriptions }
         if dryRun {

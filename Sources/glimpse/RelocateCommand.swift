@@ -42,18 +42,19 @@ struct RelocateCommand: AsyncParsableCommand {
     }
 
     static func text(_ report: RelocationReport) -> String {
-        var lines = [(report.dryRun ? "Dry run: would move" : "Moved") + " \(report.images) image(s) from \(report.from) to \(report.to) "
+        let (from, to) = (TerminalText.escaped(report.from), TerminalText.escaped(report.to))
+        var lines = [(report.dryRun ? "Dry run: would move" : "Moved") + " \(report.images) image(s) from \(from) to \(to) "
                      + "in the index; \(report.foundAtNewPlace) of their files are there."]
         if report.alreadyThere > 0 {
             lines.append("\(report.alreadyThere) of them were already indexed at their new path: "
                          + (report.dryRun ? "their old entries would go." : "their old entries are gone."))
         }
         if report.foundAtNewPlace < report.images {
-            lines.append("The next `glimpse index \(report.to)` removes the entries of files that are not there "
+            lines.append("The next `glimpse index \(to)` removes the entries of files that are not there "
                          + "(their descriptions are kept aside and come back if the files do).")
         }
         if let folders = report.libraryFolders {
-            lines.append("The library's folders " + (report.dryRun ? "would be" : "are now") + ": " + folders.joined(separator: ", ") + ".")
+            lines.append("The library's folders " + (report.dryRun ? "would be" : "are now") + ": " + folders.map(TerminalText.escaped).joined(separator: ", ") + ".")
         }
         if report.dryRun { lines.append("Nothing changed.") }
         return lines.joined(separator: "\n")

@@ -23,7 +23,13 @@ struct HostileFileNameCommandTests {
         #expect(search.output.contains(#"sunset\n\u{1B}]0;owned\u{7}\u{1B}[2Jbeach.jpg"#), "\(search.output)")
         let status = try GlimpseProcess.run(["status", "--index", index])
         #expect(status.output.contains(#"broken\u{1B}[31m.jpg"#), "\(status.output)")
-        for output in [indexed.output, search.output, status.output] {
+        let forget = try GlimpseProcess.run(["forget", photos.appending(path: name).path, "--index", index])
+        #expect(forget.status == 0 && forget.output.contains(#"beach.jpg lies in "#), "\(forget.output)")
+        let moved = photos.deletingLastPathComponent().appending(path: "moved\u{1B}[1m")
+        try FileManager.default.moveItem(at: photos, to: moved)
+        let relocate = try GlimpseProcess.run(["relocate", photos.path, moved.path, "--index", index])
+        #expect(relocate.status == 0 && relocate.output.contains(#"moved\u{1B}[1m"#), "\(relocate.output)")
+        for output in [indexed.output, search.output, status.output, forget.output, relocate.output] {
             #expect(!output.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" }, "no raw control character reaches the terminal")
         }
     }
