@@ -147,6 +147,26 @@ struct TinyModelCommandTests {
         #expect(try names.map { try Data(contentsOf: compiled.appending(path: $0)) } == written, "rebuilt")
     }
 
+    @Test("--batch sets how many photos a quick run describes together; the captions are the same one by one")
+    func quickBatches() throws {
+        let library = try Library()
+        let together = try library.indexRun(["--quick", "--batch", "2"])
+        #expect(together.output.contains("2 described"), "\(together.output)")
+        let batched = try library.glimpse(["export", "--index", library.index])
+        let single = library.root.appending(path: "single.sqlite").path
+        let alone = try library.glimpse(["index", library.photos.path, "--index", single, "--quick", "--batch", "1"] + TinyModelFolders.describeArguments)
+        #expect(alone.output.contains("2 described"), "\(alone.output)")
+        let oneByOne = try library.glimpse(["export", "--index", single])
+        func captions(_ export: String) -> [String] {
+            export.split(separator: "\n").compactMap { line in
+                (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["caption"] as? String
+            }
+        }
+        #expect(captions(batched.output).count == 2 && captions(batched.output) == captions(oneByOne.output), "\(batched.output)")
+        let refused = try library.indexRun(["--quick", "--batch", "0"])
+        #expect(refused.status != 0 && refused.output.contains("--batch is 1 to 64"), "\(refused.output)")
+    }
+
     @Test("a quick pass, then a full pass enriches both pictures and keeps their quick captions")
     func quickThenFull() throws {
         let library = try Library()
