@@ -21,6 +21,8 @@ public struct IndexStatusDocument: Encodable, Sendable {
     /// The folders the index was built from (what `glimpse index` without folders looks at), with their
     /// exclusion patterns and the images indexed under each.
     public var libraryFolders: [IndexSummary.LibraryFolderCount]
+    /// What the last index run did and when it ended (absent before the first).
+    public var lastRun: IndexRunRecord?
 
     public struct Model: Encodable, Sendable {
         public var role: String
@@ -48,5 +50,6 @@ public struct IndexStatusDocument: Encodable, Sendable {
         formats = summary.formats
         tags = summary.tagged
         libraryFolders = summary.libraryFolders
+        lastRun = summary.lastRun
     }
 }

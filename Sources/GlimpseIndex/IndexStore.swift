@@ -91,6 +91,8 @@ public struct IndexSummary: Sendable, Hashable {
     public var tagged = TaggedImages()
     /// The folders the index was built from, with the images indexed under each.
     public var libraryFolders: [LibraryFolderCount] = []
+    /// What the last index run did and when it ended; nil before the first.
+    public var lastRun: IndexRunRecord?
 
     public var total: Int { counts.values.reduce(0, +) }
 
@@ -174,6 +176,9 @@ public protocol IndexStore: SearchableIndex {
 
     /// Replaces the folders the index was built from.
     func setLibraryFolders(_ folders: [LibraryFolder]) throws
+
+    /// Keeps `record` as the last run's, in place of the one before.
+    func recordRun(_ record: IndexRunRecord) throws
 
     /// Every image whose file lies directly in `folder` (not in a subfolder).
     func images(directlyIn folder: String) throws -> [IndexedImage]

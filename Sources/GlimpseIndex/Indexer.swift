@@ -219,6 +219,7 @@ public struct Indexer: Sendable {
             report.cancelled = true
         }
         report.seconds = (ContinuousClock.now - clock) / .seconds(1)
+        try? store.recordRun(IndexRunRecord(report, roots: roots, finished: Date()))  // for `glimpse status`; losing it loses nothing
         progress(.completed(report))
         return report
     }

@@ -275,7 +275,7 @@ extension SQLiteIndexStore {
             }
             return IndexSummary(counts: counts, embeddings: embeddings, models: models, recentErrors: errors,
                                 bytesOnDisk: 0, location: nil, shelved: shelved, dated: dated, formats: formats, tagged: tagged,
-                                libraryFolders: try Self.libraryFolderCounts(db))
+                                libraryFolders: try Self.libraryFolderCounts(db), lastRun: try Self.lastRun(db))
         }
         if let url {
             summary.location = url.path

@@ -291,7 +291,8 @@ enum WebPage {
           const reply = await fetch("/api/status");
           if (!reply.ok) return;
           const body = await reply.json();
-          $("status").textContent = `${body.images.full || 0} full and ${body.images.quick || 0} quick descriptions in ${body.index || "memory"}`;
+          const lastRun = body.lastRun ? ` · last index run ended ${body.lastRun.finished.replace("T", " ").replace("Z", " UTC")}` : "";
+          $("status").textContent = `${body.images.full || 0} full and ${body.images.quick || 0} quick descriptions in ${body.index || "memory"}${lastRun}`;
           // The cameras that took most photos and the library's folders, offered as their fields are typed in.
           const offer = (list, values) => $(list).replaceChildren(...values.map((value) => {
             const option = document.createElement("option");

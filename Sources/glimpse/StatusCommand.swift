@@ -25,6 +25,28 @@ struct StatusCommand: AsyncParsableCommand {
         }
     }
 
+    /// `Last index run: ended 2026-12-04 21:30:12 UTC (4 min ago) after 12.3 s — 12 described, 0 removed, 0 failed`.
+    static func lastRunLine(_ run: IndexRunRecord, now: Date) -> String {
+        var ended = run.finished.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " UTC")
+        if let date = run.finishedDate { ended += " (\(ago(now.timeIntervalSince(date))))" }
+        var counts = ["\(run.described) described"]
+        if run.enriched > 0 { counts.append("\(run.enriched) enriched") }
+        counts += ["\(run.removed) removed", "\(run.failed) failed"]
+        let scope = run.places.map { " (a watch pass over \($0) changed folder(s))" } ?? ""
+        return "Last index run: ended \(ended)" + String(format: " after %.1f s", run.seconds) + " — " + counts.joined(separator: ", ")
+            + scope + (run.cancelled ? "; stopped before the end" : "")
+    }
+
+    /// `just now`, `4 min ago`, `3 h ago`, `12 days ago`.
+    static func ago(_ seconds: TimeInterval) -> String {
+        switch seconds {
+        case ..<60: "just now"
+        case ..<3_600: "\(Int(seconds / 60)) min ago"
+        case ..<172_800: "\(Int(seconds / 3_600)) h ago"
+        default: "\(Int(seconds / 86_400)) days ago"
+        }
+    }
+
     static func text(_ summary: IndexSummary) -> String {
         let counts = summary.counts
         var lines = [
@@ -34,6 +56,7 @@ struct StatusCommand: AsyncParsableCommand {
             "Embeddings: " + EmbeddingKind.allCases.map { "\(summary.embeddings[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "),
         ]
         if let folders = LibraryFolders.statusLine(summary) { lines.append(folders) }
+        if let run = summary.lastRun { lines.append(lastRunLine(run, now: Date())) }
         if !summary.formats.isEmpty {
             let formats = summary.formats.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
             lines.append("Formats: " + formats.map { "\($0.key) \($0.value)" }.joined(separator: ", "))

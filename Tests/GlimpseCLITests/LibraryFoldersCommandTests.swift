@@ -36,6 +36,8 @@ struct LibraryFoldersCommandTests {
                 && !run.output.contains("Remembered"), "screens stays out: \(run.output)")
         var status = try glimpse(["status"])
         #expect(status.output.contains("Folders: \(photos) (2 image(s), excluding screens)"), "\(status.output)")
+        #expect(status.output.contains("Last index run: ended 20") && status.output.contains("(just now) after ")
+                && status.output.contains("— 1 described, 0 removed, 0 failed"), "the run without folders: \(status.output)")
 
         run = try glimpse(["forget", library.photos.appending(path: "trips").path])
         #expect(run.status == 0 && run.output.contains("lies in \(photos), a folder of the library"), "\(run.output)")

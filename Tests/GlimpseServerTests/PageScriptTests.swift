@@ -53,7 +53,8 @@ struct PageScriptTests {
           fetched.push(url);
           const body = url.startsWith("/api/status")
             ? { images: { full: 2 }, index: "/index.sqlite", tags: { cameras: [{ name: "FUJIFILM X100V", images: 3 }, { name: "<b>Canon</b>", images: 1 }] },
-                libraryFolders: [{ path: "/photos", exclusionPatterns: [], images: 2 }, { path: "/mnt/<old>", exclusionPatterns: ["raw/"], images: 1 }] }
+                libraryFolders: [{ path: "/photos", exclusionPatterns: [], images: 2 }, { path: "/mnt/<old>", exclusionPatterns: ["raw/"], images: 1 }],
+                lastRun: { finished: "2026-12-04T21:30:12Z", seconds: 1.5, roots: ["/photos"], described: 2, enriched: 0, removed: 0, failed: 0, cancelled: false } }
             : url.includes("/similar")
             ? { image: 7, path: "/photos/q.jpg", notes: [], milliseconds: 2.5,
                 results: [{ image: 3, path: "/photos/2024/c.jpg", rank: 1, similarity: 0.912, text: "<b>c</b>" }] }
@@ -85,6 +86,7 @@ struct PageScriptTests {
             fetched, address: global.location.search, folderField: elements.in.value, takenField: elements.taken.value, cameraField: elements.camera.value,
             cameraChoices: elements.cameras.children.map((option) => option.value),
             folderChoices: elements.folders.children.map((option) => option.value),
+            status: elements.status.textContent,
             notes: elements.notes.textContent, understood: elements.understood.textContent, texts: elements.results.texts(),
           }));
         })().catch((error) => { console.log(JSON.stringify({ error: String(error) })); process.exit(1); });
@@ -98,6 +100,7 @@ struct PageScriptTests {
         var cameraField: String?
         var cameraChoices: [String]
         var folderChoices: [String]
+        var status: String
         var notes: String
         var understood: String
         var texts: [String]
@@ -171,6 +174,8 @@ struct PageScriptTests {
         #expect(opened.cameraField == "eos r5")
         #expect(opened.cameraChoices == ["FUJIFILM X100V", "<b>Canon</b>"], "the status's cameras, as values, never markup")
         #expect(opened.folderChoices == ["/photos", "/mnt/<old>"], "the library's folders offered for the folder field, as values")
+        #expect(opened.status == "2 full and 0 quick descriptions in /index.sqlite · last index run ended 2026-12-04 21:30:12 UTC",
+                "\(opened.status)")
     }
 
     @Test("a word no description holds, with a likely meaning, offers the query so spelt, searched at a click")
