@@ -334,6 +334,13 @@ struct IndexDatabase: Sendable {
             // index made before remembers none until its folders are given once more.
             try db.execute(sql: "CREATE TABLE libraryFolder (path TEXT PRIMARY KEY NOT NULL, exclusions TEXT NOT NULL) WITHOUT ROWID")
         }
+        migrator.registerMigration("v12") { db in
+            // A place a photo manager named (`PhotoTags.place`) was searched as a word but, until its tags were read
+            // again, not found by name ("in Lisbon"): saving a description did not write its `placeName` rows.
+            for id in try Int64.fetchAll(db, sql: "SELECT id FROM image WHERE CASE WHEN json_valid(tags) THEN json_extract(tags, '$.place') IS NOT NULL END") {
+                try SQLiteIndexStore.writePlaceNames(db, id, SQLiteIndexStore.searchableTags(db, id).places)
+            }
+        }
         return migrator
     }
 }

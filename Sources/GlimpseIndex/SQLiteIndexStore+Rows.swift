@@ -108,12 +108,15 @@ extension SQLiteIndexStore {
         for word in description.keywords { try keywordStatement.execute(arguments: [id, word, false]) }
         for compound in description.compounds { try keywordStatement.execute(arguments: [id, compound, true]) }
 
+        // The tags and place names saved with the image row are searched from now on, as `recordTags` makes them.
+        let searchable = try searchableTags(db, id)
         try db.cachedStatement(sql: "INSERT INTO descriptionSearch (rowid, text, keywords, compounds, tags) VALUES (?, ?, ?, ?, ?)")
             .execute(arguments: [
                 id, description.text, description.keywords.joined(separator: " "),
                 description.compounds.map(FullTextExpression.compoundToken).joined(separator: " "),
-                try searchableTags(db, id).text,
+                searchable.text,
             ])
+        try writePlaceNames(db, id, searchable.places)
     }
 }
 

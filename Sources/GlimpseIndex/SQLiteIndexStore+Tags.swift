@@ -23,10 +23,15 @@ extension SQLiteIndexStore {
                                      tags?.camera, stamp, id])
         }
         let searchable = try searchableTags(db, id)
+        try writePlaceNames(db, id, searchable.places)
+        if try writeFullTextTags(db, id, searchable.text) { try bumpFullTextGeneration(db) }
+    }
+
+    /// Replaces the place names image `id` is found under ("in Lisbon": `imageIDs(takenAt:)`) with `places`.
+    static func writePlaceNames(_ db: Database, _ id: ImageID, _ places: [String]) throws {
         try db.cachedStatement(sql: "DELETE FROM placeName WHERE imageId = ?").execute(arguments: [id])
         let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO placeName (name, imageId) VALUES (?, ?)")
-        for name in searchable.places { try insert.execute(arguments: [PlaceNameKey.of(name), id]) }
-        if try writeFullTextTags(db, id, searchable.text) { try bumpFullTextGeneration(db) }
+        for name in places { try insert.execute(arguments: [PlaceNameKey.of(name), id]) }
     }
 
     /// Writes `text` to image `id`'s full-text `tags` column when it holds something else; whether it did

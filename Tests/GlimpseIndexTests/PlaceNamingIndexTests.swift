@@ -127,6 +127,30 @@ struct PlaceNamingIndexTests {
         #expect(try Self.place("eiffel.jpg", folder, store) == "Northtown, Nordland")
     }
 
+    @Test("a place a photo manager named is found by name from the run that describes the photo; import likewise; v12 mends older indexes")
+    func photoManagersPlaces() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try imageFixture("tags/place-xmp.jpg").write(to: folder.file("belem.jpg"))
+        let url = folder.file("index.sqlite")
+        do {
+            let store = try SQLiteIndexStore(url: url)
+            _ = try await Self.index(folder, store, naming: nil)
+            let id = try #require(try store.image(atPath: folder.file("belem.jpg").path)?.id)
+            #expect(try store.imageIDs(takenAt: "Lisbon") == [id] && store.imageIDs(takenAt: "belem") == [id])
+            _ = try store.importDescriptions(jsonLines: Data(#"{"path": "/scans/a.jpg", "caption": "a bridge", "tags": {"place": ["Porto"]}}"#.utf8))
+            #expect(try store.imageIDs(takenAt: "Porto").count == 1)
+        }
+        // As Glimpse left an index before v12: the photo manager's place stored, its names not.
+        let queue = try DatabaseQueue(path: url.path)
+        try await queue.write { db in
+            try db.execute(sql: "DELETE FROM placeName; DELETE FROM grdb_migrations WHERE identifier = 'v12'")
+        }
+        try queue.close()
+        let store = try SQLiteIndexStore(url: url)
+        #expect(try store.imageIDs(takenAt: "Lisbon").count == 1 && store.imageIDs(takenAt: "Porto").count == 1)
+    }
+
     @Test("an index of schema v6 gains the place columns; the next run reads the tags of v6's reader again once and names the places")
     func migratesVersion6() async throws {
         let folder = try TemporaryFolder()
