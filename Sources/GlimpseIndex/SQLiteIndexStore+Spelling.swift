@@ -21,17 +21,34 @@ extension SQLiteIndexStore {
         }
     }
 
-    /// The keywords of the descriptions with their image counts, read once per state of the descriptions.
+    /// The words suggestions come from, with the images that hold each: the keywords of the descriptions, the
+    /// words of the people and keywords photo managers tagged, and the names of the places photos were taken
+    /// at. Read once per state of the full-text index (tags and place names change it too).
     private func suggestionVocabulary(_ db: Database) throws -> SuggestionVocabulary {
         let generation = try Self.fullTextGeneration(db)
         if let cached = vocabulary.withLock({ $0 }), cached.generation == generation { return cached.vocabulary }
+        var images: [String: Int] = [:]
         // The index on `word` covers this query; compounds are the words with a hyphen.
-        let words = try Row.fetchAll(db, sql: "SELECT word, count(*) AS images FROM keyword GROUP BY word")
-            .compactMap { row -> (word: String, images: Int)? in
-                let word: String = row["word"]
-                return word.contains("-") ? nil : (word, row["images"])
-            }
-        let built = SuggestionVocabulary(words)
+        for row in try Row.fetchAll(db, sql: "SELECT word, count(*) AS images FROM keyword GROUP BY word") {
+            let word: String = row["word"]
+            if !word.contains("-") { images[word, default: 0] += row["images"] as Int }
+        }
+        // Tagged names and keywords, and place names, are whole entries ("Anna Karenina", "sao paulo"): their words
+        // count. Tags that are not JSON (a damaged row) are passed over.
+        let entries = try Row.fetchAll(db, sql: """
+            SELECT lower(value) AS entry, count(*) AS images
+                FROM (SELECT tags FROM image WHERE json_valid(tags)) AS tagged, json_each(tagged.tags, '$.people') GROUP BY entry
+            UNION ALL
+            SELECT lower(value), count(*) FROM (SELECT tags FROM image WHERE json_valid(tags)) AS tagged, json_each(tagged.tags, '$.keywords')
+                GROUP BY 1
+            UNION ALL
+            SELECT name, count(*) FROM placeName GROUP BY name
+            """)
+        for row in entries {
+            let entry = (row[0] as String).lowercased()
+            for word in Set(entry.split { !$0.isLetter }.map(String.init)) { images[word, default: 0] += row[1] as Int }
+        }
+        let built = SuggestionVocabulary(images.map { (word: $0.key, images: $0.value) })
         vocabulary.withLock { $0 = (generation, built) }
         return built
     }

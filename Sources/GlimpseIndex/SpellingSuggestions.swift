@@ -13,8 +13,9 @@ public struct UnknownWord: Sendable, Hashable, Codable {
     }
 }
 
-/// The words suggestions are drawn from: the keywords of the descriptions (lemmas such as `dog`,
-/// `bicycle`; compounds left out), with the number of images that hold each.
+/// The words suggestions are drawn from — the keywords of the descriptions (lemmas such as `dog`,
+/// `bicycle`; compounds left out), the words of tagged people and keywords, place names — with the number
+/// of images that hold each.
 struct SuggestionVocabulary: Sendable {
     /// Words by length in Unicode scalars, each with its image count.
     private var byLength: [Int: [(word: [Unicode.Scalar], images: Int)]] = [:]

@@ -138,7 +138,8 @@ public struct Searcher: Sendable {
         if lists[.fullText] != nil {
             let lookup = ContinuousClock.now
             let negated = query.negatives.flatMap { $0.text.split { !$0.isLetter }.map(String.init) }
-            let unknown = try index.unknownWords(query.surfaceWords + negated)
+            // A convenience: a store that cannot tell never fails the search for it.
+            let unknown = (try? index.unknownWords(query.surfaceWords + negated)) ?? []
             notes += unknown.map(SearchNotes.unknown)
             unknownWords = unknown.isEmpty ? nil : unknown
             timings.rankers[.fullText, default: 0] += lookup.millisecondsSince

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import GlimpseIndex
 
@@ -33,5 +34,24 @@ struct SpellingSuggestionTests {
         #expect(vocabulary.suggestion(for: "bzzzz") == nil && vocabulary.suggestion(for: "dxx") == nil, "one edit only up to four letters")
         #expect(SuggestionVocabulary([("aa", 1), ("ab", 5)]).suggestion(for: "abc") == "ab")
         #expect(SuggestionVocabulary([("ab", 1), ("ac", 1)]).suggestion(for: "abd") == "ab", "ties go alphabetically")
+    }
+
+    @Test("the store's words: description keywords, tagged people and keywords, place names; words it holds are not unknown")
+    func storeVocabulary() throws {
+        let lines = [
+            #"{"path": "/p/a.jpg", "caption": "a dog on a sofa", "keywords": ["dog", "sofa"], "tags": {"people": ["Anna Karenina"], "keywords": ["Holidays"]}}"#,
+            #"{"path": "/p/b.jpg", "caption": "a mountain lake", "tags": {"place": ["Lisbon"]}}"#,
+        ]
+        let store = try SQLiteIndexStore.inMemory()
+        #expect(try store.importDescriptions(jsonLines: Data(lines.joined(separator: "\n").utf8)).imported == 2)
+        let unknown = try store.unknownWords(["dgo", "karenena", "Holidyas", "lisbn", "sofa", "anna", "lakes", "xyzzy", "ox", "r2d2"])
+        #expect(unknown == [UnknownWord(word: "dgo", suggestion: "dog"), UnknownWord(word: "karenena", suggestion: "karenina"),
+                            UnknownWord(word: "holidyas", suggestion: "holidays"), UnknownWord(word: "lisbn", suggestion: "lisbon"),
+                            UnknownWord(word: "xyzzy", suggestion: nil)], "\(unknown)")
+        // Tags that are not JSON (a damaged row) are passed over, not a failed search.
+        try store.write("") { db in
+            try db.execute(sql: "UPDATE image SET tags = '{not json' WHERE path = '/p/b.jpg'; UPDATE fullTextGeneration SET generation = generation + 1")
+        }
+        #expect(try store.unknownWords(["karenena"]) == [UnknownWord(word: "karenena", suggestion: "karenina")])
     }
 }
