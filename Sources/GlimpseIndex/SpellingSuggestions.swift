@@ -16,11 +16,11 @@ public struct UnknownWord: Sendable, Hashable, Codable {
 /// The words suggestions are drawn from — the keywords of the descriptions (lemmas such as `dog`,
 /// `bicycle`; compounds left out), the words of tagged people and keywords, place names — with the number
 /// of images that hold each.
-struct SuggestionVocabulary: Sendable {
+public struct SuggestionVocabulary: Sendable {
     /// Words by length in Unicode scalars, each with its image count.
     private var byLength: [Int: [(word: [Unicode.Scalar], images: Int)]] = [:]
 
-    init(_ words: [(word: String, images: Int)]) {
+    public init(_ words: [(word: String, images: Int)]) {
         for (word, images) in words {
             let scalars = Array(word.unicodeScalars)
             byLength[scalars.count, default: []].append((scalars, images))
@@ -38,7 +38,7 @@ struct SuggestionVocabulary: Sendable {
 
     /// The nearest word to `typed` within its allowance: fewest edits, then most images, then first in
     /// alphabetical order; nil when there is none.
-    func suggestion(for typed: String) -> String? {
+    public func suggestion(for typed: String) -> String? {
         let wanted = Array(typed.lowercased().unicodeScalars)
         let allowance = Self.allowance(forLength: wanted.count)
         guard allowance > 0 else { return nil }

@@ -1,3 +1,5 @@
+import GlimpseIndex
+
 /// The small closed word lists the query parser needs: negation cues, clause connectors, stop words
 /// and the fillers people put in front of a search ("a photo of", "show me").
 enum QueryVocabulary {
@@ -37,6 +39,9 @@ enum QueryVocabulary {
         "photo", "photos", "photograph", "picture", "pictures", "pic", "image", "images", "show", "find", "search",
         "looking", "want", "please",
     ]
+
+    /// The cues of letters only, as spelling suggestions for a query word nothing in the index holds.
+    static let cueSuggestions = SuggestionVocabulary(cues.filter { $0.allSatisfy(\.isLetter) }.map { (word: $0, images: 0) })
 
     static func isCue(_ word: String) -> Bool { cues.contains(word) }
     static func endsNegation(_ word: String) -> Bool { negationEnders.contains(word) }

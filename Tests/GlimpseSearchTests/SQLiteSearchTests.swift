@@ -86,6 +86,8 @@ struct SQLiteSearchTests {
         #expect(response.notes.contains(#"No description, tag or file name holds "xyzzy"."#))
         #expect(response.results.first?.name == "kitchen.jpg", "the known word still finds its image")
 
+        let cue = try searcher.search("a dog wtihout a cartoon")
+        #expect(cue.unknownWords == [UnknownWord(word: "wtihout", suggestion: "without")], "a misspelt cue, from the cues")
         let known = try searcher.search("dogs on a couch with a knife")
         #expect(known.unknownWords == nil && !known.notes.contains { $0.hasPrefix("No description") })
         let json = String(decoding: try JSONEncoder().encode(known), as: UTF8.self)
