@@ -172,7 +172,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GlimpseCLITests",
-            dependencies: ["glimpse"]
+            dependencies: ["glimpse", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GlimpseHub
 import GlimpseImage
+import GlimpseIndex
 import GlimpseModels
 import GlimpseRuntime
 import GlimpseSearch
@@ -14,6 +15,7 @@ struct DoctorCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var runtime: RuntimeOptions
+    @OptionGroup var location: IndexLocationOptions
 
     @Flag(help: "Print the checks as JSON.")
     var json = false
@@ -26,6 +28,7 @@ struct DoctorCommand: AsyncParsableCommand {
         checks.append(Self.placeNames())
         checks.append(.writableDirectory("cache", directories.cache, environmentVariable: "GLIMPSE_CACHE_DIR"))
         checks.append(.writableDirectory("data", directories.data, environmentVariable: "GLIMPSE_DATA_DIR"))
+        checks.append(Self.index(at: location.url))
         checks += KnownModel.defaults.map { model in
             var check = HealthCheck.model(model, in: directories)
             let folder = directories.modelFolder(repository: model.repository)
@@ -45,6 +48,25 @@ struct DoctorCommand: AsyncParsableCommand {
         }
         if checks.contains(where: { $0.status == .failed }) {
             throw ExitCode(1)
+        }
+    }
+
+    /// The index read through (SQLite's quick check): a damaged one fails, with how to get it back.
+    static func index(at url: URL) -> HealthCheck {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            return HealthCheck(name: "index", status: .ok, detail: "none yet at \(url.path) (`glimpse index FOLDER` makes it)")
+        }
+        do {
+            let images = try IndexCheck.images(inIndexAt: url)
+            return HealthCheck(name: "index", status: .ok, detail: "\(images) image(s) in \(url.path), whole (SQLite's quick check)")
+        } catch {
+            let reason = if case let IndexError.damaged(_, _, reason) = error { reason } else { error.localizedDescription }
+            if reason.contains("newer version") {
+                return HealthCheck(name: "index", status: .failed, detail: "\(url.path): \(reason)", fix: "Update Glimpse, then run it again.")
+            }
+            return HealthCheck(name: "index", status: .failed, detail: "\(url.path): \(reason)",
+                               fix: "Put a backup back with `glimpse restore BACKUP` (`glimpse backup` makes them), or move the index "
+                                   + "aside and index the folders again with `glimpse index FOLDER`.")
         }
     }
 

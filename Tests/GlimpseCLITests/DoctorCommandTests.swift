@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// `glimpse doctor`, run as a user would run it.
@@ -39,6 +40,41 @@ struct DoctorCommandTests {
                                                                      "GLIMPSE_CACHE_DIR": home.appending(path: "cache").path,
                                                                      "GLIMPSE_DATA_DIR": home.appending(path: "data").path])
         #expect(wrong.status == 0 && wrong.output.contains("[warn] place names: \(notAGazetteer.path) does not know London"), "\(wrong.output)")
+    }
+
+    @Test("the index is read through: none yet is fine; damaged, not SQLite or from a newer Glimpse fails, with the way back")
+    func index() throws {
+        let library = try PhotoLibrary("doctor-index")
+        defer { library.remove() }
+        try library.add("images/photo_400x267.jpg", as: "a.jpg")
+        func doctor(_ index: String) throws -> GlimpseProcess.Run {
+            try GlimpseProcess.run(["doctor", "--index", index], environment: ["GLIMPSE_CACHE_DIR": library.folder.appending(path: "cache").path])
+        }
+        let none = try doctor(library.index)
+        #expect(none.output.contains("[ok  ] index: none yet at \(library.index)"), "\(none.output)")
+        #expect(!FileManager.default.fileExists(atPath: library.index), "the doctor creates no index")
+        let indexed = try GlimpseProcess.run(["index", library.photos.path, "--index", library.index], environment: ["GLIMPSE_TEST_DESCRIBER": "colour"])
+        #expect(indexed.status == 0, "\(indexed.output)")
+        let whole = try doctor(library.index)
+        #expect(whole.output.contains("[ok  ] index: 1 image(s) in \(library.index), whole"), "\(whole.output)")
+
+        let truncated = library.folder.appending(path: "truncated.sqlite")
+        try Data(try Data(contentsOf: URL(filePath: library.index)).prefix(6_000)).write(to: truncated)
+        let damaged = try doctor(truncated.path)
+        #expect(damaged.status == 1 && damaged.output.contains("[FAIL] index: \(truncated.path): it is damaged"), "\(damaged.output)")
+        #expect(damaged.output.contains("fix: Put a backup back with `glimpse restore BACKUP`"))
+        let garbage = library.folder.appending(path: "garbage.sqlite")
+        try Data("not a database at all, not even close".utf8).write(to: garbage)
+        #expect(try doctor(garbage.path).output.contains("[FAIL] index: \(garbage.path): it is not an SQLite database"))
+        let sqlite = try GlimpseProcess.run(["backup", library.folder.appending(path: "newer.sqlite").path, "--index", library.index])
+        #expect(sqlite.status == 0, "\(sqlite.output)")
+        let newer = library.folder.appending(path: "newer.sqlite")
+        let queue = try DatabaseQueue(path: newer.path)
+        try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v999')") }
+        try queue.close()
+        let future = try doctor(newer.path)
+        #expect(future.status == 1 && future.output.contains("newer version of Glimpse") && future.output.contains("fix: Update Glimpse"),
+                "\(future.output)")
     }
 
     @Test("JSON output lists every check with its status")
