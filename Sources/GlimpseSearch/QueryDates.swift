@@ -2,15 +2,17 @@ import Foundation
 import GlimpseIndex
 
 /// When the photos were taken, said in plain English inside a query: "a beach in 2019", "snow in winter
-/// 2020", "kids in June 2018", "from 2015 to 2017", "between 2010 and 2012", "since 2020", "before 2010".
+/// 2020", "kids in June 2018", "from 2015 to 2017", "between 2010 and 2012", "since 2020", "before 2010",
+/// and relative to today: "last summer", "yesterday", "two years ago" (`QueryRelativeDates`).
 ///
 /// A year is 1900–2099 and always comes after one of these words (a bare "2019" is left to the text, as
 /// is anything between quotes or right after a negation: "not in 2019"). Seasons are those of the northern hemisphere (winter 2020 is December
 /// 2020 to February 2021). The first such clause is taken out of the query; the rest is searched as usual.
 enum QueryDates {
     /// The span a query names and the query without that clause (a comma in its place, so that no
-    /// compound forms across it); nil when it names none.
-    static func extract(from query: String) -> (range: TakenRange, text: String, rest: String)? {
+    /// compound forms across it); nil when it names none. Relative dates ("last summer",
+    /// `QueryRelativeDates`) count from `now` in `calendar`.
+    static func extract(from query: String, now: Date = Date(), calendar: Calendar = .current) -> (range: TakenRange, text: String, rest: String)? {
         let whole = NSRange(query.startIndex..., in: query)
         var found: (match: NSTextCheckingResult, range: TakenRange)?
         for pattern in patterns {
@@ -22,9 +24,14 @@ enum QueryDates {
                 break
             }
         }
-        guard let found, let span = Range(found.match.range, in: query) else { return nil }
+        var first = found.map { (range: $0.match.range, span: $0.range) }
+        if let relative = QueryRelativeDates.firstMatch(in: query, today: now, calendar: calendar),
+           first == nil || relative.range.location < first!.range.location {
+            first = relative
+        }
+        guard let first, let span = Range(first.range, in: query) else { return nil }
         let rest = query.replacingCharacters(in: span, with: ",")
-        return (found.range, String(query[span]), rest)
+        return (first.span, String(query[span]), rest)
     }
 
     private static let year = "((?:19|20)[0-9]{2})"
