@@ -85,9 +85,9 @@ enum Parameter {
     /// `taken`: a span of dates (`TakenRange`), or nil when absent or empty.
     static func taken(_ parameters: QueryString) throws -> TakenRange? {
         guard let text = parameters["taken"], !text.isEmpty else { return nil }
-        guard let range = TakenRange(text) else {
-            throw APIError(.badRequest, "taken is a year, month or day (2019, 2019-06, 2019-06-14) or a span of them "
-                           + "(2019-06..2019-08, ..2010, 2020..); got \"\(text.prefix(100))\".")
+        guard let range = TakenRange.parsing(text) else {
+            throw APIError(.badRequest, "taken is a year, month or day (2019, 2019-06, 2019-06-14), a span of them "
+                           + "(2019-06..2019-08, ..2010, 2020..), or words (last summer, yesterday); got \"\(text.prefix(100))\".")
         }
         return range
     }

@@ -54,7 +54,7 @@ enum WebPage {
             <input id="in" name="in" type="text" placeholder="only in folder (optional)" title="an absolute folder path" list="folders">
             <datalist id="folders"></datalist>
             <input id="taken" name="taken" type="text" size="16" placeholder="taken (optional)"
-                   title="a year, month or day (2019, 2019-06, 2019-06-14) or a span of them (2019-06..2019-08, ..2010, 2020..)">
+                   title="a year, month or day (2019, 2019-06, 2019-06-14), a span of them (2019-06..2019-08, ..2010, 2020..), or words: last summer, yesterday">
             <select id="rating" name="rating" title="only photos rated at least this many stars in their tags (XMP)">
               <option value="">any rating</option><option value="1">★ or more</option><option value="2">★★ or more</option>
               <option value="3">★★★ or more</option><option value="4">★★★★ or more</option><option value="5">★★★★★</option>

@@ -26,7 +26,12 @@ struct DateTakenCommandTests {
         #expect(span.output.contains("ifd0_only.jpg") && span.output.contains("original.png") && !span.output.contains("original.jpg"),
                 "\(span.output)")
 
-        let bad = try GlimpseProcess.run(["search", "square", "--text-only", "--taken", "last summer", "--index", index])
+        let words = try GlimpseProcess.run(["search", "square", "--text-only", "--taken", "between 2016 and 2018", "--index", index])
+        #expect(words.output.contains("ifd0_only.jpg") && words.output.contains("original.png") && !words.output.contains("original.jpg"),
+                "--taken also takes a date said in words: \(words.output)")
+        let recent = try GlimpseProcess.run(["search", "square", "--text-only", "--taken", "last summer", "--index", index])
+        #expect(recent.status == 0 && recent.output.contains("No indexed photo records a date taken in 20"), "\(recent.output)")
+        let bad = try GlimpseProcess.run(["search", "square", "--text-only", "--taken", "some summer", "--index", index])
         #expect(bad.status != 0 && bad.output.contains("--taken takes a year, month or day"), "\(bad.output)")
 
         let status = try GlimpseProcess.run(["status", "--index", index])

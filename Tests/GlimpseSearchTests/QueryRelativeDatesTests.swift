@@ -74,4 +74,15 @@ struct QueryRelativeDatesTests {
         let parsed = try QueryParser(keywords: FakeKeywords()).parse("a beach last summer but no people")
         #expect(parsed.taken != nil && !parsed.terms.contains("summer") && !parsed.terms.contains("last"), "\(parsed)")
     }
+
+    @Test("--taken and taken= take a date clause alone as well as the span syntax; anything more is refused")
+    func takenOption() {
+        let today = Self.day("2026-12-04")
+        #expect(TakenRange.parsing("2019-06..2019-08", now: today, calendar: Self.calendar) == TakenRange("2019-06..2019-08"))
+        #expect(TakenRange.parsing("last summer", now: today, calendar: Self.calendar) == TakenRange("2026-06..2026-08"))
+        #expect(TakenRange.parsing("in June 2019", now: today, calendar: Self.calendar) == TakenRange("2019-06"))
+        #expect(TakenRange.parsing("Yesterday.", now: today, calendar: Self.calendar) == TakenRange("2026-12-03"))
+        #expect(TakenRange.parsing("a beach last summer", now: today, calendar: Self.calendar) == nil, "only the date clause")
+        #expect(TakenRange.parsing("some summer", now: today, calendar: Self.calendar) == nil)
+    }
 }

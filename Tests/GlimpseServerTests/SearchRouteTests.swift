@@ -187,7 +187,7 @@ struct SearchRouteTests {
         ("/api/search?q=dog&offset=-1", "offset is a whole number from 0 to 900"),
         ("/api/search?q=dog&strict=maybe", "strict is true or false"),
         ("/api/search?q=dog&in=Pictures", "in is an absolute folder path"),
-        ("/api/search?q=dog&taken=last+summer", "taken is a year, month or day"),
+        ("/api/search?q=dog&taken=some+summer", "taken is a year, month or day"),
         ("/api/search?q=dog&taken=2020..2019", "taken is a year, month or day"),
         ("/api/search?q=dog&rating=6", "rating is a whole number from 1 to 5"),
         ("/api/search?q=dog&near=Paris", "near is a latitude and a longitude"),
