@@ -40,8 +40,16 @@ enum QueryVocabulary {
         "looking", "want", "please",
     ]
 
-    /// The cues of letters only, as spelling suggestions for a query word nothing in the index holds.
-    static let cueSuggestions = SuggestionVocabulary(cues.filter { $0.allSatisfy(\.isLetter) }.map { (word: $0, images: 0) })
+    /// The words that say when a photo was taken ("last summer", "two years ago": `QueryDates`).
+    static let dateWords: Set<String> = [
+        "today", "yesterday", "week", "weekend", "month", "year", "ago", "past", "last", "since", "before", "after", "between",
+        "during", "spring", "summer", "autumn", "fall", "winter", "january", "february", "march", "april", "may", "june", "july",
+        "august", "september", "october", "november", "december",
+    ]
+
+    /// The cues and date words of letters only, as spelling suggestions for a query word nothing in the index
+    /// holds ("wtihout", "yesturday").
+    static let querySuggestions = SuggestionVocabulary(cues.union(dateWords).filter { $0.allSatisfy(\.isLetter) }.map { (word: $0, images: 0) })
 
     static func isCue(_ word: String) -> Bool { cues.contains(word) }
     static func endsNegation(_ word: String) -> Bool { negationEnders.contains(word) }

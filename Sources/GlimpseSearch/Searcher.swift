@@ -138,10 +138,10 @@ public struct Searcher: Sendable {
         if lists[.fullText] != nil {
             let lookup = ContinuousClock.now
             let negated = query.negatives.flatMap { $0.text.split { !$0.isLetter }.map(String.init) }
-            // A convenience: a store that cannot tell never fails the search for it. A misspelt "without" is
-            // suggested from the negation cues when the index has nothing nearer.
+            // A convenience: a store that cannot tell never fails the search for it. A misspelt "without" or
+            // "yesterday" is suggested from the query's own words when the index has nothing nearer.
             let unknown = ((try? index.unknownWords(query.surfaceWords + negated)) ?? []).map { word in
-                word.suggestion != nil ? word : UnknownWord(word: word.word, suggestion: QueryVocabulary.cueSuggestions.suggestion(for: word.word))
+                word.suggestion != nil ? word : UnknownWord(word: word.word, suggestion: QueryVocabulary.querySuggestions.suggestion(for: word.word))
             }
             notes += unknown.map(SearchNotes.unknown)
             unknownWords = unknown.isEmpty ? nil : unknown

@@ -88,6 +88,8 @@ struct SQLiteSearchTests {
 
         let cue = try searcher.search("a dog wtihout a cartoon")
         #expect(cue.unknownWords == [UnknownWord(word: "wtihout", suggestion: "without")], "a misspelt cue, from the cues")
+        let when = try searcher.search("a dog yesturday")
+        #expect(when.unknownWords == [UnknownWord(word: "yesturday", suggestion: "yesterday")], "a misspelt date word")
         let known = try searcher.search("dogs on a couch with a knife")
         #expect(known.unknownWords == nil && !known.notes.contains { $0.hasPrefix("No description") })
         let json = String(decoding: try JSONEncoder().encode(known), as: UTF8.self)
