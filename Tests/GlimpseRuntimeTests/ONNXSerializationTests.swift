@@ -91,6 +91,32 @@ struct GraphBuilderTests {
         #expect(graph.graph.outputs.map(\.name) == ["result"])
     }
 
+    @Test("a finished model names an output at the node computing it, and its other readers follow")
+    func outputsNamedAtTheirSource() throws {
+        let graph = GraphBuilder(name: "g")
+        let x = graph.input("x", .float, [2])
+        let doubled = graph.add(x, x)
+        let squared = graph.mul(doubled, doubled)  // doubled is read after it became an output too
+        graph.output(doubled, name: "doubled")
+        graph.output(squared, name: "squared")
+        graph.output(squared, name: "squared_again")  // a second name for one value keeps a copy
+        graph.output(x, name: "echo")  // an input is never renamed
+        let model = graph.model()
+        let nodes = model.graph.nodes
+        #expect(nodes.map(\.opType) == ["Add", "Mul", "Identity", "Identity"])
+        #expect(nodes[0].outputs == ["doubled"])
+        #expect(nodes[1].inputs == ["doubled", "doubled"] && nodes[1].outputs == ["squared"])
+        #expect(nodes[2].inputs == ["squared"] && nodes[2].outputs == ["squared_again"])
+        #expect(nodes[3].inputs == ["x"] && nodes[3].outputs == ["echo"])
+
+        let session = try InferenceSession(runtime: .shared(), modelBytes: model.serializedBytes())
+        let out = try session.run(["x": Tensor(shape: [2], floats: [1, -3])])
+        #expect(try out["doubled"]!.floats() == [2, -6])
+        #expect(try out["squared"]!.floats() == [4, 36])
+        #expect(try out["squared_again"]!.floats() == [4, 36])
+        #expect(try out["echo"]!.floats() == [1, -3])
+    }
+
     @Test("the built-in operators compute what their names say")
     func operatorsRun() throws {
         let graph = GraphBuilder(name: "ops")

@@ -34,7 +34,8 @@ public final class GraphBuilder {
         return GraphValue(name)
     }
 
-    /// Declares `value` a graph output called `name` (an Identity node renames it when needed).
+    /// Declares `value` a graph output called `name` (an Identity node renames it until ``model(operatorSets:)``
+    /// gives the name to the node that computes it).
     public func output(_ value: GraphValue, name: String? = nil, _ elementType: TensorElementType = .float, _ shape: [TensorDimension]? = nil) {
         var result = value
         if let name, name != value.name {
@@ -109,9 +110,10 @@ public final class GraphBuilder {
         return try body()
     }
 
-    /// The finished model.
+    /// The finished model, its outputs named where they are computed (no copies for the renames
+    /// ``output(_:name:_:_:)`` made).
     public func model(operatorSets: [ONNXModel.OperatorSet] = [.standard, .microsoft]) -> ONNXModel {
-        ONNXModel(graph: graph, operatorSets: operatorSets)
+        ONNXModel(graph: graph.namingOutputsAtTheirSource(), operatorSets: operatorSets)
     }
 
     private func uniqueName(_ base: String, scoped: Bool = true) -> String {
