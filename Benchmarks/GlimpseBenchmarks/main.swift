@@ -27,6 +27,9 @@ import GlimpseRuntime
 //                         [--points-per-side N] [--dump DIR]
 //   GlimpseBenchmarks dump-text-graphs CLIP_DIR MINILM_DIR OUT_DIR   (no timing: the query encoders' graphs as ONNX files)
 
+// Huge pages as glimpse has them (HugePageMemory); GLIMPSE_HUGE_PAGES=0 measures without.
+HugePageMemory.restartIfNeeded()
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, default value: String) -> String {
     guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return value }

@@ -10,6 +10,12 @@ struct Glimpse: AsyncParsableCommand {
         version: GlimpseVersion.current,
         subcommands: [DoctorCommand.self, ModelsCommand.self, CaptionCommand.self, DescribeCommand.self, SegmentCommand.self, EmbedCommand.self, RankCommand.self, IndexCommand.self, StatusCommand.self, BackupCommand.self, RestoreCommand.self, ForgetCommand.self, RelocateCommand.self, ImportCommand.self, ExportCommand.self, SearchCommand.self, SimilarCommand.self, DuplicatesCommand.self, EvalCommand.self, ServeCommand.self]
     )
+
+    /// Starts again with huge pages for the models' memory when it can (``HugePageMemory``), then runs the command.
+    static func main() async {
+        HugePageMemory.restartIfNeeded()
+        await main(nil)
+    }
 }
 
 /// Options every command that runs a model accepts.

@@ -42,6 +42,22 @@ struct DoctorCommandTests {
         #expect(wrong.status == 0 && wrong.output.contains("[warn] place names: \(notAGazetteer.path) does not know London"), "\(wrong.output)")
     }
 
+    @Test("glimpse starts itself again with huge pages for the models' memory, unless told not to")
+    func hugePages() throws {
+        let kernel = try? String(contentsOfFile: "/sys/kernel/mm/transparent_hugepage/enabled", encoding: .utf8)
+        let run = try GlimpseProcess.run(["doctor"])
+        if let kernel, !kernel.contains("[never]") {
+            #expect(run.output.contains("[ok  ] huge pages: the models' memory in transparent huge pages (GLIBC_TUNABLES=glibc.malloc.hugetlb=1)"),
+                    "\(run.output)")
+        } else {
+            #expect(run.output.contains("[warn] huge pages: ordinary pages"), "\(run.output)")
+        }
+        let off = try GlimpseProcess.run(["doctor"], environment: ["GLIMPSE_HUGE_PAGES": "0"])
+        #expect(off.output.contains("[ok  ] huge pages: off (GLIMPSE_HUGE_PAGES=0)"), "\(off.output)")
+        let own = try GlimpseProcess.run(["doctor"], environment: ["GLIBC_TUNABLES": "glibc.malloc.hugetlb=0"])
+        #expect(own.output.contains("[ok  ] huge pages: off (GLIBC_TUNABLES=glibc.malloc.hugetlb=0)"), "the user's setting is kept: \(own.output)")
+    }
+
     @Test("the index is read through: none yet is fine; damaged, not SQLite or from a newer Glimpse fails, with the way back")
     func index() throws {
         let library = try PhotoLibrary("doctor-index")
