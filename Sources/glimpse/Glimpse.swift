@@ -11,9 +11,15 @@ struct Glimpse: AsyncParsableCommand {
         subcommands: [DoctorCommand.self, ModelsCommand.self, CaptionCommand.self, DescribeCommand.self, SegmentCommand.self, EmbedCommand.self, RankCommand.self, IndexCommand.self, StatusCommand.self, BackupCommand.self, RestoreCommand.self, ForgetCommand.self, RelocateCommand.self, ImportCommand.self, ExportCommand.self, SearchCommand.self, SimilarCommand.self, DuplicatesCommand.self, EvalCommand.self, ServeCommand.self]
     )
 
+    /// The commands whose models write gigabytes of fresh memory, and the doctor, which reports on it. Starting
+    /// again costs about 13 ms, which the quick commands (status, search) are spared.
+    static let hugePageCommands: Set<String> = ["caption", "describe", "segment", "embed", "rank", "index", "similar", "eval", "serve", "doctor"]
+
     /// Starts again with huge pages for the models' memory when it can (``HugePageMemory``), then runs the command.
     static func main() async {
-        HugePageMemory.restartIfNeeded()
+        if let command = CommandLine.arguments.dropFirst().first, hugePageCommands.contains(command) {
+            HugePageMemory.restartIfNeeded()
+        }
         await main(nil)
     }
 }
