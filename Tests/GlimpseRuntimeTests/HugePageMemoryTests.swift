@@ -40,6 +40,7 @@ struct HugePageMemoryTests {
         #expect(off.status == .ok && off.detail.contains("off (GLIMPSE_HUGE_PAGES=0)"))
         let unavailable = HealthCheck.hugePages(.unavailable(reason: "the kernel has them off"))
         #expect(unavailable.status == .warning && unavailable.fix.contains("transparent_hugepage/enabled"))
+        #expect(HealthCheck.hugePages(.notLinux).status == .ok)
         #expect(HealthCheck.hugePages(.notYet).fix.contains("GLIBC_TUNABLES=glibc.malloc.hugetlb=1"))
     }
 }

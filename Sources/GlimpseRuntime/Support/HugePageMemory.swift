@@ -27,6 +27,8 @@ public enum HugePageMemory {
         case unavailable(reason: String)
         /// Not started with the tunable yet: ``restartIfNeeded()`` would restart.
         case notYet
+        /// Not Linux: the system manages its own pages.
+        case notLinux
     }
 
     /// The state for an environment and the kernel's setting (the text of
@@ -46,7 +48,11 @@ public enum HugePageMemory {
 
     /// The state of this process.
     public static var current: State {
+        #if os(Linux)
         state(environment: ProcessInfo.processInfo.environment, kernelSetting: try? String(contentsOfFile: kernelSettingPath, encoding: .utf8))
+        #else
+        .notLinux
+        #endif
     }
 
     /// `GLIBC_TUNABLES` with the huge-page tunable added to what the user set.
@@ -85,6 +91,8 @@ extension HealthCheck {
         case .unavailable(let reason):
             return HealthCheck(name: name, status: .warning, detail: "ordinary pages: \(reason); a model's first run is slower",
                                fix: "Allow them: echo madvise | sudo tee \(HugePageMemory.kernelSettingPath)")
+        case .notLinux:
+            return HealthCheck(name: name, status: .ok, detail: "left to the system (they are a Linux setting)")
         case .notYet:
             return HealthCheck(name: name, status: .warning, detail: "ordinary pages: Glimpse could not start itself again with them",
                                fix: "Set GLIBC_TUNABLES=\(HugePageMemory.tunables(adding: nil)) in the environment.")
