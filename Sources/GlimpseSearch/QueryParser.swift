@@ -19,12 +19,13 @@ public struct QueryParser: Sendable {
         self.keywords = keywords
     }
 
-    /// Parses `query`; throws `SearchError.queryTooLong`, `.noUsableTerms` or `.onlyADate`.
-    public func parse(_ query: String) throws -> ParsedQuery {
+    /// Parses `query`, its relative dates counted in `calendar`; throws `SearchError.queryTooLong`,
+    /// `.noUsableTerms` or `.onlyADate`.
+    public func parse(_ query: String, calendar: Calendar = .current) throws -> ParsedQuery {
         guard query.count <= Self.maximumLength else {
             throw SearchError.queryTooLong(length: query.count, limit: Self.maximumLength)
         }
-        let date = QueryDates.extract(from: query)
+        let date = QueryDates.extract(from: query, calendar: calendar)
         let clauses = Self.split(QueryLexer.tokens(date?.rest ?? query))
         let positiveText = clauses.positiveText
         let found = keywords.keywords(in: positiveText)

@@ -1,3 +1,4 @@
+import Foundation
 import GlimpseDescribe
 import GlimpseImage
 import GlimpseIndex
@@ -26,6 +27,16 @@ public struct SearchOptions: Sendable, Hashable, Codable {
     /// is listed under that one (`SearchResult.lookAlikes`) instead of taking a place of its own; nil shows
     /// every image on its own.
     public var lookAlikeSimilarity: Double?
+    /// The time zone whose calendar counts the query's relative dates ("yesterday", "last summer"): the
+    /// asker's, when it is not this machine's (a server's users elsewhere); nil for this machine's.
+    public var timeZone: TimeZone?
+
+    /// The calendar relative dates are counted in (`timeZone`, else the machine's).
+    public var calendar: Calendar {
+        var calendar = Calendar.current
+        if let timeZone { calendar.timeZone = timeZone }
+        return calendar
+    }
 
     public init(limit: Int = 20, candidates: Int = 200, fusion: Fusion = .standard, negation: NegationOptions = NegationOptions(),
                 rankers: Set<RankerKind>? = nil, folders: [String] = [], taken: TakenRange? = nil, minimumRating: Int? = nil,

@@ -11,7 +11,7 @@ extension Searcher {
         let reach = max(options.candidates, options.limit)
         options.limit = reach
         options.lookAlikeSimilarity = nil  // a place among all results, look-alikes included
-        let parsed = try understand(query)
+        let parsed = try understand(query, calendar: options.calendar)
         guard let document = try index.searchDocuments([image]).first else { throw SearchError.unknownImage(image) }
         let answer = try answer(parsed, options: options)
 

@@ -45,16 +45,17 @@ public struct Searcher: Sendable {
     /// Parses and answers `query` (options default to the searcher's).
     public func search(_ query: String, options: SearchOptions? = nil) throws -> SearchResponse {
         let start = ContinuousClock.now
-        var response = try search(parsed: understand(query), options: options)
+        var response = try search(parsed: understand(query, calendar: (options ?? self.options).calendar), options: options)
         response.timings.total = start.millisecondsSince
         return response
     }
 
     /// Parses `query` (`QueryParser`), taking out the place it names when photos taken there are indexed
     /// (`QueryPlaces`); when nothing but the place is left to search for, the place's words are searched instead.
-    public func understand(_ query: String) throws -> ParsedQuery {
-        guard let place = try QueryPlaces.extract(from: query, in: index) else { return try parser.parse(query) }
-        guard var parsed = try? parser.parse(place.rest) else { return try parser.parse(query) }
+    /// Relative dates ("yesterday") are counted in `calendar`.
+    public func understand(_ query: String, calendar: Calendar = .current) throws -> ParsedQuery {
+        guard let place = try QueryPlaces.extract(from: query, in: index) else { return try parser.parse(query, calendar: calendar) }
+        guard var parsed = try? parser.parse(place.rest, calendar: calendar) else { return try parser.parse(query, calendar: calendar) }
         parsed.original = query
         parsed.place = place.name
         return parsed

@@ -77,7 +77,7 @@ public func buildRouter(library: SearchLibrary, access: AccessPolicy = AccessPol
             let limit = try Parameter.integer(parameters, "limit", default: 20, range: 1...100)
             let offset = try Parameter.integer(parameters, "offset", default: 0, range: 0...900)
             let folders = try Parameter.folder(parameters).map { [$0] } ?? []
-            let taken = try Parameter.taken(parameters)
+            let taken = try Parameter.taken(parameters, timeZone: try Parameter.timeZone(parameters))
             return try JSONBody.response(try await library.similar(to: try imageID(context), limit: limit, offset: offset,
                                                                    folders: folders, taken: taken,
                                                                    minimumRating: try Parameter.rating(parameters),

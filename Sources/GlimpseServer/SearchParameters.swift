@@ -1,3 +1,4 @@
+import Foundation
 import GlimpseImage
 import GlimpseIndex
 import GlimpseSearch
@@ -8,7 +9,9 @@ import GlimpseSearch
 /// `2019-06..2019-08`, `..2010`, as `glimpse search --taken`), `rating` (only photos rated at least this
 /// many stars, 1…5, in their tags, as `glimpse search --rating`), `near` and `within` (`Parameter.near`),
 /// `camera` (only photos taken with a camera these words name, as `glimpse search --camera`), `group` (true, or
-/// a cosine: look-alikes listed under the result they resemble, as `glimpse search --group`).
+/// a cosine: look-alikes listed under the result they resemble, as `glimpse search --group`), `tz` (the asker's
+/// time zone, such as `Europe/Lisbon`, whose calendar counts relative dates — "yesterday", `taken=last summer`;
+/// default the server's).
 struct SearchParameters: Sendable, Hashable {
     var query: String
     var limit: Int
@@ -21,6 +24,7 @@ struct SearchParameters: Sendable, Hashable {
     var near: NearbyArea?
     var camera: CameraQuery?
     var lookAlikeSimilarity: Double?
+    var timeZone: TimeZone?
 
     init(_ parameters: QueryString, places: GazetteerFile? = nil) throws {
         guard let query = parameters["q"], !query.allSatisfy(\.isWhitespace) else {
@@ -32,7 +36,8 @@ struct SearchParameters: Sendable, Hashable {
         strict = try Parameter.flag(parameters, "strict")
         textOnly = try Parameter.flag(parameters, "text-only")
         folder = try Parameter.folder(parameters)
-        taken = try Parameter.taken(parameters)
+        timeZone = try Parameter.timeZone(parameters)
+        taken = try Parameter.taken(parameters, timeZone: timeZone)
         rating = try Parameter.rating(parameters)
         near = try Parameter.near(parameters, places: places)
         camera = Parameter.camera(parameters)
@@ -52,6 +57,7 @@ struct SearchParameters: Sendable, Hashable {
         if let near { options.near = near }
         if let camera { options.camera = camera }
         if let lookAlikeSimilarity { options.lookAlikeSimilarity = lookAlikeSimilarity }
+        if let timeZone { options.timeZone = timeZone }
         return options
     }
 
@@ -82,10 +88,23 @@ enum Parameter {
         return folder
     }
 
-    /// `taken`: a span of dates (`TakenRange`), or nil when absent or empty.
-    static func taken(_ parameters: QueryString) throws -> TakenRange? {
+    /// `tz`: a time zone by its name in the tz database (`Europe/Lisbon`, `America/New_York`, `UTC`), or nil
+    /// when absent or empty.
+    static func timeZone(_ parameters: QueryString) throws -> TimeZone? {
+        guard let name = parameters["tz"], !name.isEmpty else { return nil }
+        guard name.count <= 64, let zone = TimeZone(identifier: name) else {
+            throw APIError(.badRequest, "tz is a time zone name such as Europe/Lisbon, America/New_York or UTC; got \"\(name.prefix(64))\".")
+        }
+        return zone
+    }
+
+    /// `taken`: a span of dates (`TakenRange`), words counted in `timeZone`'s calendar (default the
+    /// server's), or nil when absent or empty.
+    static func taken(_ parameters: QueryString, timeZone: TimeZone? = nil) throws -> TakenRange? {
         guard let text = parameters["taken"], !text.isEmpty else { return nil }
-        guard let range = TakenRange.parsing(text) else {
+        var calendar = Calendar.current
+        if let timeZone { calendar.timeZone = timeZone }
+        guard let range = TakenRange.parsing(text, calendar: calendar) else {
             throw APIError(.badRequest, "taken is a year, month or day (2019, 2019-06, 2019-06-14), a span of them "
                            + "(2019-06..2019-08, ..2010, 2020..), or words (last summer, yesterday); got \"\(text.prefix(100))\".")
         }

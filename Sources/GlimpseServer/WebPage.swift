@@ -242,10 +242,13 @@ enum WebPage {
           $("more").hidden = response.results.length < pageSize || current.shown >= 900;
         }
 
+        const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
         async function fetchPage(append) {
           const parameters = new URLSearchParams(current.parameters);
           parameters.set("limit", pageSize);
           if (append) parameters.set("offset", current.shown);
+          if (timeZone) parameters.set("tz", timeZone);  // "yesterday" is the asker's, wherever the server is
           $("error").hidden = true;
           const reply = await fetch(current.endpoint + "?" + parameters);
           const body = await reply.json();
