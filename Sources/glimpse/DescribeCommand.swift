@@ -6,19 +6,21 @@ import GlimpseModels
 import GlimpseRuntime
 import GlimpseText
 
-/// `glimpse describe FILE`: the detailed description of one image.
+/// `glimpse describe FILE…`: the detailed description of images, the models loaded once for all of them.
 struct DescribeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "describe",
         abstract: "Describe an image in detail: caption, region captions chosen by CLIP, keywords.",
         discussion: """
             Full mode captions the image with BLIP, segments it with SAM, captions the regions that CLIP finds \
-            worth it, and keeps the region captions that CLIP prefers. --quick only captions the image and embeds it.
+            worth it, and keeps the region captions that CLIP prefers. --quick only captions the image and embeds it. \
+            With several files, each description follows its file's name (with --json, one document per line: \
+            {"file", "description"}); a file that cannot be read is reported and the others are described.
             """
     )
 
-    @Argument(help: "The image file.")
-    var file: String
+    @Argument(help: "The image files.")
+    var files: [String]
 
     @Flag(help: "Print the description as JSON (schema: docs/description-schema.md).")
     var json = false
@@ -34,6 +36,8 @@ struct DescribeCommand: AsyncParsableCommand {
     @OptionGroup var runtime: RuntimeOptions
 
     func validate() throws {
+        if files.isEmpty { throw ValidationError("Give the image file to describe.") }
+        if overlay != nil, files.count > 1 { throw ValidationError("--overlay draws over one image: give one file.") }
         if let keep = method.keep, keep < 0 { throw ValidationError("--keep must be 0 or more.") }
         if let maxRegions = method.maxRegions, maxRegions < 0 { throw ValidationError("--max-regions must be 0 or more.") }
         if let partition = method.areaPartition, partition < 1 { throw ValidationError("--area-partition must be at least 1.") }
@@ -41,14 +45,14 @@ struct DescribeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        guard files.count == 1, let file = files.first else { return try await describeEach() }
         let image: RGBImage
         do {
             image = try ImageDecoder.decode(contentsOf: URL(filePath: file))
         } catch {
             throw FileError(file: file, error: error)
         }
-        let pipeline = try await models.load(runtime: runtime, options: method.options(), quick: quick,
-                                             pointsPerSide: method.resolvedPointsPerSide)
+        let pipeline = try await loadPipeline()
         let description = try pipeline.describe(image, mode: quick ? .quick : .full)
         if json {
             let encoder = JSONEncoder()
@@ -60,6 +64,40 @@ struct DescribeCommand: AsyncParsableCommand {
         if let overlay {
             try PNGEncoder.encode(RegionOverlay.draw(description, on: image)).write(to: URL(filePath: overlay), options: .atomic)
         }
+    }
+
+    private func loadPipeline() async throws -> DescribePipeline {
+        try await models.load(runtime: runtime, options: method.options(), quick: quick, pointsPerSide: method.resolvedPointsPerSide)
+    }
+
+    /// Several files, each printed as soon as it is described (quick ones eight together, as `index --quick`
+    /// does, one at a time with `--low-memory`); a file that cannot be decoded or described is reported on
+    /// standard error, and the command fails at the end.
+    private func describeEach() async throws {
+        let pipeline = try await loadPipeline()
+        var runs = DecodedImageRuns(files: files, size: quick && !models.lowMemory ? 8 : 1)
+        var failures = 0
+        try runs.forEachRun { decoded in
+            let images = decoded.map(\.image)
+            let results = quick ? pipeline.describeQuickly(images) : images.map { image in Result { try pipeline.describe(image, mode: .full) } }
+            for ((file, _), result) in zip(decoded, results) {
+                let description: Description
+                switch result {
+                case .success(let described): description = described
+                case .failure(let error):
+                    failures += 1
+                    FileHandle.standardError.write(Data("glimpse: \(file): \(error.localizedDescription)\n".utf8))
+                    continue
+                }
+                if json {
+                    struct Document: Encodable { var file: String; var description: Description }
+                    print(try JSONLine.encode(Document(file: file, description: description)))
+                } else {
+                    print("\(file)\n\(DescriptionReport(description).text)\n")
+                }
+            }
+        }
+        if runs.failures + failures > 0 { throw ExitCode(1) }
     }
 }
 

@@ -43,13 +43,15 @@ enum GlimpseProcess {
 
     /// Like `run`, with standard output and standard error kept apart (standard error goes through a file,
     /// so that neither stream can fill up and stall the process).
-    static func runSeparating(_ arguments: [String]) throws -> (status: Int32, standardOutput: String, standardError: String) {
+    static func runSeparating(_ arguments: [String], environment: [String: String] = [:])
+        throws -> (status: Int32, standardOutput: String, standardError: String) {
         let errorFile = FileManager.default.temporaryDirectory.appending(path: "glimpse-stderr-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errorFile) }
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = try FileHandle(forWritingTo: errorFile)

@@ -222,6 +222,36 @@ struct TinyModelCommandTests {
                 "\(limited.output)")
     }
 
+    @Test("describe takes several files: each description after its file's name, JSON a line each; a bad file is reported, the rest described")
+    func describeSeveral() throws {
+        let library = try Library()
+        let a = library.photos.appending(path: "a.png").path, b = library.photos.appending(path: "trip/b.png").path
+        let broken = library.photos.appending(path: "broken.jpg").path
+        let arguments = ["--quick"] + TinyModelFolders.describeArguments
+        let json = try GlimpseProcess.runSeparating(["describe", a, broken, b, "--json"] + arguments,
+                                                    environment: ["GLIMPSE_CACHE_DIR": library.cache.path])
+        #expect(json.status == 1, "a file that cannot be read fails the command: \(json.standardError)")
+        #expect(json.standardError.contains("glimpse: \(broken): The file is not a JPEG, PNG"), "\(json.standardError)")
+        let lines = json.standardOutput.split(separator: "\n")
+        #expect(lines.count == 2, "\(json.standardOutput)")
+        let documents = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        #expect(documents.map { $0["file"] as? String } == [a, b])
+        let captions = documents.compactMap { ($0["description"] as? [String: Any])?["caption"] as? String }
+        #expect(captions.count == 2 && captions.allSatisfy { !$0.isEmpty })
+
+        // The same captions as one file at a time (the models are loaded once, not changed by the first file).
+        let alone = try library.glimpse(["describe", b, "--json"] + arguments)
+        let start = try #require(alone.output.firstIndex(of: "{"), "\(alone.output)")
+        let single = try #require(try JSONSerialization.jsonObject(with: Data(alone.output[start...].utf8)) as? [String: Any])
+        #expect(single["caption"] as? String == captions.last, "one file alone prints the description itself, as before")
+
+        let text = try library.glimpse(["describe", a, b] + arguments)
+        #expect(text.status == 0, "\(text.output)")
+        #expect(text.output.contains("\(a)\n") && text.output.contains("\(b)\n"), "\(text.output)")
+        let overlay = try library.glimpse(["describe", a, b, "--overlay", library.root.appending(path: "o.png").path] + arguments)
+        #expect(overlay.status != 0 && overlay.output.contains("--overlay draws over one image: give one file"), "\(overlay.output)")
+    }
+
     struct Result {
         var path: String
         var text: String
