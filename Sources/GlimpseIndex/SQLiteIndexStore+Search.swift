@@ -31,7 +31,7 @@ extension SQLiteIndexStore {
 
     public func imageIDs(taken range: TakenRange) throws -> [ImageID] {
         try read("finding the photos taken in \(range)") { db in
-            try db.integers("SELECT id FROM image WHERE takenAt >= ? AND takenAt < ?",
+            try db.integers("SELECT id FROM image WHERE takenAt >= ? AND takenAt < ? ORDER BY takenAt, id",
                             arguments: [range.lowerBound, range.upperBound])
         }
     }

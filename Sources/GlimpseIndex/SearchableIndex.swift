@@ -45,7 +45,8 @@ public protocol SearchableIndex: Sendable {
     /// (rankers only ever return described ones), in any order; an image under two places may come twice.
     func imageIDs(under places: [String]) throws -> [ImageID]
 
-    /// The images taken within `range` (by the date their files record), whatever their status, in any order.
+    /// The images taken within `range` (by the date their files record), whatever their status, in the order
+    /// they were taken (by that date, then by id).
     func imageIDs(taken range: TakenRange) throws -> [ImageID]
 
     /// The images rated at least `stars` (1 to 5) in their tags (`PhotoTags.rating`), in any order.

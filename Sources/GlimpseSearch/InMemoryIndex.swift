@@ -99,7 +99,8 @@ public struct InMemoryIndex: SearchableIndex {
     }
 
     public func imageIDs(taken range: TakenRange) throws -> [ImageID] {
-        documents.values.filter { $0.taken.map(range.contains) ?? false }.map(\.id)
+        documents.values.compactMap { document in document.taken.flatMap { range.contains($0) ? ($0, document.id) : nil } }
+            .sorted { $0 < $1 }.map(\.1)
     }
 
     public func imageIDs(ratedAtLeast stars: Int) throws -> [ImageID] {

@@ -27,6 +27,12 @@ public enum SearchNotes {
             : "Searched the photos taken at \(place) (by the name of their place): \(images) indexed image(s)."
     }
 
+    /// A query that only says when: the photos taken then are listed in the order taken (`Searcher`).
+    public static func listed(takenIn range: TakenRange, images: Int) -> String {
+        images == 0 ? "No indexed photo records a date taken in \(range)."
+            : "Nothing to look for but the date: the photos taken in \(range), in the order they were taken (\(images) indexed image(s))."
+    }
+
     public static func taken(in range: TakenRange, images: Int) -> String {
         images == 0 ? "No indexed photo records a date taken in \(range)."
             : "Searched the photos taken in \(range): \(images) indexed image(s)."

@@ -162,7 +162,9 @@ public struct Explanation: Sendable, Hashable, Codable {
             let place = box.area > 0 ? " at \(box.x),\(box.y) \(box.width)×\(box.height)" : ""  // imported regions may have no box
             parts.append("region \(region.index) \"\(region.caption)\"\(place) (\(region.source.rawValue))")
         }
-        parts.append(rankers.map { "\($0.ranker.rawValue) #\($0.rank) (\(Self.format($0.score)))" }.joined(separator: ", "))
+        if !rankers.isEmpty {
+            parts.append(rankers.map { "\($0.ranker.rawValue) #\($0.rank) (\(Self.format($0.score)))" }.joined(separator: ", "))
+        }
         for penalty in penalties {
             switch penalty.evidence {
             case let .description(matched):

@@ -45,17 +45,20 @@ public struct Searcher: Sendable {
     /// Parses and answers `query` (options default to the searcher's).
     public func search(_ query: String, options: SearchOptions? = nil) throws -> SearchResponse {
         let start = ContinuousClock.now
-        var response = try search(parsed: understand(query, calendar: (options ?? self.options).calendar), options: options)
+        let understood = try understand(query, calendar: (options ?? self.options).calendar, allowingDateAlone: true)
+        var response = try search(parsed: understood, options: options)
         response.timings.total = start.millisecondsSince
         return response
     }
 
     /// Parses `query` (`QueryParser`), taking out the place it names when photos taken there are indexed
     /// (`QueryPlaces`); when nothing but the place is left to search for, the place's words are searched instead.
-    /// Relative dates ("yesterday") are counted in `calendar`.
-    public func understand(_ query: String, calendar: Calendar = .current) throws -> ParsedQuery {
-        guard let place = try QueryPlaces.extract(from: query, in: index) else { return try parser.parse(query, calendar: calendar) }
-        guard var parsed = try? parser.parse(place.rest, calendar: calendar) else { return try parser.parse(query, calendar: calendar) }
+    /// Relative dates ("yesterday") are counted in `calendar`; a query that only says when is an error unless
+    /// `allowingDateAlone` (`QueryParser.parse`).
+    public func understand(_ query: String, calendar: Calendar = .current, allowingDateAlone: Bool = false) throws -> ParsedQuery {
+        let parse = { (text: String) in try parser.parse(text, calendar: calendar, allowingDateAlone: allowingDateAlone) }
+        guard let place = try QueryPlaces.extract(from: query, in: index) else { return try parse(query) }
+        guard var parsed = try? parse(place.rest) else { return try parse(query) }
         parsed.original = query
         parsed.place = place.name
         return parsed
@@ -76,6 +79,7 @@ public struct Searcher: Sendable {
     }
 
     func answer(_ query: ParsedQuery, options: SearchOptions) throws -> Answer {
+        if query.isDateAlone { return Answer(response: try photosTaken(query, options: options), lists: [:], rankers: [], clip: nil) }
         let start = ContinuousClock.now
         var timings = SearchTimings()
         var notes: [String] = []
@@ -97,38 +101,13 @@ public struct Searcher: Sendable {
         timings.clipText = clipStart.millisecondsSince
         let active = rankers(clip: clip).filter { wanted($0.kind) }
         guard !active.isEmpty else { throw SearchError.noRankerAvailable }
-        var scope: SearchScope?
         let scopeStart = ContinuousClock.now
-        if !options.folders.isEmpty {
-            let found = try SearchScope.images(under: options.folders, in: index)
-            scope = found.scope
-            notes.append(SearchNotes.scoped(to: options.folders, images: found.count))
-        }
-        if let taken = options.taken ?? query.taken {
-            let dated = try SearchScope.images(index.imageIDs(taken: taken), within: scope)
-            scope = dated
-            notes.append(SearchNotes.taken(in: taken, images: dated.images.count))
-        }
-        if let stars = options.minimumRating {
-            scope = try SearchScope.images(index.imageIDs(ratedAtLeast: stars), within: scope)
-            notes.append(SearchNotes.rated(atLeast: stars, images: scope?.images.count ?? 0))
-        }
-        if let area = options.near {
-            scope = try SearchScope.images(index.imageIDs(takenWithin: area), within: scope)
-            notes.append(SearchNotes.near(area, images: scope?.images.count ?? 0))
-        }
-        if let camera = options.camera {
-            let found = try SearchScope.images(takenWith: camera, in: index, within: scope)
-            scope = found.scope
-            notes.append(found.note)
-        }
-        if let place = query.place {
-            scope = try SearchScope.images(index.imageIDs(takenAt: place), within: scope)
-            notes.append(SearchNotes.taken(at: place, images: scope?.images.count ?? 0))
-        }
+        let (scope, scopeNotes) = try scope(for: query, options: options)
+        notes += scopeNotes
         timings.scope = scopeStart.millisecondsSince
 
         let depth = max(options.candidates, options.limit)
+
         var lists: [RankerKind: [RankedEntry]] = [:]
         for ranker in active {
             let rankerStart = ContinuousClock.now

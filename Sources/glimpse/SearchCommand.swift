@@ -187,7 +187,8 @@ struct SearchCommand: AsyncParsableCommand {
                                camera: camera == nil ? nil : result.tags?.camera))
             print("     " + Self.excerpt(result.text))
             if let summary = result.tags?.summary, !summary.isEmpty { print("     tagged: " + TerminalText.escaped(summary)) }
-            print("     " + TerminalText.escaped(result.explanation.summary))
+            let why = result.explanation.summary  // empty for a listing by date: nothing was ranked
+            if !why.isEmpty { print("     " + TerminalText.escaped(why)) }
             if let line = Self.lookAlikesLine(result) { print("     " + line) }
         }
         if response.excluded > 0 { print("\(response.excluded) image(s) excluded by --strict.") }

@@ -29,6 +29,14 @@ struct DateTakenCommandTests {
         let words = try GlimpseProcess.run(["search", "square", "--text-only", "--taken", "between 2016 and 2018", "--index", index])
         #expect(words.output.contains("ifd0_only.jpg") && words.output.contains("original.png") && !words.output.contains("original.jpg"),
                 "--taken also takes a date said in words: \(words.output)")
+        // A date alone lists the photos taken then, in the order taken, with nothing ranked to explain.
+        let alone = try GlimpseProcess.runSeparating(["search", "photos from 2016 to 2018", "--text-only", "--index", index])
+        let listed = alone.standardOutput.split(separator: "\n").filter { $0.contains(". 1.0000  ") }
+        #expect(alone.status == 0 && listed.count == 2 && listed.allSatisfy { $0.contains("(taken 201") }, "\(alone.standardOutput)")
+        #expect(listed.map { $0.split(separator: "(taken ").last ?? "" } == listed.map { $0.split(separator: "(taken ").last ?? "" }.sorted(),
+                "oldest first: \(listed)")
+        #expect(!alone.standardOutput.contains("\n     \n"), "no empty explanation line: \(alone.standardOutput)")
+        #expect(alone.standardError.contains("Nothing to look for but the date"), "\(alone.standardError)")
         let recent = try GlimpseProcess.run(["search", "square", "--text-only", "--taken", "last summer", "--index", index])
         #expect(recent.status == 0 && recent.output.contains("No indexed photo records a date taken in 20"), "\(recent.output)")
         let bad = try GlimpseProcess.run(["search", "square", "--text-only", "--taken", "some summer", "--index", index])

@@ -1,0 +1,37 @@
+import GlimpseIndex
+
+extension Searcher {
+    /// The answer to a query that only says when the photos were taken ("photos from yesterday", "last
+    /// weekend", "in June 2019": `ParsedQuery.isDateAlone`): the photos taken then, within the options' other
+    /// filters, in the order they were taken (oldest first, as the day or the trip went), `options.limit` of
+    /// them. Nothing is ranked, so every result scores 1 and no model runs; the order is the same from one
+    /// page to the next.
+    func photosTaken(_ query: ParsedQuery, options: SearchOptions) throws -> SearchResponse {
+        let start = ContinuousClock.now
+        var timings = SearchTimings()
+        let (scope, notes) = try scope(for: query, options: options, listingDates: true)
+        timings.scope = start.millisecondsSince
+        let stage = ContinuousClock.now
+        guard let taken = options.taken ?? query.taken else { preconditionFailure("a query that is a date alone has one") }
+        let ordered = try index.imageIDs(taken: taken).filter { scope?.contains($0) ?? true }
+        var results: [SearchResult] = []
+        var next = 0
+        // Images not described yet have no document and are passed over, so documents are read a chunk at a time.
+        while results.count < options.limit && next < ordered.count {
+            let chunk = ordered[next..<min(ordered.count, next + max(options.limit - results.count, 32))]
+            next = chunk.endIndex
+            let documents = Dictionary(try index.searchDocuments(Array(chunk)).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            for image in chunk where results.count < options.limit {
+                guard let document = documents[image] else { continue }
+                let explanation = Explanation(matchedTerms: [], matchedCompounds: [], matchedPhrases: [], rankers: [], penalties: [],
+                                              fusedScore: 1)
+                results.append(SearchResult(image: image, path: document.path, rank: results.count + 1, score: 1, text: document.text,
+                                            taken: document.taken, tags: document.tags, place: document.placeName,
+                                            explanation: explanation, lookAlikes: nil))
+            }
+        }
+        timings.explanations = stage.millisecondsSince
+        timings.total = start.millisecondsSince
+        return SearchResponse(query: query, results: results, rankers: [], excluded: 0, notes: notes, timings: timings, unknownWords: nil)
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import GlimpseIndex
+import Testing
+@testable import GlimpseSearch
+
+/// A query that only says when ("photos from yesterday", "in 2019"): the photos taken then, in the order taken.
+@Suite("Search by a date alone")
+struct DateAloneSearchTests {
+    let parser = QueryParser(keywords: FakeKeywords())
+
+    func searcher(limit: Int = 10, folders: [String] = [], taken: TakenRange? = nil) -> Searcher {
+        Searcher(index: TakenScopeTests.index(), keywords: FakeKeywords(), clip: FakeCLIP(), sentences: FakeSentences(),
+                 options: SearchOptions(limit: limit, folders: folders, taken: taken))
+    }
+
+    @Test("the parser returns a date alone only when asked, and never with something to leave out")
+    func parsing() throws {
+        let parsed = try parser.parse("photos from 2019", allowingDateAlone: true)
+        #expect(parsed.isDateAlone && parsed.taken == TakenRange("2019") && parsed.terms.isEmpty)
+        #expect(throws: SearchError.onlyADate(query: "photos from 2019", taken: TakenRange("2019")!)) { try parser.parse("photos from 2019") }
+        #expect(throws: SearchError.onlyADate(query: "in 2019 without dogs", taken: TakenRange("2019")!)) {
+            try parser.parse("in 2019 without dogs", allowingDateAlone: true)
+        }
+        #expect(try !parser.parse("dogs in 2019", allowingDateAlone: true).isDateAlone)
+        #expect(throws: SearchError.noUsableTerms(query: "the of")) { try parser.parse("the of", allowingDateAlone: true) }
+    }
+
+    @Test("lists the photos taken in the span in the order taken, unranked, and says so")
+    func listing() throws {
+        let response = try searcher().search("photos from 2019")
+        #expect(response.results.count == 10 && response.rankers.isEmpty)
+        let taken = response.results.compactMap(\.taken)
+        #expect(taken.count == 10 && taken.allSatisfy { $0.hasPrefix("2019-") })
+        let order = response.results.map { ($0.taken ?? "", $0.image) }
+        #expect(order.map(\.0) == order.sorted { $0 < $1 }.map(\.0) && order.map(\.1) == order.sorted { $0 < $1 }.map(\.1),
+                "by the date taken, then by id: \(order)")
+        #expect(taken.first == "2019-01-10T12:00:00", "the earliest first")
+        #expect(response.results.map(\.rank) == Array(1...10) && response.results.allSatisfy { $0.score == 1 })
+        #expect(response.notes.contains("Nothing to look for but the date: the photos taken in 2019, in the order they were taken (100 indexed image(s))."),
+                "\(response.notes)")
+        #expect(response.results.allSatisfy { $0.explanation.rankers.isEmpty && !$0.explanation.summary.contains("#") })
+
+        // A deeper page starts with the shallower one: paging by offset neither repeats nor skips.
+        let deeper = try searcher(limit: 25).search("photos from 2019")
+        #expect(Array(deeper.results.prefix(10).map(\.image)) == response.results.map(\.image))
+        let all = try searcher(limit: 500).search("in 2019")
+        #expect(all.results.count == 100, "every photo of the span, and no more")
+    }
+
+    @Test("the other filters apply; --taken wins over the query's date; nothing taken then is an empty answer")
+    func filters() throws {
+        let within = try searcher(folders: ["/lib/homework"]).search("in 2019")
+        #expect(!within.results.isEmpty && within.results.allSatisfy { $0.path.hasPrefix("/lib/homework/") && $0.taken?.hasPrefix("2019-") == true })
+        let overridden = try searcher(taken: TakenRange("2020")).search("in 2019")
+        #expect(!overridden.results.isEmpty && overridden.results.allSatisfy { $0.taken == "2020-06-01T08:30:00" })
+        let none = try searcher().search("in 1990")
+        #expect(none.results.isEmpty && none.notes.contains("No indexed photo records a date taken in 1990."))
+    }
+
+    @Test("--why still asks for something to look for")
+    func why() throws {
+        #expect(throws: SearchError.self) { try searcher().standing(of: 1, for: "in 2019") }
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+import GlimpseServer
+import HummingbirdTesting
+import Testing
+
+/// `GET /api/search?q=in+2019`: a query that only says when lists the photos taken then.
+@Suite("server: a date alone")
+struct DateAloneRouteTests {
+    @Test("q that only says when answers with the photos taken then, unranked; with something to leave out it is a clear 400")
+    func dateAlone() async throws {
+        let fixture = try ServerFixture()
+        try fixture.library.store.recordDatesTaken([(fixture.id("knife.jpg"), "2019-07-14T15:02:11")])
+        try await buildApplication(library: fixture.library).test(.router) { client in
+            try await client.execute(uri: "/api/search?q=photos+from+2019", method: .get) { response in
+                #expect(response.status == .ok)
+                let document = try SearchRouteTests.json(response)
+                #expect(SearchRouteTests.paths(document) == ["knife.jpg"])
+                #expect((document["rankers"] as? [String])?.isEmpty == true)
+                #expect((document["notes"] as? [String])?.contains { $0.hasPrefix("Nothing to look for but the date") } == true, "\(document)")
+            }
+            try await client.execute(uri: "/api/search?q=in+2019+but+no+knife", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("says when the photos were taken (2019) but not what they show"))
+            }
+        }
+    }
+}
