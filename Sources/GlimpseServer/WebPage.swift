@@ -100,7 +100,7 @@ enum WebPage {
           if (explanation.matchedTerms.length) parts.push("terms " + explanation.matchedTerms.join(", "));
           if (explanation.matchedPhrases.length) parts.push("phrases " + explanation.matchedPhrases.map((p) => `"${p}"`).join(", "));
           if (explanation.region) parts.push(`region ${explanation.region.index} "${explanation.region.caption}" (${explanation.region.source})`);
-          parts.push(explanation.rankers.map((r) => `${r.ranker} #${r.rank} (${number(r.score)})`).join(", "));
+          if (explanation.rankers.length) parts.push(explanation.rankers.map((r) => `${r.ranker} #${r.rank} (${number(r.score)})`).join(", "));
           for (const penalty of explanation.penalties) {
             const evidence = penalty.evidence.clip
               ? `CLIP ${Math.round(penalty.evidence.clip.probability * 100)}% present`
