@@ -36,6 +36,13 @@ extension SQLiteIndexStore {
         }
     }
 
+    public func imageIDsInTakenOrder() throws -> [ImageID] {
+        try read("listing the photos in the order taken") { db in
+            try db.integers("SELECT id FROM image WHERE takenAt > '' ORDER BY takenAt, id")
+                + db.integers("SELECT id FROM image WHERE takenAt IS NULL OR takenAt = '' ORDER BY id")
+        }
+    }
+
     public func imageIDs(ratedAtLeast stars: Int) throws -> [ImageID] {
         try read("finding the photos rated \(stars) stars or more") { db in
             try db.integers("SELECT id FROM image WHERE rating >= ?", arguments: [max(1, stars)])

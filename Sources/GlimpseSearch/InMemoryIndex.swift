@@ -103,6 +103,11 @@ public struct InMemoryIndex: SearchableIndex {
             .sorted { $0 < $1 }.map(\.1)
     }
 
+    public func imageIDsInTakenOrder() throws -> [ImageID] {
+        let dated = documents.values.compactMap { document in document.taken.map { ($0, document.id) } }.sorted { $0 < $1 }.map(\.1)
+        return dated + documents.values.filter { $0.taken == nil }.map(\.id).sorted()
+    }
+
     public func imageIDs(ratedAtLeast stars: Int) throws -> [ImageID] {
         documents.values.filter { ($0.tags?.rating ?? 0) >= max(1, stars) }.map(\.id)
     }

@@ -49,9 +49,10 @@ public struct ParsedQuery: Sendable, Hashable, Codable {
     /// Whether anything positive is left to search for.
     public var hasPositiveTerms: Bool { !fullTextTerms.isEmpty }
 
-    /// Whether the query only says when the photos were taken ("photos from yesterday", "in June 2019"):
-    /// nothing to look for and nothing to leave out. `Searcher` lists the photos taken then.
-    public var isDateAlone: Bool { !hasPositiveTerms && negatives.isEmpty && taken != nil }
+    /// Whether the query has nothing to look for and nothing to leave out: at most when or where the photos
+    /// were taken ("photos from yesterday", "in June 2019", or nothing at all). `Searcher` lists the photos
+    /// its filters and the search options' leave, in the order taken.
+    public var isListing: Bool { !hasPositiveTerms && negatives.isEmpty }
 
     /// A one-line human summary: `dog, cat, sofa; compounds: …; phrases: …; not: cartoon`.
     public var summary: String {

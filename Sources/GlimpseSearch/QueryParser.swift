@@ -20,9 +20,9 @@ public struct QueryParser: Sendable {
     }
 
     /// Parses `query`, its relative dates counted in `calendar`; throws `SearchError.queryTooLong`,
-    /// `.noUsableTerms` or `.onlyADate` (unless `allowingDateAlone`: then a query that only says when is
-    /// returned, `ParsedQuery.isDateAlone`).
-    public func parse(_ query: String, calendar: Calendar = .current, allowingDateAlone: Bool = false) throws -> ParsedQuery {
+    /// `.noUsableTerms` or `.onlyADate` (unless `allowingListing`: then a query with nothing to look for or
+    /// leave out is returned, `ParsedQuery.isListing`).
+    public func parse(_ query: String, calendar: Calendar = .current, allowingListing: Bool = false) throws -> ParsedQuery {
         guard query.count <= Self.maximumLength else {
             throw SearchError.queryTooLong(length: query.count, limit: Self.maximumLength)
         }
@@ -40,7 +40,7 @@ public struct QueryParser: Sendable {
                                  phrases: Self.unique(clauses.phrases), surfaceWords: surface, negatives: negatives,
                                  taken: date?.range)
         guard parsed.hasPositiveTerms else {
-            if allowingDateAlone && parsed.isDateAlone { return parsed }
+            if allowingListing && parsed.isListing { return parsed }
             if let taken = date?.range { throw SearchError.onlyADate(query: query, taken: taken) }
             throw SearchError.noUsableTerms(query: query)
         }

@@ -30,7 +30,8 @@ public enum SearchError: LocalizedError, Sendable, Equatable {
             return "The query has \(length) characters; at most \(limit) are allowed. Shorten it to the details that matter."
         case let .noUsableTerms(query):
             return "The query \"\(query)\" has no word to search for (only stop words or negated words). "
-                + "Add what the picture should show, e.g. \"a dog on a sofa, but no cartoon\"."
+                + "Add what the picture should show, e.g. \"a dog on a sofa, but no cartoon\", or a filter (a folder, dates, stars, "
+                + "a place or a camera) to list the photos it leaves."
         case let .onlyADate(query, taken):
             return "The query \"\(query)\" says when the photos were taken (\(taken)) but not what they show. Add what to "
                 + "look for, e.g. \"a beach in summer 2019\"; `glimpse export --taken \(taken)` lists the photos taken then."

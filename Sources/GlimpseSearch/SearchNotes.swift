@@ -27,10 +27,15 @@ public enum SearchNotes {
             : "Searched the photos taken at \(place) (by the name of their place): \(images) indexed image(s)."
     }
 
-    /// A query that only says when: the photos taken then are listed in the order taken (`Searcher`).
+    /// A query that only says when: the photos taken then are listed in the order taken (`Searcher.listing`).
     public static func listed(takenIn range: TakenRange, images: Int) -> String {
         images == 0 ? "No indexed photo records a date taken in \(range)."
             : "Nothing to look for but the date: the photos taken in \(range), in the order they were taken (\(images) indexed image(s))."
+    }
+
+    /// A query with nothing to look for and no dates: the images its filters leave are listed in the order taken.
+    public static func listedInTakenOrder(images: Int) -> String {
+        "Nothing to look for: the \(images) photo(s) these filters leave, in the order they were taken (those without a date last)."
     }
 
     public static func taken(in range: TakenRange, images: Int) -> String {

@@ -45,7 +45,7 @@ public struct Searcher: Sendable {
     /// Parses and answers `query` (options default to the searcher's).
     public func search(_ query: String, options: SearchOptions? = nil) throws -> SearchResponse {
         let start = ContinuousClock.now
-        let understood = try understand(query, calendar: (options ?? self.options).calendar, allowingDateAlone: true)
+        let understood = try understand(query, calendar: (options ?? self.options).calendar, allowingListing: true)
         var response = try search(parsed: understood, options: options)
         response.timings.total = start.millisecondsSince
         return response
@@ -53,12 +53,14 @@ public struct Searcher: Sendable {
 
     /// Parses `query` (`QueryParser`), taking out the place it names when photos taken there are indexed
     /// (`QueryPlaces`); when nothing but the place is left to search for, the place's words are searched instead.
-    /// Relative dates ("yesterday") are counted in `calendar`; a query that only says when is an error unless
-    /// `allowingDateAlone` (`QueryParser.parse`).
-    public func understand(_ query: String, calendar: Calendar = .current, allowingDateAlone: Bool = false) throws -> ParsedQuery {
-        let parse = { (text: String) in try parser.parse(text, calendar: calendar, allowingDateAlone: allowingDateAlone) }
+    /// Relative dates ("yesterday") are counted in `calendar`; a query with nothing to look for is an error
+    /// unless `allowingListing` (`QueryParser.parse`).
+    public func understand(_ query: String, calendar: Calendar = .current, allowingListing: Bool = false) throws -> ParsedQuery {
+        let parse = { (text: String) in try parser.parse(text, calendar: calendar, allowingListing: allowingListing) }
         guard let place = try QueryPlaces.extract(from: query, in: index) else { return try parse(query) }
-        guard var parsed = try? parse(place.rest) else { return try parse(query) }
+        // With nothing else to look for, the place's name is searched as words (its folders, tags and
+        // descriptions too), not listed by the place alone.
+        guard var parsed = try? parser.parse(place.rest, calendar: calendar) else { return try parse(query) }
         parsed.original = query
         parsed.place = place.name
         return parsed
@@ -79,7 +81,7 @@ public struct Searcher: Sendable {
     }
 
     func answer(_ query: ParsedQuery, options: SearchOptions) throws -> Answer {
-        if query.isDateAlone { return Answer(response: try photosTaken(query, options: options), lists: [:], rankers: [], clip: nil) }
+        if query.isListing { return Answer(response: try listing(query, options: options), lists: [:], rankers: [], clip: nil) }
         let start = ContinuousClock.now
         var timings = SearchTimings()
         var notes: [String] = []

@@ -3,7 +3,8 @@ import GlimpseImage
 import GlimpseIndex
 import GlimpseSearch
 
-/// The query string of `GET /api/search`: `q` (required), `limit` (1…100, default 20), `offset` (results
+/// The query string of `GET /api/search`: `q` (required, but may be empty with a filter: the photos the
+/// filters leave are then listed in the order taken), `limit` (1…100, default 20), `offset` (results
 /// to skip, 0…900, default 0: the next page), `strict` and `text-only` (true or false, default false),
 /// `in` (only images under this absolute folder path), `taken` (only photos taken within a span: `2019`,
 /// `2019-06..2019-08`, `..2010`, as `glimpse search --taken`), `rating` (only photos rated at least this
@@ -27,8 +28,11 @@ struct SearchParameters: Sendable, Hashable {
     var timeZone: TimeZone?
 
     init(_ parameters: QueryString, places: GazetteerFile? = nil) throws {
-        guard let query = parameters["q"], !query.allSatisfy(\.isWhitespace) else {
-            throw APIError(.badRequest, "Say what to look for in the parameter q, e.g. /api/search?q=a+dog+on+a+sofa+but+no+cartoon.")
+        let filters = ["in", "taken", "rating", "near", "camera"]
+        guard let query = parameters["q"], !query.allSatisfy(\.isWhitespace) || filters.contains(where: { !(parameters[$0] ?? "").isEmpty })
+        else {
+            throw APIError(.badRequest, "Say what to look for in the parameter q, e.g. /api/search?q=a+dog+on+a+sofa+but+no+cartoon "
+                           + "(or leave it empty with a filter, in, taken, rating, near or camera, to list the photos it leaves).")
         }
         self.query = query
         limit = try Parameter.integer(parameters, "limit", default: 20, range: 1...100)

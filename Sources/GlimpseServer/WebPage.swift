@@ -312,7 +312,8 @@ enum WebPage {
           search($("q").value, $("strict").checked, $("in").value, $("taken").value);
         });
         const initial = new URLSearchParams(location.search);
-        if (initial.get("q")) {
+        const filtered = ["in", "taken", "rating", "camera"].some((name) => initial.get(name));
+        if (initial.has("q") && (initial.get("q") || filtered)) {
           $("q").value = initial.get("q");
           $("strict").checked = initial.get("strict") === "true";
           $("in").value = initial.get("in") || "";

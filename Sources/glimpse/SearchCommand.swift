@@ -179,7 +179,8 @@ struct SearchCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("note: \(note)\n".utf8))
         }
         if pathList.isOn { return pathList.write(response.results.map(\.path)) }
-        print("query: \(response.query.summary)")
+        let understood = response.query.summary
+        print("query: " + (understood.isEmpty ? "nothing to look for (the photos the filters leave, in the order taken)" : understood))
         if response.results.isEmpty { print("No image matches. Try fewer or other words.") }
         for result in response.results {
             print(String(format: "%3d. %.4f  ", result.rank, result.score) + TerminalText.escaped(result.path)

@@ -37,6 +37,12 @@ struct DateTakenCommandTests {
                 "oldest first: \(listed)")
         #expect(!alone.standardOutput.contains("\n     \n"), "no empty explanation line: \(alone.standardOutput)")
         #expect(alone.standardError.contains("Nothing to look for but the date"), "\(alone.standardError)")
+        // No query but a folder: its photos in the order taken, the undated ones last.
+        let folder = try GlimpseProcess.run(["search", "", "--in", photos.path, "--text-only", "--limit", "50", "--index", index])
+        #expect(folder.status == 0 && folder.output.contains("query: nothing to look for"), "\(folder.output)")
+        let order = folder.output.split(separator: "\n").filter { $0.contains(". 1.0000  ") }
+        let firstUndated = order.firstIndex { !$0.contains("(taken ") } ?? order.endIndex
+        #expect(firstUndated > 0 && order[firstUndated...].allSatisfy { !$0.contains("(taken ") }, "\(folder.output)")
         let recent = try GlimpseProcess.run(["search", "square", "--text-only", "--taken", "last summer", "--index", index])
         #expect(recent.status == 0 && recent.output.contains("No indexed photo records a date taken in 20"), "\(recent.output)")
         let bad = try GlimpseProcess.run(["search", "square", "--text-only", "--taken", "some summer", "--index", index])

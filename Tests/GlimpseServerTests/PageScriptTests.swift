@@ -165,6 +165,14 @@ struct PageScriptTests {
         #expect(!outcome.address.contains("tz="))
     }
 
+    @Test("an address with an empty query and a filter lists at once; an empty one alone does nothing")
+    func emptyQueryWithFilter() throws {
+        let listed = try Self.run(search: "?q=&taken=2019", actions: "[]")
+        #expect(listed.fetched.first { $0.hasPrefix("/api/search?") } == "/api/search?q=&taken=2019&limit=20", "\(listed.fetched)")
+        let nothing = try Self.run(search: "?q=", actions: "[]")
+        #expect(!nothing.fetched.contains { $0.hasPrefix("/api/search?") }, "\(nothing.fetched)")
+    }
+
     @Test("stars chosen in the form are asked for and kept in the address")
     func rating() throws {
         let typed = try Self.run(search: "", actions: #"[{"type": "submit", "q": "dog", "in": "", "strict": false, "rating": "4"}]"#)

@@ -3,9 +3,10 @@ import GlimpseIndex
 import Testing
 @testable import GlimpseSearch
 
-/// A query that only says when ("photos from yesterday", "in 2019"): the photos taken then, in the order taken.
-@Suite("Search by a date alone")
-struct DateAloneSearchTests {
+/// A query with nothing to look for ("photos from yesterday", "in 2019", or nothing with a folder): the photos
+/// its filters leave, in the order taken.
+@Suite("Listing by dates and filters")
+struct ListingSearchTests {
     let parser = QueryParser(keywords: FakeKeywords())
 
     func searcher(limit: Int = 10, folders: [String] = [], taken: TakenRange? = nil) -> Searcher {
@@ -13,16 +14,18 @@ struct DateAloneSearchTests {
                  options: SearchOptions(limit: limit, folders: folders, taken: taken))
     }
 
-    @Test("the parser returns a date alone only when asked, and never with something to leave out")
+    @Test("the parser returns a query with nothing to look for only when asked, and never with something to leave out")
     func parsing() throws {
-        let parsed = try parser.parse("photos from 2019", allowingDateAlone: true)
-        #expect(parsed.isDateAlone && parsed.taken == TakenRange("2019") && parsed.terms.isEmpty)
+        let parsed = try parser.parse("photos from 2019", allowingListing: true)
+        #expect(parsed.isListing && parsed.taken == TakenRange("2019") && parsed.terms.isEmpty)
         #expect(throws: SearchError.onlyADate(query: "photos from 2019", taken: TakenRange("2019")!)) { try parser.parse("photos from 2019") }
         #expect(throws: SearchError.onlyADate(query: "in 2019 without dogs", taken: TakenRange("2019")!)) {
-            try parser.parse("in 2019 without dogs", allowingDateAlone: true)
+            try parser.parse("in 2019 without dogs", allowingListing: true)
         }
-        #expect(try !parser.parse("dogs in 2019", allowingDateAlone: true).isDateAlone)
-        #expect(throws: SearchError.noUsableTerms(query: "the of")) { try parser.parse("the of", allowingDateAlone: true) }
+        #expect(try !parser.parse("dogs in 2019", allowingListing: true).isListing)
+        #expect(throws: SearchError.noUsableTerms(query: "the of")) { try parser.parse("the of") }
+        #expect(try parser.parse("the of", allowingListing: true).isListing)
+        #expect(try parser.parse("", allowingListing: true).isListing)
     }
 
     @Test("lists the photos taken in the span in the order taken, unranked, and says so")
@@ -55,6 +58,22 @@ struct DateAloneSearchTests {
         #expect(!overridden.results.isEmpty && overridden.results.allSatisfy { $0.taken == "2020-06-01T08:30:00" })
         let none = try searcher().search("in 1990")
         #expect(none.results.isEmpty && none.notes.contains("No indexed photo records a date taken in 1990."))
+    }
+
+    @Test("with no date, a folder's photos in the order taken, undated ones last by id; no filter at all is nothing to list")
+    func foldersAlone() throws {
+        let response = try searcher(limit: 200, folders: ["/lib/homework"]).search("")
+        #expect(response.results.count == 97 && response.results.allSatisfy { $0.path.hasPrefix("/lib/homework/") })
+        let dated = response.results.prefix { $0.taken != nil }
+        let undated = response.results.dropFirst(dated.count)
+        #expect(!dated.isEmpty && !undated.isEmpty && undated.allSatisfy { $0.taken == nil }, "the undated ones come last")
+        #expect(dated.map { $0.taken! } == dated.map { $0.taken! }.sorted())
+        #expect(undated.map(\.image) == undated.map(\.image).sorted())
+        #expect(response.notes.contains { $0.hasPrefix("Nothing to look for: the 97 photo(s) these filters leave") }, "\(response.notes)")
+        let whole = try searcher(limit: 500, folders: ["/lib"]).search("photos")
+        #expect(whole.results.count == 300, "a folder that holds the whole index lists it all")
+        #expect(throws: SearchError.noUsableTerms(query: "photos")) { try searcher().search("photos") }
+        #expect(throws: SearchError.noUsableTerms(query: "")) { try searcher().search("") }
     }
 
     @Test("--why still asks for something to look for")

@@ -1,19 +1,25 @@
 import GlimpseIndex
 
 extension Searcher {
-    /// The answer to a query that only says when the photos were taken ("photos from yesterday", "last
-    /// weekend", "in June 2019": `ParsedQuery.isDateAlone`): the photos taken then, within the options' other
-    /// filters, in the order they were taken (oldest first, as the day or the trip went), `options.limit` of
-    /// them. Nothing is ranked, so every result scores 1 and no model runs; the order is the same from one
-    /// page to the next.
-    func photosTaken(_ query: ParsedQuery, options: SearchOptions) throws -> SearchResponse {
+    /// The answer to a query with nothing to look for or leave out (`ParsedQuery.isListing`): the photos its
+    /// filters and `options`' leave — a span of dates ("photos from yesterday", "last weekend", "in June
+    /// 2019"), folders, stars, an area, a camera — in the order they were taken (oldest
+    /// first, as the day or the trip went; photos without a date after them, in the order indexed),
+    /// `options.limit` of them. Nothing is ranked, so every result scores 1 and no model runs; the order is
+    /// the same from one page to the next. Without any filter there is nothing to list by: `noUsableTerms`.
+    func listing(_ query: ParsedQuery, options: SearchOptions) throws -> SearchResponse {
+        let taken = options.taken ?? query.taken
+        let filtered = taken != nil || query.place != nil || !options.folders.isEmpty || options.minimumRating != nil
+            || options.near != nil || options.camera != nil
+        guard filtered else { throw SearchError.noUsableTerms(query: query.original) }
         let start = ContinuousClock.now
         var timings = SearchTimings()
-        let (scope, notes) = try scope(for: query, options: options, listingDates: true)
+        var (scope, notes) = try scope(for: query, options: options, listingDates: taken != nil)
         timings.scope = start.millisecondsSince
         let stage = ContinuousClock.now
-        guard let taken = options.taken ?? query.taken else { preconditionFailure("a query that is a date alone has one") }
-        let ordered = try index.imageIDs(taken: taken).filter { scope?.contains($0) ?? true }
+        let inOrder = try taken.map { try index.imageIDs(taken: $0) } ?? index.imageIDsInTakenOrder()
+        let ordered = inOrder.filter { scope?.contains($0) ?? true }
+        if taken == nil { notes.append(SearchNotes.listedInTakenOrder(images: ordered.count)) }
         var results: [SearchResult] = []
         var next = 0
         // Images not described yet have no document and are passed over, so documents are read a chunk at a time.
