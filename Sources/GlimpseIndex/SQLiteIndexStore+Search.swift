@@ -36,10 +36,10 @@ extension SQLiteIndexStore {
         }
     }
 
-    public func imageIDsInTakenOrder() throws -> [ImageID] {
+    public func imageIDsInTakenOrder() throws -> (dated: [ImageID], undated: [ImageID]) {
         try read("listing the photos in the order taken") { db in
-            try db.integers("SELECT id FROM image WHERE takenAt > '' ORDER BY takenAt, id")
-                + db.integers("SELECT id FROM image WHERE takenAt IS NULL OR takenAt = '' ORDER BY id")
+            (try db.integers("SELECT id FROM image WHERE takenAt > '' ORDER BY takenAt, id"),
+             try db.integers("SELECT id FROM image WHERE takenAt IS NULL OR takenAt = '' ORDER BY id"))
         }
     }
 

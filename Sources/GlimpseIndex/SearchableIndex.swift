@@ -49,9 +49,9 @@ public protocol SearchableIndex: Sendable {
     /// they were taken (by that date, then by id).
     func imageIDs(taken range: TakenRange) throws -> [ImageID]
 
-    /// Every image, whatever its status: those whose files record when they were taken in that order (then by
-    /// id), then the others by id.
-    func imageIDsInTakenOrder() throws -> [ImageID]
+    /// Every image, whatever its status: those whose files record when they were taken, in that order (then by
+    /// id), and the others by id.
+    func imageIDsInTakenOrder() throws -> (dated: [ImageID], undated: [ImageID])
 
     /// The images rated at least `stars` (1 to 5) in their tags (`PhotoTags.rating`), in any order.
     func imageIDs(ratedAtLeast stars: Int) throws -> [ImageID]

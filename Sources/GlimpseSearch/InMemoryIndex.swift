@@ -103,9 +103,9 @@ public struct InMemoryIndex: SearchableIndex {
             .sorted { $0 < $1 }.map(\.1)
     }
 
-    public func imageIDsInTakenOrder() throws -> [ImageID] {
+    public func imageIDsInTakenOrder() throws -> (dated: [ImageID], undated: [ImageID]) {
         let dated = documents.values.compactMap { document in document.taken.map { ($0, document.id) } }.sorted { $0 < $1 }.map(\.1)
-        return dated + documents.values.filter { $0.taken == nil }.map(\.id).sorted()
+        return (dated, documents.values.filter { $0.taken == nil }.map(\.id).sorted())
     }
 
     public func imageIDs(ratedAtLeast stars: Int) throws -> [ImageID] {

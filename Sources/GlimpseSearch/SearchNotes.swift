@@ -28,15 +28,21 @@ public enum SearchNotes {
     }
 
     /// A query that only says when: the photos taken then are listed in the order taken (`Searcher.listing`).
-    public static func listed(takenIn range: TakenRange, images: Int) -> String {
+    public static func listed(takenIn range: TakenRange, images: Int, newestFirst: Bool = false) -> String {
         images == 0 ? "No indexed photo records a date taken in \(range)."
-            : "Nothing to look for but the date: the photos taken in \(range), in the order they were taken (\(images) indexed image(s))."
+            : "Nothing to look for but the date: the photos taken in \(range), \(newestFirst ? "newest first" : "in the order they were taken") "
+                + "(\(images) indexed image(s))."
     }
 
     /// A query with nothing to look for and no dates: the images its filters leave are listed in the order taken.
-    public static func listedInTakenOrder(images: Int) -> String {
-        "Nothing to look for: the \(images) photo(s) these filters leave, in the order they were taken (those without a date last)."
+    public static func listedInTakenOrder(images: Int, newestFirst: Bool = false) -> String {
+        "Nothing to look for: the \(images) photo(s) these filters leave, \(newestFirst ? "newest first" : "in the order they were taken") "
+            + "(those without a date last)."
     }
+
+    /// `newestFirst` with a ranked query.
+    public static let newestFirstOnlyListings = "Newest first orders only a listing (a query with nothing to look for); "
+        + "these results are in the order of relevance."
 
     public static func taken(in range: TakenRange, images: Int) -> String {
         images == 0 ? "No indexed photo records a date taken in \(range)."

@@ -27,6 +27,9 @@ public struct SearchOptions: Sendable, Hashable, Codable {
     /// is listed under that one (`SearchResult.lookAlikes`) instead of taking a place of its own; nil shows
     /// every image on its own.
     public var lookAlikeSimilarity: Double?
+    /// A listing (a query with nothing to look for: `ParsedQuery.isListing`) shows the newest photos first instead
+    /// of the oldest; ranked results are in the order of relevance either way.
+    public var newestFirst = false
     /// The time zone whose calendar counts the query's relative dates ("yesterday", "last summer"): the
     /// asker's, when it is not this machine's (a server's users elsewhere); nil for this machine's.
     public var timeZone: TimeZone?

@@ -4,7 +4,8 @@ extension Searcher {
     /// The answer to a query with nothing to look for or leave out (`ParsedQuery.isListing`): the photos its
     /// filters and `options`' leave — a span of dates ("photos from yesterday", "last weekend", "in June
     /// 2019"), folders, stars, an area, a camera — in the order they were taken (oldest
-    /// first, as the day or the trip went; photos without a date after them, in the order indexed),
+    /// first, as the day or the trip went, or newest first with `options.newestFirst`; photos without a date
+    /// after them, in the order indexed),
     /// `options.limit` of them. Nothing is ranked, so every result scores 1 and no model runs; the order is
     /// the same from one page to the next. Without any filter there is nothing to list by: `noUsableTerms`.
     func listing(_ query: ParsedQuery, options: SearchOptions) throws -> SearchResponse {
@@ -17,9 +18,9 @@ extension Searcher {
         var (scope, notes) = try scope(for: query, options: options, listingDates: taken != nil)
         timings.scope = start.millisecondsSince
         let stage = ContinuousClock.now
-        let inOrder = try taken.map { try index.imageIDs(taken: $0) } ?? index.imageIDsInTakenOrder()
-        let ordered = inOrder.filter { scope?.contains($0) ?? true }
-        if taken == nil { notes.append(SearchNotes.listedInTakenOrder(images: ordered.count)) }
+        let (dated, undated) = try taken.map { (try index.imageIDs(taken: $0), []) } ?? index.imageIDsInTakenOrder()
+        let ordered = ((options.newestFirst ? dated.reversed() : dated) + undated).filter { scope?.contains($0) ?? true }
+        if taken == nil { notes.append(SearchNotes.listedInTakenOrder(images: ordered.count, newestFirst: options.newestFirst)) }
         var results: [SearchResult] = []
         var next = 0
         // Images not described yet have no document and are passed over, so documents are read a chunk at a time.

@@ -15,7 +15,7 @@ extension Searcher {
         if let taken = options.taken ?? query.taken {
             let dated = try SearchScope.images(index.imageIDs(taken: taken), within: scope)
             scope = dated
-            notes.append(listingDates ? SearchNotes.listed(takenIn: taken, images: dated.images.count)
+            notes.append(listingDates ? SearchNotes.listed(takenIn: taken, images: dated.images.count, newestFirst: options.newestFirst)
                                       : SearchNotes.taken(in: taken, images: dated.images.count))
         }
         if let stars = options.minimumRating {

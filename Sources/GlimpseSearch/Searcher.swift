@@ -87,6 +87,7 @@ public struct Searcher: Sendable {
         var notes: [String] = []
         if clip == nil { notes.append(SearchNotes.noCLIP) }
         if sentences == nil { notes.append(SearchNotes.noSentenceModel) }
+        if options.newestFirst { notes.append(SearchNotes.newestFirstOnlyListings) }
         let wanted = { (kind: RankerKind) in options.rankers?.contains(kind) ?? true }
         let negating = !query.negatives.isEmpty && options.negation.mode != .off
         // Every CLIP text this search needs and no recent search encoded, in one run of the text tower.

@@ -12,7 +12,7 @@ import GlimpseSearch
 /// `camera` (only photos taken with a camera these words name, as `glimpse search --camera`), `group` (true, or
 /// a cosine: look-alikes listed under the result they resemble, as `glimpse search --group`), `tz` (the asker's
 /// time zone, such as `Europe/Lisbon`, whose calendar counts relative dates — "yesterday", `taken=last summer`;
-/// default the server's).
+/// default the server's), `order` (`newest` or `oldest`, the default: how a listing — nothing to look for — is ordered).
 struct SearchParameters: Sendable, Hashable {
     var query: String
     var limit: Int
@@ -26,6 +26,7 @@ struct SearchParameters: Sendable, Hashable {
     var camera: CameraQuery?
     var lookAlikeSimilarity: Double?
     var timeZone: TimeZone?
+    var newestFirst: Bool
 
     init(_ parameters: QueryString, places: GazetteerFile? = nil) throws {
         let filters = ["in", "taken", "rating", "near", "camera"]
@@ -41,6 +42,7 @@ struct SearchParameters: Sendable, Hashable {
         textOnly = try Parameter.flag(parameters, "text-only")
         folder = try Parameter.folder(parameters)
         timeZone = try Parameter.timeZone(parameters)
+        newestFirst = try Parameter.order(parameters)
         taken = try Parameter.taken(parameters, timeZone: timeZone)
         rating = try Parameter.rating(parameters)
         near = try Parameter.near(parameters, places: places)
@@ -62,6 +64,7 @@ struct SearchParameters: Sendable, Hashable {
         if let camera { options.camera = camera }
         if let lookAlikeSimilarity { options.lookAlikeSimilarity = lookAlikeSimilarity }
         if let timeZone { options.timeZone = timeZone }
+        options.newestFirst = newestFirst
         return options
     }
 
@@ -90,6 +93,15 @@ enum Parameter {
             throw APIError(.badRequest, "in is an absolute folder path, such as /home/me/Pictures/2024; got \"\(folder.prefix(200))\".")
         }
         return folder
+    }
+
+    /// `order`: `newest` lists the newest photos first when there is nothing to look for; `oldest` (the default) the oldest.
+    static func order(_ parameters: QueryString) throws -> Bool {
+        switch parameters["order"] ?? "" {
+        case "", "oldest": return false
+        case "newest": return true
+        case let other: throw APIError(.badRequest, "order is newest or oldest (for a listing by date); got \"\(other.prefix(40))\".")
+        }
     }
 
     /// `tz`: a time zone by its name in the tz database (`Europe/Lisbon`, `America/New_York`, `UTC`), or nil

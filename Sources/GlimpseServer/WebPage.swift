@@ -64,6 +64,7 @@ enum WebPage {
             <datalist id="cameras"></datalist>
             <label><input id="strict" type="checkbox"> drop negated</label>
             <label title="another frame of a burst, a resized copy: listed under the result it looks like"><input id="group" type="checkbox"> group look-alikes</label>
+            <label title="with nothing to look for (only dates or a filter), the newest photos first"><input id="newest" type="checkbox"> newest first</label>
             <button>Search</button>
           </form>
           <div id="status"></div>
@@ -264,6 +265,7 @@ enum WebPage {
           if ($("rating").value) parameters.set("rating", $("rating").value);
           if ($("camera").value.trim()) parameters.set("camera", $("camera").value.trim());
           if ($("group").checked) parameters.set("group", "true");
+          if ($("newest").checked) parameters.set("order", "newest");
           history.replaceState(null, "", "?" + parameters);
           current = { endpoint: "/api/search", parameters, shown: 0 };
           return fetchPage(false);
@@ -321,6 +323,7 @@ enum WebPage {
           $("rating").value = initial.get("rating") || "";
           $("camera").value = initial.get("camera") || "";
           $("group").checked = initial.get("group") === "true";
+          $("newest").checked = initial.get("order") === "newest";
           search($("q").value, $("strict").checked, $("in").value, $("taken").value);
         } else if (initial.get("similar")) {
           $("in").value = initial.get("in") || "";

@@ -48,6 +48,12 @@ struct SearchCommand: AsyncParsableCommand {
         """)
     var group = false
 
+    @Flag(name: .customLong("newest-first"), help: """
+        With nothing to look for (a query that only says when, or none with a filter), list the newest photos first \
+        instead of the oldest.
+        """)
+    var newestFirst = false
+
     @Option(name: .customLong("group-at"), help: ArgumentHelp("--group from this cosine instead of 0.95 (lower groups more).", valueName: "cosine"))
     var groupAt: Double?
 
@@ -128,6 +134,7 @@ struct SearchCommand: AsyncParsableCommand {
         options.near = try NearOption.area(near: near, within: within, store: store)
         options.camera = try CameraOption.query(camera)
         options.lookAlikeSimilarity = lookAlikeSimilarity
+        options.newestFirst = newestFirst
         let searcher = Searcher(index: store, keywords: models.keywords, clip: models.clip, sentences: models.sentences,
                                 options: options)
         for note in models.notes where !json { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }

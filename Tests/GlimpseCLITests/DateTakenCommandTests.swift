@@ -43,6 +43,9 @@ struct DateTakenCommandTests {
         let order = folder.output.split(separator: "\n").filter { $0.contains(". 1.0000  ") }
         let firstUndated = order.firstIndex { !$0.contains("(taken ") } ?? order.endIndex
         #expect(firstUndated > 0 && order[firstUndated...].allSatisfy { !$0.contains("(taken ") }, "\(folder.output)")
+        let newest = try GlimpseProcess.run(["search", "", "--in", photos.path, "--text-only", "--newest-first", "--index", index])
+        let newestDates = newest.output.split(separator: "\n").filter { $0.contains(". 1.0000  ") }.compactMap { $0.split(separator: "(taken ").last }
+        #expect(newestDates.count >= 2 && newestDates == newestDates.sorted(by: >), "\(newest.output)")
         let recent = try GlimpseProcess.run(["search", "square", "--text-only", "--taken", "last summer", "--index", index])
         #expect(recent.status == 0 && recent.output.contains("No indexed photo records a date taken in 20"), "\(recent.output)")
         let bad = try GlimpseProcess.run(["search", "square", "--text-only", "--taken", "some summer", "--index", index])

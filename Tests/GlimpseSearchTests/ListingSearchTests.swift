@@ -9,9 +9,10 @@ import Testing
 struct ListingSearchTests {
     let parser = QueryParser(keywords: FakeKeywords())
 
-    func searcher(limit: Int = 10, folders: [String] = [], taken: TakenRange? = nil) -> Searcher {
-        Searcher(index: TakenScopeTests.index(), keywords: FakeKeywords(), clip: FakeCLIP(), sentences: FakeSentences(),
-                 options: SearchOptions(limit: limit, folders: folders, taken: taken))
+    func searcher(limit: Int = 10, folders: [String] = [], taken: TakenRange? = nil, newestFirst: Bool = false) -> Searcher {
+        var options = SearchOptions(limit: limit, folders: folders, taken: taken)
+        options.newestFirst = newestFirst
+        return Searcher(index: TakenScopeTests.index(), keywords: FakeKeywords(), clip: FakeCLIP(), sentences: FakeSentences(), options: options)
     }
 
     @Test("the parser returns a query with nothing to look for only when asked, and never with something to leave out")
@@ -74,6 +75,23 @@ struct ListingSearchTests {
         #expect(whole.results.count == 300, "a folder that holds the whole index lists it all")
         #expect(throws: SearchError.noUsableTerms(query: "photos")) { try searcher().search("photos") }
         #expect(throws: SearchError.noUsableTerms(query: "")) { try searcher().search("") }
+    }
+
+    @Test("newest first reverses the dated photos of a listing, keeps the undated ones last, and leaves ranked results alone")
+    func newestFirst() throws {
+        let year = try searcher(newestFirst: true).search("in 2019")
+        #expect(year.results.first?.taken == "2019-10-10T12:00:00", "\(year.results.map(\.taken))")
+        let taken = year.results.compactMap(\.taken)
+        #expect(taken == taken.sorted(by: >))
+        #expect(year.notes.contains { $0.contains("the photos taken in 2019, newest first") }, "\(year.notes)")
+        let folder = try searcher(limit: 200, folders: ["/lib/homework"], newestFirst: true).search("")
+        let dated = folder.results.prefix { $0.taken != nil }
+        #expect(dated.map { $0.taken! } == dated.map { $0.taken! }.sorted(by: >))
+        let undated = folder.results.dropFirst(dated.count)
+        #expect(!undated.isEmpty && undated.allSatisfy { $0.taken == nil } && undated.map(\.image) == undated.map(\.image).sorted())
+        let ranked = try searcher(newestFirst: true).search("a dog on a sofa")
+        #expect(ranked.results.map(\.image) == (try searcher().search("a dog on a sofa")).results.map(\.image))
+        #expect(ranked.notes.contains(SearchNotes.newestFirstOnlyListings))
     }
 
     @Test("--why still asks for something to look for")

@@ -40,6 +40,14 @@ struct ListingRouteTests {
                 let document = try SearchRouteTests.json(response)
                 #expect(SearchRouteTests.paths(document) == ["knife.jpg"])
             }
+            try await client.execute(uri: "/api/search?q=&in=\(folder)&limit=100&order=newest", method: .get) { response in
+                let paths = SearchRouteTests.paths(try SearchRouteTests.json(response))
+                #expect(paths.count == 5 && paths.first == "knife.jpg", "the only dated photo is also the newest: \(paths)")
+            }
+            try await client.execute(uri: "/api/search?q=&in=\(folder)&order=sideways", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("order is newest or oldest"))
+            }
             try await client.execute(uri: "/api/search?q=&strict=true", method: .get) { response in
                 #expect(response.status == .badRequest)
                 #expect(String(buffer: response.body).contains("or leave it empty with a filter"))

@@ -35,7 +35,7 @@ struct PageScriptTests {
           }
         }
         const elements = {};
-        for (const id of ["search", "q", "in", "taken", "rating", "camera", "cameras", "folders", "strict", "group", "status", "understood", "notes", "error", "results", "more"]) elements[id] = new Node("div");
+        for (const id of ["search", "q", "in", "taken", "rating", "camera", "cameras", "folders", "strict", "group", "newest", "status", "understood", "notes", "error", "results", "more"]) elements[id] = new Node("div");
         global.document = { getElementById: (id) => elements[id], createElement: (tag) => new Node(tag) };
         global.location = { search };
         global.history = { replaceState(state, title, url) { global.location.search = url; } };
@@ -78,6 +78,7 @@ struct PageScriptTests {
               elements.rating.value = action.rating || "";
               elements.camera.value = action.camera || "";
               elements.group.checked = action.group || false;
+              elements.newest.checked = action.newest || false;
               elements.search.dispatch("submit");
             } else if (action.type === "suggestion") {
               elements.notes.find("suggestion")[0].dispatch("click");
@@ -169,6 +170,11 @@ struct PageScriptTests {
     func emptyQueryWithFilter() throws {
         let listed = try Self.run(search: "?q=&taken=2019", actions: "[]")
         #expect(listed.fetched.first { $0.hasPrefix("/api/search?") } == "/api/search?q=&taken=2019&limit=20", "\(listed.fetched)")
+        let newest = try Self.run(search: "?q=&taken=2019&order=newest", actions: "[]")
+        #expect(newest.fetched.first { $0.hasPrefix("/api/search?") } == "/api/search?q=&taken=2019&order=newest&limit=20", "\(newest.fetched)")
+        let typed = try Self.run(search: "", actions: #"[{"type": "submit", "q": "", "in": "", "taken": "last summer", "strict": false, "newest": true}]"#)
+        #expect(typed.fetched.first { $0.hasPrefix("/api/search?") } == "/api/search?q=&taken=last+summer&order=newest&limit=20", "\(typed.fetched)")
+        #expect(typed.address == "?q=&taken=last+summer&order=newest")
         let nothing = try Self.run(search: "?q=", actions: "[]")
         #expect(!nothing.fetched.contains { $0.hasPrefix("/api/search?") }, "\(nothing.fetched)")
     }
