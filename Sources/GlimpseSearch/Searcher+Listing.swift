@@ -3,11 +3,11 @@ import GlimpseIndex
 extension Searcher {
     /// The answer to a query with nothing to look for or leave out (`ParsedQuery.isListing`): the photos its
     /// filters and `options`' leave — a span of dates ("photos from yesterday", "last weekend", "in June
-    /// 2019"), folders, stars, an area, a camera — in the order they were taken (oldest
-    /// first, as the day or the trip went, or newest first with `options.newestFirst`; photos without a date
-    /// after them, in the order indexed),
-    /// `options.limit` of them. Nothing is ranked, so every result scores 1 and no model runs; the order is
-    /// the same from one page to the next. Without any filter there is nothing to list by: `noUsableTerms`.
+    /// 2019"), folders, stars, an area, a camera — in the order they were taken (oldest first, as the day or
+    /// the trip went, or newest first with `options.newestFirst`; photos without a date after them, in the
+    /// order indexed), `options.limit` of them. Nothing is ranked, so every result scores 1 and no model
+    /// runs; the order is the same from one page to the next. Without any filter there is nothing to list
+    /// by: `noUsableTerms`.
     func listing(_ query: ParsedQuery, options: SearchOptions) throws -> SearchResponse {
         let taken = options.taken ?? query.taken
         let filtered = taken != nil || query.place != nil || !options.folders.isEmpty || options.minimumRating != nil
@@ -15,7 +15,8 @@ extension Searcher {
         guard filtered else { throw SearchError.noUsableTerms(query: query.original) }
         let start = ContinuousClock.now
         var timings = SearchTimings()
-        var (scope, notes) = try scope(for: query, options: options, listingDates: taken != nil)
+        let (scope, filterNotes) = try scope(for: query, options: options, listingDates: taken != nil)
+        var notes = filterNotes
         timings.scope = start.millisecondsSince
         let stage = ContinuousClock.now
         let (dated, undated) = try taken.map { (try index.imageIDs(taken: $0), []) } ?? index.imageIDsInTakenOrder()
