@@ -119,6 +119,10 @@ enum WebPage {
           if (query.negatives.length) parts.push("not: " + query.negatives.map((n) => n.text).join(", "));
           if (query.taken) parts.push("taken: " + query.taken);
           if (query.place) parts.push("taken at: " + query.place);
+          if (!query.terms.length && !query.compounds.length && !query.phrases.length) {
+            const newest = current && current.parameters.get("order") === "newest";
+            parts.push(`nothing to look for (the photos listed ${newest ? "newest first" : "in the order taken"})`);
+          }
           return "Understood: " + parts.join("; ");
         }
 

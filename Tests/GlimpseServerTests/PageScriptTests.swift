@@ -62,6 +62,9 @@ struct PageScriptTests {
             : url.includes("/similar")
             ? { image: 7, path: "/photos/q.jpg", notes: [], milliseconds: 2.5,
                 results: [{ image: 3, path: "/photos/2024/c.jpg", rank: 1, similarity: 0.912, text: "<b>c</b>" }] }
+            : url.includes("q=&")
+            ? { query: { original: "", terms: [], compounds: [], phrases: [], negatives: [], taken: "2019" }, notes: [], timings: { total: 1 },
+                results: [result(1, "/photos/2019/a.jpg")] }
             : { query: { original: "a Dgo near dgos", terms: ["dog"], compounds: [], phrases: [], negatives: [] }, notes: ["<b>note</b>"],
                 unknownWords: [{ word: "dgo", suggestion: "dog" }, { word: "xyzzy" }],
                 timings: { total: 1.5 }, results: [result(1, "/photos/2024/a.jpg"), result(2, "/photos/b.jpg")] };
@@ -170,8 +173,10 @@ struct PageScriptTests {
     func emptyQueryWithFilter() throws {
         let listed = try Self.run(search: "?q=&taken=2019", actions: "[]")
         #expect(listed.fetched.first { $0.hasPrefix("/api/search?") } == "/api/search?q=&taken=2019&limit=20", "\(listed.fetched)")
+        #expect(listed.understood.hasPrefix("Understood: taken: 2019; nothing to look for (the photos listed in the order taken) · "), "\(listed.understood)")
         let newest = try Self.run(search: "?q=&taken=2019&order=newest", actions: "[]")
         #expect(newest.fetched.first { $0.hasPrefix("/api/search?") } == "/api/search?q=&taken=2019&order=newest&limit=20", "\(newest.fetched)")
+        #expect(newest.understood.contains("; nothing to look for (the photos listed newest first) · "), "\(newest.understood)")
         let typed = try Self.run(search: "", actions: #"[{"type": "submit", "q": "", "in": "", "taken": "last summer", "strict": false, "newest": true}]"#)
         #expect(typed.fetched.first { $0.hasPrefix("/api/search?") } == "/api/search?q=&taken=last+summer&order=newest&limit=20", "\(typed.fetched)")
         #expect(typed.address == "?q=&taken=last+summer&order=newest")
