@@ -43,6 +43,21 @@ extension SQLiteIndexStore {
         }
     }
 
+    public func imageIDsInTakenOrder(among images: [ImageID]) throws -> (dated: [ImageID], undated: [ImageID]) {
+        try read("ordering photos by the date taken") { db in
+            var dated: [(String, ImageID)] = [], undated: [ImageID] = []
+            for start in stride(from: 0, to: images.count, by: 500) {
+                let chunk = Array(images[start..<min(images.count, start + 500)])
+                let list = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                for row in try Row.fetchAll(db, sql: "SELECT id, nullif(takenAt, '') AS taken FROM image WHERE id IN (\(list))",
+                                            arguments: StatementArguments(chunk)) {
+                    if let taken: String = row["taken"] { dated.append((taken, row["id"])) } else { undated.append(row["id"]) }
+                }
+            }
+            return (dated.sorted { $0 < $1 }.map(\.1), undated.sorted())
+        }
+    }
+
     public func imageIDs(ratedAtLeast stars: Int) throws -> [ImageID] {
         try read("finding the photos rated \(stars) stars or more") { db in
             try db.integers("SELECT id FROM image WHERE rating >= ?", arguments: [max(1, stars)])

@@ -53,6 +53,10 @@ public protocol SearchableIndex: Sendable {
     /// id), and the others by id.
     func imageIDsInTakenOrder() throws -> (dated: [ImageID], undated: [ImageID])
 
+    /// `images` in the same order as `imageIDsInTakenOrder()`: those whose files record when they were taken,
+    /// in that order (then by id), and the others by id. Ids the index does not hold are left out.
+    func imageIDsInTakenOrder(among images: [ImageID]) throws -> (dated: [ImageID], undated: [ImageID])
+
     /// The images rated at least `stars` (1 to 5) in their tags (`PhotoTags.rating`), in any order.
     func imageIDs(ratedAtLeast stars: Int) throws -> [ImageID]
 

@@ -108,6 +108,12 @@ public struct InMemoryIndex: SearchableIndex {
         return (dated, documents.values.filter { $0.taken == nil }.map(\.id).sorted())
     }
 
+    public func imageIDsInTakenOrder(among images: [ImageID]) throws -> (dated: [ImageID], undated: [ImageID]) {
+        let wanted = Set(images)
+        let all = try imageIDsInTakenOrder()
+        return (all.dated.filter(wanted.contains), all.undated.filter(wanted.contains))
+    }
+
     public func imageIDs(ratedAtLeast stars: Int) throws -> [ImageID] {
         documents.values.filter { ($0.tags?.rating ?? 0) >= max(1, stars) }.map(\.id)
     }

@@ -8,6 +8,10 @@ extension Searcher {
     /// order indexed), `options.limit` of them. Nothing is ranked, so every result scores 1 and no model
     /// runs; the order is the same from one page to the next. Without any filter there is nothing to list
     /// by: `noUsableTerms`.
+    /// Up to this many images, a listing reads the dates of its scope's images alone rather than every
+    /// image's id in date order (which costs ~13 ms at 100,000 images whatever the scope).
+    static var smallScope: Int { 20_000 }
+
     func listing(_ query: ParsedQuery, options: SearchOptions) throws -> SearchResponse {
         let taken = options.taken ?? query.taken
         let filtered = taken != nil || query.place != nil || !options.folders.isEmpty || options.minimumRating != nil
@@ -19,7 +23,14 @@ extension Searcher {
         var notes = filterNotes
         timings.scope = start.millisecondsSince
         let stage = ContinuousClock.now
-        let (dated, undated) = try taken.map { (try index.imageIDs(taken: $0), []) } ?? index.imageIDsInTakenOrder()
+        let (dated, undated): ([ImageID], [ImageID])
+        if let taken {
+            (dated, undated) = (try index.imageIDs(taken: taken), [])
+        } else if let scope, scope.images.count <= Self.smallScope {
+            (dated, undated) = try index.imageIDsInTakenOrder(among: scope.images)  // the scope's own dates only
+        } else {
+            (dated, undated) = try index.imageIDsInTakenOrder()
+        }
         let ordered = ((options.newestFirst ? dated.reversed() : dated) + undated).filter { scope?.contains($0) ?? true }
         if taken == nil { notes.append(SearchNotes.listedInTakenOrder(images: ordered.count, newestFirst: options.newestFirst)) }
         var results: [SearchResult] = []

@@ -74,6 +74,15 @@ struct DateTakenIndexingTests {
         #expect(in2019 == [try #require(try store.image(atPath: folder.file("original.jpg").path)).id])
         #expect(try store.imageIDs(taken: try #require(TakenRange("2018..2019"))).count == 2)
         #expect(try store.imageIDs(taken: try #require(TakenRange("..2030"))).count == 3, "the photo without a date is in no span")
+        // In the order taken: over a span, over the whole index (the undated apart), and over some images.
+        let id = { (name: String) in try #require(try store.image(atPath: folder.file(name).path)).id }
+        let ordered = try store.imageIDs(taken: try #require(TakenRange("..2030")))
+        let dated = try store.imageIDsInTakenOrder()
+        #expect(dated.dated == ordered && dated.dated.count == 3 && dated.undated.count == 1)
+        #expect(try store.imageIDs(taken: try #require(TakenRange("2018..2019"))) == [try id("ifd0_only.jpg"), try id("original.jpg")],
+                "2018 before 2019")
+        let some = try store.imageIDsInTakenOrder(among: [dated.undated[0], dated.dated[2], dated.dated[0], 999_999])
+        #expect(some.dated == [dated.dated[0], dated.dated[2]] && some.undated == dated.undated, "unknown ids are left out")
         let documents = try store.searchDocuments(try store.imageIDs(under: [folder.path]))
         #expect(Set(documents.compactMap(\.taken)) == ["2019-07-14T15:02:11", "2018-03-04T05:06:07", "2022-08-09T10:11:12"])
         #expect(try store.summary().dated == IndexSummary.DatedImages(images: 3, earliest: "2018-03-04T05:06:07", latest: "2022-08-09T10:11:12"))
