@@ -34,7 +34,8 @@ public enum SearchError: LocalizedError, Sendable, Equatable {
                 + "a place or a camera) to list the photos it leaves."
         case let .onlyADate(query, taken):
             return "The query \"\(query)\" says when the photos were taken (\(taken)) but not what they show. Add what to "
-                + "look for, e.g. \"a beach in summer 2019\"; `glimpse export --taken \(taken)` lists the photos taken then."
+                + "look for, e.g. \"a beach in summer 2019\"; a query that only says when, with nothing to leave out, lists "
+                + "the photos taken then, as does an empty query with the span \(taken) as a filter (`--taken`, `taken=`)."
         case .noRankerAvailable:
             return "No ranker can answer this query: the index has no full-text match and no embedding model is loaded. "
                 + "Pull the models with `glimpse models pull` or use words that occur in the descriptions."

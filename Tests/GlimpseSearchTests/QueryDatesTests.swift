@@ -41,7 +41,7 @@ struct QueryDatesTests {
     func onlyADate() {
         #expect(throws: SearchError.onlyADate(query: "in 2019", taken: TakenRange("2019")!)) { try parser.parse("in 2019") }
         #expect(SearchError.onlyADate(query: "in 2019", taken: TakenRange("2019")!).localizedDescription
-            .contains("`glimpse export --taken 2019` lists the photos taken then"))
+            .contains("a query that only says when, with nothing to leave out, lists the photos taken then, as does an empty query with the span 2019 as a filter"))
     }
 
     @Test("the span said in the query scopes the search; --taken, when given, wins")
