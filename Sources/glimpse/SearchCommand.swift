@@ -26,7 +26,9 @@ struct SearchCommand: AsyncParsableCommand {
 
     @Argument(help: """
         What to look for, in plain English (at most 1,000 characters); - reads queries from standard \
-        input, one per line, and answers each as it comes with the models loaded once.
+        input, one per line, and answers each as it comes with the models loaded once. A query that only \
+        says when ("photos from last weekend"), or an empty one with a filter (--in, --taken, --rating, \
+        --near, --camera), lists the photos in the order taken.
         """)
     var query: String
 
