@@ -74,20 +74,24 @@ public struct BLIPVisionGraph {
         }
     }
 
-    /// `BlipAttention`: one `qkv` Gemm `[rows, hidden]` → `[rows, 3·hidden]`, split into query, key and
-    /// value (in that order), scaled dot-product attention without a mask, then `projection`.
+    /// `BlipAttention`: the query, key and value rows of the stored `qkv` `[3·hidden, hidden]` projection as
+    /// three Gemms (ONNX Runtime slices the weight once, when the session is created), scaled dot-product
+    /// attention without a mask in one `com.microsoft.MultiHeadAttention` node, then `projection`. The
+    /// fused node spares the split, the transposes and the score tensor of the plain form: about 4 % of the
+    /// vision pass (BENCHMARKS.md).
     private func fusedAttention(_ x: GraphValue, prefix: String, layout: SequenceLayout, weights: CheckpointWeights) throws -> GraphValue {
         let c = vision
         let graph = weights.graph
-        let mixed = try weights.linear(x, "\(prefix).qkv", input: c.hiddenSize, output: 3 * c.hiddenSize)
         let width = Int64(c.hiddenSize)
-        let parts = graph.node("Split", [mixed, graph.constant([width, width, width])], attributes: ["axis": 1], outputs: 3)
-        let scale = Float(1 / Double(c.headDim).squareRoot())
-        let query = layout.splitHeads(graph.mul(parts[0], graph.scalar(scale)), in: graph)
-        let key = layout.splitHeads(parts[1], transposed: true, in: graph)
-        let value = layout.splitHeads(parts[2], in: graph)
-        let probabilities = graph.softmax(graph.matMul(query, key), axis: -1)
-        let context = layout.mergeHeads(graph.matMul(probabilities, value), in: graph)
+        let weight = try weights.float("\(prefix).qkv.weight", shape: [3 * c.hiddenSize, c.hiddenSize])
+        let bias = try weights.float("\(prefix).qkv.bias", shape: [3 * c.hiddenSize])
+        func project(_ part: Int64) -> GraphValue {
+            let rows = { (x: GraphValue) in graph.slice(x, starts: [part * width], ends: [(part + 1) * width], axes: [0]) }
+            return layout.unflatten(graph.op("Gemm", x, rows(weight), rows(bias), attributes: ["transB": .int(1)]), in: graph)
+        }
+        let attended = graph.op("MultiHeadAttention", project(0), project(1), project(2),
+                                attributes: ["num_heads": .int(c.numAttentionHeads)], domain: "com.microsoft")
+        let context = layout.flatten(attended, in: graph)
         return try weights.linear(context, "\(prefix).projection", input: c.hiddenSize, output: c.hiddenSize)
     }
 }
