@@ -26,8 +26,9 @@ struct SAMVisionLayer {
             let attended: GraphValue
             if windowSize > 0 {
                 let windows = partition(normed, graph: graph)
-                let context = try windowAttention(windows, prefix: "\(prefix).attn", weights: weights)
-                attended = unpartition(context, graph: graph)
+                // The output projection works token by token, so it runs after the padding is cropped.
+                let context = unpartition(try windowAttention(windows, prefix: "\(prefix).attn", weights: weights), graph: graph)
+                attended = try weights.linear(context, "\(prefix).attn.proj", input: c.hiddenSize, output: c.hiddenSize)
             } else {
                 attended = try attention(normed, side: c.gridSize, prefix: "\(prefix).attn", weights: weights)
             }
@@ -105,7 +106,8 @@ struct SAMVisionLayer {
         return try weights.linear(merged, "\(prefix).proj", input: c.hiddenSize, output: c.hiddenSize)
     }
 
-    /// `SamVisionAttention` inside windows, as one fused `com.microsoft.MultiHeadAttention`.
+    /// `SamVisionAttention` inside windows, as one fused `com.microsoft.MultiHeadAttention`, before its
+    /// output projection (which the caller applies once the padding is cropped).
     ///
     /// The decomposed relative positions become part of the query·key product: each query gets its
     /// `relH` row (one value per key row `ky`) and `relW` row (per key column `kx`) appended, each key a
@@ -114,7 +116,7 @@ struct SAMVisionLayer {
     /// The scores then never exist outside the fused kernel.
     ///
     /// - Parameter x: `[windows·side², hidden]`.
-    /// - Returns: `[windows·side², hidden]`.
+    /// - Returns: the heads' merged context, `[windows·side², hidden]`.
     private func windowAttention(_ x: GraphValue, prefix: String, weights: CheckpointWeights) throws -> GraphValue {
         let c = configuration, graph = weights.graph
         let heads = Int64(c.numAttentionHeads), headDim = Int64(c.headDim), hidden = Int64(c.hiddenSize)
@@ -157,7 +159,7 @@ struct SAMVisionLayer {
                                graph.reshape(perHead[2], [0, 0, hidden]),
                                attributes: ["num_heads": .int(c.numAttentionHeads), "scale": .float(Float(1 / Double(c.headDim).squareRoot()))],
                                domain: "com.microsoft")
-        return try weights.linear(graph.reshape(context, [-1, hidden]), "\(prefix).proj", input: c.hiddenSize, output: c.hiddenSize)
+        return graph.reshape(context, [-1, hidden])
     }
 
     /// Adds `q · R_h[qy − ky]` and `q · R_w[qx − kx]` to the attention scores (MViTv2's decomposed
