@@ -61,11 +61,11 @@ public struct BLIPTextDecoderGraph {
         let layout = try SequenceLayout(graph: graph, sequence: ids, hidden: c.hiddenSize, heads: c.numAttentionHeads)
         var hidden = layout.flatten(try weights.layerNorm(graph.add(words, positions), "\(prefix).bert.embeddings.LayerNorm",
                                                           size: c.hiddenSize, epsilon: epsilon), in: graph)
-        let additiveMask = causalMask(mask, past: past, total: total, in: graph)
+        let keyPadding = graph.cast(mask, to: .int32)
         let layer = BLIPDecoderLayer(configuration: c)
         for index in 0..<c.numHiddenLayers {
             let (output, presentKey, presentValue) = try layer(
-                hidden, prefix: layerPrefix(index), layout: layout, mask: additiveMask,
+                hidden, prefix: layerPrefix(index), layout: layout, keyPadding: keyPadding,
                 past: pasts[index], image: image, weights: weights)
             hidden = output
             graph.output(presentKey, name: Self.presentKeyName(index), .float, ["rows", heads, "total", headSize])
@@ -76,19 +76,6 @@ public struct BLIPTextDecoderGraph {
         let logitsShape = graph.concat([graph.shape(ids), graph.constant([Int64(c.vocabSize)])], axis: 0)
         graph.output(graph.reshape(logits, shape: logitsShape), name: "logits", .float, ["rows", "tokens", .fixed(c.vocabSize)])
         return weights
-    }
-
-    /// transformers' extended decoder mask: query `i` (absolute position `past + i`) may see key `j` when
-    /// `j ≤ past + i` and `attention_mask[j] = 1`; `(1 - allowed) · -10000`, shaped `[rows, 1, tokens, total]`.
-    private func causalMask(_ mask: GraphValue, past: GraphValue, total: GraphValue, in graph: GraphBuilder) -> GraphValue {
-        let zero = graph.constant([0], shape: []), one = graph.constant([1], shape: [])
-        let end = graph.squeeze(total, axes: [0]), start = graph.squeeze(past, axes: [0])
-        let keys = graph.op("Range", zero, end, one)
-        let queries = graph.unsqueeze(graph.op("Range", start, end, one), axes: [1])
-        let causal = graph.cast(graph.op("LessOrEqual", keys, queries), to: .float)
-        let padding = graph.unsqueeze(graph.cast(mask, to: .float), axes: [1, 2])
-        let allowed = graph.mul(causal, padding)
-        return graph.mul(graph.sub(graph.scalar(1), allowed), graph.scalar(-10000))
     }
 
     /// `cls.predictions`: dense → activation → LayerNorm → decoder with bias: `[rows·tokens, vocab]`.
@@ -131,20 +118,20 @@ struct BLIPDecoderLayer {
 
     /// - Parameters:
     ///   - x: flat activations `[rows·tokens, hidden]` with their `layout`.
-    ///   - mask: additive self-attention mask `[rows, 1, tokens, past + tokens]`.
-    ///   - past: cached keys and values `[rows, heads, past, headSize]`, or `nil` when there are none.
+    ///   - keyPadding: which of the `past + tokens` keys each row may attend to, `[rows, past + tokens]` (int32, 1 = attend).
+    ///   - past: cached keys and values `[rows, heads, past, headSize]` (`past` may be 0).
     ///   - image: the embeddings of the rows' images, `[images, positions, encoderHidden]`.
     /// - Returns: `[rows·tokens, hidden]` and the keys and values `[rows, heads, past + tokens, headSize]`.
     func callAsFunction(
-        _ x: GraphValue, prefix: String, layout: SequenceLayout, mask: GraphValue,
-        past: (GraphValue, GraphValue)?, image: GraphValue, weights: CheckpointWeights
+        _ x: GraphValue, prefix: String, layout: SequenceLayout, keyPadding: GraphValue,
+        past: (key: GraphValue, value: GraphValue), image: GraphValue, weights: CheckpointWeights
     ) throws -> (GraphValue, GraphValue, GraphValue) {
         let c = configuration
         let graph = weights.graph
         let epsilon = Float(c.layerNormEps)
         return try graph.scope(prefix) {
             let (attended, key, value) = try selfAttention(x, prefix: "\(prefix).attention", layout: layout,
-                                                           mask: mask, past: past, weights: weights)
+                                                           keyPadding: keyPadding, past: past, weights: weights)
             var h = try weights.layerNorm(graph.add(x, attended), "\(prefix).attention.output.LayerNorm",
                                           size: c.hiddenSize, epsilon: epsilon)
             let attendedImage = try crossAttention(h, prefix: "\(prefix).crossattention", image: image, weights: weights)
@@ -161,26 +148,26 @@ struct BLIPDecoderLayer {
 
     private var scale: Float { Float(1 / Double(configuration.headDim).squareRoot()) }
 
-    /// Causal self-attention over the cached and the new tokens; returns the output `[rows·tokens, hidden]`
-    /// and the keys and values of all tokens `[rows, heads, past + tokens, headSize]`.
+    /// Causal self-attention over the cached and the new tokens, as one `com.microsoft.MultiHeadAttention`
+    /// node that also appends the new keys and values to the cache: query `i` (absolute position `past + i`)
+    /// sees key `j` when `j ≤ past + i` and `keyPadding[j] = 1`, masked keys scoring −10000 as in transformers.
+    /// Returns the output `[rows·tokens, hidden]` and the keys and values of all tokens `[rows, heads, past + tokens, headSize]`.
     private func selfAttention(
-        _ x: GraphValue, prefix: String, layout: SequenceLayout, mask: GraphValue,
-        past: (GraphValue, GraphValue)?, weights: CheckpointWeights
+        _ x: GraphValue, prefix: String, layout: SequenceLayout, keyPadding: GraphValue,
+        past: (key: GraphValue, value: GraphValue), weights: CheckpointWeights
     ) throws -> (GraphValue, GraphValue, GraphValue) {
         let c = configuration
         let graph = weights.graph
-        let query = graph.mul(try weights.linear(x, "\(prefix).self.query", input: c.hiddenSize, output: c.hiddenSize),
-                              graph.scalar(scale))
-        var key = layout.splitHeads(try weights.linear(x, "\(prefix).self.key", input: c.hiddenSize, output: c.hiddenSize), in: graph)
-        var value = layout.splitHeads(try weights.linear(x, "\(prefix).self.value", input: c.hiddenSize, output: c.hiddenSize), in: graph)
-        if let (pastKey, pastValue) = past {
-            key = graph.concat([pastKey, key], axis: 2)
-            value = graph.concat([pastValue, value], axis: 2)
+        func project(_ name: String) throws -> GraphValue {
+            layout.unflatten(try weights.linear(x, "\(prefix).self.\(name)", input: c.hiddenSize, output: c.hiddenSize), in: graph)
         }
-        let scores = graph.add(graph.matMul(layout.splitHeads(query, in: graph), graph.transpose(key, permutation: [0, 1, 3, 2])), mask)
-        let context = layout.mergeHeads(graph.matMul(graph.softmax(scores, axis: -1), value), in: graph)
-        let output = try weights.linear(context, "\(prefix).output.dense", input: c.hiddenSize, output: c.hiddenSize)
-        return (output, key, value)
+        // Inputs: query, key, value, bias (none: the Gemms add it), key padding mask, attention bias, past key and value.
+        let attended = graph.node("MultiHeadAttention", [try project("query"), try project("key"), try project("value"), nil, keyPadding, nil,
+                                                         past.key, past.value],
+                                  attributes: ["num_heads": .int(c.numAttentionHeads), "unidirectional": .int(1)],
+                                  domain: "com.microsoft", outputs: 3)
+        let output = try weights.linear(layout.flatten(attended[0], in: graph), "\(prefix).output.dense", input: c.hiddenSize, output: c.hiddenSize)
+        return (output, attended[1], attended[2])
     }
 
     /// Attention from every row's tokens to its image, with the key and value projections absorbed.
