@@ -142,4 +142,13 @@ struct DoctorCommandTests {
         #expect(run.status == 0)
         #expect(run.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
     }
+
+    @Test("--generate-completion-script writes each shell's completions of the subcommands", arguments: ["bash", "zsh", "fish"])
+    func completionScript(shell: String) throws {
+        let run = try GlimpseProcess.run(["--generate-completion-script", shell])
+        #expect(run.status == 0)
+        for subcommand in ["index", "search", "similar", "serve"] {
+            #expect(run.output.contains(subcommand), "no \(subcommand) in the \(shell) script")
+        }
+    }
 }
