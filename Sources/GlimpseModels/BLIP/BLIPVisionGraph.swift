@@ -86,8 +86,8 @@ public struct BLIPVisionGraph {
         let weight = try weights.float("\(prefix).qkv.weight", shape: [3 * c.hiddenSize, c.hiddenSize])
         let bias = try weights.float("\(prefix).qkv.bias", shape: [3 * c.hiddenSize])
         func project(_ part: Int64) -> GraphValue {
-            let rows = { (x: GraphValue) in graph.slice(x, starts: [part * width], ends: [(part + 1) * width], axes: [0]) }
-            return layout.unflatten(graph.op("Gemm", x, rows(weight), rows(bias), attributes: ["transB": .int(1)]), in: graph)
+            let rows = { (stored: GraphValue) in graph.slice(stored, starts: [part * width], ends: [(part + 1) * width], axes: [0]) }
+            return layout.unflatten(graph.gemm(x, rows(weight), rows(bias), transB: true), in: graph)
         }
         let attended = graph.op("MultiHeadAttention", project(0), project(1), project(2),
                                 attributes: ["num_heads": .int(c.numAttentionHeads)], domain: "com.microsoft")
