@@ -39,6 +39,10 @@ func option(_ name: String, default value: String) -> String {
 let encoder = JSONEncoder()
 encoder.outputFormatting = [.sortedKeys]
 let threads = Int(option("--threads", default: "2")) ?? 2
+/// Prints a benchmark's result as one JSON object.
+func emit(_ result: some Encodable) throws {
+    print(String(decoding: try encoder.encode(result), as: UTF8.self))
+}
 // A benchmark that fails (a missing model folder, a bad file) says why and exits 1 instead of trapping.
 do {
     switch (arguments.first, arguments.count >= 2 ? arguments[1] : nil) {
@@ -50,55 +54,55 @@ do {
             projections: option("--attention", default: "packed") == "separate" ? .separate : .packed,
             threads: threads, runs: Int(option("--runs", default: "20")) ?? 20
         ).run()
-        print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        try emit(result)
     case ("sentences", let model?):
         let result = try SentenceBenchmark(
             modelDirectory: URL(filePath: model, directoryHint: .isDirectory),
             threads: threads, count: Int(option("--count", default: "1000")) ?? 1000
         ).run()
-        print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        try emit(result)
     case ("clip", let model?) where arguments.contains("--sweep"):
         let result = try CLIPBatchSweep(modelDirectory: URL(filePath: model, directoryHint: .isDirectory), threads: threads,
                                         rounds: Int(option("--runs", default: "5")) ?? 5).run()
-        print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        try emit(result)
     case ("clip", let model?):
         let result = try CLIPBenchmark(modelDirectory: URL(filePath: model, directoryHint: .isDirectory), threads: threads,
                                        runs: Int(option("--runs", default: "10")) ?? 10).run()
-        print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        try emit(result)
     case ("blip", let model?) where arguments.contains("--phases"):
         if arguments.contains("--dump") {
             try BLIPPhases.dump(URL(filePath: model, directoryHint: .isDirectory), to: URL(filePath: option("--dump", default: "."), directoryHint: .isDirectory))
         }
         let result = try BLIPPhases(modelDirectory: URL(filePath: model, directoryHint: .isDirectory), threads: threads,
                                     images: Int(option("--images", default: "16")) ?? 16).run()
-        print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        try emit(result)
     case ("blip", let model?) where arguments.contains("--beam-batches"):
         let result = try BLIPBeamBatchSweep(modelDirectory: URL(filePath: model, directoryHint: .isDirectory), threads: threads,
                                             sizes: option("--beam-batches", default: "1,4,8").split(separator: ",").compactMap { Int($0) },
                                             rounds: Int(option("--runs", default: "3")) ?? 3).run()
-        print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        try emit(result)
     case ("blip", let model?):
         let result = try BLIPBenchmark(modelDirectory: URL(filePath: model, directoryHint: .isDirectory), threads: threads,
                                        runs: Int(option("--runs", default: "3")) ?? 3).run()
-        print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        try emit(result)
     case ("tokenizers", let clipFolder?) where arguments.count >= 3:
         let result = try TokenizerBenchmark(clipDirectory: URL(filePath: clipFolder, directoryHint: .isDirectory),
                                             bertVocabulary: URL(filePath: arguments[2]),
                                             count: Int(option("--count", default: "20000")) ?? 20000).run()
-        print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        try emit(result)
     case ("image", let file?):
         let result = try ImageBenchmark(file: URL(filePath: file), runs: Int(option("--runs", default: "7")) ?? 7).run()
-        print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        try emit(result)
     case ("raw", let file?):
         let result = try RawBenchmark(file: URL(filePath: file), runs: Int(option("--runs", default: "7")) ?? 7,
                                       residentMegabytes: Int(option("--resident-mb", default: "0")) ?? 0).run()
-        print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        try emit(result)
     case ("vector-search", _):
         let result = try VectorSearchBenchmark(rows: Int(option("--rows", default: "1000000")) ?? 1_000_000,
                                                dimension: Int(option("--dimension", default: "512")) ?? 512,
                                                k: Int(option("--k", default: "100")) ?? 100, threads: threads,
                                                runs: Int(option("--runs", default: "20")) ?? 20).run()
-        print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        try emit(result)
     case ("describe", let models?) where arguments.count >= 4:
         var benchmark = DescribeBenchmark(models: URL(filePath: models, directoryHint: .isDirectory),
                                           testData: URL(filePath: arguments[2], directoryHint: .isDirectory),
@@ -109,7 +113,7 @@ do {
         if let points = Int(option("--points-per-side", default: "")) { benchmark.pointsPerSide = points }
         benchmark.lowMemory = option("--low-memory", default: "off") == "on"
         let result = try benchmark.run()
-        print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        try emit(result)
     case ("index-scale", _):
         let result = try IndexScaleBenchmark(count: Int(option("--count", default: "100000")) ?? 100_000,
                                              dimension: Int(option("--dimension", default: "384")) ?? 384,
@@ -120,7 +124,7 @@ do {
                                              clip: arguments.firstIndex(of: "--clip").map { _ in
                                                  URL(filePath: option("--clip", default: ""), directoryHint: .isDirectory)
                                              }).run()
-        print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        try emit(result)
     case ("search-scale", _):
         // The search latency alone, on the store `FullIndexBuilder` leaves; with --store it is built there once
         // and reused by later runs (building 100,000 images takes minutes).
@@ -133,14 +137,14 @@ do {
             clip: arguments.firstIndex(of: "--clip").map { _ in URL(filePath: option("--clip", default: ""), directoryHint: .isDirectory) },
             threads: 2, queries: Int(option("--queries", default: "300")) ?? 300
         ).run(images: count, subjects: IndexScaleBenchmark.subjects, places: IndexScaleBenchmark.places)
-        print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        try emit(result)
     case ("shelf", _):
         let folder = FileManager.default.temporaryDirectory.appending(path: "glimpse-shelf-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try ShelfBenchmark(count: Int(option("--count", default: "20000")) ?? 20_000,
                                         removed: Int(option("--removed", default: "10000")) ?? 10_000, folder: folder).run()
-        print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        try emit(result)
     case ("tags", _):
         let folder = FileManager.default.temporaryDirectory.appending(path: "glimpse-tags-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -148,7 +152,7 @@ do {
         let files = option("--files", default: "").split(separator: ",").map { URL(filePath: String($0)) }
         let result = try TagsBenchmark(count: Int(option("--count", default: "100000")) ?? 100_000, files: files,
                                        runs: Int(option("--runs", default: "20")) ?? 20, folder: folder).run()
-        print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        try emit(result)
     case ("places", _):
         let folder = FileManager.default.temporaryDirectory.appending(path: "glimpse-places-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -156,7 +160,7 @@ do {
         let result = try PlacesBenchmark(gazetteer: URL(filePath: option("--gazetteer", default: ".deps/places/places.tsv")),
                                          count: Int(option("--count", default: "100000")) ?? 100_000,
                                          runs: Int(option("--runs", default: "5")) ?? 5, folder: folder).run()
-        print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        try emit(result)
     case ("sam", let model?):
         let result = try SAMBenchmark(modelDirectory: URL(filePath: model, directoryHint: .isDirectory), threads: threads,
                                       runs: Int(option("--runs", default: "10")) ?? 10,
@@ -168,7 +172,7 @@ do {
                                       dump: arguments.firstIndex(of: "--dump").map { _ in
                                           URL(filePath: option("--dump", default: ""), directoryHint: .isDirectory)
                                       }).run()
-        print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        try emit(result)
     case ("dump-text-graphs", let clip?) where arguments.count >= 4:
         try TextGraphDump.write(clip: URL(filePath: clip, directoryHint: .isDirectory),
                                 minilm: URL(filePath: arguments[2], directoryHint: .isDirectory),
