@@ -155,6 +155,12 @@ struct InferenceSessionTests {
     func sharedThreadPool() async throws {
         #expect(SessionOptions().usesSharedThreadPool)
         #expect(!SessionOptions(intraOpThreads: 2).usesSharedThreadPool)
+        // A pool of its own stops spinning when a run returns; the shared pool never spins (OnnxRuntime).
+        #expect(SessionOptions(intraOpThreads: 2).sessionConfigEntries["session.force_spinning_stop"] == "1")
+        #expect(SessionOptions().sessionConfigEntries["session.force_spinning_stop"] == nil)
+        var spinning = SessionOptions(intraOpThreads: 2)
+        spinning.configEntries["session.force_spinning_stop"] = "0"
+        #expect(spinning.sessionConfigEntries["session.force_spinning_stop"] == "0")
         let model = try linearModel(weight: [1, 2, 3, -1, 0, 0.5], bias: [0.25, -2]).serializedBytes()
         // Several sessions on the one pool, run from several tasks at once: creating them fails if the
         // environment has no shared pool (DisablePerSessionThreads needs one).

@@ -12,7 +12,10 @@ public enum GraphOptimization: Int32, Sendable {
 public struct SessionOptions: Sendable {
     /// Threads used inside one operator. 0 (the default): the runtime's pool, one thread per physical
     /// core, shared by every session that asks for it, so models run one after another never compete
-    /// for the cores. A positive count gives the session its own pool of that many threads.
+    /// for the cores. A positive count gives the session its own pool of that many threads, which spin
+    /// between the operators of a run and stop spinning when the run returns: left spinning, a pool that
+    /// has just finished takes the cores from the next session's run (BLIP's first decoding step after
+    /// its vision pass took twice as long; BENCHMARKS.md, 2026-12-05).
     public var intraOpThreads: Int = 0
     /// Threads used to run independent operators in parallel in a session's own pool; 1 runs them
     /// sequentially. The shared pool runs them sequentially.
@@ -45,6 +48,18 @@ public struct SessionOptions: Sendable {
     /// Whether the session runs on the runtime's shared pool (``intraOpThreads`` 0).
     public var usesSharedThreadPool: Bool { intraOpThreads <= 0 }
 
+    /// The `AddSessionConfigEntry` keys and values these options set: ``configEntries`` over the ones the
+    /// other options imply.
+    var sessionConfigEntries: [String: String] {
+        var entries: [String: String] = [:]
+        if !prepacking { entries["session.disable_prepacking"] = "1" }
+        if let folder = externalDataFolder {
+            entries["session.model_external_initializers_file_folder_path"] = folder.path
+        }
+        if !usesSharedThreadPool { entries["session.force_spinning_stop"] = "1" }
+        return entries.merging(configEntries) { _, explicit in explicit }
+    }
+
     /// Creates the `OrtSessionOptions*`; the caller releases it.
     func makeHandle(_ api: ORTFunctions) throws -> OpaquePointer {
         var created: OpaquePointer?
@@ -61,12 +76,7 @@ public struct SessionOptions: Sendable {
             try api.check(api.setSessionLogSeverityLevel(handle, 3), "SetSessionLogSeverityLevel")
             if !memoryArena { try api.check(api.disableCpuMemArena(handle), "DisableCpuMemArena") }
             if !memoryPattern { try api.check(api.disableMemPattern(handle), "DisableMemPattern") }
-            var entries = configEntries
-            if !prepacking { entries["session.disable_prepacking"] = "1" }
-            if let folder = externalDataFolder {
-                entries["session.model_external_initializers_file_folder_path"] = folder.path
-            }
-            for (key, value) in entries.sorted(by: { $0.key < $1.key }) {
+            for (key, value) in sessionConfigEntries.sorted(by: { $0.key < $1.key }) {
                 try api.check(api.addSessionConfigEntry(handle, key, value), "AddSessionConfigEntry(\(key))")
             }
             for (name, value) in freeDimensions.sorted(by: { $0.key < $1.key }) {
