@@ -72,7 +72,7 @@ struct SearchLatencyBenchmark {
         lap("openIndex")
         let keywords = try KeywordExtractor.standard(compiledCache: compiled)
         lap("loadWordNet")
-        // Models on the runtime's shared thread pool and without pre-packing, as `glimpse search` loads them.
+        // Models without pre-packing, as `glimpse search` loads them.
         func models(_ options: SessionOptions) throws -> (MiniLMSentenceEncoder, CLIPImageTextEmbedder?) {
             let encoder = MiniLMSentenceEncoder(try SentenceEmbedder(directory: minilm, runtime: .shared(), options: options,
                                                                      compiledCache: compiled))

@@ -151,28 +151,41 @@ struct InferenceSessionTests {
         #expect(throws: RuntimeError.self) { try Tensor(shape: [-1], floats: []) }
     }
 
-    @Test("sessions share the runtime's thread pool by default, or get their own, with the same results")
-    func sharedThreadPool() async throws {
-        #expect(SessionOptions().usesSharedThreadPool)
-        #expect(!SessionOptions(intraOpThreads: 2).usesSharedThreadPool)
-        // A pool of its own stops spinning when a run returns; the shared pool never spins (OnnxRuntime).
-        #expect(SessionOptions(intraOpThreads: 2).sessionConfigEntries["session.force_spinning_stop"] == "1")
-        #expect(SessionOptions().sessionConfigEntries["session.force_spinning_stop"] == nil)
+    @Test("every session has a pool of its own, one thread per physical core by default, which stops spinning when its run returns")
+    func ownThreadPools() async throws {
+        #expect(SessionOptions(intraOpThreads: 3).poolThreads == 3)
+        #expect(SessionOptions().poolThreads == PhysicalCores.count)
+        #expect((1...ProcessInfo.processInfo.activeProcessorCount).contains(PhysicalCores.count))
+        #expect(SessionOptions().sessionConfigEntries["session.force_spinning_stop"] == "1")
         var spinning = SessionOptions(intraOpThreads: 2)
         spinning.configEntries["session.force_spinning_stop"] = "0"
         #expect(spinning.sessionConfigEntries["session.force_spinning_stop"] == "0")
-        let model = try linearModel(weight: [1, 2, 3, -1, 0, 0.5], bias: [0.25, -2]).serializedBytes()
-        // Several sessions on the one pool, run from several tasks at once: creating them fails if the
-        // environment has no shared pool (DisablePerSessionThreads needs one).
-        let shared = try (0..<3).map { _ in try InferenceSession(runtime: .shared(), modelBytes: model, options: SessionOptions()) }
-        let own = try InferenceSession(runtime: .shared(), modelBytes: model, options: SessionOptions(intraOpThreads: 2))
+        let model = linearModel(weight: [1, 2, 3, -1, 0, 0.5], bias: [0.25, -2]).serializedBytes()
+        // Sessions of each kind run from several tasks at once give the same results.
+        let sessions = try [SessionOptions(), SessionOptions(intraOpThreads: 2), SessionOptions(intraOpThreads: 1)].map {
+            try InferenceSession(runtime: .shared(), modelBytes: model, options: $0)
+        }
         let x = try Tensor(shape: [2, 3], floats: [1, 1, 1, 2, 0, -4])
-        #expect(try own.run(["x": x])["y"]?.floats() == [6.25, -2.5, -9.75, -6])
         try await withThrowingTaskGroup(of: [Float]?.self) { group in
             for index in 0..<12 {
-                group.addTask { try shared[index % shared.count].run(["x": x])["y"]?.floats() }
+                group.addTask { try sessions[index % sessions.count].run(["x": x])["y"]?.floats() }
             }
             for try await y in group { #expect(y == [6.25, -2.5, -9.75, -6]) }
+        }
+    }
+
+    @Test("physical cores: hyperthreads of one core count once, only the allowed processors count")
+    func physicalCoreCount() {
+        // Two packages of two cores, each core with two hyperthreads: processors 0–3 are cores 0–3,
+        // 4–7 their second threads (Linux numbers them so).
+        let core = { (cpu: Int) -> String? in cpu < 8 ? "\((cpu % 4) / 2)/\(cpu % 2)" : nil }
+        #expect(PhysicalCores.count(allowed: "0-7", core: core) == 4)
+        #expect(PhysicalCores.count(allowed: "0,4", core: core) == 1)
+        #expect(PhysicalCores.count(allowed: "0-1,5-6\n", core: core) == 3)
+        #expect(PhysicalCores.count(allowed: " 2 ", core: core) == 1)
+        #expect(PhysicalCores.count(allowed: "0-9", core: core) == nil)  // no topology for 8 and 9
+        for unreadable in ["", "3-1", "a-b", "1-2-3", "-1", ","] {
+            #expect(PhysicalCores.count(allowed: unreadable, core: core) == nil, "\(unreadable)")
         }
     }
 

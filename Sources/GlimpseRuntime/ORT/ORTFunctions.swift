@@ -13,14 +13,9 @@ struct ORTFunctions: @unchecked Sendable {
     let getErrorMessage: @convention(c) (OpaquePointer) -> CString?
     let releaseStatus: @convention(c) (OpaquePointer?) -> Void
 
-    // Environment and its shared thread pool
-    let createEnvWithGlobalThreadPools: @convention(c) (Int32, CString, OpaquePointer, Out) -> Status
+    // Environment
+    let createEnv: @convention(c) (Int32, CString, Out) -> Status
     let releaseEnv: @convention(c) (OpaquePointer?) -> Void
-    let createThreadingOptions: @convention(c) (Out) -> Status
-    let releaseThreadingOptions: @convention(c) (OpaquePointer?) -> Void
-    let setGlobalIntraOpNumThreads: @convention(c) (OpaquePointer, Int32) -> Status
-    let setGlobalInterOpNumThreads: @convention(c) (OpaquePointer, Int32) -> Status
-    let setGlobalSpinControl: @convention(c) (OpaquePointer, Int32) -> Status
 
     // Session options
     let createSessionOptions: @convention(c) (Out) -> Status
@@ -34,7 +29,6 @@ struct ORTFunctions: @unchecked Sendable {
     let setSessionGraphOptimizationLevel: @convention(c) (OpaquePointer, Int32) -> Status
     let setIntraOpNumThreads: @convention(c) (OpaquePointer, Int32) -> Status
     let setInterOpNumThreads: @convention(c) (OpaquePointer, Int32) -> Status
-    let disablePerSessionThreads: @convention(c) (OpaquePointer) -> Status
     let setOptimizedModelFilePath: @convention(c) (OpaquePointer, CString) -> Status
     let addSessionConfigEntry: @convention(c) (OpaquePointer, CString, CString) -> Status
     let addFreeDimensionOverrideByName: @convention(c) (OpaquePointer, CString, Int64) -> Status
@@ -89,6 +83,7 @@ struct ORTFunctions: @unchecked Sendable {
         }
         getErrorCode = slot(1)
         getErrorMessage = slot(2)
+        createEnv = slot(3)
         createSession = slot(7)
         createSessionFromArray = slot(8)
         run = slot(9)
@@ -130,15 +125,8 @@ struct ORTFunctions: @unchecked Sendable {
         releaseTypeInfo = slot(98)
         releaseTensorTypeAndShapeInfo = slot(99)
         releaseSessionOptions = slot(100)
-        createEnvWithGlobalThreadPools = slot(119)
-        disablePerSessionThreads = slot(120)
-        createThreadingOptions = slot(121)
-        releaseThreadingOptions = slot(122)
         addFreeDimensionOverrideByName = slot(124)
         addSessionConfigEntry = slot(130)
-        setGlobalIntraOpNumThreads = slot(147)
-        setGlobalInterOpNumThreads = slot(148)
-        setGlobalSpinControl = slot(149)
         addInitializer = slot(150)
     }
 

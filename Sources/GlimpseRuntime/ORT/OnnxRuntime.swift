@@ -60,31 +60,10 @@ public final class OnnxRuntime: @unchecked Sendable {
         self.cpuMemoryInfo = memoryInfo
     }
 
-    /// Set to `1` to let the shared pool's threads spin while they wait for work (ONNX Runtime's default
-    /// for a session's own pool): a few per cent faster for one large model run after run (BLIP captions
-    /// 3–10 %), slower for everything else that runs between (search's vector scans, other models).
-    public static let spinningEnvironmentVariable = "GLIMPSE_ORT_SPINNING"
-
-    /// The process-wide environment, with the thread pool that sessions share (``SessionOptions/intraOpThreads`` 0):
-    /// one thread per physical core, which sleep rather than spin when they have no work (see
-    /// ``spinningEnvironmentVariable``).
-    ///
-    /// One pool matters because Glimpse runs several models one after another (search: CLIP's text tower,
-    /// then MiniLM; describe: SAM, BLIP, CLIP, MiniLM). With a pool per session, the pool that just finished
-    /// keeps spinning on the cores the next session and Glimpse's own threads need: on 2 cores CLIP's text
-    /// tower took 23.7 ms instead of 13.9 ms when MiniLM ran between its runs (BENCHMARKS.md, 2026-12-02).
+    /// The process-wide environment. Each session has a thread pool of its own (``SessionOptions/intraOpThreads``).
     private static func makeEnvironment(_ api: ORTFunctions) throws -> OpaquePointer {
-        var created: OpaquePointer?
-        try api.check(api.createThreadingOptions(&created), "CreateThreadingOptions")
-        guard let threading = created else { throw RuntimeError.invalidGraph("ONNX Runtime created no threading options") }
-        defer { api.releaseThreadingOptions(threading) }
-        try api.check(api.setGlobalIntraOpNumThreads(threading, 0), "SetGlobalIntraOpNumThreads")
-        try api.check(api.setGlobalInterOpNumThreads(threading, 1), "SetGlobalInterOpNumThreads")
-        let spinning = ProcessInfo.processInfo.environment[spinningEnvironmentVariable] == "1"
-        try api.check(api.setGlobalSpinControl(threading, spinning ? 1 : 0), "SetGlobalSpinControl")
         var env: OpaquePointer?
-        try api.check(api.createEnvWithGlobalThreadPools(3 /* ORT_LOGGING_LEVEL_ERROR */, "glimpse", threading, &env),
-                      "CreateEnvWithGlobalThreadPools")
+        try api.check(api.createEnv(3 /* ORT_LOGGING_LEVEL_ERROR */, "glimpse", &env), "CreateEnv")
         guard let env else { throw RuntimeError.invalidGraph("ONNX Runtime returned no environment") }
         return env
     }

@@ -10,15 +10,15 @@ public enum GraphOptimization: Int32, Sendable {
 
 /// Settings for one inference session.
 public struct SessionOptions: Sendable {
-    /// Threads used inside one operator. 0 (the default): the runtime's pool, one thread per physical
-    /// core, shared by every session that asks for it, so models run one after another never compete
-    /// for the cores. A positive count gives the session its own pool of that many threads, which spin
-    /// between the operators of a run and stop spinning when the run returns: left spinning, a pool that
-    /// has just finished takes the cores from the next session's run (BLIP's first decoding step after
-    /// its vision pass took twice as long; BENCHMARKS.md, 2026-12-05).
+    /// Threads of the session's own pool, which runs the work inside each operator: 0 (the default) for
+    /// one per physical core. The threads spin between the operators of a run and stop spinning when the
+    /// run returns, so a pool never holds the cores once its run is over: the next model's run (BLIP's
+    /// decoder after its vision pass, MiniLM after CLIP's text tower) and Glimpse's own threads (vector
+    /// scans, image decoding) have them. A pool left spinning took BLIP's first decoder run after its
+    /// vision pass from about 18 to 40 ms; a pool shared by every session, whose threads must sleep between
+    /// runs, made search and captions about 6 % slower (BENCHMARKS.md, 2026-12-05).
     public var intraOpThreads: Int = 0
-    /// Threads used to run independent operators in parallel in a session's own pool; 1 runs them
-    /// sequentially. The shared pool runs them sequentially.
+    /// Threads used to run independent operators in parallel; 1 runs them sequentially.
     public var interOpThreads: Int = 1
     public var optimization: GraphOptimization = .all
     /// Pre-packing makes matrix products fastest but keeps a second, packed copy of every weight.
@@ -45,8 +45,8 @@ public struct SessionOptions: Sendable {
         self.prepacking = prepacking
     }
 
-    /// Whether the session runs on the runtime's shared pool (``intraOpThreads`` 0).
-    public var usesSharedThreadPool: Bool { intraOpThreads <= 0 }
+    /// The size of the session's pool.
+    public var poolThreads: Int { intraOpThreads > 0 ? intraOpThreads : PhysicalCores.count }
 
     /// The `AddSessionConfigEntry` keys and values these options set: ``configEntries`` over the ones the
     /// other options imply.
@@ -56,7 +56,7 @@ public struct SessionOptions: Sendable {
         if let folder = externalDataFolder {
             entries["session.model_external_initializers_file_folder_path"] = folder.path
         }
-        if !usesSharedThreadPool { entries["session.force_spinning_stop"] = "1" }
+        entries["session.force_spinning_stop"] = "1"
         return entries.merging(configEntries) { _, explicit in explicit }
     }
 
@@ -66,12 +66,8 @@ public struct SessionOptions: Sendable {
         try api.check(api.createSessionOptions(&created), "CreateSessionOptions")
         guard let handle = created else { throw RuntimeError.invalidGraph("ONNX Runtime created no session options") }
         do {
-            if usesSharedThreadPool {
-                try api.check(api.disablePerSessionThreads(handle), "DisablePerSessionThreads")
-            } else {
-                try api.check(api.setIntraOpNumThreads(handle, Int32(clamping: intraOpThreads)), "SetIntraOpNumThreads")
-                try api.check(api.setInterOpNumThreads(handle, Int32(clamping: interOpThreads)), "SetInterOpNumThreads")
-            }
+            try api.check(api.setIntraOpNumThreads(handle, Int32(clamping: poolThreads)), "SetIntraOpNumThreads")
+            try api.check(api.setInterOpNumThreads(handle, Int32(clamping: interOpThreads)), "SetInterOpNumThreads")
             try api.check(api.setSessionGraphOptimizationLevel(handle, optimization.rawValue), "SetSessionGraphOptimizationLevel")
             try api.check(api.setSessionLogSeverityLevel(handle, 3), "SetSessionLogSeverityLevel")
             if !memoryArena { try api.check(api.disableCpuMemArena(handle), "DisableCpuMemArena") }
