@@ -36,7 +36,7 @@ public enum ImageError: Error, LocalizedError, Equatable {
             return "The file is not a JPEG, PNG, WebP, GIF, BMP, HEIC, AVIF, TIFF or camera raw image. Convert it, or exclude it from the collection."
         case .fileTooLarge(let bytes, let limit):
             let needed = (bytes + 1_048_575) / 1_048_576
-            return "The image file has \(bytes) bytes, more than the limit of \(limit). If the image is genuine, raise the limit: "
+            return "The image file has \(Self.grouped(bytes)) bytes, more than the limit of \(Self.grouped(limit)). If the image is genuine, raise the limit: "
                 + "\(ImageLimits.fileMiBVariable)=\(needed) (MiB) in the environment, or ImageLimits.maxFileBytes."
         case .tooManyPixels(let width, let height, let limit):
             let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
@@ -44,7 +44,7 @@ public enum ImageError: Error, LocalizedError, Equatable {
                 return "The image declares \(width)×\(height) pixels, which no image can have. The file is damaged."
             }
             let needed = (pixels + 999_999) / 1_000_000
-            return "The image declares \(width)×\(height) pixels, more than the limit of \(limit). If the image is genuine, "
+            return "The image declares \(width)×\(height) pixels (\(Self.pixelCount(pixels))), more than the limit of \(Self.pixelCount(limit)). If the image is genuine, "
                 + "raise the limit: \(ImageLimits.megapixelsVariable)=\(needed) (megapixels) in the environment, or ImageLimits.maxPixels."
         case .truncated(let format):
             return "The \(format) file ends before the image does (a partial download or copy?). Replace it with a complete file."
@@ -57,5 +57,22 @@ public enum ImageError: Error, LocalizedError, Equatable {
         case .encodingFailed(let reason):
             return "Encoding the image failed: \(reason)."
         }
+    }
+
+    /// `12,345,678`: digits in groups of three, as people read large counts.
+    static func grouped(_ value: Int) -> String {
+        var digits = String(value.magnitude), groups: [Substring] = []
+        while digits.count > 3 {
+            groups.insert(digits.suffix(3), at: 0)
+            digits.removeLast(3)
+        }
+        return (value < 0 ? "-" : "") + ([Substring(digits)] + groups).joined(separator: ",")
+    }
+
+    /// A pixel count in megapixels from one million on (`100 megapixels`, `12.6 megapixels`), else in pixels.
+    static func pixelCount(_ pixels: Int) -> String {
+        guard pixels >= 1_000_000 else { return "\(grouped(pixels)) pixels" }
+        let tenths = (pixels + 50_000) / 100_000
+        return "\(grouped(tenths / 10))\(tenths % 10 == 0 ? "" : ".\(tenths % 10)") megapixels"
     }
 }

@@ -218,7 +218,7 @@ struct TinyModelCommandTests {
         let limited = try GlimpseProcess.run(["describe", library.photos.appending(path: "a.png").path] + TinyModelFolders.describeArguments,
                                              environment: ["GLIMPSE_MAX_MEGAPIXELS": "0.001", "GLIMPSE_CACHE_DIR": library.cache.path])
         #expect(limited.status != 0)
-        #expect(limited.output.contains("more than the limit of 1000") && limited.output.contains("GLIMPSE_MAX_MEGAPIXELS=1 "),
+        #expect(limited.output.contains("(1,665 pixels), more than the limit of 1,000 pixels") && limited.output.contains("GLIMPSE_MAX_MEGAPIXELS=1 "),
                 "\(limited.output)")
     }
 

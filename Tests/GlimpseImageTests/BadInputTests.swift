@@ -88,6 +88,19 @@ struct BadInputTests {
         }
     }
 
+    @Test("the limits' messages give large counts in megapixels or digit groups, and the setting that lets the file through")
+    func limitMessages() {
+        let bomb = ImageError.tooManyPixels(width: 100_000, height: 100_000, limit: 100_000_000).errorDescription ?? ""
+        #expect(bomb.contains("100000×100000 pixels (10,000 megapixels), more than the limit of 100 megapixels"), "\(bomb)")
+        #expect(bomb.contains("GLIMPSE_MAX_MEGAPIXELS=10000 "), "\(bomb)")
+        let photo = ImageError.tooManyPixels(width: 4_000, height: 3_150, limit: 12_000_000).errorDescription ?? ""
+        #expect(photo.contains("(12.6 megapixels), more than the limit of 12 megapixels") && photo.contains("=13 "), "\(photo)")
+        let small = ImageError.tooManyPixels(width: 45, height: 37, limit: 999).errorDescription ?? ""
+        #expect(small.contains("45×37 pixels (1,665 pixels), more than the limit of 999 pixels"), "\(small)")
+        let file = ImageError.fileTooLarge(bytes: 123_456_789, limit: 100_000_000).errorDescription ?? ""
+        #expect(file.contains("has 123,456,789 bytes, more than the limit of 100,000,000") && file.contains("=118 (MiB)"), "\(file)")
+    }
+
     @Test("the limits can be set from the environment, and the errors say how")
     func limitsFromEnvironment() throws {
         let raised = ImageLimits(environment: [ImageLimits.megapixelsVariable: "250", ImageLimits.fileMiBVariable: "1024.5"])
