@@ -58,6 +58,16 @@ struct DoctorCommandTests {
         #expect(own.output.contains("[ok  ] huge pages: off (GLIBC_TUNABLES=glibc.malloc.hugetlb=0)"), "the user's setting is kept: \(own.output)")
     }
 
+    @Test("doctor says how many threads each model runs on: one per physical core, or GLIMPSE_THREADS")
+    func threads() throws {
+        let plain = try GlimpseProcess.run(["doctor"])
+        #expect(plain.output.contains("per model, one per physical core"), "\(plain.output)")
+        let set = try GlimpseProcess.run(["doctor"], environment: ["GLIMPSE_THREADS": "3"])
+        #expect(set.output.contains("[ok  ] threads: 3 per model (GLIMPSE_THREADS)"), "\(set.output)")
+        let wrong = try GlimpseProcess.run(["doctor"], environment: ["GLIMPSE_THREADS": "all"])
+        #expect(wrong.output.contains("[warn] threads: GLIMPSE_THREADS=\"all\" is not a whole number from 1 to 1024"), "\(wrong.output)")
+    }
+
     @Test("the index is read through: none yet is fine; damaged, not SQLite or from a newer Glimpse fails, with the way back")
     func index() throws {
         let library = try PhotoLibrary("doctor-index")

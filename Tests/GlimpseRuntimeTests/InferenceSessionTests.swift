@@ -154,7 +154,7 @@ struct InferenceSessionTests {
     @Test("every session has a pool of its own, one thread per physical core by default, which stops spinning when its run returns")
     func ownThreadPools() async throws {
         #expect(SessionOptions(intraOpThreads: 3).poolThreads == 3)
-        #expect(SessionOptions().poolThreads == PhysicalCores.count)
+        #expect(SessionOptions().poolThreads == ModelThreads.current.count)
         #expect((1...ProcessInfo.processInfo.activeProcessorCount).contains(PhysicalCores.count))
         #expect(SessionOptions().sessionConfigEntries["session.force_spinning_stop"] == "1")
         var spinning = SessionOptions(intraOpThreads: 2)
@@ -172,6 +172,27 @@ struct InferenceSessionTests {
             }
             for try await y in group { #expect(y == [6.25, -2.5, -9.75, -6]) }
         }
+    }
+
+    @Test("GLIMPSE_THREADS sets the threads per model when it holds a whole number from 1 to 1024; doctor says which")
+    func modelThreadsSetting() {
+        func threads(_ setting: String?) -> (Int, ModelThreads.Source) {
+            let threads = ModelThreads(setting: setting, physicalCores: 4)
+            return (threads.count, threads.source)
+        }
+        #expect(threads(nil) == (4, .physicalCores))
+        #expect(threads("3") == (3, .environment))
+        #expect(threads(" 16 ") == (16, .environment))
+        #expect(threads("1024") == (1024, .environment))
+        for unusable in ["0", "-2", "lots", "", "1025", "2.5", "99999999999999999999"] {
+            #expect(threads(unusable) == (4, .unusableEnvironment(unusable)))
+        }
+        let physical = HealthCheck.modelThreads(ModelThreads(setting: nil, physicalCores: 2))
+        #expect(physical.status == .ok && physical.detail.hasPrefix("2 per model, one per physical core"), "\(physical.detail)")
+        let set = HealthCheck.modelThreads(ModelThreads(setting: "6", physicalCores: 2))
+        #expect(set.status == .ok && set.detail == "6 per model (GLIMPSE_THREADS)")
+        let wrong = HealthCheck.modelThreads(ModelThreads(setting: "lots", physicalCores: 2))
+        #expect(wrong.status == .warning && wrong.detail.contains("GLIMPSE_THREADS=\"lots\" is not a whole number") && !wrong.fix.isEmpty)
     }
 
     @Test("physical cores: hyperthreads of one core count once, only the allowed processors count")

@@ -4,7 +4,7 @@ import Darwin
 #endif
 
 /// How many physical cores this process may run on: the size of a session's thread pool unless
-/// ``SessionOptions/intraOpThreads`` says otherwise.
+/// ``SessionOptions/intraOpThreads`` or ``ModelThreads`` say otherwise.
 ///
 /// ONNX Runtime's own default is the same count, but it also pins each pool thread to a core; with a
 /// pool per session (and the next run's threads on the same cores) Glimpse leaves placement to the

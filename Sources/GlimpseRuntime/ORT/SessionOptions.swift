@@ -11,10 +11,10 @@ public enum GraphOptimization: Int32, Sendable {
 /// Settings for one inference session.
 public struct SessionOptions: Sendable {
     /// Threads of the session's own pool, which runs the work inside each operator: 0 (the default) for
-    /// one per physical core. The threads spin between the operators of a run and stop spinning when the
-    /// run returns, so a pool never holds the cores once its run is over: the next model's run (BLIP's
-    /// decoder after its vision pass, MiniLM after CLIP's text tower) and Glimpse's own threads (vector
-    /// scans, image decoding) have them. A pool left spinning took BLIP's first decoder run after its
+    /// ``ModelThreads/current`` (one per physical core unless `GLIMPSE_THREADS` says otherwise). The
+    /// threads spin between the operators of a run and stop spinning when the run returns, so a pool
+    /// never holds the cores once its run is over: the next model's run (BLIP's decoder after its vision
+    /// pass, MiniLM after CLIP's text tower) and Glimpse's own threads (vector scans, image decoding) have them. A pool left spinning took BLIP's first decoder run after its
     /// vision pass from about 18 to 40 ms; a pool shared by every session, whose threads must sleep between
     /// runs, made search and captions about 6 % slower (BENCHMARKS.md, 2026-12-05).
     public var intraOpThreads: Int = 0
@@ -46,7 +46,7 @@ public struct SessionOptions: Sendable {
     }
 
     /// The size of the session's pool.
-    public var poolThreads: Int { intraOpThreads > 0 ? intraOpThreads : PhysicalCores.count }
+    public var poolThreads: Int { intraOpThreads > 0 ? intraOpThreads : ModelThreads.current.count }
 
     /// The `AddSessionConfigEntry` keys and values these options set: ``configEntries`` over the ones the
     /// other options imply.
