@@ -197,9 +197,9 @@ struct InferenceSessionTests {
 
     @Test("physical cores: hyperthreads of one core count once, only the allowed processors count")
     func physicalCoreCount() {
-        // Two packages of two cores, each core with two hyperthreads: processors 0–3 are cores 0–3,
-        // 4–7 their second threads (Linux numbers them so).
-        let core = { (cpu: Int) -> String? in cpu < 8 ? "\((cpu % 4) / 2)/\(cpu % 2)" : nil }
+        // Four cores with two hyperthreads each: processors 0–3 are cores 0–3, 4–7 their second threads
+        // (Linux numbers them so); a core is named by its processors, as sysfs' thread_siblings_list does.
+        let core = { (cpu: Int) -> String? in cpu < 8 ? "\(cpu % 4),\(cpu % 4 + 4)" : nil }
         #expect(PhysicalCores.count(allowed: "0-7", core: core) == 4)
         #expect(PhysicalCores.count(allowed: "0,4", core: core) == 1)
         #expect(PhysicalCores.count(allowed: "0-1,5-6\n", core: core) == 3)

@@ -17,9 +17,8 @@ enum PhysicalCores {
         if let status = read("/proc/self/status"),
            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") }),
            let cores = count(allowed: String(line.dropFirst("Cpus_allowed_list:".count)), core: { cpu in
-               let topology = "/sys/devices/system/cpu/cpu\(cpu)/topology/"
-               guard let package = read(topology + "physical_package_id"), let core = read(topology + "core_id") else { return nil }
-               return package.trimmingCharacters(in: .whitespacesAndNewlines) + "/" + core.trimmingCharacters(in: .whitespacesAndNewlines)
+               // The processors sharing this one's core (`0,4`): the same list names the same core.
+               read("/sys/devices/system/cpu/cpu\(cpu)/topology/thread_siblings_list")?.trimmingCharacters(in: .whitespacesAndNewlines)
            }) {
             return cores
         }
