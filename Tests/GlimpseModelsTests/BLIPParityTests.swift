@@ -35,6 +35,30 @@ struct BLIPParityTests {
         #expect(difference < 1e-4, "max |Δ| = \(difference)")
     }
 
+    @Test("the image keys hold each image's embeddings transposed, also across tile edges, and select both alike")
+    func transposedImageKeys() throws {
+        let (images, rows, columns) = (3, 37, 70)  // more than one 32 × 32 tile each way, with ragged edges
+        let values = (0..<(images * rows * columns)).map { Float($0) }
+        let keys = try BLIPImageKeys(embeddings: Tensor(shape: [images, rows, columns], floats: values))
+        #expect(keys.transposed.shape == [images, columns, rows])
+        let transposed = try keys.transposed.floats()
+        for image in 0..<images {
+            for row in 0..<rows {
+                for column in 0..<columns {
+                    let at = (image * columns + column) * rows + row
+                    guard transposed[at] == values[(image * rows + row) * columns + column] else {
+                        Issue.record("image \(image) row \(row) column \(column): \(transposed[at])")
+                        return
+                    }
+                }
+            }
+        }
+        let picked = try keys.selecting([2, 0])
+        #expect(try picked.embeddings.floats() == Array(values[(2 * rows * columns)...]) + Array(values[..<(rows * columns)]))
+        #expect(try picked.transposed.floats() == Array(transposed[(2 * rows * columns)...]) + Array(transposed[..<(rows * columns)]))
+        #expect(throws: RuntimeError.self) { try BLIPImageKeys(embeddings: Tensor(shape: [2, 3], floats: Array(repeating: 0, count: 6))) }
+    }
+
     @Test("teacher-forced logits (row 1 padded) within 1e-4 of transformers in one prefill pass")
     func prefillLogits() throws {
         let model = try BLIPFixture.model(), reference = try BLIPFixture.reference()

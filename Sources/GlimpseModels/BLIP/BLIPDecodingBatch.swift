@@ -88,23 +88,61 @@ struct BLIPDecodingBatch {
 }
 
 /// What the decoder's cross-attention reads for a set of images: their embeddings,
-/// `[images, positions, encoderHidden]`. Every layer attends to these directly (``BLIPTextDecoderGraph``),
-/// so they are the keys and values of all layers at once.
+/// `[images, positions, encoderHidden]`, and each image's matrix transposed, `[images, encoderHidden, positions]`.
+/// Every layer attends to these directly (``BLIPTextDecoderGraph``), so they are the keys and values of all
+/// layers at once.
 public struct BLIPImageKeys: Sendable {
-    public var embeddings: Tensor
+    public let embeddings: Tensor
+    public let transposed: Tensor
 
     /// Number of images.
     public var count: Int { embeddings.shape.first ?? 0 }
 
-    /// The embeddings of the images at `indices`, in that order (a copy unless it is all of them in order).
+    /// The keys of images embedded as `[images, positions, encoderHidden]`.
+    init(embeddings: Tensor) throws {
+        self.init(embeddings: embeddings, transposed: try Self.transposingEachImage(embeddings))
+    }
+
+    private init(embeddings: Tensor, transposed: Tensor) {
+        self.embeddings = embeddings
+        self.transposed = transposed
+    }
+
+    /// The keys of the images at `indices`, in that order (a copy unless it is all of them in order).
     public func selecting(_ indices: [Int]) throws -> BLIPImageKeys {
         if indices == Array(0..<count) { return self }
-        return BLIPImageKeys(embeddings: try embeddings.selectingRows(indices))
+        return BLIPImageKeys(embeddings: try embeddings.selectingRows(indices), transposed: try transposed.selectingRows(indices))
     }
 
     /// Feeds for a decoder graph.
     func feeds() -> [String: Tensor] {
-        [BLIPTextDecoderGraph.imageEmbeddingsName: embeddings]
+        [BLIPTextDecoderGraph.imageEmbeddingsName: embeddings, BLIPTextDecoderGraph.transposedImageEmbeddingsName: transposed]
+    }
+
+    /// `[images, rows, columns]` → `[images, columns, rows]`, in tiles that stay in the cache.
+    static func transposingEachImage(_ tensor: Tensor) throws -> Tensor {
+        guard tensor.shape.count == 3 else { throw RuntimeError.invalidGraph("expected [images, rows, columns], got \(tensor.shape)") }
+        let (images, rows, columns) = (tensor.shape[0], tensor.shape[1], tensor.shape[2])
+        let source = try tensor.floats()
+        let tile = 32
+        let transposed = [Float](unsafeUninitializedCapacity: source.count) { target, initialized in
+            source.withUnsafeBufferPointer { source in
+                for image in 0..<images {
+                    let base = image * rows * columns
+                    for rowStart in stride(from: 0, to: rows, by: tile) {
+                        for columnStart in stride(from: 0, to: columns, by: tile) {
+                            for row in rowStart..<min(rowStart + tile, rows) {
+                                for column in columnStart..<min(columnStart + tile, columns) {
+                                    target[base + column * rows + row] = source[base + row * columns + column]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            initialized = source.count
+        }
+        return try Tensor(shape: [images, columns, rows], floats: transposed)
     }
 }
 

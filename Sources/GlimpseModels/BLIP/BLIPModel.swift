@@ -51,13 +51,13 @@ public final class BLIPModel: Sendable {
     public static let visionBatchSize = 4
 
     /// What the decoder's cross-attention reads for image embeddings `[images, positions, visionHidden]`:
-    /// the embeddings themselves (no projection runs per image; see ``BLIPTextDecoderGraph``).
+    /// the embeddings themselves and a transposed copy (no projection runs per image; see ``BLIPTextDecoderGraph``).
     public func imageKeys(imageEmbeddings: Tensor) throws -> BLIPImageKeys {
         let width = configuration.textConfig.encoderHiddenSize
         guard imageEmbeddings.shape.count == 3, imageEmbeddings.shape[2] == width else {
             throw RuntimeError.invalidGraph("BLIP image embeddings must be [images, positions, \(width)], got \(imageEmbeddings.shape)")
         }
-        return BLIPImageKeys(embeddings: imageEmbeddings)
+        return try BLIPImageKeys(embeddings: imageEmbeddings)
     }
 
     /// One decoder pass.

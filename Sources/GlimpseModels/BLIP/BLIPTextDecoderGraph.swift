@@ -7,13 +7,15 @@ import GlimpseRuntime
 /// ``buildDecoder(checkpoint:)``: `input_ids` `[rows, tokens]` (int64) after `past` cached tokens,
 /// `attention_mask` `[rows, past + tokens]` (int64, 1 = attend), `past_key_<l>` / `past_value_<l>`
 /// `[rows, heads, past, headSize]` (`past` may be 0: the prompt pass), and the image embeddings
-/// `image_embeds` `[images, positions, encoderHidden]` → `logits` `[rows, tokens, vocab]` and `present_key_<l>` / `present_value_<l>`
-/// `[rows, heads, past + tokens, headSize]` (the next step's past).
+/// `image_embeds` `[images, positions, encoderHidden]` with each image's matrix also transposed,
+/// `image_embeds_t` `[images, encoderHidden, positions]` → `logits` `[rows, tokens, vocab]` and
+/// `present_key_<l>` / `present_value_<l>` `[rows, heads, past + tokens, headSize]` (the next step's past).
 ///
 /// The cross-attention keys and values are never computed: each layer's key projection is moved onto its
 /// queries and its value projection after the attention (see ``BLIPDecoderLayer``), so every layer attends
-/// to the image embeddings themselves. Nothing is computed per image before decoding, and a step reads
-/// `positions × encoderHidden` floats per image instead of 24 projected copies of them.
+/// to the image embeddings themselves. Nothing is computed per image before decoding but a transposed
+/// copy of its embeddings (``BLIPImageKeys``), and a step reads `positions × encoderHidden` floats per image
+/// twice a layer instead of 24 projected copies of them.
 ///
 /// Rows are grouped by image: with `images` images, `rows` must be a multiple of `images` and rows
 /// `i·k ..< (i+1)·k` attend to image `i` (`k` beams per image). The image embeddings are therefore never
@@ -28,6 +30,7 @@ public struct BLIPTextDecoderGraph {
     }
 
     public static let imageEmbeddingsName = "image_embeds"
+    public static let transposedImageEmbeddingsName = "image_embeds_t"
     public static func pastKeyName(_ layer: Int) -> String { "past_key_\(layer)" }
     public static func pastValueName(_ layer: Int) -> String { "past_value_\(layer)" }
     public static func presentKeyName(_ layer: Int) -> String { "present_key_\(layer)" }
@@ -47,7 +50,8 @@ public struct BLIPTextDecoderGraph {
             (graph.input(Self.pastKeyName(layer), .float, ["rows", heads, "past", headSize]),
              graph.input(Self.pastValueName(layer), .float, ["rows", heads, "past", headSize]))
         }
-        let image = graph.input(Self.imageEmbeddingsName, .float, ["images", "positions", .fixed(c.encoderHiddenSize)])
+        let image = (embeddings: graph.input(Self.imageEmbeddingsName, .float, ["images", "positions", .fixed(c.encoderHiddenSize)]),
+                     transposed: graph.input(Self.transposedImageEmbeddingsName, .float, ["images", .fixed(c.encoderHiddenSize), "positions"]))
         let epsilon = Float(c.layerNormEps)
         let total = graph.shape(mask, start: 1, end: 2)
         let past = graph.sub(total, graph.shape(ids, start: 1, end: 2))
@@ -110,6 +114,9 @@ public struct BLIPTextDecoderGraph {
 /// keys and values are appended to cached ones and returned, and the cross-attention's key and value
 /// projections are absorbed into its queries and outputs (``crossAttention(_:prefix:image:weights:)``).
 struct BLIPDecoderLayer {
+    /// The decoder's two image inputs: `[images, positions, encoderHidden]` and the same transposed.
+    typealias ImageInputs = (embeddings: GraphValue, transposed: GraphValue)
+
     let configuration: BLIPTextConfiguration
 
     init(configuration: BLIPTextConfiguration) {
@@ -120,11 +127,11 @@ struct BLIPDecoderLayer {
     ///   - x: flat activations `[rows·tokens, hidden]` with their `layout`.
     ///   - keyPadding: which of the `past + tokens` keys each row may attend to, `[rows, past + tokens]` (int32, 1 = attend).
     ///   - past: cached keys and values `[rows, heads, past, headSize]` (`past` may be 0).
-    ///   - image: the embeddings of the rows' images, `[images, positions, encoderHidden]`.
+    ///   - image: the embeddings of the rows' images, `[images, positions, encoderHidden]`, and the same transposed.
     /// - Returns: `[rows·tokens, hidden]` and the keys and values `[rows, heads, past + tokens, headSize]`.
     func callAsFunction(
         _ x: GraphValue, prefix: String, layout: SequenceLayout, keyPadding: GraphValue,
-        past: (key: GraphValue, value: GraphValue), image: GraphValue, weights: CheckpointWeights
+        past: (key: GraphValue, value: GraphValue), image: ImageInputs, weights: CheckpointWeights
     ) throws -> (GraphValue, GraphValue, GraphValue) {
         let c = configuration
         let graph = weights.graph
@@ -179,7 +186,13 @@ struct BLIPDecoderLayer {
     /// to `q_h·K_h` (`encoderHidden` wide), attends to the embeddings directly, and the value projection is
     /// applied to the weighted sum. The `heads × (rows / images)·tokens` queries of one image are stacked
     /// into one matrix product with its embeddings.
-    private func crossAttention(_ x: GraphValue, prefix: String, image: GraphValue, weights: CheckpointWeights) throws -> GraphValue {
+    ///
+    /// Both products take the image's matrix as their left operand (the embeddings for the scores, their
+    /// transposed copy for the weighted sum) and the few query rows as the right one: ONNX Runtime then
+    /// streams the large matrix once instead of repacking it at every layer and step, which matters
+    /// because the weights read between layers push the embeddings out of the cache (16 images × 1 row:
+    /// a step 60.5 → 42.6 ms; 1 row or 3 beams of one image the same; BENCHMARKS.md, 2026-12-05).
+    private func crossAttention(_ x: GraphValue, prefix: String, image: ImageInputs, weights: CheckpointWeights) throws -> GraphValue {
         let c = configuration
         let graph = weights.graph
         let heads = Int64(c.numAttentionHeads), headSize = Int64(c.headDim), width = Int64(c.encoderHiddenSize)
@@ -193,13 +206,16 @@ struct BLIPDecoderLayer {
         let queries = graph.matMul(graph.transpose(graph.reshape(query, [-1, heads, headSize]), permutation: [1, 0, 2]),
                                    try perHead("key"))
         // Rows grouped by image: [heads, images, m, encoderHidden] ↔ [images, heads·m, encoderHidden].
-        let images = graph.shape(image, start: 0, end: 1)
+        let images = graph.shape(image.embeddings, start: 0, end: 1)
         let byHead = graph.concat([graph.constant([heads]), images, graph.constant([-1, width])], axis: 0)
         let byImage = graph.concat([images, graph.constant([-1, width])], axis: 0)
         let stacked = graph.reshape(graph.transpose(graph.reshape(queries, shape: byHead), permutation: [1, 0, 2, 3]), shape: byImage)
-        let scores = graph.matMul(stacked, graph.transpose(image, permutation: [0, 2, 1]))  // ONNX Runtime fuses the transpose
-        let probabilities = graph.softmax(scores, axis: -1)  // [images, heads·m, positions]
-        let mixed = graph.matMul(probabilities, image)  // [images, heads·m, encoderHidden]
+        // (e · stackedᵀ)ᵀ: [images, positions, heads·m] → [images, heads·m, positions]
+        let scores = graph.transpose(graph.matMul(image.embeddings, graph.transpose(stacked, permutation: [0, 2, 1])), permutation: [0, 2, 1])
+        let probabilities = graph.softmax(scores, axis: -1)
+        // (eᵀ · probabilitiesᵀ)ᵀ: [images, encoderHidden, heads·m] → [images, heads·m, encoderHidden]
+        let mixed = graph.transpose(graph.matMul(image.transposed, graph.transpose(probabilities, permutation: [0, 2, 1])),
+                                    permutation: [0, 2, 1])
         let imageHeads = graph.concat([images, graph.constant([heads, -1, width])], axis: 0)
         let mixedByHead = graph.reshape(graph.transpose(graph.reshape(mixed, shape: imageHeads), permutation: [1, 0, 2, 3]),
                                         [heads, -1, width])  // [heads, rows·tokens, encoderHidden]
