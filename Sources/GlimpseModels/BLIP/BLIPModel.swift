@@ -30,8 +30,9 @@ public final class BLIPModel: Sendable {
     ///
     /// The images go through the vision transformer at most `runSize` at a time: each image is
     /// independent there, and larger runs only make the activations (at base size, per image 577 tokens
-    /// of attention scores and MLP values) spill out of the CPU's cache. 16 base-size images took 15.1 s
-    /// in one run against 13.2 s in runs of 4 (medians of 3, alternating in one process, 2 cores).
+    /// of attention scores and MLP values, 7 MB for the MLP alone) spill out of the CPU's cache. 16
+    /// base-size images on 2 cores: 15.1 s in one run against 13.2 s in runs of 4 and 13.3 in runs of 1
+    /// on one machine, 4.89 s in runs of 4 against 4.32 s one by one on another (BENCHMARKS.md).
     public func imageEmbeddings(pixelValues: Tensor, runSize: Int = BLIPModel.visionBatchSize) throws -> Tensor {
         let count = pixelValues.shape.first ?? 0, runSize = max(1, runSize)
         guard count > runSize else { return try output(vision.run(["pixel_values": pixelValues]), "image_embeds") }
@@ -48,7 +49,7 @@ public final class BLIPModel: Sendable {
     }
 
     /// The most images one run of the vision transformer takes by default (``imageEmbeddings(pixelValues:runSize:)``).
-    public static let visionBatchSize = 4
+    public static let visionBatchSize = 1
 
     /// What the decoder's cross-attention reads for image embeddings `[images, positions, visionHidden]`:
     /// the embeddings themselves and a transposed copy (no projection runs per image; see ``BLIPTextDecoderGraph``).
