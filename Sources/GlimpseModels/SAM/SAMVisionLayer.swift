@@ -15,9 +15,6 @@ struct SAMVisionLayer {
     let windowSize: Int
     /// Global attention runs in this many chunks of query rows (memory; the result is the same).
     var queryChunks: Int = 4
-    /// The MLP half of the layer runs in this many parts of grid rows (the cache; the result is the same):
-    /// with 8 at ViT-B's 64 × 64 grid, each part's `[512, 3072]` values (6 MB) stay in the cache.
-    var mlpChunks: Int = 8
 
     /// - Parameter x: `[batch·grid·grid, hidden]`.
     /// - Returns: `[batch·grid·grid, hidden]`.
@@ -35,30 +32,13 @@ struct SAMVisionLayer {
             } else {
                 attended = try attention(normed, side: c.gridSize, prefix: "\(prefix).attn", weights: weights)
             }
-            return try inRowChunks(graph.add(x, attended), graph: graph) { residual in
-                let normed2 = try weights.layerNorm(residual, "\(prefix).layer_norm2", size: c.hiddenSize, epsilon: epsilon)
-                let up = try weights.linear(normed2, "\(prefix).mlp.lin1", input: c.hiddenSize, output: c.mlpDim)
-                let down = try weights.linear(try samActivation(c.hiddenAct, up, in: graph), "\(prefix).mlp.lin2",
-                                              input: c.mlpDim, output: c.hiddenSize)
-                return graph.add(residual, down)
-            }
+            let residual = graph.add(x, attended)
+            let normed2 = try weights.layerNorm(residual, "\(prefix).layer_norm2", size: c.hiddenSize, epsilon: epsilon)
+            let up = try weights.linear(normed2, "\(prefix).mlp.lin1", input: c.hiddenSize, output: c.mlpDim)
+            let down = try weights.linear(try samActivation(c.hiddenAct, up, in: graph), "\(prefix).mlp.lin2",
+                                          input: c.mlpDim, output: c.hiddenSize)
+            return graph.add(residual, down)
         }
-    }
-
-    /// `body` (token by token) on `x` `[batch·grid·grid, hidden]` in ``mlpChunks`` parts of whole grid rows,
-    /// joined again: the same result, while one part's MLP values stay in the CPU's cache.
-    private func inRowChunks(_ x: GraphValue, graph: GraphBuilder, _ body: (GraphValue) throws -> GraphValue) rethrows -> GraphValue {
-        let side = configuration.gridSize, hidden = Int64(configuration.hiddenSize)
-        let chunks = max(1, min(mlpChunks, side))
-        guard chunks > 1 else { return try body(x) }
-        let grid = graph.reshape(x, [-1, Int64(side), Int64(side), hidden])
-        let rowsPerChunk = (side + chunks - 1) / chunks
-        let parts = try stride(from: 0, to: side, by: rowsPerChunk).map { first in
-            let rows = Int64(min(rowsPerChunk, side - first))
-            let part = graph.slice(grid, starts: [Int64(first)], ends: [Int64(first) + rows], axes: [1])
-            return graph.reshape(try body(graph.reshape(part, [-1, hidden])), [-1, rows, Int64(side), hidden])
-        }
-        return graph.reshape(graph.concat(parts, axis: 1), [-1, hidden])
     }
 
     /// Windows per side of the padded grid.
