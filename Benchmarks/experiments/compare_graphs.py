@@ -4,6 +4,7 @@ largest difference from the first and the median milliseconds of each (2 threads
     .deps/fixture-venv/bin/python Benchmarks/experiments/compare_graphs.py blip-vision OLD/vision.onnx NEW/vision.onnx [--batch 4]
     .deps/fixture-venv/bin/python Benchmarks/experiments/compare_graphs.py blip-decoder OLD/decoder.onnx NEW/decoder.onnx
     .deps/fixture-venv/bin/python Benchmarks/experiments/compare_graphs.py sam-tokens OLD/sam_mask_tokens.onnx NEW/sam_mask_tokens.onnx
+    .deps/fixture-venv/bin/python Benchmarks/experiments/compare_graphs.py sam-vision OLD/sam_vision.onnx NEW/sam_vision.onnx --rounds 6
 
 Graphs come from `GlimpseBenchmarks blip … --phases --dump DIR` and `GlimpseBenchmarks sam … --dump DIR`, built
 from the two commits compared. `--transpose-gemms OUT.onnx` instead writes a copy of the one graph given with
@@ -25,8 +26,9 @@ def blip_vision(args, rng):
 def blip_decoder(args, rng):
     past = 10
     for rows, images in ((1, 1), (3, 1), (16, 16), (24, 8)):
+        embeddings = rng.standard_normal((images, 577, 768)).astype(np.float32)
         feeds = {"input_ids": np.full((rows, 1), 5, np.int64), "attention_mask": np.ones((rows, past + 1), np.int64),
-                 "image_embeds": rng.standard_normal((images, 577, 768)).astype(np.float32)}
+                 "image_embeds": embeddings, "image_embeds_t": np.ascontiguousarray(embeddings.transpose(0, 2, 1))}
         for layer in range(12):
             for kind in ("key", "value"):
                 feeds[f"past_{kind}_{layer}"] = rng.standard_normal((rows, 12, past, 64)).astype(np.float32)
@@ -40,7 +42,11 @@ def sam_tokens(args, rng):
         "input_labels": np.ones((1, args.prompts, 1), np.int64)}
 
 
-CASES = {"blip-vision": blip_vision, "blip-decoder": blip_decoder, "sam-tokens": sam_tokens}
+def sam_vision(args, rng):
+    yield "one image", {"pixel_values": rng.standard_normal((1, 3, 1024, 1024)).astype(np.float32)}
+
+
+CASES = {"blip-vision": blip_vision, "blip-decoder": blip_decoder, "sam-tokens": sam_tokens, "sam-vision": sam_vision}
 
 
 def transpose_gemms(source, destination):
