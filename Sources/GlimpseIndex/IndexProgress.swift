@@ -52,6 +52,9 @@ public enum IndexEvent: Sendable, Hashable {
     case planned(IndexPlan)
     /// File `index` (0-based) of `total` entered `stage`.
     case stage(path: String, index: Int, total: Int, stage: IndexStage)
+    /// Files described together ahead of their turn (a quick run's batch), by work item (`index`): their
+    /// descriptions exist; each is saved, and reported `finished`, in its turn.
+    case describedTogether(indices: [Int], total: Int)
     /// File `index` of `total` is done and committed.
     case finished(path: String, index: Int, total: Int, outcome: FileOutcome)
     /// Reading when the photos of an index made before dates were stored were taken: `done` of `total`

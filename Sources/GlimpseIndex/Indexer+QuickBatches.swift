@@ -31,6 +31,7 @@ extension Indexer {
         let describer = self.describer
         let results = await offload { describer.describeQuickly(images) }
         guard results.count == batch.count else { return [:] }
+        progress(.describedTogether(indices: batch.map(\.item.index), total: total))
         return DescribedAhead(uniqueKeysWithValues: zip(batch.map(\.item.index), results))
     }
 }

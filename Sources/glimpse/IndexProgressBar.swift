@@ -14,6 +14,7 @@ final class IndexProgressBar: @unchecked Sendable {
     private let isTerminal: Bool
     private var total = 0
     private var done = 0
+    private var rate = IndexRate()
     private var started: ContinuousClock.Instant?
     private var lastDraw: ContinuousClock.Instant?
     private var stage = "scanning"
@@ -35,6 +36,7 @@ final class IndexProgressBar: @unchecked Sendable {
                 if !isTerminal && !quietWhenIdle { write("scanning…\n") }
             case let .planned(plan):
                 total = plan.toProcess
+                rate.start(total: total)
                 started = .now
                 if quietWhenIdle && plan.toProcess == 0 && plan.missing == 0 { return }
                 let line = "found \(plan.found) image(s): \(plan.toProcess) to process, \(plan.unchanged) unchanged, \(plan.missing) gone"
@@ -45,9 +47,12 @@ final class IndexProgressBar: @unchecked Sendable {
                 self.stage = stage.rawValue
                 self.path = TerminalText.escaped(path)
                 if isTerminal { draw(force: false) }
+            case let .describedTogether(indices, total):
+                rate.describedAhead(indices, total: total)
             case let .finished(path, index, total, outcome):
                 done = index + 1
                 self.total = total
+                rate.saved(index: index, total: total)
                 if isTerminal {
                     if case let .failed(message) = outcome {
                         clear()
@@ -93,13 +98,8 @@ final class IndexProgressBar: @unchecked Sendable {
     // MARK: Drawing (called with the lock held)
 
     private func rateText() -> String? {
-        guard let started, done > 0 else { return nil }
-        let seconds = (ContinuousClock.now - started) / .seconds(1)
-        guard seconds > 0 else { return nil }
-        let rate = Double(done) / seconds
-        let remaining = Double(total - done) / rate
-        let rateText = rate >= 1 ? String(format: "%.1f img/s", rate) : String(format: "%.1f s/img", 1 / rate)
-        return "\(rateText), ETA \(Self.duration(remaining))"
+        guard let started else { return nil }
+        return rate.text(afterSeconds: (ContinuousClock.now - started) / .seconds(1))
     }
 
     /// A pass over unchanged files after the others: one line redrawn in place on a terminal, else a line

@@ -1,6 +1,7 @@
 import Foundation
 import GlimpseDescribe
 import GlimpseImage
+import Synchronization
 import Testing
 @testable import GlimpseIndex
 
@@ -44,9 +45,25 @@ struct QuickBatchIndexingTests {
         defer { folder.remove() }
         let store = try SQLiteIndexStore(url: folder.file("index.sqlite"))
         let describer = BatchRecorder()
-        let report = try await Indexer(store: store, describer: describer, options: IndexOptions(mode: .quick)).run([folder.path])
+        let events = Mutex<[IndexEvent]>([])
+        let report = try await Indexer(store: store, describer: describer, options: IndexOptions(mode: .quick)).run([folder.path]) { event in
+            switch event {
+            case .describedTogether, .finished: events.withLock { $0.append(event) }
+            default: break
+            }
+        }
         #expect(report.described == 10 && report.failures.isEmpty)
         #expect(describer.batches == [8, 2], "\(describer.batches)")
+        // The progress hears of each batch once its descriptions exist, before its first file is saved.
+        let order = events.withLock { $0 }.map { event -> String in
+            switch event {
+            case let .describedTogether(indices, total): "batch \(indices) of \(total)"
+            case let .finished(_, index, _, _): "saved \(index)"
+            default: "?"
+            }
+        }
+        #expect(order == ["batch [0, 1, 2, 3, 4, 5, 6, 7] of 10"] + (0..<8).map { "saved \($0)" }
+            + ["batch [8, 9] of 10", "saved 8", "saved 9"], "\(order)")
         #expect(describer.fake.callCount == 10, "each file described once")
 
         let alone = try Self.folder()
