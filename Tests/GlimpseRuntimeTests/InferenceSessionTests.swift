@@ -174,6 +174,34 @@ struct InferenceSessionTests {
         }
     }
 
+    @Test("sessions share the process's arena unless they turn their arena off; both kinds run side by side")
+    func sharedArena() async throws {
+        #expect(SessionOptions().sessionConfigEntries["session.use_env_allocators"] == "1")
+        var own = SessionOptions(intraOpThreads: 1)
+        own.memoryArena = false
+        #expect(own.sessionConfigEntries["session.use_env_allocators"] == nil)
+        let model = linearModel(weight: [1, 2, 3, -1, 0, 0.5], bias: [0.25, -2]).serializedBytes()
+        let sessions = try [SessionOptions(), own, SessionOptions(intraOpThreads: 1)].map {
+            try InferenceSession(runtime: .shared(), modelBytes: model, options: $0)
+        }
+        // Inputs of growing size, so the shared arena grows while other sessions' runs take and give back memory.
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<24 {
+                group.addTask {
+                    let rows = 1 + (index * 97) % 2_000
+                    let x = try Tensor(shape: [rows, 3], floats: (0..<(rows * 3)).map { Float($0 % 7) - 3 })
+                    let y = try sessions[index % sessions.count].run(["x": x])["y"]!.floats()
+                    let values = try x.floats()
+                    return (0..<rows).allSatisfy { row in
+                        let (a, b, c) = (values[3 * row], values[3 * row + 1], values[3 * row + 2])
+                        return y[2 * row] == a + 2 * b + 3 * c + 0.25 && y[2 * row + 1] == -a + 0.5 * c - 2
+                    }
+                }
+            }
+            for try await correct in group { #expect(correct) }
+        }
+    }
+
     @Test("GLIMPSE_THREADS sets the threads per model when it holds a whole number from 1 to 1024; doctor says which")
     func modelThreadsSetting() {
         func threads(_ setting: String?) -> (Int, ModelThreads.Source) {

@@ -16,6 +16,9 @@ struct ORTFunctions: @unchecked Sendable {
     // Environment
     let createEnv: @convention(c) (Int32, CString, Out) -> Status
     let releaseEnv: @convention(c) (OpaquePointer?) -> Void
+    let createAndRegisterAllocator: @convention(c) (OpaquePointer, OpaquePointer, OpaquePointer) -> Status
+    let createArenaCfg: @convention(c) (Int, Int32, Int32, Int32, Out) -> Status
+    let releaseArenaCfg: @convention(c) (OpaquePointer?) -> Void
 
     // Session options
     let createSessionOptions: @convention(c) (Out) -> Status
@@ -127,7 +130,10 @@ struct ORTFunctions: @unchecked Sendable {
         releaseSessionOptions = slot(100)
         addFreeDimensionOverrideByName = slot(124)
         addSessionConfigEntry = slot(130)
+        createAndRegisterAllocator = slot(144)
         addInitializer = slot(150)
+        createArenaCfg = slot(156)
+        releaseArenaCfg = slot(157)
     }
 
     /// Turns an `OrtStatus*` into a thrown `RuntimeError`, releasing the status.

@@ -65,7 +65,27 @@ public final class OnnxRuntime: @unchecked Sendable {
         var env: OpaquePointer?
         try api.check(api.createEnv(3 /* ORT_LOGGING_LEVEL_ERROR */, "glimpse", &env), "CreateEnv")
         guard let env else { throw RuntimeError.invalidGraph("ONNX Runtime returned no environment") }
+        try registerSharedArena(api, in: env)
         return env
+    }
+
+    /// Registers one CPU arena with the environment for every session that keeps its arena
+    /// (``SessionOptions/memoryArena``): memory one model's run freed serves the next model's run, where
+    /// an arena per session would take fresh pages from the system for each model's first runs. Pages the
+    /// process touches for the first time cost the kernel (and a virtual machine's host) a page clearing
+    /// each: SAM's first transformer run after the encoder took 0.86–0.89 s with arenas of their own and
+    /// 0.16–0.38 s sharing one, and the process peaked 450 MB lower (BENCHMARKS.md, 2026-12-05).
+    private static func registerSharedArena(_ api: ORTFunctions, in env: OpaquePointer) throws {
+        var arenaConfiguration: OpaquePointer?, arenaMemory: OpaquePointer?
+        // No limit, and ONNX Runtime's defaults for growth, first chunk and dead bytes.
+        try api.check(api.createArenaCfg(0, -1, -1, -1, &arenaConfiguration), "CreateArenaCfg")
+        defer { api.releaseArenaCfg(arenaConfiguration) }
+        try api.check(api.createCpuMemoryInfo(1 /* OrtArenaAllocator */, 0 /* OrtMemTypeDefault */, &arenaMemory), "CreateCpuMemoryInfo")
+        defer { api.releaseMemoryInfo(arenaMemory) }
+        guard let arenaConfiguration, let arenaMemory else {
+            throw RuntimeError.invalidGraph("ONNX Runtime returned no arena configuration")
+        }
+        try api.check(api.createAndRegisterAllocator(env, arenaMemory, arenaConfiguration), "CreateAndRegisterAllocator")
     }
 
     private static let cache = RuntimeCache()

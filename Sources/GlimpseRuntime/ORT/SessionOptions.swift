@@ -24,7 +24,8 @@ public struct SessionOptions: Sendable {
     /// Pre-packing makes matrix products fastest but keeps a second, packed copy of every weight.
     /// Turn it off to keep resident memory at about the size of the (file-backed) weights, at some speed cost.
     public var prepacking: Bool = true
-    /// ONNX Runtime's arena allocator for activations.
+    /// ONNX Runtime's arena allocator for activations: the one the process's sessions share
+    /// (``OnnxRuntime``). Off, the session takes its memory from the system and gives it back.
     public var memoryArena: Bool = true
     /// ONNX Runtime's memory patterns: after the first run with a set of input shapes, later runs with
     /// those shapes take all their activations as one planned block. Each new set of shapes plans and
@@ -57,6 +58,7 @@ public struct SessionOptions: Sendable {
             entries["session.model_external_initializers_file_folder_path"] = folder.path
         }
         entries["session.force_spinning_stop"] = "1"
+        if memoryArena { entries["session.use_env_allocators"] = "1" }
         return entries.merging(configEntries) { _, explicit in explicit }
     }
 
