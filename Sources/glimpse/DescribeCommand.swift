@@ -122,8 +122,9 @@ struct DescribeModelOptions: ParsableArguments {
     @Flag(name: .customLong("low-memory"), help: """
         Use less memory: no model's weights are prepacked, SAM's mask decoder gives its working memory \
         back after every run, and `index --quick` describes one photo at a time (not eight together, which \
-        holds eight decoded photos). About 0.4 GB less at the peak and faster loading, slower on every image \
-        after the first; the descriptions are the same (embeddings up to rounding).
+        holds eight decoded photos). A quick index run peaks about 0.4 GB lower, a full description about as \
+        high (the models share one memory arena); faster loading, slower on every image after the first; \
+        the descriptions are the same (embeddings up to rounding).
         """)
     var lowMemory = false
 

@@ -56,9 +56,10 @@ extension DescribePipeline {
     ///   - generation: BLIP decoding settings (the beams come from `options`).
     ///   - segmentation: SAM's automatic mask generation settings.
     ///   - lowMemory: no model's weights are prepacked (`session.prepacking` off) and SAM's mask decoder
-    ///     gives its working memory back after every run: about 0.4 GB less at the peak with the default
-    ///     models and faster loads, slower runs (BENCHMARKS.md, 2026-12-04). Descriptions are the same,
-    ///     their embeddings up to rounding.
+    ///     gives its working memory back after every run: faster loads, slower runs, and since the models
+    ///     share one memory arena no lower peak for a full description (BENCHMARKS.md, 2026-12-05; a quick
+    ///     index run one photo at a time is what still saves memory). Descriptions are the same, their
+    ///     embeddings up to rounding.
     ///   - compiledCache: a folder for compiled copies of the tokenizers' files (faster loads); nil parses them.
     public static func load(
         folders: DescribeModelFolders, runtime: OnnxRuntime, keywords: any KeywordExtracting,

@@ -36,7 +36,7 @@ public final class SAMModel: Sendable {
     /// - Parameter releasesDecoderMemory: the mask decoder's sessions give their working memory back
     ///   after every run (ONNX Runtime's arena off) instead of keeping their largest. Since generation
     ///   runs 32 prompts at a time this saves little on its own (tens of megabytes at the peak with
-    ///   ViT-B; about 0.4 GB together with prepacking off, BENCHMARKS.md, 2026-12-04) and makes
+    ///   ViT-B, BENCHMARKS.md, 2026-12-04; with the arena the sessions share, none) and makes
     ///   generation slower: every run faults in fresh memory.
     public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions(),
                 releasesDecoderMemory: Bool = false) throws {
