@@ -12,9 +12,11 @@ import GlimpseRuntime
 ///   the first run in the fresh sessions (ONNX Runtime's memory for the generation grows and is faulted
 ///   in) and a warm run, as every photo after the first of an index run meets it.
 ///
-///     GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--prepacking on|off] [--dump DIR]
+///     GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--prepacking on|off]
+///                           [--memory fastest|low] [--dump DIR]
 ///
-/// With `--encoder-runs 0` the encoder's time is its warm-up run; `--generate off` skips the generation.
+/// With `--encoder-runs 0` the encoder's time is its warm-up run; `--generate off` skips the generation;
+/// `--memory low` runs SAM in its smaller pieces (``SAMMemoryUse/low``), as `glimpse describe --low-memory` does.
 /// `--dump DIR` also writes the graphs (`sam_vision.onnx`, `sam_mask_decoder.onnx`, and `sam_mask_tokens.onnx`,
 /// the decoder's transformer part that mask generation runs; weights as external
 /// data pointing at `model.safetensors`, hard-linked or copied into DIR) for profiling them outside Swift.
@@ -47,6 +49,7 @@ struct SAMBenchmark {
     var pointsPerSide = 32
     /// ONNX Runtime's weight prepacking (the default) or the weights used where they are mapped.
     var prepacking = true
+    var memory = SAMMemoryUse.fastest
     var dump: URL?
     var prompts = 64
 
@@ -54,7 +57,8 @@ struct SAMBenchmark {
         let runtime = try OnnxRuntime.shared()
         if let dump { try dumpGraphs(to: dump) }
         let start = ContinuousClock.now
-        let model = try SAMModel(directory: modelDirectory, runtime: runtime, options: SessionOptions(intraOpThreads: threads, prepacking: prepacking))
+        let model = try SAMModel(directory: modelDirectory, runtime: runtime, options: SessionOptions(intraOpThreads: threads, prepacking: prepacking),
+                                 memory: memory)
         let creation = milliseconds(ContinuousClock.now - start)
 
         var generator = SplitMix(seed: 7)
@@ -111,7 +115,8 @@ struct SAMBenchmark {
         try placeWeights(of: modelDirectory, in: folder)
         let configuration = try ModelDirectory(url: modelDirectory).configuration(SAMConfiguration.self)
         let checkpoint = try SafeTensorsCheckpoint(directory: modelDirectory)
-        let vision = try SAMVisionGraph(configuration: configuration).build(checkpoint: checkpoint)
+        let vision = try SAMVisionGraph(configuration: configuration, globalAttentionChunks: memory.globalAttentionChunks)
+            .build(checkpoint: checkpoint)
         try Data(vision.graph.model().serializedBytes()).write(to: folder.appending(path: "sam_vision.onnx"))
         let decoder = try SAMMaskDecoderGraph(configuration: configuration).build(checkpoint: checkpoint)
         try Data(decoder.graph.model().serializedBytes()).write(to: folder.appending(path: "sam_mask_decoder.onnx"))

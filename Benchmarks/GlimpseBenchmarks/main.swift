@@ -24,7 +24,7 @@ import GlimpseRuntime
 //   GlimpseBenchmarks places [--gazetteer FILE] [--count N] [--runs N]
 //   GlimpseBenchmarks search-scale --minilm DIR [--clip DIR] [--count N] [--queries N] [--store FOLDER]
 //   GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--filters on|off] [--prepacking on|off]
-//                         [--points-per-side N] [--dump DIR]
+//                         [--points-per-side N] [--memory fastest|low] [--dump DIR]
 //   GlimpseBenchmarks dump-text-graphs CLIP_DIR MINILM_DIR OUT_DIR   (no timing: the query encoders' graphs as ONNX files)
 
 // Huge pages as glimpse has them (HugePageMemory); GLIMPSE_HUGE_PAGES=0 measures without.
@@ -169,6 +169,7 @@ do {
                                       filters: option("--filters", default: "on") == "on",
                                       pointsPerSide: Int(option("--points-per-side", default: "32")) ?? 32,
                                       prepacking: option("--prepacking", default: "on") == "on",
+                                      memory: option("--memory", default: "fastest") == "low" ? .low : .fastest,
                                       dump: arguments.firstIndex(of: "--dump").map { _ in
                                           URL(filePath: option("--dump", default: ""), directoryHint: .isDirectory)
                                       }).run()
@@ -194,7 +195,7 @@ do {
                    GlimpseBenchmarks search-scale --minilm DIR [--clip DIR] [--count N] [--queries N] [--store FOLDER]
                    GlimpseBenchmarks shelf [--count N] [--removed N]
                    GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--filters on|off] [--prepacking on|off]
-                                         [--points-per-side N] [--dump DIR]
+                                         [--points-per-side N] [--memory fastest|low] [--dump DIR]
                    GlimpseBenchmarks dump-text-graphs CLIP_DIR MINILM_DIR OUT_DIR
 
             """.utf8))

@@ -58,13 +58,13 @@ private struct SegmentAnythingReference: Decodable {
 struct SAMCropAndRegionTests {
     /// Runs: 0 one crop layer; 1 crops with fewer points in layer 1 and small regions removed; 2 the whole
     /// image with small regions removed.
-    @Test("crop layers and small-region removal give segment-anything's masks, boxes, areas and scores (also when the decoder releases its memory)",
-          arguments: [(0, false), (1, false), (2, false), (0, true)])
-    func matchesSegmentAnything(number: Int, releasesDecoderMemory: Bool) throws {
+    @Test("crop layers and small-region removal give segment-anything's masks, boxes, areas and scores (also in SAM's low-memory pieces)",
+          arguments: [(0, SAMMemoryUse.fastest), (1, .fastest), (2, .fastest), (0, .low), (1, .low)])
+    func matchesSegmentAnything(number: Int, memory: SAMMemoryUse) throws {
         let reference = try SegmentAnythingReference.load()
         let folder = try #require(SegmentAnythingReference.folder)
         let segmenter = try SAMSegmenter(directory: folder, runtime: .shared(), options: SessionOptions(intraOpThreads: 1),
-                                         releasesDecoderMemory: releasesDecoderMemory)
+                                         memory: memory)
         let image = try ImageDecoder.decode(contentsOf: folder.appending(path: reference.image))
         #expect(reference.runs.count == 3)
         let fromCrops = reference.runs[number].masks.filter { $0.crop_box_xyxy != [0, 0, image.width, image.height] }

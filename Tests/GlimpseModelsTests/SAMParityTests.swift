@@ -8,9 +8,9 @@ struct SAMFixture {
     let model: SAMModel
     let reference: SafeTensorsFile
 
-    init(_ name: String = "tiny-sam", referenceFile: String = "reference.safetensors") throws {
+    init(_ name: String = "tiny-sam", referenceFile: String = "reference.safetensors", memory: SAMMemoryUse = .fastest) throws {
         let folder = try #require(Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil))
-        model = try SAMModel(directory: folder, runtime: .shared(), options: SessionOptions(intraOpThreads: 1))
+        model = try SAMModel(directory: folder, runtime: .shared(), options: SessionOptions(intraOpThreads: 1), memory: memory)
         reference = try SafeTensorsFile(url: folder.appending(path: referenceFile))
     }
 
@@ -25,9 +25,10 @@ struct SAMFixture {
 
 @Suite("SAM parity")
 struct SAMParityTests {
-    @Test("image embeddings within 1e-4 of transformers (2×2 windows, global attention)")
-    func imageEmbeddings() throws {
-        let fixture = try SAMFixture()
+    @Test("image embeddings within 1e-4 of transformers (2×2 windows, global attention in 4 or, for low memory, 8 parts)",
+          arguments: [SAMMemoryUse.fastest, .low])
+    func imageEmbeddings(memory: SAMMemoryUse) throws {
+        let fixture = try SAMFixture(memory: memory)
         let embeddings = try fixture.model.imageEmbedding(pixelValues: fixture.floats("pixel_values"))
         #expect(embeddings.shape == [2, 16, 8, 8])
         #expect(maxAbsoluteDifference(try embeddings.floats(), try fixture.reference.floats("image_embeddings")) < 1e-4)

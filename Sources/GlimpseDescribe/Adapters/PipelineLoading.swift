@@ -55,11 +55,11 @@ extension DescribePipeline {
     ///   - session: ONNX Runtime settings for every model's sessions.
     ///   - generation: BLIP decoding settings (the beams come from `options`).
     ///   - segmentation: SAM's automatic mask generation settings.
-    ///   - lowMemory: no model's weights are prepacked (`session.prepacking` off) and SAM's mask decoder
-    ///     gives its working memory back after every run: faster loads, slower runs, and since the models
-    ///     share one memory arena no lower peak for a full description (BENCHMARKS.md, 2026-12-05; a quick
-    ///     index run one photo at a time is what still saves memory). Descriptions are the same, their
-    ///     embeddings up to rounding.
+    ///   - lowMemory: no model's weights are prepacked (`session.prepacking` off; the weights stay file
+    ///     pages the system can drop) and SAM works in its smaller pieces (``SAMMemoryUse/low``): faster
+    ///     loads, runs about 8 % slower, and a full description of a 12 MP photo needs 0.76 instead of 2.65 GB
+    ///     of memory besides the weights' file pages (BENCHMARKS.md, 2026-12-05). Descriptions are the same,
+    ///     their embeddings up to rounding.
     ///   - compiledCache: a folder for compiled copies of the tokenizers' files (faster loads); nil parses them.
     public static func load(
         folders: DescribeModelFolders, runtime: OnnxRuntime, keywords: any KeywordExtracting,
@@ -82,7 +82,7 @@ extension DescribePipeline {
             try SentenceEmbedder(directory: folders.sentenceEmbedder, runtime: runtime, options: session, compiledCache: compiledCache)
         }
         let samLoad = folders.segmenter.map { folder in
-            BackgroundWork { try SAMSegmenter(directory: folder, runtime: runtime, options: session, releasesDecoderMemory: lowMemory) }
+            BackgroundWork { try SAMSegmenter(directory: folder, runtime: runtime, options: session, memory: lowMemory ? .low : .fastest) }
         }
         let blip = try blipLoad.value(), clip = try clipLoad.value(), minilm = try minilmLoad.value()
         let sam = try samLoad?.value()

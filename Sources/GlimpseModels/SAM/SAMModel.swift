@@ -24,6 +24,8 @@ public struct SAMMasks: Sendable {
 /// as two (``SAMMaskDecoderGraph/Part/tokens`` and the upscaling) to skip prompts without a good mask.
 public final class SAMModel: Sendable {
     public let configuration: SAMConfiguration
+    /// The sizes of the pieces of work the model runs in.
+    public let memory: SAMMemoryUse
     private let encoder: InferenceSession
     private let decoder: InferenceSession
     private let tokenDecoder: InferenceSession
@@ -33,27 +35,22 @@ public final class SAMModel: Sendable {
     /// most runs, and a planned block per shape made the first runs of a process fault in gigabytes of
     /// fresh memory (see BENCHMARKS.md).
     ///
-    /// - Parameter releasesDecoderMemory: the mask decoder's sessions give their working memory back
-    ///   after every run (ONNX Runtime's arena off) instead of keeping their largest. Since generation
-    ///   runs 32 prompts at a time this saves little on its own (tens of megabytes at the peak with
-    ///   ViT-B, BENCHMARKS.md, 2026-12-04; with the arena the sessions share, none) and makes
-    ///   generation slower: every run faults in fresh memory.
+    /// - Parameter memory: the sizes of the pieces of work (``SAMMemoryUse``); the masks are the same.
     public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions(),
-                releasesDecoderMemory: Bool = false) throws {
+                memory: SAMMemoryUse = .fastest) throws {
         var options = options
         options.memoryPattern = false
-        var decoderOptions = options
-        if releasesDecoderMemory { decoderOptions.memoryArena = false }
+        self.memory = memory
         let folder = try ModelDirectory(url: directory)
         configuration = try folder.configuration(SAMConfiguration.self)
         let checkpoint = try SafeTensorsCheckpoint(directory: directory)
-        encoder = try InferenceSession(runtime: runtime, weights: SAMVisionGraph(configuration: configuration).build(checkpoint: checkpoint),
-                                       options: options)
+        let vision = SAMVisionGraph(configuration: configuration, globalAttentionChunks: memory.globalAttentionChunks)
+        encoder = try InferenceSession(runtime: runtime, weights: vision.build(checkpoint: checkpoint), options: options)
         let graphs = SAMMaskDecoderGraph(configuration: configuration)
-        decoder = try InferenceSession(runtime: runtime, weights: graphs.build(checkpoint: checkpoint), options: decoderOptions)
+        decoder = try InferenceSession(runtime: runtime, weights: graphs.build(checkpoint: checkpoint), options: options)
         tokenDecoder = try InferenceSession(runtime: runtime, weights: graphs.build(checkpoint: checkpoint, part: .tokens),
-                                            options: decoderOptions)
-        upscaler = try InferenceSession(runtime: runtime, weights: graphs.buildUpscaling(checkpoint: checkpoint), options: decoderOptions)
+                                            options: options)
+        upscaler = try InferenceSession(runtime: runtime, weights: graphs.buildUpscaling(checkpoint: checkpoint), options: options)
     }
 
     /// The most prompts one run of the upscaling takes: its activations are tens of megabytes per
@@ -121,19 +118,20 @@ public final class SAMModel: Sendable {
     /// predicted IoU is above `iouThreshold` (every prompt when it is 0 or less): the others would be
     /// dropped unseen by mask generation, and the upscaling is about half of the decoder's work.
     ///
-    /// The two-way transformer runs on at most `runSize` prompts at a time (``tokensRunSize``), the
-    /// upscaling on at most ``upscalingRunSize``. The transformed image cells of every prompt (4 MB each
+    /// The two-way transformer runs on at most `runSize` prompts at a time (by default
+    /// ``SAMMemoryUse/tokensRunSize`` of ``memory``), the upscaling on at most ``upscalingRunSize``. The transformed image cells of every prompt (4 MB each
     /// with ViT-B) pass from one session to the other without leaving ONNX Runtime's memory.
     ///
     /// - Returns: the masks and scores of those prompts, in order, and their indices in `points`.
     func multimaskPassing(iouThreshold: Float, for embedding: Tensor, points: [SAMPoint],
-                          runSize: Int = SAMModel.tokensRunSize) throws -> (masks: SAMMasks, prompts: [Int]) {
+                          runSize: Int? = nil) throws -> (masks: SAMMasks, prompts: [Int]) {
         guard embedding.shape.first == 1 else { throw SAMError.badTensor("image_embeddings", embedding.shape) }
+        let runSize = max(1, runSize ?? memory.tokensRunSize)
         let grid = configuration.promptEncoderConfig.imageEmbeddingSize, side = 4 * grid
         var logits: [Float] = [], scores: [Float] = [], prompts: [Int] = [], masksPerPrompt = 3
-        for start in stride(from: 0, to: points.count, by: max(1, runSize)) {
+        for start in stride(from: 0, to: points.count, by: runSize) {
             let run = try passingMasks(iouThreshold: iouThreshold, for: embedding,
-                                       points: Array(points[start..<min(start + max(1, runSize), points.count)]))
+                                       points: Array(points[start..<min(start + runSize, points.count)]))
             logits += run.logits
             scores += run.scores
             prompts += run.prompts.map { start + $0 }
@@ -143,11 +141,6 @@ public final class SAMModel: Sendable {
                              iouScores: try Tensor(shape: [prompts.count, masksPerPrompt], floats: scores))
         return (masks, prompts)
     }
-
-    /// The most prompts one run of the two-way transformer takes in mask generation: each carries its
-    /// own copy of the image cells through the layers, and 64 at once made the first run of a process
-    /// 0.3 to 1.4 s slower (fresh memory) for no faster later runs (BENCHMARKS.md, 2026-12-04).
-    static let tokensRunSize = 32
 
     /// ``multimaskPassing(iouThreshold:for:points:runSize:)`` for one run of the two-way transformer:
     /// flat logits and scores of the passing prompts, and their indices in `points`.

@@ -8,10 +8,10 @@ public final class SAMSegmenter: Sendable {
     public let model: SAMModel
     public let preprocessing: ImagePreprocessing
 
-    /// - Parameter releasesDecoderMemory: see ``SAMModel/init(directory:runtime:options:releasesDecoderMemory:)``.
+    /// - Parameter memory: see ``SAMModel/init(directory:runtime:options:memory:)``.
     public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions(),
-                releasesDecoderMemory: Bool = false) throws {
-        model = try SAMModel(directory: directory, runtime: runtime, options: options, releasesDecoderMemory: releasesDecoderMemory)
+                memory: SAMMemoryUse = .fastest) throws {
+        model = try SAMModel(directory: directory, runtime: runtime, options: options, memory: memory)
         let size = model.inputSize
         if let url = try ModelDirectory(url: directory).preprocessorConfigURL {
             preprocessing = try PreprocessorConfiguration(contentsOf: url).imagePreprocessing()

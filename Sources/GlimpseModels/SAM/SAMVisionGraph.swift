@@ -8,13 +8,17 @@ import GlimpseRuntime
 /// `grid = imageSize / patchSize` (`[1, 256, 64, 64]`).
 public struct SAMVisionGraph {
     public let vision: SAMVisionConfiguration
+    /// The parts of query rows each global-attention layer computes its scores in, one part at a time
+    /// (``SAMMemoryUse``); the result is the same.
+    public let globalAttentionChunks: Int
 
-    public init(configuration: SAMConfiguration) {
-        vision = configuration.visionConfig
+    public init(configuration: SAMConfiguration, globalAttentionChunks: Int = SAMMemoryUse.fastest.globalAttentionChunks) {
+        self.init(vision: configuration.visionConfig, globalAttentionChunks: globalAttentionChunks)
     }
 
-    public init(vision: SAMVisionConfiguration) {
+    public init(vision: SAMVisionConfiguration, globalAttentionChunks: Int = SAMMemoryUse.fastest.globalAttentionChunks) {
         self.vision = vision
+        self.globalAttentionChunks = globalAttentionChunks
     }
 
     public func build(checkpoint: SafeTensorsCheckpoint) throws -> CheckpointWeights {
@@ -46,7 +50,8 @@ public struct SAMVisionGraph {
 
         var x = graph.reshape(tokens, [-1, hidden])
         for index in 0..<c.numHiddenLayers {
-            let layer = SAMVisionLayer(configuration: c, windowSize: c.globalAttnIndexes.contains(index) ? 0 : c.windowSize)
+            let layer = SAMVisionLayer(configuration: c, windowSize: c.globalAttnIndexes.contains(index) ? 0 : c.windowSize,
+                                       queryChunks: globalAttentionChunks)
             x = try layer(x, prefix: "vision_encoder.layers.\(index)", weights: weights)
         }
 

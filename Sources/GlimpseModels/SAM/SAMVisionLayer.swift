@@ -14,7 +14,7 @@ struct SAMVisionLayer {
     /// Side of the attention windows in patches; `0` means global attention over the whole grid.
     let windowSize: Int
     /// Global attention runs in this many chunks of query rows (memory; the result is the same).
-    var queryChunks: Int = 4
+    let queryChunks: Int
 
     /// - Parameter x: `[batch·grid·grid, hidden]`.
     /// - Returns: `[batch·grid·grid, hidden]`.
