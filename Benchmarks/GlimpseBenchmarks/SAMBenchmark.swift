@@ -12,7 +12,7 @@ import GlimpseRuntime
 ///   the first run in the fresh sessions (ONNX Runtime's memory for the generation grows and is faulted
 ///   in) and a warm run, as every photo after the first of an index run meets it.
 ///
-///     GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--prepacking on|off]
+///     GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off]
 ///                           [--memory fastest|low] [--dump DIR]
 ///
 /// With `--encoder-runs 0` the encoder's time is its warm-up run; `--generate off` skips the generation;
@@ -47,8 +47,6 @@ struct SAMBenchmark {
     /// full resolution (what random weights' noisy logits cost at most; real SAM's IoU filter drops most).
     var filters = true
     var pointsPerSide = 32
-    /// ONNX Runtime's weight prepacking (the default) or the weights used where they are mapped.
-    var prepacking = true
     var memory = SAMMemoryUse.fastest
     var dump: URL?
     var prompts = 64
@@ -57,7 +55,7 @@ struct SAMBenchmark {
         let runtime = try OnnxRuntime.shared()
         if let dump { try dumpGraphs(to: dump) }
         let start = ContinuousClock.now
-        let model = try SAMModel(directory: modelDirectory, runtime: runtime, options: SessionOptions(intraOpThreads: threads, prepacking: prepacking),
+        let model = try SAMModel(directory: modelDirectory, runtime: runtime, options: SessionOptions(intraOpThreads: threads),
                                  memory: memory)
         let creation = milliseconds(ContinuousClock.now - start)
 

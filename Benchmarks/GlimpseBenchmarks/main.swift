@@ -23,7 +23,7 @@ import GlimpseRuntime
 //   GlimpseBenchmarks tags [--count N] [--runs N] [--files A,B,...]
 //   GlimpseBenchmarks places [--gazetteer FILE] [--count N] [--runs N]
 //   GlimpseBenchmarks search-scale --minilm DIR [--clip DIR] [--count N] [--queries N] [--store FOLDER]
-//   GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--filters on|off] [--prepacking on|off]
+//   GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--filters on|off]
 //                         [--points-per-side N] [--memory fastest|low] [--dump DIR]
 //   GlimpseBenchmarks dump-text-graphs CLIP_DIR MINILM_DIR OUT_DIR   (no timing: the query encoders' graphs as ONNX files)
 
@@ -168,7 +168,6 @@ do {
                                       generate: option("--generate", default: "on") == "on",
                                       filters: option("--filters", default: "on") == "on",
                                       pointsPerSide: Int(option("--points-per-side", default: "32")) ?? 32,
-                                      prepacking: option("--prepacking", default: "on") == "on",
                                       memory: option("--memory", default: "fastest") == "low" ? .low : .fastest,
                                       dump: arguments.firstIndex(of: "--dump").map { _ in
                                           URL(filePath: option("--dump", default: ""), directoryHint: .isDirectory)
@@ -194,7 +193,7 @@ do {
                    GlimpseBenchmarks index-scale [--count N] [--dimension N] [--queries N] [--minilm DIR [--clip DIR]]
                    GlimpseBenchmarks search-scale --minilm DIR [--clip DIR] [--count N] [--queries N] [--store FOLDER]
                    GlimpseBenchmarks shelf [--count N] [--removed N]
-                   GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--filters on|off] [--prepacking on|off]
+                   GlimpseBenchmarks sam MODEL_DIR [--threads N] [--runs N] [--encoder-runs N] [--generate on|off] [--filters on|off]
                                          [--points-per-side N] [--memory fastest|low] [--dump DIR]
                    GlimpseBenchmarks dump-text-graphs CLIP_DIR MINILM_DIR OUT_DIR
 

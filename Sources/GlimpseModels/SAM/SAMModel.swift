@@ -33,13 +33,17 @@ public final class SAMModel: Sendable {
 
     /// Memory patterns are off in SAM's sessions: the decoders see a different number of prompts in
     /// most runs, and a planned block per shape made the first runs of a process fault in gigabytes of
-    /// fresh memory (see BENCHMARKS.md).
+    /// fresh memory (see BENCHMARKS.md). So is weight prepacking, whatever `options` say: SAM's linear
+    /// layers see thousands of rows at a time, where packing the weights once gains nothing (encoder and
+    /// mask generation as fast either way), and it cost 0.15–0.8 s of loading and a 350 MB packed copy
+    /// of the weights (BENCHMARKS.md, 2026-12-05).
     ///
     /// - Parameter memory: the sizes of the pieces of work (``SAMMemoryUse``); the masks are the same.
     public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions(),
                 memory: SAMMemoryUse = .fastest) throws {
         var options = options
         options.memoryPattern = false
+        options.prepacking = false
         self.memory = memory
         let folder = try ModelDirectory(url: directory)
         configuration = try folder.configuration(SAMConfiguration.self)
