@@ -71,6 +71,34 @@ struct TransformerBlockParityTests {
     }
 }
 
+@Suite("Checkpoint weights: rows of a stored tensor")
+struct CheckpointWeightRowsTests {
+    private let folder = Bundle.module.url(forResource: "Fixtures/transformer_block", withExtension: nil)!
+
+    @Test("rows of a weight and of a bias are declared where they are stored and hold exactly those rows; rows that do not exist are refused")
+    func rows() throws {
+        let file = try SafeTensorsFile(url: folder.appending(path: "weights.safetensors"))
+        let checkpoint = try SafeTensorsCheckpoint(file: folder.appending(path: "weights.safetensors"))
+        let graph = GraphBuilder(name: "rows")
+        let weights = CheckpointWeights(checkpoint: checkpoint, graph: graph)
+        let weightShape = try file.info("mlp.fc1.weight").shape, biasShape = try file.info("mlp.fc1.bias").shape
+        let (count, width) = (weightShape[0], weightShape[1])
+        let middle = 5..<(count - 7)
+        graph.output(graph.identity(try weights.float("mlp.fc1.weight", rows: middle, shape: weightShape)), name: "weight_rows")
+        graph.output(graph.identity(try weights.float("mlp.fc1.bias", rows: middle, shape: biasShape)), name: "bias_rows")
+        #expect(weights.buffers.map(\.shape) == [[middle.count, width], [middle.count]])
+        let session = try InferenceSession(runtime: .shared(), weights: weights, options: SessionOptions(intraOpThreads: 1))
+        let outputs = try session.run([:])
+        #expect(try outputs["weight_rows"]?.floats() == Array(try file.floats("mlp.fc1.weight")[(middle.lowerBound * width)..<(middle.upperBound * width)]))
+        #expect(try outputs["bias_rows"]?.floats() == Array(try file.floats("mlp.fc1.bias")[middle]))
+
+        for rows in [count - 1..<count + 1, 3..<3] {
+            #expect { try weights.float("mlp.fc1.weight", rows: rows) } throws: { "\($0)".contains("mlp.fc1.weight") }
+        }
+        #expect { try weights.float("mlp.fc1.weight", rows: 0..<1, shape: [count + 1, width]) } throws: { "\($0)".contains("mlp.fc1.weight") }
+    }
+}
+
 func maxAbsoluteDifference(_ a: [Float], _ b: [Float]) -> Float {
     precondition(a.count == b.count, "compared arrays differ in length: \(a.count) vs \(b.count)")
     return zip(a, b).map { abs($0 - $1) }.max() ?? 0

@@ -57,7 +57,7 @@ extension DescribePipeline {
     ///   - segmentation: SAM's automatic mask generation settings.
     ///   - lowMemory: no model's weights are prepacked (`session.prepacking` off; the weights stay file
     ///     pages the system can drop) and SAM works in its smaller pieces (``SAMMemoryUse/low``): faster
-    ///     loads, runs about 8 % slower, and a full description of a 12 MP photo needs 0.76 instead of 2.35 GB
+    ///     loads, runs about 8 % slower, and a full description of a 12 MP photo needs 0.67 instead of 2.31 GB
     ///     of memory besides the weights' file pages (BENCHMARKS.md, 2026-12-05). Descriptions are the same,
     ///     their embeddings up to rounding.
     ///   - compiledCache: a folder for compiled copies of the tokenizers' files (faster loads); nil parses them.

@@ -75,21 +75,21 @@ public struct BLIPVisionGraph {
     }
 
     /// `BlipAttention`: the query, key and value rows of the stored `qkv` `[3·hidden, hidden]` projection as
-    /// three Gemms (ONNX Runtime slices the weight once, when the session is created), scaled dot-product
+    /// three Gemms (each on its rows where they are stored: no copy), scaled dot-product
     /// attention without a mask in one `com.microsoft.MultiHeadAttention` node, then `projection`. The
     /// fused node spares the split, the transposes and the score tensor of the plain form: about 4 % of the
     /// vision pass (BENCHMARKS.md).
     private func fusedAttention(_ x: GraphValue, prefix: String, layout: SequenceLayout, weights: CheckpointWeights) throws -> GraphValue {
         let c = vision
         let graph = weights.graph
-        let width = Int64(c.hiddenSize)
-        let weight = try weights.float("\(prefix).qkv.weight", shape: [3 * c.hiddenSize, c.hiddenSize])
-        let bias = try weights.float("\(prefix).qkv.bias", shape: [3 * c.hiddenSize])
-        func project(_ part: Int64) -> GraphValue {
-            let rows = { (stored: GraphValue) in graph.slice(stored, starts: [part * width], ends: [(part + 1) * width], axes: [0]) }
-            return layout.unflatten(graph.gemm(x, rows(weight), rows(bias), transB: true), in: graph)
+        let width = c.hiddenSize
+        func project(_ part: Int) throws -> GraphValue {
+            let rows = part * width..<(part + 1) * width
+            let weight = try weights.float("\(prefix).qkv.weight", rows: rows, shape: [3 * width, width])
+            let bias = try weights.float("\(prefix).qkv.bias", rows: rows, shape: [3 * width])
+            return layout.unflatten(graph.gemm(x, weight, bias, transB: true), in: graph)
         }
-        let attended = graph.op("MultiHeadAttention", project(0), project(1), project(2),
+        let attended = graph.op("MultiHeadAttention", try project(0), try project(1), try project(2),
                                 attributes: ["num_heads": .int(c.numAttentionHeads)], domain: "com.microsoft")
         let context = layout.flatten(attended, in: graph)
         return try weights.linear(context, "\(prefix).projection", input: c.hiddenSize, output: c.hiddenSize)

@@ -39,25 +39,54 @@ public final class CheckpointWeights {
     public func float(_ name: String, shape: [Int]? = nil) throws -> GraphValue {
         if let value = declared[name] { return value }
         let (file, info) = try checkpoint.tensor(name)
+        try check(name, info, expected: shape)
+        return try declare(name, file: file, info: info, shape: info.shape, bytes: 0..<info.byteCount)
+    }
+
+    /// Declares rows `rows` of the checkpoint tensor `name` (ranges of its first dimension) as a weight
+    /// of their own, pointing into the same stored bytes, and returns it as float32: one part of a fused
+    /// projection (`qkv`) without a copy, where a `Slice` of the whole tensor is folded into one when
+    /// the session is created.
+    ///
+    /// - Parameter shape: the shape the architecture expects of the whole tensor.
+    public func float(_ name: String, rows: Range<Int>, shape: [Int]? = nil) throws -> GraphValue {
+        let key = "\(name)[\(rows.lowerBound):\(rows.upperBound)]"
+        if let value = declared[key] { return value }
+        let (file, info) = try checkpoint.tensor(name)
+        try check(name, info, expected: shape)
+        guard let count = info.shape.first, !rows.isEmpty, rows.lowerBound >= 0, rows.upperBound <= count else {
+            throw RuntimeError.invalidGraph("rows \(rows) of checkpoint tensor '\(name)' with shape \(info.shape) do not exist")
+        }
+        let rowBytes = info.byteCount / count
+        return try declare(key, file: file, info: info, shape: [rows.count] + info.shape.dropFirst(),
+                           bytes: rows.lowerBound * rowBytes..<rows.upperBound * rowBytes)
+    }
+
+    private func check(_ name: String, _ info: SafeTensorInfo, expected shape: [Int]?) throws {
         if let shape, shape != info.shape {
             throw RuntimeError.invalidGraph("checkpoint tensor '\(name)' has shape \(info.shape), the configuration expects \(shape)")
         }
+    }
+
+    /// Declares `bytes` (relative to the tensor's data) of the stored tensor `info` as initializer `key` of `shape`.
+    private func declare(_ key: String, file: SafeTensorsFile, info: SafeTensorInfo, shape: [Int], bytes: Range<Int>) throws -> GraphValue {
         guard let elementType = TensorElementType(rawValue: info.dtype.onnxElementType) else {
-            throw RuntimeError.invalidGraph("checkpoint tensor '\(name)' has dtype \(info.dtype.rawValue), which Glimpse cannot use as a weight")
+            throw RuntimeError.invalidGraph("checkpoint tensor '\(key)' has dtype \(info.dtype.rawValue), which Glimpse cannot use as a weight")
         }
         let stored = graph.initializer(TensorDeclaration(
-            name: name, elementType: elementType, shape: info.shape,
-            contents: .external(location: location(of: file.url), offset: info.fileOffset, length: info.byteCount)))
-        buffers.append(InitializerBuffer(name: name, elementType: elementType, shape: info.shape,
-                                         bytes: file.rawBytes(of: info), owner: file))
+            name: key, elementType: elementType, shape: shape,
+            contents: .external(location: location(of: file.url), offset: info.fileOffset + bytes.lowerBound, length: bytes.count)))
+        let all = file.rawBytes(of: info)
+        buffers.append(InitializerBuffer(name: key, elementType: elementType, shape: shape,
+                                         bytes: UnsafeRawBufferPointer(rebasing: all[bytes]), owner: file))
         let value: GraphValue
         switch elementType {
         case .float: value = stored
         case .float16, .bfloat16, .double: value = graph.cast(stored, to: .float)
         default:
-            throw RuntimeError.invalidGraph("checkpoint tensor '\(name)' is \(elementType), not a floating-point weight")
+            throw RuntimeError.invalidGraph("checkpoint tensor '\(key)' is \(elementType), not a floating-point weight")
         }
-        declared[name] = value
+        declared[key] = value
         return value
     }
 
