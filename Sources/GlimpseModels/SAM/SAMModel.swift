@@ -123,8 +123,9 @@ public final class SAMModel: Sendable {
     /// dropped unseen by mask generation, and the upscaling is about half of the decoder's work.
     ///
     /// The two-way transformer runs on at most `runSize` prompts at a time (by default
-    /// ``SAMMemoryUse/tokensRunSize`` of ``memory``), the upscaling on at most ``upscalingRunSize``. The transformed image cells of every prompt (4 MB each
-    /// with ViT-B) pass from one session to the other without leaving ONNX Runtime's memory.
+    /// ``SAMMemoryUse/tokensRunSize`` of ``memory``), the upscaling on at most ``upscalingRunSize``. The
+    /// transformed image cells of every prompt (4 MB each with ViT-B) pass from one session to the other
+    /// without leaving ONNX Runtime's memory.
     ///
     /// - Returns: the masks and scores of those prompts, in order, and their indices in `points`.
     func multimaskPassing(iouThreshold: Float, for embedding: Tensor, points: [SAMPoint],
