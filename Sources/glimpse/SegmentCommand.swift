@@ -30,11 +30,27 @@ struct SegmentCommand: AsyncParsableCommand {
         "Fill holes and remove islands smaller than this many pixels in every mask (0: keep them).", valueName: "pixels"))
     var minRegionArea = 0
 
+    @Option(name: .customLong("iou-threshold"), help: ArgumentHelp(
+        "Keep masks whose predicted IoU is above this (0 to 1; default \(SAMMaskGenerationOptions().predictedIoUThreshold), SAM's).",
+        valueName: "score"))
+    var iouThreshold: Float?
+
+    @Option(name: .customLong("stability-threshold"), help: ArgumentHelp(
+        "Keep masks whose stability score is at least this (0 to 1; default \(SAMMaskGenerationOptions().stabilityScoreThreshold), SAM's).",
+        valueName: "score"))
+    var stabilityThreshold: Float?
+
     @Option(help: ArgumentHelp("Write a PNG with the masks and boxes drawn over the image.", valueName: "out.png"))
     var overlay: String?
 
     @Flag(help: "Print one JSON document per mask: box [x0, y0, x1, y1], area, predicted IoU, stability, run-length mask.")
     var json = false
+
+    @Flag(name: .customLong("low-memory"), help: """
+        Use less memory: SAM works in smaller pieces (global attention in 16 parts, 8 prompts per run of its \
+        mask decoder), a few per cent slower; the masks are the same.
+        """)
+    var lowMemory = false
 
     @OptionGroup var runtime: RuntimeOptions
 
@@ -44,11 +60,15 @@ struct SegmentCommand: AsyncParsableCommand {
             throw ValidationError("--crop-layers must be 0 to 3 (3 layers already encode 85 crops).")
         }
         guard minRegionArea >= 0 else { throw ValidationError("--min-region-area must be 0 or more pixels.") }
+        for (value, option) in [(iouThreshold, "--iou-threshold"), (stabilityThreshold, "--stability-threshold")] {
+            if let value, !(0...1).contains(value) { throw ValidationError("\(option) must be between 0 and 1.") }
+        }
     }
 
     func run() async throws {
         let folder = try await ModelLocation.folder(explicit: sam, default: "facebook/sam-vit-base", option: "--sam", runtime: runtime)
-        let segmenter = try SAMSegmenter(directory: folder, runtime: OnnxRuntime.load(libraryPath: runtime.ortLibrary))
+        let segmenter = try SAMSegmenter(directory: folder, runtime: OnnxRuntime.load(libraryPath: runtime.ortLibrary),
+                                         memory: lowMemory ? .low : .fastest)
         let image: RGBImage
         do {
             image = try ImageDecoder.decode(contentsOf: URL(filePath: file))
@@ -59,6 +79,8 @@ struct SegmentCommand: AsyncParsableCommand {
         options.pointsPerSide = pointsPerSide
         options.cropLayers = cropLayers
         options.minRegionArea = minRegionArea
+        if let iouThreshold { options.predictedIoUThreshold = iouThreshold }
+        if let stabilityThreshold { options.stabilityScoreThreshold = stabilityThreshold }
         let masks = try segmenter.segment(image, options: options)
         for mask in masks {
             let box = [mask.box.x0, mask.box.y0, mask.box.x1, mask.box.y1]

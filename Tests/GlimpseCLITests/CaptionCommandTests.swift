@@ -64,6 +64,27 @@ struct SegmentCommandTests {
         #expect(png[16..<24].elementsEqual([0, 0, 0, 45, 0, 0, 0, 37]))
     }
 
+    @Test("--low-memory finds the same masks; the score thresholds are options (the tiny model's masks need low ones)")
+    func lowMemory() throws {
+        let image = tinySAM.appending(path: "reference_image.png").path
+        let base = ["segment", image, "--sam", tinySAM.path, "--points-per-side", "6", "--crop-layers", "1", "--json"]
+        let strict = try GlimpseProcess.run(base)
+        #expect(strict.status == 0 && strict.output.isEmpty, "\(strict.output)")
+        let arguments = base + ["--iou-threshold", "0", "--stability-threshold", "0"]
+        let fastest = try GlimpseProcess.run(arguments), low = try GlimpseProcess.run(arguments + ["--low-memory"])
+        #expect(fastest.status == 0 && low.status == 0, "\(fastest.output)\n\(low.output)")
+        func masks(_ output: String) throws -> [[Int]] {
+            try output.split(separator: "\n").map { line in
+                let document = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                let counts = try #require((document["segmentation"] as? [String: Any])?["counts"] as? [Int])
+                return try #require(document["box"] as? [Int]) + [try #require(document["area"] as? Int)] + counts
+            }
+        }
+        let found = try masks(fastest.output)
+        #expect(found.count >= 3, "\(fastest.output)")
+        #expect(try masks(low.output) == found)
+    }
+
     @Test("crop layers and small-region removal are options; values out of range are refused")
     func cropsAndRegions() throws {
         let image = tinySAM.appending(path: "reference_crops_image.png").path
@@ -71,7 +92,8 @@ struct SegmentCommandTests {
                                           "--crop-layers", "1", "--min-region-area", "12", "--json"])
         #expect(run.status == 0, "\(run.output)")
         for (arguments, option) in [(["--crop-layers", "4"], "--crop-layers"), (["--crop-layers", "-1"], "--crop-layers"),
-                                    (["--min-region-area", "-5"], "--min-region-area")] {
+                                    (["--min-region-area", "-5"], "--min-region-area"), (["--iou-threshold", "1.5"], "--iou-threshold"),
+                                    (["--stability-threshold", "-0.1"], "--stability-threshold")] {
             let bad = try GlimpseProcess.run(["segment", image, "--sam", tinySAM.path] + arguments)
             #expect(bad.status != 0)
             #expect(bad.output.contains(option), "\(bad.output)")
