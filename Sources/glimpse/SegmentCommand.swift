@@ -48,7 +48,7 @@ struct SegmentCommand: AsyncParsableCommand {
 
     @Flag(name: .customLong("low-memory"), help: """
         Use less memory: SAM works in smaller pieces (global attention in 16 parts, 8 prompts per run of its \
-        mask decoder), a few per cent slower; the masks are the same.
+        mask decoder), a few per cent slower; the masks are the same (their scores up to rounding).
         """)
     var lowMemory = false
 

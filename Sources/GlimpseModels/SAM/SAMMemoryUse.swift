@@ -1,4 +1,5 @@
-/// How SAM trades speed for working memory. Both give the same masks; only the pieces of work differ in size.
+/// How SAM trades speed for working memory. Both give the same masks, their scores up to rounding; only the pieces
+/// of work differ in size.
 ///
 /// A cold `glimpse describe --low-memory` of a 12 MP photo with ViT-B peaked at 1.6–1.8 GB of the process's
 /// own memory with SAM's fastest pieces and at 0.75 GB with ``low`` (BENCHMARKS.md, 2026-12-05).

@@ -38,7 +38,8 @@ public final class SAMModel: Sendable {
     /// mask generation as fast either way), and it cost 0.15–0.8 s of loading and a 350 MB packed copy
     /// of the weights (BENCHMARKS.md, 2026-12-05).
     ///
-    /// - Parameter memory: the sizes of the pieces of work (``SAMMemoryUse``); the masks are the same.
+    /// - Parameter memory: the sizes of the pieces of work (``SAMMemoryUse``); the masks are the same, their
+    ///   scores up to rounding.
     public init(directory: URL, runtime: OnnxRuntime, options: SessionOptions = SessionOptions(),
                 memory: SAMMemoryUse = .fastest) throws {
         var options = options
