@@ -25,6 +25,7 @@ struct DoctorCommand: AsyncParsableCommand {
         var checks = [HealthCheck.onnxRuntime(libraryPath: runtime.ortLibrary)]
         checks.append(.systemLibrary(sqliteLibraryName, purpose: "the index", debianPackage: "libsqlite3-0"))
         checks.append(.hugePages(HugePageMemory.current))
+        checks.append(.memory(totalBytes: SystemMemory.totalBytes))
         checks.append(.modelThreads(.current))
         checks.append(Self.cameraRawFiles())
         checks.append(Self.placeNames())

@@ -19,6 +19,7 @@ struct DoctorCommandTests {
                                                          "GLIMPSE_DATA_DIR": home.appending(path: "data").path])
         #expect(run.status == 0, "\(run.output)")
         #expect(run.output.contains("[ok  ] ONNX Runtime: 1."))
+        #expect(run.output.contains("] memory: ") && run.output.contains("GB of Glimpse's own memory"), "\(run.output)")
         #expect(run.output.contains("model openai/clip-vit-base-patch32"))
         #expect(run.output.contains("fix: Run `glimpse models pull clip-vit-b32`"))
         #expect(run.output.contains("[ok  ] camera raw files: LibRaw answers, in /") && run.output.contains("/glimpse-raw-worker"),
