@@ -10,6 +10,7 @@ struct SystemMemoryTests {
         #expect(SystemMemory.cgroupLimit("max\n") == nil)
         #expect(SystemMemory.cgroupLimit("") == nil)
         #expect(SystemMemory.cgroupLimit("0") == nil)
+        #expect(SystemMemory.cgroupLimit("9223372036854771712\n") == 9_223_372_036_854_771_712, "cgroup v1's no limit, larger than any memory")
         #expect(SystemMemory.totalBytes > 0)
         #expect(SystemMemory.totalBytes <= Int(clamping: ProcessInfo.processInfo.physicalMemory))
     }

@@ -2,15 +2,17 @@ import Foundation
 
 /// How much memory this machine (or the container Glimpse runs in) offers, for `glimpse doctor`'s advice.
 public enum SystemMemory {
-    /// The smaller of the machine's physical memory and a cgroup v2 limit (`memory.max`, as containers set).
+    /// The smaller of the machine's physical memory and a cgroup's limit, as containers set it (cgroup v2's
+    /// `memory.max`, else v1's `memory.limit_in_bytes`, whose "no limit" is a number larger than any memory).
     public static var totalBytes: Int {
         let physical = Int(clamping: ProcessInfo.processInfo.physicalMemory)
-        guard let text = try? String(contentsOfFile: "/sys/fs/cgroup/memory.max", encoding: .utf8),
-              let limit = cgroupLimit(text) else { return physical }
-        return min(physical, limit)
+        let limits = ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"].compactMap { path in
+            (try? String(contentsOfFile: path, encoding: .utf8)).flatMap(cgroupLimit)
+        }
+        return min(physical, limits.first ?? physical)
     }
 
-    /// The bytes of a cgroup's `memory.max` text; nil for `max` (no limit) or text that is not a number.
+    /// The bytes of a cgroup's memory limit file; nil for `max` (no limit) or text that is not a number.
     public static func cgroupLimit(_ text: String) -> Int? {
         Int(text.trimmingCharacters(in: .whitespacesAndNewlines)).flatMap { $0 > 0 ? $0 : nil }
     }
