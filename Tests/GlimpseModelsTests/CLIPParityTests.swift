@@ -70,6 +70,22 @@ struct CLIPParityTests {
         #expect(throws: (any Error).self) { try model.embed(contentsOf: [folder("tiny-clip").appending(path: "config.json")]) }
     }
 
+    @Test("a tower without layers is refused by its field (each pools from its last layer)")
+    func towerWithoutLayers() throws {
+        let (model, _) = try load("tiny-clip")
+        let checkpoint = try SafeTensorsCheckpoint(directory: folder("tiny-clip"))
+        func field(_ build: () throws -> Void) -> String? {
+            do { try build() } catch ModelsError.invalidConfiguration(_, let field, _) { return field } catch {}
+            return nil
+        }
+        var noVisionLayers = model.configuration, noTextLayers = model.configuration
+        noVisionLayers.visionConfig.numHiddenLayers = 0
+        noTextLayers.textConfig.numHiddenLayers = 0
+        #expect(field { _ = try CLIPVisionGraph(configuration: noVisionLayers).build(checkpoint: checkpoint) } == "vision_config.num_hidden_layers")
+        #expect(field { _ = try CLIPTextGraph(configuration: noTextLayers).build(checkpoint: checkpoint) } == "text_config.num_hidden_layers")
+        #expect(field { _ = try CLIPVisionGraph(configuration: model.configuration).build(checkpoint: checkpoint) } == nil)
+    }
+
     @Test("logits per image within 1e-4 of transformers", arguments: fixtures)
     func logits(fixture: String) throws {
         let (model, reference) = try load(fixture)

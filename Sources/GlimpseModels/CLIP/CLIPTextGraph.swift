@@ -47,7 +47,7 @@ public struct CLIPTextGraph {
         // Only that token's state is used: the last layer computes it alone (its keys and values from every
         // token), a twelfth of the tower's work less at 16 tokens.
         let last = "text_model.encoder.layers.\(c.numHiddenLayers - 1)"
-        let pooled = try weights.layerNorm(try layer.pooled(hidden, at: position, prefix: last, layout: layout, weights: weights),
+        let pooled = try weights.layerNorm(try layer.pooled(hidden, token: .causal(at: position), prefix: last, layout: layout, weights: weights),
                                            "text_model.final_layer_norm", size: c.hiddenSize, epsilon: epsilon)
         let features = try weights.linear(pooled, "text_projection", input: c.hiddenSize, output: projectionDim, bias: false)
         graph.output(graph.l2Normalize(features), name: "text_embeds", .float, ["batch", .fixed(projectionDim)])

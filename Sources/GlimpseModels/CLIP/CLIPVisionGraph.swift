@@ -14,6 +14,10 @@ public struct CLIPVisionGraph {
 
     public func build(checkpoint: SafeTensorsCheckpoint) throws -> CheckpointWeights {
         let c = vision
+        guard c.numHiddenLayers > 0 else {
+            throw ModelsError.invalidConfiguration(file: "config.json", field: "vision_config.num_hidden_layers",
+                                                   reason: "the vision tower needs at least one layer")
+        }
         let graph = GraphBuilder(name: "clip_vision")
         let weights = CheckpointWeights(checkpoint: checkpoint, graph: graph)
         let pixels = graph.input("pixel_values", .float, ["batch", .fixed(c.numChannels), .fixed(c.imageSize), .fixed(c.imageSize)])
@@ -40,12 +44,14 @@ public struct CLIPVisionGraph {
                                            size: c.hiddenSize, epsilon: epsilon)
         let layer = PreNormEncoderLayer(hidden: c.hiddenSize, heads: c.numAttentionHeads, intermediate: c.intermediateSize,
                                         activation: c.hiddenAct, layerNormEpsilon: epsilon)
-        for index in 0..<c.numHiddenLayers {
+        for index in 0..<(c.numHiddenLayers - 1) {
             hidden = try layer(hidden, prefix: "vision_model.encoder.layers.\(index)", layout: layout, weights: weights)
         }
 
-        // The class token's final state, normalised and projected.
-        let classState = graph.squeeze(graph.slice(layout.unflatten(hidden, in: graph), starts: [0], ends: [1], axes: [1]), axes: [1])
+        // Only the class token's final state is used: the last layer computes it alone (its keys and values
+        // from every token), about 7 % of the tower's work less at ViT-B/32's 50 tokens. Then normalised and projected.
+        let last = "vision_model.encoder.layers.\(c.numHiddenLayers - 1)"
+        let classState = try layer.pooled(hidden, token: .first, prefix: last, layout: layout, weights: weights)
         let pooled = try weights.layerNorm(classState, "vision_model.post_layernorm", size: c.hiddenSize, epsilon: epsilon)
         let features = try weights.linear(pooled, "visual_projection", input: c.hiddenSize, output: projectionDim, bias: false)
         graph.output(graph.l2Normalize(features), name: "image_embeds", .float, ["batch", .fixed(projectionDim)])

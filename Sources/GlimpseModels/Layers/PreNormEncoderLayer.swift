@@ -47,17 +47,26 @@ public struct PreNormEncoderLayer {
         }
     }
 
-    /// The layer's output at one token per sequence only, for a causal tower that pools that token after
-    /// its last layer (CLIP's text tower and its end-of-text token): the keys and values come from every
-    /// token, the query, the output projection and the MLP run on one row per sequence, and the token
-    /// attends to the keys up to its own position, as the causal layer would.
+    /// The token a tower pools after its last layer, and the keys that token attends to.
+    public enum PooledToken {
+        /// The first token of every sequence, attending to every token (CLIP's vision tower and its class token).
+        case first
+        /// The token at `position` of each sequence, int64 `[batch, 1]`, attending to the keys up to its own
+        /// position as the causal layer would (CLIP's text tower and its end-of-text token).
+        case causal(at: GraphValue)
+    }
+
+    /// The layer's output at one token per sequence only, for a tower that pools that token after its last
+    /// layer: the keys and values come from every token, the query, the output projection and the MLP run
+    /// on one row per sequence.
     ///
     /// - Parameters:
     ///   - x: flat activations `[batch·tokens, hidden]`.
-    ///   - position: the pooled token's index in each sequence, int64 `[batch, 1]`.
-    /// - Returns: `[batch, hidden]`, equal to the rows `position` of `callAsFunction(x, mask: .causal)`.
+    ///   - token: the pooled token and the keys it sees.
+    /// - Returns: `[batch, hidden]`, equal to the pooled rows of `callAsFunction(x)` (with `mask: .causal`
+    ///   for a causal token).
     public func pooled(
-        _ x: GraphValue, at position: GraphValue, prefix: String, layout: SequenceLayout, weights: CheckpointWeights
+        _ x: GraphValue, token: PooledToken, prefix: String, layout: SequenceLayout, weights: CheckpointWeights
     ) throws -> GraphValue {
         let graph = weights.graph
         let name = { (part: String) in prefix.isEmpty ? part : "\(prefix).\(part)" }
@@ -66,19 +75,24 @@ public struct PreNormEncoderLayer {
             let normed = try weights.layerNorm(x, name("layer_norm1"), size: hidden, epsilon: layerNormEpsilon)
             let key = layout.unflatten(try weights.linear(normed, names.key, input: hidden, output: hidden), in: graph)
             let value = layout.unflatten(try weights.linear(normed, names.value, input: hidden, output: hidden), in: graph)
-            let row = { (flat: GraphValue) in
-                graph.op("GatherND", layout.unflatten(flat, in: graph), position, attributes: ["batch_dims": 1])
+            let width = Int64(hidden)
+            let row: (GraphValue) -> GraphValue, visible: GraphValue?
+            switch token {
+            case .first:
+                row = { graph.reshape(graph.slice(layout.unflatten($0, in: graph), starts: [0], ends: [1], axes: [1]), [-1, width]) }
+                visible = nil
+            case .causal(let position):
+                row = { graph.op("GatherND", layout.unflatten($0, in: graph), position, attributes: ["batch_dims": 1]) }
+                // Keys at or before the pooled token: 1, the rest 0 (`[batch, tokens]`, int32).
+                let count = graph.op("Squeeze", graph.shape(key, start: 1, end: 2), graph.constant([0]))
+                let indices = graph.op("Range", graph.constant([0], shape: []), count, graph.constant([1], shape: []))
+                visible = graph.cast(graph.op("LessOrEqual", graph.unsqueeze(indices, axes: [0]), position), to: .int32)
             }
-            let residual = row(x)
             let query = try weights.linear(row(normed), names.query, input: hidden, output: hidden)
-            // Keys at or before the pooled token: 1, the rest 0 (`[batch, tokens]`, int32).
-            let count = graph.op("Squeeze", graph.shape(key, start: 1, end: 2), graph.constant([0]))
-            let indices = graph.op("Range", graph.constant([0], shape: []), count, graph.constant([1], shape: []))
-            let visible = graph.cast(graph.op("LessOrEqual", graph.unsqueeze(indices, axes: [0]), position), to: .int32)
             let context = graph.op("MultiHeadAttention", graph.unsqueeze(query, axes: [1]), key, value, nil, visible,
                                    attributes: ["num_heads": .int(heads)], domain: "com.microsoft")
-            let attention = try weights.linear(graph.reshape(context, [-1, Int64(hidden)]), names.output, input: hidden, output: hidden)
-            let afterAttention = graph.add(residual, attention)
+            let attention = try weights.linear(graph.reshape(context, [-1, width]), names.output, input: hidden, output: hidden)
+            let afterAttention = graph.add(row(x), attention)
             let normed2 = try weights.layerNorm(afterAttention, name("layer_norm2"), size: hidden, epsilon: layerNormEpsilon)
             let up = try weights.linear(normed2, name("mlp.fc1"), input: hidden, output: intermediate)
             let down = try weights.linear(try activation.apply(up, in: graph), name("mlp.fc2"), input: intermediate, output: hidden)
