@@ -43,6 +43,7 @@ public final class BLIPModel: Sendable {
             let part = try Tensor(shape: [end - start] + pixelValues.shape.dropFirst(), floats: Array(pixels[(start * width)..<(end * width)]))
             let embedded = try output(vision.run(["pixel_values": part]), "image_embeds")
             shape = embedded.shape
+            if embeddings.isEmpty { embeddings.reserveCapacity(embedded.elementCount / (end - start) * count) }  // one block for the batch, not a copy per doubling
             embeddings += try embedded.floats()
         }
         return try Tensor(shape: [count] + shape.dropFirst(), floats: embeddings)
